@@ -1,0 +1,162 @@
+"""One exception for every input problem, and the conversion of Pydantic's errors into it.
+
+Every problem names the file, the entry (by its id), the field, what is wrong and how to
+fix it; all problems of an input are gathered into one :class:`ScenarioError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+# Field names that identify an entry, in the order they are tried.
+_ID_FIELDS = ("id", "code")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input."""
+
+    entry: str
+    """Where: ``demands[UKR-2024Q1]``, ``producers[RHM].offers[155-L52]`` or ``scenario``."""
+    field: str
+    """The field at fault (empty when the whole entry is at fault)."""
+    message: str
+    """What is wrong."""
+    fix: str = ""
+    """How to fix it."""
+    check: str = ""
+    """Name of the consistency check that found it (empty for type errors)."""
+
+    def describe(self, file: str | None = None) -> str:
+        where = f"{file}: " if file else ""
+        field = f", field '{self.field}'" if self.field else ""
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{where}{self.entry}{field}: {self.message}.{fix}"
+
+
+class ScenarioError(ValueError):
+    """The input is not a valid scenario; :attr:`problems` lists every reason."""
+
+    def __init__(self, problems: Sequence[Problem], file: str | None = None) -> None:
+        self.problems = list(problems)
+        self.file = file
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        where = f" in {self.file}" if self.file else ""
+        head = f"{len(self.problems)} problem(s){where}:"
+        return "\n".join([head, *(f"  - {p.describe(self.file)}" for p in self.problems)])
+
+    def with_file(self, file: str) -> ScenarioError:
+        """The same problems, attributed to ``file``."""
+        return ScenarioError(self.problems, file)
+
+
+def entry_label(raw: Any, path: Sequence[str | int]) -> str:
+    """Name the entry at ``path`` of the raw input by its id where it has one.
+
+    ``("demands", 3)`` becomes ``demands[UKR-155-2024Q1]`` when the fourth demand has that
+    id, ``demands[#4]`` when it has none.
+    """
+    parts: list[str] = []
+    node = raw
+    for key in path:
+        if isinstance(key, int):
+            item = node[key] if isinstance(node, list) and 0 <= key < len(node) else None
+            ident = _identify(item)
+            label = f"[{ident}]" if ident else f"[#{key + 1}]"
+            if parts:
+                parts[-1] += label
+            else:
+                parts.append(label)
+            node = item
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts) or "scenario"
+
+
+def _identify(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    for name in _ID_FIELDS:
+        if isinstance(item.get(name), str | int):
+            return str(item[name])
+    # stockpiles are identified by (nation, item); offers by item
+    if "nation" in item and "item" in item:
+        return f"{item['nation']}/{item['item']}"
+    if "item" in item:
+        return str(item["item"])
+    return None
+
+
+_FIXES = {
+    "missing": "add this field",
+    "extra_forbidden": "remove it, or correct its spelling (see `aggregate schema`)",
+    "greater_than_equal": "use a number at or above the bound",
+    "greater_than": "use a number above the bound",
+    "less_than_equal": "use a number at or below the bound",
+    "finite_number": "use a finite number (not NaN or infinity)",
+    "string_type": "write it as text",
+    "float_type": "write it as a plain number (no quotes, no units)",
+    "int_type": "write it as a whole number",
+    "bool_type": "write true or false",
+    "list_type": "write it as a list",
+    "dict_type": "write it as a mapping of names to values",
+    "string_pattern_mismatch": "follow the format described in `aggregate schema`",
+    "literal_error": "use one of the allowed values",
+    "too_short": "add at least one entry",
+    "union_tag_invalid": "set `rule` to `key` or `pledge`",
+    "union_tag_not_found": "set `rule` to `key` or `pledge`",
+}
+
+
+def problems_from_validation(exc: ValidationError, raw: Any) -> list[Problem]:
+    """Turn Pydantic's errors into :class:`Problem` s located by entry id."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, str, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = [k for k in err["loc"] if not _is_union_branch(k)]
+        entry_path, field = _split(raw, loc)
+        entry = entry_label(raw, entry_path)
+        message = err["msg"]
+        if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
+            message += f" (got {_short(err['input'])})"
+        key = (entry, field, message)
+        if key in seen:  # a value failing both branches of "number or series" is said once
+            continue
+        seen.add(key)
+        problems.append(Problem(entry, field, message, _FIXES.get(err["type"], "")))
+    return problems
+
+
+def _is_union_branch(key: Any) -> bool:
+    # Pydantic adds the branch tried (``float``, ``dict[str,...]``, ``key``) to union locations
+    return isinstance(key, str) and (
+        key in ("float", "int", "str", "bool", "key", "pledge", "constrained-float")
+        or key.startswith(("dict[", "list[", "function-", "constrained-"))
+    )
+
+
+def _split(raw: Any, loc: Sequence[str | int]) -> tuple[list[str | int], str]:
+    """Split a location into the deepest entry (ending at a list index) and the field."""
+    last_index = max((i for i, k in enumerate(loc) if isinstance(k, int)), default=-1)
+    if last_index < 0:
+        return [], ".".join(str(k) for k in loc)
+    return list(loc[: last_index + 1]), ".".join(str(k) for k in loc[last_index + 1 :])
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def raise_if(problems: Iterable[Problem], file: str | None = None) -> None:
+    """Raise one :class:`ScenarioError` with all ``problems`` if there are any."""
+    found = list(problems)
+    if found:
+        raise ScenarioError(found, file)

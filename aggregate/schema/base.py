@@ -1,0 +1,83 @@
+"""Shared building blocks of the scenario schema: the strict base model and annotated types."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+
+class StrictModel(BaseModel):
+    """Base of every schema class.
+
+    Unknown fields are rejected (a misspelt ``capcity`` must not be silently ignored),
+    numbers must be finite, strings are not coerced into numbers, and every field's
+    attribute docstring becomes its description in the exported JSON Schema.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
+        validate_default=True,
+    )
+
+
+def _label(value: Any) -> Any:
+    """Period labels and ids are text; YAML reads ``2024`` as a number, so accept that."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Id = Annotated[
+    str,
+    BeforeValidator(_label),
+    Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/+ -]*$"),
+]
+"""An identifier: letters, digits and ``_ . : / + -`` (spaces allowed inside)."""
+
+PeriodLabel = Annotated[str, BeforeValidator(_label), Field(min_length=1, max_length=40)]
+"""A period label such as ``2024-01`` or ``2024Q1``; order is given by ``Scenario.periods``."""
+
+NationCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+"""An ISO 3166-1 alpha-3 country code in capitals, e.g. ``DEU``, ``UKR``."""
+
+NonNeg = Annotated[float, Field(ge=0), AfterValidator(_finite)]
+"""A finite number >= 0."""
+
+Positive = Annotated[float, Field(gt=0), AfterValidator(_finite)]
+"""A finite number > 0."""
+
+Share = Annotated[float, Field(ge=0, le=1)]
+"""A fraction between 0 and 1."""
+
+PerPeriod = NonNeg | dict[PeriodLabel, NonNeg]
+"""A quantity that may vary over time.
+
+Either one number (the same in every period) or a series ``{period: value}``: each value
+holds from its period until the next period given; before the first period given the
+value is 0 (so a new plant's capacity can be written ``{2025Q3: 6000, 2026Q1: 20000}``).
+"""
+
+
+def expand(value: float | dict[str, float], periods: list[str]) -> list[float]:
+    """Turn a :data:`PerPeriod` value into one number per period (step function)."""
+    if not isinstance(value, dict):
+        return [float(value)] * len(periods)
+    out: list[float] = []
+    current = 0.0
+    for p in periods:
+        if p in value:
+            current = float(value[p])
+        out.append(current)
+    return out

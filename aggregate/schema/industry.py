@@ -1,0 +1,106 @@
+"""Producers, their offers, capacity expansion options and component suppliers."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from aggregate.schema.base import (
+    Id,
+    NationCode,
+    NonNeg,
+    PerPeriod,
+    PeriodLabel,
+    Positive,
+    StrictModel,
+)
+
+
+class Tier(StrictModel):
+    """An all-units volume-discount tier: from ``min_volume`` on, every unit costs ``price``."""
+
+    min_volume: Positive
+    """Pooled contract volume (units over the horizon) from which the tier applies."""
+    price: NonNeg
+    """Unit price for all units of the contract once the tier is reached, currency units."""
+
+
+class Offer(StrictModel):
+    """What one producer offers for one item: capacity, prices and contract terms."""
+
+    item: Id
+    """Item id."""
+    capacity: PerPeriod
+    """Units the producer can deliver per period (a series writes a ramp-up)."""
+    price: NonNeg
+    """Base unit price, currency units, paid below the first tier."""
+    tiers: list[Tier] = []
+    """All-units discount tiers on the pooled contract volume, increasing volumes."""
+    min_order: NonNeg = 0.0
+    """Minimum pooled contract volume (units over the horizon) if the contract is placed."""
+    lot_size: Positive | None = None
+    """Orders come in whole lots of this many units. Absent: any quantity."""
+    lead_time: int = Field(default=0, ge=0, le=1000)
+    """Periods from order to delivery."""
+    contract_cost: NonNeg = 0.0
+    """Fixed cost of placing the contract, currency units (once per contract)."""
+    order_period_cost: PerPeriod = 0.0
+    """Fixed cost in each period with at least one delivery, currency units."""
+    delivery_cost: NonNeg = 0.0
+    """Default delivery cost per unit to any nation, currency units."""
+    delivery_cost_to: dict[str, NonNeg] = {}
+    """Delivery cost per unit to named nations (ISO alpha-3), overriding the default."""
+
+
+class Producer(StrictModel):
+    """A manufacturer (or a production site) with its offers."""
+
+    id: Id
+    """Unique producer id."""
+    name: str = ""
+    """Readable name, e.g. ``Rheinmetall Unterluess``."""
+    country: NationCode
+    """ISO alpha-3 country of production (for funds' origin rules); need not be a nation of
+    the scenario."""
+    offers: list[Offer] = Field(min_length=1)
+    """One offer per item the producer makes."""
+
+
+class Expansion(StrictModel):
+    """An option to add production capacity for an item at a producer."""
+
+    id: Id
+    """Unique option id."""
+    producer: Id
+    """Producer id."""
+    item: Id
+    """Item whose capacity grows."""
+    added_capacity: Positive
+    """Units per period added once ready."""
+    investment_cost: NonNeg
+    """Cost of the investment, currency units (paid in the period it starts)."""
+    lead_periods: int = Field(default=0, ge=0, le=1000)
+    """Periods from the start of the investment until the added capacity is available."""
+    earliest_start: PeriodLabel | None = None
+    """First period the investment may start. Absent: the first period."""
+    latest_start: PeriodLabel | None = None
+    """Last period the investment may start. Absent: any period."""
+    sponsor: NationCode | None = None
+    """Nation paying the part of the investment no fund pays. Absent: the producer's country
+    if it is a nation of the scenario, else the investment is outside every nation's budget."""
+
+
+class ComponentSupplier(StrictModel):
+    """A supplier of one component, with its own capacity."""
+
+    id: Id
+    """Unique supplier id."""
+    name: str = ""
+    """Readable name."""
+    country: NationCode | None = None
+    """ISO alpha-3 country (informational)."""
+    component: Id
+    """Component id supplied."""
+    capacity: PerPeriod
+    """Units of the component per period."""
+    serves: list[Id] = []
+    """Producer ids it can supply. Empty: every producer."""

@@ -1,0 +1,55 @@
+"""What is produced (items, components) and what is demanded (capabilities)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from aggregate.schema.base import Id, Positive, StrictModel
+
+
+class Item(StrictModel):
+    """Something a producer makes and a nation receives, e.g. a 155mm L52 round."""
+
+    id: Id
+    """Unique item id."""
+    name: str = ""
+    """Readable name."""
+    unit: str = "unit"
+    """What one unit is (``round``, ``missile``, ``barrel``)."""
+    systems: list[str] = []
+    """Weapon systems the item is qualified for (e.g. ``[PzH2000]``). Empty: usable by all."""
+    components: dict[Id, Positive] = {}
+    """Bill of materials: component id -> units of that component in one unit of the item."""
+
+
+class Equivalence(StrictModel):
+    """One item that satisfies a capability, and how much of it one unit of the item covers."""
+
+    item: Id
+    """Item id."""
+    factor: Positive = 1.0
+    """Units of the capability covered by one unit of the item (1 = like for like)."""
+
+
+class Capability(StrictModel):
+    """What nations demand, e.g. ``155mm artillery fire``; met by interchangeable items."""
+
+    id: Id
+    """Unique capability id."""
+    name: str = ""
+    """Readable name."""
+    unit: str = "unit"
+    """Unit of demand (e.g. ``round-equivalent``)."""
+    satisfied_by: list[Equivalence] = Field(min_length=1)
+    """The interchangeable items that meet this capability, each with its factor."""
+
+
+class Component(StrictModel):
+    """A part that items consume and that has its own suppliers (barrels, fuzes, energetics)."""
+
+    id: Id
+    """Unique component id."""
+    name: str = ""
+    """Readable name."""
+    unit: str = "unit"
+    """What one unit is (``kg``, ``piece``)."""

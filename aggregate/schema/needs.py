@@ -1,0 +1,74 @@
+"""Demands and stockpiles: what nations need, what they hold, and what they must keep."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from aggregate.schema.base import Id, NationCode, NonNeg, PerPeriod, PeriodLabel, StrictModel
+
+
+class Demand(StrictModel):
+    """A nation's need for a quantity of a capability, due in a period."""
+
+    id: Id
+    """Unique demand id (used in shortfall reports)."""
+    nation: NationCode
+    """Nation whose forces need it."""
+    capability: Id
+    """Capability id."""
+    period: PeriodLabel
+    """Period the quantity is due."""
+    quantity: NonNeg
+    """Quantity due, in units of the capability."""
+    priority: float = Field(default=1.0, gt=0, le=1e6)
+    """Weight of one unit short (and of one unit-period late) in the needs stage; higher is
+    more urgent. Dimensionless."""
+    max_lateness: int = Field(default=0, ge=0, le=1000)
+    """Periods the quantity may arrive after its due period and still count (late)."""
+    shortfall_penalty: NonNeg | None = None
+    """Currency units per unit left short (weighted objective). Absent: the settings'
+    ``default_shortfall_penalty`` times the priority."""
+    lateness_penalty: NonNeg | None = None
+    """Currency units per unit and period late (weighted objective). Absent: the settings'
+    ``default_lateness_penalty`` times the priority."""
+
+
+class Stockpile(StrictModel):
+    """A nation's stock of an item, its floor and refill target."""
+
+    nation: NationCode
+    """Holding nation."""
+    item: Id
+    """Item held."""
+    on_hand: NonNeg = 0.0
+    """Units in stock at the start of the first period."""
+    floor: PerPeriod = 0.0
+    """Units the stock must not fall below (per period). Where the stock starts below the
+    floor, the floor binds from ``refill_by`` on."""
+    floor_type: Literal["hard", "soft"] = "hard"
+    """``hard``: never below the floor. ``soft``: allowed, at ``floor_penalty``."""
+    floor_penalty: NonNeg | None = None
+    """Currency units per unit below the floor per period (required for a soft floor)."""
+    donor: bool = False
+    """Whether the nation may donate from this stock to other nations."""
+    refill_target: NonNeg | None = None
+    """Units the stock must hold by ``refill_by`` (the backfill after donations)."""
+    refill_by: PeriodLabel | None = None
+    """Period by which the refill target (and a floor above the opening stock) is met."""
+    refill_penalty: NonNeg | None = None
+    """Currency units per unit the refill target is missed. Absent: the target is hard."""
+    holding_cost: PerPeriod = 0.0
+    """Currency units per unit held per period."""
+    unit_value: NonNeg | None = None
+    """Replacement value of one unit, currency units: the most a fund with the ``refill``
+    use reimburses per unit donated. Absent: the cheapest base price among producers."""
+
+    @model_validator(mode="after")
+    def _soft_needs_penalty(self) -> Stockpile:
+        if self.floor_type == "soft" and self.floor_penalty is None:
+            raise ValueError(
+                "a soft floor needs floor_penalty (currency per unit below the floor per period)"
+            )
+        return self

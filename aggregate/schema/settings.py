@@ -1,0 +1,35 @@
+"""How a scenario is solved: objective mode, limits and solver options."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from aggregate.schema.base import NonNeg, StrictModel
+
+
+class SolveSettings(StrictModel):
+    """Objective and solver settings stored with a scenario (overridable at solve time)."""
+
+    objective: Literal["needs_first", "weighted"] = "needs_first"
+    """``needs_first``: minimise priority-weighted shortfall and lateness, then cost without
+    worsening the first stage. ``weighted``: minimise cost plus shortfall and lateness
+    penalties in one objective."""
+    needs_tolerance: float = Field(default=1e-6, ge=0, le=1)
+    """Relative slack allowed on the first stage's optimum when minimising cost."""
+    lateness_weight: float = Field(default=0.1, ge=0, le=1)
+    """Needs stage: weight of one unit-period late against one unit short."""
+    default_shortfall_penalty: NonNeg = 1e5
+    """Weighted objective: currency units per unit short and unit of priority, where a
+    demand gives no penalty of its own."""
+    default_lateness_penalty: NonNeg = 1e3
+    """Weighted objective: currency units per unit-period late and unit of priority."""
+    solver: str = "highs"
+    """Solver name (``highs``; or any Pyomo solver installed, e.g. ``scip``, ``cbc``)."""
+    time_limit: float | None = Field(default=None, gt=0)
+    """Wall-clock limit per solve, seconds. Absent: none."""
+    mip_gap: float = Field(default=1e-6, ge=0, le=1)
+    """Relative optimality gap at which the solver stops."""
+    threads: int | None = Field(default=None, ge=1, le=1024)
+    """Solver threads. Absent: the solver's default."""
