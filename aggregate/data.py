@@ -1,0 +1,433 @@
+"""Plain indexed data for the model: sparse index sets and numbers, no Pyomo.
+
+:func:`prepare` turns a validated :class:`~aggregate.schema.Scenario` into
+:class:`ModelData`: every index set holds only the tuples that can occur (an order route
+exists only where a nation can use and needs an item, an arrival period only after the
+lead time, a tier only where the offer has one), so the model never loops a dense product.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from aggregate.schema import Fund, Scenario, expand
+from aggregate.schema.funds import KeyRule
+
+OfferKey = tuple[str, str]  # (producer, item)
+RouteKey = tuple[str, str, str]  # (producer, item, nation)
+OrderKey = tuple[str, str, str, int, int]  # (producer, item, nation, arrival period, tier)
+LotKey = tuple[str, str, str, int]  # (producer, item, nation, arrival period)
+ContractKey = tuple[str, ...]  # (producer, item) pooled, (producer, item, nation) alone
+StockKey = tuple[str, str]  # (nation, item)
+FundPayKey = tuple[str, str, str, str]  # (fund, producer, item, nation)
+
+
+@dataclass(frozen=True)
+class OfferData:
+    producer: str
+    item: str
+    country: str
+    lead: int
+    capacity: list[float]
+    """Base capacity per period."""
+    upper: list[float]
+    """Base capacity plus every expansion's addition: a valid upper bound per period."""
+    prices: list[float]
+    """Unit price per tier; index 0 is the base price."""
+    tier_min: list[float]
+    """Pooled volume from which each tier applies; 0 for the base tier."""
+    min_order: float
+    lot: float | None
+    contract_cost: float
+    period_cost: list[float]
+    delivery: dict[str, float]
+    """Delivery cost per unit to each nation on a route."""
+
+
+@dataclass(frozen=True)
+class StockData:
+    on_hand: float
+    floor: list[float]
+    floor_from: int | None
+    """First period the floor binds (None: never)."""
+    soft_penalty: float | None
+    """Currency per unit below the floor per period; None for a hard floor."""
+    refill_target: float | None
+    refill_by: int | None
+    refill_penalty: float | None
+    holding: list[float]
+    donor: bool
+    unit_value: float
+
+
+@dataclass(frozen=True)
+class DemandData:
+    nation: str
+    capability: str
+    due: int
+    quantity: float
+    priority: float
+    shortfall_penalty: float
+    lateness_penalty: float
+
+
+@dataclass(frozen=True)
+class ExpansionData:
+    producer: str
+    item: str
+    added: float
+    cost: float
+    lead: int
+    starts: list[int]
+    sponsor: str | None
+
+
+@dataclass(frozen=True)
+class FundData:
+    members: list[str]
+    key: dict[str, float] | None
+    """Normalised key share per member (key rule), None for pledges."""
+    tolerance: float
+    pledge_min: dict[str, float]
+    pledge_max: dict[str, float | None]
+    cap: float | None
+    committed: float
+    uses: frozenset[str]
+    min_nations: int
+    cofinancing: float
+
+
+@dataclass
+class ModelData:
+    """Everything the model needs, as plain Python containers."""
+
+    name: str
+    pooled: bool
+    periods: list[str]
+    objective: str
+    needs_tolerance: float
+    lateness_weight: float
+    offers: dict[OfferKey, OfferData]
+    routes: list[RouteKey]
+    orders: list[OrderKey]
+    lots: list[LotKey]
+    contract_of: dict[RouteKey, ContractKey]
+    contracts: dict[ContractKey, OfferKey]
+    stocks: dict[StockKey, StockData]
+    demands: dict[str, DemandData]
+    supply: dict[tuple[str, str, int], float]
+    """(demand, item, period) -> equivalence factor."""
+    gifts: list[tuple[str, str, str]]
+    """Donation arcs (donor, recipient, item)."""
+    expansions: dict[str, ExpansionData]
+    bom: dict[str, dict[str, float]]
+    """item -> component -> units per item."""
+    feeds: list[tuple[str, str]]
+    """(supplier, producer) pairs: the supplier can feed the producer its component."""
+    supplier_component: dict[str, str]
+    supplier_capacity: dict[str, list[float]]
+    funds: dict[str, FundData]
+    fund_pays: dict[FundPayKey, str]
+    """(fund, producer, item, nation) -> 'procurement' or 'refill'."""
+    fund_invests: list[tuple[str, str]]
+    budgets: dict[str, float]
+    period_budgets: dict[str, list[float]]
+    sponsor_of: dict[str, str]
+    # groupings used by several constraint families
+    by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
+    by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
+    by_route: dict[RouteKey, list[OrderKey]] = field(default_factory=dict)
+    by_arrival: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
+    """(nation, item, period) -> orders arriving there."""
+
+    def ntiers(self, offer: OfferKey) -> int:
+        return len(self.offers[offer].prices)
+
+
+def usable(scenario: Scenario) -> set[tuple[str, str]]:
+    """(nation, item) pairs where the nation's systems can use the item."""
+    out: set[tuple[str, str]] = set()
+    for nation in scenario.nations:
+        for item in scenario.items:
+            if not item.systems or not nation.systems or set(item.systems) & set(nation.systems):
+                out.add((nation.code, item.id))
+    return out
+
+
+def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
+    """Build the sparse indexed data of ``scenario``; ``pooled=False`` for going alone."""
+    periods = list(scenario.periods)
+    at = {p: t for t, p in enumerate(periods)}
+    horizon = len(periods)
+    can_use = usable(scenario)
+    caps = {c.id: c for c in scenario.capabilities}
+    settings = scenario.settings
+
+    # --- what each nation needs: items through demands, and items it stocks -----------------
+    needs: set[tuple[str, str]] = set()
+    demands: dict[str, DemandData] = {}
+    supply: dict[tuple[str, str, int], float] = {}
+    for d in scenario.demands:
+        due = at[d.period]
+        demands[d.id] = DemandData(
+            nation=d.nation,
+            capability=d.capability,
+            due=due,
+            quantity=d.quantity,
+            priority=d.priority,
+            shortfall_penalty=(
+                d.shortfall_penalty
+                if d.shortfall_penalty is not None
+                else settings.default_shortfall_penalty * d.priority
+            ),
+            lateness_penalty=(
+                d.lateness_penalty
+                if d.lateness_penalty is not None
+                else settings.default_lateness_penalty * d.priority
+            ),
+        )
+        for eq in caps[d.capability].satisfied_by:
+            if (d.nation, eq.item) not in can_use:
+                continue
+            needs.add((d.nation, eq.item))
+            for t in range(due, min(due + d.max_lateness, horizon - 1) + 1):
+                supply[d.id, eq.item, t] = eq.factor
+
+    cheapest: dict[str, float] = {}
+    for prod in scenario.producers:
+        for off in prod.offers:
+            cheapest[off.item] = min(cheapest.get(off.item, off.price), off.price)
+
+    stocks: dict[StockKey, StockData] = {}
+    for s in scenario.stockpiles:
+        floor = expand(s.floor, periods)
+        refill_by = at[s.refill_by] if s.refill_by is not None else None
+        if max(floor, default=0.0) <= 0:
+            floor_from = None
+        elif s.on_hand >= floor[0]:
+            floor_from = 0
+        else:
+            floor_from = refill_by
+        stocks[s.nation, s.item] = StockData(
+            on_hand=s.on_hand,
+            floor=floor,
+            floor_from=floor_from,
+            soft_penalty=s.floor_penalty if s.floor_type == "soft" else None,
+            refill_target=s.refill_target,
+            refill_by=refill_by,
+            refill_penalty=s.refill_penalty,
+            holding=expand(s.holding_cost, periods),
+            donor=s.donor,
+            unit_value=s.unit_value if s.unit_value is not None else cheapest.get(s.item, 0.0),
+        )
+        needs.add((s.nation, s.item))
+
+    # --- donation arcs: donor stock to nations that can use and need the item ---------------
+    demanded = {(demands[d].nation, i) for d, i, _ in supply}
+    gifts = [
+        (m, n, i)
+        for (m, i), st in stocks.items()
+        if st.donor
+        for (n, j) in sorted(demanded)
+        if j == i and n != m
+    ]
+
+    # --- expansions -------------------------------------------------------------------------
+    expansions: dict[str, ExpansionData] = {}
+    added_by_offer: dict[OfferKey, float] = defaultdict(float)
+    nation_codes = {n.code for n in scenario.nations}
+    country = {p.id: p.country for p in scenario.producers}
+    for e in scenario.expansions:
+        first = at[e.earliest_start] if e.earliest_start is not None else 0
+        last = at[e.latest_start] if e.latest_start is not None else horizon - 1
+        starts = [s for s in range(first, last + 1) if s + e.lead_periods < horizon]
+        home = country[e.producer]
+        sponsor = e.sponsor or (home if home in nation_codes else None)
+        expansions[e.id] = ExpansionData(
+            e.producer, e.item, e.added_capacity, e.investment_cost, e.lead_periods, starts,
+            sponsor,
+        )
+        if starts:
+            added_by_offer[e.producer, e.item] += e.added_capacity
+
+    # --- offers, routes and orders ----------------------------------------------------------
+    offers: dict[OfferKey, OfferData] = {}
+    routes: list[RouteKey] = []
+    for prod in scenario.producers:
+        for off in prod.offers:
+            key = (prod.id, off.item)
+            base = expand(off.capacity, periods)
+            upper = [c + added_by_offer[key] for c in base]
+            takers = sorted(n for (n, i) in needs if i == off.item)
+            offers[key] = OfferData(
+                producer=prod.id,
+                item=off.item,
+                country=prod.country,
+                lead=off.lead_time,
+                capacity=base,
+                upper=upper,
+                prices=[off.price, *(t.price for t in off.tiers)],
+                tier_min=[0.0, *(t.min_volume for t in off.tiers)],
+                min_order=off.min_order,
+                lot=off.lot_size,
+                contract_cost=off.contract_cost,
+                period_cost=expand(off.order_period_cost, periods),
+                delivery={n: off.delivery_cost_to.get(n, off.delivery_cost) for n in takers},
+            )
+            routes.extend((prod.id, off.item, n) for n in takers)
+
+    orders: list[OrderKey] = []
+    lots: list[LotKey] = []
+    contract_of: dict[RouteKey, ContractKey] = {}
+    contracts: dict[ContractKey, OfferKey] = {}
+    for p, i, n in routes:
+        off = offers[p, i]
+        c: ContractKey = (p, i) if pooled else (p, i, n)
+        contract_of[p, i, n] = c
+        contracts[c] = (p, i)
+        for a in range(off.lead, horizon):
+            if off.upper[a] <= 0:
+                continue
+            if off.lot is not None:
+                lots.append((p, i, n, a))
+            orders.extend((p, i, n, a, k) for k in range(len(off.prices)))
+
+    # --- components -------------------------------------------------------------------------
+    bom = {it.id: dict(it.components) for it in scenario.items if it.components}
+    makers: dict[str, set[str]] = defaultdict(set)  # component -> producers needing it
+    for p, i in offers:
+        for q in bom.get(i, {}):
+            makers[q].add(p)
+    feeds: list[tuple[str, str]] = []
+    supplier_component: dict[str, str] = {}
+    supplier_capacity: dict[str, list[float]] = {}
+    for s in scenario.component_suppliers:
+        supplier_component[s.id] = s.component
+        supplier_capacity[s.id] = expand(s.capacity, periods)
+        for p in sorted(makers[s.component]):
+            if not s.serves or p in s.serves:
+                feeds.append((s.id, p))
+
+    # --- funds (pooled plans only: going alone means no funds) ------------------------------
+    nations = {n.code: n for n in scenario.nations}
+    funds: dict[str, FundData] = {}
+    fund_pays: dict[FundPayKey, str] = {}
+    fund_invests: list[tuple[str, str]] = []
+    if pooled:
+        for f in scenario.funds:
+            funds[f.id] = _fund_data(f, nations)
+            fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
+            if "investment" in f.uses:
+                for e_id, e in expansions.items():
+                    if e.starts and _origin_ok(f, country[e.producer]):
+                        fund_invests.append((f.id, e_id))
+
+    data = ModelData(
+        name=scenario.name,
+        pooled=pooled,
+        periods=periods,
+        objective=settings.objective,
+        needs_tolerance=settings.needs_tolerance,
+        lateness_weight=settings.lateness_weight,
+        offers=offers,
+        routes=routes,
+        orders=orders,
+        lots=lots,
+        contract_of=contract_of,
+        contracts=contracts,
+        stocks=stocks,
+        demands=demands,
+        supply=supply,
+        gifts=gifts,
+        expansions=expansions,
+        bom=bom,
+        feeds=feeds,
+        supplier_component=supplier_component,
+        supplier_capacity=supplier_capacity,
+        funds=funds,
+        fund_pays=fund_pays,
+        fund_invests=fund_invests,
+        budgets={n.code: n.budget for n in scenario.nations if n.budget is not None},
+        period_budgets={
+            n.code: expand(n.budget_per_period, periods)
+            for n in scenario.nations
+            if n.budget_per_period is not None
+        },
+        sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
+    )
+    _group(data)
+    return data
+
+
+def _group(data: ModelData) -> None:
+    for key in data.orders:
+        p, i, n, a, k = key
+        data.by_offer_period.setdefault((p, i, a), []).append(key)
+        data.by_contract_tier.setdefault((data.contract_of[p, i, n], k), []).append(key)
+        data.by_route.setdefault((p, i, n), []).append(key)
+        data.by_arrival.setdefault((n, i, a), []).append(key)
+
+
+def _origin_ok(fund: Fund, country: str) -> bool:
+    allowed = fund.eligible_producer_countries
+    return allowed is None or country in allowed
+
+
+def _fund_data(f: Fund, nations: dict[str, object]) -> FundData:
+    rule = f.contribution
+    key: dict[str, float] | None = None
+    pledge_min: dict[str, float] = {}
+    pledge_max: dict[str, float | None] = {}
+    tolerance = 0.0
+    if isinstance(rule, KeyRule):
+        key = key_shares(f, nations)
+        tolerance = rule.tolerance
+    else:
+        for m in f.members:
+            pledge = rule.pledges.get(m)
+            pledge_min[m] = pledge.min if pledge else 0.0
+            pledge_max[m] = pledge.max if pledge else None
+    return FundData(
+        members=list(f.members),
+        key=key,
+        tolerance=tolerance,
+        pledge_min=pledge_min,
+        pledge_max=pledge_max,
+        cap=f.cap,
+        committed=f.committed,
+        uses=frozenset(f.uses),
+        min_nations=f.min_nations_per_contract,
+        cofinancing=f.max_cofinancing_share,
+    )
+
+
+def key_shares(f: Fund, nations: dict[str, object]) -> dict[str, float]:
+    """Each member's normalised key share (GNI, GDP or custom weights)."""
+    rule = f.contribution
+    assert isinstance(rule, KeyRule)
+    if rule.basis == "custom":
+        weights = {m: rule.shares.get(m, 0.0) for m in f.members}
+    else:
+        weights = {m: float(getattr(nations[m], rule.basis) or 0.0) for m in f.members}
+    total = sum(weights.values())
+    return {m: (w / total if total > 0 else 1.0 / len(weights)) for m, w in weights.items()}
+
+
+def _fund_pay_keys(
+    f: Fund,
+    routes: list[RouteKey],
+    offers: dict[OfferKey, OfferData],
+    stocks: dict[StockKey, StockData],
+) -> dict[FundPayKey, str]:
+    out: dict[FundPayKey, str] = {}
+    beneficiaries = f.eligible_beneficiaries
+    for p, i, n in routes:
+        if not _origin_ok(f, offers[p, i].country):
+            continue
+        listed = beneficiaries is None or n in beneficiaries
+        if "procurement" in f.uses and listed:
+            out[f.id, p, i, n] = "procurement"
+        elif "refill" in f.uses and listed and (n, i) in stocks and stocks[n, i].donor:
+            out[f.id, p, i, n] = "refill"
+    return out

@@ -1,0 +1,313 @@
+"""Read a solved model into the solution's tidy tables (columns in :mod:`aggregate.tables`)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from aggregate.data import ModelData
+from aggregate.model.objective import cost_terms
+from aggregate.tables import TABLES
+
+EPS = 1e-7
+
+
+def _values(var: pyo.Var) -> dict[Any, float]:
+    """Non-zero values of an indexed variable, with solver noise cleaned."""
+    out = {}
+    for key, v in var.items():
+        x = v.value
+        if x is None or abs(x) <= EPS:
+            continue
+        r = round(x)
+        out[key] = float(r) if abs(x - r) <= 1e-6 else float(x)
+    return out
+
+
+def _frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(TABLES[name]))
+
+
+def label(contract: tuple[str, ...]) -> str:
+    return "/".join(contract)
+
+
+def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFrame], dict]:
+    """All tables and the key figures of the plan held in ``m``'s variable values."""
+    v = {name: _values(getattr(m, name)) for name in (
+        "order", "lots", "open", "tier", "build", "stock", "give", "use", "short", "below",
+        "missed", "feed", "contrib", "fund_pays", "fund_invests", "unspent",
+    )}
+    tables = {
+        "orders": _orders(data, v),
+        "contracts": _contracts(data, v),
+        "investments": _investments(data, v),
+        "capacity": _capacity(data, v),
+        "components": _components(data, v),
+        "donations": _donations(data, v),
+        "inventory": _inventory(m, data, v),
+        "supply": _supply(data, v),
+        "demands": _demands(data, v),
+        "refills": _refills(data, v),
+        "contributions": _contributions(data, v),
+    }
+    tables["payments"] = _payments(data, v, tables["orders"])
+    tables["budgets"] = _budgets(data, tables["payments"])
+    return tables, _key_figures(m, data, tables, v)
+
+
+def _orders(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = []
+    for (p, i, n, a, k), q in v["order"].items():
+        off = data.offers[p, i]
+        lots = v["lots"].get((p, i, n, a), 0.0) if off.lot is not None else math.nan
+        rows.append({
+            "contract": label(data.contract_of[p, i, n]), "producer": p, "item": i, "nation": n,
+            "order_period": data.periods[a - off.lead], "arrival_period": data.periods[a],
+            "tier": k, "unit_price": off.prices[k], "quantity": q, "lots": lots,
+            "purchase_cost": off.prices[k] * q, "delivery_cost": off.delivery[n] * q,
+        })
+    return _frame("orders", rows)
+
+
+def _contracts(data: ModelData, v: dict) -> pd.DataFrame:
+    volume: dict[tuple, float] = defaultdict(float)
+    nations: dict[tuple, set[str]] = defaultdict(set)
+    periods: dict[tuple, set[int]] = defaultdict(set)
+    for (p, i, n, a, _k), q in v["order"].items():
+        c = data.contract_of[p, i, n]
+        volume[c] += q
+        nations[c].add(n)
+        periods[c].add(a)
+    rows = []
+    for c in v["open"]:
+        off = data.offers[data.contracts[c]]
+        tier = next((k for k in range(len(off.prices)) if v["tier"].get((*c, k), 0) > 0.5), 0)
+        rows.append({
+            "contract": label(c), "producer": c[0], "item": c[1],
+            "nation": c[2] if len(c) > 2 else "", "volume": volume[c], "tier": tier,
+            "unit_price": off.prices[tier], "nations": len(nations[c]),
+            "contract_cost": off.contract_cost, "order_periods": len(periods[c]),
+            "period_cost": sum(off.period_cost[a] for a in periods[c]),
+        })
+    return _frame("contracts", rows)
+
+
+def _investments(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = []
+    for (e, s) in v["build"]:
+        x = data.expansions[e]
+        ready = s + x.lead
+        rows.append({
+            "expansion": e, "producer": x.producer, "item": x.item,
+            "start_period": data.periods[s],
+            "ready_period": data.periods[ready] if ready < len(data.periods) else "",
+            "added_capacity": x.added, "investment_cost": x.cost, "sponsor": x.sponsor or "",
+        })
+    return _frame("investments", rows)
+
+
+def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
+    used: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (p, i, _n, a, _k), q in v["order"].items():
+        used[p, i, a] += q
+    added: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (e, s) in v["build"]:
+        x = data.expansions[e]
+        for a in range(s + x.lead, len(data.periods)):
+            added[x.producer, x.item, a] += x.added
+    rows = [
+        {"producer": p, "item": i, "period": data.periods[a], "base": off.capacity[a],
+         "added": added[p, i, a], "used": used[p, i, a]}
+        for (p, i), off in data.offers.items()
+        for a in range(len(data.periods))
+    ]
+    return _frame("capacity", rows)
+
+
+def _components(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = [
+        {"supplier": s, "component": data.supplier_component[s], "producer": p,
+         "period": data.periods[t], "quantity": q}
+        for (s, p, t), q in v["feed"].items()
+    ]
+    return _frame("components", rows)
+
+
+def _donations(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = [
+        {"donor": g, "recipient": r, "item": i, "period": data.periods[t], "quantity": q}
+        for (g, r, i, t), q in v["give"].items()
+    ]
+    return _frame("donations", rows)
+
+
+def _inventory(m: pyo.ConcreteModel, data: ModelData, v: dict) -> pd.DataFrame:
+    flows: dict[str, dict[tuple[str, str, int], float]] = {
+        k: defaultdict(float) for k in ("arrivals", "in", "out", "used")
+    }
+    for (_p, i, n, a, _k), q in v["order"].items():
+        flows["arrivals"][n, i, a] += q
+    for (g, r, i, t), q in v["give"].items():
+        flows["in"][r, i, t] += q
+        flows["out"][g, i, t] += q
+    for (d, i, t), q in v["use"].items():
+        flows["used"][data.demands[d].nation, i, t] += q
+    rows = []
+    for (n, i, t) in m.STOCK:
+        s = data.stocks.get((n, i))
+        opening = (s.on_hand if s else 0.0) if t == 0 else v["stock"].get((n, i, t - 1), 0.0)
+        closing = v["stock"].get((n, i, t), 0.0)
+        binds = s is not None and s.floor_from is not None and t >= s.floor_from
+        rows.append({
+            "nation": n, "item": i, "period": data.periods[t], "opening": opening,
+            "arrivals": flows["arrivals"][n, i, t], "donated_in": flows["in"][n, i, t],
+            "donated_out": flows["out"][n, i, t], "used": flows["used"][n, i, t],
+            "closing": closing, "floor": s.floor[t] if binds and s else 0.0,
+            "below_floor": v["below"].get((n, i, t), 0.0),
+            "holding_cost": (s.holding[t] * closing) if s else 0.0,
+        })
+    return _frame("inventory", rows)
+
+
+def _supply(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = []
+    for (d, i, t), q in v["use"].items():
+        dd = data.demands[d]
+        rows.append({
+            "demand": d, "nation": dd.nation, "capability": dd.capability, "item": i,
+            "period": data.periods[t], "quantity": q, "equivalent": q * data.supply[d, i, t],
+            "periods_late": t - dd.due,
+        })
+    return _frame("supply", rows)
+
+
+def _demands(data: ModelData, v: dict) -> pd.DataFrame:
+    on_time: dict[str, float] = defaultdict(float)
+    late: dict[str, float] = defaultdict(float)
+    late_periods: dict[str, float] = defaultdict(float)
+    for (d, i, t), q in v["use"].items():
+        eq = q * data.supply[d, i, t]
+        lateness = t - data.demands[d].due
+        if lateness == 0:
+            on_time[d] += eq
+        else:
+            late[d] += eq
+            late_periods[d] += eq * lateness
+    rows = []
+    for d, dd in data.demands.items():
+        short = v["short"].get(d, 0.0)
+        rows.append({
+            "demand": d, "nation": dd.nation, "capability": dd.capability,
+            "due_period": data.periods[dd.due], "priority": dd.priority,
+            "quantity": dd.quantity, "met_on_time": on_time[d], "met_late": late[d],
+            "late_unit_periods": late_periods[d], "short": short,
+            "weighted_shortfall": dd.priority * (short + data.lateness_weight * late_periods[d]),
+        })
+    return _frame("demands", rows)
+
+
+def _refills(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = [
+        {"nation": n, "item": i, "refill_by": data.periods[s.refill_by],
+         "target": s.refill_target, "level": v["stock"].get((n, i, s.refill_by), 0.0),
+         "missed": v["missed"].get((n, i), 0.0)}
+        for (n, i), s in data.stocks.items()
+        if s.refill_target is not None and s.refill_by is not None
+    ]
+    return _frame("refills", rows)
+
+
+def _contributions(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = []
+    for f, x in data.funds.items():
+        total = sum(v["contrib"].get((f, n), 0.0) for n in x.members)
+        for n in x.members:
+            amount = v["contrib"].get((f, n), 0.0)
+            if x.key is not None:
+                key = x.key[n]
+                lower, upper = key * (1 - x.tolerance) * total, key * (1 + x.tolerance) * total
+            else:
+                key = math.nan
+                lower = x.pledge_min[n]
+                upper = x.pledge_max[n] if x.pledge_max[n] is not None else math.nan
+            rows.append({
+                "fund": f, "nation": n, "amount": amount,
+                "share": amount / total if total > 0 else math.nan, "key_share": key,
+                "lower": lower, "upper": upper,
+            })
+    return _frame("contributions", rows)
+
+
+def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    cost = (orders.assign(total=orders.purchase_cost + orders.delivery_cost)
+            .groupby(["producer", "item", "nation"])["total"].sum())
+    funded: dict[tuple[str, str, str], float] = defaultdict(float)
+    for (f, p, i, n), amount in v["fund_pays"].items():
+        funded[p, i, n] += amount
+        rows.append(_pay(f, "fund", "order", p, i, n, "", amount))
+    for (p, i, n), total in cost.items():
+        own = total - funded[p, i, n]
+        if own > EPS:
+            rows.append(_pay(n, "nation", "order", p, i, n, "", own))
+    fund_share: dict[str, float] = defaultdict(float)
+    for (f, e), amount in v["fund_invests"].items():
+        x = data.expansions[e]
+        fund_share[e] += amount
+        rows.append(_pay(f, "fund", "investment", x.producer, x.item, "", e, amount))
+    for (e, _s) in v["build"]:
+        x = data.expansions[e]
+        own = x.cost - fund_share[e]
+        if x.sponsor and own > EPS:
+            rows.append(_pay(x.sponsor, "nation", "investment", x.producer, x.item, "", e, own))
+    for (f, n), amount in v["contrib"].items():
+        rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount))
+    return _frame("payments", rows)
+
+
+def _pay(payer: str, kind: str, purpose: str, producer: str, item: str, beneficiary: str,
+         expansion: str, amount: float) -> dict[str, Any]:
+    return {"payer": payer, "payer_type": kind, "purpose": purpose, "producer": producer,
+            "item": item, "beneficiary": beneficiary, "expansion": expansion, "amount": amount}
+
+
+def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
+    own = payments[payments.payer_type == "nation"]
+    by = own.groupby(["payer", "purpose"])["amount"].sum()
+    nations = sorted({n for _p, _i, n in data.routes} | set(data.budgets) | set(own.payer))
+    rows = []
+    for n in nations:
+        parts = {k: float(by.get((n, k), 0.0)) for k in ("order", "contribution", "investment")}
+        rows.append({
+            "nation": n, "budget": data.budgets.get(n, math.nan),
+            "spent": sum(parts.values()), "orders": parts["order"],
+            "contributions": parts["contribution"], "investments": parts["investment"],
+        })
+    return _frame("budgets", rows)
+
+
+def _key_figures(m: pyo.ConcreteModel, data: ModelData, tables: dict[str, pd.DataFrame],
+                 v: dict) -> dict[str, Any]:
+    terms = {k: float(pyo.value(e)) for k, e in cost_terms(m, data).items()}
+    demands = tables["demands"]
+    due = float(demands.quantity.sum())
+    met = float(demands.met_on_time.sum() + demands.met_late.sum())
+    late = float(demands.met_late.sum())
+    figures: dict[str, Any] = {
+        "total_cost": sum(terms[k] for k in
+                          ("purchase", "delivery", "contract", "period", "investment", "holding")),
+        **{f"{k}_cost": terms[k] for k in
+           ("purchase", "delivery", "contract", "period", "investment", "holding", "penalty")},
+        "weighted_shortfall": float(demands.weighted_shortfall.sum()),
+        "short": float(demands.short.sum()),
+        "fill_rate": met / due if due > 0 else 1.0,
+        "on_time_rate": float(demands.met_on_time.sum()) / due if due > 0 else 1.0,
+        "average_lateness": float(demands.late_unit_periods.sum()) / late if late > 0 else 0.0,
+        "unspent_fund_balance": terms["unspent"],
+    }
+    return figures

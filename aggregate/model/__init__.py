@@ -1,0 +1,56 @@
+"""The Pyomo model: sets and variables, one function per constraint family, objectives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyomo.environ as pyo
+
+from aggregate.data import ModelData
+from aggregate.model import contracts, funds, stocks
+from aggregate.model.objective import add_objectives, cost_terms
+from aggregate.model.variables import add_sets, add_variables
+
+ConstraintFamily = Callable[[pyo.ConcreteModel, ModelData], None]
+
+CONSTRAINTS: list[ConstraintFamily] = [
+    contracts.tier_choice,
+    contracts.tier_volume_bounds,
+    contracts.min_order_lower,
+    contracts.order_tier_link,
+    contracts.order_lots,
+    contracts.delivery_period_link,
+    contracts.capacity_upper,
+    contracts.expansion_once,
+    contracts.component_supply,
+    contracts.supplier_capacity_upper,
+    stocks.stock_balance,
+    stocks.stock_floor_lower,
+    stocks.refill_target_lower,
+    stocks.demand_balance,
+    funds.fund_payment_upper,
+    funds.fund_refill_upper,
+    funds.fund_investment_upper,
+    funds.fund_balance,
+    funds.fund_size_bounds,
+    funds.contribution_key,
+    funds.contribution_pledge,
+    funds.consortium_lower,
+    funds.budget_upper,
+    funds.budget_period_upper,
+]
+"""Every constraint family, in the order they are added."""
+
+
+def build_model(data: ModelData) -> pyo.ConcreteModel:
+    """Build the joint-procurement MILP (docs/model.md) from prepared data."""
+    m = pyo.ConcreteModel(name=data.name)
+    add_sets(m, data)
+    add_variables(m, data)
+    for family in CONSTRAINTS:
+        family(m, data)
+    add_objectives(m, data)
+    return m
+
+
+__all__ = ["CONSTRAINTS", "build_model", "cost_terms"]

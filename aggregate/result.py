@@ -1,0 +1,59 @@
+"""What a solve returns: status, timings, key figures and the plan's tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+
+class SolveStatus(StrEnum):
+    """How a solve ended. Only ``optimal`` and ``time_limit`` (with a plan) carry a plan."""
+
+    OPTIMAL = "optimal"
+    """Proven optimal within the requested gap."""
+    TIME_LIMIT = "time_limit"
+    """Stopped by the time limit with a feasible plan; see ``gap``."""
+    TIME_LIMIT_NO_PLAN = "time_limit_no_plan"
+    """Stopped by the time limit before any feasible plan was found."""
+    INFEASIBLE = "infeasible"
+    """The hard rules conflict: no plan satisfies them."""
+    UNBOUNDED = "unbounded"
+    """The objective can decrease without limit (a modelling error)."""
+    ERROR = "error"
+    """The solver failed; see ``message``."""
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
+
+
+@dataclass
+class Solution:
+    """A solved (or failed) scenario.
+
+    ``tables`` holds the plan as tidy DataFrames (see :data:`aggregate.tables.TABLES` for
+    every column); they are empty when ``status.has_plan`` is false.
+    """
+
+    scenario_name: str
+    status: SolveStatus
+    pooled: bool = True
+    """True for the joint plan, False for the going-alone baseline."""
+    objective: str = "needs_first"
+    message: str = ""
+    gap: float | None = None
+    """Relative MIP gap of the last stage (None when unknown)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per phase: ``build``, ``solve_needs``, ``solve_cost``, ``extract``, ``total``."""
+    key_figures: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        # solution.orders, solution.contracts, ... for notebooks
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)

@@ -1,0 +1,259 @@
+"""Solving: HiGHS (or another Pyomo solver) on the model, needs first then cost.
+
+:func:`solve` validates nothing itself: it takes a :class:`Scenario` (already valid by
+construction or through :func:`aggregate.load`) and returns a :class:`Solution` whose
+``status`` says honestly how the solve ended.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pyomo.environ as pyo
+
+from aggregate.data import ModelData, prepare
+from aggregate.extract import extract
+from aggregate.model import build_model
+from aggregate.result import Solution, SolveStatus
+from aggregate.schema import Scenario
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """How to run the solver (each defaults to the scenario's settings)."""
+
+    solver: str = "highs"
+    time_limit: float | None = None
+    """Seconds for the whole solve (all stages)."""
+    mip_gap: float = 1e-6
+    threads: int | None = None
+    parallel: bool = False
+    """HiGHS's parallel search (``parallel=on``)."""
+    log: bool = False
+    """Show the solver's log."""
+
+
+@dataclass
+class StageResult:
+    status: SolveStatus
+    objective: float | None
+    bound: float | None
+    seconds: float
+    message: str = ""
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    baseline: bool = False,
+    objective: str | None = None,
+    solver: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    parallel: bool = False,
+    log_solver: bool = False,
+) -> Solution:
+    """Solve ``scenario`` and return the plan with its status, gap and timings.
+
+    ``baseline=True`` solves the going-alone plan: every nation contracts on its own, no
+    pooling of volume or fixed costs, no funds. ``objective`` overrides the scenario's
+    (``needs_first`` or ``weighted``); the other arguments override its solver settings.
+    """
+    settings = scenario.settings
+    options = SolverOptions(
+        solver=solver or settings.solver,
+        time_limit=time_limit if time_limit is not None else settings.time_limit,
+        mip_gap=mip_gap if mip_gap is not None else settings.mip_gap,
+        threads=threads if threads is not None else settings.threads,
+        parallel=parallel,
+        log=log_solver,
+    )
+    started = time.perf_counter()
+    data = prepare(scenario, pooled=not baseline)
+    if objective is not None:
+        data.objective = objective
+    model = build_model(data)
+    built = time.perf_counter()
+    solution = solve_model(model, data, options)
+    solution.timings = {"build": built - started, **solution.timings}
+    solution.timings["total"] = time.perf_counter() - started
+    return solution
+
+
+def solve_model(model: pyo.ConcreteModel, data: ModelData, options: SolverOptions) -> Solution:
+    """Run the objective stages on a built model and extract the plan."""
+    runner = _Runner(options)
+    timings: dict[str, float] = {}
+    deadline = None if options.time_limit is None else time.perf_counter() + options.time_limit
+    stages: list[StageResult] = []
+    if data.objective == "weighted":
+        _activate(model, "weighted_obj")
+        stages.append(runner.run(model, deadline))
+        timings["solve_weighted"] = stages[-1].seconds
+    else:
+        _activate(model, "needs_obj")
+        first = runner.run(model, deadline)
+        stages.append(first)
+        timings["solve_needs"] = first.seconds
+        if first.status.has_plan and first.objective is not None:
+            bound = first.objective * (1 + data.needs_tolerance) + 1e-6
+            model.needs_cap["stage1"] = model.needs <= bound
+            _activate(model, "cost_obj")
+            second = runner.run(model, deadline)
+            if not second.status.has_plan:
+                # the first stage's plan satisfies the cap, so this is a time limit: say so
+                log.warning("cost stage ended %s; keeping the needs-stage plan", second.status)
+                second.message = second.message or "cost stage found no better plan in time"
+                runner.reload(model, first)
+            stages.append(second)
+            timings["solve_cost"] = second.seconds
+    last = stages[-1]
+    status = _overall(stages)
+    solution = Solution(
+        scenario_name=data.name,
+        status=status,
+        pooled=data.pooled,
+        objective=data.objective,
+        message="; ".join(s.message for s in stages if s.message),
+        gap=last.gap if status.has_plan else None,
+        timings=timings,
+    )
+    if status.has_plan:
+        t0 = time.perf_counter()
+        solution.tables, solution.key_figures = extract(model, data)
+        timings["extract"] = time.perf_counter() - t0
+    solution.key_figures.update(
+        status=status.value,
+        gap=solution.gap,
+        needs_objective=stages[0].objective if data.objective != "weighted" else None,
+    )
+    return solution
+
+
+def _overall(stages: list[StageResult]) -> SolveStatus:
+    if not stages[0].status.has_plan:
+        return stages[0].status
+    if any(s.status is not SolveStatus.OPTIMAL for s in stages):
+        return SolveStatus.TIME_LIMIT
+    return SolveStatus.OPTIMAL
+
+
+def _activate(model: pyo.ConcreteModel, name: str) -> None:
+    for obj in ("needs_obj", "cost_obj", "weighted_obj"):
+        getattr(model, obj).deactivate()
+    getattr(model, name).activate()
+
+
+class _Runner:
+    """Runs one objective stage with HiGHS (persistent, via ``pyomo.contrib.solver``) or
+    any other solver Pyomo knows by name."""
+
+    def __init__(self, options: SolverOptions) -> None:
+        self.options = options
+        self._highs: Any = None
+        self._values: dict[int, list[tuple[Any, float | None]]] = {}
+        if options.solver == "highs":
+            from pyomo.contrib.solver.solvers.highs import Highs
+
+            self._highs = Highs()
+            if not self._highs.available():
+                raise RuntimeError("HiGHS is not available: pip install highspy")
+        else:
+            self._legacy = pyo.SolverFactory(options.solver)
+            if not self._legacy.available(exception_flag=False):
+                raise RuntimeError(
+                    f"solver '{options.solver}' is not installed; use 'highs' or install it"
+                )
+
+    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> StageResult:
+        left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+        t0 = time.perf_counter()
+        if self._highs is not None:
+            result = self._run_highs(model, left)
+        else:
+            result = self._run_legacy(model, left)
+        result.seconds = time.perf_counter() - t0
+        if result.status.has_plan:
+            self._values[id(result)] = [
+                (v, v.value) for v in model.component_data_objects(pyo.Var, active=True)
+            ]
+        return result
+
+    def reload(self, model: pyo.ConcreteModel, stage: StageResult) -> None:
+        """Put back the variable values of an earlier stage."""
+        for var, value in self._values.get(id(stage), []):
+            var.set_value(value, skip_validation=True)
+
+    def _run_highs(self, model: pyo.ConcreteModel, left: float | None) -> StageResult:
+        from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+
+        o = self.options
+        solver_options: dict[str, Any] = {"mip_rel_gap": o.mip_gap}
+        if o.parallel:
+            solver_options["parallel"] = "on"
+        results = self._highs.solve(
+            model,
+            tee=o.log,
+            load_solutions=False,
+            raise_exception_on_nonoptimal_result=False,
+            time_limit=left,
+            threads=o.threads,
+            solver_options=solver_options,
+        )
+        tc = results.termination_condition
+        has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
+        if has_solution:
+            results.solution_loader.load_vars()
+        objective = _num(results.incumbent_objective) if has_solution else None
+        bound = _num(results.objective_bound)
+        if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+            return StageResult(SolveStatus.OPTIMAL, objective, bound, 0.0)
+        if tc == TerminationCondition.maxTimeLimit:
+            status = SolveStatus.TIME_LIMIT if has_solution else SolveStatus.TIME_LIMIT_NO_PLAN
+            return StageResult(status, objective, bound, 0.0, "time limit reached")
+        if tc in (
+            TerminationCondition.provenInfeasible,
+            TerminationCondition.locallyInfeasible,
+            TerminationCondition.infeasibleOrUnbounded,
+        ):
+            # every cost is >= 0 and every variable bounded below, so never unbounded here
+            return StageResult(SolveStatus.INFEASIBLE, None, None, 0.0, "the hard rules conflict")
+        if tc == TerminationCondition.unbounded:
+            return StageResult(SolveStatus.UNBOUNDED, None, None, 0.0, "unbounded")
+        return StageResult(SolveStatus.ERROR, objective, bound, 0.0, f"solver ended: {tc.name}")
+
+    def _run_legacy(self, model: pyo.ConcreteModel, left: float | None) -> StageResult:
+        from pyomo.opt import SolverStatus, TerminationCondition
+
+        results = self._legacy.solve(model, tee=self.options.log, load_solutions=False)
+        tc = results.solver.termination_condition
+        if tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
+            return StageResult(SolveStatus.INFEASIBLE, None, None, 0.0, "the hard rules conflict")
+        if len(results.solution) == 0 or results.solver.status == SolverStatus.error:
+            return StageResult(SolveStatus.ERROR, None, None, 0.0, f"solver ended: {tc}")
+        model.solutions.load_from(results)
+        objective = pyo.value(next(model.component_data_objects(pyo.Objective, active=True)))
+        status = (
+            SolveStatus.OPTIMAL if tc == TerminationCondition.optimal else SolveStatus.TIME_LIMIT
+        )
+        return StageResult(status, objective, None, 0.0)
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
