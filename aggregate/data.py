@@ -9,9 +9,10 @@ lead time, a tier only where the offer has one), so the model never loops a dens
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from aggregate.schema import Fund, Scenario, expand
+from aggregate.schema import Fund, Nation, Scenario, expand
 from aggregate.schema.funds import KeyRule
 
 OfferKey = tuple[str, str]  # (producer, item)
@@ -282,16 +283,16 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     contract_of: dict[RouteKey, ContractKey] = {}
     contracts: dict[ContractKey, OfferKey] = {}
     for p, i, n in routes:
-        off = offers[p, i]
+        od = offers[p, i]
         c: ContractKey = (p, i) if pooled else (p, i, n)
         contract_of[p, i, n] = c
         contracts[c] = (p, i)
-        for a in range(off.lead, horizon):
-            if off.upper[a] <= 0:
+        for a in range(od.lead, horizon):
+            if od.upper[a] <= 0:
                 continue
-            if off.lot is not None:
+            if od.lot is not None:
                 lots.append((p, i, n, a))
-            orders.extend((p, i, n, a, k) for k in range(len(off.prices)))
+            orders.extend((p, i, n, a, k) for k in range(len(od.prices)))
 
     # --- components -------------------------------------------------------------------------
     bom = {it.id: dict(it.components) for it in scenario.items if it.components}
@@ -302,12 +303,12 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     feeds: list[tuple[str, str]] = []
     supplier_component: dict[str, str] = {}
     supplier_capacity: dict[str, list[float]] = {}
-    for s in scenario.component_suppliers:
-        supplier_component[s.id] = s.component
-        supplier_capacity[s.id] = expand(s.capacity, periods)
-        for p in sorted(makers[s.component]):
-            if not s.serves or p in s.serves:
-                feeds.append((s.id, p))
+    for sup in scenario.component_suppliers:
+        supplier_component[sup.id] = sup.component
+        supplier_capacity[sup.id] = expand(sup.capacity, periods)
+        for p in sorted(makers[sup.component]):
+            if not sup.serves or p in sup.serves:
+                feeds.append((sup.id, p))
 
     # --- funds (pooled plans only: going alone means no funds) ------------------------------
     nations = {n.code: n for n in scenario.nations}
@@ -319,8 +320,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             funds[f.id] = _fund_data(f, nations)
             fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
             if "investment" in f.uses:
-                for e_id, e in expansions.items():
-                    if e.starts and _origin_ok(f, country[e.producer]):
+                for e_id, xd in expansions.items():
+                    if xd.starts and _origin_ok(f, country[xd.producer]):
                         fund_invests.append((f.id, e_id))
 
     data = ModelData(
@@ -374,7 +375,7 @@ def _origin_ok(fund: Fund, country: str) -> bool:
     return allowed is None or country in allowed
 
 
-def _fund_data(f: Fund, nations: dict[str, object]) -> FundData:
+def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
     rule = f.contribution
     key: dict[str, float] | None = None
     pledge_min: dict[str, float] = {}
@@ -402,7 +403,7 @@ def _fund_data(f: Fund, nations: dict[str, object]) -> FundData:
     )
 
 
-def key_shares(f: Fund, nations: dict[str, object]) -> dict[str, float]:
+def key_shares(f: Fund, nations: Mapping[str, Nation]) -> dict[str, float]:
     """Each member's normalised key share (GNI, GDP or custom weights)."""
     rule = f.contribution
     assert isinstance(rule, KeyRule)

@@ -119,7 +119,9 @@ def problems_from_validation(exc: ValidationError, raw: Any) -> list[Problem]:
     """Turn Pydantic's errors into :class:`Problem` s located by entry id."""
     problems: list[Problem] = []
     seen: set[tuple[str, str, str]] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    taken = [e for e in errors if _branch_taken(raw, e["loc"])] or errors
+    for err in taken:
         loc = [k for k in err["loc"] if not _is_union_branch(k)]
         entry_path, field = _split(raw, loc)
         entry = entry_label(raw, entry_path)
@@ -127,7 +129,7 @@ def problems_from_validation(exc: ValidationError, raw: Any) -> list[Problem]:
         if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
             message += f" (got {_short(err['input'])})"
         key = (entry, field, message)
-        if key in seen:  # a value failing both branches of "number or series" is said once
+        if key in seen:  # the same fault reached by two routes is said once
             continue
         seen.add(key)
         problems.append(Problem(entry, field, message, _FIXES.get(err["type"], "")))
@@ -142,9 +144,42 @@ def _is_union_branch(key: Any) -> bool:
     )
 
 
+def _child(node: Any, key: Any) -> Any:
+    if isinstance(node, list):
+        return node[key] if isinstance(key, int) and 0 <= key < len(node) else None
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def _branch_taken(raw: Any, loc: Sequence[Any]) -> bool:
+    """Whether an error of a "number or series" union comes from the branch the input took.
+
+    Pydantic reports a failure in both branches (a negative capacity is "not >= 0" and "not
+    a mapping"); only the branch matching the input's shape is worth saying: a mapping is a
+    series, anything else a number.
+    """
+    node = raw
+    for key in loc:
+        if isinstance(key, str) and key.startswith("dict["):
+            return isinstance(node, dict)
+        if isinstance(key, str) and key.startswith(("function-", "constrained-")):
+            return not isinstance(node, dict)
+        if not _is_union_branch(key):
+            node = _child(node, key)
+    return True
+
+
 def _split(raw: Any, loc: Sequence[str | int]) -> tuple[list[str | int], str]:
-    """Split a location into the deepest entry (ending at a list index) and the field."""
-    last_index = max((i for i, k in enumerate(loc) if isinstance(k, int)), default=-1)
+    """Split a location into the deepest entry (ending at a list index) and the field.
+
+    An integer is a list index only where the raw input has a list: YAML reads a period key
+    ``2025`` of a series as the integer 2025.
+    """
+    node = raw
+    last_index = -1
+    for i, key in enumerate(loc):
+        if isinstance(node, list) and isinstance(key, int):
+            last_index = i
+        node = _child(node, key)
     if last_index < 0:
         return [], ".".join(str(k) for k in loc)
     return list(loc[: last_index + 1]), ".".join(str(k) for k in loc[last_index + 1 :])

@@ -24,7 +24,9 @@ def _values(var: pyo.Var) -> dict[Any, float]:
         if x is None or abs(x) <= EPS:
             continue
         r = round(x)
-        out[key] = float(r) if abs(x - r) <= 1e-6 else float(x)
+        x = float(r) if abs(x - r) <= 1e-6 else float(x)
+        if x != 0.0:
+            out[key] = x
     return out
 
 
@@ -251,7 +253,8 @@ def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
     for (f, p, i, n), amount in v["fund_pays"].items():
         funded[p, i, n] += amount
         rows.append(_pay(f, "fund", "order", p, i, n, "", amount))
-    for (p, i, n), total in cost.items():
+    for route, total in cost.items():
+        p, i, n = route  # type: ignore[misc]
         own = total - funded[p, i, n]
         if own > EPS:
             rows.append(_pay(n, "nation", "order", p, i, n, "", own))

@@ -109,7 +109,10 @@ def solve_model(model: pyo.ConcreteModel, data: ModelData, options: SolverOption
         stages.append(first)
         timings["solve_needs"] = first.seconds
         if first.status.has_plan and first.objective is not None:
-            bound = first.objective * (1 + data.needs_tolerance) + 1e-6
+            # a hair of absolute slack keeps the cap feasible within HiGHS's tolerances
+            bound = first.objective * (1 + data.needs_tolerance) + 1e-7 * max(
+                1.0, abs(first.objective)
+            )
             model.needs_cap["stage1"] = model.needs <= bound
             _activate(model, "cost_obj")
             second = runner.run(model, deadline)

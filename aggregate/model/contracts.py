@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import pyomo.environ as pyo
 
@@ -30,15 +31,15 @@ def tier_volume_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
     """
     total = {o: sum(x.upper[x.lead :]) for o, x in data.offers.items()}
 
-    def lower(m: pyo.ConcreteModel, *ck: object) -> object:
-        c, k = tuple(ck[:-1]), int(ck[-1])  # type: ignore[call-overload]
+    def lower(m: pyo.ConcreteModel, *ck: Any) -> Any:
+        c, k = tuple(ck[:-1]), int(ck[-1])
         threshold = data.offers[data.contracts[c]].tier_min[k]
         if threshold <= 0:
             return pyo.Constraint.Skip
         return _tier_volume(m, data, c, k) >= threshold * m.tier[ck]
 
-    def upper(m: pyo.ConcreteModel, *ck: object) -> object:
-        c, k = tuple(ck[:-1]), int(ck[-1])  # type: ignore[call-overload]
+    def upper(m: pyo.ConcreteModel, *ck: Any) -> Any:
+        c, k = tuple(ck[:-1]), int(ck[-1])
         return _tier_volume(m, data, c, k) <= total[data.contracts[c]] * m.tier[ck]
 
     m.tier_volume_lower = pyo.Constraint(m.CONTRACT_TIERS, rule=lower)
@@ -49,7 +50,7 @@ def min_order_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""Minimum order on the pooled volume: :math:`\sum_k V_{c,k} \ge minorder \, open_c`."""
     keys = [c for c, o in data.contracts.items() if data.offers[o].min_order > 0]
 
-    def rule(m: pyo.ConcreteModel, *c: str) -> object:
+    def rule(m: pyo.ConcreteModel, *c: str) -> Any:
         volume = pyo.quicksum(
             _tier_volume(m, data, c, k) for k in range(data.ntiers(data.contracts[c]))
         )
@@ -61,7 +62,7 @@ def min_order_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
 def order_tier_link(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""Orders only under the chosen tier (strengthening): :math:`x_{p,i,n,a,k} \le U_{p,i,a} tier_{c,k}`."""
 
-    def rule(m: pyo.ConcreteModel, p: str, i: str, n: str, a: int, k: int) -> object:
+    def rule(m: pyo.ConcreteModel, p: str, i: str, n: str, a: int, k: int) -> Any:
         c = data.contract_of[p, i, n]
         return m.order[p, i, n, a, k] <= data.offers[p, i].upper[a] * m.tier[(*c, k)]
 
@@ -71,7 +72,7 @@ def order_tier_link(m: pyo.ConcreteModel, data: ModelData) -> None:
 def order_lots(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""Whole lots: :math:`\sum_k x_{p,i,n,a,k} = lot_{p,i} \, lots_{p,i,n,a}`."""
 
-    def rule(m: pyo.ConcreteModel, p: str, i: str, n: str, a: int) -> object:
+    def rule(m: pyo.ConcreteModel, p: str, i: str, n: str, a: int) -> Any:
         lot = data.offers[p, i].lot
         units = pyo.quicksum(m.order[p, i, n, a, k] for k in range(data.ntiers((p, i))))
         return units == lot * m.lots[p, i, n, a]
@@ -79,15 +80,15 @@ def order_lots(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.order_lots = pyo.Constraint(m.LOTS, rule=rule)
 
 
-def _delivered(m: pyo.ConcreteModel, data: ModelData, p: str, i: str, a: int) -> object:
+def _delivered(m: pyo.ConcreteModel, data: ModelData, p: str, i: str, a: int) -> Any:
     return pyo.quicksum(m.order[o] for o in data.by_offer_period.get((p, i, a), []))
 
 
 def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""A period with deliveries pays its fixed cost: :math:`\sum_{n,k} x \le U_{p,i,a} delivers_{c,a}`."""
 
-    def rule(m: pyo.ConcreteModel, *ca: object) -> object:
-        c, a = tuple(ca[:-1]), int(ca[-1])  # type: ignore[call-overload]
+    def rule(m: pyo.ConcreteModel, *ca: Any) -> Any:
+        c, a = tuple(ca[:-1]), int(ca[-1])
         p, i = data.contracts[c]
         orders = [o for o in data.by_offer_period.get((p, i, a), []) if
                   data.contract_of[o[0], o[1], o[2]] == c]
@@ -107,7 +108,7 @@ def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
             builds[x.producer, x.item].append((e, s, s + x.lead, x.added))
     keys = sorted(data.by_offer_period)
 
-    def rule(m: pyo.ConcreteModel, p: str, i: str, a: int) -> object:
+    def rule(m: pyo.ConcreteModel, p: str, i: str, a: int) -> Any:
         added = pyo.quicksum(
             add * m.build[e, s] for (e, s, ready, add) in builds[p, i] if ready <= a
         )
@@ -143,7 +144,7 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
         if any((p, i, a) in data.by_offer_period for i, _ in items)
     ]
 
-    def rule(m: pyo.ConcreteModel, p: str, q: str, a: int) -> object:
+    def rule(m: pyo.ConcreteModel, p: str, q: str, a: int) -> Any:
         used = pyo.quicksum(units * _delivered(m, data, p, i, a) for i, units in needing[p, q])
         fed = pyo.quicksum(m.feed[s, p, a] for s in feeders[p, q])
         return used <= fed

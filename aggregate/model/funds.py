@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
 
 
-def route_cost(m: pyo.ConcreteModel, data: ModelData, p: str, i: str, n: str) -> object:
+def route_cost(m: pyo.ConcreteModel, data: ModelData, p: str, i: str, n: str) -> Any:
     """Purchase plus delivery cost of nation ``n``'s orders of ``i`` from ``p``."""
     off = data.offers[p, i]
     return pyo.quicksum(
@@ -43,7 +44,7 @@ def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     for g in m.GIFTS:
         given[g[0], g[2]].append(g)
 
-    def rule(m: pyo.ConcreteModel, f: str, i: str, n: str) -> object:
+    def rule(m: pyo.ConcreteModel, f: str, i: str, n: str) -> Any:
         paid = pyo.quicksum(m.fund_pays[f, p, i, n] for p in refill[f, i, n])
         value = data.stocks[n, i].unit_value
         return paid <= value * pyo.quicksum(m.give[g] for g in given[n, i])
@@ -61,7 +62,7 @@ def fund_investment_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     for f, e in data.fund_invests:
         by_exp[e].append(f)
 
-    def built(m: pyo.ConcreteModel, e: str) -> object:
+    def built(m: pyo.ConcreteModel, e: str) -> Any:
         return pyo.quicksum(m.build[e, s] for s in data.expansions[e].starts)
 
     m.fund_investment_share_upper = pyo.Constraint(
@@ -76,7 +77,7 @@ def fund_investment_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
 
 
-def _paid_in(m: pyo.ConcreteModel, data: ModelData, f: str) -> object:
+def _paid_in(m: pyo.ConcreteModel, data: ModelData, f: str) -> Any:
     return pyo.quicksum(m.contrib[f, n] for n in data.funds[f].members)
 
 
@@ -89,8 +90,8 @@ def fund_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
     for key in data.fund_pays:
         pays[key[0]].append(key)
     invests: dict[str, list] = defaultdict(list)
-    for key in data.fund_invests:
-        invests[key[0]].append(key)
+    for fi in data.fund_invests:
+        invests[fi[0]].append(fi)
     m.fund_balance = pyo.Constraint(
         m.FUNDS,
         rule=lambda m, f: pyo.quicksum(m.fund_pays[k] for k in pays[f])
@@ -167,16 +168,16 @@ def consortium_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
         worst = max(off.prices) + max(off.delivery.values(), default=0.0)
         return worst * sum(off.upper[off.lead :])
 
-    def pays_rule(m: pyo.ConcreteModel, f: str, *c: str) -> object:
+    def pays_rule(m: pyo.ConcreteModel, f: str, *c: str) -> Any:
         return pyo.quicksum(m.fund_pays[k] for k in pays[(f, *c)]) <= big_m(c) * m.fund_uses[
             (f, *c)
         ]
 
-    def count_rule(m: pyo.ConcreteModel, f: str, *c: str) -> object:
+    def count_rule(m: pyo.ConcreteModel, f: str, *c: str) -> Any:
         joined = pyo.quicksum(m.joins[(*c, n)] for n in joiners[c])
         return joined >= data.funds[f].min_nations * m.fund_uses[(f, *c)]
 
-    def join_rule(m: pyo.ConcreteModel, *cn: str) -> object:
+    def join_rule(m: pyo.ConcreteModel, *cn: str) -> Any:
         c, n = tuple(cn[:-1]), cn[-1]
         p, i = data.contracts[c]
         unit = data.offers[p, i].lot or 1.0
@@ -194,12 +195,15 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     :math:`\sum_{p,i} cost_{p,i,n} - \sum_f pays_{f,p,i,n} + \sum_f contrib_{f,n}
     + \sum_{e: sponsor=n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) \le budget_n`
     """
-    m.budget_upper = pyo.Constraint(
-        sorted(data.budgets), rule=lambda m, n: nation_spending(m, data, n) <= data.budgets[n]
-    )
+    def rule(m: pyo.ConcreteModel, n: str) -> Any:
+        limit = nation_spending(m, data, n) <= data.budgets[n]
+        # a nation that can neither buy nor contribute has nothing to limit
+        return pyo.Constraint.Skip if isinstance(limit, bool) else limit
+
+    m.budget_upper = pyo.Constraint(sorted(data.budgets), rule=rule)
 
 
-def nation_spending(m: pyo.ConcreteModel, data: ModelData, n: str) -> object:
+def nation_spending(m: pyo.ConcreteModel, data: ModelData, n: str) -> Any:
     """What nation ``n`` pays itself: orders net of funds, contributions, sponsored investment."""
     orders = pyo.quicksum(route_cost(m, data, p, i, r) for (p, i, r) in data.routes if r == n)
     funded = pyo.quicksum(m.fund_pays[k] for k in data.fund_pays if k[3] == n)
@@ -220,7 +224,7 @@ def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     for o in data.orders:
         by_nation_period[o[2], o[3]].append(o)
 
-    def rule(m: pyo.ConcreteModel, n: str, a: int) -> object:
+    def rule(m: pyo.ConcreteModel, n: str, a: int) -> Any:
         terms = by_nation_period[n, a]
         if not terms:
             return pyo.Constraint.Skip

@@ -26,11 +26,11 @@ def cost_terms(m: pyo.ConcreteModel, data: ModelData) -> dict[str, object]:
             if (n, i) in data.stocks and data.stocks[n, i].holding[t] > 0
         ),
         "penalty": pyo.quicksum(
-            data.stocks[n, i].soft_penalty * m.below[n, i, t]  # type: ignore[operator]
+            data.stocks[n, i].soft_penalty * m.below[n, i, t]
             for (n, i, t) in m.BELOW
         )
         + pyo.quicksum(
-            data.stocks[n, i].refill_penalty * m.missed[n, i]  # type: ignore[operator]
+            data.stocks[n, i].refill_penalty * m.missed[n, i]
             for (n, i) in m.MISSED
         ),
         "unspent": pyo.quicksum(m.unspent[f] for f in m.FUNDS),

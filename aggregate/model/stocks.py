@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import pyomo.environ as pyo
 
@@ -24,9 +25,9 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
     for d, i, t in data.supply:
         uses[data.demands[d].nation, i, t].append((d, i, t))
 
-    def rule(m: pyo.ConcreteModel, n: str, i: str, t: int) -> object:
+    def rule(m: pyo.ConcreteModel, n: str, i: str, t: int) -> Any:
         if t == 0:
-            before: object = data.stocks[n, i].on_hand if (n, i) in data.stocks else 0.0
+            before: Any = data.stocks[n, i].on_hand if (n, i) in data.stocks else 0.0
         else:
             before = m.stock[n, i, t - 1]
         inflow = pyo.quicksum(m.order[o] for o in data.by_arrival.get((n, i, t), []))
@@ -53,7 +54,7 @@ def stock_floor_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
         if s.floor[t] > 0
     ]
 
-    def rule(m: pyo.ConcreteModel, n: str, i: str, t: int) -> object:
+    def rule(m: pyo.ConcreteModel, n: str, i: str, t: int) -> Any:
         slack = m.below[n, i, t] if (n, i, t) in m.BELOW else 0.0
         return m.stock[n, i, t] + slack >= data.stocks[n, i].floor[t]
 
@@ -66,7 +67,7 @@ def refill_target_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
         k for k, s in data.stocks.items() if s.refill_target is not None and s.refill_by is not None
     ]
 
-    def rule(m: pyo.ConcreteModel, n: str, i: str) -> object:
+    def rule(m: pyo.ConcreteModel, n: str, i: str) -> Any:
         s = data.stocks[n, i]
         slack = m.missed[n, i] if (n, i) in m.MISSED else 0.0
         return m.stock[n, i, s.refill_by] + slack >= s.refill_target
@@ -80,7 +81,7 @@ def demand_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
     for key in data.supply:
         by_demand[key[0]].append(key)
 
-    def rule(m: pyo.ConcreteModel, d: str) -> object:
+    def rule(m: pyo.ConcreteModel, d: str) -> Any:
         met = pyo.quicksum(data.supply[k] * m.use[k] for k in by_demand[d])
         return met + m.short[d] == data.demands[d].quantity
 

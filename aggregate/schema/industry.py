@@ -8,8 +8,8 @@ from aggregate.schema.base import (
     Id,
     NationCode,
     NonNeg,
-    PerPeriod,
     PeriodLabel,
+    PerPeriod,
     Positive,
     StrictModel,
 )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from aggregate.schema.base import Id, NationCode, NonNeg, PerPeriod, PeriodLabel, StrictModel
+from aggregate.schema.base import Id, NationCode, NonNeg, PeriodLabel, PerPeriod, StrictModel
 
 
 class Demand(StrictModel):

@@ -16,7 +16,7 @@ class SolveSettings(StrictModel):
     """``needs_first``: minimise priority-weighted shortfall and lateness, then cost without
     worsening the first stage. ``weighted``: minimise cost plus shortfall and lateness
     penalties in one objective."""
-    needs_tolerance: float = Field(default=1e-6, ge=0, le=1)
+    needs_tolerance: float = Field(default=0.0, ge=0, le=1)
     """Relative slack allowed on the first stage's optimum when minimising cost."""
     lateness_weight: float = Field(default=0.1, ge=0, le=1)
     """Needs stage: weight of one unit-period late against one unit short."""
