@@ -70,7 +70,10 @@ def compare(scenario: Scenario, **solve_options: Any) -> Comparison:
     alone = solve(scenario, baseline=True, **solve_options)
     if not (pooled.status.has_plan and alone.status.has_plan):
         empty = pd.DataFrame()
-        totals: dict[str, Any] = {"pooled_status": pooled.status.value, "alone_status": alone.status.value}
+        totals: dict[str, Any] = {
+            "pooled_status": pooled.status.value,
+            "alone_status": alone.status.value,
+        }
         return Comparison(pooled, alone, empty, totals)
     frame = pd.concat(
         {

@@ -226,12 +226,14 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
 
     # --- donation arcs: donor stock to nations that can use and need the item ---------------
     demanded = {(demands[d].nation, i) for d, i, _ in supply}
+    # gifts flow from donors to nations that do not donate the item themselves: passing a
+    # gift on would only inflate what a refill fund may reimburse
+    donors = {k for k, st in stocks.items() if st.donor}
     gifts = [
         (m, n, i)
-        for (m, i), st in stocks.items()
-        if st.donor
+        for (m, i) in sorted(donors)
         for (n, j) in sorted(demanded)
-        if j == i and n != m
+        if j == i and n != m and (n, i) not in donors
     ]
 
     # --- expansions -------------------------------------------------------------------------

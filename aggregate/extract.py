@@ -301,6 +301,13 @@ def _key_figures(m: pyo.ConcreteModel, data: ModelData, tables: dict[str, pd.Dat
     due = float(demands.quantity.sum())
     met = float(demands.met_on_time.sum() + demands.met_late.sum())
     late = float(demands.met_late.sum())
+    if data.objective == "weighted":
+        # in the weighted objective, shortfall and lateness are priced too
+        for d, short, late in zip(
+            demands.demand, demands.short, demands.late_unit_periods, strict=True
+        ):
+            dd = data.demands[d]
+            terms["penalty"] += dd.shortfall_penalty * short + dd.lateness_penalty * late
     figures: dict[str, Any] = {
         "total_cost": sum(terms[k] for k in
                           ("purchase", "delivery", "contract", "period", "investment", "holding")),

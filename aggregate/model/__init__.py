@@ -28,6 +28,7 @@ CONSTRAINTS: list[ConstraintFamily] = [
     stocks.stock_floor_lower,
     stocks.refill_target_lower,
     stocks.demand_balance,
+    stocks.donation_from_stock_upper,
     funds.fund_payment_upper,
     funds.fund_refill_upper,
     funds.fund_investment_upper,

@@ -126,9 +126,9 @@ def expansion_once(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 
 def component_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Components consumed within what suppliers feed the producer.
+    r"""Components consumed are what suppliers feed the producer.
 
-    :math:`\sum_i bom_{i,q} \sum_{n,k} x_{p,i,n,a,k} \le \sum_{s \to q} feed_{s,p,a}`
+    :math:`\sum_i bom_{i,q} \sum_{n,k} x_{p,i,n,a,k} = \sum_{s \to q} feed_{s,p,a}`
     """
     feeders: dict[tuple[str, str], list[str]] = defaultdict(list)
     for s, p in data.feeds:
@@ -147,7 +147,7 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m: pyo.ConcreteModel, p: str, q: str, a: int) -> Any:
         used = pyo.quicksum(units * _delivered(m, data, p, i, a) for i, units in needing[p, q])
         fed = pyo.quicksum(m.feed[s, p, a] for s in feeders[p, q])
-        return used <= fed
+        return used == fed
 
     m.component_supply = pyo.Constraint(keys, rule=rule)
 

@@ -86,3 +86,20 @@ def demand_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
         return met + m.short[d] == data.demands[d].quantity
 
     m.demand_balance = pyo.Constraint(m.DEMANDS, rule=rule)
+
+
+def donation_from_stock_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
+    r"""Donations come from the stock a donor holds at the start, not from new purchases.
+
+    :math:`\sum_{r,t} give_{m,r,i,t} \le on\_hand_{m,i}`. Buying for another nation is an
+    order for that nation; without this rule a donor could act as everyone's purchasing
+    agent and undo the difference between going alone and pooling.
+    """
+    given: dict[tuple[str, str], list] = defaultdict(list)
+    for g in m.GIFTS:
+        given[g[0], g[2]].append(g)
+    m.donation_from_stock_upper = pyo.Constraint(
+        sorted(given),
+        rule=lambda m, n, i: pyo.quicksum(m.give[g] for g in given[n, i])
+        <= data.stocks[n, i].on_hand,
+    )

@@ -1,0 +1,290 @@
+"""The ``aggregate`` command line: one function per command, each a thin layer over the library.
+
+Exit codes: 0 success, 1 the command could not do its work (e.g. it would overwrite a
+file), 2 an input scenario is invalid (the problems are listed, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from aggregate import report
+from aggregate.errors import ScenarioError
+from aggregate.io import json_schema, load, write_json_schema, write_template
+from aggregate.result import Solution
+from aggregate.summary import size_line, summary_tables
+
+EXIT_INVALID = 2
+"""Exit code when an input scenario is invalid."""
+EXIT_NO_PLAN = 3
+"""Exit code when the solve ends without a plan (infeasible, time limit, solver error)."""
+
+app = typer.Typer(
+    name="aggregate",
+    help="Multinational demand aggregation for defence procurement.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _console() -> Console:
+    # created per command so output goes to the current stdout (tests swap it)
+    # piped output (files, CI logs) gets room for the plan's wide tables
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=160)
+    return console
+
+
+def _print_problems(console: Console, error: ScenarioError) -> None:
+    """Every problem of ``error`` on its own line (plain text: ids hold brackets)."""
+    where = error.file or "input"
+    console.print(Text(f"INVALID {where}: {len(error.problems)} problem(s)", style="bold red"))
+    for problem in error.problems:
+        console.print(Text(f"  - {problem.describe()}"), soft_wrap=True)
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario files (.yaml, .yml, .json, .xlsx)", show_default=False),
+    ],
+) -> None:
+    """Check scenario files: field types and consistency. Exit 2 if any is invalid."""
+    console = _console()
+    invalid = 0
+    for path in files:
+        try:
+            scenario = load(path)
+        except ScenarioError as error:
+            invalid += 1
+            _print_problems(console, error)
+            continue
+        console.print(
+            Text.assemble(("OK ", "bold green"), f"{path}: {size_line(scenario)}"),
+            soft_wrap=True,
+        )
+    if invalid:
+        console.print(Text(f"{invalid} of {len(files)} file(s) invalid", style="bold red"))
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command("schema")
+def schema_command(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the schema to this file instead of printing it"),
+    ] = None,
+) -> None:
+    """Print (or write) the scenario's JSON Schema, for editors that check YAML/JSON files."""
+    if out is None:
+        typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+        return
+    _write(_console(), out, write_json_schema)
+
+
+@app.command("template")
+def template_command(
+    path: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx)", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
+) -> None:
+    """Write an empty scenario workbook with a README sheet explaining every column."""
+    console = _console()
+    if path.suffix.lower() != ".xlsx":
+        console.print(Text(f"{path}: the template is an Excel workbook; use a .xlsx name"))
+        raise typer.Exit(1)
+    if path.exists() and not force:
+        console.print(Text(f"{path} exists; use --force to overwrite it", style="red"))
+        raise typer.Exit(1)
+    _write(console, path, write_template)
+
+
+def _write(console: Console, path: Path, writer: Callable[[Path], object]) -> None:
+    """Run ``writer(path)``; a file system error is a message and exit code 1, not a traceback."""
+    try:
+        writer(path)
+    except OSError as exc:
+        console.print(Text(f"cannot write {path}: {exc.strerror or exc}", style="red"))
+        raise typer.Exit(1) from None
+    console.print(Text(f"wrote {path}"))
+
+
+@app.command("summary")
+def summary_command(
+    file: Annotated[Path, typer.Argument(help="Scenario file", show_default=False)],
+) -> None:
+    """Show what a scenario contains: sizes and totals of demand, capacity, stock and money."""
+    console = _console()
+    try:
+        scenario = load(file)
+    except ScenarioError as error:
+        _print_problems(console, error)
+        raise typer.Exit(EXIT_INVALID) from None
+    console.print(Text(f"{scenario.name} ({file})", style="bold"))
+    for title, frame in summary_tables(scenario).items():
+        if frame.empty:
+            console.print(Text(f"{title}: none", style="dim"))
+        else:
+            console.print(_table(title, frame))
+
+
+@app.command("solve")
+def solve_command(
+    file: Annotated[Path, typer.Argument(help="Scenario file", show_default=False)],
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Also solve going alone; show the value of pooling")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the plan's tables to this folder")
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds for the whole solve")
+    ] = None,
+    gap: Annotated[float | None, typer.Option("--gap", help="Relative MIP gap to stop at")] = None,
+    objective: Annotated[
+        str | None, typer.Option("--objective", help="needs_first or weighted")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads")] = None,
+    solver: Annotated[str | None, typer.Option("--solver", help="highs, or a Pyomo solver")] = None,
+    log: Annotated[bool, typer.Option("--log", help="Show the solver's log")] = False,
+    formats: Annotated[
+        str, typer.Option("--formats", help="Output formats: xlsx,json,parquet")
+    ] = "xlsx,json",
+) -> None:
+    """Solve a scenario and show the plan: status, key figures, orders, shortfalls, funds."""
+    from aggregate.baseline import compare
+    from aggregate.export import write_solution
+    from aggregate.solve import solve
+
+    console = _console()
+    try:
+        scenario = load(file)
+    except ScenarioError as error:
+        _print_problems(console, error)
+        raise typer.Exit(EXIT_INVALID) from None
+    if objective not in (None, "needs_first", "weighted"):
+        console.print(Text("--objective must be needs_first or weighted", style="red"))
+        raise typer.Exit(1)
+    options: dict[str, Any] = {
+        "time_limit": time_limit,
+        "mip_gap": gap,
+        "objective": objective,
+        "threads": threads,
+        "solver": solver,
+        "log_solver": log,
+    }
+    what = "joint plan and going-alone baseline" if baseline else "joint plan"
+    try:
+        with console.status(f"Solving {scenario.name}: {what} ...", spinner="dots"):
+            if baseline:
+                cmp = compare(scenario, **options)
+                plan = cmp.pooled
+            else:
+                plan = solve(scenario, **options)
+    except RuntimeError as exc:  # e.g. the named solver is not installed
+        console.print(Text(str(exc), style="red"))
+        raise typer.Exit(1) from None
+    _show_plan(console, plan)
+    if baseline and plan.status.has_plan and cmp.alone.status.has_plan:
+        console.print(
+            _table(
+                "Value of aggregation (positive: pooling is better)",
+                cmp.by_nation[
+                    [
+                        "nation",
+                        "cost_pooled",
+                        "cost_alone",
+                        "cost_saved",
+                        "shortfall_avoided",
+                        "late_unit_periods_avoided",
+                    ]
+                ],
+            )
+        )
+        console.print(
+            _table(
+                "Totals", pd.DataFrame([{"figure": k, "value": v} for k, v in cmp.totals.items()])
+            )
+        )
+    elif baseline:
+        console.print(Text(f"going alone: {cmp.alone.status.value}", style="yellow"))
+    if out is not None and plan.status.has_plan:
+        written = write_solution(plan, out, [f.strip() for f in formats.split(",") if f.strip()])
+        if baseline and cmp.alone.status.has_plan:
+            written += write_solution(cmp.alone, out / "alone", ["xlsx", "json"])
+        console.print(Text("wrote " + ", ".join(str(p) for p in written)))
+    if not plan.status.has_plan:
+        raise typer.Exit(EXIT_NO_PLAN)
+
+
+def _show_plan(console: Console, plan: Solution) -> None:
+    style = {"optimal": "bold green", "time_limit": "bold yellow"}.get(
+        plan.status.value, "bold red"
+    )
+    gap = f", gap {plan.gap:.2%}" if plan.gap is not None else ""
+    seconds = plan.timings.get("total", 0.0)
+    console.print(
+        Text(f"{plan.scenario_name}: {plan.status.value}{gap} in {seconds:.1f} s", style=style)
+    )
+    if plan.message:
+        console.print(Text(plan.message))
+    if not plan.status.has_plan:
+        return
+    console.print(_table("Key figures", report.key_figures(plan)))
+    console.print(_table("Plan by nation", report.plan_by_nation(plan)))
+    console.print(_table("Orders by contract", report.orders_by_contract(plan)))
+    short = report.shortfalls(plan)
+    if short.empty:
+        console.print(Text("Every demand met on time.", style="green"))
+    else:
+        console.print(
+            _table(f"Shortfalls and lateness (largest {min(len(short), 20)})", short.head(20))
+        )
+    if not plan.tables["contributions"].empty:
+        console.print(_table("Fund contributions", plan.tables["contributions"]))
+    if not plan.tables["investments"].empty:
+        console.print(_table("Investments", plan.tables["investments"]))
+
+
+def _table(title: str, frame: pd.DataFrame) -> Table:
+    """A DataFrame as a rich table: numbers right-aligned with thousands separators."""
+    table = Table(title=title, title_justify="left")
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    for column, is_number in zip(frame.columns, numeric, strict=True):
+        table.add_column(str(column), justify="right" if is_number else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*_cells(row))
+    return table
+
+
+def _cells(row: Iterable[object]) -> list[Text]:
+    # Text, not str: names may hold brackets that rich would read as markup
+    return [Text(_format(value)) for value in row]
+
+
+def _format(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            return "-"
+        if number.is_integer() or abs(number) >= 100:
+            return f"{number:,.0f}"
+        return f"{number:,.4g}"
+    return str(value)

@@ -1,0 +1,458 @@
+"""Reading and writing scenario files: YAML, JSON and Excel, safely and atomically.
+
+Reading never constructs arbitrary objects and refuses pathological inputs (oversized
+files, alias bombs, recursive aliases, very deep nesting, duplicate keys, NaN in JSON)
+with a :class:`~aggregate.errors.ScenarioError` naming the file, instead of exhausting
+memory or hiding a typo. Writing goes to a temporary file in the target's directory that
+replaces the target in one step, so a failed write never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import ParserError
+from yaml.resolver import Resolver
+from yaml.scanner import ScannerError
+
+from aggregate.errors import Problem, ScenarioError
+from aggregate.schema import Scenario
+from aggregate.validation import validate
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Largest scenario file read (bytes); far above any real scenario, far below a memory risk."""
+
+MAX_NODES = 5_000_000
+"""Most YAML values (scalars, lists, mappings) a file may hold once aliases are expanded."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted (a scenario needs fewer than ten levels)."""
+
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+EXCEL_SUFFIXES = (".xlsx",)
+_READABLE = "use a .yaml, .yml, .json or .xlsx file"
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def file_error(file: str | Path, message: str, fix: str = "") -> ScenarioError:
+    """A :class:`ScenarioError` about the file as a whole."""
+    return ScenarioError([Problem("file", "", message, fix)], str(file))
+
+
+# --------------------------------------------------------------------------------- reading
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (``.yaml``, ``.yml``, ``.json`` or ``.xlsx``).
+
+    Raises :class:`ScenarioError` listing every problem, with the file name attached.
+    """
+    path = Path(path)
+    if _suffix(path) in EXCEL_SUFFIXES:
+        from aggregate.io.excel import load_excel  # here: excel.py imports this module
+
+        return load_excel(path)
+    return validate(read_raw(path), file=str(path))
+
+
+def read_raw(path: str | Path) -> Any:
+    """Parse a scenario file into plain data (dicts, lists, text, numbers) without validating.
+
+    YAML is read with a safe loader (no object construction, dates stay text); JSON
+    refuses NaN/Infinity; duplicate keys are errors in both. Workbooks are read by
+    :func:`aggregate.io.excel.read_excel`.
+    """
+    path = Path(path)
+    suffix = _suffix(path)
+    if suffix in EXCEL_SUFFIXES:
+        from aggregate.io.excel import read_excel
+
+        return read_excel(path)
+    if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
+        raise file_error(path, f"unknown file type '{path.suffix}'", _READABLE)
+    text = _read_text(path)
+    if suffix in JSON_SUFFIXES:
+        return parse_json(text, str(path))
+    data = parse_yaml(text, str(path))
+    if data is None:
+        raise file_error(path, "the file is empty", "write the scenario's fields in it")
+    return data
+
+
+def check_size(path: Path) -> None:
+    """Refuse a missing, unreadable or oversized file with a :class:`ScenarioError`."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise file_error(path, "file not found", "check the path and the file name") from None
+    except OSError as exc:
+        raise file_error(path, f"cannot read the file ({exc.strerror})") from None
+    if path.is_dir():
+        raise file_error(path, "this is a directory, not a file", "give a scenario file")
+    if size > MAX_FILE_BYTES:
+        raise file_error(
+            path,
+            f"the file is {size / 2**20:.1f} MB, above the limit of "
+            f"{MAX_FILE_BYTES / 2**20:.0f} MB",
+            "split the data or check that this is the right file",
+        )
+
+
+def _read_text(path: Path) -> str:
+    check_size(path)
+    try:
+        with path.open("rb") as fh:
+            # read one byte past the limit: a special file (a pipe) may report size 0
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise file_error(path, f"cannot read the file ({exc.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise file_error(path, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise file_error(
+            path,
+            f"the file is not UTF-8 text (byte {exc.start})",
+            "save it as UTF-8 (in Excel: use the .xlsx workbook instead)",
+        ) from None
+
+
+def parse_json(text: str, file: str = "<json>") -> Any:
+    """Parse JSON text; NaN, Infinity, overflowing numbers and duplicate keys are errors."""
+    try:
+        return json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_pairs,
+        )
+    except json.JSONDecodeError as exc:
+        raise file_error(
+            file,
+            f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            "correct the JSON at that position (a missing comma or quote is common)",
+        ) from None
+    except _JSONValueError as exc:
+        raise file_error(file, str(exc), exc.fix) from None
+    except RecursionError:
+        raise file_error(file, "the JSON is nested too deeply", "flatten the data") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise file_error(file, f"invalid JSON value: {exc}") from None
+
+
+class _JSONValueError(ValueError):
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+def _reject_constant(name: str) -> float:
+    raise _JSONValueError(
+        f"JSON contains the constant {name}",
+        "use a finite number; leave an optional field out rather than writing NaN",
+    )
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _JSONValueError(f"the number {text[:30]} is too large", "use a smaller number")
+    return value
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JSONValueError(
+                f"duplicate key '{key}' in one JSON object",
+                "keep one entry per key (the later one would silently replace the earlier)",
+            )
+        out[key] = value
+    return out
+
+
+def parse_yaml(text: str, file: str = "<yaml>") -> Any:
+    """Parse YAML text safely (see :class:`SafeScenarioLoader`); errors name line and column."""
+    loader = SafeScenarioLoader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        raise file_error(file, _yaml_message(exc), _yaml_fix(exc)) from None
+    except yaml.YAMLError as exc:
+        raise file_error(file, f"cannot read the YAML: {exc}") from None
+    except RecursionError:
+        raise file_error(file, "the YAML is nested too deeply", "flatten the data") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise file_error(file, f"invalid YAML value: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    kind = "YAML syntax error" if isinstance(exc, ScannerError | ParserError) else "YAML error"
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return f"{kind}{where}: {'; '.join(parts) or 'cannot read'}"
+
+
+def _yaml_fix(exc: yaml.MarkedYAMLError) -> str:
+    if isinstance(exc, _RefusedYAML):
+        return exc.fix
+    if isinstance(exc, ConstructorError):
+        return "remove the tag (`!!...`): scenario files hold plain data only"
+    return "check indentation, colons and quotes around that position"
+
+
+class _RefusedYAML(yaml.MarkedYAMLError):
+    """A YAML construct refused by the safe loader (not a syntax error)."""
+
+    def __init__(self, problem: str, mark: Any, fix: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fix = fix
+
+
+class _HardenedComposer(Composer):
+    """The checks of :class:`SafeScenarioLoader`, over whichever parser produces the events."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _depth = 0
+
+    if TYPE_CHECKING:  # provided by the parser the loader is built on
+
+        def peek_event(self) -> Any: ...
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()
+                raise _RefusedYAML(
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    event.start_mark if event is not None else None,
+                    "a scenario needs only a few levels; check the indentation",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> MappingNode:
+        node = super().compose_mapping_node(anchor)
+        seen: dict[str, Any] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key = str(key_node.value)
+            if key in seen:
+                raise _RefusedYAML(
+                    f"duplicate key '{key}' (first at line {seen[key].line + 1})",
+                    key_node.start_mark,
+                    "keep one entry per key: YAML would silently keep only the last",
+                )
+            seen[key] = key_node.start_mark
+        return node
+
+    def compose_document(self) -> Node | None:
+        node = super().compose_document()
+        if node is not None:
+            _check_expanded_size(node, MAX_NODES)
+        return node
+
+
+class PySafeScenarioLoader(_HardenedComposer, yaml.SafeLoader):
+    """:class:`SafeScenarioLoader` on PyYAML's pure-Python parser (when libyaml is missing)."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+
+
+SafeScenarioLoader: type[Any] = PySafeScenarioLoader
+"""PyYAML's safe loader, hardened for untrusted scenario files.
+
+* only plain data (no ``!!python/...`` tags), as :class:`yaml.SafeLoader`;
+* dates stay text (``2024-01-01`` is a period label, not a ``datetime.date``);
+* duplicate keys in one mapping are errors (YAML would silently keep the last);
+* nesting deeper than :data:`MAX_DEPTH` is refused before it exhausts the stack;
+* the document's size with aliases expanded is counted before anything is built:
+  more than :data:`MAX_NODES` values (a "billion laughs" alias bomb) or an alias
+  inside its own anchor (a cycle) is refused.
+
+libyaml's C parser produces the events when it is installed (three times faster); the
+checks above run in the Python composer either way.
+"""
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    pass
+else:
+
+    class CSafeScenarioLoader(_HardenedComposer, CParser, SafeConstructor, Resolver):
+        """:class:`SafeScenarioLoader` on libyaml's parser."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    SafeScenarioLoader = CSafeScenarioLoader
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_expanded_size(root: Node, limit: int) -> int:
+    """Count the values of the document with every alias expanded, without expanding.
+
+    Iterative depth-first walk with memoised subtree sizes, so an alias bomb is measured in
+    time proportional to its (small) text. A node met again while it is being walked is an
+    alias inside its own anchor: a cycle, refused.
+    """
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            open_nodes.discard(key)
+            total = 1 + sum(size[id(child)] for child in _children(node))
+            if total > limit:
+                raise _RefusedYAML(
+                    f"the document expands to more than {limit:,} values "
+                    "(aliases repeated inside aliases)",
+                    node.start_mark,
+                    "write the data out instead of nesting aliases (`*name`)",
+                )
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            raise _RefusedYAML(
+                "an alias refers to the anchor that contains it (a cycle)",
+                node.start_mark,
+                "remove the alias (`*name`) from inside its own anchor (`&name`)",
+            )
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    return size[id(root)]
+
+
+def _suffix(path: Path) -> str:
+    return path.suffix.lower()
+
+
+# --------------------------------------------------------------------------------- writing
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain JSON-compatible data, every field written (defaults included)."""
+    return scenario.model_dump(mode="json", exclude_defaults=False)
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Safe YAML writer that never emits anchors/aliases (each value written out)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_yaml(data: Any) -> str:
+    """Plain data as block-style YAML, keys in their given order."""
+    return yaml.dump(
+        data,
+        Dumper=_PlainDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+
+
+def dump_json(data: Any) -> str:
+    """Plain data as indented JSON (NaN refused)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def save(scenario: Scenario, path: str | Path) -> Path:
+    """Write ``scenario`` to ``path`` by its suffix: ``.yaml``/``.yml``, ``.json`` or ``.xlsx``.
+
+    Loading the file gives a scenario equal to ``scenario``. The file is replaced in one
+    step (temporary file + rename), so an interrupted write leaves the old file intact.
+    Returns the path written.
+    """
+    path = Path(path)
+    suffix = _suffix(path)
+    if suffix in EXCEL_SUFFIXES:
+        from aggregate.io.excel import write_excel
+
+        return write_excel(scenario, path)
+    if suffix in YAML_SUFFIXES:
+        text = dump_yaml(scenario_data(scenario))
+    elif suffix in JSON_SUFFIXES:
+        text = dump_json(scenario_data(scenario))
+    else:
+        raise file_error(path, f"cannot write a '{path.suffix}' file", _READABLE)
+    write_text_atomic(path, text)
+    return path
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write UTF-8 text to ``path`` atomically."""
+    with atomic_target(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_bytes_with(path: str | Path, writer: Callable[[IO[bytes]], None]) -> None:
+    """Let ``writer`` fill a binary file that atomically becomes ``path``."""
+    with atomic_target(path) as tmp, tmp.open("wb") as fh:
+        writer(fh)
+
+
+@contextmanager
+def atomic_target(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it replaces ``path`` in one step.
+
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with tmp.open("rb+") as fh:  # data on disk before the rename makes it visible
+            os.fsync(fh.fileno())
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
