@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from aggregate.result import Solution
+from aggregate.result import Solution, SolveStatus
 
 FORMATS = ("xlsx", "parquet", "json")
 
@@ -40,10 +40,32 @@ def solution_dict(solution: Solution) -> dict[str, Any]:
         "timings": solution.timings,
         "key_figures": {k: clean(v) for k, v in solution.key_figures.items()},
         "tables": {
-            name: [{k: clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+            name: {
+                "columns": list(df.columns),
+                "rows": [[clean(v) for v in row] for row in df.itertuples(index=False)],
+            }
             for name, df in solution.tables.items()
         },
     }
+
+
+def read_solution_json(path: str | Path) -> Solution:
+    """Read a ``solution.json`` written by :func:`write_solution` back into a Solution."""
+    data = json.loads(Path(path).read_text())
+    return Solution(
+        scenario_name=data["scenario"],
+        status=SolveStatus(data["status"]),
+        pooled=data["pooled"],
+        objective=data["objective"],
+        message=data["message"],
+        gap=data["gap"],
+        timings=data["timings"],
+        key_figures=data["key_figures"],
+        tables={
+            name: pd.DataFrame(t["rows"], columns=t["columns"])
+            for name, t in data["tables"].items()
+        },
+    )
 
 
 def write_solution(

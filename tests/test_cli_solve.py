@@ -24,6 +24,13 @@ def test_solve_with_baseline_writes_outputs(tmp_path: Path) -> None:
     assert data["key_figures"]["total_cost"] > 0
     assert (tmp_path / "solution.xlsx").exists()
     assert (tmp_path / "alone" / "solution.json").exists()
+    # the written plan passes the verifier when read back from its JSON tables
+    import aggregate
+    from aggregate.export import read_solution_json
+
+    back = read_solution_json(tmp_path / "solution.json")
+    sc = aggregate.load(scenario)
+    assert aggregate.verify(sc, back).ok
     assert not list(tmp_path.glob(".aggregate-*"))  # no staging left behind
 
 
@@ -51,6 +58,7 @@ def test_parquet_export(tmp_path: Path) -> None:
 
     sc = aggregate.load(ROOT / "models" / "teaching" / "fund-key" / "scenario.yaml")
     plan = aggregate.solve(sc)
+    assert aggregate.verify(sc, plan).ok
     write_solution(plan, tmp_path, ["parquet"])
     back = pd.read_parquet(tmp_path / "parquet" / "orders.parquet")
     assert back["quantity"].sum() == plan.orders["quantity"].sum()

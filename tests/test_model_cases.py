@@ -344,3 +344,19 @@ def test_unreachable_hard_refill_is_infeasible() -> None:
     sol = solve(sc)
     assert sol.status is SolveStatus.INFEASIBLE
     assert not sol.status.has_plan and sol.tables == {}
+
+
+def test_time_limit_is_reported_not_hidden() -> None:
+    import aggregate
+    from aggregate.verify import verify
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    sc = aggregate.load(root / "models" / "ammo-155mm-2023-2025" / "scenario.yaml")
+    sol = solve(sc, time_limit=0.05)
+    assert sol.status in (SolveStatus.TIME_LIMIT, SolveStatus.TIME_LIMIT_NO_PLAN)
+    assert sol.key_figures["status"] == sol.status.value
+    if sol.status.has_plan:
+        assert sol.gap is not None and sol.gap > 0
+        assert verify(sc, sol).ok
+    else:
+        assert sol.tables == {}

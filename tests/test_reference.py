@@ -1,4 +1,4 @@
-"""Published optima of real instances (shared/reference), reproduced by the model's special cases."""
+"""Published optima of real instances (shared/reference), reproduced by special cases."""
 
 from __future__ import annotations
 
