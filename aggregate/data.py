@@ -141,6 +141,11 @@ class ModelData:
     by_route: dict[RouteKey, list[OrderKey]] = field(default_factory=dict)
     by_arrival: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     """(nation, item, period) -> orders arriving there."""
+    by_contract_period: dict[tuple[ContractKey, int], list[OrderKey]] = field(
+        default_factory=dict
+    )
+    routes_of: dict[str, list[RouteKey]] = field(default_factory=dict)
+    """nation -> its routes."""
 
     def ntiers(self, offer: OfferKey) -> int:
         return len(self.offers[offer].prices)
@@ -370,6 +375,9 @@ def _group(data: ModelData) -> None:
         data.by_contract_tier.setdefault((data.contract_of[p, i, n], k), []).append(key)
         data.by_route.setdefault((p, i, n), []).append(key)
         data.by_arrival.setdefault((n, i, a), []).append(key)
+        data.by_contract_period.setdefault((data.contract_of[p, i, n], a), []).append(key)
+    for route in data.routes:
+        data.routes_of.setdefault(route[2], []).append(route)
 
 
 def _origin_ok(fund: Fund, country: str) -> bool:

@@ -90,8 +90,7 @@ def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m: pyo.ConcreteModel, *ca: Any) -> Any:
         c, a = tuple(ca[:-1]), int(ca[-1])
         p, i = data.contracts[c]
-        orders = [o for o in data.by_offer_period.get((p, i, a), []) if
-                  data.contract_of[o[0], o[1], o[2]] == c]
+        orders = data.by_contract_period.get((c, a), [])
         return pyo.quicksum(m.order[o] for o in orders) <= data.offers[p, i].upper[a] * m.delivers[ca]
 
     m.delivery_period_link = pyo.Constraint(m.DELIVERS, rule=rule)

@@ -205,12 +205,17 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 def nation_spending(m: pyo.ConcreteModel, data: ModelData, n: str) -> Any:
     """What nation ``n`` pays itself: orders net of funds, contributions, sponsored investment."""
-    orders = pyo.quicksum(route_cost(m, data, p, i, r) for (p, i, r) in data.routes if r == n)
-    funded = pyo.quicksum(m.fund_pays[k] for k in data.fund_pays if k[3] == n)
-    contributions = pyo.quicksum(m.contrib[f, r] for (f, r) in m.CONTRIB if r == n)
+    orders = pyo.quicksum(route_cost(m, data, p, i, r) for (p, i, r) in data.routes_of.get(n, []))
+    funded = pyo.quicksum(
+        m.fund_pays[f, p, i, r]
+        for f in data.funds
+        for (p, i, r) in data.routes_of.get(n, [])
+        if (f, p, i, r) in data.fund_pays
+    )
+    contributions = pyo.quicksum(m.contrib[f, n] for f, x in data.funds.items() if n in x.members)
     invested = pyo.quicksum(
         data.expansions[e].cost * pyo.quicksum(m.build[e, s] for s in data.expansions[e].starts)
-        - pyo.quicksum(m.fund_invests[f, x] for (f, x) in data.fund_invests if x == e)
+        - pyo.quicksum(m.fund_invests[f, e] for f in data.funds if (f, e) in m.FUND_INVESTS)
         for e, sponsor in data.sponsor_of.items()
         if sponsor == n
     )
