@@ -1070,16 +1070,7 @@ def check_lateness_penalties(s: Scenario) -> list[Problem]:
     for d in s.demands:
         if d.max_lateness == 0:
             continue
-        short = (
-            d.shortfall_penalty
-            if d.shortfall_penalty is not None
-            else cfg.default_shortfall_penalty * d.priority
-        )
-        late = (
-            d.lateness_penalty
-            if d.lateness_penalty is not None
-            else cfg.default_lateness_penalty * d.priority
-        )
+        short, late = cfg.penalties(d)
         if late > 0 and late * d.max_lateness >= short:
             out.append(
                 Problem(

@@ -23,6 +23,7 @@ from aggregate import report
 from aggregate.errors import ScenarioError
 from aggregate.io import json_schema, load, write_json_schema, write_template
 from aggregate.result import Solution
+from aggregate.schema import Scenario
 from aggregate.summary import size_line, summary_tables
 
 EXIT_INVALID = 2
@@ -54,6 +55,15 @@ def _print_problems(console: Console, error: ScenarioError) -> None:
     console.print(Text(f"INVALID {where}: {len(error.problems)} problem(s)", style="bold red"))
     for problem in error.problems:
         console.print(Text(f"  - {problem.describe()}"), soft_wrap=True)
+
+
+def _load_or_exit(console: Console, file: Path) -> Scenario:
+    """Load a scenario, or list its problems and exit with code 2."""
+    try:
+        return load(file)
+    except ScenarioError as error:
+        _print_problems(console, error)
+        raise typer.Exit(EXIT_INVALID) from None
 
 
 @app.command("validate")
@@ -128,11 +138,7 @@ def summary_command(
 ) -> None:
     """Show what a scenario contains: sizes and totals of demand, capacity, stock and money."""
     console = _console()
-    try:
-        scenario = load(file)
-    except ScenarioError as error:
-        _print_problems(console, error)
-        raise typer.Exit(EXIT_INVALID) from None
+    scenario = _load_or_exit(console, file)
     console.print(Text(f"{scenario.name} ({file})", style="bold"))
     for title, frame in summary_tables(scenario).items():
         if frame.empty:
@@ -170,11 +176,7 @@ def solve_command(
     from aggregate.solve import solve
 
     console = _console()
-    try:
-        scenario = load(file)
-    except ScenarioError as error:
-        _print_problems(console, error)
-        raise typer.Exit(EXIT_INVALID) from None
+    scenario = _load_or_exit(console, file)
     if objective not in (None, "needs_first", "weighted"):
         console.print(Text("--objective must be needs_first or weighted", style="red"))
         raise typer.Exit(1)

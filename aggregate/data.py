@@ -182,16 +182,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             due=due,
             quantity=d.quantity,
             priority=d.priority,
-            shortfall_penalty=(
-                d.shortfall_penalty
-                if d.shortfall_penalty is not None
-                else settings.default_shortfall_penalty * d.priority
-            ),
-            lateness_penalty=(
-                d.lateness_penalty
-                if d.lateness_penalty is not None
-                else settings.default_lateness_penalty * d.priority
-            ),
+            shortfall_penalty=settings.penalties(d)[0],
+            lateness_penalty=settings.penalties(d)[1],
         )
         for eq in caps[d.capability].satisfied_by:
             if (d.nation, eq.item) not in can_use:

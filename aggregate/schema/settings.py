@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from aggregate.schema.base import NonNeg, StrictModel
+
+if TYPE_CHECKING:
+    from aggregate.schema.needs import Demand
 
 
 class SolveSettings(StrictModel):
@@ -33,3 +36,18 @@ class SolveSettings(StrictModel):
     """Relative optimality gap at which the solver stops."""
     threads: int | None = Field(default=None, ge=1, le=1024)
     """Solver threads. Absent: the solver's default."""
+
+    def penalties(self, demand: Demand) -> tuple[float, float]:
+        """The demand's (shortfall, lateness) penalties in the weighted objective: its own,
+        or the defaults times its priority."""
+        short = (
+            demand.shortfall_penalty
+            if demand.shortfall_penalty is not None
+            else self.default_shortfall_penalty * demand.priority
+        )
+        late = (
+            demand.lateness_penalty
+            if demand.lateness_penalty is not None
+            else self.default_lateness_penalty * demand.priority
+        )
+        return short, late
