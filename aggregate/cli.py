@@ -165,6 +165,9 @@ def solve_command(
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", help="Solver threads")] = None,
     solver: Annotated[str | None, typer.Option("--solver", help="highs, or a Pyomo solver")] = None,
+    parallel: Annotated[
+        bool, typer.Option("--parallel", help="HiGHS parallel search (parallel=on)")
+    ] = False,
     log: Annotated[bool, typer.Option("--log", help="Show the solver's log")] = False,
     formats: Annotated[
         str, typer.Option("--formats", help="Output formats: xlsx,json,parquet")
@@ -187,6 +190,7 @@ def solve_command(
         "threads": threads,
         "solver": solver,
         "log_solver": log,
+        "parallel": parallel,
     }
     what = "joint plan and going-alone baseline" if baseline else "joint plan"
     try:

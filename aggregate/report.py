@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from aggregate.baseline import nation_costs
 from aggregate.result import Solution
 
 _MONEY = ("total_cost", "purchase_cost", "delivery_cost", "contract_cost", "period_cost",
@@ -18,7 +19,8 @@ def key_figures(solution: Solution) -> pd.DataFrame:
 
 
 def plan_by_nation(solution: Solution) -> pd.DataFrame:
-    """Per nation: units ordered, donated in and out, demand met and short, own spending."""
+    """Per nation: demand met and short, units ordered, donated in and out, own spending,
+    and cost (spending plus a pro-rata share of fixed contract costs and holding costs)."""
     t = solution.tables
     demands = t["demands"].groupby("nation")[
         ["quantity", "met_on_time", "met_late", "short"]
@@ -27,7 +29,8 @@ def plan_by_nation(solution: Solution) -> pd.DataFrame:
     given = t["donations"].groupby("donor")["quantity"].sum().rename("donated")
     got = t["donations"].groupby("recipient")["quantity"].sum().rename("received")
     spent = t["budgets"].set_index("nation")["spent"]
-    frame = pd.concat([demands, ordered, got, given, spent], axis=1).fillna(0.0)
+    cost = nation_costs(solution)
+    frame = pd.concat([demands, ordered, got, given, spent, cost], axis=1).fillna(0.0)
     frame.index.name = "nation"
     return frame.reset_index()
 
