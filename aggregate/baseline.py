@@ -19,8 +19,8 @@ class Comparison:
     pooled: Solution
     alone: Solution
     by_nation: pd.DataFrame
-    """Per nation: cost, weighted shortfall, late unit-periods and mean delivery period in
-    each plan, and the differences (positive = pooling is better)."""
+    """Per nation: cost, weighted shortfall, units short and late unit-periods in each plan,
+    and the differences (positive = pooling is better)."""
     totals: dict[str, Any]
 
 
@@ -48,17 +48,7 @@ def nation_costs(solution: Solution) -> pd.Series:
 
 def _needs(solution: Solution) -> pd.DataFrame:
     demands = solution.tables["demands"]
-    supply = solution.tables["supply"]
-    by = demands.groupby("nation")[["weighted_shortfall", "short", "late_unit_periods"]].sum()
-    periods = {p: k for k, p in enumerate(sorted(set(supply.period)))} if len(supply) else {}
-    if len(supply):
-        idx = supply.period.map(periods)
-        weighted = (idx * supply.equivalent).groupby(supply.nation).sum()
-        mean_period = weighted / supply.groupby("nation")["equivalent"].sum()
-        by["mean_supply_index"] = mean_period.reindex(by.index)
-    else:
-        by["mean_supply_index"] = float("nan")
-    return by
+    return demands.groupby("nation")[["weighted_shortfall", "short", "late_unit_periods"]].sum()
 
 
 def compare(scenario: Scenario, **solve_options: Any) -> Comparison:

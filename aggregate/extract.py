@@ -59,7 +59,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
     }
     tables["payments"] = _payments(data, v, tables["orders"])
     tables["budgets"] = _budgets(data, tables["payments"])
-    return tables, _key_figures(m, data, tables, v)
+    return tables, _key_figures(m, data, tables)
 
 
 def _orders(data: ModelData, v: dict) -> pd.DataFrame:
@@ -294,8 +294,9 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
     return _frame("budgets", rows)
 
 
-def _key_figures(m: pyo.ConcreteModel, data: ModelData, tables: dict[str, pd.DataFrame],
-                 v: dict) -> dict[str, Any]:
+def _key_figures(
+    m: pyo.ConcreteModel, data: ModelData, tables: dict[str, pd.DataFrame]
+) -> dict[str, Any]:
     terms = {k: float(pyo.value(e)) for k, e in cost_terms(m, data).items()}
     demands = tables["demands"]
     due = float(demands.quantity.sum())

@@ -49,7 +49,11 @@ def orders_by_contract(solution: Solution) -> pd.DataFrame:
         return pd.DataFrame(
             columns=["contract", "nation", "quantity", "first", "last", "unit_price", "cost"]
         )
-    g = o.assign(cost=o.purchase_cost + o.delivery_cost).groupby(["contract", "nation"])
+    # periods are labels: order them as the scenario does, not alphabetically
+    arrival = pd.Categorical(o.arrival_period, categories=solution.periods or None, ordered=True)
+    g = o.assign(cost=o.purchase_cost + o.delivery_cost, arrival_period=arrival).groupby(
+        ["contract", "nation"], observed=True
+    )
     return g.agg(
         quantity=("quantity", "sum"),
         first=("arrival_period", "min"),

@@ -44,6 +44,8 @@ class Solution:
     """True for the joint plan, False for the going-alone baseline."""
     objective: str = "needs_first"
     message: str = ""
+    periods: list[str] = field(default_factory=list)
+    """The scenario's periods in order (labels in the tables sort by this, not as text)."""
     gap: float | None = None
     """Relative MIP gap of the last stage (None when unknown)."""
     timings: dict[str, float] = field(default_factory=dict)

@@ -107,6 +107,8 @@ def solve_model(model: pyo.ConcreteModel, data: ModelData, options: SolverOption
         _activate(model, "needs_obj")
         first = runner.run(model, deadline)
         stages.append(first)
+        # kept only to fall back on if the cost stage runs out of time without a plan
+        needs_plan = _snapshot(model) if first.status.has_plan else []
         timings["solve_needs"] = first.seconds
         if first.status.has_plan and first.objective is not None:
             # a hair of absolute slack keeps the cap feasible within HiGHS's tolerances
@@ -120,16 +122,18 @@ def solve_model(model: pyo.ConcreteModel, data: ModelData, options: SolverOption
                 # the first stage's plan satisfies the cap, so this is a time limit: say so
                 log.warning("cost stage ended %s; keeping the needs-stage plan", second.status)
                 second.message = second.message or "cost stage found no better plan in time"
-                runner.reload(model, first)
+                for var, value in needs_plan:
+                    var.set_value(value, skip_validation=True)
             stages.append(second)
             timings["solve_cost"] = second.seconds
-    last = stages[-1]
+    last = next((s for s in reversed(stages) if s.status.has_plan), stages[-1])
     status = _overall(stages)
     solution = Solution(
         scenario_name=data.name,
         status=status,
         pooled=data.pooled,
         objective=data.objective,
+        periods=list(data.periods),
         message="; ".join(s.message for s in stages if s.message),
         gap=last.gap if status.has_plan else None,
         timings=timings,
@@ -154,6 +158,10 @@ def _overall(stages: list[StageResult]) -> SolveStatus:
     return SolveStatus.OPTIMAL
 
 
+def _snapshot(model: pyo.ConcreteModel) -> list[tuple[Any, float | None]]:
+    return [(v, v.value) for v in model.component_data_objects(pyo.Var, active=True)]
+
+
 def _activate(model: pyo.ConcreteModel, name: str) -> None:
     for obj in ("needs_obj", "cost_obj", "weighted_obj"):
         getattr(model, obj).deactivate()
@@ -167,7 +175,6 @@ class _Runner:
     def __init__(self, options: SolverOptions) -> None:
         self.options = options
         self._highs: Any = None
-        self._values: dict[int, list[tuple[Any, float | None]]] = {}
         if options.solver == "highs":
             from pyomo.contrib.solver.solvers.highs import Highs
 
@@ -189,16 +196,7 @@ class _Runner:
         else:
             result = self._run_legacy(model, left)
         result.seconds = time.perf_counter() - t0
-        if result.status.has_plan:
-            self._values[id(result)] = [
-                (v, v.value) for v in model.component_data_objects(pyo.Var, active=True)
-            ]
         return result
-
-    def reload(self, model: pyo.ConcreteModel, stage: StageResult) -> None:
-        """Put back the variable values of an earlier stage."""
-        for var, value in self._values.get(id(stage), []):
-            var.set_value(value, skip_validation=True)
 
     def _run_highs(self, model: pyo.ConcreteModel, left: float | None) -> StageResult:
         from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
