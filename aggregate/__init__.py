@@ -1,4 +1,14 @@
-"""aggregate: multinational demand aggregation for defence procurement."""
+"""aggregate: multinational demand aggregation for defence procurement.
+
+The core (load, solve, verify, compare) is imported here; the larger tool sets are
+subpackages loaded on first use, so ``import aggregate`` stays quick:
+``aggregate.explain`` (bottlenecks, shortfall reasons, infeasibility diagnosis),
+``aggregate.games`` (fair shares: Shapley, nucleolus, core), ``aggregate.study``
+(variants, parallel and Dask sweeps, resumable store) and ``aggregate.plots``.
+"""
+
+import importlib
+from types import ModuleType
 
 from aggregate.baseline import Comparison, compare
 from aggregate.errors import Problem, ScenarioError
@@ -9,6 +19,16 @@ from aggregate.schema import __all__ as _schema_all
 from aggregate.solve import solve
 from aggregate.validation import check, validate
 from aggregate.verify import Verification, verify
+
+_SUBPACKAGES = ("explain", "games", "plots", "study")
+
+
+def __getattr__(name: str) -> ModuleType:
+    # lazy: DuckDB, Dask and matplotlib load only when their subpackage is used
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"aggregate.{name}")
+    raise AttributeError(f"module 'aggregate' has no attribute {name!r}")
+
 
 __all__ = [
     "Comparison",

@@ -6,28 +6,31 @@ import math
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
-from aggregate.model.objective import cost_terms
+from aggregate.model.linear import LinearModel, linear
 from aggregate.tables import TABLES
 
 EPS = 1e-7
 
 
-def _values(var: pyo.Var) -> dict[Any, float]:
-    """Non-zero values of an indexed variable, with solver noise cleaned."""
-    out = {}
-    for key, v in var.items():
-        x = v.value
-        if x is None or abs(x) <= EPS:
-            continue
-        r = round(x)
-        x = float(r) if abs(x - r) <= 1e-6 else float(x)
-        if x != 0.0:
-            out[key] = x
-    return out
+def _clean(x: np.ndarray) -> np.ndarray:
+    """Solver noise cleaned: |x| <= EPS (or unset) is 0, within 1e-6 of an integer is it."""
+    x = np.where(np.isnan(x) | (np.abs(x) <= EPS), 0.0, x)
+    r = np.round(x)
+    return np.where(np.abs(x - r) <= 1e-6, r, x)
+
+
+def _values(lin: LinearModel, x: np.ndarray, name: str) -> dict[Any, float]:
+    """Non-zero values of variable ``name`` (from the cleaned column values ``x``)."""
+    block = lin.columns[name]
+    part = x[block.start : block.stop]
+    keys = block.keys
+    nz = np.flatnonzero(part)
+    return dict(zip([keys[j] for j in nz.tolist()], part[nz].tolist(), strict=True))
 
 
 def _frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -40,10 +43,29 @@ def label(contract: tuple[str, ...]) -> str:
 
 def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFrame], dict]:
     """All tables and the key figures of the plan held in ``m``'s variable values."""
-    v = {name: _values(getattr(m, name)) for name in (
-        "order", "lots", "open", "tier", "build", "stock", "give", "use", "short", "below",
-        "missed", "feed", "contrib", "fund_pays", "fund_invests", "unspent",
-    )}
+    lin = linear(m)
+    x = _clean(lin.column_values())
+    v = {
+        name: _values(lin, x, name)
+        for name in (
+            "order",
+            "lots",
+            "open",
+            "tier",
+            "build",
+            "stock",
+            "give",
+            "use",
+            "short",
+            "below",
+            "missed",
+            "feed",
+            "contrib",
+            "fund_pays",
+            "fund_invests",
+            "unspent",
+        )
+    }
     tables = {
         "orders": _orders(data, v),
         "contracts": _contracts(data, v),
@@ -59,7 +81,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
     }
     tables["payments"] = _payments(data, v, tables["orders"])
     tables["budgets"] = _budgets(data, tables["payments"])
-    return tables, _key_figures(m, data, tables)
+    return tables, _key_figures(lin, x, data, tables)
 
 
 def _orders(data: ModelData, v: dict) -> pd.DataFrame:
@@ -67,12 +89,22 @@ def _orders(data: ModelData, v: dict) -> pd.DataFrame:
     for (p, i, n, a, k), q in v["order"].items():
         off = data.offers[p, i]
         lots = v["lots"].get((p, i, n, a), 0.0) if off.lot is not None else math.nan
-        rows.append({
-            "contract": label(data.contract_of[p, i, n]), "producer": p, "item": i, "nation": n,
-            "order_period": data.periods[a - off.lead], "arrival_period": data.periods[a],
-            "tier": k, "unit_price": off.prices[k], "quantity": q, "lots": lots,
-            "purchase_cost": off.prices[k] * q, "delivery_cost": off.delivery[n] * q,
-        })
+        rows.append(
+            {
+                "contract": label(data.contract_of[p, i, n]),
+                "producer": p,
+                "item": i,
+                "nation": n,
+                "order_period": data.periods[a - off.lead],
+                "arrival_period": data.periods[a],
+                "tier": k,
+                "unit_price": off.prices[k],
+                "quantity": q,
+                "lots": lots,
+                "purchase_cost": off.prices[k] * q,
+                "delivery_cost": off.delivery[n] * q,
+            }
+        )
     return _frame("orders", rows)
 
 
@@ -89,27 +121,41 @@ def _contracts(data: ModelData, v: dict) -> pd.DataFrame:
     for c in v["open"]:
         off = data.offers[data.contracts[c]]
         tier = next((k for k in range(len(off.prices)) if v["tier"].get((*c, k), 0) > 0.5), 0)
-        rows.append({
-            "contract": label(c), "producer": c[0], "item": c[1],
-            "nation": c[2] if len(c) > 2 else "", "volume": volume[c], "tier": tier,
-            "unit_price": off.prices[tier], "nations": len(nations[c]),
-            "contract_cost": off.contract_cost, "order_periods": len(periods[c]),
-            "period_cost": sum(off.period_cost[a] for a in periods[c]),
-        })
+        rows.append(
+            {
+                "contract": label(c),
+                "producer": c[0],
+                "item": c[1],
+                "nation": c[2] if len(c) > 2 else "",
+                "volume": volume[c],
+                "tier": tier,
+                "unit_price": off.prices[tier],
+                "nations": len(nations[c]),
+                "contract_cost": off.contract_cost,
+                "order_periods": len(periods[c]),
+                "period_cost": sum(off.period_cost[a] for a in periods[c]),
+            }
+        )
     return _frame("contracts", rows)
 
 
 def _investments(data: ModelData, v: dict) -> pd.DataFrame:
     rows = []
-    for (e, s) in v["build"]:
+    for e, s in v["build"]:
         x = data.expansions[e]
         ready = s + x.lead
-        rows.append({
-            "expansion": e, "producer": x.producer, "item": x.item,
-            "start_period": data.periods[s],
-            "ready_period": data.periods[ready] if ready < len(data.periods) else "",
-            "added_capacity": x.added, "investment_cost": x.cost, "sponsor": x.sponsor or "",
-        })
+        rows.append(
+            {
+                "expansion": e,
+                "producer": x.producer,
+                "item": x.item,
+                "start_period": data.periods[s],
+                "ready_period": data.periods[ready] if ready < len(data.periods) else "",
+                "added_capacity": x.added,
+                "investment_cost": x.cost,
+                "sponsor": x.sponsor or "",
+            }
+        )
     return _frame("investments", rows)
 
 
@@ -118,13 +164,19 @@ def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
     for (p, i, _n, a, _k), q in v["order"].items():
         used[p, i, a] += q
     added: dict[tuple[str, str, int], float] = defaultdict(float)
-    for (e, s) in v["build"]:
+    for e, s in v["build"]:
         x = data.expansions[e]
         for a in range(s + x.lead, len(data.periods)):
             added[x.producer, x.item, a] += x.added
     rows = [
-        {"producer": p, "item": i, "period": data.periods[a], "base": off.capacity[a],
-         "added": added[p, i, a], "used": used[p, i, a]}
+        {
+            "producer": p,
+            "item": i,
+            "period": data.periods[a],
+            "base": off.capacity[a],
+            "added": added[p, i, a],
+            "used": used[p, i, a],
+        }
         for (p, i), off in data.offers.items()
         for a in range(len(data.periods))
     ]
@@ -133,8 +185,13 @@ def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
 
 def _components(data: ModelData, v: dict) -> pd.DataFrame:
     rows = [
-        {"supplier": s, "component": data.supplier_component[s], "producer": p,
-         "period": data.periods[t], "quantity": q}
+        {
+            "supplier": s,
+            "component": data.supplier_component[s],
+            "producer": p,
+            "period": data.periods[t],
+            "quantity": q,
+        }
         for (s, p, t), q in v["feed"].items()
     ]
     return _frame("components", rows)
@@ -160,19 +217,27 @@ def _inventory(m: pyo.ConcreteModel, data: ModelData, v: dict) -> pd.DataFrame:
     for (d, i, t), q in v["use"].items():
         flows["used"][data.demands[d].nation, i, t] += q
     rows = []
-    for (n, i, t) in m.STOCK:
+    for n, i, t in linear(m).columns["stock"].keys:
         s = data.stocks.get((n, i))
         opening = (s.on_hand if s else 0.0) if t == 0 else v["stock"].get((n, i, t - 1), 0.0)
         closing = v["stock"].get((n, i, t), 0.0)
         binds = s is not None and s.floor_from is not None and t >= s.floor_from
-        rows.append({
-            "nation": n, "item": i, "period": data.periods[t], "opening": opening,
-            "arrivals": flows["arrivals"][n, i, t], "donated_in": flows["in"][n, i, t],
-            "donated_out": flows["out"][n, i, t], "used": flows["used"][n, i, t],
-            "closing": closing, "floor": s.floor[t] if binds and s else 0.0,
-            "below_floor": v["below"].get((n, i, t), 0.0),
-            "holding_cost": (s.holding[t] * closing) if s else 0.0,
-        })
+        rows.append(
+            {
+                "nation": n,
+                "item": i,
+                "period": data.periods[t],
+                "opening": opening,
+                "arrivals": flows["arrivals"][n, i, t],
+                "donated_in": flows["in"][n, i, t],
+                "donated_out": flows["out"][n, i, t],
+                "used": flows["used"][n, i, t],
+                "closing": closing,
+                "floor": s.floor[t] if binds and s else 0.0,
+                "below_floor": v["below"].get((n, i, t), 0.0),
+                "holding_cost": (s.holding[t] * closing) if s else 0.0,
+            }
+        )
     return _frame("inventory", rows)
 
 
@@ -180,11 +245,18 @@ def _supply(data: ModelData, v: dict) -> pd.DataFrame:
     rows = []
     for (d, i, t), q in v["use"].items():
         dd = data.demands[d]
-        rows.append({
-            "demand": d, "nation": dd.nation, "capability": dd.capability, "item": i,
-            "period": data.periods[t], "quantity": q, "equivalent": q * data.supply[d, i, t],
-            "periods_late": t - dd.due,
-        })
+        rows.append(
+            {
+                "demand": d,
+                "nation": dd.nation,
+                "capability": dd.capability,
+                "item": i,
+                "period": data.periods[t],
+                "quantity": q,
+                "equivalent": q * data.supply[d, i, t],
+                "periods_late": t - dd.due,
+            }
+        )
     return _frame("supply", rows)
 
 
@@ -203,21 +275,35 @@ def _demands(data: ModelData, v: dict) -> pd.DataFrame:
     rows = []
     for d, dd in data.demands.items():
         short = v["short"].get(d, 0.0)
-        rows.append({
-            "demand": d, "nation": dd.nation, "capability": dd.capability,
-            "due_period": data.periods[dd.due], "priority": dd.priority,
-            "quantity": dd.quantity, "met_on_time": on_time[d], "met_late": late[d],
-            "late_unit_periods": late_periods[d], "short": short,
-            "weighted_shortfall": dd.priority * (short + data.lateness_weight * late_periods[d]),
-        })
+        rows.append(
+            {
+                "demand": d,
+                "nation": dd.nation,
+                "capability": dd.capability,
+                "due_period": data.periods[dd.due],
+                "priority": dd.priority,
+                "quantity": dd.quantity,
+                "met_on_time": on_time[d],
+                "met_late": late[d],
+                "late_unit_periods": late_periods[d],
+                "short": short,
+                "weighted_shortfall": dd.priority
+                * (short + data.lateness_weight * late_periods[d]),
+            }
+        )
     return _frame("demands", rows)
 
 
 def _refills(data: ModelData, v: dict) -> pd.DataFrame:
     rows = [
-        {"nation": n, "item": i, "refill_by": data.periods[s.refill_by],
-         "target": s.refill_target, "level": v["stock"].get((n, i, s.refill_by), 0.0),
-         "missed": v["missed"].get((n, i), 0.0)}
+        {
+            "nation": n,
+            "item": i,
+            "refill_by": data.periods[s.refill_by],
+            "target": s.refill_target,
+            "level": v["stock"].get((n, i, s.refill_by), 0.0),
+            "missed": v["missed"].get((n, i), 0.0),
+        }
         for (n, i), s in data.stocks.items()
         if s.refill_target is not None and s.refill_by is not None
     ]
@@ -237,18 +323,27 @@ def _contributions(data: ModelData, v: dict) -> pd.DataFrame:
                 key = math.nan
                 lower = x.pledge_min[n]
                 upper = x.pledge_max[n] if x.pledge_max[n] is not None else math.nan
-            rows.append({
-                "fund": f, "nation": n, "amount": amount,
-                "share": amount / total if total > 0 else math.nan, "key_share": key,
-                "lower": lower, "upper": upper,
-            })
+            rows.append(
+                {
+                    "fund": f,
+                    "nation": n,
+                    "amount": amount,
+                    "share": amount / total if total > 0 else math.nan,
+                    "key_share": key,
+                    "lower": lower,
+                    "upper": upper,
+                }
+            )
     return _frame("contributions", rows)
 
 
 def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
-    cost = (orders.assign(total=orders.purchase_cost + orders.delivery_cost)
-            .groupby(["producer", "item", "nation"])["total"].sum())
+    cost = (
+        orders.assign(total=orders.purchase_cost + orders.delivery_cost)
+        .groupby(["producer", "item", "nation"])["total"]
+        .sum()
+    )
     funded: dict[tuple[str, str, str], float] = defaultdict(float)
     for (f, p, i, n), amount in v["fund_pays"].items():
         funded[p, i, n] += amount
@@ -263,7 +358,7 @@ def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
         x = data.expansions[e]
         fund_share[e] += amount
         rows.append(_pay(f, "fund", "investment", x.producer, x.item, "", e, amount))
-    for (e, _s) in v["build"]:
+    for e, _s in v["build"]:
         x = data.expansions[e]
         own = x.cost - fund_share[e]
         if x.sponsor and own > EPS:
@@ -273,10 +368,26 @@ def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
     return _frame("payments", rows)
 
 
-def _pay(payer: str, kind: str, purpose: str, producer: str, item: str, beneficiary: str,
-         expansion: str, amount: float) -> dict[str, Any]:
-    return {"payer": payer, "payer_type": kind, "purpose": purpose, "producer": producer,
-            "item": item, "beneficiary": beneficiary, "expansion": expansion, "amount": amount}
+def _pay(
+    payer: str,
+    kind: str,
+    purpose: str,
+    producer: str,
+    item: str,
+    beneficiary: str,
+    expansion: str,
+    amount: float,
+) -> dict[str, Any]:
+    return {
+        "payer": payer,
+        "payer_type": kind,
+        "purpose": purpose,
+        "producer": producer,
+        "item": item,
+        "beneficiary": beneficiary,
+        "expansion": expansion,
+        "amount": amount,
+    }
 
 
 def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
@@ -286,34 +397,51 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for n in nations:
         parts = {k: float(by.get((n, k), 0.0)) for k in ("order", "contribution", "investment")}
-        rows.append({
-            "nation": n, "budget": data.budgets.get(n, math.nan),
-            "spent": sum(parts.values()), "orders": parts["order"],
-            "contributions": parts["contribution"], "investments": parts["investment"],
-        })
+        rows.append(
+            {
+                "nation": n,
+                "budget": data.budgets.get(n, math.nan),
+                "spent": sum(parts.values()),
+                "orders": parts["order"],
+                "contributions": parts["contribution"],
+                "investments": parts["investment"],
+            }
+        )
     return _frame("budgets", rows)
 
 
 def _key_figures(
-    m: pyo.ConcreteModel, data: ModelData, tables: dict[str, pd.DataFrame]
+    lin: LinearModel, x: np.ndarray, data: ModelData, tables: dict[str, pd.DataFrame]
 ) -> dict[str, Any]:
-    terms = {k: float(pyo.value(e)) for k, e in cost_terms(m, data).items()}
+    terms = {k: float(c @ x) for k, c in lin.objective_terms.items()}
     demands = tables["demands"]
     due = float(demands.quantity.sum())
     met = float(demands.met_on_time.sum() + demands.met_late.sum())
     late = float(demands.met_late.sum())
     if data.objective == "weighted":
         # in the weighted objective, shortfall and lateness are priced too
-        for d, short, late in zip(
+        for d, short, late_units in zip(
             demands.demand, demands.short, demands.late_unit_periods, strict=True
         ):
             dd = data.demands[d]
-            terms["penalty"] += dd.shortfall_penalty * short + dd.lateness_penalty * late
+            terms["penalty"] += dd.shortfall_penalty * short + dd.lateness_penalty * late_units
     figures: dict[str, Any] = {
-        "total_cost": sum(terms[k] for k in
-                          ("purchase", "delivery", "contract", "period", "investment", "holding")),
-        **{f"{k}_cost": terms[k] for k in
-           ("purchase", "delivery", "contract", "period", "investment", "holding", "penalty")},
+        "total_cost": sum(
+            terms[k]
+            for k in ("purchase", "delivery", "contract", "period", "investment", "holding")
+        ),
+        **{
+            f"{k}_cost": terms[k]
+            for k in (
+                "purchase",
+                "delivery",
+                "contract",
+                "period",
+                "investment",
+                "holding",
+                "penalty",
+            )
+        },
         "weighted_shortfall": float(demands.weighted_shortfall.sum()),
         "short": float(demands.short.sum()),
         "fill_rate": met / due if due > 0 else 1.0,

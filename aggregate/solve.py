@@ -18,6 +18,14 @@ import pyomo.environ as pyo
 from aggregate.data import ModelData, prepare
 from aggregate.extract import extract
 from aggregate.model import build_model
+from aggregate.model.highs import (
+    HighsModel,
+    HighsOutcome,
+    active_rows,
+    matches_model,
+    store_duals,
+)
+from aggregate.model.linear import LinearModel, gc_paused, linear
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 
@@ -82,23 +90,53 @@ def solve(
         log=log_solver,
     )
     started = time.perf_counter()
-    data = prepare(scenario, pooled=not baseline)
-    if objective is not None:
-        data.objective = objective
-    model = build_model(data)
-    built = time.perf_counter()
-    solution = solve_model(model, data, options)
+    with gc_paused():
+        data = prepare(scenario, pooled=not baseline)
+        if objective is not None:
+            data.objective = objective
+        model = build_model(data)
+        built = time.perf_counter()
+        solution = solve_model(model, data, options)
     solution.timings = {"build": built - started, **solution.timings}
     solution.timings["total"] = time.perf_counter() - started
     return solution
 
 
-def solve_model(model: pyo.ConcreteModel, data: ModelData, options: SolverOptions) -> Solution:
-    """Run the objective stages on a built model and extract the plan."""
-    runner = _Runner(options)
+def solve_model(
+    model: pyo.ConcreteModel,
+    data: ModelData,
+    options: SolverOptions,
+    *,
+    highs: HighsModel | None = None,
+) -> Solution:
+    """Run the objective stages on a built model and extract the plan.
+
+    With HiGHS the model's matrix goes to HiGHS in one call (:mod:`aggregate.model.highs`);
+    ``highs`` reuses an instance that already holds it (a re-solve). Other solvers, or a
+    model changed since it was built (extra constraints, fixed variables), go through Pyomo.
+    """
+    lin = linear(model)
     timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    runner: _Runner | _DirectRunner
+    if options.solver == "highs" and (highs is not None or matches_model(model, lin)):
+        if highs is None:
+            highs = HighsModel(
+                lin,
+                mip_gap=options.mip_gap,
+                threads=options.threads,
+                parallel=options.parallel,
+                log_solver=options.log,
+                active=active_rows(model, lin),
+            )
+        runner = _DirectRunner(lin, highs)
+    else:
+        runner = _Runner(options)
+    timings["handoff"] = time.perf_counter() - t0
     deadline = None if options.time_limit is None else time.perf_counter() + options.time_limit
     stages: list[StageResult] = []
+    if "stage1" in model.needs_cap:
+        del model.needs_cap["stage1"]  # left from an earlier solve of this model
     if data.objective == "weighted":
         _activate(model, "weighted_obj")
         stages.append(runner.run(model, deadline))
@@ -108,7 +146,7 @@ def solve_model(model: pyo.ConcreteModel, data: ModelData, options: SolverOption
         first = runner.run(model, deadline)
         stages.append(first)
         # kept only to fall back on if the cost stage runs out of time without a plan
-        needs_plan = _snapshot(model) if first.status.has_plan else []
+        needs_plan = lin.column_values() if first.status.has_plan else None
         timings["solve_needs"] = first.seconds
         if first.status.has_plan and first.objective is not None:
             # a hair of absolute slack keeps the cap feasible within HiGHS's tolerances
@@ -122,8 +160,8 @@ def solve_model(model: pyo.ConcreteModel, data: ModelData, options: SolverOption
                 # the first stage's plan satisfies the cap, so this is a time limit: say so
                 log.warning("cost stage ended %s; keeping the needs-stage plan", second.status)
                 second.message = second.message or "cost stage found no better plan in time"
-                for var, value in needs_plan:
-                    var.set_value(value, skip_validation=True)
+                if needs_plan is not None:
+                    lin.load_values(needs_plan)
             stages.append(second)
             timings["solve_cost"] = second.seconds
     last = next((s for s in reversed(stages) if s.status.has_plan), stages[-1])
@@ -156,10 +194,6 @@ def _overall(stages: list[StageResult]) -> SolveStatus:
     if any(s.status is not SolveStatus.OPTIMAL for s in stages):
         return SolveStatus.TIME_LIMIT
     return SolveStatus.OPTIMAL
-
-
-def _snapshot(model: pyo.ConcreteModel) -> list[tuple[Any, float | None]]:
-    return [(v, v.value) for v in model.component_data_objects(pyo.Var, active=True)]
 
 
 def _activate(model: pyo.ConcreteModel, name: str) -> None:
@@ -251,6 +285,58 @@ class _Runner:
             SolveStatus.OPTIMAL if tc == TerminationCondition.optimal else SolveStatus.TIME_LIMIT
         )
         return StageResult(status, objective, None, 0.0)
+
+
+class _DirectRunner:
+    """Runs one objective stage on the matrix already in HiGHS."""
+
+    def __init__(self, lin: LinearModel, highs: HighsModel) -> None:
+        self.lin = lin
+        self.highs = highs
+
+    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> StageResult:
+        left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+        lin, highs = self.lin, self.highs
+        t0 = time.perf_counter()
+        if model.weighted_obj.active:
+            cost = lin.cost + lin.shortfall_cost
+        elif model.needs_obj.active:
+            cost = lin.needs
+        else:
+            cost = lin.cost
+        assert cost is not None
+        highs.set_cost(cost)
+        cap = model.needs_cap["stage1"] if "stage1" in model.needs_cap else None  # noqa: SIM401
+        bound = None if cap is None or not cap.active else cap.ub
+        assert lin.needs is not None
+        highs.set_cap(lin.needs, bound)
+        # no start plan is passed: HiGHS 1.15 spends longer repairing or checking a given
+        # MIP start than it saves on these models (measured); an LP warm-starts from its basis
+        out = highs.run(left)
+        if out.has_solution and highs.x is not None:
+            lin.load_values(highs.x)
+            duals = highs.row_duals()
+            if duals is not None:
+                store_duals(model, lin, duals)
+        result = _stage_result(out)
+        result.seconds = time.perf_counter() - t0
+        return result
+
+
+def _stage_result(out: HighsOutcome) -> StageResult:
+    if out.status == "optimal":
+        return StageResult(SolveStatus.OPTIMAL, out.objective, out.bound, 0.0)
+    if out.status == "time_limit":
+        status = SolveStatus.TIME_LIMIT if out.has_solution else SolveStatus.TIME_LIMIT_NO_PLAN
+        return StageResult(status, out.objective, out.bound, 0.0, "time limit reached")
+    if out.status == "infeasible":
+        # every cost is >= 0 and every variable bounded below, so never unbounded here
+        return StageResult(SolveStatus.INFEASIBLE, None, None, 0.0, "the hard rules conflict")
+    if out.status == "unbounded":
+        return StageResult(SolveStatus.UNBOUNDED, None, None, 0.0, "unbounded")
+    return StageResult(
+        SolveStatus.ERROR, out.objective, out.bound, 0.0, f"solver ended: {out.status}"
+    )
 
 
 def _num(value: Any) -> float | None:

@@ -43,8 +43,12 @@ def run(repeat: int) -> pd.DataFrame:
             plan.timings["verify"] = time.perf_counter() - t0
             for phase, seconds in plan.timings.items():
                 samples.setdefault(phase, []).append(seconds)
-        row = {"instance": name, "status": plan.status.value, "verified": ok,
-               "total_cost": plan.key_figures.get("total_cost")}
+        row = {
+            "instance": name,
+            "status": plan.status.value,
+            "verified": ok,
+            "total_cost": plan.key_figures.get("total_cost"),
+        }
         row.update({f"{k}_s": statistics.median(v) for k, v in samples.items()})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -58,11 +62,14 @@ def main() -> None:
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "reference_times.csv", index=False)
-    machine = (f"{platform.machine()}, {platform.python_version()}, pyomo {version('pyomo')}, "
-               f"highspy {version('highspy')}, repeat {args.repeat} (medians)")
+    machine = (
+        f"{platform.machine()}, {platform.python_version()}, pyomo {version('pyomo')}, "
+        f"highspy {version('highspy')}, repeat {args.repeat} (medians)"
+    )
     (out / "reference_times.md").write_text(
         f"# Reference instances and scenario library\n\n{machine}\n\n"
-        + table.to_markdown(index=False, floatfmt=".3f") + "\n"
+        + table.to_markdown(index=False, floatfmt=".3f")
+        + "\n"
     )
     print(table.to_string(index=False))
 

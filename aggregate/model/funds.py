@@ -1,33 +1,47 @@
-"""Money: fund payments, contribution rules, fund balances and national budgets."""
+"""Money: fund payments, contribution rules, fund balances and national budgets.
+
+Each family writes its rows into the model's matrix (:mod:`aggregate.model.linear`) and gets
+a Pyomo constraint of the same name over the same index; the docstrings give each row.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Iterator
 
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
+from aggregate.model.linear import INF, LinearModel, Row, linear
+
+Terms = tuple[list[int], list[float]]
 
 
-def route_cost(m: pyo.ConcreteModel, data: ModelData, p: str, i: str, n: str) -> Any:
-    """Purchase plus delivery cost of nation ``n``'s orders of ``i`` from ``p``."""
+def route_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str) -> Terms:
+    """Purchase plus delivery cost of nation ``n``'s orders of ``i`` from ``p`` (columns and
+    coefficients)."""
     off = data.offers[p, i]
-    return pyo.quicksum(
-        (off.prices[o[4]] + off.delivery[n]) * m.order[o] for o in data.by_route.get((p, i, n), [])
-    )
+    order = lin.col("order")
+    keys = data.by_route.get((p, i, n), [])
+    return [order[o] for o in keys], [off.prices[o[4]] + off.delivery[n] for o in keys]
 
 
 def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""Funds pay at most the cost of what they pay for: :math:`\sum_f pays_{f,p,i,n} \le cost_{p,i,n}`."""
+    lin = linear(m)
+    pays = lin.col("fund_pays")
     payers: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for f, p, i, n in data.fund_pays:
         payers[p, i, n].append(f)
-    m.fund_payment_upper = pyo.Constraint(
-        sorted(payers),
-        rule=lambda m, p, i, n: pyo.quicksum(m.fund_pays[f, p, i, n] for f in payers[p, i, n])
-        <= route_cost(m, data, p, i, n),
-    )
+    keys = sorted(payers)
+
+    def rows() -> Iterator[Row]:
+        for p, i, n in keys:
+            funds = [pays[f, p, i, n] for f in payers[p, i, n]]
+            cols, costs = route_cost(lin, data, p, i, n)
+            yield (p, i, n), funds + cols, [1.0] * len(funds) + [-c for c in costs], -INF, 0.0
+
+    lin.add_rows(m, "fund_payment_upper", keys, rows())
 
 
 def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -36,6 +50,8 @@ def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     :math:`\sum_p pays_{f,p,i,n} \le value_{n,i} \sum_{r,t} give_{n,r,i,t}` where the fund's
     only ground for paying ``n``'s orders is ``refill``.
     """
+    lin = linear(m)
+    pays, give = lin.col("fund_pays"), lin.col("give")
     refill: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for (f, p, i, n), kind in data.fund_pays.items():
         if kind == "refill":
@@ -43,13 +59,16 @@ def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     given: dict[tuple[str, str], list] = defaultdict(list)
     for g in m.GIFTS:
         given[g[0], g[2]].append(g)
+    keys = sorted(refill)
 
-    def rule(m: pyo.ConcreteModel, f: str, i: str, n: str) -> Any:
-        paid = pyo.quicksum(m.fund_pays[f, p, i, n] for p in refill[f, i, n])
-        value = data.stocks[n, i].unit_value
-        return paid <= value * pyo.quicksum(m.give[g] for g in given[n, i])
+    def rows() -> Iterator[Row]:
+        for f, i, n in keys:
+            paid = [pays[f, p, i, n] for p in refill[f, i, n]]
+            gifts = [give[g] for g in given.get((n, i), ())]
+            value = data.stocks[n, i].unit_value
+            yield (f, i, n), paid + gifts, [1.0] * len(paid) + [-value] * len(gifts), -INF, 0.0
 
-    m.fund_refill_upper = pyo.Constraint(sorted(refill), rule=rule)
+    lin.add_rows(m, "fund_refill_upper", keys, rows())
 
 
 def fund_investment_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -58,59 +77,78 @@ def fund_investment_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     :math:`invests_{f,e} \le share_f \, cost_e \sum_s build_{e,s}` and
     :math:`\sum_f invests_{f,e} \le cost_e \sum_s build_{e,s}`.
     """
+    lin = linear(m)
+    invests, build = lin.col("fund_invests"), lin.col("build")
     by_exp: dict[str, list[str]] = defaultdict(list)
     for f, e in data.fund_invests:
         by_exp[e].append(f)
 
-    def built(m: pyo.ConcreteModel, e: str) -> Any:
-        return pyo.quicksum(m.build[e, s] for s in data.expansions[e].starts)
+    def built(e: str) -> list[int]:
+        return [build[e, s] for s in data.expansions[e].starts]
 
-    m.fund_investment_share_upper = pyo.Constraint(
-        m.FUND_INVESTS,
-        rule=lambda m, f, e: m.fund_invests[f, e]
-        <= data.funds[f].cofinancing * data.expansions[e].cost * built(m, e),
-    )
-    m.fund_investment_upper = pyo.Constraint(
-        sorted(by_exp),
-        rule=lambda m, e: pyo.quicksum(m.fund_invests[f, e] for f in by_exp[e])
-        <= data.expansions[e].cost * built(m, e),
-    )
+    def share_rows() -> Iterator[Row]:
+        for f, e in m.FUND_INVESTS:
+            b = built(e)
+            limit = data.funds[f].cofinancing * data.expansions[e].cost
+            yield (f, e), [invests[f, e], *b], [1.0] + [-limit] * len(b), -INF, 0.0
+
+    def total_rows() -> Iterator[Row]:
+        for e in sorted(by_exp):
+            paid = [invests[f, e] for f in by_exp[e]]
+            b = built(e)
+            cost = data.expansions[e].cost
+            yield e, paid + b, [1.0] * len(paid) + [-cost] * len(b), -INF, 0.0
+
+    lin.add_rows(m, "fund_investment_share_upper", m.FUND_INVESTS, share_rows())
+    lin.add_rows(m, "fund_investment_upper", sorted(by_exp), total_rows())
 
 
-def _paid_in(m: pyo.ConcreteModel, data: ModelData, f: str) -> Any:
-    return pyo.quicksum(m.contrib[f, n] for n in data.funds[f].members)
+def _paid_in(lin: LinearModel, data: ModelData, f: str) -> list[int]:
+    contrib = lin.col("contrib")
+    return [contrib[f, n] for n in data.funds[f].members]
 
 
 def fund_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""Money in equals money out plus what stays unspent.
 
-    :math:`\sum pays_f + \sum invests_f + unspent_f = \sum_m contrib_{f,m}`
+    :math:`\sum pays_f + \sum invests_f + unspent_f - \sum_m contrib_{f,m} = 0`
     """
-    pays: dict[str, list] = defaultdict(list)
+    lin = linear(m)
+    pays, invests, unspent = lin.col("fund_pays"), lin.col("fund_invests"), lin.col("unspent")
+    paid: dict[str, list] = defaultdict(list)
     for key in data.fund_pays:
-        pays[key[0]].append(key)
-    invests: dict[str, list] = defaultdict(list)
+        paid[key[0]].append(key)
+    invested: dict[str, list] = defaultdict(list)
     for fi in data.fund_invests:
-        invests[fi[0]].append(fi)
-    m.fund_balance = pyo.Constraint(
-        m.FUNDS,
-        rule=lambda m, f: pyo.quicksum(m.fund_pays[k] for k in pays[f])
-        + pyo.quicksum(m.fund_invests[k] for k in invests[f])
-        + m.unspent[f]
-        == _paid_in(m, data, f),
-    )
+        invested[fi[0]].append(fi)
+
+    def rows() -> Iterator[Row]:
+        for f in m.FUNDS:
+            out = [pays[k] for k in paid[f]] + [invests[k] for k in invested[f]] + [unspent[f]]
+            into = _paid_in(lin, data, f)
+            yield f, out + into, [1.0] * len(out) + [-1.0] * len(into), 0.0, 0.0
+
+    lin.add_rows(m, "fund_balance", m.FUNDS, rows())
 
 
 def fund_size_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""The fund's cap and committed size: :math:`committed_f \le \sum_m contrib_{f,m} \le cap_f`."""
+    lin = linear(m)
     capped = [f for f, x in data.funds.items() if x.cap is not None]
     committed = [f for f, x in data.funds.items() if x.committed > 0]
-    m.fund_cap_upper = pyo.Constraint(
-        capped, rule=lambda m, f: _paid_in(m, data, f) <= data.funds[f].cap
-    )
-    m.fund_committed_lower = pyo.Constraint(
-        committed, rule=lambda m, f: _paid_in(m, data, f) >= data.funds[f].committed
-    )
+
+    def rows(keys: list[str], upper: bool) -> Iterator[Row]:
+        for f in keys:
+            cols = _paid_in(lin, data, f)
+            x = data.funds[f]
+            if upper:
+                assert x.cap is not None
+                yield f, cols, [1.0] * len(cols), -INF, x.cap
+            else:
+                yield f, cols, [1.0] * len(cols), x.committed, INF
+
+    lin.add_rows(m, "fund_cap_upper", capped, rows(capped, True))
+    lin.add_rows(m, "fund_committed_lower", committed, rows(committed, False))
 
 
 def contribution_key(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -118,34 +156,36 @@ def contribution_key(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     :math:`key_m (1 - tol) \sum_j contrib_{f,j} \le contrib_{f,m} \le key_m (1 + tol) \sum_j contrib_{f,j}`
     """
+    lin = linear(m)
+    contrib = lin.col("contrib")
     keys = [(f, n) for f, x in data.funds.items() if x.key is not None for n in x.members]
 
-    def share(f: str, n: str) -> float:
-        key = data.funds[f].key
-        assert key is not None
-        return key[n]
+    def rows(sign: float) -> Iterator[Row]:
+        for f, n in keys:
+            x = data.funds[f]
+            assert x.key is not None
+            factor = x.key[n] * (1 + sign * x.tolerance)
+            cols = [contrib[f, j] for j in x.members]
+            coefs = [(1.0 if j == n else 0.0) - factor for j in x.members]
+            if sign < 0:
+                yield (f, n), cols, coefs, 0.0, INF
+            else:
+                yield (f, n), cols, coefs, -INF, 0.0
 
-    m.contribution_key_lower = pyo.Constraint(
-        keys,
-        rule=lambda m, f, n: m.contrib[f, n]
-        >= share(f, n) * (1 - data.funds[f].tolerance) * _paid_in(m, data, f),
-    )
-    m.contribution_key_upper = pyo.Constraint(
-        keys,
-        rule=lambda m, f, n: m.contrib[f, n]
-        <= share(f, n) * (1 + data.funds[f].tolerance) * _paid_in(m, data, f),
-    )
+    lin.add_rows(m, "contribution_key_lower", keys, rows(-1.0))
+    lin.add_rows(m, "contribution_key_upper", keys, rows(1.0))
 
 
 def contribution_pledge(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Pledges within their range: :math:`min_m \le contrib_{f,m} \le max_m`."""
+    r"""Pledges within their range: :math:`min_m \le contrib_{f,m} \le max_m` (column bounds)."""
+    lin = linear(m)
+    contrib = lin.col("contrib")
     for f, x in data.funds.items():
         if x.key is not None:
             continue
         for n in x.members:
-            var = m.contrib[f, n]
-            var.setlb(x.pledge_min[n])
-            var.setub(x.pledge_max[n])
+            upper = x.pledge_max[n]
+            lin.set_col_bounds(contrib[f, n], x.pledge_min[n], INF if upper is None else upper)
 
 
 def consortium_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -154,6 +194,9 @@ def consortium_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
     :math:`\sum_n pays_{f,p,i,n} \le M \, uses_{f,c}`,
     :math:`\sum_n joins_{c,n} \ge minnations_f \, uses_{f,c}`, :math:`Q_{c,n} \ge unit \, joins_{c,n}`.
     """
+    lin = linear(m)
+    pays_col, uses, joins = lin.col("fund_pays"), lin.col("fund_uses"), lin.col("joins")
+    order = lin.col("order")
     pays: dict[tuple, list] = defaultdict(list)
     for f, p, i, n in data.fund_pays:
         if data.funds[f].min_nations > 1:
@@ -168,25 +211,29 @@ def consortium_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
         worst = max(off.prices) + max(off.delivery.values(), default=0.0)
         return worst * sum(off.upper[off.lead :])
 
-    def pays_rule(m: pyo.ConcreteModel, f: str, *c: str) -> Any:
-        return pyo.quicksum(m.fund_pays[k] for k in pays[(f, *c)]) <= big_m(c) * m.fund_uses[
-            (f, *c)
-        ]
+    def pays_rows() -> Iterator[Row]:
+        for fc in m.FUND_USES:
+            cols = [pays_col[k] for k in pays[fc]]
+            yield fc, [*cols, uses[fc]], [1.0] * len(cols) + [-big_m(fc[1:])], -INF, 0.0
 
-    def count_rule(m: pyo.ConcreteModel, f: str, *c: str) -> Any:
-        joined = pyo.quicksum(m.joins[(*c, n)] for n in joiners[c])
-        return joined >= data.funds[f].min_nations * m.fund_uses[(f, *c)]
+    def count_rows() -> Iterator[Row]:
+        for fc in m.FUND_USES:
+            f, c = fc[0], tuple(fc[1:])
+            cols = [joins[(*c, n)] for n in joiners[c]]
+            need = data.funds[f].min_nations
+            yield fc, [*cols, uses[fc]], [1.0] * len(cols) + [-need], 0.0, INF
 
-    def join_rule(m: pyo.ConcreteModel, *cn: str) -> Any:
-        c, n = tuple(cn[:-1]), cn[-1]
-        p, i = data.contracts[c]
-        unit = data.offers[p, i].lot or 1.0
-        volume = pyo.quicksum(m.order[o] for o in data.by_route.get((p, i, n), []))
-        return volume >= unit * m.joins[cn]
+    def join_rows() -> Iterator[Row]:
+        for cn in m.JOINS:
+            c, n = tuple(cn[:-1]), cn[-1]
+            p, i = data.contracts[c]
+            unit = data.offers[p, i].lot or 1.0
+            cols = [order[o] for o in data.by_route.get((p, i, n), [])]
+            yield cn, [*cols, joins[cn]], [1.0] * len(cols) + [-unit], 0.0, INF
 
-    m.consortium_pays_link = pyo.Constraint(m.FUND_USES, rule=pays_rule)
-    m.consortium_lower = pyo.Constraint(m.FUND_USES, rule=count_rule)
-    m.consortium_join_link = pyo.Constraint(m.JOINS, rule=join_rule)
+    lin.add_rows(m, "consortium_pays_link", m.FUND_USES, pays_rows())
+    lin.add_rows(m, "consortium_lower", m.FUND_USES, count_rows())
+    lin.add_rows(m, "consortium_join_link", m.JOINS, join_rows())
 
 
 def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -195,49 +242,70 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     :math:`\sum_{p,i} cost_{p,i,n} - \sum_f pays_{f,p,i,n} + \sum_f contrib_{f,n}
     + \sum_{e: sponsor=n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) \le budget_n`
     """
-    def rule(m: pyo.ConcreteModel, n: str) -> Any:
-        limit = nation_spending(m, data, n) <= data.budgets[n]
-        # a nation that can neither buy nor contribute has nothing to limit
-        return pyo.Constraint.Skip if isinstance(limit, bool) else limit
+    lin = linear(m)
+    keys = sorted(data.budgets)
 
-    m.budget_upper = pyo.Constraint(sorted(data.budgets), rule=rule)
+    def rows() -> Iterator[Row]:
+        for n in keys:
+            cols, coefs = nation_spending(lin, data, n)
+            # a nation that can neither buy nor contribute has nothing to limit
+            if any(coefs):
+                yield n, cols, coefs, -INF, data.budgets[n]
+
+    lin.add_rows(m, "budget_upper", keys, rows())
 
 
-def nation_spending(m: pyo.ConcreteModel, data: ModelData, n: str) -> Any:
+def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
     """What nation ``n`` pays itself: orders net of funds, contributions, sponsored investment."""
-    orders = pyo.quicksum(route_cost(m, data, p, i, r) for (p, i, r) in data.routes_of.get(n, []))
-    funded = pyo.quicksum(
-        m.fund_pays[f, p, i, r]
-        for f in data.funds
-        for (p, i, r) in data.routes_of.get(n, [])
-        if (f, p, i, r) in data.fund_pays
-    )
-    contributions = pyo.quicksum(m.contrib[f, n] for f, x in data.funds.items() if n in x.members)
-    invested = pyo.quicksum(
-        data.expansions[e].cost * pyo.quicksum(m.build[e, s] for s in data.expansions[e].starts)
-        - pyo.quicksum(m.fund_invests[f, e] for f in data.funds if (f, e) in m.FUND_INVESTS)
-        for e, sponsor in data.sponsor_of.items()
-        if sponsor == n
-    )
-    return orders - funded + contributions + invested
+    pays, contrib = lin.col("fund_pays"), lin.col("contrib")
+    build, invests = lin.col("build"), lin.col("fund_invests")
+    cols: list[int] = []
+    coefs: list[float] = []
+    routes = data.routes_of.get(n, [])
+    for p, i, r in routes:
+        c, v = route_cost(lin, data, p, i, r)
+        cols += c
+        coefs += v
+    for f in data.funds:
+        for p, i, r in routes:
+            if (f, p, i, r) in data.fund_pays:
+                cols.append(pays[f, p, i, r])
+                coefs.append(-1.0)
+    for f, x in data.funds.items():
+        if n in x.members:
+            cols.append(contrib[f, n])
+            coefs.append(1.0)
+    for e, sponsor in data.sponsor_of.items():
+        if sponsor != n:
+            continue
+        cost = data.expansions[e].cost
+        for s in data.expansions[e].starts:
+            cols.append(build[e, s])
+            coefs.append(cost)
+        for f in data.funds:
+            if (f, e) in invests:
+                cols.append(invests[f, e])
+                coefs.append(-1.0)
+    return cols, coefs
 
 
 def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""Cash outlay per period on delivery: :math:`\sum_{p,i,k} (price_k + del) x_{p,i,n,a,k} \le B_{n,a}`."""
+    lin = linear(m)
+    order = lin.col("order")
     keys = [(n, a) for n, limits in data.period_budgets.items() for a in range(len(data.periods))]
     by_nation_period: dict[tuple[str, int], list] = defaultdict(list)
     for o in data.orders:
         by_nation_period[o[2], o[3]].append(o)
 
-    def rule(m: pyo.ConcreteModel, n: str, a: int) -> Any:
-        terms = by_nation_period[n, a]
-        if not terms:
-            return pyo.Constraint.Skip
-        outlay = pyo.quicksum(
-            (data.offers[o[0], o[1]].prices[o[4]] + data.offers[o[0], o[1]].delivery[n])
-            * m.order[o]
-            for o in terms
-        )
-        return outlay <= data.period_budgets[n][a]
+    def rows() -> Iterator[Row]:
+        for n, a in keys:
+            terms = by_nation_period.get((n, a), [])
+            coefs = [
+                data.offers[o[0], o[1]].prices[o[4]] + data.offers[o[0], o[1]].delivery[n]
+                for o in terms
+            ]
+            if any(coefs):
+                yield (n, a), [order[o] for o in terms], coefs, -INF, data.period_budgets[n][a]
 
-    m.budget_period_upper = pyo.Constraint(keys, rule=rule)
+    lin.add_rows(m, "budget_period_upper", keys, rows())

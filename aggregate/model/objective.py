@@ -1,40 +1,69 @@
-"""The two measures of a plan, needs and cost, and the objectives built from them."""
+"""The two measures of a plan, needs and cost, and the objectives built from them.
+
+Each is kept as a coefficient vector over the matrix's columns
+(:class:`aggregate.model.linear.LinearModel`) and as a Pyomo expression built from it.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
+import numpy as np
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
+from aggregate.model.linear import LinearModel, linear
+
+
+def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
+    """Each cost family's coefficient per column (docs/model.md, "Objective")."""
+    off = data.offers
+    start, stop = lin.columns["order"].start, lin.columns["order"].stop
+    purchase = np.zeros(lin.ncols)
+    delivery = np.zeros(lin.ncols)
+    purchase[start:stop] = [off[o[0], o[1]].prices[o[4]] for o in data.orders]
+    delivery[start:stop] = [off[o[0], o[1]].delivery[o[2]] for o in data.orders]
+
+    def holding() -> Iterator[tuple[str, tuple, float]]:
+        for key in lin.columns["stock"].keys:
+            s = data.stocks.get(key[:2])
+            if s is not None and s.holding[key[2]] > 0:
+                yield "stock", key, s.holding[key[2]]
+
+    def penalty() -> Iterator[tuple[str, tuple, float]]:
+        for key in lin.columns["below"].keys:
+            pen = data.stocks[key[:2]].soft_penalty
+            assert pen is not None
+            yield "below", key, pen
+        for key in lin.columns["missed"].keys:
+            pen = data.stocks[key].refill_penalty
+            assert pen is not None
+            yield "missed", key, pen
+
+    return {
+        "purchase": purchase,
+        "delivery": delivery,
+        "contract": lin.vector(
+            ("open", c, off[data.contracts[c]].contract_cost) for c in lin.columns["open"].keys
+        ),
+        "period": lin.vector(
+            ("delivers", k, off[data.contracts[tuple(k[:-1])]].period_cost[k[-1]])
+            for k in lin.columns["delivers"].keys
+        ),
+        "investment": lin.vector(
+            ("build", (e, s), data.expansions[e].cost) for (e, s) in lin.columns["build"].keys
+        ),
+        "holding": lin.vector(holding()),
+        "penalty": lin.vector(penalty()),
+        "unspent": lin.vector(("unspent", f, 1.0) for f in lin.columns["unspent"].keys),
+    }
 
 
 def cost_terms(m: pyo.ConcreteModel, data: ModelData) -> dict[str, object]:
     """Each cost family as a linear expression (docs/model.md, "Objective")."""
-    off = data.offers
-    return {
-        "purchase": pyo.quicksum(off[o[0], o[1]].prices[o[4]] * m.order[o] for o in m.ORDERS),
-        "delivery": pyo.quicksum(off[o[0], o[1]].delivery[o[2]] * m.order[o] for o in m.ORDERS),
-        "contract": pyo.quicksum(off[data.contracts[c]].contract_cost * m.open[c] for c in m.CONTRACTS),
-        "period": pyo.quicksum(
-            off[data.contracts[tuple(k[:-1])]].period_cost[k[-1]] * m.delivers[k] for k in m.DELIVERS
-        ),
-        "investment": pyo.quicksum(data.expansions[e].cost * m.build[e, s] for (e, s) in m.BUILDS),
-        "holding": pyo.quicksum(
-            data.stocks[n, i].holding[t] * m.stock[n, i, t]
-            for (n, i, t) in m.STOCK
-            if (n, i) in data.stocks and data.stocks[n, i].holding[t] > 0
-        ),
-        "penalty": pyo.quicksum(
-            data.stocks[n, i].soft_penalty * m.below[n, i, t]
-            for (n, i, t) in m.BELOW
-        )
-        + pyo.quicksum(
-            data.stocks[n, i].refill_penalty * m.missed[n, i]
-            for (n, i) in m.MISSED
-        ),
-        "unspent": pyo.quicksum(m.unspent[f] for f in m.FUNDS),
-    }
+    lin = linear(m)
+    return {k: lin.expression(v) for k, v in lin.objective_terms.items()}
 
 
 def _late(data: ModelData) -> dict[str, list[tuple[tuple[str, str, int], float]]]:
@@ -47,30 +76,43 @@ def _late(data: ModelData) -> dict[str, list[tuple[tuple[str, str, int], float]]
     return out
 
 
-def add_objectives(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Expressions ``cost``, ``needs`` and ``penalised_needs``; objectives ``needs_obj``,
-    ``cost_obj`` and ``weighted_obj`` (all but one deactivated by the solve driver)."""
+def needs_vectors(lin: LinearModel, data: ModelData) -> tuple[np.ndarray, np.ndarray]:
+    r"""The weighted shortfall ``needs`` and the penalties the weighted objective adds.
+
+    :math:`needs = \sum_d priority_d (short_d + w \sum_{i,t} (t - due_d) f_i use_{d,i,t})`;
+    :math:`penalties = \sum_d shortfall_d \, short_d + lateness_d \sum (t - due_d) f_i use_{d,i,t}`.
+    """
     late = _late(data)
-    terms = cost_terms(m, data)
-    m.cost = pyo.Expression(expr=pyo.quicksum(terms.values()))
-    m.needs = pyo.Expression(
-        expr=pyo.quicksum(
-            d.priority
-            * (
-                m.short[k]
-                + data.lateness_weight * pyo.quicksum(w * m.use[s] for s, w in late[k])
-            )
-            for k, d in data.demands.items()
-        )
-    )
-    shortfall_cost = pyo.quicksum(
-        d.shortfall_penalty * m.short[k]
-        + d.lateness_penalty * pyo.quicksum(w * m.use[s] for s, w in late[k])
-        for k, d in data.demands.items()
-    )
+    w = data.lateness_weight
+
+    def needs() -> Iterator[tuple[str, object, float]]:
+        for k, d in data.demands.items():
+            yield "short", k, d.priority
+            for s, lateness in late.get(k, ()):
+                yield "use", s, d.priority * w * lateness
+
+    def penalties() -> Iterator[tuple[str, object, float]]:
+        for k, d in data.demands.items():
+            yield "short", k, d.shortfall_penalty
+            for s, lateness in late.get(k, ()):
+                yield "use", s, d.lateness_penalty * lateness
+
+    return lin.vector(needs()), lin.vector(penalties())
+
+
+def add_objectives(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Expressions ``cost`` and ``needs``; objectives ``needs_obj``, ``cost_obj`` and
+    ``weighted_obj`` (all but one deactivated by the solve driver)."""
+    lin = linear(m)
+    lin.objective_terms = cost_vectors(lin, data)
+    lin.needs, lin.shortfall_cost = needs_vectors(lin, data)
+    m.cost = pyo.Expression(expr=lin.expression(lin.cost))
+    m.needs = pyo.Expression(expr=lin.expression(lin.needs))
     m.needs_obj = pyo.Objective(expr=m.needs, sense=pyo.minimize)
     m.cost_obj = pyo.Objective(expr=m.cost, sense=pyo.minimize)
-    m.weighted_obj = pyo.Objective(expr=m.cost + shortfall_cost, sense=pyo.minimize)
+    m.weighted_obj = pyo.Objective(
+        expr=m.cost + lin.expression(lin.shortfall_cost), sense=pyo.minimize
+    )
     m.cost_obj.deactivate()
     m.weighted_obj.deactivate()
     m.needs_cap = pyo.Constraint(pyo.Any)  # filled by the needs-first driver: needs <= bound

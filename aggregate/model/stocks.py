@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Iterator
 
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
+from aggregate.model.linear import INF, Row, linear
 
 
 def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""Stock carried over time.
 
     :math:`stock_{n,i,t} = stock_{n,i,t-1} + \sum_{p,k} x_{p,i,n,t,k} + \sum_g give_{g,n,i,t}
-    - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t}`, with :math:`stock_{n,i,-1} = on\_hand`.
+    - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t}`, with :math:`stock_{n,i,-1} = on\_hand`;
+    as a row: :math:`stock_{n,i,t} - stock_{n,i,t-1} - arrivals - gifts\,in + gifts\,out
+    + used = on\_hand` (for :math:`t = 0`, else 0).
     """
+    lin = linear(m)
+    order, stock, give, use = lin.col("order"), lin.col("stock"), lin.col("give"), lin.col("use")
     gifts_in: dict[tuple[str, str, int], list] = defaultdict(list)
     gifts_out: dict[tuple[str, str, int], list] = defaultdict(list)
     for g, r, i, t in m.GIFTS:
@@ -25,27 +30,37 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
     for d, i, t in data.supply:
         uses[data.demands[d].nation, i, t].append((d, i, t))
 
-    def rule(m: pyo.ConcreteModel, n: str, i: str, t: int) -> Any:
-        if t == 0:
-            before: Any = data.stocks[n, i].on_hand if (n, i) in data.stocks else 0.0
-        else:
-            before = m.stock[n, i, t - 1]
-        inflow = pyo.quicksum(m.order[o] for o in data.by_arrival.get((n, i, t), []))
-        gifts = pyo.quicksum(m.give[g] for g in gifts_in[n, i, t]) - pyo.quicksum(
-            m.give[g] for g in gifts_out[n, i, t]
-        )
-        used = pyo.quicksum(m.use[u] for u in uses[n, i, t])
-        return m.stock[n, i, t] == before + inflow + gifts - used
+    def rows() -> Iterator[Row]:
+        for key in m.STOCK:
+            n, i, t = key
+            cols = [stock[key]]
+            coefs = [1.0]
+            if t == 0:
+                s = data.stocks.get((n, i))
+                before = s.on_hand if s is not None else 0.0
+            else:
+                cols.append(stock[n, i, t - 1])
+                coefs.append(-1.0)
+                before = 0.0
+            arrivals = [order[o] for o in data.by_arrival.get(key, ())]
+            gin = [give[g] for g in gifts_in.get(key, ())]
+            gout = [give[g] for g in gifts_out.get(key, ())]
+            used = [use[u] for u in uses.get(key, ())]
+            cols += arrivals + gin + gout + used
+            coefs += [-1.0] * (len(arrivals) + len(gin)) + [1.0] * (len(gout) + len(used))
+            yield key, cols, coefs, before, before
 
-    m.stock_balance = pyo.Constraint(m.STOCK, rule=rule)
+    lin.add_rows(m, "stock_balance", m.STOCK, rows())
 
 
 def stock_floor_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Stockpile floors: :math:`stock_{n,i,t} \ge floor_t - below_{n,i,t}` (``below`` only if soft).
+    r"""Stockpile floors: :math:`stock_{n,i,t} + below_{n,i,t} \ge floor_t` (``below`` only if soft).
 
     The floor binds in every period when the opening stock meets it, otherwise from the
     refill date on.
     """
+    lin = linear(m)
+    stock, below = lin.col("stock"), lin.col("below")
     keys = [
         (n, i, t)
         for (n, i), s in data.stocks.items()
@@ -54,38 +69,56 @@ def stock_floor_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
         if s.floor[t] > 0
     ]
 
-    def rule(m: pyo.ConcreteModel, n: str, i: str, t: int) -> Any:
-        slack = m.below[n, i, t] if (n, i, t) in m.BELOW else 0.0
-        return m.stock[n, i, t] + slack >= data.stocks[n, i].floor[t]
+    def rows() -> Iterator[Row]:
+        for key in keys:
+            n, i, t = key
+            floor = data.stocks[n, i].floor[t]
+            if key in below:
+                yield key, (stock[key], below[key]), (1.0, 1.0), floor, INF
+            else:
+                yield key, (stock[key],), (1.0,), floor, INF
 
-    m.stock_floor_lower = pyo.Constraint(keys, rule=rule)
+    lin.add_rows(m, "stock_floor_lower", keys, rows())
 
 
 def refill_target_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Refill by a date: :math:`stock_{n,i,by} \ge target - missed_{n,i}` (``missed`` if soft)."""
+    r"""Refill by a date: :math:`stock_{n,i,by} + missed_{n,i} \ge target` (``missed`` if soft)."""
+    lin = linear(m)
+    stock, missed = lin.col("stock"), lin.col("missed")
     keys = [
         k for k, s in data.stocks.items() if s.refill_target is not None and s.refill_by is not None
     ]
 
-    def rule(m: pyo.ConcreteModel, n: str, i: str) -> Any:
-        s = data.stocks[n, i]
-        slack = m.missed[n, i] if (n, i) in m.MISSED else 0.0
-        return m.stock[n, i, s.refill_by] + slack >= s.refill_target
+    def rows() -> Iterator[Row]:
+        for key in keys:
+            s = data.stocks[key]
+            assert s.refill_target is not None
+            col = stock[(*key, s.refill_by)]
+            if key in missed:
+                yield key, (col, missed[key]), (1.0, 1.0), s.refill_target, INF
+            else:
+                yield key, (col,), (1.0,), s.refill_target, INF
 
-    m.refill_target_lower = pyo.Constraint(keys, rule=rule)
+    lin.add_rows(m, "refill_target_lower", keys, rows())
 
 
 def demand_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""Every demand is met (on time, late) or short: :math:`\sum_{i,t} f_i use_{d,i,t} + short_d = q_d`."""
+    lin = linear(m)
+    use, short = lin.col("use"), lin.col("short")
     by_demand: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     for key in data.supply:
         by_demand[key[0]].append(key)
 
-    def rule(m: pyo.ConcreteModel, d: str) -> Any:
-        met = pyo.quicksum(data.supply[k] * m.use[k] for k in by_demand[d])
-        return met + m.short[d] == data.demands[d].quantity
+    def rows() -> Iterator[Row]:
+        for d in m.DEMANDS:
+            keys = by_demand.get(d, [])
+            cols = [use[k] for k in keys] + [short[d]]
+            coefs = [data.supply[k] for k in keys] + [1.0]
+            q = data.demands[d].quantity
+            yield d, cols, coefs, q, q
 
-    m.demand_balance = pyo.Constraint(m.DEMANDS, rule=rule)
+    lin.add_rows(m, "demand_balance", m.DEMANDS, rows())
 
 
 def donation_from_stock_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -95,11 +128,16 @@ def donation_from_stock_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
     order for that nation; without this rule a donor could act as everyone's purchasing
     agent and undo the difference between going alone and pooling.
     """
+    lin = linear(m)
+    give = lin.col("give")
     given: dict[tuple[str, str], list] = defaultdict(list)
     for g in m.GIFTS:
         given[g[0], g[2]].append(g)
-    m.donation_from_stock_upper = pyo.Constraint(
-        sorted(given),
-        rule=lambda m, n, i: pyo.quicksum(m.give[g] for g in given[n, i])
-        <= data.stocks[n, i].on_hand,
-    )
+    keys = sorted(given)
+
+    def rows() -> Iterator[Row]:
+        for n, i in keys:
+            cols = [give[g] for g in given[n, i]]
+            yield (n, i), cols, [1.0] * len(cols), -INF, data.stocks[n, i].on_hand
+
+    lin.add_rows(m, "donation_from_stock_upper", keys, rows())

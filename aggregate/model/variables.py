@@ -3,96 +3,117 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
+from aggregate.model.linear import INF, LinearModel
+
+SET_DIMEN: dict[str, int | None] = {
+    "ORDERS": 5,
+    "LOTS": 4,
+    "CONTRACTS": None,
+    "CONTRACT_TIERS": None,
+    "DELIVERS": None,
+    "BUILDS": 2,
+    "STOCK": 3,
+    "GIFTS": 4,
+    "SUPPLY": 3,
+    "DEMANDS": 1,
+    "BELOW": 3,
+    "MISSED": 2,
+    "FEEDS": 3,
+    "CONTRIB": 2,
+    "FUND_PAYS": 4,
+    "FUND_INVESTS": 2,
+    "FUNDS": 1,
+    "FUND_USES": None,
+    "JOINS": None,
+}
+"""Every index set of the model and its dimension (None: tuples of varying length)."""
 
 
-def add_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Sparse index sets, each holding only the tuples the data can produce."""
+def index_sets(data: ModelData) -> dict[str, list]:
+    """The members of every sparse index set, each holding only the tuples the data can
+    produce. Two scenarios with equal index sets give models of the same structure."""
     periods = range(len(data.periods))
-    m.ORDERS = pyo.Set(initialize=data.orders, dimen=5, ordered=True)
-    m.LOTS = pyo.Set(initialize=data.lots, dimen=4, ordered=True)
-    m.CONTRACTS = pyo.Set(initialize=list(data.contracts), dimen=None, ordered=True)
-    m.CONTRACT_TIERS = pyo.Set(
-        initialize=[(*c, k) for c, o in data.contracts.items() for k in range(data.ntiers(o))],
-        dimen=None,
-        ordered=True,
-    )
-    m.DELIVERS = pyo.Set(
-        initialize=[
+    consortium = [
+        (f, *data.contract_of[p, i, n])
+        for (f, p, i, n) in data.fund_pays
+        if data.funds[f].min_nations > 1
+    ]
+    fund_uses = sorted(set(consortium))
+    takers: dict[tuple[str, ...], set[str]] = {}
+    for (_p, _i, n), c in data.contract_of.items():
+        takers.setdefault(c, set()).add(n)
+    return {
+        "ORDERS": data.orders,
+        "LOTS": data.lots,
+        "CONTRACTS": list(data.contracts),
+        "CONTRACT_TIERS": [
+            (*c, k) for c, o in data.contracts.items() for k in range(data.ntiers(o))
+        ],
+        "DELIVERS": [
             (*c, a)
             for c, o in data.contracts.items()
             for a in periods
-            if data.offers[o].period_cost[a] > 0 and data.offers[o].upper[a] > 0
+            if data.offers[o].period_cost[a] > 0
+            and data.offers[o].upper[a] > 0
             and a >= data.offers[o].lead
         ],
-        dimen=None,
-        ordered=True,
-    )
-    m.BUILDS = pyo.Set(
-        initialize=[(e, s) for e, x in data.expansions.items() for s in x.starts],
-        dimen=2,
-        ordered=True,
-    )
-    m.STOCK = pyo.Set(
-        initialize=[(n, i, t) for (n, i) in _stock_keys(data) for t in periods],
-        dimen=3,
-        ordered=True,
-    )
-    m.GIFTS = pyo.Set(
-        initialize=[(g, r, i, t) for (g, r, i) in data.gifts for t in periods],
-        dimen=4,
-        ordered=True,
-    )
-    m.SUPPLY = pyo.Set(initialize=list(data.supply), dimen=3, ordered=True)
-    m.DEMANDS = pyo.Set(initialize=list(data.demands), ordered=True)
-    m.BELOW = pyo.Set(
-        initialize=[
+        "BUILDS": [(e, s) for e, x in data.expansions.items() for s in x.starts],
+        "STOCK": [(n, i, t) for (n, i) in _stock_keys(data) for t in periods],
+        "GIFTS": [(g, r, i, t) for (g, r, i) in data.gifts for t in periods],
+        "SUPPLY": list(data.supply),
+        "DEMANDS": list(data.demands),
+        "BELOW": [
             (n, i, t)
             for (n, i), s in data.stocks.items()
             if s.soft_penalty is not None and s.floor_from is not None
             for t in periods
             if t >= s.floor_from and s.floor[t] > 0
         ],
-        dimen=3,
-        ordered=True,
-    )
-    m.MISSED = pyo.Set(
-        initialize=[
+        "MISSED": [
             (n, i)
             for (n, i), s in data.stocks.items()
             if s.refill_penalty is not None and s.refill_target is not None
         ],
-        dimen=2,
-        ordered=True,
-    )
-    m.FEEDS = pyo.Set(
-        initialize=[(s, p, t) for (s, p) in data.feeds for t in periods], dimen=3, ordered=True
-    )
-    m.CONTRIB = pyo.Set(
-        initialize=[(f, n) for f, x in data.funds.items() for n in x.members],
-        dimen=2,
-        ordered=True,
-    )
-    m.FUND_PAYS = pyo.Set(initialize=list(data.fund_pays), dimen=4, ordered=True)
-    m.FUND_INVESTS = pyo.Set(initialize=data.fund_invests, dimen=2, ordered=True)
-    m.FUNDS = pyo.Set(initialize=list(data.funds), ordered=True)
-    consortium = [
-        (f, *data.contract_of[p, i, n])
-        for (f, p, i, n) in data.fund_pays
-        if data.funds[f].min_nations > 1
-    ]
-    m.FUND_USES = pyo.Set(initialize=sorted(set(consortium)), dimen=None, ordered=True)
-    takers: dict[tuple[str, ...], set[str]] = {}
-    for (_p, _i, n), c in data.contract_of.items():
-        takers.setdefault(c, set()).add(n)
-    m.JOINS = pyo.Set(
-        initialize=sorted({(*c[1:], n) for c in m.FUND_USES for n in takers[c[1:]]}),
-        dimen=None,
-        ordered=True,
-    )
+        "FEEDS": [(s, p, t) for (s, p) in data.feeds for t in periods],
+        "CONTRIB": [(f, n) for f, x in data.funds.items() for n in x.members],
+        "FUND_PAYS": list(data.fund_pays),
+        "FUND_INVESTS": data.fund_invests,
+        "FUNDS": list(data.funds),
+        "FUND_USES": fund_uses,
+        "JOINS": sorted({(*c[1:], n) for c in fund_uses for n in takers[c[1:]]}),
+    }
+
+
+def add_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Sparse index sets (:func:`index_sets`) as ordered Pyomo sets."""
+    for name, members in index_sets(data).items():
+        dimen = SET_DIMEN[name]
+        if dimen == 1:
+            setattr(m, name, pyo.Set(initialize=members, ordered=True))
+        elif dimen is None or len(members) < 1000:
+            setattr(m, name, pyo.Set(initialize=members, dimen=dimen, ordered=True))
+        else:
+            setattr(m, name, _large_set(members, dimen))
+
+
+def _large_set(members: list[tuple], dimen: int) -> pyo.Set:
+    """An ordered set of flat ``dimen``-tuples filled in one step.
+
+    Pyomo checks every member of a new set one by one (normalising the index, checking its
+    dimension): for 10^5-10^6 orders that costs more than building the model's rows. These
+    members are flat tuples of strings and integers made by :func:`index_sets`, so the
+    checks cannot fail; the first member is still checked the normal way.
+    """
+    s = pyo.Set(initialize=members[:1], dimen=dimen, ordered=True)
+    s.construct()
+    s._values = dict.fromkeys(members)
+    s._ordered_values = None
+    return s
 
 
 def _stock_keys(data: ModelData) -> list[tuple[str, str]]:
@@ -104,33 +125,48 @@ def _stock_keys(data: ModelData) -> list[tuple[str, str]]:
 
 
 def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Decision variables with the tightest bounds the data gives for free."""
-    nn = pyo.NonNegativeReals
+    """Decision variables with the tightest bounds the data gives for free.
 
-    def order_bounds(_m: pyo.ConcreteModel, p: str, i: str, n: str, a: int, k: int) -> tuple:
-        return (0.0, data.offers[p, i].upper[a])
+    Each variable is also registered as a block of columns of the model's matrix
+    (:class:`aggregate.model.linear.LinearModel`, kept as ``m._linear``).
+    """
+    # anything but a Pyomo block (a re-solve's namespace of sets) only gets the numbers
+    lin = LinearModel(pyomo=isinstance(m, pyo.Block))
+    m._linear = lin
+    nn, binary = pyo.NonNegativeReals, pyo.Binary
 
-    def lot_bounds(_m: pyo.ConcreteModel, p: str, i: str, n: str, a: int) -> tuple:
-        off = data.offers[p, i]
+    def add(name: str, index: pyo.Set, domain: Any, upper: list[float] | None = None) -> None:
+        var = None
+        if lin.pyomo:
+            var = pyo.Var(index, within=domain)
+            setattr(m, name, var)
+        keys = list(index)
+        if upper is None:
+            upper = [1.0 if domain is binary else INF] * len(keys)
+        lin.add_columns(name, var, keys, [0.0] * len(keys), upper, domain is not nn)
+
+    offers = data.offers
+    add("order", m.ORDERS, nn, [offers[o[0], o[1]].upper[o[3]] for o in data.orders])
+    lot_upper = []
+    for p, i, _n, a in data.lots:
+        off = offers[p, i]
         assert off.lot is not None
-        return (0, math.floor(off.upper[a] / off.lot + 1e-9))
-
-    m.order = pyo.Var(m.ORDERS, within=nn, bounds=order_bounds)
-    m.lots = pyo.Var(m.LOTS, within=pyo.NonNegativeIntegers, bounds=lot_bounds)
-    m.open = pyo.Var(m.CONTRACTS, within=pyo.Binary)
-    m.tier = pyo.Var(m.CONTRACT_TIERS, within=pyo.Binary)
-    m.delivers = pyo.Var(m.DELIVERS, within=pyo.Binary)
-    m.build = pyo.Var(m.BUILDS, within=pyo.Binary)
-    m.stock = pyo.Var(m.STOCK, within=nn)
-    m.give = pyo.Var(m.GIFTS, within=nn)
-    m.use = pyo.Var(m.SUPPLY, within=nn)
-    m.short = pyo.Var(m.DEMANDS, within=nn)
-    m.below = pyo.Var(m.BELOW, within=nn)
-    m.missed = pyo.Var(m.MISSED, within=nn)
-    m.feed = pyo.Var(m.FEEDS, within=nn)
-    m.contrib = pyo.Var(m.CONTRIB, within=nn)
-    m.fund_pays = pyo.Var(m.FUND_PAYS, within=nn)
-    m.fund_invests = pyo.Var(m.FUND_INVESTS, within=nn)
-    m.unspent = pyo.Var(m.FUNDS, within=nn)
-    m.fund_uses = pyo.Var(m.FUND_USES, within=pyo.Binary)
-    m.joins = pyo.Var(m.JOINS, within=pyo.Binary)
+        lot_upper.append(float(math.floor(off.upper[a] / off.lot + 1e-9)))
+    add("lots", m.LOTS, pyo.NonNegativeIntegers, lot_upper)
+    add("open", m.CONTRACTS, binary)
+    add("tier", m.CONTRACT_TIERS, binary)
+    add("delivers", m.DELIVERS, binary)
+    add("build", m.BUILDS, binary)
+    add("stock", m.STOCK, nn)
+    add("give", m.GIFTS, nn)
+    add("use", m.SUPPLY, nn)
+    add("short", m.DEMANDS, nn)
+    add("below", m.BELOW, nn)
+    add("missed", m.MISSED, nn)
+    add("feed", m.FEEDS, nn)
+    add("contrib", m.CONTRIB, nn)
+    add("fund_pays", m.FUND_PAYS, nn)
+    add("fund_invests", m.FUND_INVESTS, nn)
+    add("unspent", m.FUNDS, nn)
+    add("fund_uses", m.FUND_USES, binary)
+    add("joins", m.JOINS, binary)

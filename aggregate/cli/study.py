@@ -1,0 +1,132 @@
+"""``aggregate study``: run a scenario study and show its comparison across variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.text import Text
+
+from aggregate.cli.common import EXIT_INVALID, EXIT_NO_PLAN, _console, _print_problems, _table, app
+from aggregate.errors import ScenarioError
+
+_SHOWN = [
+    "variant", "status", "total_cost", "short", "fill_rate", "total_cost_change",
+    "short_change", "cost_saved", "seconds",
+]  # fmt: skip
+
+
+@app.command("study")
+def study_command(
+    file: Annotated[Path, typer.Argument(help="Study file (.yaml)", show_default=False)],
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: the cores)"),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786"),
+    ] = None,
+    local_cluster: Annotated[
+        bool, typer.Option("--local-cluster", help="Run on a Dask LocalCluster on this machine")
+    ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Results store (DuckDB file); default from the study"),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the comparison to this CSV file")
+    ] = None,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, help="Re-runs of a variant whose worker died")
+    ] = 1,
+    rerun_failed: Annotated[
+        bool, typer.Option("--rerun-failed", help="Solve variants stored as failed again")
+    ] = False,
+) -> None:
+    """Solve every variant of a study not yet in its store; show the comparison.
+
+    Each result is stored as soon as it is solved, so an interrupted study resumes where it
+    stopped when run again. Exit 2 if the study or a variant is invalid, 3 if no variant
+    has a plan.
+    """
+    from aggregate.study import Finished, load_study, run_study
+
+    console = _console()
+    if scheduler is not None and local_cluster:
+        console.print(Text("give --scheduler or --local-cluster, not both", style="red"))
+        raise typer.Exit(1)
+    try:
+        study = load_study(file)
+    except ScenarioError as error:
+        _print_problems(console, error)
+        raise typer.Exit(EXIT_INVALID) from None
+    # a bar in a terminal; one line per variant in logs and pipes
+    lines = not console.is_terminal
+
+    def report(done: Finished) -> None:
+        style = {"ok": "green", "failed": "red", "lost": "yellow"}[done.status]
+        detail = done.solve_status if done.status != "lost" else done.error.splitlines()[0]
+        console.print(
+            Text.assemble(
+                ("stored ", "dim"),
+                (", ".join(done.names), "bold"),
+                ": ",
+                (done.status, style),
+                f" ({detail}) {done.seconds:.1f} s",
+            ),
+            soft_wrap=True,
+        )
+
+    where = store or study.store_path(file)
+    console.print(Text(f"study {study.name}: results in {where}", style="bold"))
+    try:
+        result = run_study(
+            study,
+            store=where,
+            workers=workers,
+            scheduler=scheduler,
+            local_cluster=local_cluster,
+            progress=not lines,
+            retries=retries,
+            rerun_failed=rerun_failed,
+            on_result=report if lines else None,
+        )
+    except ScenarioError as error:
+        _print_problems(console, error)
+        raise typer.Exit(EXIT_INVALID) from None
+    except (RuntimeError, OSError) as exc:  # scheduler unreachable, store locked or unwritable
+        console.print(Text(str(exc), style="red"))
+        raise typer.Exit(1) from None
+    console.print(
+        Text(
+            f"{result.variants} variants: {result.skipped} already stored, solved "
+            f"{result.to_run} ({result.ok} ok, {result.failed} failed, {result.lost} lost) "
+            f"in {result.seconds:.1f} s"
+        )
+    )
+    table = result.comparison()
+    shown = [c for c in _SHOWN if c in table.columns]
+    shown += [c for c in table.columns if str(c).startswith("param_")]
+    console.print(_table("Comparison", table[shown]))
+    failures = result.failures
+    if not failures.empty:
+        console.print(_table("Variants without a plan", _first_line(failures)))
+    if out is not None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            table.to_csv(out, index=False)
+        except OSError as exc:
+            console.print(Text(f"cannot write {out}: {exc.strerror or exc}", style="red"))
+            raise typer.Exit(1) from None
+        console.print(Text(f"wrote {out}"))
+    if not (table["status"] == "ok").any():
+        raise typer.Exit(EXIT_NO_PLAN)
+
+
+def _first_line(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(
+        error=frame["error"].fillna("").map(lambda e: e.splitlines()[0] if e else "")
+    )

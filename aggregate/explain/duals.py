@@ -1,0 +1,341 @@
+"""Dual prices of a solved plan: fix its integer decisions, re-solve the LP, read the duals.
+
+With every integer decision (contracts placed, price tiers, delivery periods, expansions
+built, whole lots, fund consortia) fixed at the plan's values, the model is a linear
+program whose optimum is the plan's. Its dual prices say what one more unit of each rule
+is worth, in the objective's units:
+
+* needs-first plans: stage 1 minimises the weighted shortfall :math:`N`; the dual of a rule
+  in that LP is :math:`\\partial N^* / \\partial b`, so relaxing it by one unit avoids
+  :math:`|y|` weighted shortfall. Stage 2 minimises cost :math:`C` with
+  :math:`N \\le N^*` added; its dual is the cost saved per unit, with needs held.
+* weighted plans: one LP; the dual is in currency (cost plus penalties).
+
+"Value of one more unit" is reported positive: :math:`-y` for a limit (``<=``) and
+:math:`y` for a requirement (``>=``), where relaxing means lowering it. The LP is built
+afresh from the scenario (:func:`aggregate.data.prepare`, :func:`aggregate.model.build_model`);
+the plan is only read. Duals of a degenerate LP are not unique: a rule reported at zero may
+be as binding as another that carries the price.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
+
+from aggregate.data import ModelData, prepare
+from aggregate.explain.matrix import (
+    GE,
+    LE,
+    MatrixProgram,
+    MatrixResult,
+    compile_program,
+    row_key,
+    solve_program,
+)
+from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
+from aggregate.model import build_model
+from aggregate.result import Solution
+from aggregate.schema import Scenario
+
+TOL = 1e-7
+
+
+class ExplainError(RuntimeError):
+    """A plan cannot be explained (no plan, or it does not fit the scenario)."""
+
+
+MARGINAL_COLUMNS: dict[str, str] = {
+    "rule": "kind of rule (capacity, component supply, budget, stockpile floor, ...)",
+    "entry": "scenario entry, e.g. producers[RHM].offers[155-L52]",
+    "field": "field of the entry that sets the limit",
+    "period": "period label (empty for rules over the whole horizon)",
+    "relax": "raise (a limit), lower (a requirement) or widen (a band)",
+    "unit": "one unit of relaxation",
+    "limit": "the rule's right-hand side (NaN for bands and links)",
+    "used": "the left-hand side in the plan",
+    "slack": "how far the plan is from the limit (0: binding)",
+    "shortfall_avoided": "weighted shortfall avoided by relaxing one unit (needs stage)",
+    "cost_saved": "cost saved by relaxing one unit, needs held (cost stage; weighted: objective)",
+    "producer": "producer id where the rule is about one",
+    "item": "item (or component) id",
+    "nation": "nation code",
+    "fund": "fund id",
+    "supplier": "component supplier id",
+    "family": "constraint family in aggregate.model",
+}
+"""Columns of :attr:`Marginals.frame`."""
+
+
+@dataclass
+class Marginals:
+    """Every rule of a plan's LP with its slack and its marginal values."""
+
+    frame: pd.DataFrame
+    """One row per rule row; columns :data:`MARGINAL_COLUMNS`."""
+    rules: list[Rule]
+    """The rules, in the order of :attr:`frame`'s rows."""
+    needs: float | None
+    """Weighted shortfall of the LP (None for a weighted plan)."""
+    cost: float
+    """Cost of the LP (weighted plans: cost plus penalties)."""
+    data: ModelData
+    namer: Namer
+    notes: list[str]
+    """Remarks on the re-solve (e.g. the plan is optimal only within its gap)."""
+
+    def lookup(self) -> dict[tuple[str, tuple[Any, ...]], int]:
+        """(family, index) -> row of :attr:`frame`."""
+        return {(r.family, r.index): k for k, r in enumerate(self.rules)}
+
+
+def rows_of(frame: pd.DataFrame) -> list[Any]:
+    """A table's rows as named tuples (attribute access by column name)."""
+    return list(frame.itertuples(index=False))
+
+
+def fresh_model(scenario: Scenario, plan: Solution) -> tuple[ModelData, pyo.ConcreteModel]:
+    """A new model of the plan's mode (pooled or alone) and objective."""
+    data = prepare(scenario, pooled=plan.pooled)
+    data.objective = plan.objective
+    return data, build_model(data)
+
+
+def plan_integers(plan: Solution, data: ModelData, m: pyo.ConcreteModel) -> ComponentMap:
+    """The plan's integer decisions read from its tables: variable data -> value."""
+    at = {p: t for t, p in enumerate(data.periods)}
+    label = {c: "/".join(c) for c in data.contracts}
+    contracts = plan.tables["contracts"]
+    orders = plan.tables["orders"]
+    tier_of = dict(zip(contracts.contract, contracts.tier, strict=True))
+    values = ComponentMap()
+    for c in m.CONTRACTS:
+        c = c if isinstance(c, tuple) else (c,)
+        values[m.open[c]] = 1.0 if label[c] in tier_of else 0.0
+    for ck in m.CONTRACT_TIERS:
+        c, k = tuple(ck[:-1]), int(ck[-1])
+        values[m.tier[ck]] = 1.0 if label[c] in tier_of and int(tier_of[label[c]]) == k else 0.0
+    delivered = {
+        (row.contract, at[row.arrival_period]) for row in rows_of(orders) if row.quantity > TOL
+    }
+    for ca in m.DELIVERS:
+        c, a = tuple(ca[:-1]), int(ca[-1])
+        values[m.delivers[ca]] = 1.0 if (label[c], a) in delivered else 0.0
+    built = {(r.expansion, at[r.start_period]) for r in rows_of(plan.tables["investments"])}
+    for es in m.BUILDS:
+        values[m.build[es]] = 1.0 if tuple(es) in built else 0.0
+    lots: dict[tuple[str, str, str, int], float] = {}
+    for row in rows_of(orders):
+        if not (isinstance(row.lots, float) and math.isnan(row.lots)):
+            lots[row.producer, row.item, row.nation, at[row.arrival_period]] = float(row.lots)
+    for key in m.LOTS:
+        values[m.lots[key]] = float(round(lots.get(tuple(key), 0.0)))
+    payments = plan.tables["payments"]
+    fund_orders = payments[(payments.payer_type == "fund") & (payments.purpose == "order")]
+    paid = {
+        (r.payer, r.producer, r.item, r.beneficiary) for r in rows_of(fund_orders) if r.amount > TOL
+    }
+    for fc in m.FUND_USES:
+        f, c = fc[0], tuple(fc[1:])
+        uses = any((f, c[0], c[1], n) in paid for (_p, _i, n) in data.routes if (_p, _i) == c[:2])
+        values[m.fund_uses[fc]] = 1.0 if uses else 0.0
+    volume = orders.groupby(["producer", "item", "nation"])["quantity"].sum()
+    for cn in m.JOINS:
+        c, n = tuple(cn[:-1]), cn[-1]
+        p, i = data.contracts[c]
+        unit = data.offers[p, i].lot or 1.0
+        values[m.joins[cn]] = 1.0 if float(volume.get((p, i, n), 0.0)) >= unit - 1e-6 else 0.0
+    return values
+
+
+def fix_integers(m: pyo.ConcreteModel, data: ModelData, values: ComponentMap) -> None:
+    """Make the integer decisions continuous with both bounds at the plan's value.
+
+    Kept as columns (not Pyomo-fixed) so they keep their reduced costs. Link rows made
+    redundant by a decision fixed at 1 are dropped: ``x <= U tier`` with ``tier = 1`` only
+    repeats the capacity limit, and would share its dual when both bind.
+    """
+    for var, value in values.items():
+        var.domain = pyo.Reals
+        var.setlb(value)
+        var.setub(value)
+    for key in list(m.order_tier_link):
+        p, i, n, _a, k = key
+        if values.get(m.tier[(*data.contract_of[p, i, n], k)], 0.0) > 0.5:
+            m.order_tier_link[key].deactivate()
+    for key in list(m.delivery_period_link):
+        if values.get(m.delivers[key], 0.0) > 0.5:
+            m.delivery_period_link[key].deactivate()
+    for key in list(m.tier_volume_upper):
+        if values.get(m.tier[key], 0.0) > 0.5:
+            m.tier_volume_upper[key].deactivate()
+    for key in list(m.consortium_pays_link):
+        if values.get(m.fund_uses[key], 0.0) > 0.5:
+            m.consortium_pays_link[key].deactivate()
+
+
+def drop_redundant_bounds(m: pyo.ConcreteModel) -> None:
+    """Drop the order and lot upper bounds: ``capacity_upper`` (with ``expansion_once``)
+    already implies them, and a bound binding beside the capacity row would take its dual
+    (or its place in an infeasible subsystem)."""
+    for var in m.order.values():
+        var.setub(None)
+    for var in m.lots.values():
+        var.setub(None)
+
+
+def _activate(m: pyo.ConcreteModel, name: str) -> None:
+    for obj in ("needs_obj", "cost_obj", "weighted_obj"):
+        getattr(m, obj).deactivate()
+    getattr(m, name).activate()
+
+
+def _stage(m: pyo.ConcreteModel, objective: str) -> tuple[MatrixProgram, MatrixResult]:
+    _activate(m, objective)
+    program = compile_program(m, integer=False)
+    result = solve_program(program)
+    if result.status != "optimal" or result.objective is None:
+        raise ExplainError(
+            f"the plan's LP with its integer decisions fixed ended '{result.status}' in the "
+            f"{objective.removesuffix('_obj')} stage; was the plan solved from this scenario?"
+        )
+    return program, result
+
+
+def _row_values(
+    program: MatrixProgram, result: MatrixResult
+) -> dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]]:
+    """(family, index) -> (value of one more unit, limit, used, sense) for rule rows."""
+    out: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
+    lower, upper = np.asarray(program.lp.row_lower_), np.asarray(program.lp.row_upper_)
+    for r, (con, sense) in enumerate(program.rows):
+        key = row_key(con)
+        if key[0] not in RULE_FAMILIES:
+            continue
+        y = float(result.row_dual[r])
+        limit = float(upper[r] if sense == LE else lower[r])
+        value = -y if sense == LE else y if sense == GE else abs(y)
+        prev = out.get(key)
+        if prev is not None:  # a ranged row: the two sides never both bind
+            value += prev[0]
+        out[key] = (value, limit, float(result.row_value[r]), sense)
+    return out
+
+
+def _pledge_values(
+    program: MatrixProgram, result: MatrixResult, data: ModelData
+) -> dict[tuple[str, str, str], tuple[float, float, float]]:
+    """(fund, nation, 'min'|'max') -> (value, bound, contribution) for pledge bounds."""
+    out: dict[tuple[str, str, str], tuple[float, float, float]] = {}
+    for j, var in enumerate(program.columns):
+        if var.parent_component().local_name != "contrib":
+            continue
+        f, n = var.index()
+        fund = data.funds[f]
+        if fund.key is not None:
+            continue
+        x, d = float(result.col_value[j]), float(result.col_dual[j])
+        lo, hi = fund.pledge_min[n], fund.pledge_max[n]
+        if lo > 0:
+            out[f, n, "min"] = (max(d, 0.0) if abs(x - lo) <= 1e-6 * max(1, lo) else 0.0, lo, x)
+        if hi is not None:
+            near = abs(x - hi) <= 1e-6 * max(1, hi)
+            out[f, n, "max"] = (max(-d, 0.0) if near else 0.0, hi, x)
+    return out
+
+
+def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
+    """Re-solve ``plan``'s LP (integer decisions fixed) and price every rule."""
+    if not plan.status.has_plan:
+        raise ExplainError(
+            f"the plan has no solution (status '{plan.status.value}'); "
+            "use aggregate.explain.diagnose(scenario) to find the conflicting rules"
+        )
+    data, m = fresh_model(scenario, plan)
+    values = plan_integers(plan, data, m)
+    fix_integers(m, data, values)
+    drop_redundant_bounds(m)
+    nm = Namer(scenario, data)
+    needs: float | None = None
+    notes: list[str] = []
+    if data.objective == "weighted":
+        program, result = _stage(m, "weighted_obj")
+        cost_rows = _row_values(program, result)
+        cost_pledges = _pledge_values(program, result, data)
+        need_rows: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
+        need_pledges: dict[tuple[str, str, str], tuple[float, float, float]] = {}
+        cost = float(result.objective or 0.0)
+    else:
+        program, result = _stage(m, "needs_obj")
+        needs = float(result.objective or 0.0)
+        need_rows = _row_values(program, result)
+        need_pledges = _pledge_values(program, result, data)
+        reported = plan.key_figures.get("needs_objective")
+        if reported is not None and needs < float(reported) - 1e-6 * max(1.0, abs(needs)):
+            notes.append(
+                f"With its integer decisions fixed the plan's LP reaches a weighted shortfall "
+                f"of {needs:,.6g}, below the plan's {float(reported):,.6g} (the plan is optimal "
+                "only within its MIP gap); the prices are those of the LP optimum."
+            )
+        bound = needs * (1 + data.needs_tolerance) + 1e-7 * max(1.0, abs(needs))
+        m.needs_cap["explain"] = m.needs <= bound
+        program, result = _stage(m, "cost_obj")
+        cost_rows = _row_values(program, result)
+        cost_pledges = _pledge_values(program, result, data)
+        cost = float(result.objective or 0.0)
+    rules: list[Rule] = []
+    records: list[dict[str, Any]] = []
+    for key, (value, limit, used, sense) in cost_rows.items():
+        rule = describe(key[0], key[1], nm)
+        if rule is None:
+            continue
+        need_value = need_rows[key][0] if key in need_rows else math.nan
+        records.append(_record(rule, limit, used, sense, need_value, value, needs is None))
+        rules.append(rule)
+    for (f, n, side), (value, limit, used) in cost_pledges.items():
+        rule = pledge_rule(f, n, side, nm)
+        nv = need_pledges[f, n, side][0] if (f, n, side) in need_pledges else math.nan
+        sense = GE if side == "min" else LE
+        records.append(_record(rule, limit, used, sense, nv, value, needs is None))
+        rules.append(rule)
+    frame = pd.DataFrame(records, columns=list(MARGINAL_COLUMNS))
+    return Marginals(frame, rules, needs, cost, data, nm, notes)
+
+
+def _record(
+    rule: Rule, limit: float, used: float, sense: int, need: float, cost: float, weighted: bool
+) -> dict[str, Any]:
+    band = rule.relax == "widen" or rule.family in ("consortium_pays_link", "fund_refill_upper")
+    slack = (limit - used) if sense == LE else (used - limit)
+    return {
+        "rule": rule.rule,
+        "entry": rule.entry,
+        "field": rule.field,
+        "period": rule.period,
+        "relax": rule.relax,
+        "unit": rule.unit,
+        "limit": math.nan if band else limit,
+        "used": used,
+        "slack": max(slack, 0.0) if abs(slack) > TOL * max(1.0, abs(limit)) else 0.0,
+        "shortfall_avoided": math.nan if weighted else _clean(need),
+        "cost_saved": _clean(cost),
+        "producer": rule.producer,
+        "item": rule.item,
+        "nation": rule.nation,
+        "fund": rule.fund,
+        "supplier": rule.supplier,
+        "family": rule.family,
+    }
+
+
+def _clean(x: float) -> float:
+    """Solver noise to zero; a value of a rule is never negative at an optimum."""
+    if math.isnan(x):
+        return x
+    return 0.0 if abs(x) <= 1e-9 else max(x, 0.0)

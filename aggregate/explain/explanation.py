@@ -1,0 +1,105 @@
+"""Explain a plan: bottlenecks, reasons for each shortfall, and expansion options not taken."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from aggregate.explain.bottlenecks import EXPANSION_COLUMNS, expansion_values, rank_bottlenecks
+from aggregate.explain.duals import Marginals, marginal_values
+from aggregate.explain.shortfalls import shortfall_reasons
+from aggregate.result import Solution
+from aggregate.schema import Scenario
+from aggregate.solve import SolverOptions, solve
+
+
+@dataclass
+class Explanation:
+    """Why a plan looks as it does. Every table is a tidy DataFrame."""
+
+    bottlenecks: pd.DataFrame
+    """Rules worth relaxing, ranked (columns in :data:`BOTTLENECK_COLUMNS`)."""
+    shortfall_reasons: pd.DataFrame
+    """One row per (short or late demand, reason) (:data:`REASON_COLUMNS`)."""
+    expansions: pd.DataFrame
+    """Each expansion option not taken: what it would change and its break-even cost."""
+    marginals: pd.DataFrame
+    """Every rule of the plan's LP with slack and marginal values, binding or not."""
+    objective: str = "needs_first"
+    needs: float | None = None
+    """Weighted shortfall of the plan's LP (None for a weighted plan)."""
+    cost: float = math.nan
+    """Cost of the plan's LP (cost stage; weighted plans: cost plus penalties)."""
+    currency: str = "EUR"
+    notes: list[str] = field(default_factory=list)
+
+    def sentences(self, top: int | None = 10) -> list[str]:
+        """The ``top`` bottlenecks, every shortfall reason and the expansion options, in words."""
+        out: list[str] = []
+        ranked = self.bottlenecks if top is None else self.bottlenecks.head(top)
+        if ranked.empty:
+            out.append(
+                "No rule binds: one more unit of any capacity, budget or floor changes nothing."
+            )
+        out.extend(f"{r.rank}. {r.sentence}" for r in ranked.itertuples(index=False))
+        out.extend(self.shortfall_reasons.sentence)
+        out.extend(self.expansions.sentence)
+        out.extend(self.notes)
+        return out
+
+
+def explain(
+    scenario: Scenario,
+    plan: Solution | None = None,
+    *,
+    top: int | None = None,
+    expansions: bool = True,
+    **solve_options: Any,
+) -> Explanation:
+    """Explain ``plan`` (solved here with ``solve_options`` when not given).
+
+    The plan is only read: its integer decisions are fixed in a fresh build of the model and
+    the LP re-solved to price every rule (:mod:`aggregate.explain.duals`). ``top`` keeps the
+    ``top`` bottlenecks; ``expansions=False`` skips valuing the expansion options not taken
+    (one full solve each).
+    """
+    if plan is None:
+        plan = solve(scenario, **solve_options)
+    marginals: Marginals = marginal_values(scenario, plan)
+    bottlenecks = rank_bottlenecks(marginals, top)
+    reasons = shortfall_reasons(scenario, plan, marginals)
+    settings = scenario.settings
+    options = SolverOptions(
+        solver=solve_options.get("solver") or settings.solver,
+        time_limit=_given(solve_options.get("time_limit"), settings.time_limit),
+        mip_gap=_given(solve_options.get("mip_gap"), settings.mip_gap),
+        threads=_given(solve_options.get("threads"), settings.threads),
+    )
+    if expansions:
+        table = expansion_values(scenario, plan, marginals, options)
+    else:
+        table = pd.DataFrame(columns=EXPANSION_COLUMNS)
+    notes = list(marginals.notes)
+    if plan.status.value != "optimal":
+        notes.append(
+            f"The plan ended '{plan.status.value}' (gap {plan.gap}); its prices hold for its own "
+            "integer decisions, which may not be the best."
+        )
+    return Explanation(
+        bottlenecks=bottlenecks,
+        shortfall_reasons=reasons,
+        expansions=table,
+        marginals=marginals.frame,
+        objective=marginals.data.objective,
+        needs=marginals.needs,
+        cost=marginals.cost,
+        currency=marginals.namer.currency,
+        notes=notes,
+    )
+
+
+def _given(value: Any, default: Any) -> Any:
+    return default if value is None else value

@@ -1,0 +1,322 @@
+"""Reasons for each shortfall: the binding rules that keep a demand short or late.
+
+For a demand of nation :math:`n` for capability :math:`c`, due in :math:`t_0` and counting
+until :math:`t_1 = t_0 + max\\_lateness`, the candidate rules are those on every path by
+which units could reach it: the capacity of each producer offering a usable item (periods
+up to :math:`t_1`), their component suppliers, :math:`n`'s budgets, the funds that may pay
+for :math:`n`'s orders, and the floors, refill targets and opening stocks of the donors and
+of :math:`n`'s own stock. A candidate is a reason when it binds in the plan's LP (no slack)
+or carries a positive marginal value. Structural reasons need no LP: a lead time that puts
+the earliest delivery after :math:`t_1` (or after :math:`t_0`, for lateness), an item the
+nation's weapon systems cannot use, a fund that may not pay for the nation's orders.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from aggregate.data import ModelData, usable
+from aggregate.explain.bottlenecks import effects
+from aggregate.explain.duals import Marginals, rows_of
+from aggregate.explain.rules import Rule
+from aggregate.result import Solution
+from aggregate.schema import Scenario
+
+REASON_COLUMNS = [
+    "demand",
+    "nation",
+    "capability",
+    "due_period",
+    "short",
+    "late_unit_periods",
+    "reason",
+    "entry",
+    "field",
+    "period",
+    "shortfall_avoided",
+    "cost_saved",
+    "sentence",
+]
+"""Columns of :attr:`aggregate.explain.Explanation.shortfall_reasons`."""
+
+TOL = 1e-6
+
+
+def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any, ...]]]:
+    """Rule rows (family, index) on the paths that could serve demand ``d``."""
+    dd = data.demands[d]
+    n = dd.nation
+    items = {i for (k, i, _t) in data.supply if k == d}
+    out: list[tuple[str, tuple[Any, ...]]] = []
+    feeders: dict[str, list[str]] = {}
+    for s, p in data.feeds:
+        feeders.setdefault(p, []).append(s)
+    for p, i, r in data.routes:
+        if r != n or i not in items:
+            continue
+        off = data.offers[p, i]
+        for a in range(off.lead, last + 1):
+            out.append(("capacity_upper", (p, i, a)))
+            out.extend(("supplier_capacity_upper", (s, a)) for s in feeders.get(p, []))
+        c = data.contract_of[p, i, n]
+        out.append(("min_order_lower", c))
+        for f, fp, fi, fn in data.fund_pays:
+            if (fp, fi, fn) == (p, i, n):
+                out.extend([("fund_cap_upper", (f,)), ("consortium_pays_link", (f, *c))])
+    holders = {(m, i) for (m, r, i) in data.gifts if r == n and i in items}
+    holders |= {(n, i) for i in items if (n, i) in data.stocks}
+    for m, i in sorted(holders):
+        out.extend(("stock_floor_lower", (m, i, t)) for t in range(last + 1))
+        out.extend([("refill_target_lower", (m, i)), ("donation_from_stock_upper", (m, i))])
+    out.append(("budget_upper", (n,)))
+    out.extend(("budget_period_upper", (n, a)) for a in range(last + 1))
+    return out
+
+
+def _window_end(data: ModelData, d: str) -> int:
+    periods = [t for (k, _i, t) in data.supply if k == d]
+    return max(periods) if periods else data.demands[d].due
+
+
+def _structural(
+    scenario: Scenario, data: ModelData, d: str, last: int, late: bool
+) -> list[tuple[str, str, str, str, str]]:
+    """(reason, entry, field, period, detail) that need no LP."""
+    dd = data.demands[d]
+    n = dd.nation
+    periods = data.periods
+    out: list[tuple[str, str, str, str, str]] = []
+    items = {i for (k, i, _t) in data.supply if k == d}
+    for p, i, r in data.routes:
+        if r != n or i not in items:
+            continue
+        lead = data.offers[p, i].lead
+        entry = f"producers[{p}].offers[{i}]"
+        if lead > last:
+            out.append(
+                (
+                    "lead time",
+                    entry,
+                    "lead_time",
+                    "",
+                    f"the lead time of {i} at {p} ({lead} periods) puts its earliest "
+                    f"delivery after {periods[last]}, the last period that counts",
+                )
+            )
+        elif late and lead > dd.due:
+            out.append(
+                (
+                    "lead time",
+                    entry,
+                    "lead_time",
+                    periods[lead],
+                    f"the lead time of {i} at {p} ({lead} periods) puts its earliest "
+                    f"delivery in {periods[lead]}, after the due period {periods[dd.due]}",
+                )
+            )
+    can_use = usable(scenario)
+    offered = {i for (_p, i) in data.offers}
+    cap = next(c for c in scenario.capabilities if c.id == dd.capability)
+    systems = next(x.systems for x in scenario.nations if x.code == n)
+    for eq in cap.satisfied_by:
+        if (n, eq.item) in can_use or eq.item not in offered:
+            continue
+        item = next(x for x in scenario.items if x.id == eq.item)
+        out.append(
+            (
+                "compatibility",
+                f"items[{item.id}]",
+                "systems",
+                "",
+                f"{item.id} is qualified for {', '.join(item.systems)}, which {n} does not "
+                f"operate ({', '.join(systems)})",
+            )
+        )
+    bought = any(r == n and i in items for (_p, i, r) in data.routes)
+    given = any(r == n and i in items for (_m, r, i) in data.gifts)
+    held = any(data.stocks[n, i].on_hand > 0 for i in items if (n, i) in data.stocks)
+    if not (bought or given or held):
+        out.append(
+            (
+                "no source",
+                f"demands[{d}]",
+                "capability",
+                "",
+                f"no producer offers, no donor gives and {n} holds no item it can use",
+            )
+        )
+    return out
+
+
+def _fund_reasons(scenario: Scenario, data: ModelData, n: str) -> list[tuple[str, str, str]]:
+    """(entry, field, detail) for each fund that may not pay for ``n``'s orders."""
+    routes = [(p, i) for (p, i, r) in data.routes if r == n]
+    if not routes:
+        return []
+    out: list[tuple[str, str, str]] = []
+    for f in scenario.funds:
+        if any((f.id, p, i, n) in data.fund_pays for p, i in routes):
+            continue
+        if f.eligible_beneficiaries is not None and n not in f.eligible_beneficiaries:
+            out.append(
+                (
+                    f"funds[{f.id}]",
+                    "eligible_beneficiaries",
+                    f"fund {f.id} may not pay for {n}'s orders ({n} is not an eligible "
+                    "beneficiary)",
+                )
+            )
+        elif "procurement" not in f.uses and "refill" not in f.uses:
+            out.append(
+                (
+                    f"funds[{f.id}]",
+                    "uses",
+                    f"fund {f.id} pays only for {', '.join(f.uses)}, not for orders",
+                )
+            )
+        elif f.eligible_producer_countries is not None:
+            out.append(
+                (
+                    f"funds[{f.id}]",
+                    "eligible_producer_countries",
+                    f"fund {f.id} buys only from {', '.join(f.eligible_producer_countries)}, "
+                    f"and no producer {n} can order from is there",
+                )
+            )
+        else:
+            out.append(
+                (
+                    f"funds[{f.id}]",
+                    "uses",
+                    f"fund {f.id} may not pay for {n}'s orders (refill use only, and "
+                    f"{n} is not a donor of what it orders)",
+                )
+            )
+    return out
+
+
+def _binding(rule: Rule, row: Any) -> bool:
+    value = max(_zero(row.shortfall_avoided), _zero(row.cost_saved))
+    if value > 1e-9:
+        return True
+    band = math.isnan(row.limit)
+    return not band and row.slack <= TOL * max(1.0, abs(row.limit)) and row.limit > 0
+
+
+def _zero(x: float) -> float:
+    return 0.0 if math.isnan(x) else float(x)
+
+
+def _sentence(head: str, rule: Rule, row: Any, currency: str) -> str:
+    where = f" in {row.period}" if row.period else ""
+    if math.isnan(row.limit):
+        state = f"{rule.subject}{where} binds"
+    elif rule.relax == "raise" and row.limit == 0:
+        state = f"{rule.subject}{where} is 0"
+    elif rule.relax == "lower":
+        state = f"{rule.subject}{where} holds ({_fmt(row.used)} against {_fmt(row.limit)})"
+    else:
+        state = f"{rule.subject}{where} is fully used ({_fmt(row.used)} of {_fmt(row.limit)})"
+    value = effects(row.shortfall_avoided, row.cost_saved, currency)
+    tail = f"; relaxing it by one {rule.unit} {value}" if value != "changes nothing" else ""
+    return f"{head}: {state}{tail}."
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.4g}"
+
+
+def shortfall_reasons(scenario: Scenario, plan: Solution, marginals: Marginals) -> pd.DataFrame:
+    """One row per (short or late demand, reason), most valuable reason first."""
+    data = marginals.data
+    lookup = marginals.lookup()
+    rows = rows_of(marginals.frame)
+    currency = marginals.namer.currency
+    records: list[dict[str, Any]] = []
+    demands = plan.tables["demands"]
+    for dem in rows_of(demands):
+        noise = TOL * max(1.0, float(dem.quantity))
+        short = float(dem.short) if dem.short > noise else 0.0
+        late_units = float(dem.late_unit_periods) if dem.late_unit_periods > noise else 0.0
+        if short == 0.0 and late_units == 0.0:
+            continue
+        d = dem.demand
+        last = _window_end(data, d)
+        base = {
+            "demand": d,
+            "nation": dem.nation,
+            "capability": dem.capability,
+            "due_period": dem.due_period,
+            "short": short,
+            "late_unit_periods": late_units,
+        }
+        state = f"{_fmt(short)} short" if short else ""
+        if late_units:
+            state += (", " if state else "") + f"{_fmt(late_units)} unit-periods late"
+        head = f"{d} ({dem.nation}, {dem.capability}, due {dem.due_period}, {state})"
+        found: list[dict[str, Any]] = []
+        budget_binds = False
+        for key in _unique(_candidates(data, d, last)):
+            k = lookup.get(key)
+            if k is None:
+                continue
+            rule, row = marginals.rules[k], rows[k]
+            if not _binding(rule, row):
+                continue
+            budget_binds |= rule.rule in ("budget", "budget per period")
+            found.append(
+                {
+                    **base,
+                    "reason": rule.rule,
+                    "entry": rule.entry,
+                    "field": rule.field,
+                    "period": rule.period,
+                    "shortfall_avoided": row.shortfall_avoided,
+                    "cost_saved": row.cost_saved,
+                    "sentence": _sentence(head, rule, row, currency),
+                }
+            )
+        found.sort(key=lambda r: (-_zero(r["shortfall_avoided"]), -_zero(r["cost_saved"])))
+        late = late_units > 0
+        for reason, entry, fld, period, detail in _structural(scenario, data, d, last, late):
+            found.append(_plain(base, reason, entry, fld, period, f"{head}: {detail}."))
+        if budget_binds or data.budgets.get(dem.nation) == 0:
+            for entry, fld, detail in _fund_reasons(scenario, data, dem.nation):
+                found.append(_plain(base, "fund eligibility", entry, fld, "", f"{head}: {detail}."))
+        if not found:
+            found.append(
+                _plain(
+                    base,
+                    "integer decisions",
+                    "",
+                    "",
+                    "",
+                    f"{head}: no rule binds with the plan's integer decisions fixed; the shortfall "
+                    "comes from whole lots, contracts not placed or a time limit on the solve.",
+                )
+            )
+        records.extend(found)
+    return pd.DataFrame(records, columns=REASON_COLUMNS)
+
+
+def _plain(
+    base: dict[str, Any], reason: str, entry: str, fld: str, period: str, sentence: str
+) -> dict[str, Any]:
+    return {
+        **base,
+        "reason": reason,
+        "entry": entry,
+        "field": fld,
+        "period": period,
+        "shortfall_avoided": math.nan,
+        "cost_saved": math.nan,
+        "sentence": sentence,
+    }
+
+
+def _unique(keys: Iterable[tuple[str, tuple[Any, ...]]]) -> list[tuple[str, tuple[Any, ...]]]:
+    return list(dict.fromkeys(keys))

@@ -1,0 +1,469 @@
+r"""Coalition values of a scenario: what each group of nations pays when it buys on its own.
+
+The value of a group :math:`S` (a *coalition*) is the optimum of the **weighted** objective
+of the same model (``SolveSettings.objective = "weighted"``) on the scenario restricted to
+:math:`S`:
+
+.. math:: c(S) = \text{cost}(S) + \sum_{d \in S} \bigl(\text{shortfall\_penalty}_d\,
+          \text{short}_d + \text{lateness\_penalty}_d\,\text{late}_d\bigr)
+          + \text{floor and refill penalties} + \text{unspent fund money}
+
+so a group that cannot meet its demand on its own is charged its shortfall penalties (the
+needs-first objective would give two numbers; a game needs one). :math:`c(\emptyset) = 0`.
+
+Restricting to :math:`S` (:func:`restrict`) keeps the members' nations, demands, stocks and
+budgets, and every producer, expansion and supplier at its full capacity: the nations
+outside :math:`S` are absent (they buy on their own elsewhere and do not compete for
+:math:`S`'s capacity). Funds keep their members in :math:`S` (see :func:`restrict` for the
+rules); a single nation goes alone: no funds, as in :func:`aggregate.compare`'s baseline.
+The grand coalition is the scenario itself, so :math:`c(N)` is the pooled plan's weighted
+objective, and, where capacity does not bind between nations and no nation donates to
+another, :math:`c(\{i\})` is nation :math:`i`'s cost in the going-alone baseline.
+
+Solving is cached by group and runs over any :class:`concurrent.futures.Executor`: a local
+process pool by default, or a Dask ``distributed.Client``'s ``client.get_executor()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from aggregate.checks import check_scenario
+from aggregate.data import key_shares, usable
+from aggregate.errors import ScenarioError
+from aggregate.games.solutions import Coalition, GameError, subsets
+from aggregate.result import Solution
+from aggregate.schema import Fund, KeyRule, PledgeRule, Scenario
+from aggregate.solve import solve
+
+log = logging.getLogger(__name__)
+
+TOLERATED_CHECKS = frozenset({"demand_sources", "item_usable"})
+"""Checks a restricted scenario may fail and still be solved: a member's demand that only
+an outsider's donation could meet (it is short, and charged its penalty), and an item a
+member holds in stock but cannot use."""
+
+
+# ---------------------------------------------------------------------------------------
+# restricting a scenario to a group
+
+
+def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
+    """The scenario as the nations of ``group`` would face it on their own.
+
+    * nations, demands, stockpiles, budgets: the members' only;
+    * items: those a member can use or holds; offers, expansions, capabilities' items and
+      component suppliers follow (a producer left with no offer is dropped);
+    * ``delivery_cost_to`` and an expansion's ``sponsor`` keep members only;
+    * funds: none for a single nation (going alone). For a larger group a fund keeps its
+      members in the group, its eligible beneficiaries in the group, the members' key
+      shares and pledges; its ``cap`` and ``committed`` scale with the remaining members'
+      part of the key (a pledge fund: their part of the members' count). A fund with no
+      member or no eligible beneficiary left, or whose ``min_nations_per_contract``
+      exceeds the group, is dropped.
+
+    The grand coalition returns ``scenario`` itself. The result passes the consistency
+    checks except those in :data:`TOLERATED_CHECKS`; any other problem raises
+    :class:`~aggregate.errors.ScenarioError`.
+    """
+    members = frozenset(group)
+    codes = [n.code for n in scenario.nations]
+    unknown = sorted(members - set(codes))
+    if unknown:
+        raise GameError(
+            f"group names nations not in the scenario: {', '.join(unknown)} (nations are "
+            f"{', '.join(codes)})"
+        )
+    if not members:
+        raise GameError("the empty group has no scenario (its cost is 0)")
+    if members == frozenset(codes):
+        return scenario
+    nations = [n for n in scenario.nations if n.code in members]
+    stockpiles = [s for s in scenario.stockpiles if s.nation in members]
+    can_use = usable(scenario)
+    items = {
+        i.id
+        for i in scenario.items
+        if any((n, i.id) in can_use for n in members) or any(s.item == i.id for s in stockpiles)
+    }
+    if not items:
+        # the group can use and holds nothing: it has no demand either (a demand has a
+        # usable item in a valid scenario); keep every item so the scenario stays well formed
+        items = {i.id for i in scenario.items}
+    producers = []
+    for p in scenario.producers:
+        offers = [
+            o.model_copy(
+                update={
+                    "delivery_cost_to": {
+                        n: c for n, c in o.delivery_cost_to.items() if n in members
+                    }
+                }
+            )
+            for o in p.offers
+            if o.item in items
+        ]
+        if offers:
+            producers.append(p.model_copy(update={"offers": offers}))
+    kept_producers = {p.id for p in producers}
+    capabilities = []
+    for c in scenario.capabilities:
+        eqs = [e for e in c.satisfied_by if e.item in items]
+        if eqs:
+            capabilities.append(c.model_copy(update={"satisfied_by": eqs}))
+    expansions = [
+        e.model_copy(update={"sponsor": e.sponsor if e.sponsor in members else None})
+        for e in scenario.expansions
+        if e.producer in kept_producers and e.item in items
+    ]
+    suppliers = []
+    for s in scenario.component_suppliers:
+        serves = [p for p in s.serves if p in kept_producers]
+        if s.serves and not serves:
+            continue
+        suppliers.append(s.model_copy(update={"serves": serves}))
+    funds = [] if len(members) < 2 else _restrict_funds(scenario, members)
+    raw = scenario.model_dump()
+    raw.update(
+        nations=[n.model_dump() for n in nations],
+        items=[i.model_dump() for i in scenario.items if i.id in items],
+        capabilities=[c.model_dump() for c in capabilities],
+        demands=[d.model_dump() for d in scenario.demands if d.nation in members],
+        stockpiles=[s.model_dump() for s in stockpiles],
+        producers=[p.model_dump() for p in producers],
+        expansions=[e.model_dump() for e in expansions],
+        component_suppliers=[s.model_dump() for s in suppliers],
+        funds=[f.model_dump() for f in funds],
+    )
+    sub = Scenario.model_validate(raw, strict=False)
+    problems = [p for p in check_scenario(sub) if p.check not in TOLERATED_CHECKS]
+    if problems:
+        raise ScenarioError(problems, f"{scenario.name} restricted to {_label(members)}")
+    return sub
+
+
+def _restrict_funds(scenario: Scenario, members: frozenset[str]) -> list[Fund]:
+    nations = {n.code: n for n in scenario.nations}
+    out: list[Fund] = []
+    for f in scenario.funds:
+        stay = [m for m in f.members if m in members]
+        beneficiaries = (
+            None
+            if f.eligible_beneficiaries is None
+            else [b for b in f.eligible_beneficiaries if b in members]
+        )
+        if not stay or beneficiaries == [] or f.min_nations_per_contract > len(members):
+            continue
+        rule = f.contribution
+        if isinstance(rule, KeyRule):
+            keys = key_shares(f, nations)
+            part = sum(keys[m] for m in dict.fromkeys(stay))
+            rule = rule.model_copy(
+                update={"shares": {m: w for m, w in rule.shares.items() if m in stay}}
+            )
+        else:
+            part = len(set(stay)) / len(set(f.members))
+            rule = rule.model_copy(
+                update={"pledges": {m: p for m, p in rule.pledges.items() if m in stay}}
+            )
+        cap = None if f.cap is None else f.cap * part
+        committed = f.committed * part
+        if isinstance(rule, PledgeRule):
+            least = sum(p.min for p in rule.pledges.values())
+            cap = None if cap is None else max(cap, least)
+            maxima = [rule.pledges[m].max if m in rule.pledges else None for m in set(stay)]
+            if all(x is not None for x in maxima):
+                committed = min(committed, sum(x for x in maxima if x is not None))
+        if cap is not None:
+            committed = min(committed, cap)
+        out.append(
+            f.model_copy(
+                update={
+                    "members": stay,
+                    "eligible_beneficiaries": beneficiaries,
+                    "contribution": rule,
+                    "cap": cap,
+                    "committed": committed,
+                }
+            )
+        )
+    return out
+
+
+def _label(group: Iterable[str]) -> str:
+    return "+".join(sorted(group)) or "(none)"
+
+
+# ---------------------------------------------------------------------------------------
+# one coalition's value
+
+
+@dataclass(frozen=True)
+class CoalitionValue:
+    """What one group pays on its own (see the module docstring for the definition)."""
+
+    group: Coalition
+    value: float
+    """:math:`c(S)`: weighted objective; ``inf`` when the group has no feasible plan."""
+    cost: float
+    """Total cost (purchase, delivery, fixed, investment, holding)."""
+    penalties: float
+    """Shortfall, lateness, soft floor and refill penalties."""
+    unspent: float
+    """Fund money paid in and not spent."""
+    short: float
+    """Capability units never met."""
+    status: str
+    """The solve's status (``optimal``, ``time_limit``, ``infeasible``, ...)."""
+    seconds: float
+    verified: bool | None = None
+    """Whether :func:`aggregate.verify` accepted the plan (None: not checked)."""
+
+
+def empty_value() -> CoalitionValue:
+    return CoalitionValue(frozenset(), 0.0, 0.0, 0.0, 0.0, 0.0, "optimal", 0.0, None)
+
+
+def value_of(group: Iterable[str], plan: Solution, verified: bool | None = None) -> CoalitionValue:
+    """A group's value read from its solved (weighted) plan."""
+    k = plan.key_figures
+    seconds = float(plan.timings.get("total", 0.0))
+    if not plan.status.has_plan:
+        return CoalitionValue(
+            frozenset(group),
+            math.inf,
+            math.inf,
+            0.0,
+            0.0,
+            math.nan,
+            plan.status.value,
+            seconds,
+            verified,
+        )
+    cost, penalties, unspent = (
+        float(k["total_cost"]),
+        float(k["penalty_cost"]),
+        float(k["unspent_fund_balance"]),
+    )
+    return CoalitionValue(
+        frozenset(group),
+        cost + penalties + unspent,
+        cost,
+        penalties,
+        unspent,
+        float(k["short"]),
+        plan.status.value,
+        seconds,
+        verified,
+    )
+
+
+def solve_group(
+    scenario: Scenario, group: Iterable[str], *, verify: bool = False, **solve_options: Any
+) -> tuple[CoalitionValue, Solution | None]:
+    """Solve ``scenario`` restricted to ``group`` with the weighted objective."""
+    members = frozenset(group)
+    if not members:
+        return empty_value(), None
+    sub = restrict(scenario, members)
+    if not (sub.demands or sub.stockpiles or any(f.committed > 0 for f in sub.funds)):
+        # nothing to buy or hold: the group spends nothing (and HiGHS rejects an empty model)
+        return replace(empty_value(), group=members, verified=True if verify else None), None
+    plan = solve(sub, objective="weighted", **solve_options)
+    verified = None
+    if verify and plan.status.has_plan:
+        from aggregate.verify import verify as check_plan
+
+        verified = check_plan(sub, plan).ok
+    return value_of(members, plan, verified), plan
+
+
+def coalition_value(
+    scenario: Scenario, group: Iterable[str], *, verify: bool = False, **solve_options: Any
+) -> CoalitionValue:
+    """:math:`c(S)` of one group (see the module docstring)."""
+    return solve_group(scenario, group, verify=verify, **solve_options)[0]
+
+
+def _solve_batch(
+    scenario: Scenario, groups: list[Coalition], verify: bool, options: dict[str, Any]
+) -> list[CoalitionValue]:
+    # top-level so that process pools and Dask can pickle it
+    return [coalition_value(scenario, g, verify=verify, **options) for g in groups]
+
+
+# ---------------------------------------------------------------------------------------
+# the game over a scenario
+
+
+class CoalitionGame:
+    """The cost game of a scenario's nations: :math:`c(S)` solved on demand and cached.
+
+    Call it as a game (``game(frozenset({"DEU", "FRA"}))``) or hand it to the functions of
+    :mod:`aggregate.games.solutions`. :meth:`solve_groups` solves many groups at once over
+    ``executor`` (any :class:`concurrent.futures.Executor`, e.g. a Dask client's
+    ``get_executor()``); without one, ``workers`` local processes (1: in this process).
+
+    ``solve_options`` go to :func:`aggregate.solve` (``time_limit``, ``mip_gap``,
+    ``threads``, ...); ``verify=True`` re-checks every plan with :func:`aggregate.verify`.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        executor: Executor | None = None,
+        workers: int | None = None,
+        verify: bool = False,
+        cache: Mapping[Coalition, CoalitionValue] | None = None,
+        progress: Callable[[int, int], object] | None = None,
+        **solve_options: Any,
+    ) -> None:
+        self.scenario = scenario
+        self.players: tuple[str, ...] = tuple(n.code for n in scenario.nations)
+        self.executor = executor
+        self.workers = workers
+        self.verify = verify
+        self.progress = progress
+        self.solve_options = solve_options
+        self.cache: dict[Coalition, CoalitionValue] = {frozenset(): empty_value()}
+        if cache:
+            self.cache.update(cache)
+        self._grand_plan: Solution | None = None
+
+    @property
+    def grand(self) -> Coalition:
+        return frozenset(self.players)
+
+    def __call__(self, group: Coalition) -> float:
+        return self.value(group)
+
+    def value(self, group: Iterable[str]) -> float:
+        """:math:`c(S)`, solved now if not cached."""
+        members = frozenset(group)
+        if members not in self.cache:
+            if members == self.grand:
+                self.grand_plan()
+            else:
+                self.cache[members] = coalition_value(
+                    self.scenario, members, verify=self.verify, **self.solve_options
+                )
+        return self.cache[members].value
+
+    def grand_plan(self) -> Solution:
+        """The grand coalition's (weighted) plan, solved once and kept."""
+        if self._grand_plan is None:
+            value, plan = solve_group(
+                self.scenario, self.grand, verify=self.verify, **self.solve_options
+            )
+            assert plan is not None
+            self._grand_plan = plan
+            self.cache[self.grand] = value
+        return self._grand_plan
+
+    def solve_groups(self, groups: Iterable[Iterable[str]]) -> dict[Coalition, CoalitionValue]:
+        """Solve every group not yet cached (in parallel) and return all of them."""
+        wanted = [frozenset(g) for g in groups]
+        todo = sorted({g for g in wanted if g not in self.cache}, key=lambda g: (len(g), sorted(g)))
+        if todo:
+            self._solve_many(todo)
+        return {g: self.cache[g] for g in wanted}
+
+    def _solve_many(self, todo: list[Coalition]) -> None:
+        started = time.perf_counter()
+        workers = self.workers if self.workers is not None else (os.cpu_count() or 1)
+        if self.executor is None and (workers <= 1 or len(todo) <= 2):
+            for k, g in enumerate(todo, 1):
+                self.value(g)
+                if self.progress is not None:
+                    self.progress(k, len(todo))
+        else:
+            own = self.executor is None
+            pool: Executor = self.executor or ProcessPoolExecutor(max_workers=workers)
+            try:
+                size = max(1, min(16, len(todo) // (4 * max(workers, 1))))
+                batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+                futures = [
+                    pool.submit(_solve_batch, self.scenario, b, self.verify, self.solve_options)
+                    for b in batches
+                ]
+                done = 0
+                for future in futures:
+                    values = future.result()
+                    for value in values:
+                        self.cache[value.group] = value
+                    done += len(values)
+                    if self.progress is not None:
+                        self.progress(done, len(todo))
+            finally:
+                if own:
+                    pool.shutdown()
+        log.info("solved %d coalitions in %.1f s", len(todo), time.perf_counter() - started)
+
+    def prefetch(self, groups: Iterable[Coalition]) -> None:
+        """Solve ``groups`` ahead (used by sampled Shapley to solve its orders in parallel)."""
+        self.solve_groups(groups)
+
+    def all_values(self) -> dict[Coalition, float]:
+        """:math:`c(S)` of all :math:`2^n` groups (solved in parallel, then cached)."""
+        self.solve_groups(subsets(self.players))
+        return {g: self.cache[g].value for g in subsets(self.players)}
+
+    def table(self) -> pd.DataFrame:
+        """The cached groups as a tidy table: one row per group, smallest first."""
+        rows = [
+            {
+                "coalition": _label(v.group),
+                "size": len(v.group),
+                "value": v.value,
+                "cost": v.cost,
+                "penalties": v.penalties,
+                "unspent": v.unspent,
+                "short": v.short,
+                "status": v.status,
+                "seconds": v.seconds,
+                "verified": v.verified,
+            }
+            for v in self.cache.values()
+            if v.group
+        ]
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "coalition",
+                "size",
+                "value",
+                "cost",
+                "penalties",
+                "unspent",
+                "short",
+                "status",
+                "seconds",
+                "verified",
+            ],
+        )
+        return frame.sort_values(["size", "coalition"], ignore_index=True)
+
+    def failed(self) -> list[CoalitionValue]:
+        """Cached groups whose solve ended without a proven optimum."""
+        return [v for v in self.cache.values() if v.status != "optimal"]
+
+
+__all__ = [
+    "TOLERATED_CHECKS",
+    "CoalitionGame",
+    "CoalitionValue",
+    "coalition_value",
+    "restrict",
+    "solve_group",
+    "value_of",
+]

@@ -1,0 +1,202 @@
+"""Capacity use per producer: units delivered against units available, per period.
+
+From the ``capacity`` table, per period ``t`` and the selected (producer, item) offers:
+``used[t]`` (bars), ``available[t] = base[t] + added[t]`` (step line) and, where expansions
+add capacity, the part ``added[t]`` shaded above the base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from aggregate.plots.common import (
+    ADDED,
+    DUE,
+    THOUSANDS,
+    USED,
+    Names,
+    PlanOrFrame,
+    caption,
+    legend_outside,
+    new_axes,
+    new_figure,
+    no_plan_reason,
+    nothing_to_show,
+    percent,
+    period_axis,
+    periods_of,
+    shorten,
+    table,
+    tidy,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from aggregate.schema import Scenario
+
+
+def capacity_frame(
+    plan_or_frame: PlanOrFrame,
+    *,
+    producer: str | None = None,
+    item: str | None = None,
+    periods: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Per period: ``base``, ``added``, ``available`` and ``used`` for the selected offers."""
+    capacity = table(plan_or_frame, "capacity")
+    if producer is not None:
+        capacity = capacity[capacity["producer"] == producer]
+    if item is not None:
+        capacity = capacity[capacity["item"] == item]
+    order = periods_of(plan_or_frame, capacity["period"], periods=periods)
+    frame = capacity.groupby("period")[["base", "added", "used"]].sum().reindex(order)
+    frame = frame.fillna(0.0)
+    frame["available"] = frame["base"] + frame["added"]
+    frame.index.name = "period"
+    return frame.reset_index()
+
+
+def plot_capacity(
+    plan_or_frame: PlanOrFrame,
+    ax: Axes | None = None,
+    *,
+    producer: str | None = None,
+    item: str | None = None,
+    periods: Sequence[str] | None = None,
+    scenario: Scenario | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Units used (bars) against available capacity (line) per period for one producer and
+    item, or summed over a producer's items or over all producers when not given.
+
+    ``plan_or_frame``: a plan or its ``capacity`` table.
+    """
+    names = Names.of(scenario)
+    who = names.producer(producer) if producer else "all producers"
+    what = names.item(item) if item else "all items"
+    heading = title or f"Capacity use: {who}, {what}"
+    reason = no_plan_reason(plan_or_frame)
+    frame = (
+        None
+        if reason
+        else capacity_frame(plan_or_frame, producer=producer, item=item, periods=periods)
+    )
+    if frame is None or frame[["available", "used"]].to_numpy().sum() <= 0:
+        return nothing_to_show(
+            new_axes(ax, (8, 3)), heading, reason or f"no production capacity for {what} of {who}"
+        )
+    axes = new_axes(ax, (max(7.0, 0.55 * len(frame) + 4), 4))
+    x = np.arange(len(frame))
+    axes.bar(x, frame["used"], width=0.7, color=USED, label="delivered (used)")
+    if (frame["added"] > 0).any():
+        axes.fill_between(
+            x,
+            frame["base"],
+            frame["available"],
+            step="mid",
+            color=ADDED,
+            alpha=0.35,
+            label="added by expansions",
+            linewidth=0,
+        )
+        axes.step(
+            x,
+            frame["base"],
+            where="mid",
+            color=DUE,
+            linestyle=":",
+            linewidth=1.2,
+            label="capacity before expansions",
+        )
+    axes.step(
+        x, frame["available"], where="mid", color=DUE, linewidth=2, label="capacity available"
+    )
+    period_axis(axes, list(frame["period"]))
+    capacity = table(plan_or_frame, "capacity")
+    chosen = capacity if producer is None else capacity[capacity["producer"] == producer]
+    items = [item] if item else list(chosen["item"].unique())
+    axes.set_ylabel(f"{names.unit_of_items(items)} per period")
+    axes.yaxis.set_major_formatter(THOUSANDS)
+    axes.set_ylim(bottom=0)
+    tidy(axes)
+    axes.set_title(heading, loc="left", fontweight="bold")
+    available = float(frame["available"].sum())
+    use = float(frame["used"].sum()) / available if available > 0 else float("nan")
+    caption(axes, [f"capacity used over the horizon: {percent(use)}"])
+    legend_outside(axes)
+    return axes
+
+
+def plot_capacity_by_producer(
+    plan_or_frame: PlanOrFrame,
+    fig: Figure | None = None,
+    *,
+    periods: Sequence[str] | None = None,
+    scenario: Scenario | None = None,
+    columns: int = 3,
+) -> Figure:
+    """One :func:`plot_capacity` panel per (producer, item) offer, busiest first."""
+    names = Names.of(scenario)
+    heading = "Capacity use per producer"
+    reason = no_plan_reason(plan_or_frame)
+    offers: list[tuple[str, str]] = []
+    if reason is None:
+        capacity = table(plan_or_frame, "capacity")
+        totals = capacity.groupby(["producer", "item"])[["base", "added", "used"]].sum()
+        totals = totals[(totals["base"] + totals["added"] + totals["used"]) > 0]
+        offers = [(str(p), str(i)) for p, i in totals.sort_values("used", ascending=False).index]
+    if not offers:
+        figure = new_figure(fig, (8, 3))
+        nothing_to_show(figure.add_subplot(), heading, reason or "no producers in this plan")
+        return figure
+    cols = min(columns, len(offers))
+    rows = -(-len(offers) // cols)
+    figure = new_figure(fig, (5.5 * cols, 3.2 * rows))
+    figure.set_layout_engine("constrained")  # room for the shared legend below the panels
+    axes = figure.subplots(rows, cols, squeeze=False)
+    for panel, (producer, item) in zip(axes.flat, offers, strict=False):
+        plot_capacity(
+            plan_or_frame, panel, producer=producer, item=item, periods=periods, scenario=scenario
+        )
+        use = capacity_frame(plan_or_frame, producer=producer, item=item, periods=periods)
+        available = float(use["available"].sum())
+        share = float(use["used"].sum()) / available if available > 0 else float("nan")
+        panel.set_title(
+            f"{shorten(names.producer(producer), 40)}\n"
+            f"{shorten(names.item(item), 40)}: {percent(share)} used",
+            loc="left",
+            fontsize=9,
+            fontweight="bold",
+        )
+        if panel.get_legend() is not None:
+            panel.get_legend().remove()
+        for text in panel.texts:
+            if text.get_gid() == "caption":
+                text.set_visible(False)
+    for row in axes[:-1]:  # one period label and one unit label per grid, not per panel
+        for panel in row:
+            panel.set_xlabel("")
+    for panel in axes[:, 1:].flat:
+        panel.set_ylabel("")
+    for panel in list(axes.flat)[len(offers) :]:
+        panel.set_visible(False)
+    handles: dict[str, Artist] = {}
+    for panel in axes.flat:
+        for handle, label in zip(*panel.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    figure.legend(
+        list(handles.values()),
+        list(handles),
+        loc="outside lower center",
+        ncols=len(handles),
+        frameon=False,
+    )
+    figure.suptitle(heading, fontweight="bold")
+    return figure

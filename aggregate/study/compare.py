@@ -1,0 +1,90 @@
+"""Comparing a study's variants: key figures side by side, and per nation.
+
+:func:`comparison` gives one row per variant: its parameters, status, cost, shortfall,
+fill rate, the change against the base variant, the value of aggregation where the study
+solved the baseline, and each nation's total fund contributions. :func:`by_nation` gives
+the same per (variant, nation), in long form.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from aggregate.study.spec import BASE
+from aggregate.study.store import BASELINE_FIGURES, FIGURES
+
+if TYPE_CHECKING:
+    from aggregate.study.store import Store
+
+_CHANGES = ("total_cost", "short", "weighted_shortfall", "fill_rate")
+
+
+def comparison(store: Store, study: str | None = None) -> pd.DataFrame:
+    """One row per variant of ``study``.
+
+    Columns: ``study``, ``variant``, ``kind``, ``group``, one ``param_<name>`` per grid
+    axis or sampled parameter, ``status`` (``ok``, ``failed``, ``lost``, ``pending``),
+    ``solve_status``, ``error``, the key figures (``total_cost``, ``short``,
+    ``weighted_shortfall``, ``fill_rate``, ``on_time_rate``, ``gap``), ``verified``,
+    ``seconds``; ``<figure>_change`` = the variant's figure minus the base variant's (when
+    the study ran the base); with the baseline, ``total_cost_alone``, ``cost_saved``
+    (going alone minus pooled; positive: pooling saves), ``cost_saved_share``,
+    ``shortfall_avoided``, ``fill_rate_alone``; and ``contribution_<NATION>``, each
+    nation's payments into all funds.
+    """
+    v = store.variants(study)
+    columns = ["study", "variant", "kind", "group"]
+    params = pd.DataFrame(list(v["parameters"]), index=v.index)
+    params.columns = [f"param_{c}" for c in params.columns]
+    out = pd.concat([v[columns], params], axis=1)
+    for column in ("status", "solve_status", "error", *FIGURES, "verified", "seconds"):
+        out[column] = v[column]
+    for figure in _CHANGES:
+        out[f"{figure}_change"] = _change(v, figure)
+    if v["alone_status"].notna().any():
+        out["alone_status"] = v["alone_status"]
+        for column in BASELINE_FIGURES:
+            out[column] = v[column]
+    contributions = store.table("contributions", study)
+    if not contributions.empty:
+        paid = contributions.pivot_table(
+            index=["study", "variant"], columns="nation", values="amount", aggfunc="sum"
+        )
+        paid.columns = [f"contribution_{n}" for n in paid.columns]
+        out = out.merge(paid.reset_index(), on=["study", "variant"], how="left")
+        # a variant with a plan but no contribution paid nothing
+        has_plan = out["status"] == "ok"
+        for column in paid.columns:
+            out.loc[has_plan, column] = out.loc[has_plan, column].fillna(0.0)
+    return out.reset_index(drop=True)
+
+
+def _change(v: pd.DataFrame, figure: str) -> pd.Series:
+    """The figure minus the base variant's in the same study (NaN without a base plan)."""
+    base = v[(v["variant"] == BASE) & (v["status"] == "ok")].set_index("study")[figure]
+    return v[figure] - v["study"].map(base)
+
+
+def by_nation(store: Store, study: str | None = None) -> pd.DataFrame:
+    """One row per (variant, nation) with a plan: capability units demanded (``demand``),
+    ``met`` and ``short``, ``fill_rate``, ``contributions`` paid into funds, ``spent`` (own
+    orders, contributions and sponsored investment) and, with the baseline,
+    ``cost_saved`` and ``shortfall_avoided`` by pooling."""
+    keys = ["study", "variant", "nation"]
+    demands = store.table("demands", study)
+    met = demands.assign(met=demands["met_on_time"] + demands["met_late"])
+    frame = met.groupby(keys, as_index=False).agg(
+        demand=("quantity", "sum"), met=("met", "sum"), short=("short", "sum")
+    )
+    frame["fill_rate"] = (frame["met"] / frame["demand"]).where(frame["demand"] > 0, 1.0)
+    budgets = store.table("budgets", study)[[*keys, "spent"]]
+    paid = store.table("contributions", study)
+    paid = paid.groupby(keys, as_index=False).agg(contributions=("amount", "sum"))
+    frame = frame.merge(budgets, on=keys, how="outer").merge(paid, on=keys, how="left")
+    frame["contributions"] = frame["contributions"].fillna(0.0)
+    value = store.table("value_by_nation", study)
+    if not value.empty:
+        frame = frame.merge(value[[*keys, "cost_saved", "shortfall_avoided"]], on=keys, how="left")
+    return frame.sort_values(keys).reset_index(drop=True)

@@ -1,0 +1,125 @@
+"""Reasons for each shortfall, as rows and as sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregate.explain import REASON_COLUMNS, explain
+from tests.solving import scenario, solved
+
+
+def _demand(**extra: object) -> dict:
+    return {
+        "id": "u",
+        "nation": "UKR",
+        "capability": "fire",
+        "period": "P1",
+        "quantity": 40,
+        **extra,
+    }
+
+
+def _producer(pid: str, item: str, capacity: float, **extra: object) -> dict:
+    return {
+        "id": pid,
+        "country": "DEU",
+        "offers": [{"item": item, "capacity": capacity, "price": 10, **extra}],
+    }
+
+
+def test_capacity_is_the_reason_and_the_sentence_names_it() -> None:
+    sc = scenario(demands=[_demand()], producers=[_producer("P", "shell", 25)])
+    why = explain(sc, solved(sc), expansions=False)
+    reasons = why.shortfall_reasons
+    assert list(reasons.columns) == REASON_COLUMNS
+    assert len(reasons) == 1
+    row = reasons.iloc[0]
+    assert (row["demand"], row["reason"], row["entry"], row["period"]) == (
+        "u",
+        "capacity",
+        "producers[P].offers[shell]",
+        "P1",
+    )
+    assert row["short"] == pytest.approx(15)
+    assert row["shortfall_avoided"] == pytest.approx(1.0)
+    assert row["sentence"].startswith("u (UKR, fire, due P1, 15 short): capacity for shell at P")
+    assert "fully used (25 of 25)" in row["sentence"]
+
+
+def test_lead_time_past_the_window_is_a_reason() -> None:
+    # The only producer needs 2 periods; the demand is due in P1 and may be 1 period late,
+    # so nothing can arrive in time: all 40 short because of the lead time.
+    sc = scenario(
+        periods=["P1", "P2", "P3"],
+        demands=[_demand(max_lateness=1)],
+        producers=[_producer("P", "shell", 100, lead_time=2)],
+    )
+    why = explain(sc, solved(sc), expansions=False)
+    reasons = why.shortfall_reasons
+    assert reasons.reason.tolist() == ["lead time"]
+    assert reasons.entry.tolist() == ["producers[P].offers[shell]"]
+    assert reasons.short.tolist() == [pytest.approx(40)]
+    assert "after P2, the last period that counts" in reasons.sentence.iloc[0]
+
+
+def test_lateness_from_lead_time() -> None:
+    # Lead time 1: the 40 arrive in P2, one period after the due period P1.
+    sc = scenario(
+        periods=["P1", "P2"],
+        demands=[_demand(max_lateness=1)],
+        producers=[_producer("P", "shell", 100, lead_time=1)],
+    )
+    why = explain(sc, solved(sc), expansions=False)
+    row = why.shortfall_reasons.iloc[0]
+    assert (row["reason"], row["period"]) == ("lead time", "P2")
+    assert row["short"] == pytest.approx(0) and row["late_unit_periods"] == pytest.approx(40)
+
+
+def test_incompatible_item_is_named() -> None:
+    # Krab rounds are plentiful but Ukraine's guns here are PzH 2000 only; the usable round
+    # has 10 a period.
+    sc = scenario(
+        nations=[
+            {"code": "UKR", "name": "Ukraine", "systems": ["PzH2000"]},
+            {"code": "POL", "name": "Poland", "systems": ["Krab"]},
+        ],
+        items=[{"id": "l52", "systems": ["PzH2000"]}, {"id": "krab", "systems": ["Krab"]}],
+        capabilities=[{"id": "fire", "satisfied_by": [{"item": "l52"}, {"item": "krab"}]}],
+        demands=[_demand()],
+        producers=[_producer("P", "l52", 10), _producer("K", "krab", 1000)],
+    )
+    why = explain(sc, solved(sc), expansions=False)
+    reasons = why.shortfall_reasons.set_index("reason")
+    assert reasons.loc["capacity", "entry"] == "producers[P].offers[l52]"
+    assert reasons.loc["compatibility", "entry"] == "items[krab]"
+    assert (
+        "qualified for Krab, which UKR does not operate" in reasons.loc["compatibility", "sentence"]
+    )
+
+
+def test_budget_and_fund_eligibility() -> None:
+    # Ukraine has no money of its own; the only fund pays for Poland's orders only.
+    sc = scenario(
+        nations=[
+            {"code": "UKR", "name": "Ukraine", "budget": 0},
+            {"code": "POL", "name": "Poland", "gni": 100},
+        ],
+        demands=[_demand()],
+        producers=[_producer("P", "shell", 100)],
+        funds=[{"id": "F", "members": ["POL"], "eligible_beneficiaries": ["POL"]}],
+    )
+    why = explain(sc, solved(sc), expansions=False)
+    reasons = why.shortfall_reasons.set_index("reason")
+    assert reasons.loc["budget", "entry"] == "nations[UKR]"
+    # one more euro buys a tenth of a shell
+    assert reasons.loc["budget", "shortfall_avoided"] == pytest.approx(0.1)
+    assert reasons.loc["fund eligibility", "entry"] == "funds[F]"
+    assert reasons.loc["fund eligibility", "field"] == "eligible_beneficiaries"
+    assert "capacity" not in reasons.index  # the producer had room
+
+
+def test_no_reasons_when_every_demand_is_met() -> None:
+    sc = scenario(demands=[_demand()], producers=[_producer("P", "shell", 100)])
+    why = explain(sc, solved(sc), expansions=False)
+    assert why.shortfall_reasons.empty
+    assert list(why.shortfall_reasons.columns) == REASON_COLUMNS

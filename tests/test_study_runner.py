@@ -1,0 +1,227 @@
+"""Running studies on a local process pool: results stored, failures recorded, retries.
+
+The base is the pooling-tiers case worked out by hand: Estonia and Latvia each need 60
+shells; base price 10, and from a pooled volume of 100 every unit costs 8. Pooled:
+120 * 8 = 960; going alone: 2 * 60 * 10 = 1200.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aggregate.study import Job, Outcome, Store, Study, run_study, run_variant
+from aggregate.verify import verify
+from tests.solving import scenario
+
+
+def pooling_raw() -> dict[str, Any]:
+    """The hand-worked pooling case as raw data (a fresh dict each call)."""
+    return {
+        "name": "pooling",
+        "periods": ["P1"],
+        "nations": [{"code": "EST", "name": "Estonia"}, {"code": "LVA", "name": "Latvia"}],
+        "items": [{"id": "shell"}],
+        "capabilities": [{"id": "fire", "satisfied_by": [{"item": "shell"}]}],
+        "demands": [
+            {"id": "e", "nation": "EST", "capability": "fire", "period": "P1", "quantity": 60},
+            {"id": "l", "nation": "LVA", "capability": "fire", "period": "P1", "quantity": 60},
+        ],
+        "producers": [
+            {
+                "id": "P",
+                "country": "DEU",
+                "offers": [
+                    {
+                        "item": "shell",
+                        "capacity": 500,
+                        "price": 10,
+                        "tiers": [{"min_volume": 100, "price": 8}],
+                    },
+                ],
+            }
+        ],
+        "settings": {},
+    }
+
+
+OFFER = "producers[P].offers[shell]"
+INFEASIBLE = {
+    # a hard refill target of 1000 shells in the only period, with 500 of capacity
+    "name": "infeasible",
+    "overrides": [
+        {"path": "stockpiles", "op": "append",
+         "value": {"nation": "EST", "item": "shell", "refill_target": 1000, "refill_by": "P1"}}
+    ],
+}  # fmt: skip
+RAISES = {
+    # solve() raises for a solver that is not installed
+    "name": "raises",
+    "overrides": [{"path": "settings.solver", "value": "no-such-solver"}],
+}
+
+
+def small_study(name: str = "small", **fields: Any) -> Study:
+    """Base, two named variants and a two-point grid; every optimum known by hand."""
+    spec: dict[str, Any] = {
+        "name": name,
+        "base": pooling_raw(),
+        "variants": [
+            {"name": "half-demand",
+             "overrides": [{"path": "demands[*].quantity", "op": "scale", "value": 0.5}]},
+            {"name": "cap-100", "overrides": [{"path": f"{OFFER}.capacity", "value": 100}]},
+        ],
+        "grids": [
+            {"name": "tier", "axes": {"price": {"path": f"{OFFER}.tiers[0].price",
+                                                "values": [7, 8]}}},
+        ],
+    }  # fmt: skip
+    spec.update(fields)
+    return Study.model_validate(spec)
+
+
+# hand-computed: (total cost, units short) of each variant
+EXPECTED = {
+    "base": (960.0, 0.0),
+    "half-demand": (600.0, 0.0),  # 60 units stay below the tier: 60 * 10
+    "cap-100": (800.0, 20.0),  # 100 delivered at the tier price, 20 short
+    "tier/price=7": (840.0, 0.0),  # 120 * 7
+    "tier/price=8": (960.0, 0.0),  # the base itself
+}
+
+
+def test_study_on_a_process_pool_stores_every_variant(tmp_path: Path) -> None:
+    seen: list[str] = []
+    result = run_study(
+        small_study(baseline=True),
+        store=tmp_path / "s.duckdb",
+        workers=2,
+        progress=False,
+        on_result=lambda done: seen.extend(done.names),
+    )
+    # tier/price=8 is the base: one solve, stored once, reported under both names
+    assert (result.variants, result.to_run, result.ok, result.failed) == (5, 4, 4, 0)
+    assert sorted(seen) == sorted(EXPECTED)
+    table = result.comparison().set_index("variant")
+    for name, (cost, short) in EXPECTED.items():
+        assert table.loc[name, "total_cost"] == pytest.approx(cost), name
+        assert table.loc[name, "short"] == pytest.approx(short), name
+        assert table.loc[name, "verified"]
+    # going alone: each nation buys 60 at 10 (no tier): 1200, so pooling saves 240
+    assert table.loc["base", "cost_saved"] == pytest.approx(240)
+    assert table.loc["tier/price=7", "cost_saved"] == pytest.approx(1200 - 840)
+    assert table.loc["cap-100", "total_cost_change"] == pytest.approx(800 - 960)
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        assert len(store.results()) == 4
+        demands = store.table("demands")
+        # every variant's demands, both plans, rows per variant = the scenario's demands
+        assert demands.groupby("variant").size().to_dict() == dict.fromkeys(EXPECTED, 2)
+        alone = store.table("orders", plan="alone")
+        assert set(alone["contract"]) >= {"P/shell/EST", "P/shell/LVA"}
+        nations = store.by_nation().set_index(["variant", "nation"])
+        assert nations.loc[("cap-100", "EST"), "demand"] == 60
+        assert nations.xs("cap-100", level="variant")["short"].sum() == pytest.approx(20)
+        # the stored orders are the plan: re-solving the base gives the same orders
+        base = store.table("orders").query("variant == 'base'")
+        assert base["quantity"].sum() == pytest.approx(120)
+    again = run_study(small_study(baseline=True), store=tmp_path / "s.duckdb", progress=False)
+    assert (again.to_run, again.skipped) == (0, 4)
+
+
+def test_an_infeasible_and_a_raising_variant_fail_and_the_rest_is_stored(
+    tmp_path: Path,
+) -> None:
+    study = small_study(variants=[INFEASIBLE, RAISES, small_study().variants[1]], grids=[])
+    result = run_study(study, store=tmp_path / "s.duckdb", workers=2, progress=False)
+    assert (result.ok, result.failed, result.lost) == (2, 2, 0)
+    table = result.comparison().set_index("variant")
+    assert table.loc["infeasible", "status"] == "failed"
+    assert table.loc["infeasible", "solve_status"] == "infeasible"
+    assert "infeasible" in table.loc["infeasible", "error"]
+    assert table.loc["raises", "status"] == "failed"
+    assert "no-such-solver" in table.loc["raises", "error"]
+    assert table.loc["cap-100", "total_cost"] == pytest.approx(800)
+    assert table.loc["base", "total_cost"] == pytest.approx(960)
+    assert set(result.failures["variant"]) == {"infeasible", "raises"}
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        orders = store.table("orders")
+        assert set(orders["variant"]) == {"base", "cap-100"}  # no tables for a failure
+    # failures are deterministic: a re-run does not solve them again, unless asked
+    again = run_study(study, store=tmp_path / "s.duckdb", workers=1, progress=False)
+    assert again.to_run == 0
+    again = run_study(
+        study, store=tmp_path / "s.duckdb", workers=1, progress=False, rerun_failed=True
+    )
+    assert (again.to_run, again.failed) == (2, 2)
+
+
+def die_once(marker: str, doomed: str, job: Job) -> Outcome:
+    """Kill the worker process the first time ``doomed`` runs (always, if marker is '')."""
+    if job.name == doomed and (not marker or not os.path.exists(marker)):
+        if marker:
+            Path(marker).touch()
+        os._exit(1)  # the worker dies: no exception, no result
+    return run_variant(job)
+
+
+def test_a_dead_worker_is_retried_then_recorded_as_lost(tmp_path: Path) -> None:
+    marker = str(tmp_path / "died")
+    study = small_study(grids=[])
+    once = functools.partial(die_once, marker, "cap-100")
+    result = run_study(study, store=tmp_path / "a.duckdb", workers=2, progress=False, task=once)
+    assert (result.ok, result.lost) == (3, 0)
+    assert os.path.exists(marker)
+    table = result.comparison().set_index("variant")
+    assert table.loc["cap-100", "total_cost"] == pytest.approx(800)
+    with Store(tmp_path / "a.duckdb", read_only=True) as store:
+        attempts = store.variants().set_index("variant")["attempts"]
+    assert attempts["cap-100"] == 2 and attempts["base"] == 1
+
+    always = functools.partial(die_once, "", "cap-100")
+    result = run_study(
+        study, store=tmp_path / "b.duckdb", workers=2, progress=False, task=always, retries=1
+    )
+    assert (result.ok, result.lost) == (2, 1)
+    table = result.comparison().set_index("variant")
+    assert table.loc["cap-100", "status"] == "lost"
+    assert "BrokenProcessPool" in table.loc["cap-100", "error"]
+    # a lost variant is tried again by the next run
+    again = run_study(study, store=tmp_path / "b.duckdb", workers=1, progress=False)
+    assert (again.to_run, again.ok) == (1, 1)
+
+
+def test_a_given_executor_is_used_and_left_open(tmp_path: Path) -> None:
+    with cf.ProcessPoolExecutor(max_workers=1) as pool:
+        result = run_study(
+            small_study(grids=[], variants=[]), executor=pool, store=tmp_path / "s.duckdb",
+            progress=False,
+        )  # fmt: skip
+        assert result.ok == 1
+        assert pool.submit(int, "7").result() == 7  # still usable
+
+
+def test_stored_plan_is_the_solved_plan() -> None:
+    # the verifier accepts the plan the task returns for the base scenario
+    from aggregate.study.variants import expand
+
+    spec = expand(small_study(variants=[], grids=[]))[0]
+    job = Job(spec.hash, spec.name, spec.scenario, {}, False, True)
+    outcome = run_variant(job)
+    assert outcome.ok and outcome.verified
+    sc = scenario(**{k: v for k, v in pooling_raw().items() if k != "name"})
+    assert spec.scenario == sc.model_copy(update={"name": "pooling"})
+    assert verify(spec.scenario, _as_solution(outcome)).ok
+
+
+def _as_solution(outcome: Outcome) -> Any:
+    from aggregate.result import Solution, SolveStatus
+
+    return Solution(
+        "pooling", SolveStatus(outcome.solve_status), periods=["P1"],
+        key_figures=outcome.key_figures, tables=outcome.plans["pooled"],
+    )  # fmt: skip
