@@ -360,3 +360,17 @@ def test_time_limit_is_reported_not_hidden() -> None:
         assert verify(sc, sol).ok
     else:
         assert sol.tables == {}
+
+
+@pytest.mark.parametrize("objective", ["needs_first", "weighted"])
+def test_nothing_to_decide_is_an_empty_optimal_plan(objective: str) -> None:
+    """A producer but no demand, stock or fund: HiGHS sees an empty model; the plan is empty."""
+    case = scenario(
+        producers=[
+            {"id": "P", "country": "UKR", "offers": [{"item": "shell", "capacity": 5, "price": 1.0}]}
+        ]
+    )
+    plan = solved(case, objective=objective)
+    assert plan.status is SolveStatus.OPTIMAL
+    assert plan.key_figures["total_cost"] == 0
+    assert plan.orders.empty

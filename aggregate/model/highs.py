@@ -157,6 +157,12 @@ class HighsModel:
         h.run()
         seconds = time.perf_counter() - t0
         status = h.getModelStatus()
+        ms = highspy.HighsModelStatus
+        if status == ms.kModelEmpty:
+            # nothing to decide (no demand, stock or fund): the empty plan is optimal
+            num_col = h.getNumCol()
+            self.x = np.zeros(num_col)
+            return HighsOutcome("optimal", 0.0, 0.0, True, seconds)
         info = h.getInfo()
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
         objective = _finite(float(info.objective_function_value)) if has_solution else None
@@ -165,7 +171,6 @@ class HighsModel:
         else:
             bound = objective if status == highspy.HighsModelStatus.kOptimal else None
         self.x = np.asarray(h.getSolution().col_value) if has_solution else None
-        ms = highspy.HighsModelStatus
         if status == ms.kOptimal and has_solution:
             name = "optimal"
         elif status in (ms.kTimeLimit, ms.kIterationLimit, ms.kSolutionLimit, ms.kInterrupt):
