@@ -367,7 +367,11 @@ def test_nothing_to_decide_is_an_empty_optimal_plan(objective: str) -> None:
     """A producer but no demand, stock or fund: HiGHS sees an empty model; the plan is empty."""
     case = scenario(
         producers=[
-            {"id": "P", "country": "UKR", "offers": [{"item": "shell", "capacity": 5, "price": 1.0}]}
+            {
+                "id": "P",
+                "country": "UKR",
+                "offers": [{"item": "shell", "capacity": 5, "price": 1.0}],
+            }
         ]
     )
     plan = solved(case, objective=objective)
