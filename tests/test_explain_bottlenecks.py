@@ -209,6 +209,9 @@ def test_sentences_and_plot() -> None:
     lines = why.sentences(top=3)
     assert lines[0].startswith("1. One more unit per period of capacity for shell at P in P1")
     assert any(line.startswith("u (UKR, fire, due P1, 30 short)") for line in lines)
+    short = why.sentences(top=3, reasons=False)
+    assert short[0] == lines[0]
+    assert not any(line.startswith("u (UKR") for line in short)
     ax = plot_bottlenecks(why, ax=Figure().subplots())
     assert len(ax.patches) == len(why.bottlenecks) == 1
     assert ax.patches[0].get_width() == pytest.approx(1.0)

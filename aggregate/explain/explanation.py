@@ -36,8 +36,10 @@ class Explanation:
     currency: str = "EUR"
     notes: list[str] = field(default_factory=list)
 
-    def sentences(self, top: int | None = 10) -> list[str]:
-        """The ``top`` bottlenecks, every shortfall reason and the expansion options, in words."""
+    def sentences(self, top: int | None = 10, *, reasons: bool = True) -> list[str]:
+        """The ``top`` bottlenecks, every shortfall reason (unless ``reasons=False``: a large
+        scenario has one per short demand and binding rule) and the expansion options, in
+        words."""
         out: list[str] = []
         ranked = self.bottlenecks if top is None else self.bottlenecks.head(top)
         if ranked.empty:
@@ -45,7 +47,8 @@ class Explanation:
                 "No rule binds: one more unit of any capacity, budget or floor changes nothing."
             )
         out.extend(f"{r.rank}. {r.sentence}" for r in ranked.itertuples(index=False))
-        out.extend(self.shortfall_reasons.sentence)
+        if reasons:
+            out.extend(self.shortfall_reasons.sentence)
         out.extend(self.expansions.sentence)
         out.extend(self.notes)
         return out

@@ -217,5 +217,7 @@ def plot_study(
         )
         if k > 0 and len(frame) <= BARS_UP_TO:
             panel.tick_params(labelleft=False)
-    figure.suptitle(title + (f" (dashed: base variant {base})" if base else ""), fontweight="bold")
+    figure.suptitle(
+        title + (f" (dashed line: variant '{base}')" if base else ""), fontweight="bold"
+    )
     return figure
