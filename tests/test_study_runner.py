@@ -225,3 +225,18 @@ def _as_solution(outcome: Outcome) -> Any:
         "pooling", SolveStatus(outcome.solve_status), periods=["P1"],
         key_figures=outcome.key_figures, tables=outcome.plans["pooled"],
     )  # fmt: skip
+
+
+def test_reusing_the_model_gives_the_hand_computed_optima(tmp_path: Path) -> None:
+    """``solve.reuse_model``: one worker re-solves the numbers-only variants in place."""
+    study = small_study(solve={"reuse_model": True})
+    result = run_study(study, store=tmp_path / "r.duckdb", workers=1, progress=False)
+    assert (result.ok, result.failed) == (4, 0)
+    table = result.comparison().set_index("variant")
+    for name, (cost, short) in EXPECTED.items():
+        assert table.loc[name, "total_cost"] == pytest.approx(cost), name
+        assert table.loc[name, "short"] == pytest.approx(short), name
+        assert table.loc[name, "verified"]
+    # the option is part of what a stored result means: a plain run solves again
+    plain = run_study(small_study(), store=tmp_path / "r.duckdb", workers=1, progress=False)
+    assert plain.skipped == 0

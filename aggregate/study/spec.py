@@ -218,6 +218,11 @@ class SolveOptions(_Spec):
     threads: int | None = Field(default=None, ge=1, le=1024)
     """Solver threads per variant (leave it at 1 when running many variants in parallel)."""
     parallel: bool = False
+    reuse_model: bool = False
+    """Re-solve variants that change only numbers on a model already built in the worker
+    (:func:`aggregate.resolve.solve_cached`) instead of building it again. Off by default: a
+    warm-started solve may return another of several equally good plans, so results can
+    differ in which plan is shown, though never in objective value."""
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`aggregate.solve` (only those given)."""

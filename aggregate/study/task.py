@@ -76,11 +76,18 @@ def solve_variant(
     Returns ``(pooled, alone, comparison)``; ``alone`` and ``comparison`` are None without
     the baseline.
     """
+    options = dict(options)
+    reuse = options.pop("reuse_model", False)
     if baseline:
         from aggregate.baseline import compare
 
         cmp = compare(scenario, **options)
         return cmp.pooled, cmp.alone, cmp
+    if reuse and options.get("solver", "highs") == "highs":
+        from aggregate.resolve import solve_cached
+
+        options.pop("solver", None)
+        return solve_cached(scenario, **options), None, None
     from aggregate.solve import solve
 
     return solve(scenario, **options), None, None
