@@ -414,6 +414,11 @@ def _key_figures(
     lin: LinearModel, x: np.ndarray, data: ModelData, tables: dict[str, pd.DataFrame]
 ) -> dict[str, Any]:
     terms = {k: float(c @ x) for k, c in lin.objective_terms.items()}
+    # A plan stopped at a time limit may switch a delivery period on with nothing delivered
+    # in it; nobody pays for a delivery that does not happen, so the period cost is what the
+    # contracts table charges for the periods that have orders (equal at an optimum).
+    if "period" in terms and not tables["contracts"].empty:
+        terms["period"] = float(tables["contracts"]["period_cost"].sum())
     demands = tables["demands"]
     due = float(demands.quantity.sum())
     met = float(demands.met_on_time.sum() + demands.met_late.sum())
