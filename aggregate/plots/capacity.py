@@ -21,6 +21,7 @@ from aggregate.plots.common import (
     Names,
     PlanOrFrame,
     caption,
+    finish_grid,
     legend_outside,
     new_axes,
     new_figure,
@@ -35,7 +36,6 @@ from aggregate.plots.common import (
 )
 
 if TYPE_CHECKING:
-    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -175,28 +175,5 @@ def plot_capacity_by_producer(
             fontsize=9,
             fontweight="bold",
         )
-        if panel.get_legend() is not None:
-            panel.get_legend().remove()
-        for text in panel.texts:
-            if text.get_gid() == "caption":
-                text.set_visible(False)
-    for row in axes[:-1]:  # one period label and one unit label per grid, not per panel
-        for panel in row:
-            panel.set_xlabel("")
-    for panel in axes[:, 1:].flat:
-        panel.set_ylabel("")
-    for panel in list(axes.flat)[len(offers) :]:
-        panel.set_visible(False)
-    handles: dict[str, Artist] = {}
-    for panel in axes.flat:
-        for handle, label in zip(*panel.get_legend_handles_labels(), strict=True):
-            handles.setdefault(label, handle)
-    figure.legend(
-        list(handles.values()),
-        list(handles),
-        loc="outside lower center",
-        ncols=len(handles),
-        frameon=False,
-    )
-    figure.suptitle(heading, fontweight="bold")
+    finish_grid(figure, axes, len(offers), heading)
     return figure

@@ -281,3 +281,34 @@ def tidy(ax: Axes) -> None:
     ax.set_axisbelow(True)
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
+
+
+def finish_grid(figure: Figure, axes: Any, used: int, title: str) -> None:
+    """Give a grid of panels one look: per-panel legends and captions hidden (they would
+    crowd the grid), axis labels on the outer panels only, the ``used`` first panels shown,
+    one legend below for all panels, and ``title`` above."""
+    for panel in axes.flat:
+        if panel.get_legend() is not None:
+            panel.get_legend().remove()
+        for text in panel.texts:
+            if text.get_gid() == "caption":
+                text.set_visible(False)
+    for row in axes[:-1]:  # one period label and one unit label per grid, not per panel
+        for panel in row:
+            panel.set_xlabel("")
+    for panel in axes[:, 1:].flat:
+        panel.set_ylabel("")
+    for panel in list(axes.flat)[used:]:
+        panel.set_visible(False)
+    handles: dict[str, Any] = {}
+    for panel in axes.flat:
+        for handle, label in zip(*panel.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    figure.legend(
+        list(handles.values()),
+        list(handles),
+        loc="outside lower center",
+        ncols=max(len(handles), 1),
+        frameon=False,
+    )
+    figure.suptitle(title, fontweight="bold")

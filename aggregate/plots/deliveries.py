@@ -25,6 +25,7 @@ from aggregate.plots.common import (
     Names,
     PlanOrFrame,
     caption,
+    finish_grid,
     legend_outside,
     new_axes,
     new_figure,
@@ -184,21 +185,7 @@ def plot_deliveries_by_nation(
             scenario=scenario,
             title=shorten(names.nation(code), 40),
         )
-        if panel.get_legend() is not None:
-            panel.get_legend().remove()
-        for text in panel.texts:  # the per-panel caption would crowd the grid
-            if text.get_gid() == "caption":
-                text.set_visible(False)
-    for row in axes[:-1]:  # one period label and one unit label per grid, not per panel
-        for panel in row:
-            panel.set_xlabel("")
-    for panel in axes[:, 1:].flat:
-        panel.set_ylabel("")
-    for panel in list(axes.flat)[len(nations) :]:
-        panel.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
-    figure.suptitle("Deliveries against demand by nation", fontweight="bold")
+    finish_grid(figure, axes, len(nations), "Deliveries against demand by nation")
     return figure
 
 
