@@ -1,18 +1,21 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+ and make:
 #   make run    installs into .venv and solves the default scenario
 #   make test   installs into .venv and runs lint, type checks and the whole test suite
+# Both install the exact versions of requirements/lock.txt (the ones the tests pass with);
+# `make test-latest` tests the newest releases allowed by pyproject.toml, `make lock` re-pins.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements/lock.txt
 DEFAULT_SCENARIO ?= models/ammo-155mm-2023-2025/scenario.yaml
 
-.PHONY: install run test lint bench bench-xl notebooks clean
+.PHONY: install run test lint test-latest lock bench bench-xl notebooks clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m pip install --quiet --constraint $(LOCK) -e ".[dev,bench]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,6 +30,22 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
+# The newest releases pyproject.toml allows, in a venv of their own: drift shows up here
+# (run it before a release, or weekly) rather than on a user's machine.
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade -e ".[dev,bench]"
+	.venv-latest/bin/python -m pip list --format=freeze > .venv-latest/versions.txt
+	.venv-latest/bin/python -m pytest
+
+# Re-pin requirements/lock.txt to the newest versions allowed (for every platform), then
+# `make test`: commit the lock only when the tests pass with it.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --extra parquet \
+		--python-version 3.11 --universal --no-header --annotation-style line -o $(LOCK)
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --repeat 3
 
@@ -39,4 +58,4 @@ notebooks: $(STAMP)
 	$(BIN)/python notebooks/build.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,8 @@
 
 These map classic problems onto the joint-procurement model's special cases (one period,
 one item, no tiers); reproducing their published optima checks the model against the
-outside world. See ``shared/reference/README.md`` for the mappings.
+outside world. See ``tests/reference/README.md`` in the repository for the
+mappings and the instances' sources.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import aggregate
 from aggregate.reference import orlib_scenario, transport_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "reference"
 
 
 def instances() -> dict[str, aggregate.Scenario]:

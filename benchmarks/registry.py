@@ -13,7 +13,7 @@ from aggregate.reference import orlib_scenario, transport_scenario
 from benchmarks.generator import SIZES, generate_raw
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "reference"
 
 PUBLISHED: dict[str, float] = {
     "ref-trnsport": 153.675,
@@ -22,11 +22,11 @@ PUBLISHED: dict[str, float] = {
     "ref-cap61": 932615.750,
     "ref-cap71": 932615.750,
 }
-"""Published optima (shared/reference/README.md: GAMS TRNSPORT; Beasley 1988, OR-Library)."""
+"""Published optima (tests/reference/README.md: GAMS TRNSPORT; Beasley 1988, OR-Library)."""
 
 
 def reference_names() -> list[str]:
-    """The reference instances present in ``shared/reference`` (``ref-trnsport``, ...)."""
+    """The reference instances present in ``tests/reference`` (``ref-trnsport``, ...)."""
     names = ["ref-trnsport"] if (REFERENCE / "trnsport.json").exists() else []
     names += [
         f"ref-{p.stem.removeprefix('orlib-')}" for p in sorted(REFERENCE.glob("orlib-cap*.txt"))

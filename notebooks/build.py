@@ -529,7 +529,7 @@ def study_title() -> list[NotebookNode]:
             The Ukraine Defense Contact Group's national armaments directors map the
             production capacity of key capabilities **and of their component parts** (gun
             barrels, ball bearings, ...) to find the supply-chain constraints
-            (`/work/shared/domain.md`). This notebook asks that question of one scenario
+            (`models/SOURCES.md`). This notebook asks that question of one scenario
             from the library, `models/sustainment-barrels`: spare barrels for Ukraine's
             PzH 2000, CAESAR, M109 and Bohdana guns, 2024-2026. Every barrel kit needs a
             forged barrel blank, two bearing sets and a recoil-system kit, each from a

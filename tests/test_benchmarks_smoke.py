@@ -92,5 +92,5 @@ def test_generator_is_seeded_and_sized() -> None:
 def test_unknown_instance_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown benchmark instance lp/XXL"):
         generate_raw("XXL", "lp")
-    # shared/reference/README.md lists Dantzig's transport problem and four CAP instances
+    # tests/reference/README.md lists Dantzig's transport problem and four CAP instances
     assert reference_names() == ["ref-trnsport", *(f"ref-cap{k}1" for k in range(4, 8))]

@@ -13,9 +13,9 @@ import aggregate
 MODELS = Path(__file__).resolve().parents[1] / "models"
 SCENARIOS = sorted(MODELS.glob("**/scenario.yaml"))
 
-# Names of the sources the library cites (see /work/shared/domain.md); a README must name one.
+# Names of the sources the library cites (see models/SOURCES.md); a README must name one.
 SOURCE_MARKERS = (
-    "domain.md",
+    "SOURCES.md",
     "Defense One",
     "DoD",
     "Rheinmetall",

@@ -1,4 +1,4 @@
-"""Published optima of real instances (shared/reference), reproduced by special cases."""
+"""Published optima of real instances (tests/reference), reproduced by special cases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from aggregate.reference import orlib_scenario, transport_scenario
 from tests.solving import solved
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parent / "reference"
 
 ORLIB = {
     "orlib-cap41.txt": 1040444.375,
@@ -21,7 +21,7 @@ ORLIB = {
 
 def _need(path: Path) -> Path:
     if not path.exists():
-        pytest.fail(f"reference instance {path} is missing: shared/ must sit beside the repo")
+        pytest.fail(f"reference instance {path} is missing from tests/reference")
     return path
 
 
