@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements/lock.txt
 DEFAULT_SCENARIO ?= models/ammo-155mm-2023-2025/scenario.yaml
 
-.PHONY: install run test lint test-latest lock bench bench-xl notebooks clean
+.PHONY: install run test lint test-long test-latest lock bench bench-xl notebooks clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# the tests marked long (e.g. 10,000 fuzzed scenario files), left out of `make test`
+test-long: $(STAMP)
+	$(BIN)/python -m pytest -m long
 
 # The newest releases pyproject.toml allows, in a venv of their own: drift shows up here
 # (run it before a release, or weekly) rather than on a user's machine.

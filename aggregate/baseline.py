@@ -35,7 +35,7 @@ def nation_costs(solution: Solution) -> pd.Series:
     fixed = (contracts.contract_cost + contracts.period_cost).where(contracts.volume > 0, 0.0)
     share = orders.groupby(["contract", "nation"])["quantity"].sum()
     volume = share.groupby(level="contract").transform("sum")
-    prorated = (share / volume * fixed.reindex(share.index.get_level_values("contract")).values)
+    prorated = share / volume * fixed.reindex(share.index.get_level_values("contract")).values
     fixed_by_nation = prorated.groupby(level="nation").sum()
     holding = t["inventory"].groupby("nation")["holding_cost"].sum()
     nations = own.index.union(fixed_by_nation.index).union(holding.index)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TypeVar
 
-from aggregate.errors import Problem
+from aggregate.errors import Problem, shorten
 from aggregate.schema import (
     Capability,
     Expansion,
@@ -139,7 +140,7 @@ def _quote(values: Iterable[str], limit: int = 8) -> str:
     vals = list(values)
     if not vals:
         return "none"
-    shown = ", ".join(f"'{v}'" for v in vals[:limit])
+    shown = ", ".join(f"'{shorten(v)}'" for v in vals[:limit])
     return shown if len(vals) <= limit else f"{shown} and {len(vals) - limit} more"
 
 
@@ -215,6 +216,56 @@ def check_duplicate_periods(s: Scenario) -> list[Problem]:
             "periods",
             f"period label(s) {_quote(dups)} appear more than once",
             "list each period once, in time order",
+        )
+    ]
+
+
+# Period labels whose time order can be read from the label: (shape, pattern). Labels of
+# any other shape (``P1``, ``spring``) are in the order the scenario lists them.
+_PERIOD_SHAPES = (
+    ("year", re.compile(r"^(\d{4})$")),
+    ("half-year", re.compile(r"^(\d{4})-?[Hh]([12])$")),
+    ("quarter", re.compile(r"^(\d{4})-?[Qq]([1-4])$")),
+    ("month", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
+)
+
+
+def _period_keys(labels: list[str]) -> list[tuple[int, int]] | None:
+    """Each label as (year, part) when every label has one recognisable shape, else None."""
+    for _, pattern in _PERIOD_SHAPES:
+        matches = [pattern.match(label) for label in labels]
+        if all(matches):
+            return [
+                (int(m.group(1)), int(m.group(2)) if m.lastindex == 2 else 0)
+                for m in matches
+                if m is not None
+            ]
+    return None
+
+
+def check_period_order(s: Scenario) -> list[Problem]:
+    """Periods with recognisable labels (``2024``, ``2024H1``, ``2024Q1``, ``2024-01``) are
+    listed in time order: the list's order is the model's time, so ``2024Q2`` before
+    ``2024Q1`` would deliver the second quarter's orders first."""
+    keys = _period_keys(s.periods)
+    if keys is None or _duplicates(s.periods):  # a repeated label is reported on its own
+        return []
+    late = [
+        f"'{s.periods[i]}' after '{s.periods[i - 1]}'"
+        for i in range(1, len(keys))
+        if keys[i] < keys[i - 1]
+    ]
+    if not late:
+        return []
+    ordered = [label for _, label in sorted(zip(keys, s.periods, strict=True))]
+    shown = ", ".join(ordered[:8]) + (f", ... ({len(ordered)} in all)" if len(ordered) > 8 else "")
+    return [
+        Problem(
+            "scenario",
+            "periods",
+            f"the periods are not in time order: {'; '.join(late[:5])}"
+            + (f" and {len(late) - 5} more" if len(late) > 5 else ""),
+            f"list them in time order: {shown}",
         )
     ]
 
@@ -1038,6 +1089,111 @@ def check_fund_origin(s: Scenario) -> list[Problem]:
 
 
 # ---------------------------------------------------------------------------------------
+# numbers
+
+QUANTITY_RANGE = 1e9
+"""Largest ratio between a scenario's largest and smallest nonzero quantity (units)."""
+
+MONEY_RANGE = 1e10
+"""Largest ratio between a scenario's largest and smallest nonzero amount of money.
+
+Wider than :data:`QUANTITY_RANGE`: budgets and fund sizes bound sums of many orders, so
+they sit a few orders of magnitude above single prices in real scenarios."""
+
+_Value = tuple[float, str, str]
+"""(value, entry, field)."""
+
+
+def _series_values(value: float | dict[str, float] | None, entry: str, name: str) -> list[_Value]:
+    if isinstance(value, dict):
+        return [(v, entry, f"{name}.{period}") for period, v in value.items()]
+    return [] if value is None else [(value, entry, name)]
+
+
+def _quantities(s: Scenario) -> list[_Value]:
+    out: list[_Value] = [(d.quantity, f"demands[{d.id}]", "quantity") for d in s.demands]
+    for _, o, label in _offers(s):
+        out += _series_values(o.capacity, label, "capacity")
+        out += [(o.min_order, label, "min_order")]
+        out += _series_values(o.lot_size, label, "lot_size")
+        out += [
+            (t.min_volume, f"{label}.tiers[#{i + 1}]", "min_volume") for i, t in enumerate(o.tiers)
+        ]
+    out += [(e.added_capacity, f"expansions[{e.id}]", "added_capacity") for e in s.expansions]
+    for st in s.stockpiles:
+        label = _stock_label(st)
+        out += [(st.on_hand, label, "on_hand")]
+        out += _series_values(st.floor, label, "floor")
+        out += _series_values(st.refill_target, label, "refill_target")
+    for c in s.component_suppliers:
+        out += _series_values(c.capacity, f"component_suppliers[{c.id}]", "capacity")
+    return out
+
+
+def _money(s: Scenario) -> list[_Value]:
+    out: list[_Value] = []
+    for n in s.nations:
+        out += _series_values(n.budget, f"nations[{n.code}]", "budget")
+        out += _series_values(n.budget_per_period, f"nations[{n.code}]", "budget_per_period")
+    for d in s.demands:
+        out += _series_values(d.shortfall_penalty, f"demands[{d.id}]", "shortfall_penalty")
+        out += _series_values(d.lateness_penalty, f"demands[{d.id}]", "lateness_penalty")
+    for st in s.stockpiles:
+        label = _stock_label(st)
+        for name in ("floor_penalty", "refill_penalty", "holding_cost", "unit_value"):
+            out += _series_values(getattr(st, name), label, name)
+    for _, o, label in _offers(s):
+        for name in ("price", "contract_cost", "order_period_cost", "delivery_cost"):
+            out += _series_values(getattr(o, name), label, name)
+        out += _series_values(o.delivery_cost_to, label, "delivery_cost_to")
+        out += [(t.price, f"{label}.tiers[#{i + 1}]", "price") for i, t in enumerate(o.tiers)]
+    out += [(e.investment_cost, f"expansions[{e.id}]", "investment_cost") for e in s.expansions]
+    for f in s.funds:
+        out += _series_values(f.cap, f"funds[{f.id}]", "cap")
+        out += [(f.committed, f"funds[{f.id}]", "committed")]
+        if isinstance(f.contribution, PledgeRule):
+            for member, pledge in f.contribution.pledges.items():
+                out += _series_values(pledge.min, f"funds[{f.id}]", f"pledges.{member}.min")
+                out += _series_values(pledge.max, f"funds[{f.id}]", f"pledges.{member}.max")
+    if s.settings.objective == "weighted":  # the defaults enter only that objective
+        for name in ("default_shortfall_penalty", "default_lateness_penalty"):
+            out += [(getattr(s.settings, name), "settings", name)]
+    return out
+
+
+def _range_problem(values: list[_Value], limit: float, kind: str, unit: str) -> list[Problem]:
+    nonzero = [v for v in values if v[0] > 0]
+    if not nonzero:
+        return []
+    small = min(nonzero, key=lambda v: v[0])
+    large = max(nonzero, key=lambda v: v[0])
+    ratio = large[0] / small[0]
+    if ratio <= limit:
+        return []
+    return [
+        Problem(
+            small[1],
+            small[2],
+            f"the {kind} span {ratio:.1e} {unit}: {_num(small[0])} here against "
+            f"{_num(large[0])} at {large[1]}, field '{large[2]}'; above a spread of "
+            f"{limit:.0e} the solver's tolerances blur the small numbers",
+            f"raise this value to at least {_num(large[0] / limit)} or set it to 0, lower "
+            "the large one, or count in another unit",
+        )
+    ]
+
+
+def check_coefficient_range(s: Scenario) -> list[Problem]:
+    """The scenario's nonzero quantities span at most :data:`QUANTITY_RANGE` and its
+    amounts of money at most :data:`MONEY_RANGE`: the solver works in double precision
+    with tolerances of about 1e-9, so wider spreads make its answer unreliable (a demand
+    ignored, a cost rounded away). The problem names the smallest and the largest entry."""
+    return _range_problem(_quantities(s), QUANTITY_RANGE, "quantities", "times") + _range_problem(
+        _money(s), MONEY_RANGE, "amounts of money", "times"
+    )
+
+
+# ---------------------------------------------------------------------------------------
 # settings
 
 
@@ -1095,6 +1251,7 @@ CHECKS: dict[str, Check] = {
         # ids first: later checks resolve references by id
         check_duplicate_ids,
         check_duplicate_periods,
+        check_period_order,
         check_duplicate_offers,
         check_duplicate_stockpiles,
         check_duplicate_fund_members,
@@ -1130,6 +1287,8 @@ CHECKS: dict[str, Check] = {
         check_fund_cofinancing,
         check_fund_consortium,
         check_fund_origin,
+        # numbers
+        check_coefficient_range,
         # settings
         check_lateness_weight,
         check_lateness_penalties,

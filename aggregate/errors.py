@@ -33,9 +33,16 @@ class Problem:
 
     def describe(self, file: str | None = None) -> str:
         where = f"{file}: " if file else ""
-        field = f", field '{self.field}'" if self.field else ""
+        # entry and field echo the input's own keys, which a hostile file may make huge
+        field = f", field '{shorten(self.field, 100)}'" if self.field else ""
         fix = f" Fix: {self.fix}" if self.fix else ""
-        return f"{where}{self.entry}{field}: {self.message}.{fix}"
+        return f"{where}{shorten(self.entry, 200)}{field}: {self.message}.{fix}"
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis: a 10,000-character value must
+    not flood a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ScenarioError(ValueError):
@@ -75,7 +82,7 @@ def entry_label(raw: Any, path: Sequence[str | int]) -> str:
                 parts.append(label)
             node = item
         else:
-            parts.append(str(key))
+            parts.append(shorten(str(key)))
             node = node.get(key) if isinstance(node, dict) else None
     return ".".join(parts) or "scenario"
 
@@ -85,12 +92,12 @@ def _identify(item: Any) -> str | None:
         return None
     for name in _ID_FIELDS:
         if isinstance(item.get(name), str | int):
-            return str(item[name])
+            return shorten(str(item[name]))
     # stockpiles are identified by (nation, item); offers by item
     if "nation" in item and "item" in item:
-        return f"{item['nation']}/{item['item']}"
+        return shorten(f"{item['nation']}/{item['item']}")
     if "item" in item:
-        return str(item["item"])
+        return shorten(str(item["item"]))
     return None
 
 
@@ -186,8 +193,11 @@ def _split(raw: Any, loc: Sequence[str | int]) -> tuple[list[str | int], str]:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print (Python's 4,300-digit limit)
+        return f"an integer of {value.bit_length():,} bits"
+    return shorten(text)
 
 
 def raise_if(problems: Iterable[Problem], file: str | None = None) -> None:

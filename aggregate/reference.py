@@ -101,8 +101,8 @@ def orlib_scenario(path: str | Path) -> Scenario:
         for i in range(m):
             unit_cost[i][codes[j]] = take() / dj if dj > 0 else 0.0
     base = _one_item_scenario(
-        f"OR-Library {Path(path).stem}", {c: (f"customer {j + 1}", demand[c]) for j, c in
-                                          enumerate(codes)}
+        f"OR-Library {Path(path).stem}",
+        {c: (f"customer {j + 1}", demand[c]) for j, c in enumerate(codes)},
     )
     producers = [
         Producer(

@@ -7,8 +7,17 @@ import pandas as pd
 from aggregate.baseline import nation_costs
 from aggregate.result import Solution
 
-_MONEY = ("total_cost", "purchase_cost", "delivery_cost", "contract_cost", "period_cost",
-          "investment_cost", "holding_cost", "penalty_cost", "unspent_fund_balance")
+_MONEY = (
+    "total_cost",
+    "purchase_cost",
+    "delivery_cost",
+    "contract_cost",
+    "period_cost",
+    "investment_cost",
+    "holding_cost",
+    "penalty_cost",
+    "unspent_fund_balance",
+)
 
 
 def key_figures(solution: Solution) -> pd.DataFrame:
@@ -22,9 +31,7 @@ def plan_by_nation(solution: Solution) -> pd.DataFrame:
     """Per nation: demand met and short, units ordered, donated in and out, own spending,
     and cost (spending plus a pro-rata share of fixed contract costs and holding costs)."""
     t = solution.tables
-    demands = t["demands"].groupby("nation")[
-        ["quantity", "met_on_time", "met_late", "short"]
-    ].sum()
+    demands = t["demands"].groupby("nation")[["quantity", "met_on_time", "met_late", "short"]].sum()
     ordered = t["orders"].groupby("nation")["quantity"].sum().rename("ordered")
     given = t["donations"].groupby("donor")["quantity"].sum().rename("donated")
     got = t["donations"].groupby("recipient")["quantity"].sum().rename("received")

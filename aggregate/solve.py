@@ -22,12 +22,15 @@ from aggregate.model.highs import (
     HighsModel,
     HighsOutcome,
     active_rows,
+    ctrl_c_stops_highs,
     matches_model,
     store_duals,
+    use_threads,
 )
 from aggregate.model.linear import LinearModel, gc_paused, linear
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
+from aggregate.schema.settings import check_solver
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +117,17 @@ def solve_model(
     With HiGHS the model's matrix goes to HiGHS in one call (:mod:`aggregate.model.highs`);
     ``highs`` reuses an instance that already holds it (a re-solve). Other solvers, or a
     model changed since it was built (extra constraints, fixed variables), go through Pyomo.
+
+    Ctrl-C in the main thread stops HiGHS and returns the plan reached so far with status
+    ``interrupted`` (``interrupted_no_plan`` without one) instead of raising.
     """
+    with ctrl_c_stops_highs():
+        return _solve_model(model, data, options, highs)
+
+
+def _solve_model(
+    model: pyo.ConcreteModel, data: ModelData, options: SolverOptions, highs: HighsModel | None
+) -> Solution:
     lin = linear(model)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -148,7 +161,7 @@ def solve_model(
         # kept only to fall back on if the cost stage runs out of time without a plan
         needs_plan = lin.column_values() if first.status.has_plan else None
         timings["solve_needs"] = first.seconds
-        if first.status.has_plan and first.objective is not None:
+        if first.status.has_plan and not first.status.interrupted and first.objective is not None:
             # a hair of absolute slack keeps the cap feasible within HiGHS's tolerances
             bound = first.objective * (1 + data.needs_tolerance) + 1e-7 * max(
                 1.0, abs(first.objective)
@@ -157,9 +170,10 @@ def solve_model(
             _activate(model, "cost_obj")
             second = runner.run(model, deadline)
             if not second.status.has_plan:
-                # the first stage's plan satisfies the cap, so this is a time limit: say so
+                # the first stage's plan satisfies the cap, so this is an early stop: say so
                 log.warning("cost stage ended %s; keeping the needs-stage plan", second.status)
                 second.message = second.message or "cost stage found no better plan in time"
+                second.status = second.status.stopped(has_plan=True)
                 if needs_plan is not None:
                     lin.load_values(needs_plan)
             stages.append(second)
@@ -189,11 +203,14 @@ def solve_model(
 
 
 def _overall(stages: list[StageResult]) -> SolveStatus:
+    """The first stage that was not optimal says why the solve stopped early."""
     if not stages[0].status.has_plan:
         return stages[0].status
-    if any(s.status is not SolveStatus.OPTIMAL for s in stages):
-        return SolveStatus.TIME_LIMIT
-    return SolveStatus.OPTIMAL
+    early = next((s.status for s in stages if s.status is not SolveStatus.OPTIMAL), None)
+    if early is None:
+        return SolveStatus.OPTIMAL
+    # a cost stage that failed outright keeps the needs-stage plan, as a stop in time would
+    return early if early.has_plan else SolveStatus.TIME_LIMIT
 
 
 def _activate(model: pyo.ConcreteModel, name: str) -> None:
@@ -216,7 +233,7 @@ class _Runner:
             if not self._highs.available():
                 raise RuntimeError("HiGHS is not available: pip install highspy")
         else:
-            self._legacy = pyo.SolverFactory(options.solver)
+            self._legacy = _pyomo_solver(options.solver)
             if not self._legacy.available(exception_flag=False):
                 raise RuntimeError(
                     f"solver '{options.solver}' is not installed; use 'highs' or install it"
@@ -233,12 +250,13 @@ class _Runner:
         return result
 
     def _run_highs(self, model: pyo.ConcreteModel, left: float | None) -> StageResult:
-        from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+        from pyomo.contrib.solver.common.results import SolutionStatus
 
         o = self.options
         solver_options: dict[str, Any] = {"mip_rel_gap": o.mip_gap}
         if o.parallel:
             solver_options["parallel"] = "on"
+        use_threads(o.threads)
         results = self._highs.solve(
             model,
             tee=o.log,
@@ -254,37 +272,123 @@ class _Runner:
             results.solution_loader.load_vars()
         objective = _num(results.incumbent_objective) if has_solution else None
         bound = _num(results.objective_bound)
-        if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
-            return StageResult(SolveStatus.OPTIMAL, objective, bound, 0.0)
-        if tc == TerminationCondition.maxTimeLimit:
-            status = SolveStatus.TIME_LIMIT if has_solution else SolveStatus.TIME_LIMIT_NO_PLAN
-            return StageResult(status, objective, bound, 0.0, "time limit reached")
-        if tc in (
-            TerminationCondition.provenInfeasible,
-            TerminationCondition.locallyInfeasible,
-            TerminationCondition.infeasibleOrUnbounded,
-        ):
-            # every cost is >= 0 and every variable bounded below, so never unbounded here
-            return StageResult(SolveStatus.INFEASIBLE, None, None, 0.0, "the hard rules conflict")
-        if tc == TerminationCondition.unbounded:
-            return StageResult(SolveStatus.UNBOUNDED, None, None, 0.0, "unbounded")
-        return StageResult(SolveStatus.ERROR, objective, bound, 0.0, f"solver ended: {tc.name}")
+        status, message = pyomo_status(tc, has_solution)
+        if not status.has_plan:
+            objective = None if status is not SolveStatus.ERROR else objective
+        return StageResult(status, objective, bound, 0.0, message)
 
     def _run_legacy(self, model: pyo.ConcreteModel, left: float | None) -> StageResult:
-        from pyomo.opt import SolverStatus, TerminationCondition
+        from pyomo.opt import SolverStatus
 
-        results = self._legacy.solve(model, tee=self.options.log, load_solutions=False)
+        o = self.options
+        results = self._legacy.solve(
+            model,
+            tee=o.log,
+            load_solutions=False,
+            options=_legacy_options(o.solver, left, o.mip_gap, o.threads),
+        )
         tc = results.solver.termination_condition
-        if tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
-            return StageResult(SolveStatus.INFEASIBLE, None, None, 0.0, "the hard rules conflict")
-        if len(results.solution) == 0 or results.solver.status == SolverStatus.error:
-            return StageResult(SolveStatus.ERROR, None, None, 0.0, f"solver ended: {tc}")
+        has_solution = len(results.solution) > 0 and results.solver.status != SolverStatus.error
+        status, message = legacy_status(tc, has_solution)
+        if not status.has_plan:
+            return StageResult(status, None, None, 0.0, message)
         model.solutions.load_from(results)
         objective = pyo.value(next(model.component_data_objects(pyo.Objective, active=True)))
-        status = (
-            SolveStatus.OPTIMAL if tc == TerminationCondition.optimal else SolveStatus.TIME_LIMIT
-        )
-        return StageResult(status, objective, None, 0.0)
+        return StageResult(status, objective, None, 0.0, message)
+
+
+def _pyomo_solver(name: str) -> Any:
+    """Pyomo's solver ``name``, once checked against the allowlist: the only place that
+    calls ``SolverFactory``, which would also run any executable given by path."""
+    return pyo.SolverFactory(check_solver(name))
+
+
+_LIMIT_OPTIONS: dict[str, tuple[str, str, str | None]] = {
+    # Pyomo solver -> its own names for (time limit in seconds, relative MIP gap, threads)
+    "cbc": ("sec", "ratio", "threads"),
+    "glpk": ("tmlim", "mipgap", None),
+    "scip": ("limits/time", "limits/gap", "parallel/maxnthreads"),
+    "scip_direct": ("limits/time", "limits/gap", "parallel/maxnthreads"),
+    "gurobi": ("TimeLimit", "MIPGap", "Threads"),
+    "gurobi_direct": ("TimeLimit", "MIPGap", "Threads"),
+    "cplex": ("timelimit", "mipgap", "threads"),
+    "cplex_direct": ("timelimit", "mip_tolerances_mipgap", "threads"),
+    "xpress": ("timelimit", "miprelstop", "threads"),
+    "xpress_direct": ("timelimit", "miprelstop", "threads"),
+    "appsi_highs": ("time_limit", "mip_rel_gap", "threads"),
+}
+
+
+def _legacy_options(
+    solver: str, seconds: float | None, mip_gap: float, threads: int | None
+) -> dict[str, Any]:
+    """The time limit, gap and threads in ``solver``'s own option names."""
+    names = _LIMIT_OPTIONS.get(solver)
+    if names is None:
+        return {}
+    time_name, gap_name, threads_name = names
+    out: dict[str, Any] = {gap_name: mip_gap}
+    if seconds is not None:
+        # GLPK takes whole seconds; at least one, or 0 would mean no limit
+        out[time_name] = max(1, math.ceil(seconds)) if solver == "glpk" else seconds
+    if threads is not None and threads_name is not None:
+        out[threads_name] = threads
+    return out
+
+
+def pyomo_status(tc: Any, has_plan: bool) -> tuple[SolveStatus, str]:
+    """:class:`SolveStatus` of a ``pyomo.contrib.solver`` termination condition."""
+    from pyomo.contrib.solver.common.results import TerminationCondition as T
+
+    if tc == T.convergenceCriteriaSatisfied and has_plan:
+        return SolveStatus.OPTIMAL, ""
+    stops = {
+        T.maxTimeLimit: (SolveStatus.TIME_LIMIT, "time limit reached"),
+        T.iterationLimit: (SolveStatus.ITERATION_LIMIT, "iteration limit reached"),
+        T.interrupted: (SolveStatus.INTERRUPTED, "interrupted"),
+    }
+    return _classify(tc, has_plan, stops, infeasible={
+        T.provenInfeasible, T.locallyInfeasible, T.infeasibleOrUnbounded,
+    }, unbounded={T.unbounded})  # fmt: skip
+
+
+def legacy_status(tc: Any, has_plan: bool) -> tuple[SolveStatus, str]:
+    """:class:`SolveStatus` of a ``pyomo.opt`` (``SolverFactory``) termination condition."""
+    from pyomo.opt import TerminationCondition as T
+
+    if tc in (T.optimal, T.globallyOptimal) and has_plan:
+        return SolveStatus.OPTIMAL, ""
+    stops = {
+        T.maxTimeLimit: (SolveStatus.TIME_LIMIT, "time limit reached"),
+        T.maxIterations: (SolveStatus.ITERATION_LIMIT, "iteration limit reached"),
+        T.maxEvaluations: (SolveStatus.ITERATION_LIMIT, "evaluation limit reached"),
+        T.userInterrupt: (SolveStatus.INTERRUPTED, "interrupted"),
+        T.resourceInterrupt: (SolveStatus.MEMORY_LIMIT, "stopped by a resource limit"),
+    }
+    return _classify(tc, has_plan, stops, infeasible={
+        T.infeasible, T.infeasibleOrUnbounded,
+    }, unbounded={T.unbounded})  # fmt: skip
+
+
+def _classify(
+    tc: Any,
+    has_plan: bool,
+    stops: dict[Any, tuple[SolveStatus, str]],
+    infeasible: set[Any],
+    unbounded: set[Any],
+) -> tuple[SolveStatus, str]:
+    if tc in stops:
+        status, message = stops[tc]
+        return status.stopped(has_plan), message
+    if tc in infeasible:
+        # every cost is >= 0 and every variable bounded below, so never unbounded here
+        return SolveStatus.INFEASIBLE, "the hard rules conflict"
+    if tc in unbounded:
+        return SolveStatus.UNBOUNDED, "unbounded"
+    if has_plan and str(getattr(tc, "name", tc)) in ("feasible", "locallyOptimal", "other"):
+        # a plan without a proof of optimality, for a reason the solver did not give
+        return SolveStatus.TIME_LIMIT, f"solver ended: {getattr(tc, 'name', tc)}"
+    return SolveStatus.ERROR, f"solver ended: {getattr(tc, 'name', tc)}"
 
 
 class _DirectRunner:
@@ -324,19 +428,9 @@ class _DirectRunner:
 
 
 def _stage_result(out: HighsOutcome) -> StageResult:
-    if out.status == "optimal":
-        return StageResult(SolveStatus.OPTIMAL, out.objective, out.bound, 0.0)
-    if out.status == "time_limit":
-        status = SolveStatus.TIME_LIMIT if out.has_solution else SolveStatus.TIME_LIMIT_NO_PLAN
-        return StageResult(status, out.objective, out.bound, 0.0, "time limit reached")
-    if out.status == "infeasible":
-        # every cost is >= 0 and every variable bounded below, so never unbounded here
-        return StageResult(SolveStatus.INFEASIBLE, None, None, 0.0, "the hard rules conflict")
-    if out.status == "unbounded":
-        return StageResult(SolveStatus.UNBOUNDED, None, None, 0.0, "unbounded")
-    return StageResult(
-        SolveStatus.ERROR, out.objective, out.bound, 0.0, f"solver ended: {out.status}"
-    )
+    if out.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
+        return StageResult(out.status, None, None, 0.0, out.message)
+    return StageResult(out.status, out.objective, out.bound, 0.0, out.message)
 
 
 def _num(value: Any) -> float | None:

@@ -33,6 +33,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from aggregate.data import ModelData, prepare
 from aggregate.model import build_model
+from aggregate.model.highs import run_highs
 from aggregate.schema import Scenario
 
 OBJECTIVES = {"weighted": "weighted_obj", "needs": "needs_obj", "cost": "cost_obj"}
@@ -204,7 +205,7 @@ class HighsRun:
 def run(h: highspy.Highs) -> HighsRun:
     """Run ``h`` and read its status, objective, dual bound and gap."""
     t0 = time.perf_counter()
-    h.run()
+    run_highs(h)  # the library's guards: thread scheduler and Ctrl-C, as aggregate runs
     seconds = time.perf_counter() - t0
     status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()

@@ -158,6 +158,17 @@ CASES: list[Case] = [
         ["scenario, field 'periods'", "'2025Q2'", "more than once"],
     ),
     Case(
+        "periods out of time order",
+        "period_order",
+        lambda r: r["periods"].__setitem__(slice(0, 2), ["2025Q2", "2025Q1"]),
+        [
+            "scenario, field 'periods'",
+            "not in time order: '2025Q1' after '2025Q2'",
+            "Fix: list them in time order: 2025Q1, 2025Q2, 2025Q3, 2025Q4",
+        ],
+        also={"expansion_window"},  # its start window now runs backwards
+    ),
+    Case(
         "duplicate offer",
         "duplicate_offers",
         lambda r: r["producers"][1]["offers"].append(copy.deepcopy(r["producers"][1]["offers"][0])),
@@ -656,6 +667,29 @@ CASES: list[Case] = [
             "funds[IFU], field 'eligible_producer_countries'",
             "no producer is located in 'USA'",
             "'DEU', 'FRA'",
+        ],
+    ),
+    # ------------------------------------------------------------------ numbers
+    Case(
+        "quantities spanning more than the solver resolves",
+        "coefficient_range",
+        _set("demands[UKR-2025Q4].quantity", 1e-6),
+        [
+            "demands[UKR-2025Q4], field 'quantity'",
+            "the quantities span",
+            "producers[RHM].offers[155-L52].tiers[#2], field 'min_volume'",
+            "Fix: raise this value to at least",
+        ],
+    ),
+    Case(
+        "money spanning more than the solver resolves",
+        "coefficient_range",
+        _set("producers[RHM].offers[155-L52].delivery_cost", 1e-6),
+        [
+            "producers[RHM].offers[155-L52], field 'delivery_cost'",
+            "the amounts of money span",
+            "nations[DEU], field 'budget'",
+            "or set it to 0",
         ],
     ),
     # ------------------------------------------------------------------ settings

@@ -84,10 +84,11 @@ def test_share_bad_input(tmp_path: Path, scarce: Path) -> None:
     result = runner.invoke(app, ["share", str(bad)])
     assert result.exit_code == 2
     assert "capcity" in result.output and "Traceback" not in result.output
+    # bad options are usage errors (exit code 2), as typer's own checks
     result = runner.invoke(app, ["share", str(scarce), "--rule", "fairest"])
-    assert result.exit_code == 1 and "--rule must be one of" in result.output
+    assert result.exit_code == 2 and "--rule must be one of" in result.output
     result = runner.invoke(app, ["share", str(scarce), "--samples", "1"])
-    assert result.exit_code == 1 and "--samples" in result.output
+    assert result.exit_code == 2 and "--samples" in result.output
 
 
 def test_share_infeasible_grand_coalition_exits_3(tmp_path: Path) -> None:

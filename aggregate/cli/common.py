@@ -1,14 +1,18 @@
 """What every command shares: the app, the console, problem lists and rich tables.
 
 Exit codes: 0 success, 1 the command could not do its work (e.g. it would overwrite a
-file), 2 an input scenario is invalid (the problems are listed, never a traceback),
-3 a solve ended without a plan.
+file, the disk filled up, a Dask scheduler did not answer), 2 an input is invalid: a
+scenario or study (the problems are listed, never a traceback), a results store that is
+not one, or an option (a value out of range, an unknown format, an ``--out`` that cannot
+be written). Options are checked before any solve, like typer checks their types, so a
+bad one costs no time and writes nothing. 3 a solve ended without a plan.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -26,6 +30,8 @@ EXIT_INVALID = 2
 """Exit code when an input scenario is invalid."""
 EXIT_NO_PLAN = 3
 """Exit code when the solve ends without a plan (infeasible, time limit, solver error)."""
+EXIT_INTERRUPTED = 130
+"""Exit code when Ctrl-C (or SIGTERM) stopped the work (128 + SIGINT, as shells report it)."""
 
 app = typer.Typer(
     name="aggregate",
@@ -70,6 +76,61 @@ def _write(console: Console, path: Path, writer: Callable[[Path], object]) -> No
         console.print(Text(f"cannot write {path}: {exc.strerror or exc}", style="red"))
         raise typer.Exit(1) from None
     console.print(Text(f"wrote {path}"))
+
+
+def _check_out_folder(out: Path | None, option: str = "--out") -> None:
+    """Refuse, before any work, an output folder that cannot be written (exit code 2)."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise typer.BadParameter(
+            f"{out} is a file, not a folder; give a folder name, or move the file away",
+            param_hint=option,
+        )
+    _check_creatable(out, option)
+
+
+def _check_out_file(path: Path | None, option: str = "--out") -> None:
+    """Refuse, before any work, an output file that cannot be written (exit code 2)."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise typer.BadParameter(f"{path} is a folder; give a file name", param_hint=option)
+    _check_creatable(path.parent, option)
+
+
+def _check_creatable(path: Path, option: str) -> None:
+    # the nearest folder that exists must take new entries: the rest is created on writing
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise typer.BadParameter(
+            f"cannot create {path}: {existing} is a file, not a folder", param_hint=option
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise typer.BadParameter(
+            f"cannot write into {existing} (no permission); give a folder you can write to",
+            param_hint=option,
+        )
+
+
+def _positive_finite(value: float | None) -> float | None:
+    """Typer callback: a number above zero that is not inf or nan (``min=`` lets nan by)."""
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value} is not a number of seconds above 0")
+    return value
+
+
+def _fraction(value: float | None) -> float | None:
+    """Typer callback: a number from 0 to 1 (nan refused)."""
+    if value is not None and not (math.isfinite(value) and 0 <= value <= 1):
+        raise typer.BadParameter(f"{value} is not a number from 0 to 1 (e.g. 0.01 for 1%)")
+    return value
+
+
+THREADS_MAX = 1024
+"""Largest ``--threads`` accepted, as the scenario's ``settings.threads``."""
 
 
 def _table(title: str, frame: pd.DataFrame) -> Table:

@@ -11,7 +11,18 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from aggregate.cli.common import EXIT_NO_PLAN, _console, _load_or_exit, _table, _write, app
+from aggregate.cli.common import (
+    EXIT_NO_PLAN,
+    THREADS_MAX,
+    _check_out_folder,
+    _console,
+    _fraction,
+    _load_or_exit,
+    _positive_finite,
+    _table,
+    _write,
+    app,
+)
 from aggregate.schema import Scenario
 
 _BOTTLENECK_VIEW = ["rank", "rule", "entry", "field", "period", "shortfall_avoided", "cost_saved"]
@@ -40,16 +51,24 @@ _CONFLICT_VIEW = ["rule", "entry", "field", "period", "limit", "relax", "relax_b
 @app.command("explain")
 def explain_command(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML, JSON or Excel)")],
-    top: Annotated[int, typer.Option("--top", "-n", help="Bottlenecks to show", min=1)] = 10,
+    top: Annotated[
+        int, typer.Option("--top", "-n", help="Bottlenecks to show", min=1, max=10_000)
+    ] = 10,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write the tables (CSV) and the bottleneck chart here"),
     ] = None,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Seconds for each solve")
+        float | None,
+        typer.Option("--time-limit", help="Seconds for each solve", callback=_positive_finite),
     ] = None,
-    gap: Annotated[float | None, typer.Option("--gap", help="Relative MIP gap to stop at")] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads")] = None,
+    gap: Annotated[
+        float | None,
+        typer.Option("--gap", help="Relative MIP gap to stop at (0 to 1)", callback=_fraction),
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="Solver threads", min=1, max=THREADS_MAX)
+    ] = None,
     expansions: Annotated[
         bool,
         typer.Option(
@@ -67,6 +86,7 @@ def explain_command(
     from aggregate.solve import solve
 
     console = _console()
+    _check_out_folder(out)
     scenario = _load_or_exit(console, file)
     options: dict[str, Any] = {"time_limit": time_limit, "mip_gap": gap, "threads": threads}
     try:

@@ -14,7 +14,14 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from aggregate.cli.common import EXIT_NO_PLAN, _console, _load_or_exit, app
+from aggregate.cli.common import (
+    EXIT_NO_PLAN,
+    _check_out_folder,
+    _console,
+    _load_or_exit,
+    _positive_finite,
+    app,
+)
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 
@@ -70,9 +77,12 @@ def plot_command(
         ),
     ] = None,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Seconds for the solve")
+        float | None,
+        typer.Option("--time-limit", help="Seconds for the solve", callback=_positive_finite),
     ] = None,
-    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of png files")] = 150,
+    dpi: Annotated[
+        int, typer.Option("--dpi", help="Resolution of png files", min=10, max=2400)
+    ] = 150,
 ) -> None:
     """Draw a plan's charts (flows, deliveries, shortfall, capacity, funds) into image files."""
     import matplotlib
@@ -85,6 +95,7 @@ def plot_command(
     console = _console()
     kinds = _split(kind, _KINDS, "--kind")
     formats = _split(fmt, _FORMATS, "--format")
+    _check_out_folder(out)
     if not file.exists():
         console.print(Text(f"{file}: no such file", style="red"))
         raise typer.Exit(1)

@@ -13,10 +13,16 @@ from rich.text import Text
 
 from aggregate import report
 from aggregate.cli.common import (
+    EXIT_INTERRUPTED,
     EXIT_INVALID,
     EXIT_NO_PLAN,
+    THREADS_MAX,
+    _check_out_file,
+    _check_out_folder,
     _console,
+    _fraction,
     _load_or_exit,
+    _positive_finite,
     _print_problems,
     _table,
     _write,
@@ -65,6 +71,7 @@ def schema_command(
     if out is None:
         typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return
+    _check_out_file(out)
     _write(_console(), out, write_json_schema)
 
 
@@ -78,6 +85,7 @@ def template_command(
     if path.suffix.lower() != ".xlsx":
         console.print(Text(f"{path}: the template is an Excel workbook; use a .xlsx name"))
         raise typer.Exit(1)
+    _check_out_file(path, "PATH")
     if path.exists() and not force:
         console.print(Text(f"{path} exists; use --force to overwrite it", style="red"))
         raise typer.Exit(1)
@@ -99,6 +107,18 @@ def summary_command(
             console.print(_table(title, frame))
 
 
+def _solver_name(value: str | None) -> str | None:
+    """``--solver`` checked against the allowlist (a path would run a program)."""
+    from aggregate.schema.settings import check_solver
+
+    if value is None:
+        return None
+    try:
+        return check_solver(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--solver") from None
+
+
 @app.command("solve")
 def solve_command(
     file: Annotated[Path, typer.Argument(help="Scenario file", show_default=False)],
@@ -109,14 +129,23 @@ def solve_command(
         Path | None, typer.Option("--out", "-o", help="Write the plan's tables to this folder")
     ] = None,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Seconds for the whole solve")
+        float | None,
+        typer.Option("--time-limit", help="Seconds for the whole solve", callback=_positive_finite),
     ] = None,
-    gap: Annotated[float | None, typer.Option("--gap", help="Relative MIP gap to stop at")] = None,
+    gap: Annotated[
+        float | None,
+        typer.Option("--gap", help="Relative MIP gap to stop at (0 to 1)", callback=_fraction),
+    ] = None,
     objective: Annotated[
         str | None, typer.Option("--objective", help="needs_first or weighted")
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads")] = None,
-    solver: Annotated[str | None, typer.Option("--solver", help="highs, or a Pyomo solver")] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="Solver threads", min=1, max=THREADS_MAX)
+    ] = None,
+    solver: Annotated[
+        str | None,
+        typer.Option("--solver", help="highs, or a Pyomo solver", callback=_solver_name),
+    ] = None,
     parallel: Annotated[
         bool, typer.Option("--parallel", help="HiGHS parallel search (parallel=on)")
     ] = False,
@@ -131,6 +160,8 @@ def solve_command(
     from aggregate.solve import solve
 
     console = _console()
+    _check_out_folder(out)
+    chosen = _formats(formats)
     scenario = _load_or_exit(console, file)
     if objective not in (None, "needs_first", "weighted"):
         console.print(Text("--objective must be needs_first or weighted", style="red"))
@@ -156,6 +187,9 @@ def solve_command(
         console.print(Text(str(exc), style="red"))
         raise typer.Exit(1) from None
     _show_plan(console, plan)
+    if plan.status.interrupted:
+        _show_interrupt(console, plan)
+        raise typer.Exit(EXIT_INTERRUPTED)
     if baseline and plan.status.has_plan and cmp.alone.status.has_plan:
         console.print(
             _table(
@@ -180,12 +214,34 @@ def solve_command(
     elif baseline:
         console.print(Text(f"going alone: {cmp.alone.status.value}", style="yellow"))
     if out is not None and plan.status.has_plan:
-        written = write_solution(plan, out, [f.strip() for f in formats.split(",") if f.strip()])
-        if baseline and cmp.alone.status.has_plan:
-            written += write_solution(cmp.alone, out / "alone", ["xlsx", "json"])
+        try:
+            written = write_solution(plan, out, chosen)
+            if baseline and cmp.alone.status.has_plan:
+                written += write_solution(cmp.alone, out / "alone", ["xlsx", "json"])
+        except OSError as exc:  # checked up front, but a disk may still fill up
+            console.print(Text(f"cannot write into {out}: {exc.strerror or exc}", style="red"))
+            raise typer.Exit(1) from None
         console.print(Text("wrote " + ", ".join(str(p) for p in written)))
     if not plan.status.has_plan:
         raise typer.Exit(EXIT_NO_PLAN)
+
+
+def _show_interrupt(console: Console, plan: Solution) -> None:
+    """What Ctrl-C left: the status, the gap and the best objective reached."""
+    gap = "unknown" if plan.gap is None else f"{plan.gap:.2%}"
+    best = plan.key_figures.get("total_cost") if plan.status.has_plan else None
+    reached = "no plan yet" if best is None else f"best plan's total cost {best:,.0f}"
+    console.print(Text(f"interrupted: {plan.status.value}, gap {gap}, {reached}", style="yellow"))
+
+
+def _formats(value: str) -> list[str]:
+    """The ``--formats`` asked for, checked before the solve (unknown, or pyarrow missing)."""
+    from aggregate.export import check_formats
+
+    try:
+        return check_formats(f.strip().lower() for f in value.split(",") if f.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--formats") from None
 
 
 def _show_plan(console: Console, plan: Solution) -> None:

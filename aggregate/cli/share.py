@@ -11,8 +11,10 @@ from rich.text import Text
 
 from aggregate.cli.common import (
     EXIT_NO_PLAN,
+    _check_out_file,
     _console,
     _load_or_exit,
+    _positive_finite,
     _print_problems,
     _table,
     _write,
@@ -30,16 +32,24 @@ def share_command(
     ] = "all",
     samples: Annotated[
         int | None,
-        typer.Option("--samples", help="Estimate the Shapley value from this many random orders"),
+        typer.Option(
+            "--samples",
+            help="Estimate the Shapley value from this many random orders",
+            min=2,
+            max=10_000_000,
+        ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sampled Shapley value")] = 0,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", help="Processes solving coalitions (default: every core)"),
+        typer.Option(
+            "--workers", help="Processes solving coalitions (default: every core)", min=1, max=1024
+        ),
     ] = None,
     basis: Annotated[str, typer.Option("--basis", help="Key basis: gni or gdp")] = "gni",
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Seconds per coalition solve")
+        float | None,
+        typer.Option("--time-limit", help="Seconds per coalition solve", callback=_positive_finite),
     ] = None,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write a bar chart of the shares (PNG, SVG)")
@@ -58,17 +68,13 @@ def share_command(
 
     console = _console()
     if rule not in RULE_CHOICES:
-        console.print(Text(f"--rule must be one of {', '.join(RULE_CHOICES)}", style="red"))
-        raise typer.Exit(1)
+        raise typer.BadParameter(
+            f"{rule} is not a rule; --rule must be one of {', '.join(RULE_CHOICES)}",
+            param_hint="--rule",
+        )
     if basis not in ("gni", "gdp"):
-        console.print(Text("--basis must be gni or gdp", style="red"))
-        raise typer.Exit(1)
-    if samples is not None and samples < 2:
-        console.print(Text("--samples must be at least 2", style="red"))
-        raise typer.Exit(1)
-    if workers is not None and workers < 1:
-        console.print(Text("--workers must be at least 1", style="red"))
-        raise typer.Exit(1)
+        raise typer.BadParameter(f"{basis}: --basis must be gni or gdp", param_hint="--basis")
+    _check_out_file(plot, "--plot")
     scenario = _load_or_exit(console, file)
     game = CoalitionGame(scenario, workers=workers, time_limit=time_limit)
     started = time.perf_counter()

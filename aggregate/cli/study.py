@@ -9,8 +9,20 @@ import pandas as pd
 import typer
 from rich.text import Text
 
-from aggregate.cli.common import EXIT_INVALID, EXIT_NO_PLAN, _console, _print_problems, _table, app
+from aggregate.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_NO_PLAN,
+    _check_out_file,
+    _console,
+    _positive_finite,
+    _print_problems,
+    _table,
+    _write,
+    app,
+)
 from aggregate.errors import ScenarioError
+from aggregate.io.files import write_text_atomic
 
 _SHOWN = [
     "variant", "status", "total_cost", "short", "fill_rate", "total_cost_change",
@@ -18,16 +30,55 @@ _SHOWN = [
 ]  # fmt: skip
 
 
+def _scheduler_address(value: str | None) -> str | None:
+    """Typer callback: a Dask scheduler address, checked before anything runs."""
+    from aggregate.study.cluster import SchedulerError, check_scheduler_address
+
+    if value is None:
+        return None
+    try:
+        return check_scheduler_address(value)
+    except SchedulerError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 @app.command("study")
 def study_command(
     file: Annotated[Path, typer.Argument(help="Study file (.yaml)", show_default=False)],
     workers: Annotated[
         int | None,
-        typer.Option("--workers", "-w", min=1, help="Worker processes (default: the cores)"),
+        typer.Option(
+            "--workers", "-w", min=1, max=1024, help="Worker processes (default: the cores)"
+        ),
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786"),
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address: tcp://host:8786, or tls://host:8786 with the "
+            "--tls-* options",
+            callback=_scheduler_address,
+        ),
+    ] = None,
+    connect_timeout: Annotated[
+        float,
+        typer.Option(
+            "--connect-timeout",
+            help="Seconds to reach the --scheduler before giving up",
+            callback=_positive_finite,
+        ),
+    ] = 20.0,
+    tls_ca_file: Annotated[
+        Path | None,
+        typer.Option("--tls-ca-file", help="With tls://: the cluster's CA certificate (PEM)"),
+    ] = None,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option("--tls-cert", help="With tls://: this client's certificate (PEM)"),
+    ] = None,
+    tls_key: Annotated[
+        Path | None,
+        typer.Option("--tls-key", help="With tls://: this client's private key (PEM)"),
     ] = None,
     local_cluster: Annotated[
         bool, typer.Option("--local-cluster", help="Run on a Dask LocalCluster on this machine")
@@ -40,7 +91,8 @@ def study_command(
         Path | None, typer.Option("--out", "-o", help="Write the comparison to this CSV file")
     ] = None,
     retries: Annotated[
-        int, typer.Option("--retries", min=0, help="Re-runs of a variant whose worker died")
+        int,
+        typer.Option("--retries", min=0, max=100, help="Re-runs of a variant whose worker died"),
     ] = 1,
     rerun_failed: Annotated[
         bool, typer.Option("--rerun-failed", help="Solve variants stored as failed again")
@@ -49,15 +101,30 @@ def study_command(
     """Solve every variant of a study not yet in its store; show the comparison.
 
     Each result is stored as soon as it is solved, so an interrupted study resumes where it
-    stopped when run again. Exit 2 if the study or a variant is invalid, 3 if no variant
-    has a plan.
+    stopped when run again. Exit 2 if the study, a variant, an option or the store file is
+    invalid, 3 if no variant has a plan.
+
+    A cluster over TLS (tls://host:8786) needs --tls-ca-file, --tls-cert and --tls-key;
+    the connection then requires encryption.
     """
     from aggregate.study import Finished, load_study, run_study
+    from aggregate.study.cluster import SchedulerError, tls_security
+    from aggregate.study.store import StoreInvalid
 
     console = _console()
     if scheduler is not None and local_cluster:
-        console.print(Text("give --scheduler or --local-cluster, not both", style="red"))
-        raise typer.Exit(1)
+        raise typer.BadParameter(
+            "give --scheduler or --local-cluster, not both", param_hint="--scheduler"
+        )
+    security = None
+    if scheduler is not None:
+        try:
+            security = tls_security(scheduler, tls_ca_file, tls_cert, tls_key)
+        except SchedulerError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
+    elif any(f is not None for f in (tls_ca_file, tls_cert, tls_key)):
+        raise typer.BadParameter("the --tls-* options need a tls:// --scheduler")
+    _check_out_file(out)
     try:
         study = load_study(file)
     except ScenarioError as error:
@@ -93,10 +160,18 @@ def study_command(
             retries=retries,
             rerun_failed=rerun_failed,
             on_result=report if lines else None,
+            security=security,
+            connect_timeout=connect_timeout,
         )
     except ScenarioError as error:
         _print_problems(console, error)
         raise typer.Exit(EXIT_INVALID) from None
+    except StoreInvalid as exc:  # a damaged or foreign file: nothing was run or written
+        console.print(Text(str(exc), style="red"), soft_wrap=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the pool is down, stored results kept
+        console.print(Text("study stopped; run it again to resume", style="yellow"))
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except (RuntimeError, OSError) as exc:  # scheduler unreachable, store locked or unwritable
         console.print(Text(str(exc), style="red"))
         raise typer.Exit(1) from None
@@ -115,13 +190,12 @@ def study_command(
     if not failures.empty:
         console.print(_table("Variants without a plan", _first_line(failures)))
     if out is not None:
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            table.to_csv(out, index=False)
-        except OSError as exc:
-            console.print(Text(f"cannot write {out}: {exc.strerror or exc}", style="red"))
-            raise typer.Exit(1) from None
-        console.print(Text(f"wrote {out}"))
+
+        def write(path: Path) -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(path, table.to_csv(index=False))
+
+        _write(console, out, write)
     if not (table["status"] == "ok").any():
         raise typer.Exit(EXIT_NO_PLAN)
 

@@ -21,6 +21,9 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from aggregate.model.highs import run_highs, status_of
+from aggregate.result import SolveStatus
+
 INF = highspy.kHighsInf
 
 LE, GE, EQ = 1, -1, 0
@@ -50,8 +53,8 @@ class MatrixProgram:
 class MatrixResult:
     """How one HiGHS run ended, with the primal and dual values when optimal."""
 
-    status: str
-    """``optimal``, ``infeasible``, ``time_limit`` or HiGHS's own status name."""
+    status: SolveStatus
+    """How HiGHS ended (``optimal``, ``infeasible``, ``time_limit``, ...)."""
     objective: float | None
     col_value: np.ndarray
     col_dual: np.ndarray
@@ -121,17 +124,10 @@ def new_highs(time_limit: float | None = None, threads: int | None = None) -> hi
 
 def run(h: highspy.Highs, offset: float = 0.0) -> MatrixResult:
     """Run HiGHS on the model it holds and read the result."""
-    h.run()
-    status = h.getModelStatus()
-    ms = highspy.HighsModelStatus
-    name = {
-        ms.kOptimal: "optimal",
-        ms.kInfeasible: "infeasible",
-        ms.kTimeLimit: "time_limit",
-        ms.kUnboundedOrInfeasible: "infeasible",
-    }.get(status, h.modelStatusToString(status))
+    run_highs(h)
     sol = h.getSolution()
     has = bool(sol.value_valid)
+    name, _message = status_of(h.getModelStatus(), has)
     info = h.getInfo()
     objective = float(info.objective_function_value) + offset if has else None
     return MatrixResult(

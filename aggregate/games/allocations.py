@@ -32,6 +32,7 @@ from aggregate.data import prepare
 from aggregate.games.coalitions import CoalitionGame
 from aggregate.games.solutions import GameError, nucleolus, shapley_exact, shapley_sampled
 from aggregate.model import build_model
+from aggregate.model.highs import use_threads
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +203,7 @@ def dual_charges(game: CoalitionGame) -> dict[str, float]:
             var.domain = pyo.Reals
             var.setlb(lb)
             var.setub(ub)
+    use_threads(None)  # Pyomo's HiGHS runs with HiGHS's default thread count
     results = Highs().solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False)
     if results.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         raise GameError(

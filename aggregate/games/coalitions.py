@@ -279,6 +279,9 @@ def solve_group(
         # nothing to buy or hold: the group spends nothing (and HiGHS rejects an empty model)
         return replace(empty_value(), group=members, verified=True if verify else None), None
     plan = solve(sub, objective="weighted", **solve_options)
+    if plan.status.interrupted:
+        # Ctrl-C stopped this solve: no value to cache, and the caller means to stop
+        raise KeyboardInterrupt
     verified = None
     if verify and plan.status.has_plan:
         from aggregate.verify import verify as check_plan

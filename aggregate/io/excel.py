@@ -33,11 +33,13 @@ from typing import Any
 
 import openpyxl
 from openpyxl.comments import Comment
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
 from aggregate.errors import Problem, ScenarioError, entry_label
+from aggregate.io.cells import guard_formula_text
 from aggregate.io.files import check_size, file_error, scenario_data, write_bytes_with
 from aggregate.schema import (
     Capability,
@@ -568,11 +570,38 @@ def _read(path: Path) -> tuple[dict[str, Any], _Book]:
             # openpyxl warns about workbook features it drops (data validation extensions,
             # conditional formats); they do not matter for reading values
             warnings.simplefilter("ignore", UserWarning)
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            # openpyxl.load_workbook, spelt out to see the sheets the workbook lists:
+            # openpyxl silently drops a sheet whose part is missing from the archive
+            reader = ExcelReader(path, read_only=True, data_only=True)
+            try:
+                reader.read()
+            except BaseException:
+                # openpyxl leaves the archive, and a part it was parsing, open on failure;
+                # the part shares the archive's file, so that file is closed outright
+                handle = reader.archive.fp
+                reader.archive.close()
+                if handle is not None:
+                    handle.close()
+                raise
+            workbook = reader.wb
+            listed = [
+                sheet.name
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target not in reader.valid_files
+            ]
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise file_error(
-            path, f"cannot open the workbook ({type(exc).__name__}: {exc})", _XLSX_FIX
+            path, f"cannot open the workbook ({type(exc).__name__}: {_clip(str(exc))})", _XLSX_FIX
         ) from None
+    for title in listed:
+        name = title.strip().lower()
+        if name != README.lower() and not name.startswith("_"):
+            book.problem(
+                f"sheet '{_clip(title)}'",
+                "",
+                "the workbook lists this sheet but its data is missing (the file is damaged)",
+                _DAMAGED_FIX,
+            )
     try:
         tables: dict[str, list[_Row]] = {}
         kv: dict[str, list[_Row]] = {}
@@ -594,7 +623,19 @@ def _read(path: Path) -> tuple[dict[str, Any], _Book]:
                 book.problem(f"sheet '{title}'", "", "the sheet is given twice", "merge them")
                 continue
             book.sheets.add(name)
-            rows = _sheet_rows(workbook[title], sheet, book)
+            try:
+                # openpyxl parses a sheet only while its rows are iterated, which
+                # _sheet_rows does to the end: a damaged sheet fails here, never later
+                rows = _sheet_rows(workbook[title], sheet, book)
+            except Exception as exc:  # the XML parser and openpyxl raise many kinds
+                book.problem(
+                    f"sheet '{title}'",
+                    "",
+                    f"the sheet cannot be read, the file is damaged ({type(exc).__name__}: "
+                    f"{_clip(str(exc))})",
+                    _DAMAGED_FIX,
+                )
+                continue
             (kv if sheet.key_value else tables)[name] = rows
     finally:
         workbook.close()
@@ -607,21 +648,61 @@ def _read(path: Path) -> tuple[dict[str, Any], _Book]:
 
 
 _XLSX_FIX = "save it from Excel as an .xlsx workbook (not .xls, .xlsm or CSV)"
+_DAMAGED_FIX = "open it in Excel and save it again, or take a copy saved before the damage"
+
+_XML_PARTS = (".xml", ".rels", ".vml")
+# a DTD in any encoding an XML part may use; Excel never writes one
+_DTD_MARKS = tuple("<!DOCTYPE".encode(enc) for enc in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 def _check_zip(path: Path) -> None:
+    """Refuse what is not a workbook, unpacks too large, is damaged or declares a DTD.
+
+    Every XML part is unpacked and scanned here, before openpyxl parses anything: a DTD's
+    entities can expand a few bytes into gigabytes ("billion laughs") or pull in other
+    files, and a damaged part (bad checksum, cut short) is found before any sheet is read.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_UNCOMPRESSED_BYTES:
+                raise file_error(
+                    path,
+                    f"the workbook unpacks to {unpacked / 2**20:.0f} MB, above the limit of "
+                    f"{MAX_UNCOMPRESSED_BYTES / 2**20:.0f} MB",
+                    "remove unused sheets, images and formatting",
+                )
+            for info in infos:
+                if info.filename.lower().endswith(_XML_PARTS) and _declares_dtd(archive, info):
+                    raise file_error(
+                        path,
+                        f"the part '{_clip(info.filename)}' declares a DTD (<!DOCTYPE ...>), "
+                        "which Excel never writes and which can hide entity expansions",
+                        "open it in Excel and save it again as an .xlsx workbook",
+                    )
+    except ScenarioError:
+        raise
     except (zipfile.BadZipFile, OSError):
         raise file_error(path, "this is not an .xlsx workbook", _XLSX_FIX) from None
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
+    except Exception as exc:  # zlib, a bad checksum, a part cut short: damaged
         raise file_error(
             path,
-            f"the workbook unpacks to {unpacked / 2**20:.0f} MB, above the limit of "
-            f"{MAX_UNCOMPRESSED_BYTES / 2**20:.0f} MB",
-            "remove unused sheets, images and formatting",
-        )
+            f"the workbook is damaged ({type(exc).__name__}: {_clip(str(exc))})",
+            _DAMAGED_FIX,
+        ) from None
+
+
+def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    overlap = max(len(mark) for mark in _DTD_MARKS) - 1
+    tail = b""
+    with archive.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            block = tail + chunk
+            if any(mark in block for mark in _DTD_MARKS):
+                return True
+            tail = block[-overlap:]
+    return False
 
 
 def _sheet_rows(ws: Any, sheet: Sheet, book: _Book) -> list[_Row]:
@@ -1051,6 +1132,9 @@ def _write(data: dict[str, Any] | None, path: Path) -> Path:
         ws = workbook.create_sheet(sheet.name)
         rows = _kv_rows(sheet, data) if sheet.key_value else _table_rows(sheet, data)
         _write_sheet(ws, sheet, rows, template=data is None)
+    for ws in workbook.worksheets:  # names and labels come from the file's author
+        for cells in ws.iter_rows():
+            guard_formula_text(cells)
     write_bytes_with(path, workbook.save)
     return path
 

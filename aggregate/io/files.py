@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import ParserError
 from yaml.resolver import Resolver
@@ -33,8 +35,12 @@ from aggregate.validation import validate
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest scenario file read (bytes); far above any real scenario, far below a memory risk."""
 
-MAX_NODES = 5_000_000
-"""Most YAML values (scalars, lists, mappings) a file may hold once aliases are expanded."""
+MAX_NODES = 1_000_000
+"""Most YAML values (scalars, lists, mappings) that aliases (``*name``) may add to a document.
+
+Only the copies made by aliases count: the values written out in the file are already
+bounded by :data:`MAX_FILE_BYTES`, so a large plain file passes, while a "billion laughs"
+alias bomb is refused as soon as its copies pass this number."""
 
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted (a scenario needs fewer than ten levels)."""
@@ -44,8 +50,17 @@ JSON_SUFFIXES = (".json",)
 EXCEL_SUFFIXES = (".xlsx",)
 _READABLE = "use a .yaml, .yml, .json or .xlsx file"
 
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_YAML_TAG = "tag:yaml.org,2002:"
+_MERGE_TAG = _YAML_TAG + "merge"
+_TIMESTAMP_TAG = _YAML_TAG + "timestamp"
+_STR_TAG = _YAML_TAG + "str"
+_FLOAT_TAG = _YAML_TAG + "float"
+_INT_TAG = _YAML_TAG + "int"
+# explicit tags a scenario may carry: plain data; every other tag (``!!binary``,
+# ``!!timestamp``, ``!!python/...``, local ``!foo``) is refused before it is constructed
+_SCALAR_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null")}
+_SEQUENCE_TAG = _YAML_TAG + "seq"
+_MAPPING_TAG = _YAML_TAG + "map"
 
 
 def file_error(file: str | Path, message: str, fix: str = "") -> ScenarioError:
@@ -94,15 +109,19 @@ def read_raw(path: str | Path) -> Any:
 
 
 def check_size(path: Path) -> None:
-    """Refuse a missing, unreadable or oversized file with a :class:`ScenarioError`."""
+    """Refuse a missing, unreadable, oversized or special file with a :class:`ScenarioError`.
+
+    Only regular files are read: a pipe would block until something writes to it, and a
+    device (``/dev/zero``, ``/dev/urandom``) or socket never ends or is not data at all.
+    """
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise file_error(path, "file not found", "check the path and the file name") from None
     except OSError as exc:
         raise file_error(path, f"cannot read the file ({exc.strerror})") from None
-    if path.is_dir():
-        raise file_error(path, "this is a directory, not a file", "give a scenario file")
+    _check_regular(path, info.st_mode)
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         raise file_error(
             path,
@@ -112,11 +131,26 @@ def check_size(path: Path) -> None:
         )
 
 
+def _check_regular(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise file_error(path, "this is a directory, not a file", "give a scenario file")
+    if not stat.S_ISREG(mode):
+        raise file_error(
+            path,
+            "this is not a regular file (it is a pipe, a device or a socket)",
+            "save the scenario to a file and give that file",
+        )
+
+
 def _read_text(path: Path) -> str:
     check_size(path)
     try:
-        with path.open("rb") as fh:
-            # read one byte past the limit: a special file (a pipe) may report size 0
+        # non-blocking open and a second look at what was opened: the path may have been
+        # swapped for a pipe since it was checked, and opening a pipe would wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            _check_regular(path, os.fstat(fh.fileno()).st_mode)
+            # read one byte past the limit: the file may have grown since it was checked
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise file_error(path, f"cannot read the file ({exc.strerror})") from None
@@ -152,7 +186,11 @@ def parse_json(text: str, file: str = "<json>") -> Any:
     except RecursionError:
         raise file_error(file, "the JSON is nested too deeply", "flatten the data") from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise file_error(file, f"invalid JSON value: {exc}") from None
+        raise file_error(
+            file,
+            f"invalid JSON value ({_short(str(exc))})",
+            "write numbers with at most a few dozen digits (1.5e9 rather than 1500000000...)",
+        ) from None
 
 
 class _JSONValueError(ValueError):
@@ -180,7 +218,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out:
             raise _JSONValueError(
-                f"duplicate key '{key}' in one JSON object",
+                f"duplicate key '{_short(key)}' in one JSON object",
                 "keep one entry per key (the later one would silently replace the earlier)",
             )
         out[key] = value
@@ -198,26 +236,50 @@ def parse_yaml(text: str, file: str = "<yaml>") -> Any:
         raise file_error(file, f"cannot read the YAML: {exc}") from None
     except RecursionError:
         raise file_error(file, "the YAML is nested too deeply", "flatten the data") from None
-    except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise file_error(file, f"invalid YAML value: {exc}") from None
+    except (ValueError, LookupError, AttributeError, TypeError, ArithmeticError) as exc:
+        # the tag rule keeps malformed tagged values from the constructor; whatever PyYAML
+        # still fails to build is a fault of the file, said as one, never a traceback
+        raise file_error(
+            file,
+            f"invalid YAML value ({type(exc).__name__}: {_short(str(exc))})",
+            "write plain values: text, numbers, true/false, lists and mappings",
+        ) from None
     finally:
         loader.dispose()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to about ``limit`` characters: a hostile value must not flood a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     mark = exc.problem_mark or exc.context_mark
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    if "nesting depth" in str(exc.problem):  # libyaml's own limit, said as ours
+        return f"nesting deeper than {MAX_DEPTH} levels{where}"
     kind = "YAML syntax error" if isinstance(exc, ScannerError | ParserError) else "YAML error"
-    parts = [p for p in (exc.context, exc.problem) if p]
+    parts = [_short(p, 200) for p in (exc.context, exc.problem) if p]
     return f"{kind}{where}: {'; '.join(parts) or 'cannot read'}"
 
 
 def _yaml_fix(exc: yaml.MarkedYAMLError) -> str:
     if isinstance(exc, _RefusedYAML):
         return exc.fix
+    if "nesting depth" in str(exc.problem):
+        return _NESTING_FIX
+    if isinstance(exc, ConstructorError) and "merging" in str(exc.problem):
+        return "`<<` merges mappings: write `<<: *name` with an anchor of a mapping"
     if isinstance(exc, ConstructorError):
         return "remove the tag (`!!...`): scenario files hold plain data only"
     return "check indentation, colons and quotes around that position"
+
+
+_NESTING_FIX = "a scenario needs only a few levels; check the brackets and the indentation"
+
+
+def _tag_name(tag: str) -> str:
+    return _short("!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag, 40)
 
 
 class _RefusedYAML(yaml.MarkedYAMLError):
@@ -237,23 +299,97 @@ class _HardenedComposer(Composer):
     }
     _depth = 0
 
-    if TYPE_CHECKING:  # provided by the parser the loader is built on
+    if TYPE_CHECKING:  # provided by the parser and resolver the loader is built on
+        anchors: dict[Any, Node]
 
         def peek_event(self) -> Any: ...
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str: ...
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:
+            event = self.peek_event()
             if self._depth > MAX_DEPTH:
-                event = self.peek_event()
                 raise _RefusedYAML(
                     f"nesting deeper than {MAX_DEPTH} levels",
                     event.start_mark if event is not None else None,
-                    "a scenario needs only a few levels; check the indentation",
+                    _NESTING_FIX,
                 )
-            return super().compose_node(parent, index)
+            if isinstance(event, AliasEvent):
+                self._count_alias(event)
+            elif event is not None and getattr(event, "tag", None) not in (None, "!"):
+                self._check_tag(event)
+            node = super().compose_node(parent, index)
+            if getattr(event, "anchor", None) is not None and not isinstance(event, AliasEvent):
+                self._closed.add(id(node))
+            return node
         finally:
             self._depth -= 1
+
+    def _check_tag(self, event: Any) -> None:
+        """Refuse an explicit tag other than plain data, or one its value does not fit.
+
+        PyYAML's constructors trust a tagged value's shape (``!!bool maybe`` is a KeyError,
+        ``!!int ''`` an IndexError); checking the value against what the tag would be
+        without it keeps every malformed one from them.
+        """
+        tag = event.tag
+        mark = event.start_mark
+        if isinstance(event, ScalarEvent):
+            if tag in _SCALAR_TAGS:
+                if tag == _STR_TAG:
+                    return
+                implicit = self.resolve(ScalarNode, event.value, (True, False))
+                if implicit == tag or (tag == _FLOAT_TAG and implicit == _INT_TAG):
+                    return
+                raise _RefusedYAML(
+                    f"the value '{_short(event.value, 40)}' is not a valid {_tag_name(tag)}",
+                    mark,
+                    "remove the tag and write a plain value (a number, true/false, text)",
+                )
+        else:
+            kind = _SEQUENCE_TAG if isinstance(event, SequenceStartEvent) else _MAPPING_TAG
+            if tag == kind:
+                return
+            if tag in (*_SCALAR_TAGS, _SEQUENCE_TAG, _MAPPING_TAG):
+                shape = "a list" if kind == _SEQUENCE_TAG else "a mapping"
+                raise _RefusedYAML(
+                    f"the tag {_tag_name(tag)} does not fit {shape}",
+                    mark,
+                    "remove the tag: the value's own shape says what it is",
+                )
+        raise _RefusedYAML(
+            f"the tag {_tag_name(tag)} is not allowed",
+            mark,
+            "remove the tag: scenario files hold plain data only (text, numbers, "
+            "true/false, lists and mappings)",
+        )
+
+    def _count_alias(self, event: Any) -> None:
+        """Add the values an alias copies to the document's count, refusing a bomb or a cycle.
+
+        Each alias adds its anchor's values with every alias inside them expanded; the
+        sizes are memoised, so an alias bomb is measured in time proportional to its text,
+        and a file without aliases costs nothing here.
+        """
+        target = self.anchors.get(event.anchor)
+        if target is None:  # an undefined alias: the composer says so
+            return
+        if not isinstance(target, ScalarNode) and id(target) not in self._closed:
+            raise _RefusedYAML(
+                "an alias refers to the anchor that contains it (a cycle)",
+                event.start_mark,
+                "remove the alias (`*name`) from inside its own anchor (`&name`)",
+            )
+        self._alias_values += _expanded_size(target, self._sizes)
+        if self._alias_values > MAX_NODES:
+            raise _RefusedYAML(
+                f"the document expands to more than {MAX_NODES:,} values through its "
+                "aliases (aliases repeated inside aliases)",
+                event.start_mark,
+                "write the data out instead of nesting aliases (`*name`)",
+            )
 
     def compose_mapping_node(self, anchor: Any) -> MappingNode:
         node = super().compose_mapping_node(anchor)
@@ -264,7 +400,7 @@ class _HardenedComposer(Composer):
             key = str(key_node.value)
             if key in seen:
                 raise _RefusedYAML(
-                    f"duplicate key '{key}' (first at line {seen[key].line + 1})",
+                    f"duplicate key '{_short(key)}' (first at line {seen[key].line + 1})",
                     key_node.start_mark,
                     "keep one entry per key: YAML would silently keep only the last",
                 )
@@ -272,10 +408,10 @@ class _HardenedComposer(Composer):
         return node
 
     def compose_document(self) -> Node | None:
-        node = super().compose_document()
-        if node is not None:
-            _check_expanded_size(node, MAX_NODES)
-        return node
+        self._sizes: dict[int, int] = {}
+        self._closed: set[int] = set()
+        self._alias_values = 0
+        return super().compose_document()
 
 
 class PySafeScenarioLoader(_HardenedComposer, yaml.SafeLoader):
@@ -292,9 +428,12 @@ SafeScenarioLoader: type[Any] = PySafeScenarioLoader
 * dates stay text (``2024-01-01`` is a period label, not a ``datetime.date``);
 * duplicate keys in one mapping are errors (YAML would silently keep the last);
 * nesting deeper than :data:`MAX_DEPTH` is refused before it exhausts the stack;
-* the document's size with aliases expanded is counted before anything is built:
-  more than :data:`MAX_NODES` values (a "billion laughs" alias bomb) or an alias
-  inside its own anchor (a cycle) is refused.
+* explicit tags other than plain data (``!!str``, ``!!int``, ``!!float``, ``!!bool``,
+  ``!!null``, ``!!seq``, ``!!map``) are refused, and so is a tagged value that does not
+  fit its tag (``!!bool maybe``);
+* the values aliases add are counted as they are met, before anything is built:
+  more than :data:`MAX_NODES` (a "billion laughs" alias bomb) or an alias inside its
+  own anchor (a cycle) is refused.
 
 libyaml's C parser produces the events when it is installed (three times faster); the
 checks above run in the Python composer either way.
@@ -326,42 +465,23 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
-def _check_expanded_size(root: Node, limit: int) -> int:
-    """Count the values of the document with every alias expanded, without expanding.
+def _expanded_size(root: Node, size: dict[int, int]) -> int:
+    """The values under ``root`` with every alias expanded, without expanding.
 
-    Iterative depth-first walk with memoised subtree sizes, so an alias bomb is measured in
-    time proportional to its (small) text. A node met again while it is being walked is an
-    alias inside its own anchor: a cycle, refused.
+    Iterative depth-first walk; ``size`` memoises each node's count across calls. Only
+    complete anchors reach here (a cycle is refused before), so the walk ends.
     """
-    size: dict[int, int] = {}
-    open_nodes: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, closing = stack.pop()
         key = id(node)
-        if closing:
-            open_nodes.discard(key)
-            total = 1 + sum(size[id(child)] for child in _children(node))
-            if total > limit:
-                raise _RefusedYAML(
-                    f"the document expands to more than {limit:,} values "
-                    "(aliases repeated inside aliases)",
-                    node.start_mark,
-                    "write the data out instead of nesting aliases (`*name`)",
-                )
-            size[key] = total
-            continue
         if key in size:
             continue
-        if key in open_nodes:
-            raise _RefusedYAML(
-                "an alias refers to the anchor that contains it (a cycle)",
-                node.start_mark,
-                "remove the alias (`*name`) from inside its own anchor (`&name`)",
-            )
-        open_nodes.add(key)
+        if closing:
+            size[key] = 1 + sum(size[id(child)] for child in _children(node))
+            continue
         stack.append((node, True))
-        stack.extend((child, False) for child in _children(node))
+        stack.extend((child, False) for child in _children(node) if id(child) not in size)
     return size[id(root)]
 
 
@@ -437,13 +557,16 @@ def write_bytes_with(path: str | Path, writer: Callable[[IO[bytes]], None]) -> N
 
 
 @contextmanager
-def atomic_target(path: str | Path) -> Iterator[Path]:
+def atomic_target(path: str | Path, staging: str | Path | None = None) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success it replaces ``path`` in one step.
 
     On any error the temporary file is removed and ``path`` is left as it was.
+    ``staging``: a folder for the temporary file instead of ``path``'s own (on the same
+    file system), so a killed process leaves no stray file beside ``path``.
     """
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    folder = path.parent if staging is None else Path(staging)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     tmp = Path(name)
     try:

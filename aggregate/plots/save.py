@@ -1,19 +1,19 @@
 """Write every plot of a plan to files, each one atomically.
 
-Each file is drawn into a temporary file in the target folder and renamed into place, so an
-interrupted run never leaves a half-written image under the final name.
+Each file is drawn into a temporary file in the target folder and renamed into place
+(:func:`aggregate.io.files.atomic_target`), so an interrupted run never leaves a
+half-written image under the final name.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aggregate.io.files import atomic_target
 from aggregate.plots.capacity import plot_capacity_by_producer
 from aggregate.plots.deliveries import plot_deliveries, plot_deliveries_by_nation
 from aggregate.plots.flows import plot_flows
@@ -113,9 +113,7 @@ def save_plan_plots(
 
 
 def _save_atomically(figure: Figure, path: Path, fmt: str, dpi: int) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=f".{fmt}", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_target(path) as temporary:
         figure.savefig(
             temporary,
             format=fmt,
@@ -123,10 +121,6 @@ def _save_atomically(figure: Figure, path: Path, fmt: str, dpi: int) -> None:
             bbox_inches="tight",
             metadata=None if fmt != "png" else {"Software": "aggregate"},
         )
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _flows_of(plan: Solution, item: str, scenario: Scenario | None) -> Drawing:

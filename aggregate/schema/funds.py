@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from aggregate.schema.base import Id, NationCode, NonNeg, Share, StrictModel
+from aggregate.schema.base import Id, Money, NationCode, NonNeg, Share, StrictModel
 
 
 class KeyRule(StrictModel):
@@ -26,10 +26,10 @@ class KeyRule(StrictModel):
 class Pledge(StrictModel):
     """A member's voluntary pledge range."""
 
-    min: NonNeg = 0.0
-    """Least the member pays in, currency units."""
-    max: NonNeg | None = None
-    """Most the member pays in, currency units. Absent: no upper limit."""
+    min: Money = 0.0
+    """Least the member pays in, currency units (at most 1e13)."""
+    max: Money | None = None
+    """Most the member pays in, currency units (at most 1e13). Absent: no upper limit."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Pledge:
@@ -63,9 +63,10 @@ class Fund(StrictModel):
     """Contributing nations."""
     contribution: ContributionRule = KeyRule()
     """How contributions are shared among members."""
-    cap: NonNeg | None = None
-    """Most the fund may collect over the horizon, currency units. Absent: no cap."""
-    committed: NonNeg = 0.0
+    cap: Money | None = None
+    """Most the fund may collect over the horizon, currency units (at most 1e13). Absent: no
+    cap."""
+    committed: Money = 0.0
     """Least the members must pay in over the horizon, currency units (a fund's agreed
     size); unspent money stays in the fund."""
     uses: list[FundUse] = Field(default=["procurement"], min_length=1)

@@ -6,11 +6,13 @@ from pydantic import Field
 
 from aggregate.schema.base import (
     Id,
+    Money,
     NationCode,
-    NonNeg,
     PeriodLabel,
-    PerPeriod,
-    Positive,
+    PerPeriodMoney,
+    PerPeriodQuantity,
+    PositiveQuantity,
+    Quantity,
     StrictModel,
 )
 
@@ -18,10 +20,12 @@ from aggregate.schema.base import (
 class Tier(StrictModel):
     """An all-units volume-discount tier: from ``min_volume`` on, every unit costs ``price``."""
 
-    min_volume: Positive
-    """Pooled contract volume (units over the horizon) from which the tier applies."""
-    price: NonNeg
-    """Unit price for all units of the contract once the tier is reached, currency units."""
+    min_volume: PositiveQuantity
+    """Pooled contract volume (units over the horizon) from which the tier applies (at most
+    1e9)."""
+    price: Money
+    """Unit price for all units of the contract once the tier is reached, currency units (at
+    most 1e13)."""
 
 
 class Offer(StrictModel):
@@ -29,25 +33,25 @@ class Offer(StrictModel):
 
     item: Id
     """Item id."""
-    capacity: PerPeriod
-    """Units the producer can deliver per period (a series writes a ramp-up)."""
-    price: NonNeg
-    """Base unit price, currency units, paid below the first tier."""
+    capacity: PerPeriodQuantity
+    """Units the producer can deliver per period (a series writes a ramp-up); at most 1e9."""
+    price: Money
+    """Base unit price, currency units, paid below the first tier (at most 1e13)."""
     tiers: list[Tier] = []
     """All-units discount tiers on the pooled contract volume, increasing volumes."""
-    min_order: NonNeg = 0.0
+    min_order: Quantity = 0.0
     """Minimum pooled contract volume (units over the horizon) if the contract is placed."""
-    lot_size: Positive | None = None
+    lot_size: PositiveQuantity | None = None
     """Orders come in whole lots of this many units. Absent: any quantity."""
     lead_time: int = Field(default=0, ge=0, le=1000)
     """Periods from order to delivery."""
-    contract_cost: NonNeg = 0.0
+    contract_cost: Money = 0.0
     """Fixed cost of placing the contract, currency units (once per contract)."""
-    order_period_cost: PerPeriod = 0.0
+    order_period_cost: PerPeriodMoney = 0.0
     """Fixed cost in each period with at least one delivery, currency units."""
-    delivery_cost: NonNeg = 0.0
+    delivery_cost: Money = 0.0
     """Default delivery cost per unit to any nation, currency units."""
-    delivery_cost_to: dict[str, NonNeg] = {}
+    delivery_cost_to: dict[str, Money] = {}
     """Delivery cost per unit to named nations (ISO alpha-3), overriding the default."""
 
 
@@ -74,9 +78,9 @@ class Expansion(StrictModel):
     """Producer id."""
     item: Id
     """Item whose capacity grows."""
-    added_capacity: Positive
-    """Units per period added once ready."""
-    investment_cost: NonNeg
+    added_capacity: PositiveQuantity
+    """Units per period added once ready (at most 1e9)."""
+    investment_cost: Money
     """Cost of the investment, currency units (paid in the period it starts)."""
     lead_periods: int = Field(default=0, ge=0, le=1000)
     """Periods from the start of the investment until the added capacity is available."""
@@ -100,7 +104,7 @@ class ComponentSupplier(StrictModel):
     """ISO alpha-3 country (informational)."""
     component: Id
     """Component id supplied."""
-    capacity: PerPeriod
-    """Units of the component per period."""
+    capacity: PerPeriodQuantity
+    """Units of the component per period (at most 1e9)."""
     serves: list[Id] = []
     """Producer ids it can supply. Empty: every producer."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from aggregate.schema.base import Id, Positive, StrictModel
+from aggregate.schema.base import Factor, Id, StrictModel
 
 
 class Item(StrictModel):
@@ -18,8 +18,9 @@ class Item(StrictModel):
     """What one unit is (``round``, ``missile``, ``barrel``)."""
     systems: list[str] = []
     """Weapon systems the item is qualified for (e.g. ``[PzH2000]``). Empty: usable by all."""
-    components: dict[Id, Positive] = {}
-    """Bill of materials: component id -> units of that component in one unit of the item."""
+    components: dict[Id, Factor] = {}
+    """Bill of materials: component id -> units of that component in one unit of the item
+    (between 1e-6 and 1e6)."""
 
 
 class Equivalence(StrictModel):
@@ -27,8 +28,9 @@ class Equivalence(StrictModel):
 
     item: Id
     """Item id."""
-    factor: Positive = 1.0
-    """Units of the capability covered by one unit of the item (1 = like for like)."""
+    factor: Factor = 1.0
+    """Units of the capability covered by one unit of the item (1 = like for like; between
+    1e-6 and 1e6)."""
 
 
 class Capability(StrictModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from aggregate.schema.base import NationCode, NonNeg, PerPeriod, StrictModel
+from aggregate.schema.base import Money, NationCode, NonNeg, PerPeriodMoney, StrictModel
 
 
 class Nation(StrictModel):
@@ -15,13 +15,15 @@ class Nation(StrictModel):
     name: str = Field(min_length=1)
     """Readable name, e.g. ``Germany``."""
     gni: NonNeg | None = None
-    """Gross national income, currency units per year; the basis of GNI burden-sharing keys."""
+    """Gross national income, currency units per year (at most 1e15); the basis of GNI
+    burden-sharing keys."""
     gdp: NonNeg | None = None
-    """Gross domestic product, currency units per year; the basis of GDP keys."""
-    budget: NonNeg | None = None
+    """Gross domestic product, currency units per year (at most 1e15); the basis of GDP
+    keys."""
+    budget: Money | None = None
     """Total the nation may spend over the horizon (own purchases, fund contributions and
     sponsored investments), currency units. Absent: unlimited."""
-    budget_per_period: PerPeriod | None = None
+    budget_per_period: PerPeriodMoney | None = None
     """Cash limit per period on the nation's own purchases (before fund reimbursement),
     currency units per period. Absent: no per-period limit."""
     memberships: list[str] = []

@@ -6,7 +6,16 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from aggregate.schema.base import Id, NationCode, NonNeg, PeriodLabel, PerPeriod, StrictModel
+from aggregate.schema.base import (
+    Id,
+    Money,
+    NationCode,
+    PeriodLabel,
+    PerPeriodMoney,
+    PerPeriodQuantity,
+    Quantity,
+    StrictModel,
+)
 
 
 class Demand(StrictModel):
@@ -20,17 +29,18 @@ class Demand(StrictModel):
     """Capability id."""
     period: PeriodLabel
     """Period the quantity is due."""
-    quantity: NonNeg
-    """Quantity due, in units of the capability."""
-    priority: float = Field(default=1.0, gt=0, le=1e6)
+    quantity: Quantity
+    """Quantity due, in units of the capability (at most 1e9)."""
+    priority: float = Field(default=1.0, ge=1e-3, le=1e3)
     """Weight of one unit short (and of one unit-period late) in the needs stage; higher is
-    more urgent. Dimensionless."""
+    more urgent. Dimensionless, between 1e-3 and 1e3: a spread of priorities wider than a
+    million would weigh the least urgent demands below the solver's tolerances."""
     max_lateness: int = Field(default=0, ge=0, le=1000)
     """Periods the quantity may arrive after its due period and still count (late)."""
-    shortfall_penalty: NonNeg | None = None
+    shortfall_penalty: Money | None = None
     """Currency units per unit left short (weighted objective). Absent: the settings'
     ``default_shortfall_penalty`` times the priority."""
-    lateness_penalty: NonNeg | None = None
+    lateness_penalty: Money | None = None
     """Currency units per unit and period late (weighted objective). Absent: the settings'
     ``default_lateness_penalty`` times the priority."""
 
@@ -42,26 +52,26 @@ class Stockpile(StrictModel):
     """Holding nation."""
     item: Id
     """Item held."""
-    on_hand: NonNeg = 0.0
+    on_hand: Quantity = 0.0
     """Units in stock at the start of the first period."""
-    floor: PerPeriod = 0.0
+    floor: PerPeriodQuantity = 0.0
     """Units the stock must not fall below (per period). Where the stock starts below the
     floor, the floor binds from ``refill_by`` on."""
     floor_type: Literal["hard", "soft"] = "hard"
     """``hard``: never below the floor. ``soft``: allowed, at ``floor_penalty``."""
-    floor_penalty: NonNeg | None = None
+    floor_penalty: Money | None = None
     """Currency units per unit below the floor per period (required for a soft floor)."""
     donor: bool = False
     """Whether the nation may donate from this stock to other nations."""
-    refill_target: NonNeg | None = None
+    refill_target: Quantity | None = None
     """Units the stock must hold by ``refill_by`` (the backfill after donations)."""
     refill_by: PeriodLabel | None = None
     """Period by which the refill target (and a floor above the opening stock) is met."""
-    refill_penalty: NonNeg | None = None
+    refill_penalty: Money | None = None
     """Currency units per unit the refill target is missed. Absent: the target is hard."""
-    holding_cost: PerPeriod = 0.0
+    holding_cost: PerPeriodMoney = 0.0
     """Currency units per unit held per period."""
-    unit_value: NonNeg | None = None
+    unit_value: Money | None = None
     """Replacement value of one unit, currency units: the most a fund with the ``refill``
     use reimburses per unit donated. Absent: the cheapest base price among producers."""
 

@@ -25,6 +25,9 @@ import importlib.util
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -34,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from aggregate.study.cluster import CONNECT_TIMEOUT, check_scheduler_address, probe_scheduler
 from aggregate.study.spec import Study, load_study
 from aggregate.study.store import Store
 from aggregate.study.task import Job, Outcome, run_variant
@@ -120,6 +124,8 @@ def run_study(
     rerun_failed: bool = False,
     task: Task = run_variant,
     on_result: Callable[[Finished], None] | None = None,
+    security: Any = None,
+    connect_timeout: float = CONNECT_TIMEOUT,
 ) -> StudyResult:
     """Solve every variant of ``study`` not yet stored, writing each result as it ends.
 
@@ -129,7 +135,10 @@ def run_study(
     cores). ``retries``: re-submissions of a variant whose worker was lost.
     ``rerun_failed``: solve again variants stored as failed. ``task``: the function run
     per variant on the workers (default :func:`~aggregate.study.task.run_variant`).
-    ``on_result``: called in the driver after each variant is stored.
+    ``on_result``: called in the driver after each variant is stored. ``security``: a
+    ``distributed.security.Security`` for a ``tls://`` scheduler (see
+    :func:`~aggregate.study.cluster.tls_security`). ``connect_timeout``: seconds to reach
+    the scheduler.
 
     Raises :class:`~aggregate.errors.ScenarioError` (before solving anything) if an
     override path does not exist or a variant is not a valid scenario.
@@ -162,7 +171,11 @@ def run_study(
         )  # fmt: skip
         if jobs:
             n = workers or default_workers()
-            with _executor(executor, scheduler, local_cluster, min(n, len(jobs))) as make:
+            dask = {"security": security, "timeout": connect_timeout}
+            with (
+                _sigterm_interrupts(),
+                _executor(executor, scheduler, local_cluster, min(n, len(jobs)), dask) as make,
+            ):
                 loop = _Loop(make, task, retries, db, names, result, on_result)
                 loop.run(list(jobs.values()), progress, study.name)
         result.seconds = time.perf_counter() - started
@@ -206,22 +219,55 @@ class _Maker:
         return True
 
     def close(self, wait: bool = True) -> None:
+        """Shut the executor down; ``wait=False`` (an interrupt) also ends running solves."""
         if self.current is not None and self.owned:
-            _shutdown(self.current, wait=wait)
+            _shutdown(self.current, wait=wait, terminate=not wait)
         self.current = None
 
 
-def _shutdown(executor: cf.Executor, wait: bool) -> None:
-    """Shut down, dropping work not started (an interrupted study must not run on)."""
+def _shutdown(executor: cf.Executor, wait: bool, terminate: bool = False) -> None:
+    """Shut down, dropping work not started (an interrupted study must not run on);
+    ``terminate``: also end a process pool's workers now, not after their solve."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
     try:
         executor.shutdown(wait=wait, cancel_futures=True)
     except TypeError:  # Dask's ClientExecutor has no cancel_futures
         executor.shutdown(wait=wait)
+    if terminate:
+        for process in processes:
+            with suppress(Exception):
+                process.terminate()
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """While inside, SIGTERM stops the study as Ctrl-C does (``KeyboardInterrupt``: the
+    pool is shut down, running solves ended, stored results kept). Main thread only, and
+    only where SIGTERM has its default action (someone else's handler is kept)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt("SIGTERM")
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
 def _executor(
-    executor: ExecutorLike | None, scheduler: str | None, local_cluster: bool, workers: int
+    executor: ExecutorLike | None,
+    scheduler: str | None,
+    local_cluster: bool,
+    workers: int,
+    dask: dict[str, Any] | None = None,
 ) -> Iterator[_Maker]:
     if sum(x is not None and x is not False for x in (executor, scheduler, local_cluster)) > 1:
         raise ValueError("give at most one of executor, scheduler and local_cluster")
@@ -234,7 +280,7 @@ def _executor(
             yield maker
         return
     if scheduler is not None or local_cluster:
-        with _dask(scheduler, workers) as (client, n):
+        with _dask(scheduler, workers, **(dask or {})) as (client, n):
             # pure=False: a retried variant must run again, not reuse the failed result
             make = _Maker(lambda: client.get_executor(pure=False), owned=True, slots=2 * n)
             with _closing(make) as maker:
@@ -257,26 +303,81 @@ def _closing(maker: _Maker) -> Iterator[_Maker]:
 
 def _process_pool(workers: int) -> cf.ProcessPoolExecutor:
     # not fork: the driver holds DuckDB's and the progress bar's threads
+    driver = (os.getpid(),)
     if "forkserver" in multiprocessing.get_all_start_methods():
         server = multiprocessing.get_context("forkserver")
         # workers fork from a server that has imported the solver once
-        server.set_forkserver_preload(["aggregate.study.task", "aggregate.solve"])
-        return cf.ProcessPoolExecutor(max_workers=workers, mp_context=server)
+        server.set_forkserver_preload(
+            ["aggregate.study.task", "aggregate.solve", "aggregate.study.runner"]
+        )
+        return cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=server, initializer=_worker_start, initargs=driver
+        )
     spawn = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=spawn)
+    return cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=spawn, initializer=_worker_start, initargs=driver
+    )
+
+
+def _worker_start(driver: int) -> None:
+    """A pool worker's first act: it lives no longer than the study's driver.
+
+    The driver stops workers itself on Ctrl-C or SIGTERM, so a worker ignores SIGINT (the
+    terminal sends it to the whole process group). A driver killed outright (SIGKILL, a
+    crash) cannot: a watchdog thread ends the worker once the driver is gone. Linux also
+    kills it with its parent (the forkserver, which exits when the driver's end of its
+    pipe closes).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        with suppress(Exception):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    threading.Thread(target=_watch_driver, args=(driver,), daemon=True).start()
+
+
+def _watch_driver(driver: int, every: float = 0.5) -> None:
+    import psutil
+
+    try:
+        proc = psutil.Process(driver)
+        born = proc.create_time()
+    except psutil.Error:
+        os._exit(1)
+    while True:
+        time.sleep(every)
+        try:
+            # a reused pid has another start time; a killed driver not yet reaped is a zombie
+            gone = proc.create_time() != born or proc.status() == psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            gone = True
+        if gone:
+            os._exit(1)
 
 
 @contextmanager
-def _dask(scheduler: str | None, workers: int) -> Iterator[tuple[Any, int]]:
+def _dask(
+    scheduler: str | None,
+    workers: int,
+    *,
+    security: Any = None,
+    timeout: float = CONNECT_TIMEOUT,
+) -> Iterator[tuple[Any, int]]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - distributed is a dependency
         raise RuntimeError("Dask distributed is not installed: pip install distributed") from None
     if scheduler is not None:
+        address = check_scheduler_address(scheduler)
         try:
-            client = Client(scheduler, timeout="20s")
+            # Client's own timeout does not cover the scheduler's greeting: a silent
+            # listener would hang it, so the first contact has a deadline of its own
+            probe_scheduler(address, timeout, security)
+            client = Client(address, timeout=f"{timeout}s", security=security)
         except (OSError, TimeoutError) as exc:
-            raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            raise RuntimeError(str(exc)) from None
         with client:
             n = max(1, len(client.scheduler_info().get("workers", {})))
             yield client, n

@@ -40,6 +40,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from aggregate.errors import Problem, ScenarioError, problems_from_validation
+from aggregate.schema.settings import Solver
 
 Op = Literal["set", "scale", "add", "remove", "append"]
 """What an override does at its path: ``set`` a value, ``scale`` a number (or every value of
@@ -211,7 +212,9 @@ class SolveOptions(_Spec):
     """Options passed to :func:`aggregate.solve` for every variant (absent: the scenario's)."""
 
     objective: Literal["needs_first", "weighted"] | None = None
-    solver: str | None = None
+    solver: Solver | None = None
+    """``highs`` or another of :data:`aggregate.schema.settings.SOLVERS` (absent: the
+    scenario's)."""
     time_limit: float | None = Field(default=None, gt=0)
     """Seconds per solve."""
     mip_gap: float | None = Field(default=None, ge=0, le=1)

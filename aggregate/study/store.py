@@ -146,6 +146,72 @@ class StoreLocked(RuntimeError):
     no readers beside it), or cannot be opened at all."""
 
 
+class StoreInvalid(ValueError):
+    """The file is not a results store: not a DuckDB database, a DuckDB database holding
+    other tables, or a damaged (e.g. truncated) store. The file is left as it was."""
+
+
+_HEADERS = 3 * 4096
+"""Bytes before a DuckDB file's first block: the main header and two database headers."""
+
+
+def _invalid(path: Path, what: str) -> StoreInvalid:
+    return StoreInvalid(
+        f"{path} is not a usable results store: {what}. It was left untouched; move it "
+        "away, or give the study another store path (--store)"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _inspect(path: Path) -> None:
+    """Check, read-only, that the existing file ``path`` is a sound results store (or an
+    empty database); raise :class:`StoreLocked` or :class:`StoreInvalid` otherwise."""
+    if path.is_dir():
+        raise _invalid(path, "it is a folder")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        text = _first_line(exc)
+        if "lock" in text.lower():
+            raise StoreLocked(
+                f"cannot open the results store {path}: {text}. Another process (a running "
+                "study?) holds it; wait until it ends, or use another store"
+            ) from None
+        if "not a valid DuckDB database" in text:
+            raise _invalid(path, "it is not a DuckDB database file") from None
+        raise _invalid(path, f"it is damaged or truncated ({text})") from None
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if not tables:
+            return  # an empty database: the store's tables are created in it
+        if not {"meta", "variants", "members"} <= tables:
+            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise _invalid(path, f"it is a DuckDB database holding other tables ({shown})")
+        block, blocks = con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size()"
+        ).fetchone() or (0, 0)
+        size = path.stat().st_size
+        if size < _HEADERS + block * blocks:
+            raise _invalid(
+                path, f"it is truncated ({size:,} bytes of {_HEADERS + block * blocks:,})"
+            )
+        row = con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is None or row[0] != STORE_FORMAT:
+            found = "none" if row is None else row[0]
+            raise _invalid(
+                path, f"its store format is {found}, this version reads format {STORE_FORMAT}"
+            )
+        for table in tables:  # each table's metadata is read: a damaged one fails here
+            con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()
+    except duckdb.Error as exc:
+        raise _invalid(path, f"it is damaged ({_first_line(exc)})") from None
+    finally:
+        con.close()
+
+
 class Store:
     """An embedded DuckDB results store (created if missing).
 
@@ -160,6 +226,9 @@ class Store:
             raise FileNotFoundError(f"no results store at {self.path}")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.exists():
+            # before opening for writing, which would add the store's tables to a foreign file
+            _inspect(self.path)
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:

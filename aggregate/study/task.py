@@ -110,6 +110,9 @@ def run_variant(job: Job) -> Outcome:
 
 def _run(job: Job) -> Outcome:
     pooled, alone, cmp = solve_variant(job.scenario, job.solve_options, job.baseline)
+    if pooled.status.interrupted or (alone is not None and alone.status.interrupted):
+        # Ctrl-C, not the variant: storing this would mark the variant done or failed
+        raise KeyboardInterrupt
     status = pooled.status
     outcome = Outcome(
         job.hash,
