@@ -28,7 +28,7 @@ from yaml.parser import ParserError
 from yaml.resolver import Resolver
 from yaml.scanner import ScannerError
 
-from aggregate.errors import Problem, ScenarioError
+from aggregate.errors import Problem, ScenarioError, shorten
 from aggregate.schema import Scenario
 from aggregate.validation import validate
 
@@ -188,7 +188,7 @@ def parse_json(text: str, file: str = "<json>") -> Any:
     except ValueError as exc:  # e.g. an integer with thousands of digits
         raise file_error(
             file,
-            f"invalid JSON value ({_short(str(exc))})",
+            f"invalid JSON value ({shorten(str(exc))})",
             "write numbers with at most a few dozen digits (1.5e9 rather than 1500000000...)",
         ) from None
 
@@ -218,7 +218,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out:
             raise _JSONValueError(
-                f"duplicate key '{_short(key)}' in one JSON object",
+                f"duplicate key '{shorten(key)}' in one JSON object",
                 "keep one entry per key (the later one would silently replace the earlier)",
             )
         out[key] = value
@@ -241,16 +241,11 @@ def parse_yaml(text: str, file: str = "<yaml>") -> Any:
         # still fails to build is a fault of the file, said as one, never a traceback
         raise file_error(
             file,
-            f"invalid YAML value ({type(exc).__name__}: {_short(str(exc))})",
+            f"invalid YAML value ({type(exc).__name__}: {shorten(str(exc))})",
             "write plain values: text, numbers, true/false, lists and mappings",
         ) from None
     finally:
         loader.dispose()
-
-
-def _short(text: str, limit: int = 60) -> str:
-    """``text`` cut to about ``limit`` characters: a hostile value must not flood a message."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -259,7 +254,7 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     if "nesting depth" in str(exc.problem):  # libyaml's own limit, said as ours
         return f"nesting deeper than {MAX_DEPTH} levels{where}"
     kind = "YAML syntax error" if isinstance(exc, ScannerError | ParserError) else "YAML error"
-    parts = [_short(p, 200) for p in (exc.context, exc.problem) if p]
+    parts = [shorten(p, 200) for p in (exc.context, exc.problem) if p]
     return f"{kind}{where}: {'; '.join(parts) or 'cannot read'}"
 
 
@@ -279,7 +274,7 @@ _NESTING_FIX = "a scenario needs only a few levels; check the brackets and the i
 
 
 def _tag_name(tag: str) -> str:
-    return _short("!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag, 40)
+    return shorten("!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag, 40)
 
 
 class _RefusedYAML(yaml.MarkedYAMLError):
@@ -344,7 +339,7 @@ class _HardenedComposer(Composer):
                 if implicit == tag or (tag == _FLOAT_TAG and implicit == _INT_TAG):
                     return
                 raise _RefusedYAML(
-                    f"the value '{_short(event.value, 40)}' is not a valid {_tag_name(tag)}",
+                    f"the value '{shorten(event.value, 40)}' is not a valid {_tag_name(tag)}",
                     mark,
                     "remove the tag and write a plain value (a number, true/false, text)",
                 )
@@ -400,7 +395,7 @@ class _HardenedComposer(Composer):
             key = str(key_node.value)
             if key in seen:
                 raise _RefusedYAML(
-                    f"duplicate key '{_short(key)}' (first at line {seen[key].line + 1})",
+                    f"duplicate key '{shorten(key)}' (first at line {seen[key].line + 1})",
                     key_node.start_mark,
                     "keep one entry per key: YAML would silently keep only the last",
                 )
