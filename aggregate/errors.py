@@ -45,7 +45,24 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-class ScenarioError(ValueError):
+class AggregateError(Exception):
+    """The root of every error :mod:`aggregate` raises on purpose: ``except AggregateError``
+    catches them all and lets programming errors through."""
+
+
+class InputError(AggregateError, ValueError):
+    """Something the user gave (a scenario, a study, an option, a store) is wrong."""
+
+
+class SolveError(AggregateError, RuntimeError):
+    """A model could not be built, solved or explained as asked."""
+
+
+class PlanError(AggregateError):
+    """A plan breaks a rule of its scenario (see :mod:`aggregate.verify`)."""
+
+
+class ScenarioError(InputError):
     """The input is not a valid scenario; :attr:`problems` lists every reason."""
 
     def __init__(self, problems: Sequence[Problem], file: str | None = None) -> None:
