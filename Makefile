@@ -57,9 +57,11 @@ bench: $(STAMP)
 bench-xl: $(STAMP)
 	$(BIN)/python benchmarks/run.py --family lp --sizes XL --no-solvers --timeout 3600 --out benchmarks/results/xl
 
-# regenerate the notebooks from notebooks/build.py (they are committed without outputs)
+# Write notebooks/*.ipynb from their sources notebooks/*.py (jupytext percent format), without
+# running them: --update keeps the cell ids of unchanged cells (outputs, if a notebook was run
+# and saved, stay too; the tests ask for them to be cleared before a commit).
 notebooks: $(STAMP)
-	$(BIN)/python notebooks/build.py
+	$(BIN)/jupytext --to ipynb --update notebooks/*.py
 
 clean:
 	rm -rf $(VENV) .venv-latest .pytest_cache .mypy_cache .ruff_cache

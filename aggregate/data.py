@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from aggregate.schema import Fund, Nation, Scenario, expand
+from aggregate.schema import Fund, Nation, Scenario, expand, facts
+from aggregate.schema.facts import key_shares, usable_pairs
 from aggregate.schema.funds import KeyRule
 
 OfferKey = tuple[str, str]  # (producer, item)
@@ -150,13 +151,9 @@ class ModelData:
 
 
 def usable(scenario: Scenario) -> set[tuple[str, str]]:
-    """(nation, item) pairs where the nation's systems can use the item."""
-    out: set[tuple[str, str]] = set()
-    for nation in scenario.nations:
-        for item in scenario.items:
-            if not item.systems or not nation.systems or set(item.systems) & set(nation.systems):
-                out.add((nation.code, item.id))
-    return out
+    """(nation, item) pairs where the nation's systems can use the item
+    (:func:`aggregate.schema.facts.usable_pairs`)."""
+    return usable_pairs(scenario)
 
 
 def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
@@ -190,32 +187,23 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             for t in range(due, min(due + d.max_lateness, horizon - 1) + 1):
                 supply[d.id, eq.item, t] = eq.factor
 
-    cheapest: dict[str, float] = {}
-    for prod in scenario.producers:
-        for off in prod.offers:
-            cheapest[off.item] = min(cheapest.get(off.item, off.price), off.price)
+    cheapest = facts.cheapest_prices(scenario.producers)
 
     stocks: dict[StockKey, StockData] = {}
     for s in scenario.stockpiles:
         floor = expand(s.floor, periods)
         refill_by = at[s.refill_by] if s.refill_by is not None else None
-        if max(floor, default=0.0) <= 0:
-            floor_from = None
-        elif s.on_hand >= floor[0]:
-            floor_from = 0
-        else:
-            floor_from = refill_by
         stocks[s.nation, s.item] = StockData(
             on_hand=s.on_hand,
             floor=floor,
-            floor_from=floor_from,
+            floor_from=facts.floor_start(s, floor, at),
             soft_penalty=s.floor_penalty if s.floor_type == "soft" else None,
             refill_target=s.refill_target,
             refill_by=refill_by,
             refill_penalty=s.refill_penalty,
             holding=expand(s.holding_cost, periods),
             donor=s.donor,
-            unit_value=s.unit_value if s.unit_value is not None else cheapest.get(s.item, 0.0),
+            unit_value=facts.unit_value(s, cheapest, s.item),
         )
         needs.add((s.nation, s.item))
 
@@ -233,15 +221,12 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
 
     # --- expansions -------------------------------------------------------------------------
     expansions: dict[str, ExpansionData] = {}
-    added_by_offer: dict[OfferKey, float] = defaultdict(float)
     nation_codes = {n.code for n in scenario.nations}
     country = {p.id: p.country for p in scenario.producers}
     for e in scenario.expansions:
-        first = at[e.earliest_start] if e.earliest_start is not None else 0
-        last = at[e.latest_start] if e.latest_start is not None else horizon - 1
+        first, last = facts.start_window(e, at, horizon)
         starts = [s for s in range(first, last + 1) if s + e.lead_periods < horizon]
-        home = country[e.producer]
-        sponsor = e.sponsor or (home if home in nation_codes else None)
+        sponsor = facts.sponsor(e, country[e.producer], nation_codes)
         expansions[e.id] = ExpansionData(
             e.producer,
             e.item,
@@ -251,8 +236,13 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             starts,
             sponsor,
         )
-        if starts:
-            added_by_offer[e.producer, e.item] += e.added_capacity
+
+    # a valid upper bound on capacity in every period: base plus every expansion that can
+    # start (the capacity ready by a period, facts.added_capacity, is the model's to choose)
+    upper_added: dict[OfferKey, float] = defaultdict(float)
+    for x in expansions.values():
+        if x.starts:
+            upper_added[x.producer, x.item] += x.added
 
     # --- offers, routes and orders ----------------------------------------------------------
     offers: dict[OfferKey, OfferData] = {}
@@ -261,7 +251,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         for off in prod.offers:
             key = (prod.id, off.item)
             base = expand(off.capacity, periods)
-            upper = [c + added_by_offer[key] for c in base]
+            upper = [c + upper_added[key] for c in base]
             takers = sorted(n for (n, i) in needs if i == off.item)
             offers[key] = OfferData(
                 producer=prod.id,
@@ -270,13 +260,13 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 lead=off.lead_time,
                 capacity=base,
                 upper=upper,
-                prices=[off.price, *(t.price for t in off.tiers)],
-                tier_min=[0.0, *(t.min_volume for t in off.tiers)],
+                prices=facts.tier_prices(off),
+                tier_min=facts.tier_minimums(off),
                 min_order=off.min_order,
                 lot=off.lot_size,
                 contract_cost=off.contract_cost,
                 period_cost=expand(off.order_period_cost, periods),
-                delivery={n: off.delivery_cost_to.get(n, off.delivery_cost) for n in takers},
+                delivery={n: facts.delivery_rate(off, n) for n in takers},
             )
             routes.extend((prod.id, off.item, n) for n in takers)
 
@@ -323,7 +313,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
             if "investment" in f.uses:
                 for e_id, xd in expansions.items():
-                    if xd.starts and _origin_ok(f, country[xd.producer]):
+                    if xd.starts and facts.origin_ok(f, country[xd.producer]):
                         fund_invests.append((f.id, e_id))
 
     data = ModelData(
@@ -383,11 +373,6 @@ def _group(data: ModelData) -> None:
         data.routes_of.setdefault(route[2], []).append(route)
 
 
-def _origin_ok(fund: Fund, country: str) -> bool:
-    allowed = fund.eligible_producer_countries
-    return allowed is None or country in allowed
-
-
 def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
     rule = f.contribution
     key: dict[str, float] | None = None
@@ -416,18 +401,6 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
     )
 
 
-def key_shares(f: Fund, nations: Mapping[str, Nation]) -> dict[str, float]:
-    """Each member's normalised key share (GNI, GDP or custom weights)."""
-    rule = f.contribution
-    assert isinstance(rule, KeyRule)
-    if rule.basis == "custom":
-        weights = {m: rule.shares.get(m, 0.0) for m in f.members}
-    else:
-        weights = {m: float(getattr(nations[m], rule.basis) or 0.0) for m in f.members}
-    total = sum(weights.values())
-    return {m: (w / total if total > 0 else 1.0 / len(weights)) for m, w in weights.items()}
-
-
 def _fund_pay_keys(
     f: Fund,
     routes: list[RouteKey],
@@ -435,13 +408,11 @@ def _fund_pay_keys(
     stocks: dict[StockKey, StockData],
 ) -> dict[FundPayKey, str]:
     out: dict[FundPayKey, str] = {}
-    beneficiaries = f.eligible_beneficiaries
     for p, i, n in routes:
-        if not _origin_ok(f, offers[p, i].country):
-            continue
-        listed = beneficiaries is None or n in beneficiaries
-        if "procurement" in f.uses and listed:
+        donor = (n, i) in stocks and stocks[n, i].donor
+        procurement, refill = facts.fund_order_uses(f, offers[p, i].country, n, donor)
+        if procurement:
             out[f.id, p, i, n] = "procurement"
-        elif "refill" in f.uses and listed and (n, i) in stocks and stocks[n, i].donor:
+        elif refill:
             out[f.id, p, i, n] = "refill"
     return out

@@ -6,7 +6,7 @@ fix it; all problems of an input are gathered into one :class:`ScenarioError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,10 +74,6 @@ class ScenarioError(InputError):
         where = f" in {self.file}" if self.file else ""
         head = f"{len(self.problems)} problem(s){where}:"
         return "\n".join([head, *(f"  - {p.describe(self.file)}" for p in self.problems)])
-
-    def with_file(self, file: str) -> ScenarioError:
-        """The same problems, attributed to ``file``."""
-        return ScenarioError(self.problems, file)
 
 
 def entry_label(raw: Any, path: Sequence[str | int]) -> str:
@@ -215,10 +211,3 @@ def _short(value: Any) -> str:
     except ValueError:  # an int too long to print (Python's 4,300-digit limit)
         return f"an integer of {value.bit_length():,} bits"
     return shorten(text)
-
-
-def raise_if(problems: Iterable[Problem], file: str | None = None) -> None:
-    """Raise one :class:`ScenarioError` with all ``problems`` if there are any."""
-    found = list(problems)
-    if found:
-        raise ScenarioError(found, file)

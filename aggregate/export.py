@@ -23,6 +23,7 @@ import pandas as pd
 from aggregate.io.cells import guard_formula_text
 from aggregate.io.files import atomic_target
 from aggregate.result import Solution, SolveStatus
+from aggregate.tables import conform
 
 FORMATS = ("xlsx", "parquet", "json")
 
@@ -72,7 +73,8 @@ def read_solution_json(path: str | Path) -> Solution:
         timings=data["timings"],
         key_figures=data["key_figures"],
         tables={
-            name: pd.DataFrame(t["rows"], columns=t["columns"])
+            # JSON has no NaN: a numeric column left all null reads back as NaN, as written
+            name: conform(name, pd.DataFrame(t["rows"], columns=t["columns"]))
             for name, t in data["tables"].items()
         },
     )

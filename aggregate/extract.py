@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from aggregate import labels
 from aggregate.data import ModelData
 from aggregate.model.linear import LinearModel, linear
-from aggregate.tables import TABLES
+from aggregate.schema.facts import added_capacity
+from aggregate.tables import SPECS
 
 EPS = 1e-7
 
@@ -34,11 +36,12 @@ def _values(lin: LinearModel, x: np.ndarray, name: str) -> dict[Any, float]:
 
 
 def _frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(TABLES[name]))
+    return SPECS[name].frame(rows)
 
 
 def label(contract: tuple[str, ...]) -> str:
-    return "/".join(contract)
+    """The tables' label of a contract key ((producer, item) or (producer, item, nation))."""
+    return labels.contract(*contract)
 
 
 def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -163,11 +166,12 @@ def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
     used: dict[tuple[str, str, int], float] = defaultdict(float)
     for (p, i, _n, a, _k), q in v["order"].items():
         used[p, i, a] += q
-    added: dict[tuple[str, str, int], float] = defaultdict(float)
-    for e, s in v["build"]:
-        x = data.expansions[e]
-        for a in range(s + x.lead, len(data.periods)):
-            added[x.producer, x.item, a] += x.added
+    built = [
+        (x.producer, x.item, x.added, s + x.lead)
+        for e, s in v["build"]
+        for x in [data.expansions[e]]
+    ]
+    added = added_capacity(built, len(data.periods))
     rows = [
         {
             "producer": p,

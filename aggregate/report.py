@@ -7,18 +7,6 @@ import pandas as pd
 from aggregate.baseline import nation_costs
 from aggregate.result import Solution
 
-_MONEY = (
-    "total_cost",
-    "purchase_cost",
-    "delivery_cost",
-    "contract_cost",
-    "period_cost",
-    "investment_cost",
-    "holding_cost",
-    "penalty_cost",
-    "unspent_fund_balance",
-)
-
 
 def key_figures(solution: Solution) -> pd.DataFrame:
     """Key figures as a two-column table (figure, value)."""
@@ -68,7 +56,3 @@ def orders_by_contract(solution: Solution) -> pd.DataFrame:
         unit_price=("unit_price", "first"),
         cost=("cost", "sum"),
     ).reset_index()
-
-
-def is_money(figure: str) -> bool:
-    return figure in _MONEY

@@ -213,7 +213,7 @@ class Resolver:
             touched = np.searchsorted(np.asarray(old.indptr), entries, side="right") - 1
             old.values = new.values
             for r in np.unique(touched).tolist():
-                old.row_data[r].refresh()
+                old.refresh_row(r)
         # row bounds
         lo_o, up_o = np.asarray(old.row_lower), np.asarray(old.row_upper)
         lo_n, up_n = np.asarray(new.row_lower), np.asarray(new.row_upper)

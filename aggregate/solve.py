@@ -20,17 +20,18 @@ from aggregate.extract import extract
 from aggregate.model import build_model
 from aggregate.model.highs import (
     HighsModel,
-    HighsOutcome,
     active_rows,
     ctrl_c_stops_highs,
     matches_model,
+    objective_of,
     store_duals,
     use_threads,
 )
-from aggregate.model.linear import LinearModel, gc_paused, linear
+from aggregate.model.linear import AggregateModel, LinearModel, gc_paused, linear
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.schema.settings import check_solver
+from aggregate.status import Outcome, from_legacy, from_pyomo, read_legacy, read_pyomo
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +51,9 @@ class SolverOptions:
     """Show the solver's log."""
 
 
-@dataclass
-class StageResult:
-    status: SolveStatus
-    objective: float | None
-    bound: float | None
-    seconds: float
-    message: str = ""
-
-    @property
-    def gap(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+# the names the mappings had here before :mod:`aggregate.status` held them
+pyomo_status = from_pyomo
+legacy_status = from_legacy
 
 
 def solve(
@@ -144,10 +135,12 @@ def _solve_model(
             )
         runner = _DirectRunner(lin, highs)
     else:
+        if isinstance(model, AggregateModel):
+            model.all_constraints()  # Pyomo's solver interfaces read the Pyomo constraints
         runner = _Runner(options)
     timings["handoff"] = time.perf_counter() - t0
     deadline = None if options.time_limit is None else time.perf_counter() + options.time_limit
-    stages: list[StageResult] = []
+    stages: list[Outcome] = []
     if "stage1" in model.needs_cap:
         del model.needs_cap["stage1"]  # left from an earlier solve of this model
     if data.objective == "weighted":
@@ -202,7 +195,7 @@ def _solve_model(
     return solution
 
 
-def _overall(stages: list[StageResult]) -> SolveStatus:
+def _overall(stages: list[Outcome]) -> SolveStatus:
     """The first stage that was not optimal says why the solve stopped early."""
     if not stages[0].status.has_plan:
         return stages[0].status
@@ -239,7 +232,7 @@ class _Runner:
                     f"solver '{options.solver}' is not installed; use 'highs' or install it"
                 )
 
-    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> StageResult:
+    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> Outcome:
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         t0 = time.perf_counter()
         if self._highs is not None:
@@ -249,9 +242,7 @@ class _Runner:
         result.seconds = time.perf_counter() - t0
         return result
 
-    def _run_highs(self, model: pyo.ConcreteModel, left: float | None) -> StageResult:
-        from pyomo.contrib.solver.common.results import SolutionStatus
-
+    def _run_highs(self, model: pyo.ConcreteModel, left: float | None) -> Outcome:
         o = self.options
         solver_options: dict[str, Any] = {"mip_rel_gap": o.mip_gap}
         if o.parallel:
@@ -266,20 +257,12 @@ class _Runner:
             threads=o.threads,
             solver_options=solver_options,
         )
-        tc = results.termination_condition
-        has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
-        if has_solution:
+        result = read_pyomo(results)
+        if result.has_solution:
             results.solution_loader.load_vars()
-        objective = _num(results.incumbent_objective) if has_solution else None
-        bound = _num(results.objective_bound)
-        status, message = pyomo_status(tc, has_solution)
-        if not status.has_plan:
-            objective = None if status is not SolveStatus.ERROR else objective
-        return StageResult(status, objective, bound, 0.0, message)
+        return result
 
-    def _run_legacy(self, model: pyo.ConcreteModel, left: float | None) -> StageResult:
-        from pyomo.opt import SolverStatus
-
+    def _run_legacy(self, model: pyo.ConcreteModel, left: float | None) -> Outcome:
         o = self.options
         results = self._legacy.solve(
             model,
@@ -287,14 +270,12 @@ class _Runner:
             load_solutions=False,
             options=_legacy_options(o.solver, left, o.mip_gap, o.threads),
         )
-        tc = results.solver.termination_condition
-        has_solution = len(results.solution) > 0 and results.solver.status != SolverStatus.error
-        status, message = legacy_status(tc, has_solution)
-        if not status.has_plan:
-            return StageResult(status, None, None, 0.0, message)
-        model.solutions.load_from(results)
-        objective = pyo.value(next(model.component_data_objects(pyo.Objective, active=True)))
-        return StageResult(status, objective, None, 0.0, message)
+        result = read_legacy(results)
+        if result.status.has_plan:
+            model.solutions.load_from(results)
+            objective = next(model.component_data_objects(pyo.Objective, active=True))
+            result.objective = pyo.value(objective)
+        return result
 
 
 def _pyomo_solver(name: str) -> Any:
@@ -336,61 +317,6 @@ def _legacy_options(
     return out
 
 
-def pyomo_status(tc: Any, has_plan: bool) -> tuple[SolveStatus, str]:
-    """:class:`SolveStatus` of a ``pyomo.contrib.solver`` termination condition."""
-    from pyomo.contrib.solver.common.results import TerminationCondition as T
-
-    if tc == T.convergenceCriteriaSatisfied and has_plan:
-        return SolveStatus.OPTIMAL, ""
-    stops = {
-        T.maxTimeLimit: (SolveStatus.TIME_LIMIT, "time limit reached"),
-        T.iterationLimit: (SolveStatus.ITERATION_LIMIT, "iteration limit reached"),
-        T.interrupted: (SolveStatus.INTERRUPTED, "interrupted"),
-    }
-    return _classify(tc, has_plan, stops, infeasible={
-        T.provenInfeasible, T.locallyInfeasible, T.infeasibleOrUnbounded,
-    }, unbounded={T.unbounded})  # fmt: skip
-
-
-def legacy_status(tc: Any, has_plan: bool) -> tuple[SolveStatus, str]:
-    """:class:`SolveStatus` of a ``pyomo.opt`` (``SolverFactory``) termination condition."""
-    from pyomo.opt import TerminationCondition as T
-
-    if tc in (T.optimal, T.globallyOptimal) and has_plan:
-        return SolveStatus.OPTIMAL, ""
-    stops = {
-        T.maxTimeLimit: (SolveStatus.TIME_LIMIT, "time limit reached"),
-        T.maxIterations: (SolveStatus.ITERATION_LIMIT, "iteration limit reached"),
-        T.maxEvaluations: (SolveStatus.ITERATION_LIMIT, "evaluation limit reached"),
-        T.userInterrupt: (SolveStatus.INTERRUPTED, "interrupted"),
-        T.resourceInterrupt: (SolveStatus.MEMORY_LIMIT, "stopped by a resource limit"),
-    }
-    return _classify(tc, has_plan, stops, infeasible={
-        T.infeasible, T.infeasibleOrUnbounded,
-    }, unbounded={T.unbounded})  # fmt: skip
-
-
-def _classify(
-    tc: Any,
-    has_plan: bool,
-    stops: dict[Any, tuple[SolveStatus, str]],
-    infeasible: set[Any],
-    unbounded: set[Any],
-) -> tuple[SolveStatus, str]:
-    if tc in stops:
-        status, message = stops[tc]
-        return status.stopped(has_plan), message
-    if tc in infeasible:
-        # every cost is >= 0 and every variable bounded below, so never unbounded here
-        return SolveStatus.INFEASIBLE, "the hard rules conflict"
-    if tc in unbounded:
-        return SolveStatus.UNBOUNDED, "unbounded"
-    if has_plan and str(getattr(tc, "name", tc)) in ("feasible", "locallyOptimal", "other"):
-        # a plan without a proof of optimality, for a reason the solver did not give
-        return SolveStatus.TIME_LIMIT, f"solver ended: {getattr(tc, 'name', tc)}"
-    return SolveStatus.ERROR, f"solver ended: {getattr(tc, 'name', tc)}"
-
-
 class _DirectRunner:
     """Runs one objective stage on the matrix already in HiGHS."""
 
@@ -398,43 +324,22 @@ class _DirectRunner:
         self.lin = lin
         self.highs = highs
 
-    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> StageResult:
+    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> Outcome:
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         lin, highs = self.lin, self.highs
         t0 = time.perf_counter()
-        if model.weighted_obj.active:
-            cost = lin.cost + lin.shortfall_cost
-        elif model.needs_obj.active:
-            cost = lin.needs
-        else:
-            cost = lin.cost
-        assert cost is not None
-        highs.set_cost(cost)
+        highs.set_cost(objective_of(model, lin))
         cap = model.needs_cap["stage1"] if "stage1" in model.needs_cap else None  # noqa: SIM401
         bound = None if cap is None or not cap.active else cap.ub
         assert lin.needs is not None
         highs.set_cap(lin.needs, bound)
         # no start plan is passed: HiGHS 1.15 spends longer repairing or checking a given
         # MIP start than it saves on these models (measured); an LP warm-starts from its basis
-        out = highs.run(left)
-        if out.has_solution and highs.x is not None:
+        result = highs.run(left)
+        if result.has_solution and highs.x is not None:
             lin.load_values(highs.x)
             duals = highs.row_duals()
             if duals is not None:
                 store_duals(model, lin, duals)
-        result = _stage_result(out)
         result.seconds = time.perf_counter() - t0
         return result
-
-
-def _stage_result(out: HighsOutcome) -> StageResult:
-    if out.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
-        return StageResult(out.status, None, None, 0.0, out.message)
-    return StageResult(out.status, out.objective, out.bound, 0.0, out.message)
-
-
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None

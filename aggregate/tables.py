@@ -1,146 +1,394 @@
-"""The solution's tables: names and columns, one place for the model, the verifier and exports.
+"""The solution's tables, specified once: columns, types, units, meanings, keys, references.
 
 Every table is a tidy :class:`pandas.DataFrame` with exactly these columns, one row per
 entity (and period where it has one). Money is in the scenario's currency; quantities in
 the item's (or capability's) unit; periods are the scenario's labels.
+
+:data:`SPECS` is the typed specification the model's extraction (:mod:`aggregate.extract`),
+the verifier (:mod:`aggregate.verify`), the study store and the exporters read: per table
+its columns (each with a type, a unit, a meaning, the scenario set its values must belong
+to, and whether it is never negative), the columns identifying a row, and whether rows name
+an offered (producer, item). :data:`TABLES` is the same as table -> column -> meaning.
 """
 
 from __future__ import annotations
 
-TABLES: dict[str, dict[str, str]] = {
-    "orders": {
-        "contract": "contract label: 'producer/item' pooled, 'producer/item/nation' alone",
-        "producer": "producer id",
-        "item": "item id",
-        "nation": "receiving nation",
-        "order_period": "period the order is placed (arrival minus lead time)",
-        "arrival_period": "period the units are delivered",
-        "tier": "price tier of the contract (0 = base price, k = k-th tier)",
-        "unit_price": "price per unit under the contract's tier",
-        "quantity": "units delivered",
-        "lots": "whole lots ordered (NaN where the offer has no lot size)",
-        "purchase_cost": "unit_price * quantity",
-        "delivery_cost": "delivery cost per unit of the route * quantity",
-    },
-    "contracts": {
-        "contract": "contract label",
-        "producer": "producer id",
-        "item": "item id",
-        "nation": "the single nation of a going-alone contract; empty when pooled",
-        "volume": "units ordered under the contract over the horizon",
-        "tier": "price tier reached (0 = base price)",
-        "unit_price": "price per unit at that tier",
-        "nations": "number of nations ordering under the contract",
-        "contract_cost": "fixed cost of placing the contract",
-        "order_periods": "number of periods with a delivery",
-        "period_cost": "sum of the fixed cost of each period with a delivery",
-    },
-    "investments": {
-        "expansion": "expansion option id",
-        "producer": "producer id",
-        "item": "item id",
-        "start_period": "period the investment starts (and is paid)",
-        "ready_period": "first period the added capacity is available (empty past the horizon)",
-        "added_capacity": "units per period added",
-        "investment_cost": "cost of the investment",
-        "sponsor": "nation paying the part no fund pays (empty: no nation)",
-    },
-    "capacity": {
-        "producer": "producer id",
-        "item": "item id",
-        "period": "period",
-        "base": "capacity before expansions",
-        "added": "capacity added by expansions ready by this period",
-        "used": "units delivered in this period",
-    },
-    "components": {
-        "supplier": "component supplier id",
-        "component": "component id",
-        "producer": "producer supplied",
-        "period": "period",
-        "quantity": "units of the component supplied",
-    },
-    "donations": {
-        "donor": "donating nation",
-        "recipient": "receiving nation",
-        "item": "item id",
-        "period": "period of the transfer",
-        "quantity": "units donated",
-    },
-    "inventory": {
-        "nation": "holding nation",
-        "item": "item id",
-        "period": "period",
-        "opening": "stock at the start of the period",
-        "arrivals": "units delivered by producers",
-        "donated_in": "units received as donations",
-        "donated_out": "units donated to others",
-        "used": "units drawn to meet demands",
-        "closing": "stock at the end of the period",
-        "floor": "floor binding in this period (0 where none binds)",
-        "below_floor": "units below the floor (soft floors only)",
-        "holding_cost": "holding cost of the closing stock",
-    },
-    "supply": {
-        "demand": "demand id",
-        "nation": "nation",
-        "capability": "capability id",
-        "item": "item used",
-        "period": "period the units are drawn",
-        "quantity": "units of the item",
-        "equivalent": "units of the capability covered (quantity * factor)",
-        "periods_late": "periods after the due period",
-    },
-    "demands": {
-        "demand": "demand id",
-        "nation": "nation",
-        "capability": "capability id",
-        "due_period": "due period",
-        "priority": "priority weight",
-        "quantity": "capability units due",
-        "met_on_time": "capability units met in the due period",
-        "met_late": "capability units met late",
-        "late_unit_periods": "sum over late units of the periods late",
-        "short": "capability units never met",
-        "weighted_shortfall": "priority * (short + lateness_weight * late_unit_periods)",
-    },
-    "refills": {
-        "nation": "nation",
-        "item": "item id",
-        "refill_by": "period",
-        "target": "units to hold by then",
-        "level": "closing stock in that period",
-        "missed": "units below the target (soft refill targets only)",
-    },
-    "contributions": {
-        "fund": "fund id",
-        "nation": "member",
-        "amount": "amount paid in",
-        "share": "amount / fund total",
-        "key_share": "member's key share (NaN for pledges)",
-        "lower": "least the member could pay under the rule, at this fund total",
-        "upper": "most the member could pay under the rule (NaN: no limit)",
-    },
-    "payments": {
-        "payer": "nation code or fund id",
-        "payer_type": "'nation' or 'fund'",
-        "purpose": "'order', 'investment' or 'contribution'",
-        "producer": "producer id (orders, investments)",
-        "item": "item id (orders, investments)",
-        "beneficiary": "nation receiving the orders, or the fund paid into",
-        "expansion": "expansion id (investments)",
-        "amount": "amount paid",
-    },
-    "budgets": {
-        "nation": "nation",
-        "budget": "total budget (NaN: unlimited)",
-        "spent": "own order payments + contributions + sponsored investment",
-        "orders": "own payments for orders",
-        "contributions": "fund contributions",
-        "investments": "sponsored investment not paid by funds",
-    },
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+Dtype = Literal["text", "float", "int"]
+"""How a column is read: ``text`` an id or period label ('' where empty), ``float`` a
+number (NaN where empty), ``int`` a whole number (a count or an index)."""
+
+Reference = Literal[
+    "producer", "item", "nation", "period", "expansion", "supplier", "component", "demand", "fund"
+]
+"""A set of the scenario's ids (or its periods) a column's values must belong to."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a plan table."""
+
+    name: str
+    description: str
+    dtype: Dtype = "text"
+    unit: str = ""
+    """Unit of a number: ``units`` (of the item), ``capability units``, ``currency``,
+    ``currency/unit``, ``units/period``, ``periods``, ``unit-periods``, ``count``, ``share``;
+    empty for labels."""
+    references: Reference | None = None
+    """Scenario set the values belong to (None: not an id checked against the scenario)."""
+    nonnegative: bool = False
+    """Never below 0 (NaN allowed where the column may be empty)."""
+
+    @property
+    def numeric(self) -> bool:
+        return self.dtype != "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One plan table: its columns in order, and the columns identifying a row."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    keys: tuple[str, ...] = ()
+    """Columns identifying a row (an entity appears once); empty: rows may repeat."""
+    offered: bool = False
+    """Rows name a (producer, item) the producer must offer."""
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def numeric(self) -> set[str]:
+        return {c.name for c in self.columns if c.numeric}
+
+    @property
+    def text(self) -> set[str]:
+        return {c.name for c in self.columns if not c.numeric}
+
+    @property
+    def integer(self) -> set[str]:
+        return {c.name for c in self.columns if c.dtype == "int"}
+
+    @property
+    def references(self) -> list[tuple[str, Reference]]:
+        """(column, scenario set) for every column holding ids or periods to check."""
+        return [(c.name, c.references) for c in self.columns if c.references is not None]
+
+    @property
+    def nonnegative(self) -> list[str]:
+        return [c.name for c in self.columns if c.nonnegative]
+
+    def dtypes(self) -> dict[str, str]:
+        """Column -> pandas dtype of an empty table (numbers typed, labels ``object``)."""
+        kinds = {"text": "object", "float": "float64", "int": "int64"}
+        return {c.name: kinds[c.dtype] for c in self.columns}
+
+    def frame(self, rows: list[dict[str, Any]]) -> pd.DataFrame:
+        """The table of ``rows`` (dicts by column), its columns in order; typed even when
+        there is no row."""
+        out = pd.DataFrame(rows, columns=self.names)
+        return out.astype(self.dtypes()) if out.empty else out
+
+
+def _id(name: str, description: str, references: Reference | None = None) -> Column:
+    return Column(name, description, "text", "", references)
+
+
+def _num(
+    name: str, description: str, unit: str, dtype: Dtype = "float", nonnegative: bool = False
+) -> Column:
+    return Column(name, description, dtype, unit, None, nonnegative)
+
+
+SPECS: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "orders",
+            "units delivered per route (producer, item, nation) and arrival period",
+            (
+                _id(
+                    "contract",
+                    "contract label: 'producer/item' pooled, 'producer/item/nation' alone",
+                ),
+                _id("producer", "producer id", "producer"),
+                _id("item", "item id", "item"),
+                _id("nation", "receiving nation", "nation"),
+                _id("order_period", "period the order is placed (arrival minus lead time)"),
+                _id("arrival_period", "period the units are delivered", "period"),
+                _num(
+                    "tier", "price tier of the contract (0 = base price, k = k-th tier)", "", "int"
+                ),
+                _num("unit_price", "price per unit under the contract's tier", "currency/unit"),
+                _num("quantity", "units delivered", "units", nonnegative=True),
+                _num(
+                    "lots",
+                    "whole lots ordered (NaN where the offer has no lot size)",
+                    "count",
+                    nonnegative=True,
+                ),
+                _num("purchase_cost", "unit_price * quantity", "currency"),
+                _num("delivery_cost", "delivery cost per unit of the route * quantity", "currency"),
+            ),
+            keys=("contract", "nation", "arrival_period"),
+            offered=True,
+        ),
+        Table(
+            "contracts",
+            "contracts placed: volume, tier and fixed costs",
+            (
+                _id("contract", "contract label"),
+                _id("producer", "producer id", "producer"),
+                _id("item", "item id", "item"),
+                _id("nation", "the single nation of a going-alone contract; empty when pooled"),
+                _num("volume", "units ordered under the contract over the horizon", "units"),
+                _num("tier", "price tier reached (0 = base price)", "", "int"),
+                _num("unit_price", "price per unit at that tier", "currency/unit"),
+                _num("nations", "number of nations ordering under the contract", "count", "int"),
+                _num("contract_cost", "fixed cost of placing the contract", "currency"),
+                _num("order_periods", "number of periods with a delivery", "count", "int"),
+                _num(
+                    "period_cost",
+                    "sum of the fixed cost of each period with a delivery",
+                    "currency",
+                ),
+            ),
+            keys=("contract",),
+            offered=True,
+        ),
+        Table(
+            "investments",
+            "capacity expansions started",
+            (
+                _id("expansion", "expansion option id", "expansion"),
+                _id("producer", "producer id"),
+                _id("item", "item id"),
+                _id("start_period", "period the investment starts (and is paid)", "period"),
+                _id(
+                    "ready_period",
+                    "first period the added capacity is available (empty past the horizon)",
+                ),
+                _num("added_capacity", "units per period added", "units/period"),
+                _num("investment_cost", "cost of the investment", "currency"),
+                _id("sponsor", "nation paying the part no fund pays (empty: no nation)"),
+            ),
+        ),
+        Table(
+            "capacity",
+            "capacity and use per offer and period",
+            (
+                _id("producer", "producer id", "producer"),
+                _id("item", "item id", "item"),
+                _id("period", "period", "period"),
+                _num("base", "capacity before expansions", "units/period"),
+                _num("added", "capacity added by expansions ready by this period", "units/period"),
+                _num("used", "units delivered in this period", "units"),
+            ),
+            keys=("producer", "item", "period"),
+            offered=True,
+        ),
+        Table(
+            "components",
+            "components supplied to producers",
+            (
+                _id("supplier", "component supplier id", "supplier"),
+                _id("component", "component id", "component"),
+                _id("producer", "producer supplied", "producer"),
+                _id("period", "period", "period"),
+                _num("quantity", "units of the component supplied", "units", nonnegative=True),
+            ),
+            keys=("supplier", "producer", "period"),
+        ),
+        Table(
+            "donations",
+            "units donated from donor stocks",
+            (
+                _id("donor", "donating nation", "nation"),
+                _id("recipient", "receiving nation", "nation"),
+                _id("item", "item id", "item"),
+                _id("period", "period of the transfer", "period"),
+                _num("quantity", "units donated", "units", nonnegative=True),
+            ),
+            keys=("donor", "recipient", "item", "period"),
+        ),
+        Table(
+            "inventory",
+            "stock per nation, item and period",
+            (
+                _id("nation", "holding nation", "nation"),
+                _id("item", "item id", "item"),
+                _id("period", "period", "period"),
+                _num("opening", "stock at the start of the period", "units"),
+                _num("arrivals", "units delivered by producers", "units"),
+                _num("donated_in", "units received as donations", "units"),
+                _num("donated_out", "units donated to others", "units"),
+                _num("used", "units drawn to meet demands", "units"),
+                _num("closing", "stock at the end of the period", "units"),
+                _num("floor", "floor binding in this period (0 where none binds)", "units"),
+                _num(
+                    "below_floor",
+                    "units below the floor (soft floors only)",
+                    "units",
+                    nonnegative=True,
+                ),
+                _num("holding_cost", "holding cost of the closing stock", "currency"),
+            ),
+            keys=("nation", "item", "period"),
+        ),
+        Table(
+            "supply",
+            "units drawn from stock to meet demands",
+            (
+                _id("demand", "demand id", "demand"),
+                _id("nation", "nation"),
+                _id("capability", "capability id"),
+                _id("item", "item used", "item"),
+                _id("period", "period the units are drawn", "period"),
+                _num("quantity", "units of the item", "units", nonnegative=True),
+                _num(
+                    "equivalent",
+                    "units of the capability covered (quantity * factor)",
+                    "capability units",
+                ),
+                _num("periods_late", "periods after the due period", "periods", "int"),
+            ),
+            keys=("demand", "item", "period"),
+        ),
+        Table(
+            "demands",
+            "each demand: met on time, late and short",
+            (
+                _id("demand", "demand id", "demand"),
+                _id("nation", "nation"),
+                _id("capability", "capability id"),
+                _id("due_period", "due period"),
+                _num("priority", "priority weight", ""),
+                _num("quantity", "capability units due", "capability units"),
+                _num("met_on_time", "capability units met in the due period", "capability units"),
+                _num("met_late", "capability units met late", "capability units"),
+                _num(
+                    "late_unit_periods",
+                    "sum over late units of the periods late",
+                    "unit-periods",
+                ),
+                _num("short", "capability units never met", "capability units"),
+                _num(
+                    "weighted_shortfall",
+                    "priority * (short + lateness_weight * late_unit_periods)",
+                    "capability units",
+                ),
+            ),
+            keys=("demand",),
+        ),
+        Table(
+            "refills",
+            "refill targets: level reached and missed",
+            (
+                _id("nation", "nation", "nation"),
+                _id("item", "item id", "item"),
+                _id("refill_by", "period"),
+                _num("target", "units to hold by then", "units"),
+                _num("level", "closing stock in that period", "units"),
+                _num(
+                    "missed",
+                    "units below the target (soft refill targets only)",
+                    "units",
+                    nonnegative=True,
+                ),
+            ),
+            keys=("nation", "item"),
+        ),
+        Table(
+            "contributions",
+            "members' payments into funds",
+            (
+                _id("fund", "fund id", "fund"),
+                _id("nation", "member", "nation"),
+                _num("amount", "amount paid in", "currency", nonnegative=True),
+                _num("share", "amount / fund total", "share"),
+                _num("key_share", "member's key share (NaN for pledges)", "share"),
+                _num(
+                    "lower",
+                    "least the member could pay under the rule, at this fund total",
+                    "currency",
+                ),
+                _num(
+                    "upper", "most the member could pay under the rule (NaN: no limit)", "currency"
+                ),
+            ),
+            keys=("fund", "nation"),
+        ),
+        Table(
+            "payments",
+            "every payment: who pays whom for what",
+            (
+                _id("payer", "nation code or fund id"),
+                _id("payer_type", "'nation' or 'fund'"),
+                _id("purpose", "'order', 'investment' or 'contribution'"),
+                _id("producer", "producer id (orders, investments)"),
+                _id("item", "item id (orders, investments)"),
+                _id("beneficiary", "nation receiving the orders, or the fund paid into"),
+                _id("expansion", "expansion id (investments)"),
+                _num("amount", "amount paid", "currency", nonnegative=True),
+            ),
+        ),
+        Table(
+            "budgets",
+            "each nation's spending against its budget",
+            (
+                _id("nation", "nation", "nation"),
+                _num("budget", "total budget (NaN: unlimited)", "currency"),
+                _num(
+                    "spent",
+                    "own order payments + contributions + sponsored investment",
+                    "currency",
+                ),
+                _num("orders", "own payments for orders", "currency"),
+                _num("contributions", "fund contributions", "currency"),
+                _num("investments", "sponsored investment not paid by funds", "currency"),
+            ),
+            keys=("nation",),
+        ),
+    )
 }
-"""Table name -> column -> meaning."""
+"""Table name -> its typed specification."""
+
+TABLES: dict[str, dict[str, str]] = {
+    name: {c.name: c.description for c in spec.columns} for name, spec in SPECS.items()
+}
+"""Table name -> column -> meaning (the columns in order)."""
+
+TEXT_COLUMNS: frozenset[str] = frozenset(c for spec in SPECS.values() for c in spec.text)
+"""Every column, in any table, that holds labels (ids, periods, kinds)."""
+
+INTEGER_COLUMNS: frozenset[str] = frozenset(c for spec in SPECS.values() for c in spec.integer)
+"""Every column, in any table, that holds whole numbers."""
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (table ``name`` read back, e.g. from JSON) typed as the solver wrote it:
+    a table without rows gets its spec's dtypes, and a numeric column left all missing
+    (JSON nulls) is NaN rather than ``None``."""
+    spec = SPECS.get(name)
+    if spec is None:
+        return frame
+    dtypes = spec.dtypes()
+    if frame.empty:
+        return frame.astype({c: dtypes[c] for c in frame.columns if c in dtypes})
+    out = frame
+    for column in spec.numeric & set(frame.columns):
+        values = frame[column]
+        if values.dtype == object and values.isna().all():
+            out = out.assign(**{column: values.astype(float)})
+    return out
 
 
 KEY_FIGURES: dict[str, str] = {

@@ -22,8 +22,8 @@ def lp_bound(mat: direct.Matrices, time_limit: float | None = None) -> dict[str,
     solved to optimality within ``time_limit``) and seconds."""
     result, passed = direct.solve_arrays(mat.relaxed(), time_limit=time_limit)
     return {
-        "lp_bound": result.objective if result.status == "Optimal" else None,
-        "lp_status": result.status,
+        "lp_bound": result.objective if result.ok else None,
+        "lp_status": result.status.value,
         "lp_s": passed + result.seconds,
     }
 

@@ -249,9 +249,11 @@ def _direct(task: dict[str, Any]) -> dict[str, Any]:
         totals.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - cpu0)
         passes.append(passed)
-        runs.append(result.highs_seconds)
+        runs.append(result.solver_seconds)
         out.update(
-            direct_status=result.status, direct_objective=result.objective, direct_gap=result.gap
+            direct_status=result.status.value,
+            direct_objective=result.objective,
+            direct_gap=result.gap,
         )
     out.update(
         pass_s=median(passes),
@@ -268,7 +270,7 @@ def _mps(task: dict[str, Any]) -> dict[str, Any]:
     for _ in range(task.get("repeat", 1)):
         result, read = direct.solve_mps(Path(task["mps"]), **_options(task))
         reads.append(read)
-        runs.append(result.highs_seconds)
+        runs.append(result.solver_seconds)
         out.update(mps_objective=result.objective)
     out.update(
         mps_read_s=median(reads), mps_solver_s=median(runs), mps_s=median(reads) + median(runs)

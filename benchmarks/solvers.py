@@ -38,11 +38,11 @@ def run_solver(
         )
         return {
             "available": True,
-            "status": _status(result.status),
+            "status": result.status.value,
             "objective": result.objective,
             "bound": result.bound,
             "gap": result.gap,
-            "seconds": result.highs_seconds,
+            "seconds": result.solver_seconds,
             "nodes": result.nodes,
         }
     if name == "scip":
@@ -50,10 +50,6 @@ def run_solver(
     if name == "cbc":
         return _cbc(mps, time_limit, mip_gap)
     raise ValueError(f"unknown solver '{name}'; use one of {', '.join(SOLVERS)}")
-
-
-def _status(text: str) -> str:
-    return {"Optimal": "optimal", "Time limit reached": "time_limit"}.get(text, text.lower())
 
 
 def _scip(mps: Path, time_limit: float | None, mip_gap: float) -> dict[str, Any]:

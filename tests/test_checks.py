@@ -17,7 +17,7 @@ import pytest
 from aggregate.checks import CHECKS, check_scenario
 from aggregate.errors import ScenarioError
 from aggregate.validation import validate
-from tests.helpers_scenarios import tiny_raw
+from tests.support import tiny_raw
 
 Raw = dict[str, Any]
 

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from aggregate.explain import BOTTLENECK_COLUMNS, ExplainError, explain, plot_bottlenecks
 from aggregate.result import Solution, SolveStatus
-from tests.solving import scenario, solved
+from tests.support import scenario, solved
 
 UKR_DEMAND = {"id": "u", "nation": "UKR", "capability": "fire", "period": "P1", "quantity": 40}
 

@@ -8,7 +8,7 @@ from aggregate.explain import CONFLICT_COLUMNS, Conflict, diagnose
 from aggregate.result import SolveStatus
 from aggregate.schema import Scenario
 from aggregate.solve import solve
-from tests.solving import scenario
+from tests.support import scenario
 
 GERMANY = {"code": "DEU", "name": "Germany"}
 

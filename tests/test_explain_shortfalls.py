@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aggregate.explain import REASON_COLUMNS, explain
-from tests.solving import scenario, solved
+from tests.support import scenario, solved
 
 
 def _demand(**extra: object) -> dict:

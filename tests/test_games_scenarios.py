@@ -19,7 +19,7 @@ from aggregate.games.coalitions import TOLERATED_CHECKS, CoalitionGame, restrict
 from aggregate.games.report import shares_by_nation, stability
 from aggregate.games.solutions import subsets
 from aggregate.verify import verify
-from tests.helpers_scenarios import tiny_raw
+from tests.support import tiny_raw
 
 matplotlib.use("Agg")
 

@@ -28,7 +28,7 @@ from aggregate.io import files as files_io
 from aggregate.io import load, parse_yaml, save, write_excel
 from aggregate.io.cells import guard_formula_text, is_formula_like
 from aggregate.validation import validate
-from tests.helpers_scenarios import tiny_raw
+from tests.support import tiny_raw
 
 HOSTILE = Path(__file__).parent / "hostile"
 runner = CliRunner()

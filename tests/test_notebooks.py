@@ -4,18 +4,20 @@ Each notebook is executed with nbclient in a fresh kernel started from ``sys.exe
 (a kernelspec written to a temporary folder, so a ``python3`` kernel installed elsewhere on
 the machine can never be picked up), with ``notebooks/`` as the working directory and a
 time limit per cell. A failing cell fails the test with that cell's source and error.
-Notebooks are committed without outputs, and those written by ``notebooks/build.py`` must
-match what it writes.
+
+Each notebook's source is the ``.py`` beside it, in jupytext's percent format and paired with
+the ``.ipynb`` (``make notebooks`` writes the ``.ipynb`` from it). The ``.ipynb`` are
+committed without outputs, and their cells must be those of their ``.py``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
@@ -26,7 +28,11 @@ CELL_TIMEOUT = 300
 KERNEL = "aggregate-test-venv"
 PROBE = "import sys; print(sys.executable)"
 
+PAIRING = "ipynb,py:percent"
+"""The jupytext formats every notebook is paired in: the .ipynb and a percent-format .py."""
+
 notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
+sources = sorted(NOTEBOOKS.glob("*.py"))
 
 
 @pytest.fixture(scope="module")
@@ -62,15 +68,35 @@ def test_notebooks_are_committed_without_outputs() -> None:
         assert not with_output, f"{path.name}: clear the outputs of cells {with_output}"
 
 
-def test_generated_notebooks_are_up_to_date() -> None:
-    spec = importlib.util.spec_from_file_location("notebooks_build", NOTEBOOKS / "build.py")
-    assert spec is not None and spec.loader is not None
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    for name, sections in build.NOTEBOOKS.items():
-        assert (NOTEBOOKS / name).read_text() == build.render(sections), (
-            f"{name} differs from notebooks/build.py: run python notebooks/build.py"
+def test_every_notebook_has_a_paired_source() -> None:
+    assert [p.stem for p in notebooks] == [p.stem for p in sources], (
+        "each notebooks/X.ipynb needs its source notebooks/X.py (jupytext percent format; "
+        f"jupytext --set-formats {PAIRING} X.ipynb writes it) and each .py its .ipynb "
+        "(make notebooks writes them)"
+    )
+    for path in [*notebooks, *sources]:
+        formats = jupytext.read(path).metadata.get("jupytext", {}).get("formats")
+        assert formats == PAIRING, (
+            f"{path.name} is paired as {formats!r}, not {PAIRING!r}: "
+            f"run jupytext --set-formats {PAIRING} {path.with_suffix('.py')}"
         )
+
+
+@pytest.mark.parametrize("path", sources, ids=[p.stem for p in sources])
+def test_notebook_matches_its_source(path: Path) -> None:
+    """The cells of X.ipynb (type and source) are those jupytext reads from X.py."""
+    source = jupytext.read(path)
+    written = jupytext.read(path.with_suffix(".ipynb"))
+    nbformat.validate(written)
+    expected = [(cell.cell_type, cell.source) for cell in source.cells]
+    actual = [(cell.cell_type, cell.source) for cell in written.cells]
+    stale = (
+        f"notebooks/{path.stem}.ipynb differs from notebooks/{path.name}; "
+        "run make notebooks (the .py is the source)"
+    )
+    for k, (want, got) in enumerate(zip(expected, actual, strict=False)):
+        assert got == want, f"{stale}: cell {k} is\n{got[1]}\ninstead of\n{want[1]}"
+    assert len(actual) == len(expected), f"{stale}: {len(actual)} cells instead of {len(expected)}"
 
 
 @pytest.mark.slow

@@ -299,3 +299,27 @@ def test_formula_like_text_is_written_as_text(tmp_path: Path) -> None:
     assert not cells["plain"].quotePrefix
     # numbers stay numbers
     assert [c.value for c in book["orders"]["B"][1:]] == [1, 2, 3, 4, 5]
+
+
+def test_solved_tables_follow_their_typed_spec(tmp_path: Path) -> None:
+    """Every table has its spec's columns in order, numbers where the spec says numbers and
+    labels elsewhere; read back from JSON, it still does (an all-NaN column stays numeric)."""
+    import aggregate
+    from aggregate.tables import SPECS, TABLES
+
+    assert {name: spec.names for name, spec in SPECS.items()} == {
+        name: list(columns) for name, columns in TABLES.items()
+    }
+    solution = aggregate.solve(aggregate.load(SCENARIO))
+    export.write_solution(solution, tmp_path, ["json"])
+    back = export.read_solution_json(tmp_path / "solution.json")
+    for plan in (solution, back):
+        assert set(plan.tables) == set(SPECS)
+        for name, spec in SPECS.items():
+            frame = plan.tables[name]
+            assert list(frame.columns) == spec.names, name
+            for column in spec.numeric:
+                assert pd.api.types.is_numeric_dtype(frame[column]), (name, column)
+            for column in spec.text:
+                values = frame[column].dropna()
+                assert all(isinstance(v, str) for v in values), (name, column)

@@ -1,6 +1,6 @@
 """Plots of plans and studies: each chart draws what the plan's tables say.
 
-Every plan here is solved and checked by the independent verifier (``tests.solving.solved``).
+Every plan here is solved and checked by the independent verifier (``tests.support.solved``).
 The charts are read back from the matplotlib artists (bar heights, band widths, image cells)
 and compared with numbers worked out by hand from the teaching scenarios' READMEs or summed
 directly from the plan's tables; each plot also has an empty case that must say
@@ -45,7 +45,7 @@ from aggregate.plots import (
 )
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
-from tests.solving import solved
+from tests.support import solved
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "models" / "teaching"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aggregate.reference import orlib_scenario, transport_scenario
-from tests.solving import solved
+from tests.support import solved
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 

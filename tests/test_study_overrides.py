@@ -18,7 +18,7 @@ from aggregate.study import (
     load_study,
     parse_path,
 )
-from tests.helpers_scenarios import tiny_raw
+from tests.support import tiny_raw
 
 
 def _apply(raw: dict[str, Any], *overrides: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import pytest
 
 from aggregate.study import Job, Outcome, Store, Study, run_study, run_variant
 from aggregate.verify import verify
-from tests.solving import scenario
+from tests.support import scenario
 
 
 def pooling_raw() -> dict[str, Any]:

@@ -28,7 +28,7 @@ from aggregate.errors import ScenarioError
 from aggregate.io import write_excel
 from aggregate.schema import Scenario
 from aggregate.validation import validate
-from tests.helpers_scenarios import tiny_raw
+from tests.support import tiny_raw
 
 KeyPath = tuple[str | int, ...]
 

@@ -1,21 +1,25 @@
 """The independent checker: a hand-written feasible plan passes; each broken rule is caught.
 
 Every tampering case changes one number (of the plan or of the scenario) of the plans in
-``plan_fixtures`` and names the rule(s) that must then be reported. Where ``exact`` is set,
+``tests/support.py`` and names the rule(s) that must then be reported. Where ``exact`` is set,
 no other rule may be reported: the checker must point at the cause, not at its echoes.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from aggregate.errors import AggregateError, PlanError
 from aggregate.result import Solution, SolveStatus
+from aggregate.study.overrides import parse_path, resolve
 from aggregate.verify import RULES, VIOLATION_COLUMNS, PlanViolation, Verification, verify
-from tests.plan_fixtures import NAN, alone_solution, make_scenario, pooled_solution, scenario_data
+from tests.support import NAN, alone_solution, make_scenario, pooled_solution
+from tests.support import verify_scenario_data as scenario_data
 
 Data = dict[str, Any]
 
@@ -108,11 +112,16 @@ def test_violations_are_listed_and_raised() -> None:
     result = verify(make_scenario(), solution)
     assert not result.ok
     row = result.violations.iloc[0]
-    assert (row["rule"], row["entity"], row["excess"]) == ("key_figures", "total_cost", 20.0)
-    assert "key_figures: total_cost" in str(result)
+    assert (row["rule"], row["entity"], row["excess"]) == (
+        "key_figures",
+        "key_figures[total_cost]",
+        20.0,
+    )
+    assert "key_figures: key_figures[total_cost]" in str(result)
     with pytest.raises(PlanViolation, match="total_cost 1400, the tables give 1420") as info:
         result.raise_if_violated()
-    assert isinstance(info.value, AssertionError)
+    assert isinstance(info.value, PlanError)
+    assert isinstance(info.value, AggregateError)
     assert len(info.value.violations) == 1
 
 
@@ -448,3 +457,31 @@ def test_pooled_plan_declared_alone_is_caught() -> None:
     solution.pooled = False
     rules = verify(make_scenario(), solution).rules
     assert {"order_contract_label", "contract_label", "alone_no_funds"} <= rules
+
+
+ENTRIES = ("nations[", "producers[", "demands[", "expansions[", "funds[", "component_suppliers[")
+
+
+def test_entities_are_labels_in_the_path_language() -> None:
+    """Each violation names its entity as scenario paths (``producers[PRD].offers[shell]``)
+    joined by ``->`` (a flow) or ``:`` (a fund's part), or as a part of the solution
+    (``tables.orders[3]``, ``key_figures[total_cost]``); scenario entries resolve."""
+    seen: set[str] = set()
+    for case in [*CASES, *ALONE_CASES]:
+        tamper = case.values[0]
+        data = scenario_data()
+        solution = alone_solution() if case in ALONE_CASES else pooled_solution()
+        tamper(data, solution)
+        for entity in check(data, solution).violations["entity"]:
+            seen.add(entity)
+            for part in re.split(r" -> |: ", entity):
+                steps = parse_path(part)  # a malformed path raises
+                if part.startswith(ENTRIES):
+                    # a member may be named as it pays in without being one
+                    entry = part.split(".members[")[0]
+                    assert resolve(data, entry), f"{entry} (of {entity!r}) names nothing"
+                else:
+                    assert steps[0].text in ("tables", "key_figures", "stockpiles", "components")
+    assert "producers[PRD].offers[rocket]" in seen
+    assert "producers[PRD].offers[shell] -> nations[AAA]" in seen
+    assert "tables.contracts[PRD/shell]" in seen

@@ -42,7 +42,6 @@ from aggregate.explain.matrix import (
     MatrixProgram,
     compile_program,
     new_highs,
-    row_key,
     run,
 )
 from aggregate.explain.rules import (
@@ -55,6 +54,7 @@ from aggregate.explain.rules import (
     pledge_rule,
 )
 from aggregate.model import build_model
+from aggregate.model.highs import run_highs
 from aggregate.schema import Scenario
 
 log = logging.getLogger(__name__)
@@ -263,8 +263,7 @@ def _units(
             )
         return u
 
-    for r, (con, _sense) in enumerate(program.rows):
-        family, index = row_key(con)
+    for r, ((family, index), _sense) in enumerate(program.rows):
         if family in _CAPACITY_LINKS:
             if family == "order_tier_link":
                 p, i, _n, a, _k = index
@@ -311,7 +310,7 @@ def _iis_seed(
     """Units touched by HiGHS's IIS of the linear relaxation, and its accounting rows."""
     h = _feasibility_model(program, False, None, None)
     h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
-    h.run()
+    run_highs(h)
     try:
         status, iis = h.getIis()
     except Exception as exc:  # an older or newer highspy without it
@@ -329,7 +328,7 @@ def _iis_seed(
         elif r in link_unit:
             seed.add(link_unit[r])
         else:
-            family, index = row_key(program.rows[r][0])
+            family, index = program.rows[r][0]
             ctx.append(context(family, index, nm))
     cols = {int(j) for j in iis.col_index_}
     for u, unit in enumerate(units):

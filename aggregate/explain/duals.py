@@ -30,13 +30,13 @@ import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
 from aggregate.data import ModelData, prepare
+from aggregate.errors import SolveError
 from aggregate.explain.matrix import (
     GE,
     LE,
     MatrixProgram,
     MatrixResult,
     compile_program,
-    row_key,
     solve_program,
 )
 from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
@@ -47,7 +47,7 @@ from aggregate.schema import Scenario
 TOL = 1e-7
 
 
-class ExplainError(RuntimeError):
+class ExplainError(SolveError):
     """A plan cannot be explained (no plan, or it does not fit the scenario)."""
 
 
@@ -214,8 +214,7 @@ def _row_values(
     """(family, index) -> (value of one more unit, limit, used, sense) for rule rows."""
     out: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
     lower, upper = np.asarray(program.lp.row_lower_), np.asarray(program.lp.row_upper_)
-    for r, (con, sense) in enumerate(program.rows):
-        key = row_key(con)
+    for r, (key, sense) in enumerate(program.rows):
         if key[0] not in RULE_FAMILIES:
             continue
         y = float(result.row_dual[r])

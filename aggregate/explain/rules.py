@@ -4,7 +4,8 @@ Every constraint family of :mod:`aggregate.model` that a scenario field sets is 
 a producer's capacity, a nation's budget, a stockpile floor, a fund's cap. :func:`describe`
 maps one row (family and index) to a :class:`Rule` naming the scenario entry (as the
 validation messages do: ``producers[RHM].offers[155-L52]``), the field, the period and
-which way relaxing it goes. Accounting identities (stock balance, demand balance, fund
+which way relaxing it goes, all read from the family's declaration in
+:mod:`aggregate.model.registry`. Accounting identities (stock balance, demand balance, fund
 balance) and the links between decisions are not rules: :func:`describe` returns ``None``
 for them and :func:`context` gives a readable label instead.
 """
@@ -14,7 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from aggregate import labels
 from aggregate.data import ModelData
+from aggregate.model import registry
+from aggregate.model.registry import RuleSpec
 from aggregate.schema import Scenario
 
 
@@ -74,269 +78,53 @@ class Namer:
         return self.item_unit.get(item, "unit")
 
 
-def _offer(p: str, i: str) -> str:
-    return f"producers[{p}].offers[{i}]"
+RULE_FAMILIES: tuple[str, ...] = registry.RULE_FAMILIES
+"""Row families whose limit a scenario field sets (:mod:`aggregate.model.registry`)."""
 
 
-def _stock(n: str, i: str) -> str:
-    return f"stockpiles[{n}/{i}]"
+def _values(spec: RuleSpec, parts: dict[str, Any], nm: Namer) -> dict[str, Any]:
+    """The index parts plus the values a :class:`RuleSpec` template may use."""
+    v = dict(parts, currency=nm.currency)
+    if "supplier" in v:
+        q = nm.data.supplier_component[v["supplier"]]
+        # a supplier's rule is about its component
+        v.update(item=q, component=q, component_unit=nm.component_unit.get(q, "unit"))
+    if "item" in v:
+        v["unit"] = nm.unit_of(v["item"])
+    if "producer" in v and "item" in v:  # a contract: pooled, or going alone with a nation
+        v["contract"] = labels.contract(str(v["producer"]), str(v["item"]), v.get("nation"))
+    if "tier" in v:
+        v["tier"] = int(v["tier"])
+        v["scenario_tier"] = v["tier"] - 1
+    return v
 
 
-RULE_FAMILIES: tuple[str, ...] = (
-    "capacity_upper",
-    "supplier_capacity_upper",
-    "budget_upper",
-    "budget_period_upper",
-    "fund_cap_upper",
-    "fund_committed_lower",
-    "stock_floor_lower",
-    "refill_target_lower",
-    "donation_from_stock_upper",
-    "contribution_key_lower",
-    "contribution_key_upper",
-    "fund_investment_share_upper",
-    "fund_refill_upper",
-    "consortium_lower",
-    "consortium_pays_link",
-    "min_order_lower",
-    "tier_volume_lower",
-)
-"""Constraint families whose limit a scenario field sets (in the order they are reported)."""
+def _period(spec: RuleSpec, v: dict[str, Any], nm: Namer) -> str:
+    if spec.period == "refill_by":
+        return nm.period(nm.data.stocks[v["nation"], v["item"]].refill_by)
+    return nm.period(v[spec.period]) if spec.period else ""
 
 
 def describe(family: str, index: tuple[Any, ...], nm: Namer) -> Rule | None:
     """The scenario rule behind row ``family[index]``, or ``None`` for an accounting row."""
-    cur = nm.currency
+    declared = registry.FAMILIES.get(family)
+    if declared is None or declared.rule is None:
+        return None
+    spec = declared.rule
     ix = tuple(index)
-    if family == "capacity_upper":
-        p, i, a = ix
-        return Rule(
-            family,
-            ix,
-            "capacity",
-            _offer(p, i),
-            "capacity",
-            nm.period(a),
-            "raise",
-            f"{nm.unit_of(i)} per period",
-            f"capacity for {i} at {p}",
-            producer=p,
-            item=i,
-        )
-    if family == "supplier_capacity_upper":
-        s, t = ix
-        q = nm.data.supplier_component[s]
-        unit = nm.component_unit.get(q, "unit")
-        return Rule(
-            family,
-            ix,
-            "component supply",
-            f"component_suppliers[{s}]",
-            "capacity",
-            nm.period(t),
-            "raise",
-            f"{unit} of {q} per period",
-            f"supply of {q} from {s}",
-            item=q,
-            supplier=s,
-        )
-    if family == "budget_upper":
-        (n,) = ix
-        return Rule(
-            family,
-            ix,
-            "budget",
-            f"nations[{n}]",
-            "budget",
-            "",
-            "raise",
-            cur,
-            f"{n}'s budget",
-            nation=n,
-        )
-    if family == "budget_period_upper":
-        n, a = ix
-        return Rule(
-            family,
-            ix,
-            "budget per period",
-            f"nations[{n}]",
-            "budget_per_period",
-            nm.period(a),
-            "raise",
-            cur,
-            f"{n}'s budget per period",
-            nation=n,
-        )
-    if family == "fund_cap_upper":
-        (f,) = ix
-        return Rule(
-            family,
-            ix,
-            "fund cap",
-            f"funds[{f}]",
-            "cap",
-            "",
-            "raise",
-            cur,
-            f"the cap of fund {f}",
-            fund=f,
-        )
-    if family == "fund_committed_lower":
-        (f,) = ix
-        return Rule(
-            family,
-            ix,
-            "fund committed size",
-            f"funds[{f}]",
-            "committed",
-            "",
-            "lower",
-            cur,
-            f"the committed size of fund {f}",
-            fund=f,
-        )
-    if family == "stock_floor_lower":
-        n, i, t = ix
-        return Rule(
-            family,
-            ix,
-            "stockpile floor",
-            _stock(n, i),
-            "floor",
-            nm.period(t),
-            "lower",
-            nm.unit_of(i),
-            f"{n}'s floor of {i}",
-            item=i,
-            nation=n,
-        )
-    if family == "refill_target_lower":
-        n, i = ix
-        by = nm.data.stocks[n, i].refill_by
-        return Rule(
-            family,
-            ix,
-            "refill target",
-            _stock(n, i),
-            "refill_target",
-            nm.period(by),
-            "lower",
-            nm.unit_of(i),
-            f"{n}'s refill target of {i}",
-            item=i,
-            nation=n,
-        )
-    if family == "donation_from_stock_upper":
-        n, i = ix
-        return Rule(
-            family,
-            ix,
-            "donations from stock",
-            _stock(n, i),
-            "on_hand",
-            "",
-            "raise",
-            nm.unit_of(i),
-            f"{n}'s opening stock of {i} available to donate",
-            item=i,
-            nation=n,
-        )
-    if family in ("contribution_key_lower", "contribution_key_upper"):
-        f, n = ix
-        side = "least" if family.endswith("lower") else "most"
-        return Rule(
-            family,
-            ix,
-            "contribution key",
-            f"funds[{f}]",
-            "contribution.tolerance",
-            "",
-            "widen",
-            cur,
-            f"the {side} {n} may pay into fund {f} by its key share",
-            nation=n,
-            fund=f,
-        )
-    if family == "fund_investment_share_upper":
-        f, e = ix
-        return Rule(
-            family,
-            ix,
-            "co-financing share",
-            f"funds[{f}]",
-            "max_cofinancing_share",
-            "",
-            "raise",
-            cur,
-            f"fund {f}'s co-financing of expansion {e}",
-            fund=f,
-        )
-    if family == "fund_refill_upper":
-        f, i, n = ix
-        return Rule(
-            family,
-            ix,
-            "refill reimbursement",
-            _stock(n, i),
-            "unit_value",
-            "",
-            "raise",
-            cur,
-            f"what fund {f} may reimburse {n} for donated {i}",
-            item=i,
-            nation=n,
-            fund=f,
-        )
-    if family in ("consortium_lower", "consortium_pays_link"):
-        f, p, i, *rest = ix
-        return Rule(
-            family,
-            ix,
-            "minimum consortium",
-            f"funds[{f}]",
-            "min_nations_per_contract",
-            "",
-            "lower",
-            cur,
-            f"fund {f}'s payments for contract {'/'.join([p, i, *rest])}",
-            producer=p,
-            item=i,
-            nation=rest[0] if rest else "",
-            fund=f,
-        )
-    if family == "min_order_lower":
-        p, i, *_ = ix
-        return Rule(
-            family,
-            ix,
-            "minimum order",
-            _offer(p, i),
-            "min_order",
-            "",
-            "lower",
-            nm.unit_of(i),
-            f"the minimum order of {i} at {p}",
-            producer=p,
-            item=i,
-        )
-    if family == "tier_volume_lower":
-        p, i, *rest = ix
-        k = int(rest[-1])
-        return Rule(
-            family,
-            ix,
-            "tier volume",
-            _offer(p, i),
-            f"tiers[{k - 1}].min_volume",
-            "",
-            "lower",
-            nm.unit_of(i),
-            f"the volume of price tier {k} of {i} at {p}",
-            producer=p,
-            item=i,
-        )
-    return None
+    v = _values(spec, declared.bind(ix), nm)
+    return Rule(
+        family,
+        ix,
+        spec.rule,
+        spec.entry.format(**v),
+        spec.field.format(**v),
+        _period(spec, v, nm),
+        spec.relax,
+        spec.unit.format(**v),
+        spec.subject.format(**v),
+        **{k: v.get(k, "") for k in spec.about},
+    )
 
 
 def pledge_rule(f: str, n: str, bound: str, nm: Namer) -> Rule:
@@ -344,10 +132,10 @@ def pledge_rule(f: str, n: str, bound: str, nm: Namer) -> Rule:
     relax = "lower" if bound == "min" else "raise"
     word = "least" if bound == "min" else "most"
     return Rule(
-        "contribution_pledge",
+        registry.CONTRIBUTION_PLEDGE,
         (f, n, bound),
         f"pledge {bound}imum",
-        f"funds[{f}]",
+        labels.fund(f),
         f"contribution.pledges.{n}.{bound}",
         "",
         relax,
@@ -364,7 +152,7 @@ def lot_rule(p: str, i: str, nm: Namer) -> Rule:
         "lot_size",
         (p, i),
         "lot size",
-        _offer(p, i),
+        labels.offer(p, i),
         "lot_size",
         "",
         "lower",
@@ -376,23 +164,27 @@ def lot_rule(p: str, i: str, nm: Namer) -> Rule:
 
 
 CONTEXT: dict[str, str] = {
-    "stock_balance": "stock balance of {0} {1} in {2}",
-    "demand_balance": "demand {0} is met, late or short",
-    "component_supply": "components {1} consumed at {0} in {2}",
-    "fund_balance": "money in and out of fund {0}",
-    "fund_payment_upper": "funds pay at most the cost of {2}'s orders of {1} from {0}",
-    "fund_investment_upper": "funds pay at most the cost of expansion {0}",
-    "tier_choice": "one price tier per contract {0}",
-    "order_lots": "whole lots of {1} from {0}",
-    "expansion_once": "expansion {0} starts at most once",
-    "consortium_join_link": "a nation joins contract {0}/{1} only with an order",
+    **{name: f.context for name, f in registry.FAMILIES.items() if f.context},
     "needs_cap": "the weighted shortfall of the needs stage",
 }
+"""Labels of accounting and linking rows: the registry's, and the needs-first driver's cap."""
+
+
+def _parts(family: str, index: tuple[Any, ...], nm: Namer) -> list[str]:
+    """The index as text, periods as their labels (a tier number stays a number)."""
+    declared = registry.FAMILIES.get(family)
+    try:
+        named = list(declared.bind(tuple(index)).items()) if declared is not None else None
+    except ValueError:
+        named = None
+    if named is None:  # not a declared family (needs_cap): guess the periods by type
+        return [nm.period(x) if isinstance(x, int) else str(x) for x in index]
+    return [nm.period(x) if part == "period" else str(x) for part, x in named]
 
 
 def context(family: str, index: tuple[Any, ...], nm: Namer) -> str:
     """A readable label for an accounting or linking row."""
-    parts = [nm.period(x) if isinstance(x, int) else str(x) for x in index]
+    parts = _parts(family, index, nm)
     template = CONTEXT.get(family)
     if template is None:
         return f"{family}[{', '.join(parts)}]"

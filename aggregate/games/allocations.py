@@ -25,14 +25,15 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from aggregate.data import prepare
 from aggregate.games.coalitions import CoalitionGame
 from aggregate.games.solutions import GameError, nucleolus, shapley_exact, shapley_sampled
-from aggregate.model import build_model
-from aggregate.model.highs import use_threads
+from aggregate.model import build_model, linear
+from aggregate.model.highs import HighsModel
+from aggregate.model.linear import INF
 
 log = logging.getLogger(__name__)
 
@@ -187,40 +188,32 @@ def dual_charges(game: CoalitionGame) -> dict[str, float]:
     budget earn a credit. Shared rows (capacity, tiers, funds) and the integrality gap are
     not anyone's: :func:`dual` scales the charges to :math:`c(N)`.
     """
-    from pyomo.contrib.solver.common.results import TerminationCondition
-    from pyomo.contrib.solver.solvers.highs import Highs
-    from pyomo.repn import generate_standard_repn
-
     data = prepare(game.scenario, pooled=True)
     data.objective = "weighted"
-    m = build_model(data)
-    for name in ("needs_obj", "cost_obj"):
-        getattr(m, name).deactivate()
-    m.weighted_obj.activate()
-    for var in m.component_data_objects(pyo.Var, descend_into=True):
-        if var.is_integer():
-            lb, ub = var.bounds
-            var.domain = pyo.Reals
-            var.setlb(lb)
-            var.setub(ub)
-    use_threads(None)  # Pyomo's HiGHS runs with HiGHS's default thread count
-    results = Highs().solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False)
-    if results.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
+    lin = linear(build_model(data))
+    assert lin.shortfall_cost is not None
+    relaxation = HighsModel(lin, integer=False)
+    relaxation.set_cost(lin.cost + lin.shortfall_cost)
+    outcome = relaxation.run()
+    if not outcome.ok:
         raise GameError(
             "the linear relaxation of the grand coalition did not solve to optimality "
-            f"({results.termination_condition.name}); the dual-price rule is not available"
+            f"({outcome.status.value}); the dual-price rule is not available"
         )
-    duals = results.solution_loader.get_duals()
+    duals = relaxation.row_duals()
+    if duals is None:  # an empty model: no row to price
+        duals = np.zeros(lin.nrows)
     owner = _row_owners(data)
     charges = dict.fromkeys(game.players, 0.0)
-    for con, price in duals.items():
-        who = owner(con.parent_component().local_name, con.index())
-        if who is None or who not in charges or price == 0:
-            continue
-        repn = generate_standard_repn(con.body, compute_values=True)
-        bound = con.upper if con.upper is not None else con.lower
-        rhs = float(pyo.value(bound)) - float(repn.constant)
-        charges[who] += float(price) * rhs
+    for family, block in lin.rows.items():
+        for r, index in enumerate(block.keys, block.start):
+            price = float(duals[r])
+            who = owner(family, index)
+            if who is None or who not in charges or price == 0:
+                continue
+            upper = lin.row_upper[r]
+            rhs = upper if upper != INF else lin.row_lower[r]
+            charges[who] += price * rhs
     return charges
 
 

@@ -39,6 +39,8 @@ import pandas as pd
 from scipy.optimize import linprog
 from scipy.stats import norm
 
+from aggregate.errors import InputError
+
 Coalition = frozenset[str]
 Game = Mapping[Coalition, float] | Callable[[Coalition], float]
 """A coalition-cost function: a mapping or a callable from a group of players to its cost."""
@@ -46,9 +48,10 @@ Game = Mapping[Coalition, float] | Callable[[Coalition], float]
 _TOL = 1e-9
 
 
-class GameError(ValueError):
+class GameError(InputError):
     """A game or an allocation that the requested solution cannot handle (the message says
-    what is wrong and what to do)."""
+    what is wrong and what to do). An :class:`~aggregate.errors.InputError`, hence also a
+    ``ValueError``."""
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
-"""Reading and writing scenario files: YAML, JSON and Excel, safely and atomically.
+"""Scenario files on disk: YAML and JSON text, read safely and written atomically.
 
 Reading never constructs arbitrary objects and refuses pathological inputs (oversized
 files, alias bombs, recursive aliases, very deep nesting, duplicate keys, NaN in JSON)
 with a :class:`~aggregate.errors.ScenarioError` naming the file, instead of exhausting
 memory or hiding a typo. Writing goes to a temporary file in the target's directory that
 replaces the target in one step, so a failed write never leaves a half-written file.
+
+Workbooks (:mod:`aggregate.io.excel`) build on the same checks and writes; choosing the
+format by a file's suffix is :mod:`aggregate.io.formats`' job, above both.
 """
 
 from __future__ import annotations
@@ -28,9 +31,8 @@ from yaml.parser import ParserError
 from yaml.resolver import Resolver
 from yaml.scanner import ScannerError
 
-from aggregate.errors import Problem, ScenarioError, shorten
+from aggregate.errors import InputError, Problem, ScenarioError, shorten
 from aggregate.schema import Scenario
-from aggregate.validation import validate
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest scenario file read (bytes); far above any real scenario, far below a memory risk."""
@@ -44,11 +46,6 @@ alias bomb is refused as soon as its copies pass this number."""
 
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted (a scenario needs fewer than ten levels)."""
-
-YAML_SUFFIXES = (".yaml", ".yml")
-JSON_SUFFIXES = (".json",)
-EXCEL_SUFFIXES = (".xlsx",)
-_READABLE = "use a .yaml, .yml, .json or .xlsx file"
 
 _YAML_TAG = "tag:yaml.org,2002:"
 _MERGE_TAG = _YAML_TAG + "merge"
@@ -69,43 +66,6 @@ def file_error(file: str | Path, message: str, fix: str = "") -> ScenarioError:
 
 
 # --------------------------------------------------------------------------------- reading
-
-
-def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (``.yaml``, ``.yml``, ``.json`` or ``.xlsx``).
-
-    Raises :class:`ScenarioError` listing every problem, with the file name attached.
-    """
-    path = Path(path)
-    if _suffix(path) in EXCEL_SUFFIXES:
-        from aggregate.io.excel import load_excel  # here: excel.py imports this module
-
-        return load_excel(path)
-    return validate(read_raw(path), file=str(path))
-
-
-def read_raw(path: str | Path) -> Any:
-    """Parse a scenario file into plain data (dicts, lists, text, numbers) without validating.
-
-    YAML is read with a safe loader (no object construction, dates stay text); JSON
-    refuses NaN/Infinity; duplicate keys are errors in both. Workbooks are read by
-    :func:`aggregate.io.excel.read_excel`.
-    """
-    path = Path(path)
-    suffix = _suffix(path)
-    if suffix in EXCEL_SUFFIXES:
-        from aggregate.io.excel import read_excel
-
-        return read_excel(path)
-    if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
-        raise file_error(path, f"unknown file type '{path.suffix}'", _READABLE)
-    text = _read_text(path)
-    if suffix in JSON_SUFFIXES:
-        return parse_json(text, str(path))
-    data = parse_yaml(text, str(path))
-    if data is None:
-        raise file_error(path, "the file is empty", "write the scenario's fields in it")
-    return data
 
 
 def check_size(path: Path) -> None:
@@ -142,7 +102,8 @@ def _check_regular(path: Path, mode: int) -> None:
         )
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """The UTF-8 text of the regular file ``path``, refused as :func:`check_size` says."""
     check_size(path)
     try:
         # non-blocking open and a second look at what was opened: the path may have been
@@ -193,7 +154,9 @@ def parse_json(text: str, file: str = "<json>") -> Any:
         ) from None
 
 
-class _JSONValueError(ValueError):
+class _JSONValueError(InputError):
+    """A JSON value refused while parsing; :func:`parse_json` says it as a file problem."""
+
     def __init__(self, message: str, fix: str) -> None:
         super().__init__(message)
         self.fix = fix
@@ -480,10 +443,6 @@ def _expanded_size(root: Node, size: dict[int, int]) -> int:
     return size[id(root)]
 
 
-def _suffix(path: Path) -> str:
-    return path.suffix.lower()
-
-
 # --------------------------------------------------------------------------------- writing
 
 
@@ -514,29 +473,6 @@ def dump_yaml(data: Any) -> str:
 def dump_json(data: Any) -> str:
     """Plain data as indented JSON (NaN refused)."""
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def save(scenario: Scenario, path: str | Path) -> Path:
-    """Write ``scenario`` to ``path`` by its suffix: ``.yaml``/``.yml``, ``.json`` or ``.xlsx``.
-
-    Loading the file gives a scenario equal to ``scenario``. The file is replaced in one
-    step (temporary file + rename), so an interrupted write leaves the old file intact.
-    Returns the path written.
-    """
-    path = Path(path)
-    suffix = _suffix(path)
-    if suffix in EXCEL_SUFFIXES:
-        from aggregate.io.excel import write_excel
-
-        return write_excel(scenario, path)
-    if suffix in YAML_SUFFIXES:
-        text = dump_yaml(scenario_data(scenario))
-    elif suffix in JSON_SUFFIXES:
-        text = dump_json(scenario_data(scenario))
-    else:
-        raise file_error(path, f"cannot write a '{path.suffix}' file", _READABLE)
-    write_text_atomic(path, text)
-    return path
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -8,47 +8,26 @@ from types import SimpleNamespace
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
-from aggregate.model import contracts, funds, stocks
-from aggregate.model.linear import LinearModel, gc_paused, linear
+from aggregate.model.linear import AggregateModel, LinearModel, gc_paused, linear
 from aggregate.model.objective import add_objectives, cost_terms, cost_vectors, needs_vectors
+from aggregate.model.registry import FAMILIES
 from aggregate.model.variables import SET_DIMEN, add_sets, add_variables, index_sets
 
 ConstraintFamily = Callable[[pyo.ConcreteModel, ModelData], None]
 
-CONSTRAINTS: list[ConstraintFamily] = [
-    contracts.tier_choice,
-    contracts.tier_volume_bounds,
-    contracts.min_order_lower,
-    contracts.order_tier_link,
-    contracts.order_lots,
-    contracts.delivery_period_link,
-    contracts.capacity_upper,
-    contracts.expansion_once,
-    contracts.component_supply,
-    contracts.supplier_capacity_upper,
-    stocks.stock_balance,
-    stocks.stock_floor_lower,
-    stocks.refill_target_lower,
-    stocks.demand_balance,
-    stocks.donation_from_stock_upper,
-    funds.fund_payment_upper,
-    funds.fund_refill_upper,
-    funds.fund_investment_upper,
-    funds.fund_balance,
-    funds.fund_size_bounds,
-    funds.contribution_key,
-    funds.contribution_pledge,
-    funds.consortium_lower,
-    funds.budget_upper,
-    funds.budget_period_upper,
-]
-"""Every constraint family, in the order they are added."""
+CONSTRAINTS: list[ConstraintFamily] = list(FAMILIES.values())
+"""Every constraint family, in the order they are added (declared in
+:mod:`aggregate.model.registry`)."""
 
 
-def build_model(data: ModelData) -> pyo.ConcreteModel:
-    """Build the joint-procurement MILP (docs/model.md) from prepared data."""
+def build_model(data: ModelData) -> AggregateModel:
+    """Build the joint-procurement MILP (docs/model.md) from prepared data.
+
+    The constraint families live in the model's matrix (:func:`linear`); each family's
+    Pyomo constraint is made from it when first read (:class:`AggregateModel`).
+    """
     with gc_paused():
-        m = pyo.ConcreteModel(name=data.name)
+        m = AggregateModel(name=data.name)
         add_sets(m, data)
         add_variables(m, data)
         for family in CONSTRAINTS:
@@ -69,7 +48,7 @@ def build_numbers(m: pyo.ConcreteModel, data: ModelData) -> LinearModel:
         add_variables(sets, data)
         for family in CONSTRAINTS:
             family(sets, data)
-        lin: LinearModel = sets._linear
+        lin: LinearModel = sets.linear_model
         lin.objective_terms = cost_vectors(lin, data)
         lin.needs, lin.shortfall_cost = needs_vectors(lin, data)
     return lin
@@ -77,6 +56,7 @@ def build_numbers(m: pyo.ConcreteModel, data: ModelData) -> LinearModel:
 
 __all__ = [
     "CONSTRAINTS",
+    "AggregateModel",
     "LinearModel",
     "build_model",
     "build_numbers",

@@ -1,26 +1,36 @@
 """Supply side: pooled contracts, price tiers, lots, capacity, expansions and components.
 
-Each family writes its rows into the model's matrix (:mod:`aggregate.model.linear`) and gets
-a Pyomo constraint of the same name over the same index; the docstrings give each row.
+One function per constraint family: it returns the family's index and its rows, and
+:mod:`aggregate.model.registry` writes them into the model's matrix
+(:mod:`aggregate.model.linear`) under the family's name, with a Pyomo constraint of that
+name over that index. Each docstring gives the family's maths (docs/model.md is generated
+from them).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
 from aggregate.model.linear import INF, Row, linear
 
+Rows = tuple[Any, Iterator[Row]]
+"""A family's index (a Pyomo set or a list of keys) and its rows, in index order."""
+
 
 def _cols(col: dict, keys: list) -> list[int]:
     return [col[k] for k in keys]
 
 
-def tier_choice(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""One price tier per placed contract: :math:`\sum_k tier_{c,k} = open_c`."""
+def tier_choice(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""One price tier per placed contract.
+
+    :math:`\sum_k tier_{c,k} = open_c`
+    """
     lin = linear(m)
     tier, opened = lin.col("tier"), lin.col("open")
 
@@ -30,38 +40,58 @@ def tier_choice(m: pyo.ConcreteModel, data: ModelData) -> None:
             cols = [tier[(*c, k)] for k in range(n)] + [opened[c]]
             yield c, cols, [1.0] * n + [-1.0], 0.0, 0.0
 
-    lin.add_rows(m, "tier_choice", m.CONTRACTS, rows())
+    return m.CONTRACTS, rows()
 
 
-def tier_volume_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""All-units tiers on the pooled volume.
+def _tier_volume(order: dict, data: ModelData, ck: Any) -> tuple[list[int], Any]:
+    """(columns of the volume priced at the tier, offer) of contract tier ``ck``."""
+    c, k = tuple(ck[:-1]), int(ck[-1])
+    return _cols(order, data.by_contract_tier.get((c, k), [])), data.contracts[c]
 
-    :math:`minvol_k \, tier_{c,k} \le V_{c,k} \le (\sum_a U_a) \, tier_{c,k}`, with
-    :math:`V_{c,k}` the contract's volume priced at tier ``k``.
+
+def tier_volume_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""All-units tiers on the pooled volume: a tier needs its minimum volume.
+
+    :math:`V_{c,k} \ge minvol_k \, tier_{c,k}`, with :math:`V_{c,k} = \sum_{n,a} x_{p,i,n,a,k}`
+    the contract's volume priced at tier :math:`k` (a tier's price applies to every unit once
+    the pooled volume reaches it). Only tiers with :math:`minvol_k > 0` write a row.
+    """
+    lin = linear(m)
+    order, tier = lin.col("order"), lin.col("tier")
+
+    def rows() -> Iterator[Row]:
+        for ck in m.CONTRACT_TIERS:
+            volume, off = _tier_volume(order, data, ck)
+            threshold = data.offers[off].tier_min[int(ck[-1])]
+            if threshold > 0:
+                yield ck, [*volume, tier[ck]], [1.0] * len(volume) + [-threshold], 0.0, INF
+
+    return m.CONTRACT_TIERS, rows()
+
+
+def tier_volume_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Volume is priced only at the chosen tier.
+
+    :math:`V_{c,k} \le (\sum_a U_{p,i,a}) \, tier_{c,k}`, with :math:`U_{p,i,a}` the base
+    capacity plus every expansion's addition (an upper bound on deliveries).
     """
     lin = linear(m)
     order, tier = lin.col("order"), lin.col("tier")
     total = {o: sum(x.upper[x.lead :]) for o, x in data.offers.items()}
 
-    def rows(lower: bool) -> Iterator[Row]:
+    def rows() -> Iterator[Row]:
         for ck in m.CONTRACT_TIERS:
-            c, k = tuple(ck[:-1]), int(ck[-1])
-            off = data.contracts[c]
-            volume = _cols(order, data.by_contract_tier.get((c, k), []))
-            ones = [1.0] * len(volume)
-            if lower:
-                threshold = data.offers[off].tier_min[k]
-                if threshold > 0:
-                    yield ck, [*volume, tier[ck]], [*ones, -threshold], 0.0, INF
-            else:
-                yield ck, [*volume, tier[ck]], [*ones, -total[off]], -INF, 0.0
+            volume, off = _tier_volume(order, data, ck)
+            yield ck, [*volume, tier[ck]], [1.0] * len(volume) + [-total[off]], -INF, 0.0
 
-    lin.add_rows(m, "tier_volume_lower", m.CONTRACT_TIERS, rows(True))
-    lin.add_rows(m, "tier_volume_upper", m.CONTRACT_TIERS, rows(False))
+    return m.CONTRACT_TIERS, rows()
 
 
-def min_order_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Minimum order on the pooled volume: :math:`\sum_k V_{c,k} \ge minorder \, open_c`."""
+def min_order_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Minimum order on the pooled volume of a placed contract.
+
+    :math:`\sum_k V_{c,k} \ge minorder_{p,i} \, open_c`
+    """
     lin = linear(m)
     order, opened = lin.col("order"), lin.col("open")
     keys = [c for c, o in data.contracts.items() if data.offers[o].min_order > 0]
@@ -82,11 +112,14 @@ def min_order_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
                 INF,
             )
 
-    lin.add_rows(m, "min_order_lower", keys, rows())
+    return keys, rows()
 
 
-def order_tier_link(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Orders only under the chosen tier (strengthening): :math:`x_{p,i,n,a,k} \le U_{p,i,a} tier_{c,k}`."""
+def order_tier_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Orders only under the chosen tier (a strengthening of ``tier_volume_upper``).
+
+    :math:`x_{p,i,n,a,k} \le U_{p,i,a} \, tier_{c,k}`
+    """
     lin = linear(m)
     order, tier = lin.col("order"), lin.col("tier")
     contract_of, offers = data.contract_of, data.offers
@@ -97,11 +130,14 @@ def order_tier_link(m: pyo.ConcreteModel, data: ModelData) -> None:
             c = contract_of[p, i, n]
             yield o, (order[o], tier[(*c, k)]), (1.0, -offers[p, i].upper[a]), -INF, 0.0
 
-    lin.add_rows(m, "order_tier_link", m.ORDERS, rows())
+    return m.ORDERS, rows()
 
 
-def order_lots(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Whole lots: :math:`\sum_k x_{p,i,n,a,k} = lot_{p,i} \, lots_{p,i,n,a}`."""
+def order_lots(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Whole lots, where the offer has a lot size.
+
+    :math:`\sum_k x_{p,i,n,a,k} = lot_{p,i} \, lots_{p,i,n,a}`
+    """
     lin = linear(m)
     order, lots = lin.col("order"), lin.col("lots")
 
@@ -114,11 +150,14 @@ def order_lots(m: pyo.ConcreteModel, data: ModelData) -> None:
             cols = [order[p, i, n, a, k] for k in range(tiers)] + [lots[key]]
             yield key, cols, [1.0] * tiers + [-lot], 0.0, 0.0
 
-    lin.add_rows(m, "order_lots", m.LOTS, rows())
+    return m.LOTS, rows()
 
 
-def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""A period with deliveries pays its fixed cost: :math:`\sum_{n,k} x \le U_{p,i,a} delivers_{c,a}`."""
+def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A period with deliveries pays its fixed cost (only where ``order_period_cost > 0``).
+
+    :math:`\sum_{n,k} x_{p,i,n,a,k} \le U_{p,i,a} \, delivers_{c,a}`
+    """
     lin = linear(m)
     order, delivers = lin.col("order"), lin.col("delivers")
 
@@ -135,7 +174,7 @@ def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> None:
                 0.0,
             )
 
-    lin.add_rows(m, "delivery_period_link", m.DELIVERS, rows())
+    return m.DELIVERS, rows()
 
 
 def _expansion_builds(data: ModelData) -> dict[tuple[str, str], list[tuple[str, int, int, float]]]:
@@ -147,10 +186,12 @@ def _expansion_builds(data: ModelData) -> dict[tuple[str, str], list[tuple[str, 
     return builds
 
 
-def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
+def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Deliveries within capacity, including expansions ready by then.
 
     :math:`\sum_{n,k} x_{p,i,n,a,k} - \sum_e added_e \sum_{s + lead_e \le a} build_{e,s} \le cap_{p,i,a}`
+
+    Production counts in the period of delivery.
     """
     lin = linear(m)
     order, build = lin.col("order"), lin.col("build")
@@ -168,11 +209,14 @@ def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
                     coefs.append(-add)
             yield key, cols, coefs, -INF, data.offers[p, i].capacity[a]
 
-    lin.add_rows(m, "capacity_upper", keys, rows())
+    return keys, rows()
 
 
-def expansion_once(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Each expansion starts at most once: :math:`\sum_s build_{e,s} \le 1`."""
+def expansion_once(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Each expansion starts at most once, between its earliest and latest start.
+
+    :math:`\sum_s build_{e,s} \le 1`
+    """
     lin = linear(m)
     build = lin.col("build")
     keys = [e for e, x in data.expansions.items() if x.starts]
@@ -182,13 +226,15 @@ def expansion_once(m: pyo.ConcreteModel, data: ModelData) -> None:
             starts = data.expansions[e].starts
             yield e, [build[e, s] for s in starts], [1.0] * len(starts), -INF, 1.0
 
-    lin.add_rows(m, "expansion_once", keys, rows())
+    return keys, rows()
 
 
-def component_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
+def component_supply(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Components consumed are what suppliers feed the producer.
 
-    :math:`\sum_i bom_{i,q} \sum_{n,k} x_{p,i,n,a,k} - \sum_{s \to q} feed_{s,p,a} = 0`
+    :math:`\sum_i bom_{i,q} \sum_{n,k} x_{p,i,n,a,k} - \sum_{s \to q} feed_{s,p,a} = 0`,
+    the sum over the suppliers :math:`s` of component :math:`q` that serve :math:`p` (the
+    components table shows what is consumed).
     """
     lin = linear(m)
     order, feed = lin.col("order"), lin.col("feed")
@@ -217,11 +263,14 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
             fed = [feed[s, p, a] for s in feeders[p, q]]
             yield (p, q, a), cols + fed, coefs + [-1.0] * len(fed), 0.0, 0.0
 
-    lin.add_rows(m, "component_supply", keys, rows())
+    return keys, rows()
 
 
-def supplier_capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Each supplier within its capacity: :math:`\sum_p feed_{s,p,t} \le cap_{s,t}`."""
+def supplier_capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Each component supplier within its capacity.
+
+    :math:`\sum_p feed_{s,p,t} \le cap_{s,t}`
+    """
     lin = linear(m)
     feed = lin.col("feed")
     served: dict[str, list[str]] = defaultdict(list)
@@ -234,4 +283,4 @@ def supplier_capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
             cols = [feed[s, p, t] for p in served[s]]
             yield (s, t), cols, [1.0] * len(cols), -INF, data.supplier_capacity[s][t]
 
-    lin.add_rows(m, "supplier_capacity_upper", keys, rows())
+    return keys, rows()

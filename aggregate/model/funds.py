@@ -1,7 +1,7 @@
 """Money: fund payments, contribution rules, fund balances and national budgets.
 
-Each family writes its rows into the model's matrix (:mod:`aggregate.model.linear`) and gets
-a Pyomo constraint of the same name over the same index; the docstrings give each row.
+One function per constraint family, returning the family's index and rows; see
+:mod:`aggregate.model.contracts` and :mod:`aggregate.model.registry`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
+from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, LinearModel, Row, linear
 
 Terms = tuple[list[int], list[float]]
@@ -26,8 +27,17 @@ def route_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str) -> Ter
     return [order[o] for o in keys], [off.prices[o[4]] + off.delivery[n] for o in keys]
 
 
-def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Funds pay at most the cost of what they pay for: :math:`\sum_f pays_{f,p,i,n} \le cost_{p,i,n}`."""
+def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Funds pay at most the cost of what they pay for.
+
+    :math:`\sum_f pays_{f,p,i,n} \le cost_{p,i,n}`, with
+    :math:`cost_{p,i,n} = \sum_{a,k} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k}`.
+
+    A fund pays only where it is eligible: its ``uses`` has ``procurement`` and :math:`n` is
+    an eligible beneficiary, or ``refill`` and :math:`n` holds a donor stockpile of
+    :math:`i` (and is an eligible beneficiary if the fund lists them), and the producer's
+    country is eligible.
+    """
     lin = linear(m)
     pays = lin.col("fund_pays")
     payers: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -41,14 +51,14 @@ def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
             cols, costs = route_cost(lin, data, p, i, n)
             yield (p, i, n), funds + cols, [1.0] * len(funds) + [-c for c in costs], -INF, 0.0
 
-    lin.add_rows(m, "fund_payment_upper", keys, rows())
+    return keys, rows()
 
 
-def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Refill reimbursements up to the value given away.
+def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Refill reimbursements up to the replacement value of what the nation gave away.
 
     :math:`\sum_p pays_{f,p,i,n} \le value_{n,i} \sum_{r,t} give_{n,r,i,t}` where the fund's
-    only ground for paying ``n``'s orders is ``refill``.
+    only ground for paying :math:`n`'s orders is ``refill``.
     """
     lin = linear(m)
     pays, give = lin.col("fund_pays"), lin.col("give")
@@ -68,39 +78,53 @@ def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
             value = data.stocks[n, i].unit_value
             yield (f, i, n), paid + gifts, [1.0] * len(paid) + [-value] * len(gifts), -INF, 0.0
 
-    lin.add_rows(m, "fund_refill_upper", keys, rows())
+    return keys, rows()
 
 
-def fund_investment_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Co-financing limits.
-
-    :math:`invests_{f,e} \le share_f \, cost_e \sum_s build_{e,s}` and
-    :math:`\sum_f invests_{f,e} \le cost_e \sum_s build_{e,s}`.
-    """
+def _invested(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict, dict]:
+    """(columns of ``fund_invests``, expansion -> [(start) build column])."""
     lin = linear(m)
-    invests, build = lin.col("fund_invests"), lin.col("build")
-    by_exp: dict[str, list[str]] = defaultdict(list)
-    for f, e in data.fund_invests:
-        by_exp[e].append(f)
+    build = lin.col("build")
+    built = {e: [build[e, s] for s in x.starts] for e, x in data.expansions.items()}
+    return lin.col("fund_invests"), built
 
-    def built(e: str) -> list[int]:
-        return [build[e, s] for s in data.expansions[e].starts]
 
-    def share_rows() -> Iterator[Row]:
+def fund_investment_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A fund co-finances at most its share of a built expansion's cost.
+
+    :math:`invests_{f,e} \le share_f \, cost_e \sum_s build_{e,s}`; only funds with the
+    ``investment`` use and an eligible producer country.
+    """
+    invests, built = _invested(m, data)
+
+    def rows() -> Iterator[Row]:
         for f, e in m.FUND_INVESTS:
-            b = built(e)
+            b = built[e]
             limit = data.funds[f].cofinancing * data.expansions[e].cost
             yield (f, e), [invests[f, e], *b], [1.0] + [-limit] * len(b), -INF, 0.0
 
-    def total_rows() -> Iterator[Row]:
-        for e in sorted(by_exp):
+    return m.FUND_INVESTS, rows()
+
+
+def fund_investment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Funds together pay at most the cost of a built expansion.
+
+    :math:`\sum_f invests_{f,e} \le cost_e \sum_s build_{e,s}`
+    """
+    invests, built = _invested(m, data)
+    by_exp: dict[str, list[str]] = defaultdict(list)
+    for f, e in data.fund_invests:
+        by_exp[e].append(f)
+    keys = sorted(by_exp)
+
+    def rows() -> Iterator[Row]:
+        for e in keys:
             paid = [invests[f, e] for f in by_exp[e]]
-            b = built(e)
+            b = built[e]
             cost = data.expansions[e].cost
             yield e, paid + b, [1.0] * len(paid) + [-cost] * len(b), -INF, 0.0
 
-    lin.add_rows(m, "fund_investment_share_upper", m.FUND_INVESTS, share_rows())
-    lin.add_rows(m, "fund_investment_upper", sorted(by_exp), total_rows())
+    return keys, rows()
 
 
 def _paid_in(lin: LinearModel, data: ModelData, f: str) -> list[int]:
@@ -108,10 +132,10 @@ def _paid_in(lin: LinearModel, data: ModelData, f: str) -> list[int]:
     return [contrib[f, n] for n in data.funds[f].members]
 
 
-def fund_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
+def fund_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Money in equals money out plus what stays unspent.
 
-    :math:`\sum pays_f + \sum invests_f + unspent_f - \sum_m contrib_{f,m} = 0`
+    :math:`\sum_{p,i,n} pays_{f,p,i,n} + \sum_e invests_{f,e} + unspent_f - \sum_m contrib_{f,m} = 0`
     """
     lin = linear(m)
     pays, invests, unspent = lin.col("fund_pays"), lin.col("fund_invests"), lin.col("unspent")
@@ -128,39 +152,48 @@ def fund_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
             into = _paid_in(lin, data, f)
             yield f, out + into, [1.0] * len(out) + [-1.0] * len(into), 0.0, 0.0
 
-    lin.add_rows(m, "fund_balance", m.FUNDS, rows())
+    return m.FUNDS, rows()
 
 
-def fund_size_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""The fund's cap and committed size: :math:`committed_f \le \sum_m contrib_{f,m} \le cap_f`."""
-    lin = linear(m)
-    capped = [f for f, x in data.funds.items() if x.cap is not None]
-    committed = [f for f, x in data.funds.items() if x.committed > 0]
+def fund_cap_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A fund collects at most its cap.
 
-    def rows(keys: list[str], upper: bool) -> Iterator[Row]:
-        for f in keys:
-            cols = _paid_in(lin, data, f)
-            x = data.funds[f]
-            if upper:
-                assert x.cap is not None
-                yield f, cols, [1.0] * len(cols), -INF, x.cap
-            else:
-                yield f, cols, [1.0] * len(cols), x.committed, INF
-
-    lin.add_rows(m, "fund_cap_upper", capped, rows(capped, True))
-    lin.add_rows(m, "fund_committed_lower", committed, rows(committed, False))
-
-
-def contribution_key(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Key shares within the tolerance band.
-
-    :math:`key_m (1 - tol) \sum_j contrib_{f,j} \le contrib_{f,m} \le key_m (1 + tol) \sum_j contrib_{f,j}`
+    :math:`\sum_m contrib_{f,m} \le cap_f`
     """
     lin = linear(m)
-    contrib = lin.col("contrib")
+    keys = [f for f, x in data.funds.items() if x.cap is not None]
+
+    def rows() -> Iterator[Row]:
+        for f in keys:
+            cols, cap = _paid_in(lin, data, f), data.funds[f].cap
+            assert cap is not None
+            yield f, cols, [1.0] * len(cols), -INF, cap
+
+    return keys, rows()
+
+
+def fund_committed_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A fund collects at least its committed size.
+
+    :math:`\sum_m contrib_{f,m} \ge committed_f`
+    """
+    lin = linear(m)
+    keys = [f for f, x in data.funds.items() if x.committed > 0]
+
+    def rows() -> Iterator[Row]:
+        for f in keys:
+            cols = _paid_in(lin, data, f)
+            yield f, cols, [1.0] * len(cols), data.funds[f].committed, INF
+
+    return keys, rows()
+
+
+def _key_rows(m: pyo.ConcreteModel, data: ModelData, sign: float) -> Rows:
+    """The rows of a key band's lower (``sign`` -1) or upper (+1) side."""
+    contrib = linear(m).col("contrib")
     keys = [(f, n) for f, x in data.funds.items() if x.key is not None for n in x.members]
 
-    def rows(sign: float) -> Iterator[Row]:
+    def rows() -> Iterator[Row]:
         for f, n in keys:
             x = data.funds[f]
             assert x.key is not None
@@ -172,12 +205,31 @@ def contribution_key(m: pyo.ConcreteModel, data: ModelData) -> None:
             else:
                 yield (f, n), cols, coefs, -INF, 0.0
 
-    lin.add_rows(m, "contribution_key_lower", keys, rows(-1.0))
-    lin.add_rows(m, "contribution_key_upper", keys, rows(1.0))
+    return keys, rows()
+
+
+def contribution_key_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A member pays at least its key share of the fund, less the tolerance.
+
+    :math:`contrib_{f,m} \ge key_{f,m} (1 - tol_f) \sum_j contrib_{f,j}`, with
+    :math:`key_{f,m}` the member's GNI (GDP, custom weight) over the members' total.
+    """
+    return _key_rows(m, data, -1.0)
+
+
+def contribution_key_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A member pays at most its key share of the fund, plus the tolerance.
+
+    :math:`contrib_{f,m} \le key_{f,m} (1 + tol_f) \sum_j contrib_{f,j}`
+    """
+    return _key_rows(m, data, 1.0)
 
 
 def contribution_pledge(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Pledges within their range: :math:`min_m \le contrib_{f,m} \le max_m` (column bounds)."""
+    r"""Pledges within their range, as bounds on the contribution (no rows).
+
+    :math:`min_{f,m} \le contrib_{f,m} \le max_{f,m}`
+    """
     lin = linear(m)
     contrib = lin.col("contrib")
     for f, x in data.funds.items():
@@ -188,22 +240,19 @@ def contribution_pledge(m: pyo.ConcreteModel, data: ModelData) -> None:
             lin.set_col_bounds(contrib[f, n], x.pledge_min[n], INF if upper is None else upper)
 
 
-def consortium_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""A fund with a minimum consortium pays only for contracts with enough nations.
+def consortium_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A fund with a minimum consortium pays for a contract only if it uses that contract.
 
-    :math:`\sum_n pays_{f,p,i,n} \le M \, uses_{f,c}`,
-    :math:`\sum_n joins_{c,n} \ge minnations_f \, uses_{f,c}`, :math:`Q_{c,n} \ge unit \, joins_{c,n}`.
+    :math:`\sum_n pays_{f,p,i,n} \le M_c \, uses_{f,c}`, with :math:`M_c` the worst unit
+    price plus delivery times the offer's total capacity; only funds with
+    ``min_nations_per_contract > 1``.
     """
     lin = linear(m)
-    pays_col, uses, joins = lin.col("fund_pays"), lin.col("fund_uses"), lin.col("joins")
-    order = lin.col("order")
+    pays_col, uses = lin.col("fund_pays"), lin.col("fund_uses")
     pays: dict[tuple, list] = defaultdict(list)
     for f, p, i, n in data.fund_pays:
         if data.funds[f].min_nations > 1:
             pays[(f, *data.contract_of[p, i, n])].append((f, p, i, n))
-    joiners: dict[tuple, list[str]] = defaultdict(list)
-    for *c, n in m.JOINS:
-        joiners[tuple(c)].append(n)
 
     def big_m(c: tuple) -> float:
         p, i = data.contracts[c]
@@ -211,19 +260,50 @@ def consortium_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
         worst = max(off.prices) + max(off.delivery.values(), default=0.0)
         return worst * sum(off.upper[off.lead :])
 
-    def pays_rows() -> Iterator[Row]:
+    def rows() -> Iterator[Row]:
         for fc in m.FUND_USES:
             cols = [pays_col[k] for k in pays[fc]]
             yield fc, [*cols, uses[fc]], [1.0] * len(cols) + [-big_m(fc[1:])], -INF, 0.0
 
-    def count_rows() -> Iterator[Row]:
+    return m.FUND_USES, rows()
+
+
+def _joiners(m: pyo.ConcreteModel) -> dict[tuple, list[str]]:
+    joiners: dict[tuple, list[str]] = defaultdict(list)
+    for *c, n in m.JOINS:
+        joiners[tuple(c)].append(n)
+    return joiners
+
+
+def consortium_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A contract a fund uses has at least the fund's minimum number of nations.
+
+    :math:`\sum_n joins_{c,n} \ge minnations_f \, uses_{f,c}`
+    """
+    lin = linear(m)
+    uses, joins = lin.col("fund_uses"), lin.col("joins")
+    joiners = _joiners(m)
+
+    def rows() -> Iterator[Row]:
         for fc in m.FUND_USES:
             f, c = fc[0], tuple(fc[1:])
             cols = [joins[(*c, n)] for n in joiners[c]]
             need = data.funds[f].min_nations
             yield fc, [*cols, uses[fc]], [1.0] * len(cols) + [-need], 0.0, INF
 
-    def join_rows() -> Iterator[Row]:
+    return m.FUND_USES, rows()
+
+
+def consortium_join_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A nation joins a contract only with an order of at least one unit (lot).
+
+    :math:`Q_{c,n} \ge unit_{p,i} \, joins_{c,n}`, with :math:`Q_{c,n} = \sum_{a,k} x_{p,i,n,a,k}`
+    and :math:`unit_{p,i}` the lot size (1 without lots).
+    """
+    lin = linear(m)
+    order, joins = lin.col("order"), lin.col("joins")
+
+    def rows() -> Iterator[Row]:
         for cn in m.JOINS:
             c, n = tuple(cn[:-1]), cn[-1]
             p, i = data.contracts[c]
@@ -231,16 +311,14 @@ def consortium_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
             cols = [order[o] for o in data.by_route.get((p, i, n), [])]
             yield cn, [*cols, joins[cn]], [1.0] * len(cols) + [-unit], 0.0, INF
 
-    lin.add_rows(m, "consortium_pays_link", m.FUND_USES, pays_rows())
-    lin.add_rows(m, "consortium_lower", m.FUND_USES, count_rows())
-    lin.add_rows(m, "consortium_join_link", m.JOINS, join_rows())
+    return m.JOINS, rows()
 
 
-def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Each nation's spending within its budget.
+def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Each nation's spending within its budget: orders net of what funds pay, contributions,
+    and the part of the investments it sponsors that no fund pays.
 
-    :math:`\sum_{p,i} cost_{p,i,n} - \sum_f pays_{f,p,i,n} + \sum_f contrib_{f,n}
-    + \sum_{e: sponsor=n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) \le budget_n`
+    :math:`\sum_{p,i} (cost_{p,i,n} - \sum_f pays_{f,p,i,n}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) \le budget_n`
     """
     lin = linear(m)
     keys = sorted(data.budgets)
@@ -252,7 +330,7 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
             if any(coefs):
                 yield n, cols, coefs, -INF, data.budgets[n]
 
-    lin.add_rows(m, "budget_upper", keys, rows())
+    return keys, rows()
 
 
 def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
@@ -289,8 +367,11 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
     return cols, coefs
 
 
-def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Cash outlay per period on delivery: :math:`\sum_{p,i,k} (price_k + del) x_{p,i,n,a,k} \le B_{n,a}`."""
+def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""The nation's cash outlay per period on delivery, before any fund reimbursement.
+
+    :math:`\sum_{p,i,k} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k} \le budget_{n,a}`
+    """
     lin = linear(m)
     order = lin.col("order")
     keys = [(n, a) for n, limits in data.period_budgets.items() for a in range(len(data.periods))]
@@ -308,4 +389,4 @@ def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
             if any(coefs):
                 yield (n, a), [order[o] for o in terms], coefs, -INF, data.period_budgets[n][a]
 
-    lin.add_rows(m, "budget_period_upper", keys, rows())
+    return keys, rows()

@@ -7,7 +7,7 @@ changed in place (row bounds, column bounds, costs, coefficients) for fast re-so
 then starts from its last basis (LP) or from the last plan (MIP).
 
 Every HiGHS run of the library goes through :func:`run_highs` (the process-wide guards
-below) and every HiGHS model status is read by :func:`status_of`.
+below); how a run ended is read by :mod:`aggregate.status`.
 """
 
 from __future__ import annotations
@@ -15,22 +15,33 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
-import math
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import highspy
 import numpy as np
 import pyomo.environ as pyo
 
-from aggregate.model.linear import LinearModel
-from aggregate.result import SolveStatus
+from aggregate.model.linear import AggregateModel, LinearModel
+from aggregate.status import Outcome, read_highs
+from aggregate.status import from_highs as status_of  # the name it had here
+
+__all__ = [
+    "HighsModel",
+    "active_rows",
+    "ctrl_c_stops_highs",
+    "matches_model",
+    "objective_of",
+    "run_highs",
+    "status_of",
+    "store_duals",
+    "use_threads",
+]
 
 log = logging.getLogger(__name__)
 
@@ -178,52 +189,6 @@ def _skip_run(h: highspy.Highs) -> None:
     h.run()
 
 
-def status_of(model_status: Any, has_plan: bool) -> tuple[SolveStatus, str]:
-    """The :class:`SolveStatus` (and a message) of a HiGHS model status: the one mapping.
-
-    ``has_plan``: HiGHS holds a feasible solution. A solution-count limit is a work limit
-    like iterations or nodes (``iteration_limit``); an objective bound or target (never set
-    by this library) and HiGHS's failures are ``error`` with HiGHS's own status name.
-    """
-    ms = highspy.HighsModelStatus
-    if model_status == ms.kOptimal and has_plan:
-        return SolveStatus.OPTIMAL, ""
-    stops = {
-        ms.kTimeLimit: (SolveStatus.TIME_LIMIT, "time limit reached"),
-        ms.kInterrupt: (SolveStatus.INTERRUPTED, "interrupted"),
-        ms.kHighsInterrupt: (SolveStatus.INTERRUPTED, "interrupted"),  # type: ignore[attr-defined]
-        ms.kIterationLimit: (SolveStatus.ITERATION_LIMIT, "iteration limit reached"),
-        ms.kSolutionLimit: (SolveStatus.ITERATION_LIMIT, "solution limit reached"),
-        ms.kMemoryLimit: (SolveStatus.MEMORY_LIMIT, "memory limit reached"),
-    }
-    if model_status in stops:
-        status, message = stops[model_status]
-        return status.stopped(has_plan), message
-    if model_status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
-        # every cost is >= 0 and every variable bounded below, so never unbounded here
-        return SolveStatus.INFEASIBLE, "the hard rules conflict"
-    if model_status == ms.kUnbounded:
-        return SolveStatus.UNBOUNDED, "unbounded"
-    name = getattr(model_status, "name", str(model_status))
-    return SolveStatus.ERROR, f"solver ended: {name}"
-
-
-@dataclass
-class HighsOutcome:
-    """How one HiGHS run ended."""
-
-    status: SolveStatus
-    message: str
-    objective: float | None
-    bound: float | None
-    has_solution: bool
-    seconds: float
-
-
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
 def _bounds(values: list[float] | np.ndarray) -> np.ndarray:
     out = np.asarray(values, dtype=float)
     return np.clip(out, -HINF, HINF)
@@ -241,6 +206,7 @@ class HighsModel:
         parallel: bool = False,
         log_solver: bool = False,
         active: np.ndarray | None = None,
+        integer: bool = True,
     ) -> None:
         self.lin = lin
         self.h = highspy.Highs()
@@ -251,7 +217,8 @@ class HighsModel:
             h.setOptionValue("threads", int(threads))
         if parallel:
             h.setOptionValue("parallel", "on")
-        self.integer = np.asarray(lin.integer, dtype=bool)
+        # integer=False: the linear relaxation (every integer column continuous)
+        self.integer = np.asarray(lin.integer, dtype=bool) & integer
         self.mip = bool(self.integer.any())
         a = lin.matrix().tocsc()
         row_lower, row_upper = _bounds(lin.row_lower), _bounds(lin.row_upper)
@@ -279,7 +246,8 @@ class HighsModel:
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS rejected the model's matrix (passModel returned an error)")
         self.cap_row: int | None = None
-        self._cap_needs: np.ndarray | None = None
+        self.cap_needs: np.ndarray | None = None
+        """The needs measure of the cap row (to tell a changed measure)."""
         self.objective: str | None = None
         self.x: np.ndarray | None = None
 
@@ -293,8 +261,8 @@ class HighsModel:
         upper = HINF if bound is None else float(bound)
         if (
             self.cap_row is not None
-            and self._cap_needs is not None
-            and not np.array_equal(needs, self._cap_needs)
+            and self.cap_needs is not None
+            and not np.array_equal(needs, self.cap_needs)
         ):
             # the needs measure itself changed (a re-solve): replace the row
             self.h.deleteRows(1, np.array([self.cap_row], dtype=np.int32))
@@ -305,7 +273,7 @@ class HighsModel:
             nz = np.flatnonzero(needs).astype(np.int32)
             self.h.addRow(-HINF, upper, len(nz), nz, np.asarray(needs[nz], dtype=float))
             self.cap_row = self.lin.nrows
-            self._cap_needs = np.array(needs, dtype=float)
+            self.cap_needs = np.array(needs, dtype=float)
         else:
             self.h.changeRowBounds(self.cap_row, -HINF, upper)
 
@@ -326,7 +294,7 @@ class HighsModel:
             self.h.changeCoeff(int(r), int(j), float(v))
 
     # --- running ------------------------------------------------------------------------------
-    def run(self, time_limit: float | None = None, start: np.ndarray | None = None) -> HighsOutcome:
+    def run(self, time_limit: float | None = None, start: np.ndarray | None = None) -> Outcome:
         """Solve; ``start`` is a known feasible plan to start a MIP from."""
         h = self.h
         h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else HINF)
@@ -337,24 +305,14 @@ class HighsModel:
             h.setSolution(sol)
         t0 = time.perf_counter()
         run_highs(h)
-        seconds = time.perf_counter() - t0
-        status = h.getModelStatus()
-        ms = highspy.HighsModelStatus
-        if status == ms.kModelEmpty:
-            # nothing to decide (no demand, stock or fund): the empty plan is optimal
-            num_col = h.getNumCol()
-            self.x = np.zeros(num_col)
-            return HighsOutcome(SolveStatus.OPTIMAL, "", 0.0, 0.0, True, seconds)
-        info = h.getInfo()
-        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        objective = _finite(float(info.objective_function_value)) if has_solution else None
-        if self.mip:
-            bound = _finite(float(info.mip_dual_bound))
+        out = read_highs(h, time.perf_counter() - t0, mip=self.mip)
+        if not out.has_solution:
+            self.x = None
+        elif h.getNumCol():
+            self.x = np.asarray(h.getSolution().col_value)
         else:
-            bound = objective if status == highspy.HighsModelStatus.kOptimal else None
-        self.x = np.asarray(h.getSolution().col_value) if has_solution else None
-        name, message = status_of(status, has_solution)
-        return HighsOutcome(name, message, objective, bound, has_solution, seconds)
+            self.x = np.zeros(0)
+        return out
 
     def row_duals(self) -> np.ndarray | None:
         """Row duals of the last run (LPs only)."""
@@ -366,29 +324,44 @@ class HighsModel:
         return np.asarray(sol.row_dual)
 
 
+def objective_of(m: pyo.ConcreteModel, lin: LinearModel) -> np.ndarray:
+    """The coefficients of the model's active objective (``needs_obj``, ``cost_obj`` or
+    ``weighted_obj``) per column."""
+    assert lin.needs is not None and lin.shortfall_cost is not None
+    if m.weighted_obj.active:
+        return lin.cost + lin.shortfall_cost
+    if m.needs_obj.active:
+        return lin.needs
+    return lin.cost
+
+
 def active_rows(m: pyo.ConcreteModel, lin: LinearModel) -> np.ndarray | None:
     """Which matrix rows are active on the Pyomo side (None: all of them)."""
-    active = np.fromiter((r._active for r in lin.row_data), dtype=bool, count=lin.nrows)
-    for name, block in lin.rows.items():
-        if not getattr(m, name).active:
-            active[block.start : block.stop] = False
+    active = lin.active_rows()
     return None if active.all() else active
 
 
 def matches_model(m: pyo.ConcreteModel, lin: LinearModel) -> bool:
     """True when the Pyomo model has no active constraint the matrix does not hold."""
     known = set(lin.rows) | {"needs_cap"}
-    for con in m.component_objects(pyo.Constraint, active=True):
-        if con.local_name not in known:
-            return False
+    if isinstance(m, AggregateModel):
+        made = m.made_constraints(active=True)  # without making the families
+    else:
+        made = list(m.component_objects(pyo.Constraint, active=True))
+    if any(con.local_name not in known for con in made):
+        return False
     # a fixed variable is a change the matrix does not know about
     return not any(v.fixed for v in lin.vardata)
 
 
 def store_duals(m: pyo.ConcreteModel, lin: LinearModel, duals: np.ndarray) -> None:
-    """Fill the model's ``dual`` suffix, if it has one that imports."""
+    """Fill the model's ``dual`` suffix, if it has one that imports (which makes every
+    constraint family's Pyomo constraint, the suffix's keys)."""
     suffix: Any = m.component("dual")
     if not isinstance(suffix, pyo.Suffix) or not suffix.import_enabled():
         return
-    for row, y in zip(lin.row_data, duals[: lin.nrows].tolist(), strict=True):
-        suffix[row] = y
+    y = duals[: lin.nrows].tolist()
+    for name, block in lin.rows.items():
+        con = lin.constraint(m, name)
+        for r, key in enumerate(block.keys, block.start):
+            suffix[con[key]] = y[r]

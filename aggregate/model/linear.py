@@ -1,10 +1,12 @@
-"""The model's matrix, kept beside the Pyomo components it describes.
+"""The model's matrix, and the Pyomo constraints made from it when something reads them.
 
 Every constraint family writes its rows once, as sparse coefficients on numbered columns
-(:class:`LinearModel`), and gets a normal Pyomo :class:`~pyomo.environ.Constraint` with the
-same name and index whose rows are *lazy*: a row's Pyomo expression is built from the matrix
-the first time anything reads it (a writer, a solver interface, ``con.body``). The solve
-hands the matrix to HiGHS in one call instead of walking 10^5-10^6 Pyomo expressions.
+(:class:`LinearModel`). The solve hands the matrix to HiGHS in one call instead of walking
+10^5-10^6 Pyomo expressions. The family's Pyomo :class:`~pyomo.environ.Constraint` (same
+name, same index) is made from the matrix through Pyomo's public API only when something
+asks for it (:class:`AggregateModel`): reading ``m.capacity_upper[...]``, looking it up with
+``m.component(...)``, walking the model's components (writers, Pyomo's solver interfaces,
+``pprint``) or ``m.write(...)``. A model solved with HiGHS never builds them.
 
 Row ``r`` of the matrix reads :math:`l_r \\le \\sum_j A_{rj} x_j \\le u_r` with
 :math:`l_r = -\\infty` or :math:`u_r = +\\infty` for one-sided rows; columns are the
@@ -14,16 +16,16 @@ variables in the order :func:`aggregate.model.variables.add_variables` creates t
 from __future__ import annotations
 
 import gc
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
-from weakref import ref as weakref_ref
 
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
-from pyomo.core.base.constraint import ConstraintData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.core.expr.relational_expr import (
     EqualityExpression,
@@ -61,17 +63,22 @@ class Block:
     name: str
     start: int
     keys: list[Any]
-    _position: dict[Any, int] | None = None
+    index: Any = None
+    """The Pyomo index a constraint family is declared over (a set or a list of keys)."""
+    constraint: Any = None
+    """The family's Pyomo constraint, once made (:meth:`LinearModel.constraint`)."""
 
     @property
     def stop(self) -> int:
         return self.start + len(self.keys)
 
+    @cached_property
+    def positions(self) -> dict[Any, int]:
+        return {k: self.start + j for j, k in enumerate(self.keys)}
+
     def position(self) -> dict[Any, int]:
         """index -> column (or row) number."""
-        if self._position is None:
-            self._position = {k: self.start + j for j, k in enumerate(self.keys)}
-        return self._position
+        return self.positions
 
 
 @dataclass
@@ -95,8 +102,6 @@ class LinearModel:
     values: list[float] = field(default_factory=list)
     row_lower: list[float] = field(default_factory=list)
     row_upper: list[float] = field(default_factory=list)
-    row_data: list[Any] = field(default_factory=list)
-    """The Pyomo constraint data of each row."""
     objective_terms: dict[str, np.ndarray] = field(default_factory=dict)
     """Cost family -> coefficient per column (docs/model.md, "Objective")."""
     needs: np.ndarray | None = None
@@ -167,11 +172,10 @@ class LinearModel:
     def nrows(self) -> int:
         return len(self.row_lower)
 
-    def add_rows(
-        self, m: pyo.ConcreteModel, name: str, index: Any, rows: Iterable[Row]
-    ) -> pyo.Constraint | None:
-        """Write ``rows`` into the matrix and add the Pyomo constraint ``name`` over
-        ``index`` (a Pyomo set or a list of keys) holding one lazy row per written row."""
+    def add_rows(self, m: Any, name: str, index: Any, rows: Iterable[Row]) -> None:
+        """Write ``rows`` into the matrix as family ``name``, indexed over ``index`` (a Pyomo
+        set or a list of keys). Its Pyomo constraint on the model ``m`` is made when first
+        read (:class:`AggregateModel`), not here."""
         start = self.nrows
         keys: list[Any] = []
         indices, values, indptr = self.indices, self.values, self.indptr
@@ -183,28 +187,9 @@ class LinearModel:
             indptr.append(len(indices))
             lower.append(lb)
             upper.append(ub)
-        self.rows[name] = Block(name, start, keys)
-        if not self.pyomo:
-            return None
-        con = pyo.Constraint(index if not isinstance(index, list) else list(index))
-        setattr(m, name, con)
-        con._lazy_matrix = self
-        data = con._data
-        ref = weakref_ref(con)
-        new = LazyRow.__new__
-        fresh = []
-        for r, key in enumerate(keys, start):
-            # ConstraintData.__init__ inlined: this runs once per row of the model
-            row = new(LazyRow)
-            row._component = ref
-            row._active = True
-            _EXPR_SLOT.__set__(row, None)
-            row._row = r
-            row._index = key
-            data[key] = row
-            fresh.append(row)
-        self.row_data.extend(fresh)
-        return con
+        if isinstance(index, list):
+            index = list(index)
+        self.rows[name] = Block(name, start, keys, index if self.pyomo else None)
 
     def row_expression(self, r: int) -> Any:
         """Row ``r`` as a Pyomo relational expression."""
@@ -222,10 +207,51 @@ class LinearModel:
             return InequalityExpression((lb, body), False)
         return RangedExpression((lb, body, ub), (False, False))
 
+    # --- the Pyomo side of the rows -------------------------------------------------------
+    def constraint(self, m: pyo.Block, name: str) -> pyo.Constraint:
+        """Family ``name``'s Pyomo constraint on ``m``, made from the matrix on first use."""
+        block = self.rows[name]
+        if block.constraint is None:
+            exprs = {k: self.row_expression(r) for r, k in enumerate(block.keys, block.start)}
+            con = pyo.Constraint(block.index, rule=exprs)
+            m.add_component(name, con)
+            block.constraint = con
+        return block.constraint
+
+    def constraints(self, m: pyo.Block) -> None:
+        """Make every family's Pyomo constraint that is not made yet."""
+        for name in self.rows:
+            self.constraint(m, name)
+
+    def row_of(self, r: int) -> tuple[Block, Any]:
+        """The family and index of row ``r``."""
+        blocks = list(self.rows.values())
+        block = blocks[bisect_right([b.start for b in blocks], r) - 1]
+        return block, block.keys[r - block.start]
+
+    def refresh_row(self, r: int) -> None:
+        """Carry row ``r``'s numbers to its Pyomo constraint, if that is made."""
+        block, key = self.row_of(r)
+        if block.constraint is not None:
+            block.constraint[key].set_value(self.row_expression(r))
+
+    def active_rows(self) -> np.ndarray:
+        """Which rows are active on the Pyomo side (a made constraint can be deactivated)."""
+        active = np.ones(self.nrows, dtype=bool)
+        for block in self.rows.values():
+            con = block.constraint
+            if con is None:
+                continue
+            if not con.active:
+                active[block.start : block.stop] = False
+                continue
+            active[block.start : block.stop] = [con[k].active for k in block.keys]
+        return active
+
     def set_row_bounds(self, r: int, lower: float, upper: float) -> None:
-        """Change row ``r``'s bounds here and on its Pyomo constraint (if materialised)."""
+        """Change row ``r``'s bounds here and on its Pyomo constraint (if made)."""
         self.row_lower[r], self.row_upper[r] = lower, upper
-        self.row_data[r].refresh()
+        self.refresh_row(r)
 
     def matrix(self) -> sp.csr_array:
         """The rows as a CSR matrix (duplicates summed, explicit zeros dropped)."""
@@ -261,42 +287,78 @@ class LinearModel:
         return sum(self.objective_terms.values(), np.zeros(self.ncols))
 
 
-_EXPR_SLOT = ConstraintData._expr  # the slot that holds a constraint's expression
+class AggregateModel(pyo.ConcreteModel):
+    """The Pyomo model :func:`aggregate.model.build_model` returns.
 
-
-class LazyRow(ConstraintData):
-    """A constraint row whose expression is built from the matrix when first read.
-
-    It is a normal :class:`ConstraintData` to every reader (writers, solver interfaces,
-    duals, activation); only ``_expr`` is filled on demand.
+    A normal :class:`~pyomo.environ.ConcreteModel` to every reader; its constraint families
+    are made from the matrix (:attr:`linear_model`) the first time they are read: by name
+    (``m.capacity_upper``, ``m.component("capacity_upper")``) one family; by walking the
+    model's constraints (``component_data_objects(Constraint)`` and the like, as Pyomo's
+    solver interfaces do), collecting its component types (as Pyomo's writers do) or
+    ``write`` all of them. Walking only variables or objectives makes none.
     """
 
-    __slots__ = ("_row",)
+    linear_model: LinearModel
 
-    def __init__(self, component: pyo.Constraint, row: int) -> None:
-        super().__init__(None, component)
-        self._row = row
+    def __getattr__(self, name: str) -> Any:
+        lin = self.__dict__.get("linear_model")
+        if lin is not None and name in lin.rows:
+            return lin.constraint(self, name)
+        return super().__getattr__(name)
 
-    @property
-    def _expr(self) -> Any:
-        expr = _EXPR_SLOT.__get__(self)
-        if expr is None:
-            expr = self.parent_component()._lazy_matrix.row_expression(self._row)
-            _EXPR_SLOT.__set__(self, expr)
-        return expr
+    def component(self, name_or_object: Any) -> Any:
+        lin = self.__dict__.get("linear_model")
+        if lin is not None and isinstance(name_or_object, str) and name_or_object in lin.rows:
+            return lin.constraint(self, name_or_object)
+        return super().component(name_or_object)
 
-    @_expr.setter
-    def _expr(self, value: Any) -> None:
-        _EXPR_SLOT.__set__(self, value)
+    def all_constraints(self) -> None:
+        """Make every constraint family that is not made yet."""
+        lin = self.__dict__.get("linear_model")
+        if lin is not None:
+            lin.constraints(self)
 
-    def refresh(self) -> None:
-        """Forget the built expression (the matrix row changed)."""
-        _EXPR_SLOT.__set__(self, None)
+    def component_objects(self, ctype: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if _wants_constraints(ctype):
+            self.all_constraints()
+        return super().component_objects(ctype, *args, **kwargs)
+
+    def component_data_objects(self, ctype: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if _wants_constraints(ctype):
+            self.all_constraints()
+        return super().component_data_objects(ctype, *args, **kwargs)
+
+    def component_map(self, ctype: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if _wants_constraints(ctype):
+            self.all_constraints()
+        return super().component_map(ctype, *args, **kwargs)
+
+    def collect_ctypes(self, *args: Any, **kwargs: Any) -> Any:
+        self.all_constraints()
+        return super().collect_ctypes(*args, **kwargs)
+
+    def write(self, *args: Any, **kwargs: Any) -> Any:
+        self.all_constraints()
+        return super().write(*args, **kwargs)
+
+    def made_constraints(self, active: bool | None = None) -> list[pyo.Constraint]:
+        """The constraint components on the model now, without making any family."""
+        return list(pyo.ConcreteModel.component_map(self, pyo.Constraint, active=active).values())
+
+
+def _wants_constraints(ctype: Any) -> bool:
+    """Whether a walk over the components of type(s) ``ctype`` (None: all) meets
+    constraints."""
+    if ctype is None:
+        return True
+    if isinstance(ctype, type):
+        return issubclass(ctype, pyo.Constraint)
+    return any(isinstance(c, type) and issubclass(c, pyo.Constraint) for c in ctype)
 
 
 def linear(m: pyo.ConcreteModel) -> LinearModel:
     """The :class:`LinearModel` of a model built by :func:`aggregate.model.build_model`."""
-    lin = getattr(m, "_linear", None)
+    lin = getattr(m, "linear_model", None)
     if not isinstance(lin, LinearModel):
         raise ValueError("this model was not built by aggregate.model.build_model")
     return lin

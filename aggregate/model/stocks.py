@@ -1,4 +1,8 @@
-"""Demand side: stock balance, floors, refill targets, donations and demand accounting."""
+"""Demand side: stock balance, floors, refill targets, donations and demand accounting.
+
+One function per constraint family, returning the family's index and rows; see
+:mod:`aggregate.model.contracts` and :mod:`aggregate.model.registry`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from collections.abc import Iterator
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
+from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, Row, linear
 
 
-def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
+def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Stock carried over time.
 
     :math:`stock_{n,i,t} = stock_{n,i,t-1} + \sum_{p,k} x_{p,i,n,t,k} + \sum_g give_{g,n,i,t}
@@ -50,11 +55,13 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
             coefs += [-1.0] * (len(arrivals) + len(gin)) + [1.0] * (len(gout) + len(used))
             yield key, cols, coefs, before, before
 
-    lin.add_rows(m, "stock_balance", m.STOCK, rows())
+    return m.STOCK, rows()
 
 
-def stock_floor_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Stockpile floors: :math:`stock_{n,i,t} + below_{n,i,t} \ge floor_t` (``below`` only if soft).
+def stock_floor_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Stockpile floors, with a shortfall ``below`` only for soft floors.
+
+    :math:`stock_{n,i,t} + below_{n,i,t} \ge floor_{n,i,t}`
 
     The floor binds in every period when the opening stock meets it, otherwise from the
     refill date on.
@@ -78,11 +85,14 @@ def stock_floor_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
             else:
                 yield key, (stock[key],), (1.0,), floor, INF
 
-    lin.add_rows(m, "stock_floor_lower", keys, rows())
+    return keys, rows()
 
 
-def refill_target_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Refill by a date: :math:`stock_{n,i,by} + missed_{n,i} \ge target` (``missed`` if soft)."""
+def refill_target_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Refill by a date, with a shortfall ``missed`` only when a refill penalty is given.
+
+    :math:`stock_{n,i,by} + missed_{n,i} \ge target_{n,i}`
+    """
     lin = linear(m)
     stock, missed = lin.col("stock"), lin.col("missed")
     keys = [
@@ -99,11 +109,15 @@ def refill_target_lower(m: pyo.ConcreteModel, data: ModelData) -> None:
             else:
                 yield key, (col,), (1.0,), s.refill_target, INF
 
-    lin.add_rows(m, "refill_target_lower", keys, rows())
+    return keys, rows()
 
 
-def demand_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""Every demand is met (on time, late) or short: :math:`\sum_{i,t} f_i use_{d,i,t} + short_d = q_d`."""
+def demand_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Every demand is met (on time or late) or short.
+
+    :math:`\sum_{i,t} f_i \, use_{d,i,t} + short_d = q_d`, with :math:`f_i` the item's
+    factor towards the capability.
+    """
     lin = linear(m)
     use, short = lin.col("use"), lin.col("short")
     by_demand: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
@@ -118,10 +132,10 @@ def demand_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
             q = data.demands[d].quantity
             yield d, cols, coefs, q, q
 
-    lin.add_rows(m, "demand_balance", m.DEMANDS, rows())
+    return m.DEMANDS, rows()
 
 
-def donation_from_stock_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
+def donation_from_stock_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Donations come from the stock a donor holds at the start, not from new purchases.
 
     :math:`\sum_{r,t} give_{m,r,i,t} \le on\_hand_{m,i}`. Buying for another nation is an
@@ -140,4 +154,4 @@ def donation_from_stock_upper(m: pyo.ConcreteModel, data: ModelData) -> None:
             cols = [give[g] for g in given[n, i]]
             yield (n, i), cols, [1.0] * len(cols), -INF, data.stocks[n, i].on_hand
 
-    lin.add_rows(m, "donation_from_stock_upper", keys, rows())
+    return keys, rows()

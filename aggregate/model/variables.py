@@ -98,22 +98,20 @@ def add_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
         elif dimen is None or len(members) < 1000:
             setattr(m, name, pyo.Set(initialize=members, dimen=dimen, ordered=True))
         else:
-            setattr(m, name, _large_set(members, dimen))
+            setattr(m, name, _large_set(members))
 
 
-def _large_set(members: list[tuple], dimen: int) -> pyo.Set:
-    """An ordered set of flat ``dimen``-tuples filled in one step.
+def _large_set(members: list[tuple]) -> pyo.SetOf:
+    """A set over ``members`` (flat tuples of one length) that holds them as they are.
 
-    Pyomo checks every member of a new set one by one (normalising the index, checking its
-    dimension): for 10^5-10^6 orders that costs more than building the model's rows. These
-    members are flat tuples of strings and integers made by :func:`index_sets`, so the
-    checks cannot fail; the first member is still checked the normal way.
+    A new :class:`~pyomo.environ.Set` checks every member one by one (normalising the index,
+    checking its dimension): for 10^5-10^6 orders that costs more than building the model's
+    rows. These members are distinct flat tuples of strings and integers made by
+    :func:`index_sets`, so :class:`~pyomo.environ.SetOf` over a dict of them (constant-time
+    membership, iterated in the members' order) is the same set without the checks. Pyomo
+    counts it unordered (no ``ord``/``at``): nothing here asks a member's position.
     """
-    s = pyo.Set(initialize=members[:1], dimen=dimen, ordered=True)
-    s.construct()
-    s._values = dict.fromkeys(members)
-    s._ordered_values = None
-    return s
+    return pyo.SetOf(dict.fromkeys(members))
 
 
 def _stock_keys(data: ModelData) -> list[tuple[str, str]]:
@@ -128,11 +126,11 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Decision variables with the tightest bounds the data gives for free.
 
     Each variable is also registered as a block of columns of the model's matrix
-    (:class:`aggregate.model.linear.LinearModel`, kept as ``m._linear``).
+    (:class:`aggregate.model.linear.LinearModel`, kept as ``m.linear_model``).
     """
     # anything but a Pyomo block (a re-solve's namespace of sets) only gets the numbers
     lin = LinearModel(pyomo=isinstance(m, pyo.Block))
-    m._linear = lin
+    m.linear_model = lin
     nn, binary = pyo.NonNegativeReals, pyo.Binary
 
     def add(name: str, index: pyo.Set, domain: Any, upper: list[float] | None = None) -> None:

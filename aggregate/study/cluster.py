@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from aggregate.errors import InputError
+
 PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
 """Dask's communication protocols; ``inproc`` reaches a scheduler in this process only."""
 
@@ -25,7 +27,7 @@ _EXAMPLE = "e.g. tcp://host:8786, or tls://host:8786 with the TLS options"
 _HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$")
 
 
-class SchedulerError(ValueError):
+class SchedulerError(InputError):
     """A scheduler address or TLS setting that cannot work (the message says how to fix it)."""
 
 

@@ -8,20 +8,27 @@ the same per (variant, nation), in long form.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
 from aggregate.study.spec import BASE
-from aggregate.study.store import BASELINE_FIGURES, FIGURES
+from aggregate.study.task import BASELINE_FIGURES, FIGURES
 
-if TYPE_CHECKING:
-    from aggregate.study.store import Store
+
+class StoreReader(Protocol):
+    """What the comparison reads from a results store (:class:`aggregate.study.Store`,
+    which calls these functions from its own methods, so this module cannot import it)."""
+
+    def variants(self, study: str | None = None) -> pd.DataFrame: ...
+
+    def table(self, name: str, study: str | None = None) -> pd.DataFrame: ...
+
 
 _CHANGES = ("total_cost", "short", "weighted_shortfall", "fill_rate")
 
 
-def comparison(store: Store, study: str | None = None) -> pd.DataFrame:
+def comparison(store: StoreReader, study: str | None = None) -> pd.DataFrame:
     """One row per variant of ``study``.
 
     Columns: ``study``, ``variant``, ``kind``, ``group``, one ``param_<name>`` per grid
@@ -67,7 +74,7 @@ def _change(v: pd.DataFrame, figure: str) -> pd.Series:
     return v[figure] - v["study"].map(base)
 
 
-def by_nation(store: Store, study: str | None = None) -> pd.DataFrame:
+def by_nation(store: StoreReader, study: str | None = None) -> pd.DataFrame:
     """One row per (variant, nation) with a plan: capability units demanded (``demand``),
     ``met`` and ``short``, ``fill_rate``, ``contributions`` paid into funds, ``spent`` (own
     orders, contributions and sponsored investment) and, with the baseline,

@@ -29,14 +29,15 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from aggregate.errors import Problem, ScenarioError
+from aggregate import labels
+from aggregate.errors import InputError, Problem, ScenarioError
 from aggregate.schema import Scenario
 from aggregate.study.spec import Override
 
 _MAX_LISTED = 12
 
 
-class OverrideError(Exception):
+class OverrideError(InputError):
     """An override that cannot be applied; turned into a :class:`Problem` by the caller."""
 
     def __init__(self, message: str, fix: str = "") -> None:
@@ -227,7 +228,7 @@ def _step(
                 "shorten the path to end at it",
             )
         fields = _fields(annotation)
-        child = f"{label}.{step.text}" if label else step.text
+        child = labels.field(label, step.text) if label else step.text
         if step.text in node:
             return [(Location(node, step.text, child), fields.get(step.text))]
         if create and last and step.text in fields:
@@ -248,7 +249,7 @@ def _step(
         return [(loc, inner) for loc in _select(node, label, step.text)]
     if isinstance(node, dict):
         key = _dict_key(node, step.text)
-        child = f"{label}[{step.text}]"
+        child = labels.entry(label, step.text)  # a key selects as an id does: label[key]
         if key is not None:
             return [(Location(node, key, child), inner)]
         if create and last:
@@ -316,7 +317,7 @@ def _select(entries: list[Any], label: str, text: str) -> list[Location]:
 
 def _entry_label(label: str, entry: Any, index: int) -> str:
     ident = _identity(entry)
-    return f"{label}[{ident if ident is not None else index}]"
+    return labels.entry(label, ident if ident is not None else str(index))
 
 
 # ------------------------------------------------------------------------ applying overrides

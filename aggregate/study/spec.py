@@ -315,7 +315,7 @@ def load_study(path: str | Path) -> Study:
 
     Raises :class:`~aggregate.errors.ScenarioError` listing every problem of the file.
     """
-    from aggregate.io.files import read_raw  # the safe YAML/JSON reader of scenarios
+    from aggregate.io.formats import read_raw  # the safe YAML/JSON reader of scenarios
 
     path = Path(path)
     raw = read_raw(path)

@@ -34,8 +34,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from aggregate.study.task import Outcome
-from aggregate.tables import TABLES
+from aggregate.errors import AggregateError, InputError
+from aggregate.study.compare import by_nation, comparison
+from aggregate.study.task import BASELINE_FIGURES, FIGURES, Outcome
+from aggregate.tables import INTEGER_COLUMNS, TABLES, TEXT_COLUMNS
 
 STORE_FORMAT = "1"
 
@@ -43,20 +45,9 @@ FINAL = ("ok", "failed")
 """Statuses a re-run skips: a plan, or a failure that would repeat (infeasible, an
 exception). ``lost`` (the worker died every time) is tried again."""
 
-_TEXT = {
-    "contract", "producer", "item", "nation", "order_period", "arrival_period", "expansion",
-    "start_period", "ready_period", "sponsor", "supplier", "component", "period", "donor",
-    "recipient", "demand", "capability", "due_period", "refill_by", "fund", "payer",
-    "payer_type", "purpose", "beneficiary",
-}  # fmt: skip
-_INTEGER = {"tier", "nations", "order_periods", "periods_late"}
-
-FIGURES = ("total_cost", "short", "weighted_shortfall", "fill_rate", "on_time_rate", "gap")
-"""Key figures kept as columns of ``variants`` (all are in ``key_figures`` as JSON)."""
-BASELINE_FIGURES = (
-    "total_cost_alone", "cost_saved", "cost_saved_share", "shortfall_avoided",
-    "fill_rate_alone", "weighted_shortfall_alone",
-)  # fmt: skip
+# column types come from the one table specification
+_TEXT = TEXT_COLUMNS
+_INTEGER = INTEGER_COLUMNS
 
 _VARIANTS = f"""
 CREATE TABLE IF NOT EXISTS variants (
@@ -141,12 +132,12 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-class StoreLocked(RuntimeError):
+class StoreLocked(AggregateError, RuntimeError):
     """The store file is open for writing in another process (DuckDB allows one writer and
     no readers beside it), or cannot be opened at all."""
 
 
-class StoreInvalid(ValueError):
+class StoreInvalid(InputError):
     """The file is not a results store: not a DuckDB database, a DuckDB database holding
     other tables, or a damaged (e.g. truncated) store. The file is left as it was."""
 
@@ -442,12 +433,8 @@ class Store:
 
     def comparison(self, study: str | None = None) -> pd.DataFrame:
         """The comparison across variants (see :func:`aggregate.study.compare.comparison`)."""
-        from aggregate.study.compare import comparison
-
         return comparison(self, study)
 
     def by_nation(self, study: str | None = None) -> pd.DataFrame:
         """Per variant and nation (see :func:`aggregate.study.compare.by_nation`)."""
-        from aggregate.study.compare import by_nation
-
         return by_nation(self, study)

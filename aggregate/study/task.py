@@ -22,6 +22,16 @@ import pandas as pd
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 
+FIGURES = ("total_cost", "short", "weighted_shortfall", "fill_rate", "on_time_rate", "gap")
+"""Key figures of an :class:`Outcome` that the store keeps as columns of ``variants`` (all
+are in ``key_figures`` as JSON) and the comparison shows."""
+BASELINE_FIGURES = (
+    "total_cost_alone", "cost_saved", "cost_saved_share", "shortfall_avoided",
+    "fill_rate_alone", "weighted_shortfall_alone",
+)  # fmt: skip
+"""The value of aggregation, from an :class:`Outcome`'s ``totals`` (studies with the
+baseline)."""
+
 
 @dataclass(frozen=True)
 class Job:

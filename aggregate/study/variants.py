@@ -79,7 +79,7 @@ def base_raw(study: Study) -> dict[str, Any]:
     """The base scenario as raw data (read from its file, or the inline mapping)."""
     if isinstance(study.base, dict):
         return study.base
-    from aggregate.io.files import read_raw
+    from aggregate.io.formats import read_raw
 
     path = study.base_path()
     assert path is not None

@@ -1,41 +1,110 @@
-"""A small scenario and a feasible plan for it, written by hand, for testing the verifier.
+"""Plain builders shared by the tests: small scenarios, solve-and-verify, a hand-written plan.
 
-The scenario: periods P1..P3; nations AAA (operates S1, GNI 300) and BBB (any system, GNI
-100); items ``shell`` (qualified for S1, one fuze each) and ``rocket``; capability
-``fires`` met by a shell (factor 1) or a rocket (factor 2). Producer PRD (country AAA)
-sells shells with a volume tier (price 8 from 50 units), lots of 10, lead time 1, a
-contract cost and a per-period cost, and rockets at 30 without lead time. Shell capacity
-drops to 10 in P3; expansion EXP (+20, one period to build) can make up for it. AAA holds a
-donor stockpile of 40 shells with a hard floor of 20 and a refill target of 40 by P3. The
-fund EPF (GNI key) may pay for refills and investments, for contracts with two nations.
+These are functions, not fixtures, because tests call them where a fixture cannot reach:
+inside helper functions, in ``@pytest.mark.parametrize`` tables, in Hypothesis examples and
+in module-scoped fixtures. New tests should prefer the fixtures of ``tests/conftest.py``,
+which hand these out; hand-computed optima belong in ``tests/cases/<name>/`` (see
+``tests/test_cases.py``).
 
-The pooled plan, worked out by hand:
+Three groups:
 
-- P1: AAA donates 10 shells to BBB; BBB receives 15 rockets. BBB's demand DB (50 due P1)
-  gets 10 + 15 * 2 = 40 on time.
-- P2: 30 shells arrive for AAA (ordered P1) and are used for DA (35 due P2; 5 short).
-  5 rockets arrive for BBB: 10 of DB one period late.
-- P3: 10 shells arrive for AAA (stock back to 40, the refill target) and 10 for BBB.
-  Shell capacity 10 + 20 from EXP (started P2) covers the 20 delivered.
-- The shell contract reaches the tier (50 units at 8); AAA's shells cost 360, of which
-  EPF reimburses 100 (10 donated units at the cheapest base price 10); EPF pays half of
-  EXP (100), AAA sponsors the other half. AAA and BBB pay 150 and 50 into EPF (3:1 GNI).
+- :func:`scenario` and :func:`solved`: a validated one-item world plus fields; solve and
+  assert that the independent verifier passes the plan.
+- :func:`tiny_raw`: ``tests/data/tiny.yaml``, a small valid raw scenario touching every
+  section of the schema, to be broken on purpose.
+- :func:`verify_scenario_data`, :func:`make_scenario`, :func:`pooled_solution` and
+  :func:`alone_solution`: the verifier's fixture, a scenario with two plans written by hand
+  (below).
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
+from aggregate import validate
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
+from aggregate.solve import solve
 from aggregate.tables import TABLES
+from aggregate.verify import verify
 
 NAN = float("nan")
+DATA = Path(__file__).resolve().parent / "data"
 
 
-def scenario_data() -> dict[str, Any]:
+# ------------------------------------------------------------------ one-item worlds, solved
+
+
+def scenario(**fields: Any) -> Scenario:
+    """A validated scenario: defaults for a one-item, one-capability world plus ``fields``."""
+    raw: dict[str, Any] = {
+        "name": "test",
+        "periods": ["P1"],
+        "nations": [{"code": "UKR", "name": "Ukraine"}],
+        "items": [{"id": "shell"}],
+        "capabilities": [{"id": "fire", "satisfied_by": [{"item": "shell"}]}],
+    }
+    raw.update(copy.deepcopy(fields))
+    return validate(raw)
+
+
+def solved(sc: Scenario, **options: Any) -> Solution:
+    """Solve and assert the plan passes the independent verifier."""
+    sol = solve(sc, **options)
+    assert sol.status.has_plan, (sol.status, sol.message)
+    check = verify(sc, sol)
+    assert check.ok, str(check)
+    return sol
+
+
+# ------------------------------------------------------------------ the tiny raw scenario
+
+
+@functools.cache
+def _tiny() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((DATA / "tiny.yaml").read_text())
+    return loaded
+
+
+def tiny_raw() -> dict[str, Any]:
+    """The tiny scenario of ``tests/data/tiny.yaml`` as raw data: valid as given, a fresh
+    dict on every call, to break on purpose."""
+    return copy.deepcopy(_tiny())
+
+
+# ------------------------------------------------------------------ the verifier's fixture
+
+# A small scenario and a feasible plan for it, written by hand, for testing the verifier.
+#
+# The scenario: periods P1..P3; nations AAA (operates S1, GNI 300) and BBB (any system, GNI
+# 100); items ``shell`` (qualified for S1, one fuze each) and ``rocket``; capability
+# ``fires`` met by a shell (factor 1) or a rocket (factor 2). Producer PRD (country AAA)
+# sells shells with a volume tier (price 8 from 50 units), lots of 10, lead time 1, a
+# contract cost and a per-period cost, and rockets at 30 without lead time. Shell capacity
+# drops to 10 in P3; expansion EXP (+20, one period to build) can make up for it. AAA holds a
+# donor stockpile of 40 shells with a hard floor of 20 and a refill target of 40 by P3. The
+# fund EPF (GNI key) may pay for refills and investments, for contracts with two nations.
+#
+# The pooled plan, worked out by hand:
+#
+# - P1: AAA donates 10 shells to BBB; BBB receives 15 rockets. BBB's demand DB (50 due P1)
+#   gets 10 + 15 * 2 = 40 on time.
+# - P2: 30 shells arrive for AAA (ordered P1) and are used for DA (35 due P2; 5 short).
+#   5 rockets arrive for BBB: 10 of DB one period late.
+# - P3: 10 shells arrive for AAA (stock back to 40, the refill target) and 10 for BBB.
+#   Shell capacity 10 + 20 from EXP (started P2) covers the 20 delivered.
+# - The shell contract reaches the tier (50 units at 8); AAA's shells cost 360, of which
+#   EPF reimburses 100 (10 donated units at the cheapest base price 10); EPF pays half of
+#   EXP (100), AAA sponsors the other half. AAA and BBB pay 150 and 50 into EPF (3:1 GNI).
+
+
+def verify_scenario_data() -> dict[str, Any]:
     """The scenario as raw data (edit it, then :func:`make_scenario`)."""
     return {
         "name": "verify fixture",
@@ -98,7 +167,7 @@ def scenario_data() -> dict[str, Any]:
 
 
 def make_scenario(data: dict[str, Any] | None = None) -> Scenario:
-    return Scenario.model_validate(scenario_data() if data is None else data)
+    return Scenario.model_validate(verify_scenario_data() if data is None else data)
 
 
 def frame(table: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:

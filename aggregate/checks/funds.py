@@ -1,0 +1,203 @@
+"""Checks of funds: key shares and pledges are well formed, amounts and co-financing
+rules can be met, consortium and origin rules leave something to buy."""
+
+from __future__ import annotations
+
+from aggregate import labels
+from aggregate.checks.lookups import Index, num, quoted
+from aggregate.errors import Problem
+from aggregate.schema import KeyRule, Nation, PledgeRule, Scenario
+
+
+def check_fund_key(s: Scenario) -> list[Problem]:
+    """A GNI or GDP key has the figure for every member (not all 0); a custom key has a
+    share for every member (not all 0); shares come only with a custom key."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for f in s.funds:
+        c = f.contribution
+        if not isinstance(c, KeyRule):
+            continue
+        label = labels.fund(f.id)
+        if c.basis == "custom":
+            out.extend(_custom_key_problems(label, f.members, c))
+        else:
+            members = [ix.nations[m] for m in f.members if m in ix.nations]
+            out.extend(_figure_key_problems(label, members, c))
+    return out
+
+
+def _custom_key_problems(label: str, members: list[str], key: KeyRule) -> list[Problem]:
+    missing = [m for m in members if m not in key.shares]
+    if missing:
+        return [
+            Problem(
+                label,
+                "contribution.shares",
+                f"a custom key needs a share for every member; none for {quoted(missing)}",
+                "add a share (a weight, normalised over the members) for each member",
+            )
+        ]
+    if sum(key.shares[m] for m in members) <= 0:
+        return [
+            Problem(
+                label,
+                "contribution.shares",
+                "every member's share is 0, so the key is undefined",
+                "give at least one member a positive share",
+            )
+        ]
+    return []
+
+
+def _figure_key_problems(label: str, members: list[Nation], key: KeyRule) -> list[Problem]:
+    basis = key.basis  # "gni" or "gdp": the Nation field of that name
+    out: list[Problem] = []
+    missing = [n.code for n in members if getattr(n, basis) is None]
+    if missing:
+        out.append(
+            Problem(
+                label,
+                "contribution.basis",
+                f"the key is based on {basis.upper()}, but member(s) {quoted(missing)} "
+                f"have no {basis}",
+                f"add {basis} to those nations, or use basis: custom with shares",
+            )
+        )
+    elif members and sum(getattr(n, basis) for n in members) <= 0:
+        out.append(
+            Problem(
+                label,
+                "contribution.basis",
+                f"every member's {basis} is 0, so the key is undefined",
+                f"give the members' {basis} figures",
+            )
+        )
+    if key.shares:
+        out.append(
+            Problem(
+                label,
+                "contribution.shares",
+                f"shares are given but the basis is '{basis}', so they are ignored",
+                "set basis: custom to use them, or remove shares",
+            )
+        )
+    return out
+
+
+def check_fund_pledges(s: Scenario) -> list[Problem]:
+    """Voluntary pledges fit the fund: their minimums within the cap, their maximums (when
+    every member has one) at least the committed size."""
+    out: list[Problem] = []
+    for f in s.funds:
+        c = f.contribution
+        if not isinstance(c, PledgeRule):
+            continue
+        label = labels.fund(f.id)
+        pledges = {m: p for m, p in c.pledges.items() if m in f.members}
+        least = sum(p.min for p in pledges.values())
+        if f.cap is not None and least > f.cap:
+            out.append(
+                Problem(
+                    label,
+                    "contribution.pledges",
+                    f"the members' minimum pledges add up to {num(least)}, above the fund's "
+                    f"cap ({num(f.cap)}), so no contribution can satisfy both",
+                    "lower the minimum pledges, or raise cap",
+                )
+            )
+        maxima = [pledges[m].max if m in pledges else None for m in dict.fromkeys(f.members)]
+        if all(x is not None for x in maxima):
+            most = sum(x for x in maxima if x is not None)
+            if most < f.committed:
+                out.append(
+                    Problem(
+                        label,
+                        "committed",
+                        f"committed ({num(f.committed)}) is above the sum of the members' "
+                        f"maximum pledges ({num(most)}), so it cannot be raised",
+                        "lower committed, or raise the pledges' max",
+                    )
+                )
+    return out
+
+
+def check_fund_amounts(s: Scenario) -> list[Problem]:
+    """A fund's committed size is within its cap."""
+    return [
+        Problem(
+            labels.fund(f.id),
+            "committed",
+            f"committed ({num(f.committed)}) is above cap ({num(f.cap)}), so the members "
+            "must pay in more than the fund may collect",
+            "lower committed, or raise cap",
+        )
+        for f in s.funds
+        if f.cap is not None and f.committed > f.cap
+    ]
+
+
+def check_fund_cofinancing(s: Scenario) -> list[Problem]:
+    """``max_cofinancing_share`` only acts on a fund with the ``investment`` use."""
+    return [
+        Problem(
+            labels.fund(f.id),
+            "max_cofinancing_share",
+            f"max_cofinancing_share is {f.max_cofinancing_share:g} but 'investment' is not in "
+            f"uses ({quoted(f.uses)}), so it has no effect",
+            "add 'investment' to uses, or remove max_cofinancing_share",
+        )
+        for f in s.funds
+        if "investment" not in f.uses and f.max_cofinancing_share != 1
+    ]
+
+
+def check_fund_consortium(s: Scenario) -> list[Problem]:
+    """A fund's minimum consortium size is reachable: at most the number of nations, and at
+    least one nation can benefit."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for f in s.funds:
+        label = labels.fund(f.id)
+        if f.min_nations_per_contract > len(ix.nations):
+            out.append(
+                Problem(
+                    label,
+                    "min_nations_per_contract",
+                    f"the fund pays only for contracts with at least {f.min_nations_per_contract}"
+                    f" nations, but the scenario has {len(ix.nations)}, so it pays for nothing",
+                    "lower min_nations_per_contract, or add the nations",
+                )
+            )
+        if f.eligible_beneficiaries is not None and not any(
+            b in ix.nations for b in f.eligible_beneficiaries
+        ):
+            out.append(
+                Problem(
+                    label,
+                    "eligible_beneficiaries",
+                    "no nation of the scenario is an eligible beneficiary, so the fund pays "
+                    "for nothing",
+                    "list the nations whose orders the fund may pay for, or remove the field "
+                    "(any nation)",
+                )
+            )
+    return out
+
+
+def check_fund_origin(s: Scenario) -> list[Problem]:
+    """A fund's origin rule leaves at least one producer to buy from."""
+    countries = sorted({p.country for p in s.producers})
+    return [
+        Problem(
+            labels.fund(f.id),
+            "eligible_producer_countries",
+            f"no producer is located in {quoted(f.eligible_producer_countries)} (producers are "
+            f"in {quoted(countries)}), so the fund can buy from no one",
+            "add a producer country to the list, or remove the origin rule",
+        )
+        for f in s.funds
+        if f.eligible_producer_countries is not None
+        and s.producers
+        and not set(f.eligible_producer_countries) & set(countries)
+    ]

@@ -1,0 +1,188 @@
+"""Checks of industry: discount tiers, capacities, lead times, expansion windows and
+component supply."""
+
+from __future__ import annotations
+
+from aggregate import labels
+from aggregate.checks.lookups import Index, labelled_offers, num, quoted
+from aggregate.errors import Problem
+from aggregate.schema import Scenario
+from aggregate.schema.facts import start_window
+
+
+def check_tiers(s: Scenario) -> list[Problem]:
+    """All-units discount tiers: ``min_volume`` strictly increases and the price never rises
+    (a tier's price is at most the base price and the previous tier's price)."""
+    out: list[Problem] = []
+    for _, o, label in labelled_offers(s):
+        order: list[str] = []
+        rises: list[str] = []
+        prev_volume: float | None = None
+        prev_price, prev_name = o.price, "the base price"
+        for k, t in enumerate(o.tiers, 1):
+            if prev_volume is not None and t.min_volume <= prev_volume:
+                order.append(
+                    f"tier {k} ({num(t.min_volume)}) is not above tier {k - 1} ({num(prev_volume)})"
+                )
+            if t.price > prev_price:
+                rises.append(f"tier {k} ({num(t.price)}) is above {prev_name} ({num(prev_price)})")
+            prev_volume, prev_price, prev_name = t.min_volume, t.price, f"tier {k}"
+        if order:
+            out.append(
+                Problem(
+                    label,
+                    "tiers",
+                    "min_volume must increase from tier to tier: " + "; ".join(order),
+                    "list the tiers by increasing min_volume, each volume once",
+                )
+            )
+        if rises:
+            out.append(
+                Problem(
+                    label,
+                    "tiers",
+                    "a discount tier's price must not rise: " + "; ".join(rises),
+                    "lower the tier price (it applies to every unit of the contract), or "
+                    "correct the base price",
+                )
+            )
+    return out
+
+
+def check_tier_reachable(s: Scenario) -> list[Problem]:
+    """A tier's ``min_volume`` is within what the offer can deliver over the horizon."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for p, o, label in labelled_offers(s):
+        most = ix.max_volume(p, o)
+        if most <= 0:  # reported by check_offer_capacity
+            continue
+        unreachable = [
+            f"tier {k} (min_volume {num(t.min_volume)})"
+            for k, t in enumerate(o.tiers, 1)
+            if t.min_volume > most
+        ]
+        if unreachable:
+            out.append(
+                Problem(
+                    label,
+                    "tiers",
+                    f"{'; '.join(unreachable)} can never apply: the offer delivers at most "
+                    f"{num(most)} units over the horizon (capacity of every period plus "
+                    "expansions)",
+                    "lower min_volume, raise capacity, or remove the tier",
+                )
+            )
+    return out
+
+
+def check_offer_capacity(s: Scenario) -> list[Problem]:
+    """An offer can deliver something within the horizon: some capacity, a minimum order and
+    a lot within it, and a lead time shorter than the horizon."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for p, o, label in labelled_offers(s):
+        most = ix.max_volume(p, o)
+        if most <= 0:
+            out.append(
+                Problem(
+                    label,
+                    "capacity",
+                    "capacity is 0 in every period and no expansion adds any, so nothing can "
+                    "be ordered",
+                    "set the capacity (a number, or a series {period: units}), add an "
+                    "expansion, or remove the offer",
+                )
+            )
+            continue
+        for field, value in (("min_order", o.min_order), ("lot_size", o.lot_size)):
+            if value is not None and value > most:
+                out.append(
+                    Problem(
+                        label,
+                        field,
+                        f"{field} ({num(value)}) exceeds the most the offer can deliver over "
+                        f"the horizon ({num(most)}), so no contract can be placed",
+                        f"lower {field}, or raise capacity",
+                    )
+                )
+        if o.lead_time >= len(s.periods):
+            out.append(
+                Problem(
+                    label,
+                    "lead_time",
+                    f"lead_time ({o.lead_time}) is not shorter than the horizon "
+                    f"({len(s.periods)} periods), so nothing ordered arrives in time",
+                    "shorten lead_time, or add periods",
+                )
+            )
+    return out
+
+
+def check_expansion_window(s: Scenario) -> list[Problem]:
+    """An expansion can start (``earliest_start`` not after ``latest_start``) and, started as
+    early as allowed, adds capacity before the horizon ends."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for e in s.expansions:
+        label = labels.expansion(e.id)
+        bounds = (e.earliest_start, e.latest_start)
+        if any(p is not None and p not in ix.periods for p in bounds):
+            continue  # unknown period: check_period_references
+        first, last = start_window(e, ix.periods, len(s.periods))
+        if first > last:
+            out.append(
+                Problem(
+                    label,
+                    "earliest_start",
+                    f"earliest_start '{e.earliest_start}' is after latest_start "
+                    f"'{e.latest_start}', so the investment can never start",
+                    "swap the two periods, or widen the window",
+                )
+            )
+        elif first + e.lead_periods >= len(s.periods):
+            out.append(
+                Problem(
+                    label,
+                    "lead_periods",
+                    f"started at the earliest ('{s.periods[first]}'), the capacity is ready "
+                    f"{e.lead_periods} periods later, after the last period '{s.periods[-1]}', "
+                    "so it never adds capacity",
+                    "allow an earlier start, shorten lead_periods, or add periods",
+                )
+            )
+    return out
+
+
+def check_component_supply(s: Scenario) -> list[Problem]:
+    """Every producer of an item has a supplier of each component the item needs (a
+    supplier with empty ``serves`` serves every producer)."""
+    ix = Index(s)
+    serves_all = {c.component for c in s.component_suppliers if not c.serves}
+    served: dict[str, set[str]] = {}  # component -> producers some supplier serves
+    for c in s.component_suppliers:
+        served.setdefault(c.component, set()).update(c.serves)
+    out: list[Problem] = []
+    for i in s.items:
+        producers = ix.producers_of.get(i.id, [])
+        gaps: list[str] = []
+        for comp in i.components:
+            if comp not in ix.components or comp in serves_all:  # unknown: reported elsewhere
+                continue
+            lacking = [p for p in producers if p not in served.get(comp, set())]
+            if lacking:
+                gaps.append(f"'{comp}' for {quoted(lacking)}")
+        if gaps:
+            out.append(
+                Problem(
+                    labels.item(i.id),
+                    "components",
+                    "no supplier serves the producer(s) of this item with component "
+                    + "; ".join(gaps)
+                    + ", so they cannot make it",
+                    "add those producers to the `serves` of a supplier of the component (empty "
+                    "serves = every producer), add a supplier, or drop the component from the "
+                    "item",
+                )
+            )
+    return out

@@ -1,0 +1,98 @@
+"""Checks of needs: each demanded capability can be met by an item its nation can use,
+from some source."""
+
+from __future__ import annotations
+
+from aggregate import labels
+from aggregate.checks.lookups import Index, quoted
+from aggregate.errors import Problem
+from aggregate.schema import Scenario
+from aggregate.schema.facts import usable
+
+
+def check_item_usable(s: Scenario) -> list[Problem]:
+    """An item qualified for named systems is usable by at least one nation (catches
+    misspelt system names)."""
+    out: list[Problem] = []
+    operated = sorted({sys for n in s.nations for sys in n.systems})
+    for i in s.items:
+        if i.systems and not any(usable(i, n) for n in s.nations):
+            out.append(
+                Problem(
+                    labels.item(i.id),
+                    "systems",
+                    f"no nation operates any of its systems {quoted(i.systems)} (nations "
+                    f"operate {quoted(operated)}), so no nation can use it",
+                    "spell the systems exactly as in the nations' systems, or remove the item",
+                )
+            )
+    return out
+
+
+def check_demand_usable_items(s: Scenario) -> list[Problem]:
+    """Some item of a demand's capability is usable by the demanding nation."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for d in s.demands:
+        nation, cap = ix.nations.get(d.nation), ix.capabilities.get(d.capability)
+        if nation is None or cap is None:
+            continue
+        items = [ix.items[eq.item] for eq in cap.satisfied_by if eq.item in ix.items]
+        if items and not any(usable(i, nation) for i in items):
+            needs = "; ".join(
+                f"'{i.id}' needs " + " or ".join(f"'{sys}'" for sys in i.systems) for i in items
+            )
+            out.append(
+                Problem(
+                    labels.demand(d.id),
+                    "capability",
+                    f"no item of capability '{cap.id}' is usable by {nation.code}, which "
+                    f"operates {quoted(nation.systems)} ({needs})",
+                    f"add an item qualified for one of {nation.code}'s systems to "
+                    f"{labels.field(labels.capability(cap.id), 'satisfied_by')}, add the system "
+                    f"to {labels.field(labels.nation(nation.code), 'systems')}, or remove the "
+                    "demand",
+                )
+            )
+    return out
+
+
+def check_demand_sources(s: Scenario) -> list[Problem]:
+    """A demand with a positive quantity has a source: a producer offering a usable item,
+    the nation's own stock of one, or a donor's stock of one."""
+    ix = Index(s)
+    held: dict[str, set[str]] = {}  # item -> nations holding some of it
+    donated: set[str] = set()  # items some donor holds
+    for st in s.stockpiles:
+        if st.on_hand > 0:
+            held.setdefault(st.item, set()).add(st.nation)
+            if st.donor:
+                donated.add(st.item)
+    out: list[Problem] = []
+    for d in s.demands:
+        nation, cap = ix.nations.get(d.nation), ix.capabilities.get(d.capability)
+        if nation is None or cap is None or d.quantity <= 0:
+            continue
+        fitting = [
+            eq.item
+            for eq in cap.satisfied_by
+            if eq.item in ix.items and usable(ix.items[eq.item], nation)
+        ]
+        if not fitting:  # check_demand_usable_items
+            continue
+        if any(
+            i in ix.producers_of or d.nation in held.get(i, set()) or i in donated for i in fitting
+        ):
+            continue
+        out.append(
+            Problem(
+                labels.demand(d.id),
+                "",
+                f"can never be met: no producer offers any item usable by {d.nation} for "
+                f"'{cap.id}' ({quoted(fitting)}), {d.nation} holds none in stock and no donor "
+                "holds any",
+                "add an offer of one of these items to a producer, or a stockpile of one "
+                f"(held by {d.nation} or by a donor)",
+            )
+        )
+    return out

@@ -1,0 +1,347 @@
+"""The workbook's layout: its sheets, their columns, and the kind of value each cell holds.
+
+One :class:`Sheet` per table of the scenario (or per ``field``/``value`` sheet of its
+scalar fields); each :class:`Column` is documented by its schema field, so the template's
+README and its header notes say what the schema says. Reading, writing and the template
+all follow :data:`SHEETS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from aggregate.schema import (
+    Capability,
+    Component,
+    ComponentSupplier,
+    Demand,
+    Equivalence,
+    Expansion,
+    Fund,
+    Item,
+    KeyRule,
+    Nation,
+    Offer,
+    Pledge,
+    Producer,
+    Scenario,
+    SolveSettings,
+    Stockpile,
+    Tier,
+)
+
+KINDS: dict[str, str] = {
+    "text": "text",
+    "label": "text: an id, code or period label",
+    "number": "number",
+    "whole": "whole number",
+    "bool": "TRUE or FALSE",
+    "list": "list, comma-separated (blank: empty)",
+    "optlist": "list, comma-separated (blank: no restriction; `none`: empty list)",
+    "series": "number, or a series `period: value, period: value` (step function)",
+    "mapping": "pairs `key: number, key: number`",
+    "labels": "period labels, comma-separated; may continue on further `periods` rows",
+    "lines": "text, one per row (repeat the field on further rows)",
+}
+"""Cell kinds and how to write them."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet (or one field of a key/value sheet)."""
+
+    name: str
+    kind: str
+    doc: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the workbook."""
+
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    key_value: bool = False
+    """``field``/``value`` rows instead of a table."""
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+def _describe(model: type[BaseModel], name: str) -> str:
+    text = model.model_fields[name].description or ""
+    return " ".join(text.replace("``", "").split())
+
+
+def _col(
+    model: type[BaseModel], name: str, kind: str, column: str | None = None, doc: str = ""
+) -> Column:
+    """A column documented by the schema field ``model.name``."""
+    info = model.model_fields[name]
+    return Column(column or name, kind, doc or _describe(model, name), info.is_required())
+
+
+def _key(name: str, doc: str, kind: str = "label") -> Column:
+    """A column linking rows of two sheets (always required)."""
+    return Column(name, kind, doc, True)
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "scenario",
+        "The scenario's name, periods and sources: one field per row.",
+        (
+            _col(Scenario, "name", "text"),
+            _col(Scenario, "description", "text"),
+            _col(Scenario, "currency", "text"),
+            _col(Scenario, "periods", "labels"),
+            _col(Scenario, "sources", "lines"),
+        ),
+        key_value=True,
+    ),
+    Sheet(
+        "nations",
+        "One row per nation.",
+        (
+            _col(Nation, "code", "label"),
+            _col(Nation, "name", "text"),
+            _col(Nation, "gni", "number"),
+            _col(Nation, "gdp", "number"),
+            _col(Nation, "budget", "number"),
+            _col(Nation, "budget_per_period", "series"),
+            _col(Nation, "memberships", "list"),
+            _col(Nation, "systems", "list"),
+        ),
+    ),
+    Sheet(
+        "items",
+        "One row per item.",
+        (
+            _col(Item, "id", "label"),
+            _col(Item, "name", "text"),
+            _col(Item, "unit", "text"),
+            _col(Item, "systems", "list"),
+            _col(Item, "components", "mapping"),
+        ),
+    ),
+    Sheet(
+        "capabilities",
+        "One row per (capability, item): the items that meet each capability. Repeat the "
+        "capability's id on each of its rows; its name and unit may be given on any one.",
+        (
+            _key("capability", _describe(Capability, "id")),
+            _col(Capability, "name", "text"),
+            _col(Capability, "unit", "text"),
+            _col(Equivalence, "item", "label"),
+            _col(Equivalence, "factor", "number"),
+        ),
+    ),
+    Sheet(
+        "demands",
+        "One row per demand.",
+        tuple(
+            _col(Demand, name, kind)
+            for name, kind in (
+                ("id", "label"),
+                ("nation", "label"),
+                ("capability", "label"),
+                ("period", "label"),
+                ("quantity", "number"),
+                ("priority", "number"),
+                ("max_lateness", "whole"),
+                ("shortfall_penalty", "number"),
+                ("lateness_penalty", "number"),
+            )
+        ),
+    ),
+    Sheet(
+        "stockpiles",
+        "One row per (nation, item) stock.",
+        tuple(
+            _col(Stockpile, name, kind)
+            for name, kind in (
+                ("nation", "label"),
+                ("item", "label"),
+                ("on_hand", "number"),
+                ("floor", "series"),
+                ("floor_type", "text"),
+                ("floor_penalty", "number"),
+                ("donor", "bool"),
+                ("refill_target", "number"),
+                ("refill_by", "label"),
+                ("refill_penalty", "number"),
+                ("holding_cost", "series"),
+                ("unit_value", "number"),
+            )
+        ),
+    ),
+    Sheet(
+        "producers",
+        "One row per producer; their offers are on the offers sheet.",
+        (
+            _col(Producer, "id", "label"),
+            _col(Producer, "name", "text"),
+            _col(Producer, "country", "label"),
+        ),
+    ),
+    Sheet(
+        "offers",
+        "One row per (producer, item) offer. Discount tiers go on the tiers sheet; a "
+        "capacity that varies by period may go on the capacity sheet instead of here.",
+        (
+            _key("producer", "Producer id (a row of the producers sheet)."),
+            *(
+                _col(Offer, name, kind)
+                for name, kind in (
+                    ("item", "label"),
+                    ("capacity", "series"),
+                    ("price", "number"),
+                    ("min_order", "number"),
+                    ("lot_size", "number"),
+                    ("lead_time", "whole"),
+                    ("contract_cost", "number"),
+                    ("order_period_cost", "series"),
+                    ("delivery_cost", "number"),
+                    ("delivery_cost_to", "mapping"),
+                )
+            ),
+        ),
+    ),
+    Sheet(
+        "tiers",
+        "One row per volume-discount tier of an offer, in increasing volumes.",
+        (
+            _key("producer", "Producer id of the offer."),
+            _key("item", "Item id of the offer."),
+            _col(Tier, "min_volume", "number"),
+            _col(Tier, "price", "number"),
+        ),
+    ),
+    Sheet(
+        "capacity",
+        "Optional: an offer's capacity by period, one row per (producer, item, period); the "
+        "value holds until the next period given, and is 0 before the first. Leave the "
+        "offer's capacity cell blank when using this sheet.",
+        (
+            _key("producer", "Producer id of the offer."),
+            _key("item", "Item id of the offer."),
+            _key("period", "Period from which the capacity holds."),
+            _key("capacity", _describe(Offer, "capacity"), kind="number"),
+        ),
+    ),
+    Sheet(
+        "expansions",
+        "One row per capacity expansion option.",
+        tuple(
+            _col(Expansion, name, kind)
+            for name, kind in (
+                ("id", "label"),
+                ("producer", "label"),
+                ("item", "label"),
+                ("added_capacity", "number"),
+                ("investment_cost", "number"),
+                ("lead_periods", "whole"),
+                ("earliest_start", "label"),
+                ("latest_start", "label"),
+                ("sponsor", "label"),
+            )
+        ),
+    ),
+    Sheet(
+        "components",
+        "One row per component (the bill of materials is the items sheet's components).",
+        (
+            _col(Component, "id", "label"),
+            _col(Component, "name", "text"),
+            _col(Component, "unit", "text"),
+        ),
+    ),
+    Sheet(
+        "component_suppliers",
+        "One row per component supplier.",
+        tuple(
+            _col(ComponentSupplier, name, kind)
+            for name, kind in (
+                ("id", "label"),
+                ("name", "text"),
+                ("country", "label"),
+                ("component", "label"),
+                ("capacity", "series"),
+                ("serves", "list"),
+            )
+        ),
+    ),
+    Sheet(
+        "funds",
+        "One row per fund; members (and their key shares or pledges) are on fund_members.",
+        (
+            _col(Fund, "id", "label"),
+            _col(Fund, "name", "text"),
+            Column(
+                "rule",
+                "text",
+                "Contribution rule: key (a burden-sharing key, the default) or pledge "
+                "(voluntary pledges, given on fund_members).",
+            ),
+            _col(KeyRule, "basis", "text", doc="Key rule: " + _describe(KeyRule, "basis")),
+            _col(KeyRule, "tolerance", "number", doc=_describe(KeyRule, "tolerance")),
+            *(
+                _col(Fund, name, kind)
+                for name, kind in (
+                    ("cap", "number"),
+                    ("committed", "number"),
+                    ("uses", "list"),
+                    ("eligible_producer_countries", "optlist"),
+                    ("eligible_beneficiaries", "optlist"),
+                    ("max_cofinancing_share", "number"),
+                    ("min_nations_per_contract", "whole"),
+                )
+            ),
+        ),
+    ),
+    Sheet(
+        "fund_members",
+        "One row per (fund, member nation), in the order of the members.",
+        (
+            _key("fund", "Fund id (a row of the funds sheet)."),
+            _key("nation", "Member nation (ISO alpha-3)."),
+            Column(
+                "key_share",
+                "number",
+                "Key rule with basis custom: the member's weight (normalised over members).",
+            ),
+            _col(Pledge, "min", "number", "pledge_min", "Pledge rule: " + _describe(Pledge, "min")),
+            _col(Pledge, "max", "number", "pledge_max", "Pledge rule: " + _describe(Pledge, "max")),
+        ),
+    ),
+    Sheet(
+        "settings",
+        "Objective and solver settings: one field per row; a blank value keeps the default.",
+        tuple(
+            _col(SolveSettings, name, kind)
+            for name, kind in (
+                ("objective", "text"),
+                ("needs_tolerance", "number"),
+                ("lateness_weight", "number"),
+                ("default_shortfall_penalty", "number"),
+                ("default_lateness_penalty", "number"),
+                ("solver", "text"),
+                ("time_limit", "number"),
+                ("mip_gap", "number"),
+                ("threads", "whole"),
+            )
+        ),
+        key_value=True,
+    ),
+)
+"""Every sheet of a scenario workbook, in the order written."""
+
+SHEET_BY_NAME = {s.name: s for s in SHEETS}
+README = "README"
+NOTES = "notes"
+KV_HEADER = ("field", "value", NOTES)
+"""Columns of a key/value sheet (``scenario``, ``settings``)."""

@@ -1,0 +1,343 @@
+"""Domain facts of a scenario, defined once: the rules every layer reads the same way.
+
+The schema says what a scenario holds; these functions say what it *means* where more than
+one layer needs the answer: whether a nation can use an item, a fund's key shares, who
+sponsors an expansion, what a donated unit is worth, which capacity expansions add, where a
+floor starts to bind, what a fund may pay for. The model data (:mod:`aggregate.data`), the
+plan tables (:mod:`aggregate.extract`), the verifier (:mod:`aggregate.verify`), the checks
+and the explanations read them here, so a rule cannot drift between layers.
+
+The functions are pure (schema objects in, plain values out). :class:`ScenarioIndex` looks
+a validated scenario up by id and answers the same facts by id, with the per-period series
+expanded once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Container, Iterable, Mapping
+from functools import cached_property
+
+from aggregate.schema.base import expand
+from aggregate.schema.funds import Fund, KeyRule
+from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer
+from aggregate.schema.materiel import Capability, Item
+from aggregate.schema.nations import Nation
+from aggregate.schema.needs import Demand, Stockpile
+from aggregate.schema.scenario import Scenario
+
+Build = tuple[str, str, float, int]
+"""An expansion built: (producer, item, units added per period, first period ready)."""
+
+
+# --- compatibility --------------------------------------------------------------------
+
+
+def usable(item: Item, nation: Nation) -> bool:
+    """Whether ``nation`` can use ``item``: an item qualified for named systems needs a nation
+    operating one of them; an item or a nation without systems goes with everything."""
+    return not item.systems or not nation.systems or bool(set(item.systems) & set(nation.systems))
+
+
+def usable_pairs(scenario: Scenario) -> set[tuple[str, str]]:
+    """(nation, item) pairs where the nation can use the item (:func:`usable`)."""
+    return {
+        (nation.code, item.id)
+        for nation in scenario.nations
+        for item in scenario.items
+        if usable(item, nation)
+    }
+
+
+# --- offers ---------------------------------------------------------------------------
+
+
+def tier_prices(offer: Offer) -> list[float]:
+    """Unit price per tier; index 0 is the base price, k the k-th discount tier."""
+    return [float(offer.price), *(float(t.price) for t in offer.tiers)]
+
+
+def tier_minimums(offer: Offer) -> list[float]:
+    """Pooled volume from which each tier applies; 0 for the base tier."""
+    return [0.0, *(float(t.min_volume) for t in offer.tiers)]
+
+
+def delivery_rate(offer: Offer, nation: str) -> float:
+    """Delivery cost per unit of ``offer`` to ``nation``: the named rate, else the default."""
+    return float(offer.delivery_cost_to.get(nation, offer.delivery_cost))
+
+
+def cheapest_prices(producers: Iterable[Producer]) -> dict[str, float]:
+    """item -> the cheapest base price any producer offers it at."""
+    cheapest: dict[str, float] = {}
+    for prod in producers:
+        for off in prod.offers:
+            cheapest[off.item] = min(cheapest.get(off.item, off.price), off.price)
+    return cheapest
+
+
+# --- stock ----------------------------------------------------------------------------
+
+
+def unit_value(stockpile: Stockpile | None, cheapest: Mapping[str, float], item: str) -> float:
+    """Replacement value of one donated unit of ``item`` (what a refill fund reimburses at
+    most): the stockpile's ``unit_value``, else the cheapest base price, else 0."""
+    if stockpile is not None and stockpile.unit_value is not None:
+        return float(stockpile.unit_value)
+    return float(cheapest.get(item, 0.0))
+
+
+def floor_start(
+    stockpile: Stockpile, floor: list[float], at: Mapping[str, int], tol: float = 0.0
+) -> int | None:
+    """First period index where the floor binds; None when it never does.
+
+    A floor binds from the first period if the stock starts at or above the first period's
+    floor (within ``tol`` relative to it); otherwise from ``refill_by`` on, and never
+    without ``refill_by``. A floor that is 0 throughout never binds.
+    """
+    if max(floor, default=0.0) <= 0:
+        return None
+    if stockpile.on_hand >= floor[0] - tol * max(1.0, floor[0]):
+        return 0
+    return at[stockpile.refill_by] if stockpile.refill_by is not None else None
+
+
+# --- expansions -----------------------------------------------------------------------
+
+
+def sponsor(expansion: Expansion, country: str | None, nations: Container[str]) -> str | None:
+    """Nation paying the part of an expansion no fund pays: its ``sponsor``, else the
+    producer's ``country`` if that is a nation of the scenario, else none."""
+    if expansion.sponsor:
+        return expansion.sponsor
+    return country if country is not None and country in nations else None
+
+
+def start_window(expansion: Expansion, at: Mapping[str, int], horizon: int) -> tuple[int, int]:
+    """(earliest, latest) start period index of ``expansion`` (both inclusive)."""
+    first = at[expansion.earliest_start] if expansion.earliest_start is not None else 0
+    last = at[expansion.latest_start] if expansion.latest_start is not None else horizon - 1
+    return first, last
+
+
+def added_capacity(
+    builds: Iterable[Build], horizon: int
+) -> defaultdict[tuple[str, str, int], float]:
+    """(producer, item, period index) -> capacity added by the expansions ready by then
+    (0 for any other key).
+
+    An expansion started in period ``s`` with lead ``L`` adds its capacity in every period
+    from ``s + L`` to the end of the horizon.
+    """
+    added: defaultdict[tuple[str, str, int], float] = defaultdict(float)
+    for producer, item, units, ready in builds:
+        for t in range(max(ready, 0), horizon):
+            added[producer, item, t] += float(units)
+    return added
+
+
+# --- funds ----------------------------------------------------------------------------
+
+
+def key_weights(fund: Fund, nations: Mapping[str, Nation]) -> dict[str, float] | None:
+    """Members' raw key weights (GNI, GDP or custom shares; 0 where unknown), None for a
+    pledge fund."""
+    rule = fund.contribution
+    if not isinstance(rule, KeyRule):
+        return None
+    weights: dict[str, float] = {}
+    for m in fund.members:
+        if rule.basis == "custom":
+            weights[m] = float(rule.shares.get(m, 0.0))
+        else:
+            nation = nations.get(m)
+            weights[m] = float(getattr(nation, rule.basis) or 0.0) if nation is not None else 0.0
+    return weights
+
+
+def key_shares(fund: Fund, nations: Mapping[str, Nation]) -> dict[str, float]:
+    """Each member's normalised key share (GNI, GDP or custom weights); equal shares when
+    every weight is 0 (which :func:`aggregate.check` rejects). A key-rule fund only."""
+    weights = key_weights(fund, nations)
+    if weights is None:
+        raise TypeError(f"fund {fund.id} has pledges, not a key")
+    total = sum(weights.values())
+    return {m: (w / total if total > 0 else 1.0 / len(weights)) for m, w in weights.items()}
+
+
+def origin_ok(fund: Fund, country: str | None) -> bool:
+    """Whether ``fund`` may buy from a producer in ``country`` (its origin rule)."""
+    allowed = fund.eligible_producer_countries
+    return allowed is None or (country is not None and country in allowed)
+
+
+def fund_order_uses(
+    fund: Fund, country: str | None, nation: str, donor_stock: bool
+) -> tuple[bool, bool]:
+    """(procurement, refill): whether ``fund`` may pay for ``nation``'s orders from a
+    producer in ``country`` as procurement, and as a refill of a donor stock
+    (``donor_stock``: the nation holds a donor stockpile of the item)."""
+    if not origin_ok(fund, country):
+        return False, False
+    listed = fund.eligible_beneficiaries is None or nation in fund.eligible_beneficiaries
+    procurement = "procurement" in fund.uses and listed
+    refill = "refill" in fund.uses and listed and donor_stock
+    return procurement, refill
+
+
+# --- the scenario, looked up by id ----------------------------------------------------
+
+
+class ScenarioIndex:
+    """A scenario looked up by id, with the facts above answered by id.
+
+    Lookups of unknown ids answer as the verifier needs (a nation or item that does not
+    exist has no systems, a fund member that does not exist weighs 0), so the index may be
+    asked about ids read from untrusted tables.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.periods = list(scenario.periods)
+        self.t = {p: k for k, p in enumerate(self.periods)}
+        self.nations: dict[str, Nation] = {n.code: n for n in scenario.nations}
+        self.items: dict[str, Item] = {i.id: i for i in scenario.items}
+        self.capabilities: dict[str, Capability] = {c.id: c for c in scenario.capabilities}
+        self.producers: dict[str, Producer] = {p.id: p for p in scenario.producers}
+        self.offers: dict[tuple[str, str], Offer] = {
+            (p.id, o.item): o for p in scenario.producers for o in p.offers
+        }
+        self.expansions: dict[str, Expansion] = {e.id: e for e in scenario.expansions}
+        self.suppliers: dict[str, ComponentSupplier] = {
+            s.id: s for s in scenario.component_suppliers
+        }
+        self.stockpiles: dict[tuple[str, str], Stockpile] = {
+            (s.nation, s.item): s for s in scenario.stockpiles
+        }
+        self.demands: dict[str, Demand] = {d.id: d for d in scenario.demands}
+        self.funds: dict[str, Fund] = {f.id: f for f in scenario.funds}
+
+    def series(self, value: float | dict[str, float]) -> list[float]:
+        """A per-period value as one number per period."""
+        return expand(value, self.periods)
+
+    # per-period series, expanded once
+
+    @cached_property
+    def capacity(self) -> dict[tuple[str, str], list[float]]:
+        """(producer, item) -> base capacity per period."""
+        return {k: self.series(o.capacity) for k, o in self.offers.items()}
+
+    @cached_property
+    def period_cost(self) -> dict[tuple[str, str], list[float]]:
+        """(producer, item) -> fixed cost of a period with a delivery."""
+        return {k: self.series(o.order_period_cost) for k, o in self.offers.items()}
+
+    @cached_property
+    def supplier_capacity(self) -> dict[str, list[float]]:
+        return {k: self.series(s.capacity) for k, s in self.suppliers.items()}
+
+    @cached_property
+    def floor(self) -> dict[tuple[str, str], list[float]]:
+        return {k: self.series(s.floor) for k, s in self.stockpiles.items()}
+
+    @cached_property
+    def holding(self) -> dict[tuple[str, str], list[float]]:
+        return {k: self.series(s.holding_cost) for k, s in self.stockpiles.items()}
+
+    # facts by id
+
+    def satisfied_by(self, capability: str) -> list[tuple[str, float]]:
+        """(item, factor) pairs meeting ``capability`` (none for an unknown id)."""
+        cap = self.capabilities.get(capability)
+        return [(eq.item, float(eq.factor)) for eq in cap.satisfied_by] if cap else []
+
+    def factor(self, capability: str, item: str) -> float | None:
+        """Capability units one unit of ``item`` covers (None: it does not meet it)."""
+        return next((f for i, f in self.satisfied_by(capability) if i == item), None)
+
+    def can_use(self, nation: str, item: str) -> bool:
+        """:func:`usable` by id; an unknown nation or item has no systems."""
+        n_systems = set(self.nations[nation].systems) if nation in self.nations else set()
+        i_systems = set(self.items[item].systems) if item in self.items else set()
+        return not n_systems or not i_systems or bool(n_systems & i_systems)
+
+    @cached_property
+    def demanded(self) -> set[tuple[str, str]]:
+        """(nation, item) pairs where a demand of the nation names a capability the item
+        meets (whether or not the nation can use it)."""
+        return {
+            (d.nation, item)
+            for d in self.demands.values()
+            for item, _ in self.satisfied_by(d.capability)
+        }
+
+    @cached_property
+    def needed(self) -> set[tuple[str, str]]:
+        """(nation, item) pairs where the nation needs the item: a stockpile, or a demand."""
+        return set(self.stockpiles) | self.demanded
+
+    @cached_property
+    def cheapest(self) -> dict[str, float]:
+        """item -> cheapest base price offered."""
+        return cheapest_prices(self.scenario.producers)
+
+    def unit_value(self, nation: str, item: str) -> float:
+        """Replacement value of a unit donated from (``nation``, ``item``)."""
+        return unit_value(self.stockpiles.get((nation, item)), self.cheapest, item)
+
+    def country(self, producer: str) -> str | None:
+        prod = self.producers.get(producer)
+        return prod.country if prod is not None else None
+
+    def sponsor(self, expansion: str) -> str | None:
+        """Nation paying an expansion's remainder (None: no nation)."""
+        e = self.expansions[expansion]
+        return sponsor(e, self.country(e.producer), self.nations)
+
+    def key(self, fund: Fund) -> dict[str, float] | None:
+        """Members' key shares of a key-rule fund (None: pledges, or every weight 0)."""
+        weights = key_weights(fund, self.nations)
+        total = sum(weights.values()) if weights is not None else 0.0
+        if weights is None or total <= 0:
+            return None
+        return {m: w / total for m, w in weights.items()}
+
+    def origin_ok(self, fund: Fund, producer: str) -> bool:
+        """Whether ``fund`` may buy from ``producer`` (an unknown producer: only without an
+        origin rule)."""
+        return origin_ok(fund, self.country(producer))
+
+    def fund_order_uses(
+        self, fund: Fund, producer: str, item: str, nation: str
+    ) -> tuple[bool, bool]:
+        """(procurement, refill) eligibility of ``fund`` for ``nation``'s orders of ``item``
+        from ``producer`` (:func:`fund_order_uses`)."""
+        sp = self.stockpiles.get((nation, item))
+        donor = sp is not None and sp.donor
+        return fund_order_uses(fund, self.country(producer), nation, donor)
+
+    def floor_start(self, nation: str, item: str, tol: float = 0.0) -> int | None:
+        """First period index where the stockpile's floor binds (None: never, or no
+        stockpile)."""
+        sp = self.stockpiles.get((nation, item))
+        if sp is None:
+            return None
+        return floor_start(sp, self.floor[nation, item], self.t, tol)
+
+    def added_capacity(
+        self, builds: Mapping[str, Iterable[int]]
+    ) -> defaultdict[tuple[str, str, int], float]:
+        """(producer, item, period index) -> capacity added by the expansions built
+        (``builds``: expansion id -> start period indices)."""
+        ready: list[Build] = []
+        for e_id, starts in builds.items():
+            e = self.expansions[e_id]
+            ready += [(e.producer, e.item, e.added_capacity, s + e.lead_periods) for s in starts]
+        return added_capacity(ready, len(self.periods))
+
+
+def index(scenario: Scenario) -> ScenarioIndex:
+    """The :class:`ScenarioIndex` of ``scenario``."""
+    return ScenarioIndex(scenario)

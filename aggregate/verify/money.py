@@ -1,0 +1,351 @@
+"""Money checks: funds (contributions, payments, investments), payments and budgets.
+
+Each ``check_*`` function reads the :class:`~aggregate.verify.plan.Plan` and returns the
+violations of its rule family (names in :data:`aggregate.verify.rules.RULES`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from aggregate import labels
+from aggregate.schema import KeyRule
+from aggregate.verify.cells import NAN, blank, num, sums
+from aggregate.verify.outcome import Violation
+from aggregate.verify.plan import Plan
+
+# --- funds ----------------------------------------------------------------------------
+
+
+def check_funds(plan: Plan) -> list[Violation]:
+    """Contributions: members, key or pledges, cap, committed size; spending <= income."""
+    ix, found = plan.ix, []
+    if not plan.pooled:
+        for (f, n), amount in plan.contributions.items():
+            if plan.positive(amount):
+                message = f"{n} pays {num(amount)} into a fund while going alone"
+                found.append(Violation("alone_no_funds", labels.fund(f), "", message, amount))
+        for f, amount in plan.fund_spent.items():
+            if plan.positive(amount):
+                message = f"the fund pays {num(amount)} while nations go alone"
+                found.append(Violation("alone_no_funds", labels.fund(f), "", message, amount))
+        return found
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in plan.rows("contributions"):
+        rows.setdefault((r["fund"], r["nation"]), r)
+    for f_id, fund in ix.funds.items():
+        total = plan.fund_total.get(f_id, 0.0)
+
+        def add(
+            rule: str,
+            message: str,
+            excess: float,
+            entity: str = labels.fund(f_id),
+            total: float = total,
+        ) -> None:
+            found.append(Violation(rule, entity, "", message, excess))
+
+        for (g, n), amount in plan.contributions.items():
+            if g == f_id and n not in fund.members and plan.positive(amount):
+                add("contribution_member", f"{n} pays {num(amount)} but is no member", amount)
+        key = ix.key(fund)
+        slack = plan.tol * max(1.0, total)
+        rule = fund.contribution
+        for m in fund.members:
+            amount = plan.contributions.get((f_id, m), 0.0)
+            entity = labels.field(labels.fund(f_id), "members", m)
+            if isinstance(rule, KeyRule):
+                if key is not None and plan.positive(total):
+                    low = key[m] * (1 - rule.tolerance) * total
+                    high = key[m] * (1 + rule.tolerance) * total
+                    if amount < low - slack or amount > high + slack:
+                        add(
+                            "contribution_key",
+                            f"pays {num(amount)} of {num(total)} (share {num(amount / total)}), "
+                            f"the key allows {num(low)}..{num(high)}",
+                            max(low - amount, amount - high),
+                            entity,
+                        )
+            else:
+                pledge = rule.pledges.get(m)
+                least = float(pledge.min) if pledge is not None else 0.0
+                most = pledge.max if pledge is not None else None
+                if (over := plan.excess(least, amount)) is not None:
+                    add(
+                        "contribution_pledge",
+                        f"pays {num(amount)}, pledged min {num(least)}",
+                        over,
+                        entity,
+                    )
+                if most is not None and (over := plan.excess(amount, most)) is not None:
+                    add(
+                        "contribution_pledge",
+                        f"pays {num(amount)}, pledged max {num(most)}",
+                        over,
+                        entity,
+                    )
+            row = rows.get((f_id, m))
+            if row is not None:
+                found.extend(_contribution_row(plan, row, total, key))
+        if fund.cap is not None and (over := plan.excess(total, fund.cap)) is not None:
+            add("fund_cap_upper", f"collects {num(total)}, cap {num(fund.cap)}", over)
+        if (over := plan.excess(fund.committed, total)) is not None:
+            add(
+                "fund_committed_lower",
+                f"collects {num(total)}, committed {num(fund.committed)}",
+                over,
+            )
+        spent = plan.fund_spent.get(f_id, 0.0)
+        if (over := plan.excess(spent, total)) is not None:
+            add("fund_balance", f"pays out {num(spent)}, collects {num(total)}", over)
+    return found
+
+
+def _contribution_row(
+    plan: Plan, r: dict[str, Any], total: float, key: dict[str, float] | None
+) -> list[Violation]:
+    """``contribution_table``: share, key_share, lower and upper of one row."""
+    found: list[Violation] = []
+    entity = labels.field(labels.fund(r["fund"]), "members", r["nation"])
+    amount = r["amount"]
+    share = amount / total if plan.positive(total) else 0.0
+    gap = plan.gap(r["share"], share, 1.0)
+    if gap is not None and (plan.positive(total) or not blank(r["share"])):
+        message = f"share {num(r['share'])}, amount / total = {num(share)}"
+        found.append(Violation("contribution_table", entity, "", message, gap))
+    if not isinstance(plan.ix.funds[r["fund"]].contribution, KeyRule):
+        if not blank(r["key_share"]):
+            message = f"key_share {num(r['key_share'])} for a pledge fund (NaN expected)"
+            found.append(Violation("contribution_table", entity, "", message, NAN))
+    elif key is not None:
+        want = key.get(r["nation"], 0.0)
+        if (gap := plan.gap(r["key_share"], want, 1.0)) is not None:
+            message = f"key_share {num(r['key_share'])}, the key gives {num(want)}"
+            found.append(Violation("contribution_table", entity, "", message, gap))
+    slack = plan.tol * max(1.0, total)
+    if not blank(r["lower"]) and amount < r["lower"] - slack:
+        message = f"amount {num(amount)} below its lower {num(r['lower'])}"
+        found.append(Violation("contribution_table", entity, "", message, r["lower"] - amount))
+    if not blank(r["upper"]) and amount > r["upper"] + slack:
+        message = f"amount {num(amount)} above its upper {num(r['upper'])}"
+        found.append(Violation("contribution_table", entity, "", message, amount - r["upper"]))
+    return found
+
+
+def check_fund_payments(plan: Plan) -> list[Violation]:
+    """Fund payments for orders and investments: eligibility, limits, consortium."""
+    if not plan.pooled:
+        return []  # going alone, every fund payment is already an ``alone_no_funds``
+    ix, found = plan.ix, []
+    refill_paid: dict[tuple[str, str, str], float] = defaultdict(float)
+    contract_paid: dict[tuple[str, str, str], float] = defaultdict(float)
+    for (f, p, i, n), amount in plan.fund_order_pay.items():
+        fund = ix.funds[f]
+        procurement, refill = ix.fund_order_uses(fund, p, i, n)
+        entity = labels.part(f, labels.route(p, i, n))
+        if plan.positive(amount) and not (procurement or refill):
+            found.append(
+                Violation(
+                    "fund_payment_eligible",
+                    entity,
+                    "",
+                    f"pays {num(amount)} but is not eligible "
+                    f"(uses {', '.join(fund.uses)}; producer country, beneficiary or donor "
+                    "stockpile rule fail)",
+                    amount,
+                )
+            )
+        if refill and not procurement:
+            refill_paid[(f, i, n)] += amount
+        contract_paid[(f, p, i)] += amount
+    for (f, i, n), amount in refill_paid.items():
+        value, given = ix.unit_value(n, i), plan.given.get((n, i), 0.0)
+        if (over := plan.excess(amount, value * given)) is not None:
+            message = (
+                f"reimburses {num(amount)} for refills, at most {num(value)} per unit * "
+                f"{num(given)} donated"
+            )
+            entity = labels.part(f, labels.stockpile(n, i))
+            found.append(Violation("fund_refill_upper", entity, "", message, over))
+    orders = plan.tables["orders"]
+    for (f, p, i), amount in contract_paid.items():
+        need = ix.funds[f].min_nations_per_contract
+        if need <= 1 or not plan.positive(amount):
+            continue
+        mine = orders[(orders["producer"] == p) & (orders["item"] == i)]
+        nations = set(mine.loc[mine["quantity"] > plan.tol, "nation"])
+        if len(nations) < need:
+            message = f"pays {num(amount)} with {len(nations)} nation(s) ordering, needs {need}"
+            found.append(
+                Violation(
+                    "consortium_lower",
+                    labels.part(f, labels.offer(p, i)),
+                    "",
+                    message,
+                    need - len(nations),
+                )
+            )
+    found += check_fund_investments(plan)
+    fund_paid: dict[tuple[str, str, str], float] = defaultdict(float)
+    for (_, p, i, n), amount in plan.fund_order_pay.items():
+        fund_paid[(p, i, n)] += amount
+    for (p, i, n), paid in fund_paid.items():
+        cost = plan.order_cost.get((p, i, n), 0.0)
+        if (over := plan.excess(paid, cost)) is not None:
+            message = f"funds pay {num(paid)}, the orders cost {num(cost)}"
+            entity = labels.route(p, i, n)
+            found.append(Violation("fund_payment_upper", entity, "", message, over))
+    return found
+
+
+def check_fund_investments(plan: Plan) -> list[Violation]:
+    """``fund_investment_eligible`` and ``fund_investment_upper``."""
+    ix, found = plan.ix, []
+    by_expansion: dict[str, float] = defaultdict(float)
+    for (f, e_id), amount in plan.fund_invest_pay.items():
+        fund, e = ix.funds[f], ix.expansions[e_id]
+        builds = len(plan.builds.get(e_id, []))
+        cost = float(e.investment_cost) * builds
+        by_expansion[e_id] += amount
+        entity = labels.part(f, labels.expansion(e_id))
+        if plan.positive(amount):
+            reasons = []
+            if builds == 0:
+                reasons.append("the expansion is not built")
+            if "investment" not in fund.uses:
+                reasons.append(f"the fund's uses are {', '.join(fund.uses)}")
+            if not ix.origin_ok(fund, e.producer):
+                reasons.append("the producer's country is not eligible")
+            for reason in reasons:
+                message = f"pays {num(amount)} but {reason}"
+                found.append(Violation("fund_investment_eligible", entity, "", message, amount))
+        limit = fund.max_cofinancing_share * cost
+        if builds and (over := plan.excess(amount, limit)) is not None:
+            message = f"pays {num(amount)}, at most {num(fund.max_cofinancing_share)} * {num(cost)}"
+            found.append(Violation("fund_investment_upper", entity, "", message, over))
+    for e_id, amount in by_expansion.items():
+        cost = float(ix.expansions[e_id].investment_cost) * len(plan.builds.get(e_id, []))
+        if (over := plan.excess(amount, cost)) is not None:
+            message = f"funds pay {num(amount)} of a cost of {num(cost)}"
+            entity = labels.expansion(e_id)
+            found.append(Violation("fund_investment_upper", entity, "", message, over))
+    return found
+
+
+# --- payments and budgets -------------------------------------------------------------
+
+
+def check_payments(plan: Plan) -> list[Violation]:
+    """Orders paid in full; contributions paid as recorded; sponsors pay the remainder."""
+    ix, found = plan.ix, []
+    fund_paid: dict[tuple[str, ...], float] = defaultdict(float)
+    for (_, p, i, n), amount in plan.fund_order_pay.items():
+        fund_paid[(p, i, n)] += amount
+    for key in sorted(set(plan.order_cost) | set(fund_paid) | set(plan.own_order_pay)):
+        p, i, n = key
+        cost = plan.order_cost.get(key, 0.0)
+        own, funds = plan.own_order_pay.get(key, 0.0), fund_paid.get(key, 0.0)
+        if (gap := plan.gap(own + funds, cost, abs(own) + abs(funds))) is not None:
+            message = f"{n} pays {num(own)} + funds {num(funds)}, the orders cost {num(cost)}"
+            entity = labels.route(p, i, n)
+            found.append(Violation("order_payment_balance", entity, "", message, gap))
+    paid_in = sums(plan.payments("nation", "contribution"), ["beneficiary", "payer"], "amount")
+    for key in sorted(set(paid_in) | set(plan.contributions)):
+        paid, recorded = paid_in.get(key, 0.0), plan.contributions.get(key, 0.0)
+        if (gap := plan.gap(paid, recorded)) is not None:
+            message = f"payments {num(paid)}, contributions table {num(recorded)}"
+            entity = labels.field(labels.fund(key[0]), "members", key[1])
+            found.append(Violation("contribution_payments", entity, "", message, gap))
+    fund_for: dict[str, float] = defaultdict(float)
+    for (_, e_id), amount in plan.fund_invest_pay.items():
+        fund_for[e_id] += amount
+    nations_for: dict[str, dict[str, float]] = defaultdict(dict)
+    for (n, e_id), amount in plan.nation_invest_pay.items():
+        nations_for[e_id][n] = amount
+    for e_id in sorted(set(plan.builds) | set(nations_for)):
+        e = ix.expansions[e_id]
+        cost = float(e.investment_cost) * len(plan.builds.get(e_id, []))
+        sponsor = ix.sponsor(e_id) or ""
+        due = max(0.0, cost - fund_for.get(e_id, 0.0)) if sponsor else 0.0
+        by_nation = nations_for.get(e_id, {})
+        for n, amount in by_nation.items():
+            if n != sponsor and plan.positive(amount):
+                message = f"{n} pays {num(amount)}, the sponsor is {sponsor or 'no nation'}"
+                entity = labels.expansion(e_id)
+                found.append(Violation("investment_payment_balance", entity, "", message, amount))
+        own = by_nation.get(sponsor, 0.0) if sponsor else 0.0
+        if (gap := plan.gap(own, due)) is not None:
+            message = (
+                f"sponsor {sponsor or '-'} pays {num(own)}; cost {num(cost)} minus funds "
+                f"{num(fund_for.get(e_id, 0.0))} leaves {num(due)}"
+            )
+            entity = labels.expansion(e_id)
+            found.append(Violation("investment_payment_balance", entity, "", message, gap))
+    return found
+
+
+def check_budgets(plan: Plan) -> list[Violation]:
+    """The budgets table, ``budget_upper`` and ``budget_period_upper`` per nation."""
+    ix, found = plan.ix, []
+    rows: dict[str, dict[str, Any]] = {}
+    for r in plan.rows("budgets"):
+        rows.setdefault(r["nation"], r)
+    orders_paid: dict[str, float] = defaultdict(float)
+    for (_, _, n), amount in plan.own_order_pay.items():
+        orders_paid[n] += amount
+    invested: dict[str, float] = defaultdict(float)
+    for (n, _), amount in plan.nation_invest_pay.items():
+        invested[n] += amount
+    contributed: dict[str, float] = defaultdict(float)
+    for (_, n), amount in plan.contributions.items():
+        contributed[n] += amount
+    for n, nation in ix.nations.items():
+        parts = {
+            "orders": orders_paid[n],
+            "contributions": contributed[n],
+            "investments": invested[n],
+        }
+        spent = sum(parts.values())
+
+        def add(rule: str, message: str, excess: float, n: str = n, period: str = "") -> None:
+            found.append(Violation(rule, labels.nation(n), period, message, excess))
+
+        row = rows.get(n)
+        if row is None:
+            if plan.positive(spent) or nation.budget is not None:
+                add("budget_accounting", f"no budgets row; the nation spends {num(spent)}", spent)
+        else:
+            recorded = row["budget"]
+            if nation.budget is None:
+                if not blank(recorded):
+                    add("budget_accounting", f"budget {num(recorded)}, the nation has none", NAN)
+            elif (gap := plan.gap(recorded, nation.budget)) is not None:
+                add(
+                    "budget_accounting",
+                    f"budget {num(recorded)}, the scenario's {num(nation.budget)}",
+                    gap,
+                )
+            for column, value in (*parts.items(), ("spent", spent)):
+                if (gap := plan.gap(row[column], value)) is not None:
+                    add(
+                        "budget_accounting",
+                        f"{column} {num(row[column])}, the payments give {num(value)}",
+                        gap,
+                    )
+        if nation.budget is not None and (over := plan.excess(spent, nation.budget)) is not None:
+            add(
+                "budget_upper",
+                f"spends {num(spent)} (orders {num(parts['orders'])}, contributions "
+                f"{num(parts['contributions'])}, investments {num(parts['investments'])}), "
+                f"budget {num(nation.budget)}",
+                over,
+            )
+        if nation.budget_per_period is not None:
+            limits = ix.series(nation.budget_per_period)
+            for t, period in enumerate(ix.periods):
+                outlay = plan.outlay.get((n, period), 0.0)
+                if (over := plan.excess(outlay, limits[t])) is not None:
+                    message = f"orders arriving cost {num(outlay)}, budget {num(limits[t])}"
+                    add("budget_period_upper", message, over, period=period)
+    return found

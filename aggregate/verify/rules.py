@@ -1,0 +1,101 @@
+"""The verifier's rules: every name a violation can carry, with what it checks.
+
+Model rules keep their name in ``docs/model.md`` (``capacity_upper``, ``stock_balance``, ...);
+the accounting identities of the tables are named after the table and what they tie
+together (``order_purchase_cost``, ``stock_arrivals``, ``budget_accounting``, ...). The rule
+registry of the model refers to these keys: a name, once published, is never changed.
+"""
+
+from __future__ import annotations
+
+RULES: dict[str, str] = {
+    # the tables themselves
+    "table_columns": "every table of aggregate.tables is present with all its columns",
+    "table_ids": "every id and period in a table is one of the scenario's",
+    "table_keys": "no entity appears twice in a table keyed by it",
+    "nonnegative": "quantities and amounts are >= 0",
+    # orders
+    "order_lead_time": "arrival_period - order_period == the offer's lead_time",
+    "order_period_horizon": "the order period is a period of the scenario (arrival >= lead time)",
+    "order_lots": "quantity == lots * lot_size with whole lots; lots NaN without a lot size",
+    "order_purchase_cost": "purchase_cost == unit_price * quantity",
+    "order_delivery_cost": "delivery_cost == the route's delivery cost per unit * quantity",
+    "order_compatibility": "the receiving nation can use the item (systems) or stocks it",
+    "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile)",
+    "order_tier_price": "unit_price == the price of the order's tier",
+    "order_contract_label": "contract is 'producer/item' pooled, 'producer/item/nation' alone",
+    # contracts
+    "contract_label": "the contract row's label, nation and mode agree",
+    "contract_volume": "volume == sum of the contract's order quantities",
+    "tier_choice": "the tier is one of the offer's (0 = base price)",
+    "contract_tier_price": "the contract's unit_price is its tier's price",
+    "tier_volume_lower": "tier k >= 1 needs volume >= the tier's min_volume",
+    "order_tier_link": "every order of a contract has the contract's tier and unit_price",
+    "min_order_lower": "a contract with volume has volume >= min_order",
+    "contract_nations": "nations == number of distinct nations ordering",
+    "contract_order_periods": "order_periods == number of arrival periods with a delivery",
+    "contract_period_cost": "period_cost == sum of order_period_cost over delivery periods",
+    "contract_alone": "a going-alone contract serves one nation",
+    "contract_cost": "contract_cost == the offer's contract_cost for a placed contract",
+    # capacity and investments
+    "capacity_upper": "deliveries <= base capacity + capacity of expansions ready",
+    "capacity_table": "the capacity table's base, added and used agree with the plan",
+    "expansion_once": "an expansion is started at most once",
+    "expansion_start_window": "an expansion starts between its earliest and latest start",
+    "investment_ready_period": "ready_period == start + lead_periods (empty past the horizon)",
+    "investment_record": "producer, item, added capacity, cost and sponsor match the scenario",
+    # components
+    "component_supply": "components needed by deliveries <= components supplied",
+    "supplier_capacity_upper": "a supplier's deliveries in a period <= its capacity",
+    "supplier_serves": "a supplier sends only its component, only to producers it serves",
+    # stock
+    "stock_opening": "opening == previous closing (on_hand in the first period)",
+    "stock_arrivals": "arrivals == orders delivered to the nation",
+    "stock_donations": "donated_in / donated_out == the donations table",
+    "stock_used": "used == units drawn for demands (supply table)",
+    "stock_balance": "closing == opening + arrivals + donated_in - donated_out - used",
+    "stock_nonnegative": "closing >= 0",
+    "stock_holding_cost": "holding_cost == holding cost per unit in the period * closing",
+    "stock_floor_lower": "closing >= floor - below_floor (below_floor only for soft floors)",
+    "stock_floor_table": "the inventory's floor column is the floor binding in the period",
+    "refill_target_lower": "closing at refill_by >= target - missed (missed only if soft)",
+    "refill_table": "the refills table's target, period and level agree with the plan",
+    # donations, supply and demands
+    "donation_arc": "donor holds a donor stockpile; recipient differs, can use and needs it",
+    "donation_from_stock_upper": "units a donor gives over the horizon <= its opening stock",
+    "supply_record": "a supply row's nation and capability are its demand's",
+    "supply_equivalent": "the item meets the capability; equivalent == quantity * factor",
+    "supply_compatibility": "the demanding nation can use the item",
+    "supply_window": "units are drawn between the due period and due + max_lateness",
+    "supply_periods_late": "periods_late == period - due period",
+    "demand_record": "a demand row's nation, capability, due, priority and quantity are its own",
+    "demand_accounting": "met_on_time, met_late and late_unit_periods sum the supply rows",
+    "demand_balance": "met_on_time + met_late + short == quantity, short >= 0",
+    "demand_weighted_shortfall": "weighted_shortfall == priority * (short + w * late units)",
+    # funds
+    "alone_no_funds": "going alone, no fund collects or pays anything",
+    "contribution_member": "only a fund's members contribute to it",
+    "contribution_key": "a member's share lies within key * (1 -/+ tolerance)",
+    "contribution_pledge": "a member pays within its pledge range",
+    "contribution_table": "share, key_share, lower and upper agree with the amounts",
+    "fund_cap_upper": "a fund collects at most its cap",
+    "fund_committed_lower": "a fund collects at least its committed size",
+    "fund_balance": "a fund spends at most what it collects",
+    "fund_payment_eligible": "a fund pays only for orders it is eligible for",
+    "fund_payment_upper": "funds pay at most the cost of a nation's orders",
+    "fund_refill_upper": "refill-only payments <= unit value * units the nation donated",
+    "consortium_lower": "a fund pays for a contract only with enough nations ordering",
+    "fund_investment_eligible": "a fund pays only for built expansions it may finance",
+    "fund_investment_upper": "investment payments <= cofinancing share (and cost in total)",
+    # payments and budgets
+    "payment_record": "a payment row's payer, purpose and references are valid",
+    "order_payment_balance": "own + fund payments == purchase + delivery cost of the orders",
+    "contribution_payments": "contribution payments == the contributions table",
+    "investment_payment_balance": "the sponsor pays the part of an investment no fund pays",
+    "budget_accounting": "the budgets table sums the nation's payments",
+    "budget_upper": "spent <= budget",
+    "budget_period_upper": "purchase + delivery of orders arriving in a period <= its budget",
+    # key figures
+    "key_figures": "each key figure equals its recomputation from the tables",
+}
+"""Rule name -> what it checks. Every violation's ``rule`` is one of these."""

@@ -1,0 +1,326 @@
+"""Supply checks: orders, contracts, capacity, investments and components.
+
+Each ``check_*`` function reads the :class:`~aggregate.verify.plan.Plan` and returns the
+violations of its rule family (names in :data:`aggregate.verify.rules.RULES`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from aggregate import labels
+from aggregate.schema import facts
+from aggregate.verify.cells import NAN, blank, num, records, whole
+from aggregate.verify.outcome import Violation
+from aggregate.verify.plan import Plan
+
+# --- orders and contracts -------------------------------------------------------------
+
+
+def check_orders(plan: Plan) -> list[Violation]:
+    """Each order row: lead time, lots, costs, compatibility, route, tier price, label."""
+    ix, found = plan.ix, []
+    for r in plan.rows("orders"):
+        p, i, n, a = r["producer"], r["item"], r["nation"], r["arrival_period"]
+        offer = ix.offers[(p, i)]
+        entity = labels.route(p, i, n)
+
+        def add(rule: str, message: str, excess: float, entity: str = entity, a: str = a) -> None:
+            found.append(Violation(rule, entity, a, message, excess))
+
+        lead = offer.lead_time
+        o_idx, a_idx = ix.t.get(r["order_period"]), ix.t[a]
+        if o_idx is None:
+            add(
+                "order_period_horizon",
+                f"order period {r['order_period']!r} is not a period of the scenario "
+                f"(an arrival in {a} is ordered {lead} period(s) earlier)",
+                max(0, lead - a_idx),
+            )
+        elif a_idx - o_idx != lead:
+            add(
+                "order_lead_time",
+                f"ordered in {r['order_period']}, arrives {a_idx - o_idx} period(s) later; "
+                f"the lead time is {lead}",
+                abs(a_idx - o_idx - lead),
+            )
+        q, lots = r["quantity"], r["lots"]
+        if offer.lot_size is None:
+            if not blank(lots):
+                add("order_lots", f"lots {num(lots)} given but the offer has no lot size", NAN)
+        elif not math.isfinite(lots) or plan.gap(lots, round(lots)) is not None:
+            add("order_lots", f"lots {lots} is not a whole number", NAN)
+        elif (gap := plan.gap(q, lots * offer.lot_size)) is not None:
+            add(
+                "order_lots",
+                f"quantity {num(q)} != {num(lots)} lots * {num(offer.lot_size)}",
+                gap,
+            )
+        price = r["unit_price"]
+        if (gap := plan.gap(r["purchase_cost"], price * q)) is not None:
+            add(
+                "order_purchase_cost",
+                f"purchase_cost {num(r['purchase_cost'])} != {num(price)} * {num(q)}",
+                gap,
+            )
+        rate = facts.delivery_rate(offer, n)
+        if (gap := plan.gap(r["delivery_cost"], rate * q)) is not None:
+            add(
+                "order_delivery_cost",
+                f"delivery_cost {num(r['delivery_cost'])} != {num(rate)} per unit * {num(q)}",
+                gap,
+            )
+        if not ix.can_use(n, i) and (n, i) not in ix.stockpiles:
+            # a nation may restock an item it holds even without operating it (a donor)
+            add("order_compatibility", f"{n} operates no system {i} is qualified for", q)
+        elif (n, i) not in ix.needed:
+            add("order_route", f"{n} has no stockpile of {i} and no demand it meets", q)
+        tier_price = ix.tier_price(offer, r["tier"])
+        if tier_price is None:
+            add("order_tier_price", f"tier {r['tier']} is not a tier of the offer", NAN)
+        elif (gap := plan.gap(price, tier_price)) is not None:
+            add(
+                "order_tier_price",
+                f"unit_price {num(price)} but tier {whole(r['tier'])} costs {num(tier_price)}",
+                gap,
+            )
+        label = ix.contract_label(p, i, n, plan.pooled)
+        if r["contract"] != label:
+            mode = "pooled" if plan.pooled else "going alone"
+            add("order_contract_label", f"contract {r['contract']!r}, {mode} it is {label!r}", NAN)
+    return found
+
+
+def check_contracts(plan: Plan) -> list[Violation]:
+    """Each contract: label, volume, tier, min order, counts, period and fixed costs."""
+    ix, found = plan.ix, []
+    orders = plan.tables["orders"]
+    by_contract = {c: g for c, g in orders.groupby("contract", sort=False)}
+    contracts: dict[str, dict[str, Any]] = {}
+    for r in plan.rows("contracts"):
+        contracts.setdefault(r["contract"], r)
+    for c in by_contract:
+        if c not in contracts:
+            volume = float(by_contract[c]["quantity"].sum())
+            message = "orders name this contract but the contracts table lacks it"
+            entity = labels.row("contracts", c)
+            found.append(Violation("contract_volume", entity, "", message, volume))
+    for c, r in contracts.items():
+        p, i, n = r["producer"], r["item"], r["nation"]
+        offer = ix.offers[(p, i)]
+        group = by_contract.get(c, orders.iloc[0:0])
+        delivering = group[group["quantity"] > plan.tol]
+
+        entity = labels.row("contracts", c)
+
+        def add(rule: str, message: str, excess: float, entity: str = entity) -> None:
+            found.append(Violation(rule, entity, "", message, excess))
+
+        if plan.pooled and n:
+            add("contract_label", f"pooled contract names a nation ({n})", NAN)
+        if not plan.pooled and not n:
+            add("contract_label", "going-alone contract names no nation", NAN)
+        if c != ix.contract_label(p, i, n, plan.pooled):
+            add("contract_label", f"label does not match {p}/{i}/{n}", NAN)
+        volume = float(group["quantity"].sum())
+        if (gap := plan.gap(r["volume"], volume)) is not None:
+            add("contract_volume", f"volume {num(r['volume'])}, orders sum to {num(volume)}", gap)
+        k = whole(r["tier"])
+        price = ix.tier_price(offer, r["tier"])
+        unpriced = blank(r["tier"]) or blank(r["unit_price"])
+        if unpriced and not plan.positive(volume):
+            pass  # a contract not placed needs no tier or price
+        elif k is None or price is None:
+            add("tier_choice", f"tier {r['tier']} is not 0..{len(offer.tiers)}", NAN)
+        else:
+            if (gap := plan.gap(r["unit_price"], price)) is not None:
+                add(
+                    "contract_tier_price",
+                    f"unit_price {num(r['unit_price'])}, tier {k} costs {num(price)}",
+                    gap,
+                )
+            if k >= 1:
+                need = float(offer.tiers[k - 1].min_volume)
+                if (over := plan.excess(need, volume)) is not None:
+                    add(
+                        "tier_volume_lower",
+                        f"tier {k} needs volume {num(need)}, the orders total {num(volume)}",
+                        over,
+                    )
+        for o in records(group):
+            if whole(o["tier"]) != k or plan.gap(o["unit_price"], r["unit_price"]) is not None:
+                found.append(
+                    Violation(
+                        "order_tier_link",
+                        entity,
+                        o["arrival_period"],
+                        f"order to {o['nation']} has tier {o['tier']} at {num(o['unit_price'])}, "
+                        f"the contract tier {r['tier']} at {num(r['unit_price'])}",
+                        abs(o["unit_price"] - r["unit_price"]),
+                    )
+                )
+        if plan.positive(volume) and (over := plan.excess(offer.min_order, volume)) is not None:
+            add(
+                "min_order_lower",
+                f"volume {num(volume)} below the minimum order {num(offer.min_order)}",
+                over,
+            )
+        nations = set(delivering["nation"])
+        if (gap := plan.gap(r["nations"], len(nations))) is not None:
+            add("contract_nations", f"nations {num(r['nations'])}, {len(nations)} order", gap)
+        if not plan.pooled and nations - {n}:
+            add("contract_alone", f"orders for {sorted(nations)} under one contract", NAN)
+        active = set(delivering["arrival_period"])
+        if (gap := plan.gap(r["order_periods"], len(active))) is not None:
+            add(
+                "contract_order_periods",
+                f"order_periods {num(r['order_periods'])}, deliveries in {len(active)}",
+                gap,
+            )
+        period_cost = sum(ix.period_cost[(p, i)][ix.t[a]] for a in active)
+        if (gap := plan.gap(r["period_cost"], period_cost)) is not None:
+            add(
+                "contract_period_cost",
+                f"period_cost {num(r['period_cost'])}, deliveries in {sorted(active)} "
+                f"cost {num(period_cost)}",
+                gap,
+            )
+        fixed = float(offer.contract_cost)
+        placed = plan.positive(volume)
+        if plan.gap(r["contract_cost"], fixed) is not None and (
+            placed or plan.gap(r["contract_cost"], 0.0) is not None
+        ):
+            add(
+                "contract_cost",
+                f"contract_cost {num(r['contract_cost'])}, the offer's is {num(fixed)}",
+                abs(r["contract_cost"] - fixed),
+            )
+    return found
+
+
+# --- capacity, investments and components ---------------------------------------------
+
+
+def check_capacity(plan: Plan) -> list[Violation]:
+    """``capacity_upper`` per (producer, item, period), and the capacity table."""
+    ix, found = plan.ix, []
+    added = ix.added_capacity(plan.builds)
+    for (p, i, a), used in plan.delivered.items():
+        t = ix.t[a]
+        base = ix.capacity[(p, i)][t]
+        cap = base + added[(p, i, t)]
+        if (over := plan.excess(used, cap)) is not None:
+            message = (
+                f"delivers {num(used)}, capacity {num(cap)} "
+                f"(base {num(base)} + added {num(added[(p, i, t)])})"
+            )
+            found.append(Violation("capacity_upper", labels.offer(p, i), a, message, over))
+    seen = set()
+    for r in plan.rows("capacity"):
+        p, i, a = r["producer"], r["item"], r["period"]
+        t = ix.t[a]
+        seen.add((p, i, a))
+        expected = {
+            "base": ix.capacity[(p, i)][t],
+            "added": added[(p, i, t)],
+            "used": plan.delivered.get((p, i, a), 0.0),
+        }
+        for column, value in expected.items():
+            if (gap := plan.gap(r[column], value)) is not None:
+                message = f"{column} {num(r[column])}, the plan gives {num(value)}"
+                found.append(Violation("capacity_table", labels.offer(p, i), a, message, gap))
+    for (p, i, a), used in plan.delivered.items():
+        if (p, i, a) not in seen and plan.positive(used):
+            message = f"no capacity row for a period delivering {num(used)}"
+            found.append(Violation("capacity_table", labels.offer(p, i), a, message, used))
+    return found
+
+
+def check_investments(plan: Plan) -> list[Violation]:
+    """Each expansion once, inside its start window, ready on time, as in the scenario."""
+    ix, found = plan.ix, []
+    last = len(ix.periods) - 1
+    for e_id, starts in plan.builds.items():
+        if len(starts) > 1:
+            message = f"started {len(starts)} times"
+            entity = labels.expansion(e_id)
+            found.append(Violation("expansion_once", entity, "", message, len(starts) - 1))
+    for r in plan.rows("investments"):
+        e = ix.expansions[r["expansion"]]
+        s = ix.t[r["start_period"]]
+
+        def add(rule: str, message: str, excess: float, e_id: str = e.id, s: int = s) -> None:
+            found.append(Violation(rule, labels.expansion(e_id), ix.periods[s], message, excess))
+
+        earliest = ix.t.get(e.earliest_start or "", 0)
+        latest = ix.t.get(e.latest_start or "", last)
+        if not earliest <= s <= latest:
+            add(
+                "expansion_start_window",
+                f"starts in {ix.periods[s]}, allowed {ix.periods[earliest]}..{ix.periods[latest]}",
+                max(earliest - s, s - latest),
+            )
+        ready = s + e.lead_periods
+        expected = ix.periods[ready] if ready <= last else ""
+        if r["ready_period"] != expected:
+            add(
+                "investment_ready_period",
+                f"ready_period {r['ready_period']!r}, start + {e.lead_periods} gives {expected!r}",
+                NAN,
+            )
+        record = {
+            "producer": (r["producer"], e.producer),
+            "item": (r["item"], e.item),
+            "sponsor": (r["sponsor"], ix.sponsor(e.id) or ""),
+        }
+        for column, (got, want) in record.items():
+            if got != want:
+                add("investment_record", f"{column} {got!r}, the scenario's is {want!r}", NAN)
+        for column, value in (
+            ("added_capacity", e.added_capacity),
+            ("investment_cost", e.investment_cost),
+        ):
+            if (gap := plan.gap(r[column], value)) is not None:
+                message = f"{column} {num(r[column])}, the scenario's is {num(value)}"
+                add("investment_record", message, gap)
+    return found
+
+
+def check_components(plan: Plan) -> list[Violation]:
+    """Suppliers' reach and capacity; components supplied cover the deliveries' needs."""
+    ix, found = plan.ix, []
+    supplied: dict[tuple[str, str, str], float] = defaultdict(float)
+    sent: dict[tuple[str, str], float] = defaultdict(float)
+    for r in plan.rows("components"):
+        s = ix.suppliers[r["supplier"]]
+        q, p, t = r["component"], r["producer"], r["period"]
+        sent[(s.id, t)] += r["quantity"]
+        if q != s.component or (s.serves and p not in s.serves):
+            reason = (
+                f"sends {q}, it supplies {s.component}"
+                if q != s.component
+                else f"supplies {p}, it serves only {', '.join(s.serves)}"
+            )
+            entity = labels.supplier(s.id)
+            found.append(Violation("supplier_serves", entity, t, reason, r["quantity"]))
+            continue
+        supplied[(p, q, t)] += r["quantity"]
+    for (s_id, t), quantity in sent.items():
+        cap = ix.supplier_capacity[s_id][ix.t[t]]
+        if (over := plan.excess(quantity, cap)) is not None:
+            message = f"sends {num(quantity)}, capacity {num(cap)}"
+            entity = labels.supplier(s_id)
+            found.append(Violation("supplier_capacity_upper", entity, t, message, over))
+    needed: dict[tuple[str, str, str], float] = defaultdict(float)
+    for (p, i, a), units in plan.delivered.items():
+        for q, per_unit in ix.items[i].components.items():
+            needed[(p, q, a)] += per_unit * units
+    for (p, q, a), need in needed.items():
+        have = supplied.get((p, q, a), 0.0)
+        if (over := plan.excess(need, have)) is not None:
+            message = f"deliveries need {num(need)} {q}, suppliers send {num(have)}"
+            entity = labels.flow(labels.component(q), labels.producer(p))
+            found.append(Violation("component_supply", entity, a, message, over))
+    return found
