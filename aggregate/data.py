@@ -150,18 +150,12 @@ class ModelData:
         return len(self.offers[offer].prices)
 
 
-def usable(scenario: Scenario) -> set[tuple[str, str]]:
-    """(nation, item) pairs where the nation's systems can use the item
-    (:func:`aggregate.schema.facts.usable_pairs`)."""
-    return usable_pairs(scenario)
-
-
 def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     """Build the sparse indexed data of ``scenario``; ``pooled=False`` for going alone."""
     periods = list(scenario.periods)
     at = {p: t for t, p in enumerate(periods)}
     horizon = len(periods)
-    can_use = usable(scenario)
+    can_use = usable_pairs(scenario)
     caps = {c.id: c for c in scenario.capabilities}
     settings = scenario.settings
 

@@ -31,7 +31,7 @@ from aggregate.model.linear import AggregateModel, LinearModel, gc_paused, linea
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.schema.settings import check_solver
-from aggregate.status import Outcome, from_legacy, from_pyomo, read_legacy, read_pyomo
+from aggregate.status import Outcome, read_legacy, read_pyomo
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +49,6 @@ class SolverOptions:
     """HiGHS's parallel search (``parallel=on``)."""
     log: bool = False
     """Show the solver's log."""
-
-
-# the names the mappings had here before :mod:`aggregate.status` held them
-pyomo_status = from_pyomo
-legacy_status = from_legacy
 
 
 def solve(

@@ -21,10 +21,9 @@ import pytest
 import yaml
 
 import aggregate
-from aggregate.model.highs import status_of
 from aggregate.result import SolveStatus
 from aggregate.schema.settings import SOLVERS
-from aggregate.solve import legacy_status, pyomo_status
+from aggregate.status import from_highs, from_legacy, from_pyomo
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "models" / "teaching"
@@ -142,18 +141,18 @@ def test_status_mapping_of_highs() -> None:
     import highspy
 
     ms = highspy.HighsModelStatus
-    assert status_of(ms.kOptimal, True)[0] is SolveStatus.OPTIMAL
-    assert status_of(ms.kTimeLimit, True)[0] is SolveStatus.TIME_LIMIT
-    assert status_of(ms.kTimeLimit, False)[0] is SolveStatus.TIME_LIMIT_NO_PLAN
-    assert status_of(ms.kInterrupt, True)[0] is SolveStatus.INTERRUPTED
-    assert status_of(ms.kInterrupt, False)[0] is SolveStatus.INTERRUPTED_NO_PLAN
-    assert status_of(ms.kIterationLimit, False)[0] is SolveStatus.ITERATION_LIMIT_NO_PLAN
-    assert status_of(ms.kSolutionLimit, True)[0] is SolveStatus.ITERATION_LIMIT
-    assert status_of(ms.kMemoryLimit, True)[0] is SolveStatus.MEMORY_LIMIT
-    assert status_of(ms.kMemoryLimit, False)[0] is SolveStatus.MEMORY_LIMIT_NO_PLAN
-    assert status_of(ms.kInfeasible, False)[0] is SolveStatus.INFEASIBLE
-    assert status_of(ms.kUnbounded, False)[0] is SolveStatus.UNBOUNDED
-    assert status_of(ms.kSolveError, False)[0] is SolveStatus.ERROR
+    assert from_highs(ms.kOptimal, True)[0] is SolveStatus.OPTIMAL
+    assert from_highs(ms.kTimeLimit, True)[0] is SolveStatus.TIME_LIMIT
+    assert from_highs(ms.kTimeLimit, False)[0] is SolveStatus.TIME_LIMIT_NO_PLAN
+    assert from_highs(ms.kInterrupt, True)[0] is SolveStatus.INTERRUPTED
+    assert from_highs(ms.kInterrupt, False)[0] is SolveStatus.INTERRUPTED_NO_PLAN
+    assert from_highs(ms.kIterationLimit, False)[0] is SolveStatus.ITERATION_LIMIT_NO_PLAN
+    assert from_highs(ms.kSolutionLimit, True)[0] is SolveStatus.ITERATION_LIMIT
+    assert from_highs(ms.kMemoryLimit, True)[0] is SolveStatus.MEMORY_LIMIT
+    assert from_highs(ms.kMemoryLimit, False)[0] is SolveStatus.MEMORY_LIMIT_NO_PLAN
+    assert from_highs(ms.kInfeasible, False)[0] is SolveStatus.INFEASIBLE
+    assert from_highs(ms.kUnbounded, False)[0] is SolveStatus.UNBOUNDED
+    assert from_highs(ms.kSolveError, False)[0] is SolveStatus.ERROR
     for status in SolveStatus:
         if status.has_plan and status is not SolveStatus.OPTIMAL:
             assert not status.stopped(False).has_plan and status.stopped(False) is not status
@@ -176,17 +175,17 @@ def test_status_mapping_of_pyomo_termination_conditions() -> None:
         L.solverFailure: (SolveStatus.ERROR, SolveStatus.ERROR),
     }
     for tc, (with_plan, without) in expected.items():
-        assert legacy_status(tc, True)[0] is with_plan, tc
-        assert legacy_status(tc, False)[0] is without, tc
+        assert from_legacy(tc, True)[0] is with_plan, tc
+        assert from_legacy(tc, False)[0] is without, tc
     for tc in L:  # every condition maps to some status, never raises
-        assert isinstance(legacy_status(tc, False)[0], SolveStatus)
-    assert pyomo_status(C.convergenceCriteriaSatisfied, True)[0] is SolveStatus.OPTIMAL
-    assert pyomo_status(C.maxTimeLimit, False)[0] is SolveStatus.TIME_LIMIT_NO_PLAN
-    assert pyomo_status(C.iterationLimit, True)[0] is SolveStatus.ITERATION_LIMIT
-    assert pyomo_status(C.interrupted, True)[0] is SolveStatus.INTERRUPTED
-    assert pyomo_status(C.provenInfeasible, False)[0] is SolveStatus.INFEASIBLE
+        assert isinstance(from_legacy(tc, False)[0], SolveStatus)
+    assert from_pyomo(C.convergenceCriteriaSatisfied, True)[0] is SolveStatus.OPTIMAL
+    assert from_pyomo(C.maxTimeLimit, False)[0] is SolveStatus.TIME_LIMIT_NO_PLAN
+    assert from_pyomo(C.iterationLimit, True)[0] is SolveStatus.ITERATION_LIMIT
+    assert from_pyomo(C.interrupted, True)[0] is SolveStatus.INTERRUPTED
+    assert from_pyomo(C.provenInfeasible, False)[0] is SolveStatus.INFEASIBLE
     for tc in C:
-        assert isinstance(pyomo_status(tc, False)[0], SolveStatus)
+        assert isinstance(from_pyomo(tc, False)[0], SolveStatus)
 
 
 def test_a_pyomo_solver_gets_the_time_limit(tmp_path: Path) -> None:

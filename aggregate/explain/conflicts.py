@@ -54,6 +54,7 @@ from aggregate.explain.rules import (
     pledge_rule,
 )
 from aggregate.model import build_model
+from aggregate.model import registry as reg
 from aggregate.model.highs import run_highs
 from aggregate.schema import Scenario
 
@@ -78,9 +79,9 @@ CONFLICT_COLUMNS = [
 """Columns of :attr:`Conflict.rules`."""
 
 # rows that only repeat an offer's capacity through a decision (big-M links)
-_CAPACITY_LINKS = ("order_tier_link", "delivery_period_link", "tier_volume_upper")
+_CAPACITY_LINKS = (reg.ORDER_TIER_LINK, reg.DELIVERY_PERIOD_LINK, reg.TIER_VOLUME_UPPER)
 # big-M links of a fund's consortium: the rule itself is consortium_lower
-_SKIP_RULES = ("consortium_pays_link",)
+_SKIP_RULES = (reg.CONSORTIUM_PAYS_LINK,)
 
 
 @dataclass
@@ -265,10 +266,10 @@ def _units(
 
     for r, ((family, index), _sense) in enumerate(program.rows):
         if family in _CAPACITY_LINKS:
-            if family == "order_tier_link":
+            if family == reg.ORDER_TIER_LINK:
                 p, i, _n, a, _k = index
                 links[p, i, int(a)].append(r)
-            elif family == "delivery_period_link":
+            elif family == reg.DELIVERY_PERIOD_LINK:
                 p, i = data.contracts[tuple(index[:-1])]
                 links[p, i, int(index[-1])].append(r)
             else:
@@ -283,7 +284,7 @@ def _units(
         units[u].rows.append(r)
         row_unit[r] = u
     for unit in units:
-        if unit.rule.family == "capacity_upper":
+        if unit.rule.family == reg.CAPACITY_UPPER:
             p, i, a = unit.rule.index
             unit.links.extend(links[p, i, int(a)] + offer_links[p, i])
     for j, var in enumerate(program.columns):

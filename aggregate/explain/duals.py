@@ -29,6 +29,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
+from aggregate import labels
 from aggregate.data import ModelData, prepare
 from aggregate.errors import SolveError
 from aggregate.explain.matrix import (
@@ -41,6 +42,7 @@ from aggregate.explain.matrix import (
 )
 from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
 from aggregate.model import build_model
+from aggregate.model import registry as reg
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 
@@ -110,7 +112,7 @@ def fresh_model(scenario: Scenario, plan: Solution) -> tuple[ModelData, pyo.Conc
 def plan_integers(plan: Solution, data: ModelData, m: pyo.ConcreteModel) -> ComponentMap:
     """The plan's integer decisions read from its tables: variable data -> value."""
     at = {p: t for t, p in enumerate(data.periods)}
-    label = {c: "/".join(c) for c in data.contracts}
+    label = {c: labels.contract(*c) for c in data.contracts}
     contracts = plan.tables["contracts"]
     orders = plan.tables["orders"]
     tier_of = dict(zip(contracts.contract, contracts.tier, strict=True))
@@ -310,7 +312,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
 def _record(
     rule: Rule, limit: float, used: float, sense: int, need: float, cost: float, weighted: bool
 ) -> dict[str, Any]:
-    band = rule.relax == "widen" or rule.family in ("consortium_pays_link", "fund_refill_upper")
+    band = rule.relax == "widen" or rule.family in (reg.CONSORTIUM_PAYS_LINK, reg.FUND_REFILL_UPPER)
     slack = (limit - used) if sense == LE else (used - limit)
     return {
         "rule": rule.rule,

@@ -26,6 +26,7 @@ import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
 
+from aggregate.model import registry as reg
 from aggregate.model.highs import objective_of, run_highs
 from aggregate.model.linear import LinearModel, linear
 from aggregate.status import SolveStatus, read_highs
@@ -125,7 +126,7 @@ def compile_program(model: pyo.ConcreteModel, *, integer: bool) -> MatrixProgram
             lb = -INF if con.lower is None else float(pyo.value(con.lower))
             ub = INF if con.upper is None else float(pyo.value(con.upper))
             sense = EQ if lb == ub else LE if lb == -INF else GE
-            rows.append((("needs_cap", _key(index)), sense))
+            rows.append(((reg.NEEDS_CAP, _key(index)), sense))
             row_lower.append(lb)
             row_upper.append(ub)
     # the columns used, variable by variable in the order the variables first appear

@@ -165,7 +165,7 @@ def lot_rule(p: str, i: str, nm: Namer) -> Rule:
 
 CONTEXT: dict[str, str] = {
     **{name: f.context for name, f in registry.FAMILIES.items() if f.context},
-    "needs_cap": "the weighted shortfall of the needs stage",
+    registry.NEEDS_CAP: "the weighted shortfall of the needs stage",
 }
 """Labels of accounting and linking rows: the registry's, and the needs-first driver's cap."""
 

@@ -19,12 +19,15 @@ from typing import Any
 
 import pandas as pd
 
-from aggregate.data import ModelData, usable
+from aggregate import labels
+from aggregate.data import ModelData
 from aggregate.explain.bottlenecks import effects
 from aggregate.explain.duals import Marginals, rows_of
 from aggregate.explain.rules import Rule
+from aggregate.model import registry as reg
 from aggregate.result import Solution
 from aggregate.schema import Scenario
+from aggregate.schema.facts import usable_pairs
 
 REASON_COLUMNS = [
     "demand",
@@ -60,20 +63,20 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
             continue
         off = data.offers[p, i]
         for a in range(off.lead, last + 1):
-            out.append(("capacity_upper", (p, i, a)))
-            out.extend(("supplier_capacity_upper", (s, a)) for s in feeders.get(p, []))
+            out.append((reg.CAPACITY_UPPER, (p, i, a)))
+            out.extend((reg.SUPPLIER_CAPACITY_UPPER, (s, a)) for s in feeders.get(p, []))
         c = data.contract_of[p, i, n]
-        out.append(("min_order_lower", c))
+        out.append((reg.MIN_ORDER_LOWER, c))
         for f, fp, fi, fn in data.fund_pays:
             if (fp, fi, fn) == (p, i, n):
-                out.extend([("fund_cap_upper", (f,)), ("consortium_pays_link", (f, *c))])
+                out.extend([(reg.FUND_CAP_UPPER, (f,)), (reg.CONSORTIUM_PAYS_LINK, (f, *c))])
     holders = {(m, i) for (m, r, i) in data.gifts if r == n and i in items}
     holders |= {(n, i) for i in items if (n, i) in data.stocks}
     for m, i in sorted(holders):
-        out.extend(("stock_floor_lower", (m, i, t)) for t in range(last + 1))
-        out.extend([("refill_target_lower", (m, i)), ("donation_from_stock_upper", (m, i))])
-    out.append(("budget_upper", (n,)))
-    out.extend(("budget_period_upper", (n, a)) for a in range(last + 1))
+        out.extend((reg.STOCK_FLOOR_LOWER, (m, i, t)) for t in range(last + 1))
+        out.extend([(reg.REFILL_TARGET_LOWER, (m, i)), (reg.DONATION_FROM_STOCK_UPPER, (m, i))])
+    out.append((reg.BUDGET_UPPER, (n,)))
+    out.extend((reg.BUDGET_PERIOD_UPPER, (n, a)) for a in range(last + 1))
     return out
 
 
@@ -95,7 +98,7 @@ def _structural(
         if r != n or i not in items:
             continue
         lead = data.offers[p, i].lead
-        entry = f"producers[{p}].offers[{i}]"
+        entry = labels.offer(p, i)
         if lead > last:
             out.append(
                 (
@@ -118,7 +121,7 @@ def _structural(
                     f"delivery in {periods[lead]}, after the due period {periods[dd.due]}",
                 )
             )
-    can_use = usable(scenario)
+    can_use = usable_pairs(scenario)
     offered = {i for (_p, i) in data.offers}
     cap = next(c for c in scenario.capabilities if c.id == dd.capability)
     systems = next(x.systems for x in scenario.nations if x.code == n)
@@ -129,7 +132,7 @@ def _structural(
         out.append(
             (
                 "compatibility",
-                f"items[{item.id}]",
+                labels.item(item.id),
                 "systems",
                 "",
                 f"{item.id} is qualified for {', '.join(item.systems)}, which {n} does not "
@@ -143,7 +146,7 @@ def _structural(
         out.append(
             (
                 "no source",
-                f"demands[{d}]",
+                labels.demand(d),
                 "capability",
                 "",
                 f"no producer offers, no donor gives and {n} holds no item it can use",
@@ -164,7 +167,7 @@ def _fund_reasons(scenario: Scenario, data: ModelData, n: str) -> list[tuple[str
         if f.eligible_beneficiaries is not None and n not in f.eligible_beneficiaries:
             out.append(
                 (
-                    f"funds[{f.id}]",
+                    labels.fund(f.id),
                     "eligible_beneficiaries",
                     f"fund {f.id} may not pay for {n}'s orders ({n} is not an eligible "
                     "beneficiary)",
@@ -173,7 +176,7 @@ def _fund_reasons(scenario: Scenario, data: ModelData, n: str) -> list[tuple[str
         elif "procurement" not in f.uses and "refill" not in f.uses:
             out.append(
                 (
-                    f"funds[{f.id}]",
+                    labels.fund(f.id),
                     "uses",
                     f"fund {f.id} pays only for {', '.join(f.uses)}, not for orders",
                 )
@@ -181,7 +184,7 @@ def _fund_reasons(scenario: Scenario, data: ModelData, n: str) -> list[tuple[str
         elif f.eligible_producer_countries is not None:
             out.append(
                 (
-                    f"funds[{f.id}]",
+                    labels.fund(f.id),
                     "eligible_producer_countries",
                     f"fund {f.id} buys only from {', '.join(f.eligible_producer_countries)}, "
                     f"and no producer {n} can order from is there",
@@ -190,7 +193,7 @@ def _fund_reasons(scenario: Scenario, data: ModelData, n: str) -> list[tuple[str
         else:
             out.append(
                 (
-                    f"funds[{f.id}]",
+                    labels.fund(f.id),
                     "uses",
                     f"fund {f.id} may not pay for {n}'s orders (refill use only, and "
                     f"{n} is not a donor of what it orders)",

@@ -32,6 +32,7 @@ from aggregate.data import prepare
 from aggregate.games.coalitions import CoalitionGame
 from aggregate.games.solutions import GameError, nucleolus, shapley_exact, shapley_sampled
 from aggregate.model import build_model, linear
+from aggregate.model import registry as reg
 from aggregate.model.highs import HighsModel
 from aggregate.model.linear import INF
 
@@ -219,17 +220,17 @@ def dual_charges(game: CoalitionGame) -> dict[str, float]:
 
 def _row_owners(data: Any) -> Any:
     nation_first = {
-        "stock_balance",
-        "stock_floor_lower",
-        "refill_target_lower",
-        "donation_from_stock_upper",
-        "budget_period_upper",
+        reg.STOCK_BALANCE,
+        reg.STOCK_FLOOR_LOWER,
+        reg.REFILL_TARGET_LOWER,
+        reg.DONATION_FROM_STOCK_UPPER,
+        reg.BUDGET_PERIOD_UPPER,
     }
 
     def owner(family: str, index: Any) -> str | None:
-        if family == "demand_balance":
+        if family == reg.DEMAND_BALANCE:
             return str(data.demands[index].nation)
-        if family == "budget_upper":
+        if family == reg.BUDGET_UPPER:
             return str(index)
         if family in nation_first:
             return str(index[0])

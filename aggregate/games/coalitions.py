@@ -38,11 +38,11 @@ from typing import Any
 import pandas as pd
 
 from aggregate.checks import check_scenario
-from aggregate.data import key_shares, usable
 from aggregate.errors import ScenarioError
 from aggregate.games.solutions import Coalition, GameError, subsets
 from aggregate.result import Solution
 from aggregate.schema import Fund, KeyRule, PledgeRule, Scenario
+from aggregate.schema.facts import key_shares, usable_pairs
 from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         return scenario
     nations = [n for n in scenario.nations if n.code in members]
     stockpiles = [s for s in scenario.stockpiles if s.nation in members]
-    can_use = usable(scenario)
+    can_use = usable_pairs(scenario)
     items = {
         i.id
         for i in scenario.items

@@ -28,8 +28,8 @@ import numpy as np
 import pyomo.environ as pyo
 
 from aggregate.model.linear import AggregateModel, LinearModel
+from aggregate.model.registry import NEEDS_CAP
 from aggregate.status import Outcome, read_highs
-from aggregate.status import from_highs as status_of  # the name it had here
 
 __all__ = [
     "HighsModel",
@@ -38,7 +38,6 @@ __all__ = [
     "matches_model",
     "objective_of",
     "run_highs",
-    "status_of",
     "store_duals",
     "use_threads",
 ]
@@ -343,7 +342,7 @@ def active_rows(m: pyo.ConcreteModel, lin: LinearModel) -> np.ndarray | None:
 
 def matches_model(m: pyo.ConcreteModel, lin: LinearModel) -> bool:
     """True when the Pyomo model has no active constraint the matrix does not hold."""
-    known = set(lin.rows) | {"needs_cap"}
+    known = set(lin.rows) | {NEEDS_CAP}
     if isinstance(m, AggregateModel):
         made = m.made_constraints(active=True)  # without making the families
     else:

@@ -67,6 +67,8 @@ CONSORTIUM_LOWER: Final = "consortium_lower"
 CONSORTIUM_JOIN_LINK: Final = "consortium_join_link"
 BUDGET_UPPER: Final = "budget_upper"
 BUDGET_PERIOD_UPPER: Final = "budget_period_upper"
+# Not a family: the needs-first driver's cap on the weighted shortfall (model/objective.py).
+NEEDS_CAP: Final = "needs_cap"
 
 # Index parts of a contract: the nation only in going-alone mode.
 CONTRACT = ("producer", "item", "nation?")
