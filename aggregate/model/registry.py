@@ -111,6 +111,18 @@ class RuleSpec:
     :class:`~aggregate.explain.rules.Rule` carries these)."""
 
 
+# Two families (the payment link and the nation count) carry the fund's one consortium rule.
+CONSORTIUM = RuleSpec(
+    "minimum consortium",
+    FUND,
+    "min_nations_per_contract",
+    "lower",
+    "{currency}",
+    "fund {fund}'s payments for contract {contract}",
+    about=("producer", "item", "nation", "fund"),
+)
+
+
 @dataclass(frozen=True)
 class Family:
     """One constraint family: a block of rows (or of column bounds) of the model."""
@@ -571,15 +583,7 @@ _DECLARED: tuple[tuple[str, Family], ...] = (
             ("fund", *CONTRACT),
             ("consortium_lower",),
             "rule",
-            RuleSpec(
-                "minimum consortium",
-                FUND,
-                "min_nations_per_contract",
-                "lower",
-                "{currency}",
-                "fund {fund}'s payments for contract {contract}",
-                about=("producer", "item", "nation", "fund"),
-            ),
+            CONSORTIUM,
         ),
     ),
     (
@@ -590,15 +594,7 @@ _DECLARED: tuple[tuple[str, Family], ...] = (
             ("fund", *CONTRACT),
             ("consortium_lower",),
             "rule",
-            RuleSpec(
-                "minimum consortium",
-                FUND,
-                "min_nations_per_contract",
-                "lower",
-                "{currency}",
-                "fund {fund}'s payments for contract {contract}",
-                about=("producer", "item", "nation", "fund"),
-            ),
+            CONSORTIUM,
         ),
     ),
     (
