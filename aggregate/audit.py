@@ -73,7 +73,9 @@ FLAGS: dict[str, str] = {
 
 COLUMNS = ["flag", "entry", "nation", "item", "period", "quantity", "unit", "amount", "explanation"]
 """The columns of :attr:`Audit.flags`: ``quantity`` in ``unit``, ``amount`` in the
-scenario's currency (NaN where a flag has none)."""
+scenario's currency (NaN where a flag has none). Quantities and amounts add up over a
+flag's rows: the units short of each demand, the idle units of each period (unit-periods),
+the cost of each expansion, the money left by each nation or fund."""
 
 # where fractional quantities are looked for: table -> (column, nation column, period column)
 _FRACTIONAL: dict[str, tuple[str, str, str]] = {
@@ -232,7 +234,6 @@ class _Auditor:
             ]
             if not given:
                 continue
-            value = sum(q * self.ix.unit_value(d.nation, i) for i, q in given)
             gave = ", ".join(f"{number(q)} {self.item_unit(i)} of {i}" for i, q in given)
             yield _row(
                 "donor_short_while_donating",
@@ -242,8 +243,7 @@ class _Auditor:
                 d.due_period,
                 float(d.short),
                 self.cap_unit(d.capability),
-                value,
-                f"{d.nation} donates {gave} while {labels.demand(d.demand)} is "
+                explanation=f"{d.nation} donates {gave} while {labels.demand(d.demand)} is "
                 f"{number(d.short)} of {number(d.quantity)} short",
             )
 
@@ -294,11 +294,9 @@ class _Auditor:
                     period,
                     idle,
                     "unit-periods",
-                    idle * self.ix.unit_value(n, i),
-                    f"{n} ends {period} with {number(float(row.closing))} {self.item_unit(i)} "
-                    f"of {i} ({number(excess)} above floor/target) while "
-                    + ", ".join(labels.demand(x) for x in served)
-                    + " due then is short",
+                    explanation=f"{n} ends {period} with {number(float(row.closing))} "
+                    f"{self.item_unit(i)} of {i} ({number(excess)} above floor/target) while "
+                    f"{', '.join(labels.demand(x) for x in served)} due then is short",
                 )
 
     # --- 3 ----------------------------------------------------------------------------
@@ -331,18 +329,19 @@ class _Auditor:
                     continue
                 if not self.ix.origin_ok(f, x.producer) or _big(float(paid.get((f.id, e), 0.0))):
                     continue
-                sponsor = inv[inv.expansion == e].sponsor.iloc[0] or "no nation"
+                built = inv[inv.expansion == e].iloc[0]
+                sponsor = str(built.sponsor)
                 yield _row(
                     "investment_fund_pays_nothing",
                     labels.part(f.id, labels.expansion(e)),
-                    sponsor if sponsor != "no nation" else "",
+                    sponsor,
                     x.item,
-                    str(inv[inv.expansion == e].start_period.iloc[0]),
+                    str(built.start_period),
                     amount=float(cost[e]),
                     explanation=f"{labels.fund(f.id)} may co-finance up to "
                     f"{f.max_cofinancing_share:.0%} of {labels.expansion(e)} "
                     f"({number(float(cost[e]))} {self.currency}) but pays 0; "
-                    f"{sponsor} pays the rest; the fund leaves "
+                    f"{sponsor or 'no nation'} pays the rest; the fund leaves "
                     f"{number(self.unspent(f.id))} unspent",
                 )
 

@@ -84,8 +84,8 @@ def test_rows_name_their_entries_and_explain() -> None:
         "2025Q1",
     )
     assert row["unit"] == "missile"
-    assert (
-        row["explanation"] == "DEU donates 12 missile of MSL while demands[DEU-AD-Q1] is 4 of 10 short"
+    assert row["explanation"] == (
+        "DEU donates 12 missile of MSL while demands[DEU-AD-Q1] is 4 of 10 short"
     )
 
 
