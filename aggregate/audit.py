@@ -30,7 +30,8 @@ idle while a demand due now is short. :func:`audit` reads a scenario and its sol
     unspent (or a fund that may pay for that nation leaves collected money unspent); one row
     per nation or fund, the amount unspent.
 ``fund_pays_nothing``
-    a fund that collected money pays nothing for a use it declares; one row per (fund, use).
+    a fund with money (it collected some, or its cap lets it collect some) pays nothing for
+    a use it declares; one row per (fund, use), the amount its money.
 
 Each row names its entry in the path language of :mod:`aggregate.labels`. The flags are
 measurements, not verdicts: a scenario may state a rule that makes a flag the right answer
@@ -43,6 +44,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -67,7 +69,7 @@ FLAGS: dict[str, str] = {
     "fractional_any": "fractional quantities of any item (informational)",
     "more_short_pooled_than_alone": "nations more short pooled than going alone",
     "money_idle_while_short": "money unspent while a demand is short and capacity idle",
-    "fund_pays_nothing": "(fund with money, declared use) paying nothing",
+    "fund_pays_nothing": "(fund with money or a cap, declared use) paying nothing",
 }
 """Flag -> what its count measures (the summary's ``measure``)."""
 
@@ -165,6 +167,11 @@ def number(x: float) -> str:
     return f"{x:.9g}"
 
 
+def _rows(df: pd.DataFrame) -> list[Any]:
+    """The rows of ``df`` as objects with one attribute per column."""
+    return [SimpleNamespace(**{str(k): v for k, v in r.items()}) for r in df.to_dict("records")]
+
+
 def _big(x: float, scale: float = 1.0) -> bool:
     return x > TOL * max(1.0, abs(scale))
 
@@ -215,9 +222,9 @@ class _Auditor:
         """(item, factor) meeting ``capability`` that ``nation`` can use."""
         return [(i, f) for i, f in self.ix.satisfied_by(capability) if self.ix.can_use(nation, i)]
 
-    def short_demands(self) -> pd.DataFrame:
-        d = self.t["demands"]
-        return d[[_big(s, q) for s, q in zip(d.short, d.quantity, strict=True)]]
+    def short_demands(self) -> list[Any]:
+        """The rows of the demands table with units short."""
+        return [d for d in _rows(self.t["demands"]) if _big(float(d.short), float(d.quantity))]
 
     def indivisible(self, item: str) -> bool:
         return bool(getattr(self.ix.items.get(item), "indivisible", False))
@@ -226,7 +233,7 @@ class _Auditor:
 
     def donor_short_while_donating(self) -> Iterable[dict[str, Any]]:
         gifts = self.t["donations"].groupby(["donor", "item"])["quantity"].sum()
-        for d in self.short_demands().itertuples():
+        for d in self.short_demands():
             given = [
                 (i, float(gifts[d.nation, i]))
                 for i, _f in self.serving(d.nation, d.capability)
@@ -258,9 +265,9 @@ class _Auditor:
         return floor
 
     def idle_stock_while_short(self) -> Iterable[dict[str, Any]]:
-        inv = self.t["inventory"].set_index(["nation", "item", "period"])
+        inv = {(r.nation, r.item, r.period): r for r in _rows(self.t["inventory"])}
         due: dict[tuple[str, str], list[Any]] = defaultdict(list)
-        for d in self.short_demands().itertuples():
+        for d in self.short_demands():
             due[d.nation, d.due_period].append(d)
         for (n, period), demands in sorted(
             due.items(), key=lambda kv: (kv[0][0], self.ix.t.get(kv[0][1], 0))
@@ -268,9 +275,9 @@ class _Auditor:
             remaining = {d.demand: float(d.short) for d in demands}
             items = sorted({i for d in demands for i, _f in self.serving(n, d.capability)})
             for i in items:
-                if (n, i, period) not in inv.index:
+                row = inv.get((n, i, period))
+                if row is None:
                     continue
-                row = inv.loc[(n, i, period)]
                 excess = float(row.closing) - self.required(n, i, period, float(row.floor))
                 left = excess
                 served = []
@@ -313,6 +320,13 @@ class _Auditor:
         got = self.collected()
         return float(got.get(fund, 0.0)) - float(paid[paid.payer == fund].amount.sum())
 
+    def money_note(self, fund: str) -> str:
+        """What the fund did with its money, for an explanation."""
+        got = float(self.collected().get(fund, 0.0))
+        if not _big(got):
+            return "the fund collected nothing"
+        return f"the fund collected {number(got)} and left {number(self.unspent(fund))} unspent"
+
     def investment_fund_pays_nothing(self) -> Iterable[dict[str, Any]]:
         inv = self.t["investments"]
         if inv.empty:
@@ -329,7 +343,7 @@ class _Auditor:
                     continue
                 if not self.ix.origin_ok(f, x.producer) or _big(float(paid.get((f.id, e), 0.0))):
                     continue
-                built = inv[inv.expansion == e].iloc[0]
+                built = _rows(inv[inv.expansion == e])[0]
                 sponsor = str(built.sponsor)
                 yield _row(
                     "investment_fund_pays_nothing",
@@ -341,8 +355,7 @@ class _Auditor:
                     explanation=f"{labels.fund(f.id)} may co-finance up to "
                     f"{f.max_cofinancing_share:.0%} of {labels.expansion(e)} "
                     f"({number(float(cost[e]))} {self.currency}) but pays 0; "
-                    f"{sponsor or 'no nation'} pays the rest; the fund leaves "
-                    f"{number(self.unspent(f.id))} unspent",
+                    f"{sponsor or 'no nation'} pays the rest; {self.money_note(f.id)}",
                 )
 
     # --- 4 ----------------------------------------------------------------------------
@@ -352,7 +365,7 @@ class _Auditor:
         any_rows: list[dict[str, Any]] = []
         for name, (column, nation_col, period_col) in _FRACTIONAL.items():
             table = self.t[name]
-            for pos, r in enumerate(table.itertuples(index=False)):
+            for pos, r in enumerate(_rows(table)):
                 q = float(getattr(r, column))
                 if abs(q - round(q)) <= FRACTION:
                     continue
@@ -367,8 +380,8 @@ class _Auditor:
                     item = r.item
                     whole, unit = self.indivisible(item), self.item_unit(item)
                 explanation = (
-                    f"{labels.table(name)} {column} {number(q)} {unit}: "
-                    f"{number(abs(q - round(q)))} from {round(q):,}"
+                    f"{labels.table(name)} {column} {q:,.10g} {unit}: "
+                    f"{abs(q - round(q)):.3g} from {round(q):,}"
                 )
                 row = _row(
                     "fractional_any",
@@ -395,11 +408,17 @@ class _Auditor:
 
     def more_short_pooled_than_alone(self, alone: Solution) -> Iterable[dict[str, Any]]:
         cols = ["short", "weighted_shortfall"]
-        pooled = self.t["demands"].groupby("nation")[cols].sum()
-        single = alone.tables["demands"].groupby("nation")[cols].sum()
-        for n in sorted(pooled.index.union(single.index)):
-            p = pooled.loc[n] if n in pooled.index else pd.Series(0.0, index=cols)
-            a = single.loc[n] if n in single.index else pd.Series(0.0, index=cols)
+        zero = SimpleNamespace(short=0.0, weighted_shortfall=0.0)
+        pooled = {
+            r.nation: r
+            for r in _rows(self.t["demands"].groupby("nation")[cols].sum().reset_index())
+        }
+        single = {
+            r.nation: r
+            for r in _rows(alone.tables["demands"].groupby("nation")[cols].sum().reset_index())
+        }
+        for n in sorted(set(pooled) | set(single)):
+            p, a = pooled.get(n, zero), single.get(n, zero)
             more = float(p.short - a.short)
             weighted = float(p.weighted_shortfall - a.weighted_shortfall)
             if not (_big(more, a.short) or _big(weighted, a.weighted_shortfall)):
@@ -429,7 +448,7 @@ class _Auditor:
         window = set(self.ix.periods[first : first + late + 1])
         items = {i for i, _f in self.serving(nation, capability)}
         idle = {}
-        for r in cap[cap.item.isin(items) & cap.period.isin(window)].itertuples(index=False):
+        for r in _rows(cap[cap.item.isin(items) & cap.period.isin(window)]):
             offer = self.ix.offers.get((r.producer, r.item))
             if offer is None or self.ix.t[r.period] < offer.lead_time:
                 continue
@@ -441,7 +460,7 @@ class _Auditor:
     def money_idle_while_short(self) -> Iterable[dict[str, Any]]:
         short_with_idle: dict[str, float] = defaultdict(float)
         seen: dict[tuple[str, str, str], float] = {}
-        for d in self.short_demands().itertuples():
+        for d in self.short_demands():
             dd = self.ix.demands.get(d.demand)
             late = dd.max_lateness if dd is not None else 0
             found = self.idle_capacity(d.nation, d.capability, d.due_period, late)
@@ -459,7 +478,7 @@ class _Auditor:
             f"{labels.offer(p, i)} {number(q)} unit-periods" for (p, i), q in largest[:3]
         )
         idle += " ..." if len(largest) > 3 else ""
-        for b in self.t["budgets"].itertuples(index=False):
+        for b in _rows(self.t["budgets"]):
             if not math.isfinite(b.budget):
                 continue
             left = float(b.budget - b.spent)
@@ -493,25 +512,23 @@ class _Auditor:
         got = self.collected()
         pay = self.fund_payments()
         for f in self.ix.funds.values():
-            money = float(got.get(f.id, 0.0))
+            # the fund's money: what it collected, else what its cap lets it collect
+            collected = float(got.get(f.id, 0.0))
+            money = collected if _big(collected) else float(f.cap or 0.0)
             if not _big(money):
                 continue
+            had = "collected" if _big(collected) else "may collect"
             mine = pay[pay.payer == f.id]
             for use in f.uses:
-                paid = sum(
-                    float(r.amount)
-                    for r in mine.itertuples(index=False)
-                    if self.pays_for(f.id, use, r)
-                )
+                paid = sum(float(r.amount) for r in _rows(mine) if self.pays_for(f.id, use, r))
                 if _big(paid):
                     continue
                 yield _row(
                     "fund_pays_nothing",
                     labels.field(labels.fund(f.id), "uses", use),
                     amount=money,
-                    explanation=f"{labels.fund(f.id)} collected {number(money)} "
-                    f"{self.currency} and pays 0 for {use} "
-                    f"({number(self.unspent(f.id))} unspent)",
+                    explanation=f"{labels.fund(f.id)} {had} {number(money)} "
+                    f"{self.currency} and pays 0 for {use}; {self.money_note(f.id)}",
                 )
 
     def pays_for(self, fund: str, use: str, payment: Any) -> bool:

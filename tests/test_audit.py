@@ -46,7 +46,7 @@ def _plan(tables: dict[str, list[dict[str, Any]]], pooled: bool = True) -> Solut
     )
 
 
-def _scenario(indivisible: list[str]) -> Scenario:
+def _scenario(indivisible: list[str], caps: dict[str, float] | None = None) -> Scenario:
     # the schema may not have Item.indivisible yet: set it on copies, as the audit reads it
     # with getattr
     scenario = load(DATA / "scenario.yaml")
@@ -54,14 +54,19 @@ def _scenario(indivisible: list[str]) -> Scenario:
         it.model_copy(update={"indivisible": True}) if it.id in indivisible else it
         for it in scenario.items
     ]
-    return scenario.model_copy(update={"items": items})
+    caps = caps or {}
+    funds = [
+        f.model_copy(update={"cap": caps[f.id]}) if f.id in caps else f for f in scenario.funds
+    ]
+    return scenario.model_copy(update={"items": items, "funds": funds})
 
 
 @pytest.mark.parametrize("path", PLANS, ids=[p.stem for p in PLANS])
 def test_each_flag_has_its_hand_counted_instances(path: Path) -> None:
     spec = yaml.safe_load(path.read_text())
     alone = _plan(spec["alone"], pooled=False) if "alone" in spec else None
-    result = audit(_scenario(spec.get("indivisible", [])), _plan(spec["tables"]), alone)
+    scenario = _scenario(spec.get("indivisible", []), spec.get("caps"))
+    result = audit(scenario, _plan(spec["tables"]), alone)
     summary = result.summary.set_index("flag")
     expected = spec["expected"]
     for flag in summary.index:

@@ -52,10 +52,13 @@ def audit_command(
     console = _console()
     _check_out_file(out)
     scenario = _load_or_exit(console, file)
-    options = {"time_limit": time_limit, "threads": threads}
     with console.status(f"Solving {scenario.name} ...", spinner="dots"):
-        plan = solve(scenario, **options)
-        baseline = solve(scenario, baseline=True, **options) if alone else None
+        plan = solve(scenario, time_limit=time_limit, threads=threads)
+        baseline = (
+            solve(scenario, baseline=True, time_limit=time_limit, threads=threads)
+            if alone
+            else None
+        )
     for solved, what in ((plan, "joint plan"), (baseline, "going-alone plan")):
         if solved is not None and not solved.status.has_plan:
             console.print(Text(f"{what}: {solved.status.value}, nothing to audit", style="red"))
