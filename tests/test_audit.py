@@ -173,3 +173,28 @@ def test_cli_audit_rejects_a_bad_file(tmp_path: Path) -> None:
     bad.write_text("name: x\n")
     result = CliRunner().invoke(app, ["audit", str(bad)])
     assert result.exit_code != 0
+
+
+def test_defensibility_benchmark_writes_its_table(tmp_path: Path) -> None:
+    from benchmarks import defensibility
+
+    out = tmp_path / "summary.csv"
+    code = defensibility.main(["--scenarios", "teaching/pooling-tiers", "--out", str(out)])
+    assert code == 0
+    table = pd.read_csv(out)
+    assert list(table.columns) == [
+        "scenario",
+        "status",
+        "flag",
+        "count",
+        "quantity",
+        "amount",
+        "measure",
+    ]
+    assert list(table.flag) == list(FLAGS)
+    assert set(table.scenario) == {"teaching/pooling-tiers"}
+    assert set(defensibility.SCENARIOS) >= {
+        "air-defence-interceptors",
+        "ammo-155mm-2023-2025",
+        "sustainment-barrels",
+    }
