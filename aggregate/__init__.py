@@ -1,6 +1,6 @@
 """aggregate: multinational demand aggregation for defence procurement.
 
-The core (load, solve, verify, compare) is imported here; the larger tool sets are
+The core (load, solve, verify, compare, audit) is imported here; the larger tool sets are
 subpackages loaded on first use, so ``import aggregate`` stays quick:
 ``aggregate.explain`` (bottlenecks, shortfall reasons, infeasibility diagnosis),
 ``aggregate.games`` (fair shares: Shapley, nucleolus, core), ``aggregate.study``
@@ -10,6 +10,7 @@ subpackages loaded on first use, so ``import aggregate`` stays quick:
 import importlib
 from types import ModuleType
 
+from aggregate.audit import Audit, audit
 from aggregate.baseline import Comparison, compare
 from aggregate.errors import Problem, ScenarioError
 from aggregate.io import json_schema, load, save
@@ -31,12 +32,14 @@ def __getattr__(name: str) -> ModuleType:
 
 
 __all__ = [
+    "Audit",
     "Comparison",
     "Problem",
     "ScenarioError",
     "Solution",
     "SolveStatus",
     "Verification",
+    "audit",
     "check",
     "compare",
     "json_schema",

@@ -2,6 +2,7 @@
 the library. Importing a module registers its commands on :data:`app`."""
 
 from aggregate.cli import (
+    audit,  # noqa: F401  (registers audit)
     explain,  # noqa: F401  (registers explain)
     plot,  # noqa: F401  (registers plot)
     scenario,  # noqa: F401  (registers validate, schema, template, summary, solve)
