@@ -163,7 +163,7 @@ def donation_surplus_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     :math:`\sum_{r,t} give_{m,r,i,t} \le on\_hand_{m,i} \, donates_{m,i}` for every surplus
     donor :math:`(m, i)` (an arc leaves its stock and :math:`i` can serve some of its own
     demands :math:`D(m, i)`). With ``donates`` 0 nothing is given; with 1 the row is
-    :func:`donation_from_stock_upper` again, so :math:`on\_hand` is the smallest exact big-M.
+    ``donation_from_stock_upper`` again, so :math:`on\_hand` is the smallest exact big-M.
     """
     lin = linear(m)
     give, donates = lin.col("give"), lin.col("donates")
@@ -185,17 +185,18 @@ def donation_surplus_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Surplus policy: a donor gives an item only while its own demands the item can serve
     are met in full and on time.
 
-    For every surplus donor :math:`(m, i)` and each of its own demands :math:`d \in D(m, i)`
+    The policy is the stockpile's ``donation_policy``, else its nation's, else ``surplus``
+    (the default). For every surplus donor :math:`(m, i)` and each of its own demands :math:`d \in D(m, i)`
     (a capability :math:`i` meets, which :math:`m` can use):
 
     :math:`short_d + \sum_{j,\,t > due_d} f_j \, use_{d,j,t} + q_d \, donates_{m,i} \le q_d`
 
     The left part is what :math:`d` misses at its due period (never met, or met late, by
-    any item); with :math:`donates_{m,i} = 1` (:func:`donation_surplus_link`) it must be 0,
+    any item); with :math:`donates_{m,i} = 1` (``donation_surplus_link``) it must be 0,
     and it never exceeds :math:`q_d`, so the rule is exact: :math:`m` donates :math:`i` only
     if every demand in :math:`D(m, i)` is met on time, and then gives only stock its own
     demands do not draw (the stock balance) and above its floor and refill target. A
-    ``priority`` stock has no such rows (donations limited by :func:`donation_from_stock_upper`
+    ``priority`` stock has no such rows (donations limited by ``donation_from_stock_upper``
     and the floor alone); nor does a donor whose item serves none of its own demands.
     """
     lin = linear(m)
