@@ -221,8 +221,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         if j == i and n != m and (n, i) not in donors
     ]
     served: dict[StockKey, set[str]] = defaultdict(set)
-    for d, i, _ in supply:
-        served[demands[d].nation, i].add(d)
+    for d_id, i, _ in supply:
+        served[demands[d_id].nation, i].add(d_id)
     donor_needs = {
         (m, i): sorted(served[m, i])
         for (m, _, i) in gifts
