@@ -60,6 +60,9 @@ class StockData:
     refill_penalty: float | None
     holding: list[float]
     donor: bool
+    surplus: bool
+    """A donor stock under the ``surplus`` policy
+    (:func:`~aggregate.schema.facts.donation_policy`)."""
     unit_value: float
 
 
@@ -122,6 +125,9 @@ class ModelData:
     """(demand, item, period) -> equivalence factor."""
     gifts: list[tuple[str, str, str]]
     """Donation arcs (donor, recipient, item)."""
+    donor_needs: dict[StockKey, list[str]]
+    """(donor, item) under the ``surplus`` policy, with a donation arc -> the donor's own
+    demands the item can serve (which must be met in full and on time if it donates)."""
     expansions: dict[str, ExpansionData]
     bom: dict[str, dict[str, float]]
     """item -> component -> units per item."""
@@ -182,6 +188,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 supply[d.id, eq.item, t] = eq.factor
 
     cheapest = facts.cheapest_prices(scenario.producers)
+    nation_of = {n.code: n for n in scenario.nations}
 
     stocks: dict[StockKey, StockData] = {}
     for s in scenario.stockpiles:
@@ -197,6 +204,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             refill_penalty=s.refill_penalty,
             holding=expand(s.holding_cost, periods),
             donor=s.donor,
+            surplus=s.donor and facts.donation_policy(s, nation_of.get(s.nation)) == "surplus",
             unit_value=facts.unit_value(s, cheapest, s.item),
         )
         needs.add((s.nation, s.item))
@@ -212,6 +220,14 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         for (n, j) in sorted(demanded)
         if j == i and n != m and (n, i) not in donors
     ]
+    served: dict[StockKey, set[str]] = defaultdict(set)
+    for d_id, i, _ in supply:
+        served[demands[d_id].nation, i].add(d_id)
+    donor_needs = {
+        (m, i): sorted(served[m, i])
+        for (m, _, i) in gifts
+        if stocks[m, i].surplus and served.get((m, i))
+    }
 
     # --- expansions -------------------------------------------------------------------------
     expansions: dict[str, ExpansionData] = {}
@@ -327,6 +343,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         demands=demands,
         supply=supply,
         gifts=gifts,
+        donor_needs=donor_needs,
         expansions=expansions,
         bom=bom,
         feeds=feeds,

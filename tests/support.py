@@ -88,8 +88,9 @@ def tiny_raw() -> dict[str, Any]:
 # sells shells with a volume tier (price 8 from 50 units), lots of 10, lead time 1, a
 # contract cost and a per-period cost, and rockets at 30 without lead time. Shell capacity
 # drops to 10 in P3; expansion EXP (+20, one period to build) can make up for it. AAA holds a
-# donor stockpile of 40 shells with a hard floor of 20 and a refill target of 40 by P3. The
-# fund EPF (GNI key) may pay for refills and investments, for contracts with two nations.
+# donor stockpile of 40 shells with a hard floor of 20 and a refill target of 40 by P3, under
+# the priority donation policy (it donates while its own demand DA goes short). The fund EPF
+# (GNI key) may pay for refills and investments, for contracts with two nations.
 #
 # The pooled plan, worked out by hand:
 #
@@ -110,7 +111,8 @@ def verify_scenario_data() -> dict[str, Any]:
         "name": "verify fixture",
         "periods": ["P1", "P2", "P3"],
         "nations": [
-            {"code": "AAA", "name": "A", "gni": 300.0, "budget": 600.0, "systems": ["S1"]},
+            {"code": "AAA", "name": "A", "gni": 300.0, "budget": 600.0, "systems": ["S1"],
+             "donation_policy": "priority"},
             {"code": "BBB", "name": "B", "gni": 100.0, "budget": 800.0, "budget_per_period": 500.0},
         ],
         "items": [

@@ -445,6 +445,12 @@ CASES: list[Case] = [
         _set("stockpiles[DEU/155-L52].floor_penalty", 50),
         ["stockpiles[DEU/155-L52], field 'floor_penalty'", "'hard'", "no effect"],
     ),
+    Case(
+        "donation policy on a stock that is not a donor's",
+        "donation_policy",
+        _set("stockpiles[UKR/155-L39].donation_policy", "priority"),
+        ["stockpiles[UKR/155-L39], field 'donation_policy'", "donor is false", "no effect"],
+    ),
     # ------------------------------------------------------------------ industry
     Case(
         "tier volumes out of order",

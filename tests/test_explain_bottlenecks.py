@@ -113,6 +113,33 @@ def test_stockpile_floor_ranks_first() -> None:
     assert top["sentence"].startswith("Lowering DEU's floor of shell in P1")
 
 
+def test_surplus_donation_policy_ranks_first() -> None:
+    # Germany holds 100 (no floor) and needs 60 itself (priority 1); Ukraine needs 50
+    # (priority 3). Under the default surplus policy Germany gives only the 40 its own
+    # demand leaves: Ukraine is 10 short. Letting Germany go one unit short while it
+    # donates frees one more unit for Ukraine: 3 - 1 = 2 weighted shortfall avoided.
+    sc = scenario(
+        nations=[{"code": "UKR", "name": "Ukraine"}, {"code": "DEU", "name": "Germany"}],
+        demands=[
+            {**UKR_DEMAND, "quantity": 50, "priority": 3},
+            {**UKR_DEMAND, "id": "g", "nation": "DEU", "quantity": 60},
+        ],
+        stockpiles=[{"nation": "DEU", "item": "shell", "on_hand": 100, "donor": True}],
+    )
+    plan = solved(sc)
+    assert plan.donations["quantity"].sum() == pytest.approx(40.0)
+    why = explain(sc, plan, expansions=False)
+    top = _first(why.bottlenecks)
+    assert (top["rule"], top["entry"], top["field"], top["relax"]) == (
+        "surplus donation policy",
+        "stockpiles[DEU/shell]",
+        "donation_policy",
+        "widen",
+    )
+    assert top["shortfall_avoided"] == pytest.approx(2.0)
+    assert "DEU's own demand g while it donates shell" in top["sentence"]
+
+
 def test_cheap_capacity_is_worth_the_price_difference_in_the_cost_stage() -> None:
     # Nothing is short; A (price 10) is full at 25, B (price 15) makes the other 15. One more
     # unit at A replaces one from B: 5 saved. No shortfall to avoid.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aggregate.explain import REASON_COLUMNS, explain
+from aggregate.schema import Scenario
 from tests.support import scenario, solved
 
 
@@ -116,6 +117,49 @@ def test_budget_and_fund_eligibility() -> None:
     assert reasons.loc["fund eligibility", "entry"] == "funds[F]"
     assert reasons.loc["fund eligibility", "field"] == "eligible_beneficiaries"
     assert "capacity" not in reasons.index  # the producer had room
+
+
+def _donor_case(on_hand: float) -> Scenario:
+    # Ukraine needs 50 (priority 3); Germany, a donor under the default surplus policy,
+    # needs 60 itself (priority 1) and holds ``on_hand``; nobody produces.
+    return scenario(
+        nations=[{"code": "UKR", "name": "Ukraine"}, {"code": "DEU", "name": "Germany"}],
+        demands=[
+            _demand(quantity=50, priority=3),
+            _demand(id="g", nation="DEU", quantity=60),
+        ],
+        stockpiles=[{"nation": "DEU", "item": "shell", "on_hand": on_hand, "donor": True}],
+    )
+
+
+def test_surplus_policy_binding_is_a_reason() -> None:
+    # 100 held: Germany meets its 60 and gives the other 40; Ukraine is 10 short. One unit
+    # of Germany's own demand allowed short would give Ukraine one more: 3 - 1 = 2.
+    sc = _donor_case(100)
+    why = explain(sc, solved(sc), expansions=False)
+    reasons = why.shortfall_reasons
+    row = reasons[reasons["reason"] == "surplus donation policy"].iloc[0]
+    assert (row["demand"], row["entry"], row["field"]) == (
+        "u",
+        "stockpiles[DEU/shell]",
+        "donation_policy",
+    )
+    assert row["short"] == pytest.approx(10.0)
+    assert row["shortfall_avoided"] == pytest.approx(2.0)
+
+
+def test_surplus_donor_giving_nothing_is_a_reason() -> None:
+    # 50 held: Germany cannot meet its own 60, so it may give nothing; Ukraine is 50 short
+    # and Germany 10 (it uses all 50 itself).
+    sc = _donor_case(50)
+    plan = solved(sc)
+    assert plan.donations["quantity"].sum() == pytest.approx(0.0)
+    reasons = explain(sc, plan, expansions=False).shortfall_reasons
+    row = reasons[(reasons["demand"] == "u") & (reasons["reason"] == "surplus donation policy")]
+    assert len(row) == 1
+    assert row.iloc[0]["entry"] == "stockpiles[DEU/shell]"
+    assert "DEU gives no shell under the surplus donation policy" in row.iloc[0]["sentence"]
+    assert "its own demand g is 10 short or late" in row.iloc[0]["sentence"]
 
 
 def test_no_reasons_when_every_demand_is_met() -> None:

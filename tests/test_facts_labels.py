@@ -9,7 +9,7 @@ import yaml
 
 import aggregate
 from aggregate import labels
-from aggregate.schema import Expansion, Fund, Item, KeyRule, Nation, facts
+from aggregate.schema import Expansion, Fund, Item, KeyRule, Nation, Stockpile, facts
 from aggregate.study.overrides import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +33,17 @@ def test_key_shares_normalise_and_split_evenly_without_weights() -> None:
     assert facts.key_shares(fund, nations) == {"AAA": 0.75, "BBB": 0.25}
     custom = Fund(id="G", members=["AAA", "BBB"], contribution=KeyRule(basis="custom"))
     assert facts.key_shares(custom, nations) == {"AAA": 0.5, "BBB": 0.5}
+
+
+def test_donation_policy_is_the_stockpiles_else_the_nations_else_surplus() -> None:
+    stock = Stockpile(nation="POL", item="shell", donor=True)
+    poland = Nation(code="POL", name="Poland")
+    assert facts.donation_policy(stock, poland) == "surplus"
+    assert facts.donation_policy(stock, None) == "surplus"
+    giving = poland.model_copy(update={"donation_policy": "priority"})
+    assert facts.donation_policy(stock, giving) == "priority"
+    keeping = stock.model_copy(update={"donation_policy": "surplus"})
+    assert facts.donation_policy(keeping, giving) == "surplus"
 
 
 def test_sponsor_is_the_named_nation_else_the_producers_home() -> None:

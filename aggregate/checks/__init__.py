@@ -64,6 +64,7 @@ from aggregate.checks.references import (
 )
 from aggregate.checks.settings import check_lateness_penalties, check_lateness_weight
 from aggregate.checks.stockpiles import (
+    check_donation_policy,
     check_floor_penalty,
     check_refill_plan,
     check_refill_target_floor,
@@ -100,6 +101,7 @@ CHECKS: dict[str, Check] = {
         check_refill_plan,
         check_refill_target_floor,
         check_floor_penalty,
+        check_donation_policy,
         # industry
         check_tiers,
         check_tier_reachable,

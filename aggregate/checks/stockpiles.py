@@ -108,3 +108,18 @@ def check_floor_penalty(s: Scenario) -> list[Problem]:
         for st in s.stockpiles
         if st.floor_type == "hard" and st.floor_penalty is not None
     ]
+
+
+def check_donation_policy(s: Scenario) -> list[Problem]:
+    """A stockpile's ``donation_policy`` only acts on a donor stockpile."""
+    return [
+        Problem(
+            labels.stockpile(st.nation, st.item),
+            "donation_policy",
+            f"donation_policy is '{st.donation_policy}' but donor is false, so it has no effect",
+            "set donor: true to let the nation donate from this stock under that policy, or "
+            "remove donation_policy",
+        )
+        for st in s.stockpiles
+        if not st.donor and st.donation_policy is not None
+    ]

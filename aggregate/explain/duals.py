@@ -153,6 +153,15 @@ def plan_integers(plan: Solution, data: ModelData, m: pyo.ConcreteModel) -> Comp
         p, i = data.contracts[c]
         unit = data.offers[p, i].lot or 1.0
         values[m.joins[cn]] = 1.0 if float(volume.get((p, i, n), 0.0)) >= unit - 1e-6 else 0.0
+    given = plan.tables["donations"].groupby(["donor", "item"])["quantity"].sum()
+    demands = plan.tables["demands"].set_index("demand")
+    missed = demands["short"] + demands["met_late"]
+    for key in m.DONATES:
+        # 1 where the donor gives, or could (its own demands the item serves are all met
+        # on time); 0 only where the surplus policy stops it
+        n, i = key
+        met = all(float(missed.get(d, 0.0)) <= TOL for d in data.donor_needs[n, i])
+        values[m.donates[key]] = 1.0 if float(given.get((n, i), 0.0)) > TOL or met else 0.0
     return values
 
 
@@ -161,7 +170,8 @@ def fix_integers(m: pyo.ConcreteModel, data: ModelData, values: ComponentMap) ->
 
     Kept as columns (not Pyomo-fixed) so they keep their reduced costs. Link rows made
     redundant by a decision fixed at 1 are dropped: ``x <= U tier`` with ``tier = 1`` only
-    repeats the capacity limit, and would share its dual when both bind.
+    repeats the capacity limit (``give <= on_hand donates`` the opening stock's), and would
+    share its dual when both bind.
     """
     for var, value in values.items():
         var.domain = pyo.Reals
@@ -180,6 +190,9 @@ def fix_integers(m: pyo.ConcreteModel, data: ModelData, values: ComponentMap) ->
     for key in list(m.consortium_pays_link):
         if values.get(m.fund_uses[key], 0.0) > 0.5:
             m.consortium_pays_link[key].deactivate()
+    for key in list(m.donation_surplus_link):
+        if values.get(m.donates[key], 0.0) > 0.5:
+            m.donation_surplus_link[key].deactivate()
 
 
 def drop_redundant_bounds(m: pyo.ConcreteModel) -> None:

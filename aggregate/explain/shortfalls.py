@@ -5,10 +5,12 @@ until :math:`t_1 = t_0 + max\\_lateness`, the candidate rules are those on every
 which units could reach it: the capacity of each producer offering a usable item (periods
 up to :math:`t_1`), their component suppliers, :math:`n`'s budgets, the funds that may pay
 for :math:`n`'s orders, and the floors, refill targets and opening stocks of the donors and
-of :math:`n`'s own stock. A candidate is a reason when it binds in the plan's LP (no slack)
-or carries a positive marginal value. Structural reasons need no LP: a lead time that puts
-the earliest delivery after :math:`t_1` (or after :math:`t_0`, for lateness), an item the
-nation's weapon systems cannot use, a fund that may not pay for the nation's orders.
+of :math:`n`'s own stock, and the surplus donation policy of the donors. A candidate is a
+reason when it binds in the plan's LP (no slack) or carries a positive marginal value.
+Structural reasons need no LP: a lead time that puts the earliest delivery after
+:math:`t_1` (or after :math:`t_0`, for lateness), an item the nation's weapon systems cannot
+use, a fund that may not pay for the nation's orders, a surplus-policy donor that gives
+nothing because its own demand is short or late.
 """
 
 from __future__ import annotations
@@ -75,6 +77,9 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
     for m, i in sorted(holders):
         out.extend((reg.STOCK_FLOOR_LOWER, (m, i, t)) for t in range(last + 1))
         out.extend([(reg.REFILL_TARGET_LOWER, (m, i)), (reg.DONATION_FROM_STOCK_UPPER, (m, i))])
+        if m != n:
+            own = data.donor_needs.get((m, i), [])
+            out.extend((reg.DONATION_SURPLUS_UPPER, (m, i, e)) for e in own)
     out.append((reg.BUDGET_UPPER, (n,)))
     out.extend((reg.BUDGET_PERIOD_UPPER, (n, a)) for a in range(last + 1))
     return out
@@ -152,6 +157,35 @@ def _structural(
                 f"no producer offers, no donor gives and {n} holds no item it can use",
             )
         )
+    return out
+
+
+def _withheld(data: ModelData, plan: Solution, d: str) -> list[tuple[str, str, str]]:
+    """(entry, field, detail) for each donor that could give demand ``d`` an item but gives
+    none of it under the surplus policy, because a demand of its own is short or late."""
+    n = data.demands[d].nation
+    items = {i for (k, i, _t) in data.supply if k == d}
+    given = plan.tables["donations"].groupby(["donor", "item"])["quantity"].sum()
+    demands = plan.tables["demands"].set_index("demand")
+    missed = demands["short"] + demands["met_late"]
+    out: list[tuple[str, str, str]] = []
+    for m, i in sorted({(m, i) for (m, r, i) in data.gifts if r == n and i in items}):
+        if (m, i) not in data.donor_needs or float(given.get((m, i), 0.0)) > TOL:
+            continue
+        own = [
+            e
+            for e in data.donor_needs[m, i]
+            if float(missed.get(e, 0.0)) > TOL * max(1.0, data.demands[e].quantity)
+        ]
+        if own:
+            out.append(
+                (
+                    labels.stockpile(m, i),
+                    "donation_policy",
+                    f"{m} gives no {i} under the surplus donation policy, as its own demand "
+                    f"{own[0]} is {_fmt(float(missed[own[0]]))} short or late",
+                )
+            )
     return out
 
 
@@ -287,6 +321,10 @@ def shortfall_reasons(scenario: Scenario, plan: Solution, marginals: Marginals) 
         late = late_units > 0
         for reason, entry, fld, period, detail in _structural(scenario, data, d, last, late):
             found.append(_plain(base, reason, entry, fld, period, f"{head}: {detail}."))
+        for entry, fld, detail in _withheld(data, plan, d):
+            found.append(
+                _plain(base, "surplus donation policy", entry, fld, "", f"{head}: {detail}.")
+            )
         if budget_binds or data.budgets.get(dem.nation) == 0:
             for entry, fld, detail in _fund_reasons(scenario, data, dem.nation):
                 found.append(_plain(base, "fund eligibility", entry, fld, "", f"{head}: {detail}."))

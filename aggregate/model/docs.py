@@ -56,6 +56,9 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
   contract: no pooling of volume, fixed costs or funds).
 - Donation arcs `(m, n, i)`: `m` has a stockpile of `i` with `donor: true`, `n != m` can use `i`,
   has a demand `i` can meet, and is not itself a donor of `i` (no passing gifts on).
+- Surplus donors `(m, i)`: a donation arc leaves `m`'s stock of `i`, its `donation_policy`
+  (the stockpile's, else the nation's) is `surplus` (the default), and `i` can serve some of
+  `m`'s own demands, `D(m, i)`.
 - Supply `(d, i, t)`: demand `d`, an item `i` of its capability the nation can use, periods
   `t = due .. due + max_lateness` within the horizon.
 
@@ -70,6 +73,7 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
 | `build[e,s]` binary | expansion `e` starts in `s` |
 | `stock[n,i,t] >= 0` | closing stock |
 | `give[m,n,i,t] >= 0` | donation |
+| `donates[m,i]` binary | surplus donor `m` may donate `i` (its own demands `i` serves are met) |
 | `use[d,i,t] >= 0` | units of `i` drawn from `n`'s stock for demand `d` in `t` |
 | `short[d] >= 0` | capability units never met |
 | `below[n,i,t] >= 0`, `missed[n,i] >= 0` | soft floor / soft refill shortfalls |

@@ -52,6 +52,8 @@ STOCK_FLOOR_LOWER: Final = "stock_floor_lower"
 REFILL_TARGET_LOWER: Final = "refill_target_lower"
 DEMAND_BALANCE: Final = "demand_balance"
 DONATION_FROM_STOCK_UPPER: Final = "donation_from_stock_upper"
+DONATION_SURPLUS_LINK: Final = "donation_surplus_link"
+DONATION_SURPLUS_UPPER: Final = "donation_surplus_upper"
 FUND_PAYMENT_UPPER: Final = "fund_payment_upper"
 FUND_REFILL_UPPER: Final = "fund_refill_upper"
 FUND_INVESTMENT_SHARE_UPPER: Final = "fund_investment_share_upper"
@@ -412,6 +414,36 @@ _DECLARED: tuple[tuple[str, Family], ...] = (
                 "raise",
                 "{unit}",
                 "{nation}'s opening stock of {item} available to donate",
+                about=("item", "nation"),
+            ),
+        ),
+    ),
+    (
+        DONATION_SURPLUS_LINK,
+        Family(
+            stocks.donation_surplus_link,
+            STOCKS,
+            ("nation", "item"),
+            ("donation_surplus_upper",),
+            "link",
+            context="{0} donates {1} only when it decides to (surplus policy)",
+        ),
+    ),
+    (
+        DONATION_SURPLUS_UPPER,
+        Family(
+            stocks.donation_surplus_upper,
+            STOCKS,
+            ("nation", "item", "demand"),
+            ("donation_surplus_upper",),
+            "rule",
+            RuleSpec(
+                "surplus donation policy",
+                STOCKPILE,
+                "donation_policy",
+                "widen",
+                "unit short",
+                "{nation}'s own demand {demand} while it donates {item} (surplus policy)",
                 about=("item", "nation"),
             ),
         ),

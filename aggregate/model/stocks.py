@@ -155,3 +155,64 @@ def donation_from_stock_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             yield (n, i), cols, [1.0] * len(cols), -INF, data.stocks[n, i].on_hand
 
     return keys, rows()
+
+
+def donation_surplus_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A donor under the ``surplus`` policy gives an item only when it decides to donate it.
+
+    :math:`\sum_{r,t} give_{m,r,i,t} \le on\_hand_{m,i} \, donates_{m,i}` for every surplus
+    donor :math:`(m, i)` (an arc leaves its stock and :math:`i` can serve some of its own
+    demands :math:`D(m, i)`). With ``donates`` 0 nothing is given; with 1 the row is
+    ``donation_from_stock_upper`` again, so :math:`on\_hand` is the smallest exact big-M.
+    """
+    lin = linear(m)
+    give, donates = lin.col("give"), lin.col("donates")
+    given: dict[tuple[str, str], list] = defaultdict(list)
+    for g in m.GIFTS:
+        given[g[0], g[2]].append(g)
+    keys = list(data.donor_needs)
+
+    def rows() -> Iterator[Row]:
+        for key in keys:
+            cols = [give[g] for g in given[key]] + [donates[key]]
+            coefs = [1.0] * len(given[key]) + [-data.stocks[key].on_hand]
+            yield key, cols, coefs, -INF, 0.0
+
+    return keys, rows()
+
+
+def donation_surplus_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Surplus policy: a donor gives an item only while its own demands the item can serve
+    are met in full and on time.
+
+    The policy is the stockpile's ``donation_policy``, else its nation's, else ``surplus``
+    (the default). For every surplus donor :math:`(m, i)` and each of its own demands :math:`d \in D(m, i)`
+    (a capability :math:`i` meets, which :math:`m` can use):
+
+    :math:`short_d + \sum_{j,\,t > due_d} f_j \, use_{d,j,t} + q_d \, donates_{m,i} \le q_d`
+
+    The left part is what :math:`d` misses at its due period (never met, or met late, by
+    any item); with :math:`donates_{m,i} = 1` (``donation_surplus_link``) it must be 0,
+    and it never exceeds :math:`q_d`, so the rule is exact: :math:`m` donates :math:`i` only
+    if every demand in :math:`D(m, i)` is met on time, and then gives only stock its own
+    demands do not draw (the stock balance) and above its floor and refill target. A
+    ``priority`` stock has no such rows (donations limited by ``donation_from_stock_upper``
+    and the floor alone); nor does a donor whose item serves none of its own demands.
+    """
+    lin = linear(m)
+    use, short, donates = lin.col("use"), lin.col("short"), lin.col("donates")
+    late: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for key in data.supply:
+        d, _, t = key
+        if t > data.demands[d].due:
+            late[d].append(key)
+    keys = [(n, i, d) for (n, i), ds in data.donor_needs.items() for d in ds]
+
+    def rows() -> Iterator[Row]:
+        for n, i, d in keys:
+            q = data.demands[d].quantity
+            cols = [short[d]] + [use[k] for k in late[d]] + [donates[n, i]]
+            coefs = [1.0] + [data.supply[k] for k in late[d]] + [q]
+            yield (n, i, d), cols, coefs, -INF, q
+
+    return keys, rows()

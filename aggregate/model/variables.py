@@ -19,6 +19,7 @@ SET_DIMEN: dict[str, int | None] = {
     "BUILDS": 2,
     "STOCK": 3,
     "GIFTS": 4,
+    "DONATES": 2,
     "SUPPLY": 3,
     "DEMANDS": 1,
     "BELOW": 3,
@@ -65,6 +66,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
         "BUILDS": [(e, s) for e, x in data.expansions.items() for s in x.starts],
         "STOCK": [(n, i, t) for (n, i) in _stock_keys(data) for t in periods],
         "GIFTS": [(g, r, i, t) for (g, r, i) in data.gifts for t in periods],
+        "DONATES": list(data.donor_needs),
         "SUPPLY": list(data.supply),
         "DEMANDS": list(data.demands),
         "BELOW": [
@@ -157,6 +159,7 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("build", m.BUILDS, binary)
     add("stock", m.STOCK, nn)
     add("give", m.GIFTS, nn)
+    add("donates", m.DONATES, binary)
     add("use", m.SUPPLY, nn)
     add("short", m.DEMANDS, nn)
     add("below", m.BELOW, nn)

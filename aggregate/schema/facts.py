@@ -22,7 +22,7 @@ from aggregate.schema.base import expand
 from aggregate.schema.funds import Fund, KeyRule
 from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer
 from aggregate.schema.materiel import Capability, Item
-from aggregate.schema.nations import Nation
+from aggregate.schema.nations import DonationPolicy, Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.scenario import Scenario
 
@@ -101,6 +101,14 @@ def floor_start(
     if stockpile.on_hand >= floor[0] - tol * max(1.0, floor[0]):
         return 0
     return at[stockpile.refill_by] if stockpile.refill_by is not None else None
+
+
+def donation_policy(stockpile: Stockpile, nation: Nation | None) -> DonationPolicy:
+    """How far a donor stockpile may give: its own ``donation_policy``, else its nation's,
+    else ``surplus`` (donate only what the nation's own demands do not need)."""
+    if stockpile.donation_policy is not None:
+        return stockpile.donation_policy
+    return nation.donation_policy if nation is not None else "surplus"
 
 
 # --- expansions -----------------------------------------------------------------------
@@ -286,6 +294,24 @@ class ScenarioIndex:
     def unit_value(self, nation: str, item: str) -> float:
         """Replacement value of a unit donated from (``nation``, ``item``)."""
         return unit_value(self.stockpiles.get((nation, item)), self.cheapest, item)
+
+    def donation_policy(self, nation: str, item: str) -> DonationPolicy | None:
+        """:func:`donation_policy` of a donor stockpile (None: no donor stockpile)."""
+        sp = self.stockpiles.get((nation, item))
+        if sp is None or not sp.donor:
+            return None
+        return donation_policy(sp, self.nations.get(nation))
+
+    def served_by(self, nation: str, item: str) -> list[Demand]:
+        """The demands of ``nation`` that ``item`` can serve: it meets their capability and
+        the nation can use it (what a ``surplus`` donor of the item must meet first)."""
+        if not self.can_use(nation, item):
+            return []
+        return [
+            d
+            for d in self.demands.values()
+            if d.nation == nation and self.factor(d.capability, item) is not None
+        ]
 
     def country(self, producer: str) -> str | None:
         prod = self.producers.get(producer)

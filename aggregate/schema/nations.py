@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from aggregate.schema.base import Money, NationCode, NonNeg, PerPeriodMoney, StrictModel
+
+DonationPolicy = Literal["surplus", "priority"]
+"""How far a donor may give from its stock (see ``Nation.donation_policy``)."""
 
 
 class Nation(StrictModel):
@@ -33,3 +38,11 @@ class Nation(StrictModel):
     """Weapon systems the nation operates, e.g. ``[PzH2000, CAESAR]``. An item qualified for
     named systems can only be used by nations operating one of them. Empty: the nation can
     use every item."""
+    donation_policy: DonationPolicy = "surplus"
+    """How far the nation's donor stockpiles may give (a stockpile's own
+    ``donation_policy`` overrides it). ``surplus`` (the default): the nation donates an item
+    only while every one of its own demands the item can serve is met in full and on time,
+    so it gives only stock above its floor and above what its own demands still need.
+    ``priority``: donations are limited only by the opening stock, the floor and the refill
+    target, even while the nation's own demand goes short (for studies that put the
+    recipient first)."""

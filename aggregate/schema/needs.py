@@ -16,6 +16,7 @@ from aggregate.schema.base import (
     Quantity,
     StrictModel,
 )
+from aggregate.schema.nations import DonationPolicy
 
 
 class Demand(StrictModel):
@@ -63,6 +64,9 @@ class Stockpile(StrictModel):
     """Currency units per unit below the floor per period (required for a soft floor)."""
     donor: bool = False
     """Whether the nation may donate from this stock to other nations."""
+    donation_policy: DonationPolicy | None = None
+    """``surplus`` or ``priority`` for this stock (see ``Nation.donation_policy``). Absent:
+    the nation's policy. Only for a donor stockpile."""
     refill_target: Quantity | None = None
     """Units the stock must hold by ``refill_by`` (the backfill after donations)."""
     refill_by: PeriodLabel | None = None

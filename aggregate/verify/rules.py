@@ -63,6 +63,8 @@ RULES: dict[str, str] = {
     # donations, supply and demands
     "donation_arc": "donor holds a donor stockpile; recipient differs, can use and needs it",
     "donation_from_stock_upper": "units a donor gives over the horizon <= its opening stock",
+    "donation_surplus_upper": "a surplus-policy donor gives an item only while its own demands "
+    "the item serves are met in full and on time",
     "supply_record": "a supply row's nation and capability are its demand's",
     "supply_equivalent": "the item meets the capability; equivalent == quantity * factor",
     "supply_compatibility": "the demanding nation can use the item",

@@ -183,7 +183,8 @@ def check_refills(plan: Plan) -> list[Violation]:
 
 
 def check_donations(plan: Plan) -> list[Violation]:
-    """``donation_arc``: donor stockpile, a different recipient that can use and needs it."""
+    """``donation_arc``: donor stockpile, a different recipient that can use and needs it;
+    ``donation_from_stock_upper``; ``donation_surplus_upper``."""
     ix, found = plan.ix, []
     for r in plan.rows("donations"):
         m, n, i, t, q = r["donor"], r["recipient"], r["item"], r["period"], r["quantity"]
@@ -217,6 +218,41 @@ def check_donations(plan: Plan) -> list[Violation]:
                     gap,
                 )
             )
+    found += _surplus_policy(plan)
+    return found
+
+
+def _surplus_policy(plan: Plan) -> list[Violation]:
+    """``donation_surplus_upper``: a donor under the ``surplus`` policy that gives an item
+    has every own demand the item can serve met in full and on time (demands table).
+
+    Both sides are read relative to their size (the opening stock, the demand's quantity),
+    as the solver's integrality tolerance leaves them.
+    """
+    ix, found = plan.ix, []
+    demands = {r["demand"]: r for r in plan.rows("demands")}
+    for (m, i), given in sorted(plan.given.items()):
+        sp = ix.stockpiles.get((m, i))
+        if ix.donation_policy(m, i) != "surplus" or sp is None:
+            continue
+        if plan.excess(given, 0.0, float(sp.on_hand)) is None:
+            continue
+        for d in ix.served_by(m, i):
+            row = demands.get(d.id)
+            if row is None:  # reported by check_demands
+                continue
+            missed = row["short"] + row["met_late"]
+            if (over := plan.excess(missed, 0.0, float(d.quantity))) is not None:
+                found.append(
+                    Violation(
+                        "donation_surplus_upper",
+                        labels.stockpile(m, i),
+                        "",
+                        f"donated {num(given)} under the surplus policy while its own demand "
+                        f"{d.id} is {num(row['short'])} short and {num(row['met_late'])} late",
+                        over,
+                    )
+                )
     return found
 
 

@@ -115,6 +115,7 @@ SHEETS: tuple[Sheet, ...] = (
             _col(Nation, "budget_per_period", "series"),
             _col(Nation, "memberships", "list"),
             _col(Nation, "systems", "list"),
+            _col(Nation, "donation_policy", "text"),
         ),
     ),
     Sheet(
@@ -171,6 +172,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("floor_type", "text"),
                 ("floor_penalty", "number"),
                 ("donor", "bool"),
+                ("donation_policy", "text"),
                 ("refill_target", "number"),
                 ("refill_by", "label"),
                 ("refill_penalty", "number"),
