@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
-from aggregate.schema.base import Money, NationCode, NonNeg, PerPeriodMoney, StrictModel
+from aggregate.schema.base import Id, Money, NationCode, NonNeg, PerPeriodMoney, StrictModel
+
+
+class BilateralPurchase(StrictModel):
+    """The nation pays for another nation's orders directly, without a fund ("Germany buys
+    for Ukraine from Rheinmetall"). The payer's payments count against its own budget; the
+    beneficiary's orders it pays for cost the beneficiary nothing."""
+
+    beneficiary: NationCode
+    """The nation whose orders the payer pays for (not the payer itself)."""
+    ceiling: Money | None = None
+    """Most the payer spends on the beneficiary's orders over the horizon, currency units
+    (at most 1e13). Absent: no ceiling beyond the payer's budget."""
+    uses: list[Literal["procurement", "refill"]] = Field(default=["procurement"], min_length=1)
+    """What the payer buys: ``procurement`` (any eligible order of the beneficiary),
+    ``refill`` (orders that refill a donor stockpile of the beneficiary, up to the value of
+    what it donated), as a fund's uses."""
+    eligible_producer_countries: list[NationCode] | None = None
+    """Producer countries the payer buys from (origin rule, as a fund's). Absent: any."""
+    eligible_items: list[Id] | None = None
+    """Items the payer buys for the beneficiary. Absent: any item the beneficiary orders."""
 
 
 class Nation(StrictModel):
@@ -21,8 +43,9 @@ class Nation(StrictModel):
     """Gross domestic product, currency units per year (at most 1e15); the basis of GDP
     keys."""
     budget: Money | None = None
-    """Total the nation may spend over the horizon (own purchases, fund contributions and
-    sponsored investments), currency units. Absent: unlimited."""
+    """Total the nation may spend over the horizon (own purchases, purchases for other
+    nations, fund contributions and sponsored investments), currency units. Absent:
+    unlimited."""
     budget_per_period: PerPeriodMoney | None = None
     """Cash limit per period on the nation's own purchases (before fund reimbursement),
     currency units per period. Absent: no per-period limit."""
@@ -33,3 +56,6 @@ class Nation(StrictModel):
     """Weapon systems the nation operates, e.g. ``[PzH2000, CAESAR]``. An item qualified for
     named systems can only be used by nations operating one of them. Empty: the nation can
     use every item."""
+    buys_for: list[BilateralPurchase] = []
+    """Bilateral purchases: other nations whose orders this nation pays for directly, one
+    entry per beneficiary."""
