@@ -104,14 +104,15 @@ def check_funds(plan: Plan) -> list[Violation]:
 
 
 def _check_ceilings(plan: Plan) -> list[Violation]:
-    """``fund_cap_upper`` of bilateral purchases: a payer's payments for a beneficiary's
-    orders within the purchase's ceiling (going alone too: bilateral purchases are aid)."""
+    """``bilateral_ceiling_upper``: a payer's payments for a beneficiary's orders within the
+    purchase's ceiling (going alone too: bilateral purchases are aid)."""
     found: list[Violation] = []
     for channel, fund in plan.ix.channels.items():
         spent = plan.fund_spent.get(channel, 0.0)
         if fund.cap is not None and (over := plan.excess(spent, fund.cap)) is not None:
             message = f"pays {num(spent)} for the orders, ceiling {num(fund.cap)}"
-            found.append(Violation("fund_cap_upper", labels.fund(channel), "", message, over))
+            entity = labels.fund(channel)
+            found.append(Violation("bilateral_ceiling_upper", entity, "", message, over))
     return found
 
 
