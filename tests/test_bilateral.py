@@ -12,6 +12,7 @@ import pytest
 from aggregate import labels
 from aggregate.checks import check_scenario
 from aggregate.errors import Problem
+from aggregate.games.coalitions import restrict
 from aggregate.result import Solution
 from aggregate.schema import facts
 from tests.support import make_scenario, pooled_solution
@@ -156,3 +157,15 @@ def test_the_budget_counts_purchases_for_others() -> None:
     set_cell(solution, "budgets", "budget", 800.0, nation="BBB")
     result = check(data, solution)
     assert result.rules == {"budget_upper"}, str(result)
+
+
+# --- coalitions ------------------------------------------------------------------------
+
+
+def test_a_coalition_keeps_purchases_for_its_members_only() -> None:
+    data = scenario_data()
+    data["nations"].append({"code": "CCC", "name": "C"})
+    nation(data, "BBB")["buys_for"] = [{"beneficiary": "AAA"}, {"beneficiary": "CCC"}]
+    sub = restrict(make_scenario(data), ["BBB", "CCC"])
+    (bbb,) = [n for n in sub.nations if n.code == "BBB"]
+    assert [b.beneficiary for b in bbb.buys_for] == ["CCC"]
