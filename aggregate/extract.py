@@ -353,9 +353,9 @@ def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
     funded: dict[tuple[str, str, str], float] = defaultdict(float)
     for (f, p, i, n), amount in v["fund_pays"].items():
         funded[p, i, n] += amount
-        x = data.funds[f]
-        if x.channel == "bilateral":  # the payer pays the producer itself
-            rows.append(_pay(x.members[0], "nation", "order", p, i, n, "", amount, f))
+        fx = data.funds[f]
+        if fx.channel == "bilateral":  # the payer pays the producer itself
+            rows.append(_pay(fx.members[0], "nation", "order", p, i, n, "", amount, f))
         else:
             rows.append(_pay(f, "fund", "order", p, i, n, "", amount, f))
     for route, total in cost.items():

@@ -213,12 +213,12 @@ def check_bilateral_purchases(s: Scenario) -> list[Problem]:
     out: list[Problem] = []
     for n in s.nations:
         where = labels.nation(n.code)
-        for b, times in repeated(b.beneficiary for b in n.buys_for).items():
+        for code, times in repeated(p.beneficiary for p in n.buys_for).items():
             out.append(
                 Problem(
-                    labels.buys_for(n.code, b),
+                    labels.buys_for(n.code, code),
                     "beneficiary",
-                    f"{n.code} buys for {b} in {times} entries, so which ceiling and rules "
+                    f"{n.code} buys for {code} in {times} entries, so which ceiling and rules "
                     "apply is ambiguous",
                     "merge them into one entry per beneficiary",
                 )
