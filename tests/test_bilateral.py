@@ -15,6 +15,7 @@ from aggregate.errors import Problem
 from aggregate.games.coalitions import restrict
 from aggregate.result import Solution
 from aggregate.schema import facts
+from aggregate.study.overrides import resolve
 from tests.support import make_scenario, pooled_solution
 from tests.support import verify_scenario_data as scenario_data
 from tests.test_verify import Data, check, nation, set_cell
@@ -169,3 +170,11 @@ def test_a_coalition_keeps_purchases_for_its_members_only() -> None:
     sub = restrict(make_scenario(data), ["BBB", "CCC"])
     (bbb,) = [n for n in sub.nations if n.code == "BBB"]
     assert [b.beneficiary for b in bbb.buys_for] == ["CCC"]
+
+
+def test_a_study_override_reaches_a_ceiling_by_its_label() -> None:
+    data = scenario_data()
+    nation(data, "BBB")["buys_for"] = [{"beneficiary": "AAA", "ceiling": 70.0}]
+    (where,) = resolve(data, "nations[BBB].buys_for[AAA].ceiling")
+    assert where.parent[where.key] == 70.0
+    assert where.label == "nations[BBB].buys_for[AAA].ceiling"
