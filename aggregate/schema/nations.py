@@ -48,7 +48,9 @@ class Nation(StrictModel):
     unlimited."""
     budget_per_period: PerPeriodMoney | None = None
     """Cash limit per period on the nation's own purchases (before fund reimbursement),
-    currency units per period. Absent: no per-period limit."""
+    currency units per period. Absent: no per-period limit. Payments are not split by
+    period, so the nation's orders another nation pays for bilaterally count here too, and
+    its purchases for other nations do not."""
     memberships: list[str] = []
     """Organisations the nation belongs to, e.g. ``[EU, NATO]`` (informational; fund
     membership is stated on each fund)."""
