@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aggregate.schema import Fund, Nation, Scenario, expand, facts
 from aggregate.schema.facts import key_shares, usable_pairs
@@ -101,6 +101,10 @@ class FundData:
     uses: frozenset[str]
     min_nations: int
     cofinancing: float
+    channel: str = "fund"
+    """``fund`` for a scenario fund, ``bilateral`` for a nation's purchases for another
+    (:func:`aggregate.schema.facts.bilateral_funds`: its one member pays, exactly what it
+    buys)."""
 
 
 @dataclass
@@ -325,6 +329,10 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 for e_id, xd in expansions.items():
                     if xd.starts and facts.origin_ok(f, country[xd.producer]):
                         fund_invests.append((f.id, e_id))
+    # bilateral purchases are aid, not pooling: a nation going alone still buys for another
+    for channel, f in facts.bilateral_funds(scenario.nations).items():
+        funds[channel] = replace(_fund_data(f, nations), channel="bilateral")
+        fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
 
     data = ModelData(
         name=scenario.name,
@@ -421,7 +429,7 @@ def _fund_pay_keys(
     out: dict[FundPayKey, str] = {}
     for p, i, n in routes:
         donor = (n, i) in stocks and stocks[n, i].donor
-        procurement, refill = facts.fund_order_uses(f, offers[p, i].country, n, donor)
+        procurement, refill = facts.fund_order_uses(f, offers[p, i].country, n, i, donor)
         if procurement:
             out[f.id, p, i, n] = "procurement"
         elif refill:

@@ -317,6 +317,8 @@ def _refills(data: ModelData, v: dict) -> pd.DataFrame:
 def _contributions(data: ModelData, v: dict) -> pd.DataFrame:
     rows = []
     for f, x in data.funds.items():
+        if x.channel == "bilateral":
+            continue  # the payer pays the orders directly (payments table), nothing is pooled
         total = sum(v["contrib"].get((f, n), 0.0) for n in x.members)
         for n in x.members:
             amount = v["contrib"].get((f, n), 0.0)
@@ -351,7 +353,11 @@ def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
     funded: dict[tuple[str, str, str], float] = defaultdict(float)
     for (f, p, i, n), amount in v["fund_pays"].items():
         funded[p, i, n] += amount
-        rows.append(_pay(f, "fund", "order", p, i, n, "", amount))
+        fx = data.funds[f]
+        if fx.channel == "bilateral":  # the payer pays the producer itself
+            rows.append(_pay(fx.members[0], "nation", "order", p, i, n, "", amount, f))
+        else:
+            rows.append(_pay(f, "fund", "order", p, i, n, "", amount, f))
     for route, total in cost.items():
         p, i, n = route  # type: ignore[misc]
         own = total - funded[p, i, n]
@@ -361,14 +367,15 @@ def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
     for (f, e), amount in v["fund_invests"].items():
         x = data.expansions[e]
         fund_share[e] += amount
-        rows.append(_pay(f, "fund", "investment", x.producer, x.item, "", e, amount))
+        rows.append(_pay(f, "fund", "investment", x.producer, x.item, "", e, amount, f))
     for e, _s in v["build"]:
         x = data.expansions[e]
         own = x.cost - fund_share[e]
         if x.sponsor and own > EPS:
             rows.append(_pay(x.sponsor, "nation", "investment", x.producer, x.item, "", e, own))
     for (f, n), amount in v["contrib"].items():
-        rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount))
+        if data.funds[f].channel != "bilateral":
+            rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount, f))
     return _frame("payments", rows)
 
 
@@ -381,6 +388,7 @@ def _pay(
     beneficiary: str,
     expansion: str,
     amount: float,
+    channel: str = labels.OWN,
 ) -> dict[str, Any]:
     return {
         "payer": payer,
@@ -391,22 +399,29 @@ def _pay(
         "beneficiary": beneficiary,
         "expansion": expansion,
         "amount": amount,
+        "channel": channel,
     }
 
 
 def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
     own = payments[payments.payer_type == "nation"]
-    by = own.groupby(["payer", "purpose"])["amount"].sum()
+    # an order payment through a bilateral channel is spent for another nation
+    purpose = own.purpose.where(
+        (own.purpose != "order") | (own.channel == labels.OWN), "for_others"
+    )
+    by = own.groupby([own.payer, purpose])["amount"].sum()
     nations = sorted({n for _p, _i, n in data.routes} | set(data.budgets) | set(own.payer))
     rows = []
+    kinds = ("order", "for_others", "contribution", "investment")
     for n in nations:
-        parts = {k: float(by.get((n, k), 0.0)) for k in ("order", "contribution", "investment")}
+        parts = {k: float(by.get((n, k), 0.0)) for k in kinds}
         rows.append(
             {
                 "nation": n,
                 "budget": data.budgets.get(n, math.nan),
                 "spent": sum(parts.values()),
                 "orders": parts["order"],
+                "for_others": parts["for_others"],
                 "contributions": parts["contribution"],
                 "investments": parts["investment"],
             }

@@ -11,6 +11,7 @@ dot, a period selects inside a per-period series::
     producers[RHM].offers[155-L52].capacity[2024Q1]  field(offer(...), "capacity", "2024Q1")
     stockpiles[POL/155-L52]                          stockpile("POL", "155-L52")
     funds[EPF]                                       fund("EPF")
+    nations[DEU].buys_for[UKR]                       buys_for("DEU", "UKR")
 
 What is not a scenario entry is labelled by the entries it joins: a flow from one to another
 is ``source -> target`` (``producers[RHM].offers[155-L52] -> nations[DEU]``), a fund's part
@@ -92,8 +93,38 @@ def supplier(ident: str) -> str:
     return entry(SUPPLIERS, ident)
 
 
+OWN = "own"
+"""The payments table's channel of a nation paying its own orders or sponsored investment."""
+
+BILATERAL = "bilateral "
+"""Prefix of a bilateral purchase's channel id (``bilateral DEU->UKR``); a fund id cannot
+contain ``>``, so a channel id never equals a fund id."""
+
+
+def bilateral(payer: str, beneficiary: str) -> str:
+    """The channel id of ``payer``'s purchases for ``beneficiary``: ``bilateral DEU->UKR``
+    (the payments table's ``channel``, the model's key of the purchase)."""
+    return f"{BILATERAL}{payer}->{beneficiary}"
+
+
+def bilateral_parts(channel: str) -> tuple[str, str] | None:
+    """(payer, beneficiary) of a bilateral channel id; None for anything else."""
+    if not channel.startswith(BILATERAL):
+        return None
+    payer, sep, beneficiary = channel.removeprefix(BILATERAL).partition("->")
+    return (payer, beneficiary) if sep and payer and beneficiary else None
+
+
+def buys_for(payer: str, beneficiary: str) -> str:
+    """A bilateral purchase: ``nations[DEU].buys_for[UKR]``."""
+    return field(nation(payer), "buys_for", beneficiary)
+
+
 def fund(ident: str) -> str:
-    return entry(FUNDS, ident)
+    """A fund, ``funds[f]``, or a bilateral purchase by its channel id,
+    ``nations[DEU].buys_for[UKR]``."""
+    parts = bilateral_parts(ident)
+    return buys_for(*parts) if parts is not None else entry(FUNDS, ident)
 
 
 def flow(source: str, target: str) -> str:
@@ -107,7 +138,8 @@ def route(producer_id: str, item_id: str, nation_code: str) -> str:
 
 
 def part(fund_id: str, label: str) -> str:
-    """A fund's part in an entity (its payments for it): ``funds[f]: label``."""
+    """A fund's part in an entity (its payments for it): ``funds[f]: label`` (a bilateral
+    purchase's: ``nations[DEU].buys_for[UKR]: label``)."""
     return f"{fund(fund_id)}: {label}"
 
 

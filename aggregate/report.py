@@ -16,14 +16,16 @@ def key_figures(solution: Solution) -> pd.DataFrame:
 
 
 def plan_by_nation(solution: Solution) -> pd.DataFrame:
-    """Per nation: demand met and short, units ordered, donated in and out, own spending,
-    and cost (spending plus a pro-rata share of fixed contract costs and holding costs)."""
+    """Per nation: demand met and short, units ordered, donated in and out, own spending
+    (``spent``, of which ``for_others`` on other nations' orders through bilateral
+    purchases), and cost (spending plus a pro-rata share of fixed contract costs and holding
+    costs)."""
     t = solution.tables
     demands = t["demands"].groupby("nation")[["quantity", "met_on_time", "met_late", "short"]].sum()
     ordered = t["orders"].groupby("nation")["quantity"].sum().rename("ordered")
     given = t["donations"].groupby("donor")["quantity"].sum().rename("donated")
     got = t["donations"].groupby("recipient")["quantity"].sum().rename("received")
-    spent = t["budgets"].set_index("nation")["spent"]
+    spent = t["budgets"].set_index("nation")[["spent", "for_others"]]
     cost = nation_costs(solution)
     frame = pd.concat([demands, ordered, got, given, spent, cost], axis=1).fillna(0.0)
     frame.index.name = "nation"

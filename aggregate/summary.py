@@ -18,6 +18,7 @@ def sizes(scenario: Scenario) -> pd.DataFrame:
     s = scenario
     offers = sum(len(p.offers) for p in s.producers)
     tiers = sum(len(o.tiers) for p in s.producers for o in p.offers)
+    purchases = [(n.code, b) for n in s.nations for b in n.buys_for]
     rows = [
         ("periods", len(s.periods), f"{s.periods[0]} .. {s.periods[-1]}"),
         ("nations", len(s.nations), ", ".join(n.code for n in s.nations)),
@@ -29,6 +30,11 @@ def sizes(scenario: Scenario) -> pd.DataFrame:
         ("expansions", len(s.expansions), ""),
         ("components", len(s.components), _count(len(s.component_suppliers), "supplier")),
         ("funds", len(s.funds), ", ".join(f.id for f in s.funds)),
+        (
+            "bilateral purchases",
+            len(purchases),
+            ", ".join(f"{n}->{b.beneficiary}" for n, b in purchases),
+        ),
     ]
     return pd.DataFrame(rows, columns=["entity", "count", "detail"])
 

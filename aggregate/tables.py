@@ -330,7 +330,7 @@ SPECS: dict[str, Table] = {
             "payments",
             "every payment: who pays whom for what",
             (
-                _id("payer", "nation code or fund id"),
+                _id("payer", "nation code or fund id (a bilateral purchase: the paying nation)"),
                 _id("payer_type", "'nation' or 'fund'"),
                 _id("purpose", "'order', 'investment' or 'contribution'"),
                 _id("producer", "producer id (orders, investments)"),
@@ -338,6 +338,12 @@ SPECS: dict[str, Table] = {
                 _id("beneficiary", "nation receiving the orders, or the fund paid into"),
                 _id("expansion", "expansion id (investments)"),
                 _num("amount", "amount paid", "currency", nonnegative=True),
+                _id(
+                    "channel",
+                    "how the money flows: 'own' (a nation's own orders or investment), the "
+                    "fund id (fund payments, contributions) or 'bilateral PAYER->BENEFICIARY' "
+                    "(a nation paying another's orders)",
+                ),
             ),
         ),
         Table(
@@ -348,10 +354,16 @@ SPECS: dict[str, Table] = {
                 _num("budget", "total budget (NaN: unlimited)", "currency"),
                 _num(
                     "spent",
-                    "own order payments + contributions + sponsored investment",
+                    "own order payments + purchases for others + contributions + sponsored "
+                    "investment",
                     "currency",
                 ),
-                _num("orders", "own payments for orders", "currency"),
+                _num("orders", "payments for the nation's own orders", "currency"),
+                _num(
+                    "for_others",
+                    "bilateral purchases: payments for other nations' orders",
+                    "currency",
+                ),
                 _num("contributions", "fund contributions", "currency"),
                 _num("investments", "sponsored investment not paid by funds", "currency"),
             ),

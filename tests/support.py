@@ -237,18 +237,18 @@ def pooled_solution() -> Solution:
             ("EPF", "BBB", 50.0, 0.25, 0.25, 50.0, 50.0),
         ]),
         "payments": frame("payments", [
-            ("AAA", "nation", "order", "PRD", "shell", "AAA", None, 260.0),
-            ("EPF", "fund", "order", "PRD", "shell", "AAA", None, 100.0),
-            ("BBB", "nation", "order", "PRD", "shell", "BBB", None, 100.0),
-            ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, 600.0),
-            ("EPF", "fund", "investment", "PRD", "shell", None, "EXP", 100.0),
-            ("AAA", "nation", "investment", "PRD", "shell", None, "EXP", 100.0),
-            ("AAA", "nation", "contribution", None, None, "EPF", None, 150.0),
-            ("BBB", "nation", "contribution", None, None, "EPF", None, 50.0),
+            ("AAA", "nation", "order", "PRD", "shell", "AAA", None, 260.0, "own"),
+            ("EPF", "fund", "order", "PRD", "shell", "AAA", None, 100.0, "EPF"),
+            ("BBB", "nation", "order", "PRD", "shell", "BBB", None, 100.0, "own"),
+            ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, 600.0, "own"),
+            ("EPF", "fund", "investment", "PRD", "shell", None, "EXP", 100.0, "EPF"),
+            ("AAA", "nation", "investment", "PRD", "shell", None, "EXP", 100.0, "own"),
+            ("AAA", "nation", "contribution", None, None, "EPF", None, 150.0, "EPF"),
+            ("BBB", "nation", "contribution", None, None, "EPF", None, 50.0, "EPF"),
         ]),
         "budgets": frame("budgets", [
-            ("AAA", 600.0, 510.0, 260.0, 150.0, 100.0),
-            ("BBB", 800.0, 750.0, 700.0, 50.0, 0.0),
+            ("AAA", 600.0, 510.0, 260.0, 0.0, 150.0, 100.0),
+            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0),
         ]),
     }  # fmt: skip
     key_figures = {
@@ -305,12 +305,12 @@ def alone_solution() -> Solution:
         ("EPF", "BBB", 0.0, 0.0, 0.25, 0.0, 0.0),
     ])  # fmt: skip
     t["payments"] = frame("payments", [
-        ("AAA", "nation", "order", "PRD", "shell", "AAA", None, 440.0),
-        ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, 600.0),
+        ("AAA", "nation", "order", "PRD", "shell", "AAA", None, 440.0, "own"),
+        ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, 600.0, "own"),
     ])  # fmt: skip
     t["budgets"] = frame("budgets", [
-        ("AAA", 600.0, 440.0, 440.0, 0.0, 0.0),
-        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0),
+        ("AAA", 600.0, 440.0, 440.0, 0.0, 0.0, 0.0),
+        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0),
     ])  # fmt: skip
     solution.pooled = False
     solution.key_figures |= {

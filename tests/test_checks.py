@@ -675,6 +675,18 @@ CASES: list[Case] = [
             "'DEU', 'FRA'",
         ],
     ),
+    Case(
+        "bilateral purchase for an unknown nation",
+        "bilateral_purchases",
+        _set("nations[DEU].buys_for", [{"beneficiary": "UKX", "ceiling": 1e8}]),
+        ["nations[DEU].buys_for[UKX], field 'beneficiary'", "'UKX' is not in nations"],
+    ),
+    Case(
+        "bilateral purchase for itself",
+        "bilateral_purchases",
+        _set("nations[DEU].buys_for", [{"beneficiary": "DEU"}]),
+        ["nations[DEU].buys_for[DEU], field 'beneficiary'", "DEU buys for itself"],
+    ),
     # ------------------------------------------------------------------ numbers
     Case(
         "quantities spanning more than the solver resolves",

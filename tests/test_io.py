@@ -72,6 +72,14 @@ def rich_scenario() -> Scenario:
     raw["periods"] = ["2024Q1", "2024Q2", "2024Q3", "2024"]
     raw["nations"][0].update(gni=4.1e12, systems=["PzH2000", "RCH155"], memberships=["EU"])
     raw["nations"][1].update(budget_per_period={"2024Q2": 5e6, "2024Q3": 2.5e6})
+    raw["nations"][0]["buys_for"] = [
+        {"beneficiary": raw["nations"][1]["code"], "ceiling": 2.5e9, "eligible_items": []},
+        {
+            "beneficiary": "POL",
+            "uses": ["procurement", "refill"],
+            "eligible_producer_countries": ["DEU"],
+        },
+    ]
     raw["items"][0]["components"] = {"FUZE": 1, "BARREL:L52": 0.001}
     raw["items"].append({"id": "155-L39", "systems": ["M109"]})
     raw["capabilities"][0]["satisfied_by"].append({"item": "155-L39", "factor": 0.85})
@@ -441,6 +449,7 @@ def test_excel_round_trip_of_small_scenario(tmp_path: Path) -> None:
 def test_layout_covers_every_schema_field() -> None:
     """A field added to the schema must get a column (or this test says where)."""
     from aggregate.schema import (
+        BilateralPurchase,
         Capability,
         Component,
         ComponentSupplier,
@@ -457,7 +466,8 @@ def test_layout_covers_every_schema_field() -> None:
 
     sheets = excel_io.SHEET_BY_NAME
     handled: dict[str, tuple[type[BaseModel], set[str]]] = {
-        "nations": (Nation, set()),
+        "nations": (Nation, {"buys_for"}),
+        "bilateral_purchases": (BilateralPurchase, set()),
         "items": (Item, set()),
         "demands": (Demand, set()),
         "stockpiles": (Stockpile, set()),

@@ -32,6 +32,7 @@ from aggregate.checks.duplicates import (
     check_period_order,
 )
 from aggregate.checks.funds import (
+    check_bilateral_purchases,
     check_fund_amounts,
     check_fund_cofinancing,
     check_fund_consortium,
@@ -119,6 +120,7 @@ CHECKS: dict[str, Check] = {
         check_fund_cofinancing,
         check_fund_consortium,
         check_fund_origin,
+        check_bilateral_purchases,
         # numbers
         check_coefficient_range,
         # settings
@@ -143,6 +145,7 @@ __all__ = [
     "MONEY_RANGE",
     "QUANTITY_RANGE",
     "Check",
+    "check_bilateral_purchases",
     "check_capability_references",
     "check_coefficient_range",
     "check_component_references",

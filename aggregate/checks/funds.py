@@ -1,10 +1,11 @@
 """Checks of funds: key shares and pledges are well formed, amounts and co-financing
-rules can be met, consortium and origin rules leave something to buy."""
+rules can be met, consortium and origin rules leave something to buy; bilateral purchases
+name another nation of the scenario, once, and items and producers that exist."""
 
 from __future__ import annotations
 
 from aggregate import labels
-from aggregate.checks.lookups import Index, num, quoted
+from aggregate.checks.lookups import Index, num, quoted, repeated, unknown_ref
 from aggregate.errors import Problem
 from aggregate.schema import KeyRule, Nation, PledgeRule, Scenario
 
@@ -201,3 +202,54 @@ def check_fund_origin(s: Scenario) -> list[Problem]:
         and s.producers
         and not set(f.eligible_producer_countries) & set(countries)
     ]
+
+
+def check_bilateral_purchases(s: Scenario) -> list[Problem]:
+    """A nation's bilateral purchase names another nation of the scenario as beneficiary,
+    each beneficiary once, items of the scenario, and producer countries that have a
+    producer."""
+    ix = Index(s)
+    countries = sorted({p.country for p in s.producers})
+    out: list[Problem] = []
+    for n in s.nations:
+        where = labels.nation(n.code)
+        for code, times in repeated(p.beneficiary for p in n.buys_for).items():
+            out.append(
+                Problem(
+                    labels.buys_for(n.code, code),
+                    "beneficiary",
+                    f"{n.code} buys for {code} in {times} entries, so which ceiling and rules "
+                    "apply is ambiguous",
+                    "merge them into one entry per beneficiary",
+                )
+            )
+        for b in n.buys_for:
+            label = labels.buys_for(n.code, b.beneficiary)
+            if b.beneficiary == n.code:
+                out.append(
+                    Problem(
+                        label,
+                        "beneficiary",
+                        f"{n.code} buys for itself; its own orders are paid from its budget",
+                        f"name another nation, or remove the entry from {where}.buys_for",
+                    )
+                )
+            elif b.beneficiary not in ix.nations:
+                out.append(
+                    unknown_ref(label, "beneficiary", [b.beneficiary], "nations", ix.nations)
+                )
+            unknown = [i for i in b.eligible_items or [] if i not in ix.items]
+            if unknown:
+                out.append(unknown_ref(label, "eligible_items", unknown, "items", ix.items))
+            origin = b.eligible_producer_countries
+            if origin is not None and s.producers and not set(origin) & set(countries):
+                out.append(
+                    Problem(
+                        label,
+                        "eligible_producer_countries",
+                        f"no producer is located in {quoted(origin)} (producers are in "
+                        f"{quoted(countries)}), so {n.code} can buy from no one",
+                        "add a producer country to the list, or remove the origin rule",
+                    )
+                )
+    return out

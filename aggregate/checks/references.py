@@ -162,8 +162,8 @@ def check_component_references(s: Scenario) -> list[Problem]:
 
 
 def check_fund_references(s: Scenario) -> list[Problem]:
-    """A fund's members and eligible beneficiaries are nations; key shares and pledges name
-    members."""
+    """A fund's members and eligible beneficiaries are nations, its eligible items are
+    items; key shares and pledges name members."""
     ix = Index(s)
     out: list[Problem] = []
     for f in s.funds:
@@ -174,6 +174,9 @@ def check_fund_references(s: Scenario) -> list[Problem]:
         missing = [b for b in f.eligible_beneficiaries or [] if b not in ix.nations]
         if missing:
             out.append(unknown_ref(label, "eligible_beneficiaries", missing, "nations", ix.nations))
+        missing = [i for i in f.eligible_items or [] if i not in ix.items]
+        if missing:
+            out.append(unknown_ref(label, "eligible_items", missing, "items", ix.items))
         c = f.contribution
         keys, field = (
             (list(c.shares), "contribution.shares")

@@ -70,7 +70,14 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
         c = data.contract_of[p, i, n]
         out.append((reg.MIN_ORDER_LOWER, c))
         for f, fp, fi, fn in data.fund_pays:
-            if (fp, fi, fn) == (p, i, n):
+            if (fp, fi, fn) != (p, i, n):
+                continue
+            if data.funds[f].channel == "bilateral":  # the payer's ceiling and budget
+                payer = data.funds[f].members[0]
+                out.extend(
+                    [(reg.BILATERAL_CEILING_UPPER, (payer, n)), (reg.BUDGET_UPPER, (payer,))]
+                )
+            else:
                 out.extend([(reg.FUND_CAP_UPPER, (f,)), (reg.CONSORTIUM_PAYS_LINK, (f, *c))])
     holders = {(m, i) for (m, r, i) in data.gifts if r == n and i in items}
     holders |= {(n, i) for i in items if (n, i) in data.stocks}

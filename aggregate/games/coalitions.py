@@ -41,7 +41,7 @@ from aggregate.checks import check_scenario
 from aggregate.errors import ScenarioError
 from aggregate.games.solutions import Coalition, GameError, subsets
 from aggregate.result import Solution
-from aggregate.schema import Fund, KeyRule, PledgeRule, Scenario
+from aggregate.schema import BilateralPurchase, Fund, KeyRule, Nation, PledgeRule, Scenario
 from aggregate.schema.facts import key_shares, usable_pairs
 from aggregate.solve import solve
 
@@ -132,6 +132,10 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
             continue
         suppliers.append(s.model_copy(update={"serves": serves}))
     funds = [] if len(members) < 2 else _restrict_funds(scenario, members)
+    # a bilateral purchase stays where its beneficiary is in the group (for items it keeps)
+    nations = [
+        n.model_copy(update={"buys_for": _restrict_purchases(n, members, items)}) for n in nations
+    ]
     raw = scenario.model_dump()
     raw.update(
         nations=[n.model_dump() for n in nations],
@@ -149,6 +153,17 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
     if problems:
         raise ScenarioError(problems, f"{scenario.name} restricted to {_label(members)}")
     return sub
+
+
+def _restrict_purchases(
+    nation: Nation, members: frozenset[str], items: set[str]
+) -> list[BilateralPurchase]:
+    out: list[BilateralPurchase] = []
+    for b in nation.buys_for:
+        eligible = None if b.eligible_items is None else [i for i in b.eligible_items if i in items]
+        if b.beneficiary in members and eligible != []:
+            out.append(b.model_copy(update={"eligible_items": eligible}))
+    return out
 
 
 def _restrict_funds(scenario: Scenario, members: frozenset[str]) -> list[Fund]:

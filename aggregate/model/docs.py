@@ -78,10 +78,10 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
 | `short[d] >= 0` | capability units never met |
 | `below[n,i,t] >= 0`, `missed[n,i] >= 0` | soft floor / soft refill shortfalls |
 | `feed[s,p,t] >= 0` | component units supplier `s` sends producer `p` |
-| `contrib[f,m] >= 0` | member `m`'s contribution to fund `f` |
+| `contrib[f,m] >= 0` | member `m`'s contribution to fund `f` (`f` also a bilateral purchase `bilateral n->r`, its one member the payer `n`) |
 | `fund_pays[f,p,i,n] >= 0` | money fund `f` pays for `n`'s orders of `i` from `p` |
 | `fund_invests[f,e] >= 0` | money fund `f` pays towards expansion `e` |
-| `unspent[f] >= 0` | contributions not spent |
+| `unspent[f] >= 0` | contributions not spent (0 for a bilateral purchase) |
 | `joins[c,n]`, `fund_uses[f,c]` binary | for funds with a minimum consortium |
 
 ## Rules (one function each)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pyomo.environ as pyo
 
+from aggregate import labels
 from aggregate.data import ModelData
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, LinearModel, Row, linear
@@ -161,13 +162,48 @@ def fund_cap_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     :math:`\sum_m contrib_{f,m} \le cap_f`
     """
     lin = linear(m)
-    keys = [f for f, x in data.funds.items() if x.cap is not None]
+    keys = [f for f, x in data.funds.items() if x.cap is not None and x.channel == "fund"]
 
     def rows() -> Iterator[Row]:
         for f in keys:
             cols, cap = _paid_in(lin, data, f), data.funds[f].cap
             assert cap is not None
             yield f, cols, [1.0] * len(cols), -INF, cap
+
+    return keys, rows()
+
+
+def bilateral_ceiling_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A nation's bilateral purchases for another nation within their ceiling.
+
+    :math:`\sum_{p,i} pays_{b,p,i,r} \le ceiling_b` for each purchase :math:`b` of payer
+    :math:`n` for beneficiary :math:`r` (``nations[n].buys_for[r]``) with a ceiling.
+
+    A bilateral purchase is a fund with one member, the payer, that pays for the
+    beneficiary's eligible orders (origin, items and uses as a fund's); it collects exactly
+    what it pays (:math:`unspent_b = 0`), so its payments count against the payer's budget
+    through :math:`contrib_{b,n}` and cost the beneficiary nothing. It is aid, not pooling:
+    going alone keeps it.
+    """
+    lin = linear(m)
+    pays = lin.col("fund_pays")
+    paid: dict[str, list] = defaultdict(list)
+    for key in data.fund_pays:
+        paid[key[0]].append(key)
+    channels: dict[tuple[str, str], str] = {}
+    for f, x in data.funds.items():
+        parts = labels.bilateral_parts(f)
+        if x.channel == "bilateral" and x.cap is not None and parts is not None:
+            channels[parts] = f
+    keys = sorted(channels)
+
+    def rows() -> Iterator[Row]:
+        for key in keys:
+            f = channels[key]
+            cols = [pays[k] for k in paid[f]]
+            cap = data.funds[f].cap
+            assert cap is not None
+            yield key, cols, [1.0] * len(cols), -INF, cap
 
     return keys, rows()
 

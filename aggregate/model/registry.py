@@ -60,6 +60,7 @@ FUND_INVESTMENT_SHARE_UPPER: Final = "fund_investment_share_upper"
 FUND_INVESTMENT_UPPER: Final = "fund_investment_upper"
 FUND_BALANCE: Final = "fund_balance"
 FUND_CAP_UPPER: Final = "fund_cap_upper"
+BILATERAL_CEILING_UPPER: Final = "bilateral_ceiling_upper"
 FUND_COMMITTED_LOWER: Final = "fund_committed_lower"
 CONTRIBUTION_KEY_LOWER: Final = "contribution_key_lower"
 CONTRIBUTION_KEY_UPPER: Final = "contribution_key_upper"
@@ -80,6 +81,7 @@ OFFER = labels.offer("{producer}", "{item}")
 STOCKPILE = labels.stockpile("{nation}", "{item}")
 FUND = labels.fund("{fund}")
 NATION = labels.nation("{nation}")
+PURCHASE = labels.buys_for("{nation}", "{beneficiary}")
 SUPPLIER = labels.supplier("{supplier}")
 
 
@@ -535,6 +537,25 @@ _DECLARED: tuple[tuple[str, Family], ...] = (
                 "{currency}",
                 "the cap of fund {fund}",
                 about=("fund",),
+            ),
+        ),
+    ),
+    (
+        BILATERAL_CEILING_UPPER,
+        Family(
+            funds.bilateral_ceiling_upper,
+            FUNDS,
+            ("nation", "beneficiary"),
+            ("bilateral_ceiling_upper",),
+            "rule",
+            RuleSpec(
+                "bilateral purchase ceiling",
+                PURCHASE,
+                "ceiling",
+                "raise",
+                "{currency}",
+                "the ceiling of {nation}'s purchases for {beneficiary}",
+                about=("nation",),
             ),
         ),
     ),

@@ -168,6 +168,8 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("contrib", m.CONTRIB, nn)
     add("fund_pays", m.FUND_PAYS, nn)
     add("fund_invests", m.FUND_INVESTS, nn)
-    add("unspent", m.FUNDS, nn)
+    # a bilateral purchase pays exactly what it buys: nothing is collected ahead to stay unspent
+    bilateral = [data.funds[f].channel == "bilateral" for f in m.FUNDS]
+    add("unspent", m.FUNDS, nn, [0.0 if b else INF for b in bilateral])
     add("fund_uses", m.FUND_USES, binary)
     add("joins", m.JOINS, binary)

@@ -4,12 +4,13 @@ from aggregate.schema.base import PerPeriod, expand
 from aggregate.schema.funds import Fund, KeyRule, Pledge, PledgeRule
 from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer, Tier
 from aggregate.schema.materiel import Capability, Component, Equivalence, Item
-from aggregate.schema.nations import Nation
+from aggregate.schema.nations import BilateralPurchase, Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.scenario import Scenario
 from aggregate.schema.settings import SolveSettings
 
 __all__ = [
+    "BilateralPurchase",
     "Capability",
     "Component",
     "ComponentSupplier",

@@ -18,8 +18,9 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping
 from functools import cached_property
 
+from aggregate import labels
 from aggregate.schema.base import expand
-from aggregate.schema.funds import Fund, KeyRule
+from aggregate.schema.funds import Fund, KeyRule, PledgeRule
 from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer
 from aggregate.schema.materiel import Capability, Item
 from aggregate.schema.nations import DonationPolicy, Nation
@@ -181,17 +182,47 @@ def origin_ok(fund: Fund, country: str | None) -> bool:
 
 
 def fund_order_uses(
-    fund: Fund, country: str | None, nation: str, donor_stock: bool
+    fund: Fund, country: str | None, nation: str, item: str, donor_stock: bool
 ) -> tuple[bool, bool]:
-    """(procurement, refill): whether ``fund`` may pay for ``nation``'s orders from a
-    producer in ``country`` as procurement, and as a refill of a donor stock
+    """(procurement, refill): whether ``fund`` may pay for ``nation``'s orders of ``item``
+    from a producer in ``country`` as procurement, and as a refill of a donor stock
     (``donor_stock``: the nation holds a donor stockpile of the item)."""
     if not origin_ok(fund, country):
+        return False, False
+    if fund.eligible_items is not None and item not in fund.eligible_items:
         return False, False
     listed = fund.eligible_beneficiaries is None or nation in fund.eligible_beneficiaries
     procurement = "procurement" in fund.uses and listed
     refill = "refill" in fund.uses and listed and donor_stock
     return procurement, refill
+
+
+def bilateral_funds(nations: Iterable[Nation]) -> dict[str, Fund]:
+    """Each bilateral purchase as the fund it acts as, by channel id
+    (:func:`aggregate.labels.bilateral`): the payer its one member, paying what it buys (a
+    pledge from 0 without limit), the ceiling its cap, nothing committed, the beneficiary its
+    only eligible beneficiary, uses, origin and items as stated on the purchase. The model,
+    the tables and the verifier read a purchase through this one translation."""
+    out: dict[str, Fund] = {}
+    for n in nations:
+        for b in n.buys_for:
+            channel = labels.bilateral(n.code, b.beneficiary)
+            # built without validation: a channel id holds ``>``, which no fund id may
+            out[channel] = Fund.model_construct(
+                id=channel,
+                name=channel,
+                members=[n.code],
+                contribution=PledgeRule(),
+                cap=b.ceiling,
+                committed=0.0,
+                uses=list(b.uses),
+                eligible_producer_countries=b.eligible_producer_countries,
+                eligible_beneficiaries=[b.beneficiary],
+                eligible_items=b.eligible_items,
+                max_cofinancing_share=0.0,
+                min_nations_per_contract=1,
+            )
+    return out
 
 
 # --- the scenario, looked up by id ----------------------------------------------------
@@ -225,6 +256,8 @@ class ScenarioIndex:
         }
         self.demands: dict[str, Demand] = {d.id: d for d in scenario.demands}
         self.funds: dict[str, Fund] = {f.id: f for f in scenario.funds}
+        self.channels: dict[str, Fund] = bilateral_funds(scenario.nations)
+        """Bilateral purchases by channel id, each as the fund it acts as."""
 
     def series(self, value: float | dict[str, float]) -> list[float]:
         """A per-period value as one number per period."""
@@ -342,7 +375,7 @@ class ScenarioIndex:
         from ``producer`` (:func:`fund_order_uses`)."""
         sp = self.stockpiles.get((nation, item))
         donor = sp is not None and sp.donor
-        return fund_order_uses(fund, self.country(producer), nation, donor)
+        return fund_order_uses(fund, self.country(producer), nation, item, donor)
 
     def floor_start(self, nation: str, item: str, tol: float = 0.0) -> int | None:
         """First period index where the stockpile's floor binds (None: never, or no

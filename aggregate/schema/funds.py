@@ -76,6 +76,8 @@ class Fund(StrictModel):
     """Producer countries the fund may buy from (origin rule). Absent: any."""
     eligible_beneficiaries: list[NationCode] | None = None
     """Nations whose orders the fund may pay for. Absent: any nation."""
+    eligible_items: list[Id] | None = None
+    """Items whose orders the fund may pay for. Absent: any item."""
     max_cofinancing_share: Share = 1.0
     """Largest share of an investment's cost the fund may pay."""
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)

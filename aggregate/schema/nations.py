@@ -6,7 +6,27 @@ from typing import Literal
 
 from pydantic import Field
 
-from aggregate.schema.base import Money, NationCode, NonNeg, PerPeriodMoney, StrictModel
+from aggregate.schema.base import Id, Money, NationCode, NonNeg, PerPeriodMoney, StrictModel
+
+
+class BilateralPurchase(StrictModel):
+    """The nation pays for another nation's orders directly, without a fund ("Germany buys
+    for Ukraine from Rheinmetall"). The payer's payments count against its own budget; the
+    beneficiary's orders it pays for cost the beneficiary nothing."""
+
+    beneficiary: NationCode
+    """The nation whose orders the payer pays for (not the payer itself)."""
+    ceiling: Money | None = None
+    """Most the payer spends on the beneficiary's orders over the horizon, currency units
+    (at most 1e13). Absent: no ceiling beyond the payer's budget."""
+    uses: list[Literal["procurement", "refill"]] = Field(default=["procurement"], min_length=1)
+    """What the payer buys: ``procurement`` (any eligible order of the beneficiary),
+    ``refill`` (orders that refill a donor stockpile of the beneficiary, up to the value of
+    what it donated), as a fund's uses."""
+    eligible_producer_countries: list[NationCode] | None = None
+    """Producer countries the payer buys from (origin rule, as a fund's). Absent: any."""
+    eligible_items: list[Id] | None = None
+    """Items the payer buys for the beneficiary. Absent: any item the beneficiary orders."""
 
 DonationPolicy = Literal["surplus", "priority"]
 """How far a donor may give from its stock (see ``Nation.donation_policy``)."""
@@ -26,11 +46,14 @@ class Nation(StrictModel):
     """Gross domestic product, currency units per year (at most 1e15); the basis of GDP
     keys."""
     budget: Money | None = None
-    """Total the nation may spend over the horizon (own purchases, fund contributions and
-    sponsored investments), currency units. Absent: unlimited."""
+    """Total the nation may spend over the horizon (own purchases, purchases for other
+    nations, fund contributions and sponsored investments), currency units. Absent:
+    unlimited."""
     budget_per_period: PerPeriodMoney | None = None
     """Cash limit per period on the nation's own purchases (before fund reimbursement),
-    currency units per period. Absent: no per-period limit."""
+    currency units per period. Absent: no per-period limit. Payments are not split by
+    period, so the nation's orders another nation pays for bilaterally count here too, and
+    its purchases for other nations do not."""
     memberships: list[str] = []
     """Organisations the nation belongs to, e.g. ``[EU, NATO]`` (informational; fund
     membership is stated on each fund)."""
@@ -46,3 +69,6 @@ class Nation(StrictModel):
     ``priority``: donations are limited only by the opening stock, the floor and the refill
     target, even while the nation's own demand goes short (for studies that put the
     recipient first)."""
+    buys_for: list[BilateralPurchase] = []
+    """Bilateral purchases: other nations whose orders this nation pays for directly, one
+    entry per beneficiary."""

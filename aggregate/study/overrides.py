@@ -168,6 +168,8 @@ def _identity(entry: Any) -> str | None:
         return f"{entry['nation']}/{entry['item']}"
     if "item" in entry:
         return str(entry["item"])
+    if "beneficiary" in entry:  # a bilateral purchase: nations[DEU].buys_for[UKR]
+        return str(entry["beneficiary"])
     return None
 
 

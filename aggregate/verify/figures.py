@@ -53,7 +53,9 @@ def _key_figures(plan: Plan) -> dict[str, float]:
         "fill_rate": (on_time + late) / due if due > 0 else 1.0,
         "on_time_rate": on_time / due if due > 0 else 1.0,
         "average_lateness": late_periods / late if late > plan.tol else 0.0,
-        "unspent_fund_balance": sum(plan.fund_total.values()) - sum(plan.fund_spent.values()),
+        # a bilateral purchase collects nothing ahead: what it pays is never a fund balance
+        "unspent_fund_balance": sum(plan.fund_total.values())
+        - sum(v for f, v in plan.fund_spent.items() if f not in plan.ix.channels),
     }
     return figures
 

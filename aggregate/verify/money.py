@@ -20,14 +20,15 @@ from aggregate.verify.plan import Plan
 
 def check_funds(plan: Plan) -> list[Violation]:
     """Contributions: members, key or pledges, cap, committed size; spending <= income."""
-    ix, found = plan.ix, []
+    ix = plan.ix
+    found = _check_ceilings(plan)
     if not plan.pooled:
         for (f, n), amount in plan.contributions.items():
             if plan.positive(amount):
                 message = f"{n} pays {num(amount)} into a fund while going alone"
                 found.append(Violation("alone_no_funds", labels.fund(f), "", message, amount))
         for f, amount in plan.fund_spent.items():
-            if plan.positive(amount):
+            if f not in ix.channels and plan.positive(amount):
                 message = f"the fund pays {num(amount)} while nations go alone"
                 found.append(Violation("alone_no_funds", labels.fund(f), "", message, amount))
         return found
@@ -102,6 +103,19 @@ def check_funds(plan: Plan) -> list[Violation]:
     return found
 
 
+def _check_ceilings(plan: Plan) -> list[Violation]:
+    """``bilateral_ceiling_upper``: a payer's payments for a beneficiary's orders within the
+    purchase's ceiling (going alone too: bilateral purchases are aid)."""
+    found: list[Violation] = []
+    for channel, fund in plan.ix.channels.items():
+        spent = plan.fund_spent.get(channel, 0.0)
+        if fund.cap is not None and (over := plan.excess(spent, fund.cap)) is not None:
+            message = f"pays {num(spent)} for the orders, ceiling {num(fund.cap)}"
+            entity = labels.fund(channel)
+            found.append(Violation("bilateral_ceiling_upper", entity, "", message, over))
+    return found
+
+
 def _contribution_row(
     plan: Plan, r: dict[str, Any], total: float, key: dict[str, float] | None
 ) -> list[Violation]:
@@ -134,14 +148,18 @@ def _contribution_row(
 
 
 def check_fund_payments(plan: Plan) -> list[Violation]:
-    """Fund payments for orders and investments: eligibility, limits, consortium."""
-    if not plan.pooled:
-        return []  # going alone, every fund payment is already an ``alone_no_funds``
+    """Fund and bilateral payments for orders and investments: eligibility, limits,
+    consortium."""
     ix, found = plan.ix, []
     refill_paid: dict[tuple[str, str, str], float] = defaultdict(float)
     contract_paid: dict[tuple[str, str, str], float] = defaultdict(float)
     for (f, p, i, n), amount in plan.fund_order_pay.items():
-        fund = ix.funds[f]
+        if f in ix.channels:
+            fund = ix.channels[f]
+        elif plan.pooled:
+            fund = ix.funds[f]
+        else:
+            continue  # going alone, every fund payment is already an ``alone_no_funds``
         procurement, refill = ix.fund_order_uses(fund, p, i, n)
         entity = labels.part(f, labels.route(p, i, n))
         if plan.positive(amount) and not (procurement or refill):
@@ -151,8 +169,8 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
                     entity,
                     "",
                     f"pays {num(amount)} but is not eligible "
-                    f"(uses {', '.join(fund.uses)}; producer country, beneficiary or donor "
-                    "stockpile rule fail)",
+                    f"(uses {', '.join(fund.uses)}; producer country, item, beneficiary or "
+                    "donor stockpile rule fail)",
                     amount,
                 )
             )
@@ -170,7 +188,7 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
             found.append(Violation("fund_refill_upper", entity, "", message, over))
     orders = plan.tables["orders"]
     for (f, p, i), amount in contract_paid.items():
-        need = ix.funds[f].min_nations_per_contract
+        need = ix.funds[f].min_nations_per_contract if f in ix.funds else 1
         if need <= 1 or not plan.positive(amount):
             continue
         mine = orders[(orders["producer"] == p) & (orders["item"] == i)]
@@ -186,7 +204,8 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
                     need - len(nations),
                 )
             )
-    found += check_fund_investments(plan)
+    if plan.pooled:
+        found += check_fund_investments(plan)
     fund_paid: dict[tuple[str, str, str], float] = defaultdict(float)
     for (_, p, i, n), amount in plan.fund_order_pay.items():
         fund_paid[(p, i, n)] += amount
@@ -303,6 +322,7 @@ def check_budgets(plan: Plan) -> list[Violation]:
     for n, nation in ix.nations.items():
         parts = {
             "orders": orders_paid[n],
+            "for_others": plan.bilateral_paid.get(n, 0.0),
             "contributions": contributed[n],
             "investments": invested[n],
         }
@@ -336,7 +356,8 @@ def check_budgets(plan: Plan) -> list[Violation]:
         if nation.budget is not None and (over := plan.excess(spent, nation.budget)) is not None:
             add(
                 "budget_upper",
-                f"spends {num(spent)} (orders {num(parts['orders'])}, contributions "
+                f"spends {num(spent)} (orders {num(parts['orders'])}, for others "
+                f"{num(parts['for_others'])}, contributions "
                 f"{num(parts['contributions'])}, investments {num(parts['investments'])}), "
                 f"budget {num(nation.budget)}",
                 over,

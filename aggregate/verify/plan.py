@@ -125,12 +125,14 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
         return f"purpose {purpose!r} is not 'order', 'investment' or 'contribution'"
     if payer not in (ix.nations if kind == "nation" else ix.funds):
         return f"payer {payer!r} is not a {kind} of the scenario"
+    if (problem := _channel_problem(r, ix)) is not None:
+        return problem
     if purpose == "order":
         if (r["producer"], r["item"]) not in ix.offers:
             return f"producer {r['producer']!r} offers no item {r['item']!r}"
         if r["beneficiary"] not in ix.nations:
             return f"beneficiary {r['beneficiary']!r} is not a nation"
-        if kind == "nation" and payer != r["beneficiary"]:
+        if kind == "nation" and r["channel"] == labels.OWN and payer != r["beneficiary"]:
             return f"nation {payer} pays for the orders of {r['beneficiary']}"
     elif purpose == "investment":
         e = ix.expansions.get(r["expansion"])
@@ -143,6 +145,28 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
             return "only nations pay contributions"
         if r["beneficiary"] not in ix.funds:
             return f"contribution to {r['beneficiary']!r}, which is not a fund"
+    return None
+
+
+def _channel_problem(r: dict[str, Any], ix: Index) -> str | None:
+    """The channel a payment names fits its payer: ``own`` for a nation's own orders and
+    investment, the fund for a fund's payments and a contribution, a bilateral purchase of
+    the payer for the beneficiary's orders."""
+    payer, kind, purpose, channel = r["payer"], r["payer_type"], r["purpose"], r["channel"]
+    if purpose == "contribution":
+        want = r["beneficiary"]
+    elif kind == "fund":
+        want = payer
+    elif channel == labels.OWN:
+        return None
+    elif purpose == "order" and channel in ix.channels:
+        if labels.bilateral_parts(channel) == (payer, r["beneficiary"]):
+            return None
+        return f"channel {channel!r} is not {payer}'s purchase for {r['beneficiary']}"
+    else:
+        return f"channel {channel!r} is neither 'own' nor a bilateral purchase of the scenario"
+    if channel != want:
+        return f"channel {channel!r}, the {kind}'s payment goes through {want!r}"
     return None
 
 
@@ -256,15 +280,28 @@ class Plan:
 
     @cached_property
     def fund_order_pay(self) -> dict[tuple[str, ...], float]:
-        """(fund, producer, item, nation) -> fund payments for the nation's orders."""
-        return sums(
-            self.payments("fund", "order"), ["payer", "producer", "item", "beneficiary"], "amount"
-        )
+        """(fund or bilateral channel, producer, item, nation) -> payments for the nation's
+        orders by funds and by other nations' bilateral purchases."""
+        df = self.tables["payments"]
+        kind = df["payer_type"]
+        others = (kind == "fund") | ((kind == "nation") & (df["channel"] != labels.OWN))
+        df = df[(df["purpose"] == "order") & others]
+        return sums(df, ["channel", "producer", "item", "beneficiary"], "amount")
 
     @cached_property
     def own_order_pay(self) -> dict[tuple[str, ...], float]:
         """(producer, item, nation) -> the nation's own payments for its orders."""
-        return sums(self.payments("nation", "order"), ["producer", "item", "beneficiary"], "amount")
+        df = self.payments("nation", "order")
+        return sums(df[df["channel"] == labels.OWN], ["producer", "item", "beneficiary"], "amount")
+
+    @cached_property
+    def bilateral_paid(self) -> dict[str, float]:
+        """nation -> what it pays for other nations' orders (its bilateral purchases)."""
+        out: dict[str, float] = defaultdict(float)
+        for (channel, *_), amount in self.fund_order_pay.items():
+            if channel in self.ix.channels:
+                out[self.ix.channels[channel].members[0]] += amount
+        return out
 
     @cached_property
     def fund_invest_pay(self) -> dict[tuple[str, ...], float]:

@@ -81,6 +81,7 @@ RULES: dict[str, str] = {
     "contribution_pledge": "a member pays within its pledge range",
     "contribution_table": "share, key_share, lower and upper agree with the amounts",
     "fund_cap_upper": "a fund collects at most its cap",
+    "bilateral_ceiling_upper": "a nation pays at most the ceiling of its purchases for another",
     "fund_committed_lower": "a fund collects at least its committed size",
     "fund_balance": "a fund spends at most what it collects",
     "fund_payment_eligible": "a fund pays only for orders it is eligible for",

@@ -64,6 +64,7 @@ def assemble(tables: dict[str, list[Row]], kv: dict[str, list[Row]], book: Book)
     for name in ("expansions", "components", "component_suppliers"):
         _plain(raw, name, tables.get(name), book)
     _funds(raw, tables, book)
+    _purchases(raw, tables.get("bilateral_purchases"), book)
     # the schema's order of fields, so a dump of the raw data reads like a YAML scenario
     order = list(Scenario.model_fields)
     return {k: raw[k] for k in sorted(raw, key=order.index)}
@@ -238,6 +239,34 @@ def _path_of(offer: dict[str, Any], producers: list[dict[str, Any]]) -> tuple[st
 
 
 _KEY_COLUMNS = ("basis", "tolerance")
+
+
+def _purchases(raw: dict[str, Any], rows: list[Row] | None, book: Book) -> None:
+    """Each bilateral_purchases row into its paying nation's ``buys_for``."""
+    nations: list[dict[str, Any]] = raw.get("nations", [])
+    by_code: dict[str, int] = {}
+    for i, n in enumerate(nations):
+        if isinstance(n.get("code"), str):
+            by_code.setdefault(n["code"], i)
+    for row in rows or []:
+        if not _required("bilateral_purchases", row, ["nation"], book):
+            continue
+        values = dict(row.values)
+        code = values.pop("nation")
+        if code not in by_code:
+            book.problem(
+                f"bilateral_purchases row {row.number}",
+                "nation",
+                f"nation '{clip(code)}' is not on the nations sheet",
+                "add the nation there, or correct the code",
+            )
+            continue
+        i = by_code[code]
+        entries = nations[i].setdefault("buys_for", [])
+        book.rows.append(
+            (("nations", i, "buys_for", len(entries)), f"bilateral_purchases row {row.number}")
+        )
+        entries.append(values)
 
 
 def _funds(raw: dict[str, Any], tables: dict[str, list[Row]], book: Book) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from aggregate.schema import (
+    BilateralPurchase,
     Capability,
     Component,
     ComponentSupplier,
@@ -299,6 +300,7 @@ SHEETS: tuple[Sheet, ...] = (
                     ("uses", "list"),
                     ("eligible_producer_countries", "optlist"),
                     ("eligible_beneficiaries", "optlist"),
+                    ("eligible_items", "optlist"),
                     ("max_cofinancing_share", "number"),
                     ("min_nations_per_contract", "whole"),
                 )
@@ -318,6 +320,24 @@ SHEETS: tuple[Sheet, ...] = (
             ),
             _col(Pledge, "min", "number", "pledge_min", "Pledge rule: " + _describe(Pledge, "min")),
             _col(Pledge, "max", "number", "pledge_max", "Pledge rule: " + _describe(Pledge, "max")),
+        ),
+    ),
+    Sheet(
+        "bilateral_purchases",
+        "One row per (paying nation, beneficiary): the nation pays for the beneficiary's "
+        "orders directly, without a fund.",
+        (
+            _key("nation", "Paying nation (a row of the nations sheet)."),
+            *(
+                _col(BilateralPurchase, name, kind)
+                for name, kind in (
+                    ("beneficiary", "label"),
+                    ("ceiling", "number"),
+                    ("uses", "list"),
+                    ("eligible_producer_countries", "optlist"),
+                    ("eligible_items", "optlist"),
+                )
+            ),
         ),
     ),
     Sheet(

@@ -190,9 +190,15 @@ def _table_rows(sheet: Sheet, data: dict[str, Any] | None) -> list[list[Any]]:
 
 def _records(name: str, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
     """The rows of sheet ``name`` as dicts column -> raw value."""
-    plain = ("nations", "items", "demands", "stockpiles", "expansions", "components")
+    plain = ("items", "demands", "stockpiles", "expansions", "components")
     if name in (*plain, "component_suppliers"):
         yield from data[name]
+    elif name == "nations":
+        for n in data["nations"]:
+            yield {k: v for k, v in n.items() if k != "buys_for"}
+    elif name == "bilateral_purchases":
+        for n in data["nations"]:
+            yield from ({"nation": n["code"], **b} for b in n.get("buys_for", []))
     elif name == "capabilities":
         for cap in data["capabilities"]:
             head = {"capability": cap["id"], "name": cap["name"], "unit": cap["unit"]}
