@@ -28,6 +28,7 @@ from aggregate.model.highs import (
     use_threads,
 )
 from aggregate.model.linear import AggregateModel, LinearModel, gc_paused, linear
+from aggregate.model.objective import RETRY_SLACK, needs_cap_bound
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.schema.settings import check_solver
@@ -150,13 +151,17 @@ def _solve_model(
         needs_plan = lin.column_values() if first.status.has_plan else None
         timings["solve_needs"] = first.seconds
         if first.status.has_plan and not first.status.interrupted and first.objective is not None:
-            # a hair of absolute slack keeps the cap feasible within HiGHS's tolerances
-            bound = first.objective * (1 + data.needs_tolerance) + 1e-7 * max(
-                1.0, abs(first.objective)
-            )
+            bound = needs_cap_bound(first.objective, data.needs_tolerance)
             model.needs_cap["stage1"] = model.needs <= bound
             _activate(model, "cost_obj")
             second = runner.run(model, deadline)
+            if second.status is SolveStatus.INFEASIBLE:
+                # the needs-stage plan meets the exact cap within the solver's tolerance, so
+                # this is the solver's numerics: retry once with the old hair of slack
+                log.warning("cost stage infeasible at the exact needs cap; retrying with slack")
+                wider = needs_cap_bound(first.objective, data.needs_tolerance, RETRY_SLACK)
+                model.needs_cap["stage1"].set_value(model.needs <= wider)
+                second = runner.run(model, deadline)
             if not second.status.has_plan:
                 # the first stage's plan satisfies the cap, so this is an early stop: say so
                 log.warning("cost stage ended %s; keeping the needs-stage plan", second.status)
