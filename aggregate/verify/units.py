@@ -35,11 +35,12 @@ def check_whole_units(plan: Plan) -> list[Violation]:
         for column in columns:
             values = rows[column].to_numpy(dtype=float)
             off = np.abs(values - np.round(values))
-            for i in rows.index[np.flatnonzero(off > WHOLE_TOL)]:
-                value = float(df.at[i, column])
-                item = df.at[i, "item"]
+            for j in np.flatnonzero(off > WHOLE_TOL).tolist():
+                i = rows.index[j]
+                value = float(values[j])
+                item = str(rows["item"].iloc[j])
                 period = next(
-                    (str(df.at[i, c]) for c in ("period", "arrival_period") if c in df), ""
+                    (str(rows[c].iloc[j]) for c in ("period", "arrival_period") if c in rows), ""
                 )
                 found.append(
                     Violation(
