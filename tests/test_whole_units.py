@@ -15,7 +15,7 @@ import pytest
 
 import aggregate
 from aggregate.data import prepare
-from aggregate.explain import explain
+from aggregate.explain import diagnose, explain
 from aggregate.model import build_model
 from aggregate.model.linear import linear
 from aggregate.model.objective import needs_cap_bound
@@ -146,3 +146,25 @@ def test_cost_stage_keeps_the_needs_optimum_exactly() -> None:
     assert sol.key_figures["short"] == 2e7
     assert needs_cap_bound(2e7, 0.0) == 2e7
     assert needs_cap_bound(2e7, 0.1) == pytest.approx(2.2e7)
+
+
+def test_diagnose_names_the_rules_whole_units_cannot_meet() -> None:
+    # 1.5 missiles a period for two periods: 3 if divisible, only 2 whole, short of the
+    # hard refill target of 3; the conflict is capacity against the target
+    sc = scenario(
+        periods=["P1", "P2"],
+        items=[{"id": "shell", "unit": "missile", "indivisible": True}],
+        stockpiles=[{"nation": "UKR", "item": "shell", "refill_target": 3, "refill_by": "P2"}],
+        demands=[{"id": "u", "nation": "UKR", "capability": "fire", "period": "P2", "quantity": 0}],
+        producers=[
+            {
+                "id": "P",
+                "country": "DEU",
+                "offers": [{"item": "shell", "capacity": 1.5, "price": 1}],
+            }
+        ],
+    )
+    assert aggregate.solve(sc).status.value == "infeasible"
+    assert solved(divisible(sc)).tables["orders"].quantity.sum() == pytest.approx(3)
+    conflict = diagnose(sc)
+    assert set(conflict.rules.rule) == {"capacity", "refill target"}
