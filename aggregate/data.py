@@ -146,6 +146,8 @@ class ModelData:
     budgets: dict[str, float]
     period_budgets: dict[str, list[float]]
     sponsor_of: dict[str, str]
+    indivisible: frozenset[str] = frozenset()
+    """Items ordered, delivered, donated and used in whole units (``Item.indivisible``)."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
@@ -367,6 +369,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             if n.budget_per_period is not None
         },
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
+        indivisible=frozenset(it.id for it in scenario.items if it.indivisible),
     )
     _group(data)
     return data

@@ -48,6 +48,9 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
     """All tables and the key figures of the plan held in ``m``'s variable values."""
     lin = linear(m)
     x = _clean(lin.column_values())
+    # integer columns are whole within HiGHS's integrality tolerance (1e-6): report them whole
+    whole = np.asarray(lin.integer, dtype=bool)
+    x[whole] = np.round(x[whole])
     v = {
         name: _values(lin, x, name)
         for name in (

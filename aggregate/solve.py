@@ -28,6 +28,7 @@ from aggregate.model.highs import (
     use_threads,
 )
 from aggregate.model.linear import AggregateModel, LinearModel, gc_paused, linear
+from aggregate.model.objective import RETRY_SLACK, needs_cap_bound
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.schema.settings import check_solver
@@ -150,13 +151,21 @@ def _solve_model(
         needs_plan = lin.column_values() if first.status.has_plan else None
         timings["solve_needs"] = first.seconds
         if first.status.has_plan and not first.status.interrupted and first.objective is not None:
-            # a hair of absolute slack keeps the cap feasible within HiGHS's tolerances
-            bound = first.objective * (1 + data.needs_tolerance) + 1e-7 * max(
-                1.0, abs(first.objective)
-            )
+            bound = needs_cap_bound(first.objective, data.needs_tolerance)
             model.needs_cap["stage1"] = model.needs <= bound
             _activate(model, "cost_obj")
-            second = runner.run(model, deadline)
+            # With whole units of indivisible items HiGHS may find no plan meeting the cap
+            # in the time limit (air-defence library scenario: none in 300 s); the
+            # needs-stage plan meets it, so it starts the search (optimal in 8 s there).
+            start = needs_plan if data.indivisible else None
+            second = runner.run(model, deadline, start)
+            if second.status is SolveStatus.INFEASIBLE:
+                # the needs-stage plan meets the exact cap within the solver's tolerance, so
+                # this is the solver's numerics: retry once with the old hair of slack
+                log.warning("cost stage infeasible at the exact needs cap; retrying with slack")
+                wider = needs_cap_bound(first.objective, data.needs_tolerance, RETRY_SLACK)
+                model.needs_cap["stage1"].set_value(model.needs <= wider)
+                second = runner.run(model, deadline, start)
             if not second.status.has_plan:
                 # the first stage's plan satisfies the cap, so this is an early stop: say so
                 log.warning("cost stage ended %s; keeping the needs-stage plan", second.status)
@@ -227,7 +236,8 @@ class _Runner:
                     f"solver '{options.solver}' is not installed; use 'highs' or install it"
                 )
 
-    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> Outcome:
+    def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
+        """``start`` (a plan to start from) is not passed through Pyomo's interfaces."""
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         t0 = time.perf_counter()
         if self._highs is not None:
@@ -319,7 +329,8 @@ class _DirectRunner:
         self.lin = lin
         self.highs = highs
 
-    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> Outcome:
+    def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
+        """``start``: a plan meeting the stage's rows, to start a MIP from."""
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         lin, highs = self.lin, self.highs
         t0 = time.perf_counter()
@@ -328,9 +339,10 @@ class _DirectRunner:
         bound = None if cap is None or not cap.active else cap.ub
         assert lin.needs is not None
         highs.set_cap(lin.needs, bound)
-        # no start plan is passed: HiGHS 1.15 spends longer repairing or checking a given
-        # MIP start than it saves on these models (measured); an LP warm-starts from its basis
-        result = highs.run(left)
+        # a start plan is passed only where the caller gives one: HiGHS 1.15 spends longer
+        # repairing or checking a given MIP start than it saves on most of these models
+        # (measured); an LP warm-starts from its basis
+        result = highs.run(left, start)
         if result.has_solution and highs.x is not None:
             lin.load_values(highs.x)
             duals = highs.row_duals()

@@ -42,6 +42,16 @@ def _stock(raw: Raw, nation: str, item: str) -> dict[str, Any]:
     return next(s for s in raw["stockpiles"] if s["nation"] == nation and s["item"] == item)
 
 
+def _indivisible(item: str, then: Callable[[Raw], None]) -> Callable[[Raw], None]:
+    """Declare ``item`` indivisible, then break the scenario with ``then``."""
+
+    def go(raw: Raw) -> None:
+        _by_id(raw, "items", item)["indivisible"] = True
+        then(raw)
+
+    return go
+
+
 @dataclass
 class Case:
     """A way to break the tiny scenario, the check that must catch it, and words to expect."""
@@ -726,6 +736,28 @@ CASES: list[Case] = [
             "(200,000) times max_lateness (1)",
             "shortfall_penalty (200,000)",
         ],
+    ),
+    Case(
+        "fractional opening stock of an indivisible item",
+        "whole_units",
+        _indivisible("155-L52", _set("stockpiles[DEU/155-L52].on_hand", 60000.5)),
+        [
+            "stockpiles[DEU/155-L52], field 'on_hand'",
+            "on_hand is 60000.5, but item '155-L52' is indivisible (whole units only)",
+            "Fix: give a whole number, or set indivisible: false on items[155-L52]",
+        ],
+    ),
+    Case(
+        "fractional floor of an indivisible item",
+        "whole_units",
+        _indivisible("155-L52", _set("stockpiles[DEU/155-L52].floor", {"2025Q3": 400.5})),
+        ["stockpiles[DEU/155-L52], field 'floor'", "the floor in '2025Q3' is 400.5"],
+    ),
+    Case(
+        "fractional lot size of an indivisible item",
+        "whole_units",
+        _indivisible("155-L52", lambda r: _offer(r, "NXT", "155-L52").update(lot_size=2.5)),
+        ["producers[NXT].offers[155-L52], field 'lot_size'", "lot_size is 2.5"],
     ),
 ]
 

@@ -8,7 +8,7 @@ they run; :func:`check_scenario` runs them all and tags each problem with its ch
 The checks live in one module per section of the scenario (:mod:`~aggregate.checks.duplicates`,
 :mod:`~aggregate.checks.references`, :mod:`~aggregate.checks.stockpiles`,
 :mod:`~aggregate.checks.industry`, :mod:`~aggregate.checks.needs`,
-:mod:`~aggregate.checks.funds`, :mod:`~aggregate.checks.numbers`,
+:mod:`~aggregate.checks.funds`, :mod:`~aggregate.checks.units`, :mod:`~aggregate.checks.numbers`,
 :mod:`~aggregate.checks.settings`), over the shared lookups of
 :mod:`~aggregate.checks.lookups`; this module lists them.
 
@@ -71,6 +71,7 @@ from aggregate.checks.stockpiles import (
     check_refill_target_floor,
     check_stockpile_floor_start,
 )
+from aggregate.checks.units import check_whole_units
 from aggregate.errors import Problem
 from aggregate.schema import Scenario
 
@@ -103,6 +104,8 @@ CHECKS: dict[str, Check] = {
         check_refill_target_floor,
         check_floor_penalty,
         check_donation_policy,
+        # whole units of indivisible items
+        check_whole_units,
         # industry
         check_tiers,
         check_tier_reachable,
@@ -183,4 +186,5 @@ __all__ = [
     "check_stockpile_references",
     "check_tier_reachable",
     "check_tiers",
+    "check_whole_units",
 ]

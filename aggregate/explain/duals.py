@@ -43,6 +43,7 @@ from aggregate.explain.matrix import (
 from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
 from aggregate.model import build_model
 from aggregate.model import registry as reg
+from aggregate.model.objective import needs_cap_bound
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 
@@ -168,6 +169,10 @@ def plan_integers(plan: Solution, data: ModelData, m: pyo.ConcreteModel) -> Comp
 def fix_integers(m: pyo.ConcreteModel, data: ModelData, values: ComponentMap) -> None:
     """Make the integer decisions continuous with both bounds at the plan's value.
 
+    Whole-unit quantities of indivisible items (orders, donations, use) are not among them:
+    they stay free and continuous, as in the LP relaxation, so that a capacity or budget
+    binding on them keeps its price (fixed, every rule limiting them would be priced 0).
+
     Kept as columns (not Pyomo-fixed) so they keep their reduced costs. Link rows made
     redundant by a decision fixed at 1 are dropped: ``x <= U tier`` with ``tier = 1`` only
     repeats the capacity limit (``give <= on_hand donates`` the opening stock's), and would
@@ -292,12 +297,18 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         need_pledges = _pledge_values(program, result, data)
         reported = plan.key_figures.get("needs_objective")
         if reported is not None and needs < float(reported) - 1e-6 * max(1.0, abs(needs)):
+            why = (
+                "quantities of indivisible items are priced as if divisible, so that a rule "
+                "binding on them keeps its price"
+                if data.indivisible
+                else "the plan is optimal only within its MIP gap"
+            )
             notes.append(
                 f"With its integer decisions fixed the plan's LP reaches a weighted shortfall "
-                f"of {needs:,.6g}, below the plan's {float(reported):,.6g} (the plan is optimal "
-                "only within its MIP gap); the prices are those of the LP optimum."
+                f"of {needs:,.6g}, below the plan's {float(reported):,.6g} ({why}); the prices "
+                "are those of the LP optimum."
             )
-        bound = needs * (1 + data.needs_tolerance) + 1e-7 * max(1.0, abs(needs))
+        bound = needs_cap_bound(needs, data.needs_tolerance)
         m.needs_cap["explain"] = m.needs <= bound
         program, result = _stage(m, "cost_obj")
         cost_rows = _row_values(program, result)

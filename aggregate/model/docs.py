@@ -84,6 +84,13 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
 | `unspent[f] >= 0` | contributions not spent (0 for a bilateral purchase) |
 | `joins[c,n]`, `fund_uses[f,c]` binary | for funds with a minimum consortium |
 
+Whole units: for an item with `indivisible: true`, `x` (where the offer has no `lot_size`;
+with one, whole lots of a whole lot size already make it whole), `give` and `use` are
+integer. Its `stock`, `below` and `missed` then take whole values too: they follow from the
+balances, whose data (`on_hand`, `floor`, `refill_target`, `lot_size`) the scenario checks
+require to be whole for such an item. `short` is in capability units and is whole when the
+demand is and its items count with whole factors (checked likewise).
+
 ## Rules (one function each)
 Notation: `Q[c,n] = sum_{a,k} x` (nation `n`'s volume under `c`), `V[c,k] = sum_{n,a} x[..,k]`,
 `U[p,i,a]` = base capacity plus every expansion's addition (an upper bound), `cost[p,i,n] =
@@ -104,7 +111,11 @@ TAIL = """\
 `needs = sum_d priority_d * (short[d] + lateness_weight * sum_{i,t} (t - due_d) * factor_i * use[d,i,t])`.
 
 - `needs_first` (default): minimise `needs`; then minimise `cost` subject to
-  `needs <= needs* (1 + needs_tolerance) + 1e-7 max(1, needs*)` (`needs_tolerance` is 0 by default).
+  `needs <= needs* (1 + needs_tolerance)` (`needs_tolerance` is 0 by default). The cap has no
+  extra slack: the first stage's plan meets it, and the solver holds it within its
+  feasibility tolerance (1e-7), which the tables' cleaning (values within 1e-6 of a whole
+  number are whole) removes; only if the solver finds the capped stage infeasible is it
+  retried once with `+ 1e-7 max(1, needs*)`.
 - `weighted`: minimise `cost + sum_d shortfall_penalty_d * short[d] + sum lateness_penalty_d *
   (t - due) * factor * use`.
 

@@ -121,15 +121,18 @@ class LinearModel:
         keys: list[Any],
         lower: Iterable[float],
         upper: Iterable[float],
-        integer: bool,
+        integer: bool | Sequence[bool],
     ) -> None:
-        """Register the columns of ``var`` (already constructed over ``keys``)."""
+        """Register the columns of ``var`` (already constructed over ``keys``); ``integer``
+        for all of them or per column (a per-column True also makes that variable's domain
+        the non-negative integers)."""
         block = Block(name, self.ncols, keys)
         self.columns[name] = block
         lo, up = list(lower), list(upper)
         self.col_lower.extend(lo)
         self.col_upper.extend(up)
-        self.integer.extend([integer] * len(keys))
+        whole = [integer] * len(keys) if isinstance(integer, bool) else list(integer)
+        self.integer.extend(whole)
         if var is None:
             return
         datas = list(var.values())
@@ -139,6 +142,10 @@ class LinearModel:
                 v.setub(ub)
             if lb > 0:
                 v.setlb(lb)
+        if not isinstance(integer, bool):
+            for v, is_whole in zip(datas, whole, strict=True):
+                if is_whole:
+                    v.domain = pyo.NonNegativeIntegers
         self.vardata.extend(datas)
 
     def col(self, name: str) -> dict[Any, int]:

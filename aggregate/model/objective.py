@@ -116,3 +116,23 @@ def add_objectives(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.cost_obj.deactivate()
     m.weighted_obj.deactivate()
     m.needs_cap = pyo.Constraint(pyo.Any)  # filled by the needs-first driver: needs <= bound
+
+
+RETRY_SLACK = 1e-7
+"""Relative slack on the needs cap for a retry when the cost stage is infeasible at the
+exact cap (never seen with HiGHS; another solver's tolerances may need it)."""
+
+
+def needs_cap_bound(needs: float, tolerance: float, slack: float = 0.0) -> float:
+    """The cost stage's cap on the weighted shortfall: ``needs * (1 + tolerance)`` plus
+    ``slack * max(1, |needs|)``.
+
+    No slack by default: the needs-stage plan meets the cap exactly, and the solver keeps
+    rows within its own feasibility tolerance (HiGHS: 1e-7), so the cost stage can leave at
+    most that much weighted shortfall more than the needs optimum, and the extraction
+    cleans it (values within 1e-6 of a whole number are reported whole). A relative slack
+    of 1e-7, as before, let the cost stage buy its way out of 1e-7 of the needs optimum: on
+    a shortfall of 10^7 weighted units, about one unit short (8,000 rounds reported as
+    7,999.06) where the demand was meetable.
+    """
+    return needs * (1 + tolerance) + slack * max(1.0, abs(needs))

@@ -135,7 +135,14 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.linear_model = lin
     nn, binary = pyo.NonNegativeReals, pyo.Binary
 
-    def add(name: str, index: pyo.Set, domain: Any, upper: list[float] | None = None) -> None:
+    def add(
+        name: str,
+        index: pyo.Set,
+        domain: Any,
+        upper: list[float] | None = None,
+        whole: Any = None,
+    ) -> None:
+        """``whole``: per index, whether a non-negative column takes whole values only."""
         var = None
         if lin.pyomo:
             var = pyo.Var(index, within=domain)
@@ -143,10 +150,24 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
         keys = list(index)
         if upper is None:
             upper = [1.0 if domain is binary else INF] * len(keys)
-        lin.add_columns(name, var, keys, [0.0] * len(keys), upper, domain is not nn)
+        integer: bool | list[bool] = domain is not nn
+        if whole is not None and data.indivisible:
+            integer = [bool(whole(k)) for k in keys]
+        lin.add_columns(name, var, keys, [0.0] * len(keys), upper, integer)
 
     offers = data.offers
-    add("order", m.ORDERS, nn, [offers[o[0], o[1]].upper[o[3]] for o in data.orders])
+    indivisible = data.indivisible
+    # Whole units of an indivisible item: orders (unless whole lots already make them whole),
+    # donations and use are integer; stock, below-floor and missed-refill quantities then
+    # follow as whole numbers from the balances, whose data (on_hand, floor, refill_target,
+    # lot size) checks/ requires to be whole for these items.
+    add(
+        "order",
+        m.ORDERS,
+        nn,
+        [offers[o[0], o[1]].upper[o[3]] for o in data.orders],
+        whole=lambda o: o[1] in indivisible and offers[o[0], o[1]].lot is None,
+    )
     lot_upper = []
     for p, i, _n, a in data.lots:
         off = offers[p, i]
@@ -158,9 +179,9 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("delivers", m.DELIVERS, binary)
     add("build", m.BUILDS, binary)
     add("stock", m.STOCK, nn)
-    add("give", m.GIFTS, nn)
+    add("give", m.GIFTS, nn, whole=lambda g: g[2] in indivisible)
     add("donates", m.DONATES, binary)
-    add("use", m.SUPPLY, nn)
+    add("use", m.SUPPLY, nn, whole=lambda s: s[1] in indivisible)
     add("short", m.DEMANDS, nn)
     add("below", m.BELOW, nn)
     add("missed", m.MISSED, nn)

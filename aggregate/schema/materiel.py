@@ -16,6 +16,12 @@ class Item(StrictModel):
     """Readable name."""
     unit: str = "unit"
     """What one unit is (``round``, ``missile``, ``barrel``)."""
+    indivisible: bool = False
+    """Ordered, delivered, donated and used only in whole units (missiles, fire units,
+    barrels): its quantities are integer decisions. Its stock figures (``on_hand``,
+    ``floor``, ``refill_target``) and lot size must then be whole numbers. Leave it off for
+    items bought by the thousand (rounds), where a fraction of a unit is below the data's
+    precision and integers would only slow the solve."""
     systems: list[str] = []
     """Weapon systems the item is qualified for (e.g. ``[PzH2000]``). Empty: usable by all."""
     components: dict[Id, Factor] = {}

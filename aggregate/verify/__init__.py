@@ -22,8 +22,9 @@ The package follows the checker's steps: :mod:`~aggregate.verify.plan` reads the
 (typed by :data:`aggregate.tables.SPECS`) against the scenario's index
 (:mod:`~aggregate.verify.index`, on :mod:`aggregate.schema.facts`); the checks, by section,
 are in :mod:`~aggregate.verify.supply` (orders, contracts, capacity, investments,
-components), :mod:`~aggregate.verify.stocks` (inventory, floors, refills, donations,
-supply, demands), :mod:`~aggregate.verify.money` (funds, payments, budgets) and
+components), :mod:`~aggregate.verify.units` (whole units of indivisible items),
+:mod:`~aggregate.verify.stocks` (inventory, floors, refills, donations, supply, demands),
+:mod:`~aggregate.verify.money` (funds, payments, budgets) and
 :mod:`~aggregate.verify.figures` (key figures).
 
 A solution without a plan (``status.has_plan`` false) is not checked: :func:`verify`
@@ -81,6 +82,7 @@ from aggregate.verify.supply import (
     check_investments,
     check_orders,
 )
+from aggregate.verify.units import check_whole_units
 
 __all__ = [
     "RULES",
@@ -93,6 +95,7 @@ __all__ = [
 
 CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_orders,
+    check_whole_units,
     check_contracts,
     check_capacity,
     check_investments,

@@ -14,6 +14,7 @@ RULES: dict[str, str] = {
     "table_ids": "every id and period in a table is one of the scenario's",
     "table_keys": "no entity appears twice in a table keyed by it",
     "nonnegative": "quantities and amounts are >= 0",
+    "whole_units": "every quantity of an indivisible item in the item tables is whole",
     # orders
     "order_lead_time": "arrival_period - order_period == the offer's lead_time",
     "order_period_horizon": "the order period is a period of the scenario (arrival >= lead time)",

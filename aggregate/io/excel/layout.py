@@ -126,6 +126,7 @@ SHEETS: tuple[Sheet, ...] = (
             _col(Item, "id", "label"),
             _col(Item, "name", "text"),
             _col(Item, "unit", "text"),
+            _col(Item, "indivisible", "bool"),
             _col(Item, "systems", "list"),
             _col(Item, "components", "mapping"),
         ),
