@@ -10,7 +10,7 @@ subpackages loaded on first use, so ``import aggregate`` stays quick:
 import importlib
 from types import ModuleType
 
-from aggregate.baseline import Comparison, compare
+from aggregate.baseline import AidComparison, Comparison, compare, compare_aid, without_aid
 from aggregate.errors import Problem, ScenarioError
 from aggregate.io import json_schema, load, save
 from aggregate.result import Solution, SolveStatus
@@ -31,6 +31,7 @@ def __getattr__(name: str) -> ModuleType:
 
 
 __all__ = [
+    "AidComparison",
     "Comparison",
     "Problem",
     "ScenarioError",
@@ -39,11 +40,13 @@ __all__ = [
     "Verification",
     "check",
     "compare",
+    "compare_aid",
     "json_schema",
     "load",
     "save",
     "solve",
     "validate",
     "verify",
+    "without_aid",
     *_schema_all,
 ]
