@@ -123,7 +123,11 @@ def _solver_name(value: str | None) -> str | None:
 def solve_command(
     file: Annotated[Path, typer.Argument(help="Scenario file", show_default=False)],
     baseline: Annotated[
-        bool, typer.Option("--baseline", help="Also solve going alone; show the value of pooling")
+        bool,
+        typer.Option(
+            "--baseline",
+            help="Also solve going alone (own contracts, aid kept); show the value of pooling",
+        ),
     ] = False,
     aid: Annotated[
         bool,
