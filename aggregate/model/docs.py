@@ -109,7 +109,9 @@ each nation has its own contract per offer (own tiers, minimum order, fixed cont
 costs) while capacity stays shared and every aid channel stays (funds with their contributions,
 committed sizes, payments, co-financing and refill reimbursements; donations from stock). A fund
 with a minimum consortium (`min_nations_per_contract > 1`) pays for no order going alone: a
-going-alone contract has one nation, so the consortium cannot form.
+going-alone contract has one nation, so the consortium cannot form. The value of aid is a
+separate comparison (`aggregate.compare_aid`, `solve --aid`): the pooled plan against the
+pooled plan of the scenario without funds and donations (`aggregate.baseline.without_aid`).
 
 Pooling is never worse than going alone (needs first, then cost): merging the separate
 contracts of a going-alone plan into one pooled contract per offer keeps every rule satisfied
