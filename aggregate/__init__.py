@@ -11,7 +11,7 @@ import importlib
 from types import ModuleType
 
 from aggregate.audit import Audit, audit
-from aggregate.baseline import Comparison, compare
+from aggregate.baseline import AidComparison, Comparison, compare, compare_aid, without_aid
 from aggregate.errors import Problem, ScenarioError
 from aggregate.io import json_schema, load, save
 from aggregate.result import Solution, SolveStatus
@@ -32,6 +32,7 @@ def __getattr__(name: str) -> ModuleType:
 
 
 __all__ = [
+    "AidComparison",
     "Audit",
     "Comparison",
     "Problem",
@@ -42,11 +43,13 @@ __all__ = [
     "audit",
     "check",
     "compare",
+    "compare_aid",
     "json_schema",
     "load",
     "save",
     "solve",
     "validate",
     "verify",
+    "without_aid",
     *_schema_all,
 ]

@@ -318,19 +318,22 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             if not sup.serves or p in sup.serves:
                 feeds.append((sup.id, p))
 
-    # --- funds (pooled plans only: going alone means no funds) ------------------------------
+    # --- funds: in both modes ---------------------------------------------------------------
+    # Going alone removes only the pooling of contracts; every aid channel stays. A fund
+    # with a minimum consortium (min_nations_per_contract > 1) still exists going alone,
+    # but no going-alone contract can have more than one nation, so such a fund pays for
+    # no order: the consortium rows (consortium_lower) hold it at zero, no special case.
     nations = {n.code: n for n in scenario.nations}
     funds: dict[str, FundData] = {}
     fund_pays: dict[FundPayKey, str] = {}
     fund_invests: list[tuple[str, str]] = []
-    if pooled:
-        for f in scenario.funds:
-            funds[f.id] = _fund_data(f, nations)
-            fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
-            if "investment" in f.uses:
-                for e_id, xd in expansions.items():
-                    if xd.starts and facts.origin_ok(f, country[xd.producer]):
-                        fund_invests.append((f.id, e_id))
+    for f in scenario.funds:
+        funds[f.id] = _fund_data(f, nations)
+        fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
+        if "investment" in f.uses:
+            for e_id, xd in expansions.items():
+                if xd.starts and facts.origin_ok(f, country[xd.producer]):
+                    fund_invests.append((f.id, e_id))
     # bilateral purchases are aid, not pooling: a nation going alone still buys for another
     for channel, f in facts.bilateral_funds(scenario.nations).items():
         funds[channel] = replace(_fund_data(f, nations), channel="bilateral")

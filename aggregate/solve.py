@@ -67,8 +67,10 @@ def solve(
     """Solve ``scenario`` and return the plan with its status, gap and timings.
 
     ``baseline=True`` solves the going-alone plan: every nation contracts on its own, no
-    pooling of volume or fixed costs, no funds. ``objective`` overrides the scenario's
-    (``needs_first`` or ``weighted``); the other arguments override its solver settings.
+    pooling of volume or fixed costs; funds and donations stay (a fund with a minimum
+    consortium pays for no order, as no going-alone contract has two nations).
+    ``objective`` overrides the scenario's (``needs_first`` or ``weighted``); the other
+    arguments override its solver settings.
     """
     settings = scenario.settings
     options = SolverOptions(

@@ -353,7 +353,8 @@ written = plots.save_plan_plots(
 # ## Next steps
 #
 # - `aggregate.compare(scenario)` solves the same scenario with every nation
-#   buying alone and shows what pooling saves, per nation.
+#   contracting alone (funds and donations kept) and shows the value of pooling per
+#   nation; `aggregate.compare_aid(scenario)` shows the value of funds and donations.
 # - `docs/model.md` states every rule of the model; `models/README.md` lists the
 #   scenario library.
 # - `study.ipynb` in this folder runs a scenario study: many variants of a

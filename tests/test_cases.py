@@ -22,8 +22,8 @@ value; a run without a plan must have no tables. ``expected.yaml``::
       - compare: {}                          # pooled against going alone (aggregate.compare)
         pooled: {key_figures: ..., tables: ...}
         alone: {key_figures: ..., tables: ...}
-        totals: {cost_saved: 240}
-        by_nation: [{column: cost_saved, where: {nation: EST}, sum: 120}]
+        totals: {value_cost: 240}
+        by_nation: [{column: value_cost, where: {nation: EST}, sum: 120}]
 
 Unknown keys are errors, so that a misspelt check cannot pass by checking nothing.
 """

@@ -18,7 +18,7 @@ def test_solve_with_baseline_writes_outputs(tmp_path: Path) -> None:
     result = runner.invoke(app, ["solve", str(scenario), "--baseline", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "optimal" in result.output
-    assert "Value of aggregation" in result.output
+    assert "Value of pooling" in result.output
     data = json.loads((tmp_path / "solution.json").read_text())
     assert data["status"] == "optimal"
     assert data["key_figures"]["total_cost"] > 0

@@ -1,4 +1,14 @@
-"""Pooling is never worse than going alone (no mandatory contributions): a property test."""
+"""Pooling is never worse than going alone, with every aid channel kept on both sides: a
+property test on random scenarios with funds (key or pledges, committed sizes, minimum
+consortia, procurement, refill and investment uses), donors and a recipient without money.
+
+Why it holds: going alone keeps the funds and donations and removes only the pooling of
+contracts, so merging a going-alone plan's contracts into one per offer gives a pooled plan
+(every unit at the highest tier any nation reached, each fixed cost paid once, a fund paying
+what it paid less any price cut, which stays in the fund as unspent money charged at the same
+value). A fund with a minimum consortium pays nothing going alone (a contract of one nation
+cannot form a consortium), which the pooled plan can copy.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +28,9 @@ CODES = ["EST", "LVA", "LTU", "POL"]
 
 def random_scenario(seed: int) -> Scenario:
     """A small random scenario with tiers, minimum orders, lots, fixed costs, lead times,
-    donors and budgets, and an optional fund whose contributions are all voluntary."""
+    budgets and aid: a donor, an optional expansion, and an optional fund (key or pledges,
+    committed size, minimum consortium, procurement, refill or investment uses). The last
+    nation sometimes has no money of its own, so only aid can meet its demand."""
     rng = np.random.default_rng(seed)
     periods = [f"P{t + 1}" for t in range(int(rng.integers(1, 4)))]
     nations = CODES[: int(rng.integers(2, 5))]
@@ -85,13 +97,17 @@ def random_scenario(seed: int) -> Scenario:
                     }
                 ]
             if rng.random() < 0.3:
-                offer["min_order"] = float(rng.integers(10, 40))
+                # no more than the offer can deliver, or the scenario is invalid
+                reachable = capacity * (len(periods) - lead)
+                offer["min_order"] = min(float(rng.integers(10, 40)), reachable)
             if rng.random() < 0.3:
                 offer["lot_size"] = float(rng.choice([5, 10]))
             offers.append(offer)
         raw["producers"].append({"id": f"P{k}", "country": "DEU", "offers": offers})
-    if rng.random() < 0.5:
-        donor = nations[-1]
+    if rng.random() < 0.4:
+        raw["nations"][-1]["budget"] = 0.0  # a recipient that lives on aid
+    if rng.random() < 0.6:
+        donor = nations[0]
         on_hand = float(rng.integers(0, 80))
         raw["stockpiles"].append(
             {
@@ -105,14 +121,44 @@ def random_scenario(seed: int) -> Scenario:
                 "refill_penalty": 1.0,
             }
         )
-    if rng.random() < 0.5:
+    if rng.random() < 0.3:
+        raw["expansions"] = [
+            {
+                "id": "X",
+                "producer": "P0",
+                "item": items[0],
+                "added_capacity": float(rng.integers(10, 60)),
+                "investment_cost": float(rng.integers(50, 400)),
+                **({"sponsor": nations[0]} if rng.random() < 0.5 else {}),
+            }
+        ]
+    if rng.random() < 0.7:
+        # members are the nations with money of their own: the last nation may have none
+        members = nations[: int(rng.integers(1, len(nations)))]
+        pledge = rng.random() < 0.5
+        rule: dict[str, Any] = (
+            {"rule": "key", "basis": "gni", "tolerance": 0.2}
+            if not pledge
+            else {
+                "rule": "pledge",
+                "pledges": {m: {"max": float(rng.integers(0, 500))} for m in members},
+            }
+        )
+        uses = [u for u in ("procurement", "refill", "investment") if rng.random() < 0.6]
         raw["funds"] = [
             {
                 "id": "F",
-                "members": nations[:2],
-                "contribution": {"rule": "key", "basis": "gni", "tolerance": 0.2},
+                "members": members,
+                "contribution": rule,
+                # a committed size only under a key: pledges may not reach it
+                "committed": 0.0 if pledge else float(rng.choice([0, 0, 50, 200])),
+                "uses": uses or ["procurement"],
+                "min_nations_per_contract": min(int(rng.choice([1, 1, 2, 3])), len(nations)),
+                **({"eligible_beneficiaries": nations[-1:]} if rng.random() < 0.4 else {}),
             }
         ]
+        if "investment" in uses:
+            raw["funds"][0]["max_cofinancing_share"] = float(rng.choice([0.5, 1.0]))
     return validate(raw)
 
 

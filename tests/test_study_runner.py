@@ -113,8 +113,8 @@ def test_study_on_a_process_pool_stores_every_variant(tmp_path: Path) -> None:
         assert table.loc[name, "short"] == pytest.approx(short), name
         assert table.loc[name, "verified"]
     # going alone: each nation buys 60 at 10 (no tier): 1200, so pooling saves 240
-    assert table.loc["base", "cost_saved"] == pytest.approx(240)
-    assert table.loc["tier/price=7", "cost_saved"] == pytest.approx(1200 - 840)
+    assert table.loc["base", "value_cost"] == pytest.approx(240)
+    assert table.loc["tier/price=7", "value_cost"] == pytest.approx(1200 - 840)
     assert table.loc["cap-100", "total_cost_change"] == pytest.approx(800 - 960)
     with Store(tmp_path / "s.duckdb", read_only=True) as store:
         assert len(store.results()) == 4

@@ -208,6 +208,14 @@ def _two_nations_alone(data: Data, solution: Solution) -> None:
     set_cell(solution, "orders", "nation", "AAA", contract="PRD/rocket/BBB", arrival_period="P2")
 
 
+def _fund_pays_alone(data: Data, solution: Solution) -> None:
+    """EPF (consortium of two) pays 100 of AAA's going-alone shell contract: AAA is its only
+    nation, so the consortium cannot form."""
+    payments = solution.tables["payments"]
+    paid = payments.iloc[[0]].assign(payer="EPF", payer_type="fund", channel="EPF", amount=100.0)
+    solution.tables["payments"] = pd.concat([payments, paid], ignore_index=True)
+
+
 def _drop_investment(data: Data, solution: Solution) -> None:
     solution.tables["investments"] = solution.tables["investments"].iloc[0:0]
 
@@ -440,8 +448,8 @@ ALONE_CASES: list[Any] = [
                  {"order_contract_label", "contract_label"}, True, id="labels of a pooled plan"),
     pytest.param(_two_nations_alone, {"order_contract_label", "contract_alone"}, False,
                  id="two nations under one contract"),
-    pytest.param(_cell("contributions", "amount", 10.0, nation="AAA"),
-                 {"alone_no_funds"}, False, id="contribution while alone"),
+    pytest.param(_fund_pays_alone, {"consortium_lower"}, False,
+                 id="consortium fund pays going alone"),
 ]  # fmt: skip
 
 
@@ -460,7 +468,8 @@ def test_pooled_plan_declared_alone_is_caught() -> None:
     solution = pooled_solution()
     solution.pooled = False
     rules = verify(make_scenario(), solution).rules
-    assert {"order_contract_label", "contract_label", "alone_no_funds"} <= rules
+    # EPF's payment for AAA's shells needs two nations in the contract: alone, only AAA
+    assert {"order_contract_label", "contract_label", "consortium_lower"} <= rules
 
 
 ENTRIES = ("nations[", "producers[", "demands[", "expansions[", "funds[", "component_suppliers[")

@@ -123,7 +123,15 @@ def _solver_name(value: str | None) -> str | None:
 def solve_command(
     file: Annotated[Path, typer.Argument(help="Scenario file", show_default=False)],
     baseline: Annotated[
-        bool, typer.Option("--baseline", help="Also solve going alone; show the value of pooling")
+        bool,
+        typer.Option(
+            "--baseline",
+            help="Also solve going alone (own contracts, aid kept); show the value of pooling",
+        ),
+    ] = False,
+    aid: Annotated[
+        bool,
+        typer.Option("--aid", help="Also solve without funds and donations; show the value of aid"),
     ] = False,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the plan's tables to this folder")
@@ -155,7 +163,7 @@ def solve_command(
     ] = "xlsx,json",
 ) -> None:
     """Solve a scenario and show the plan: status, key figures, orders, shortfalls, funds."""
-    from aggregate.baseline import compare
+    from aggregate.baseline import compare, compare_aid
     from aggregate.export import write_solution
     from aggregate.solve import solve
 
@@ -175,13 +183,19 @@ def solve_command(
         "log_solver": log,
         "parallel": parallel,
     }
-    what = "joint plan and going-alone baseline" if baseline else "joint plan"
+    what = "joint plan" + (", going alone" if baseline else "") + (", without aid" if aid else "")
+    others: list[tuple[str, Solution, pd.DataFrame, dict[str, Any]]] = []
     try:
         with console.status(f"Solving {scenario.name}: {what} ...", spinner="dots"):
             if baseline:
                 cmp = compare(scenario, **options)
                 plan = cmp.pooled
-            else:
+                others.append(("alone", cmp.alone, cmp.by_nation, cmp.totals))
+            if aid:
+                acmp = compare_aid(scenario, joint=plan if baseline else None, **options)
+                plan = acmp.aid
+                others.append(("no_aid", acmp.no_aid, acmp.by_nation, acmp.totals))
+            if not (baseline or aid):
                 plan = solve(scenario, **options)
     except RuntimeError as exc:  # e.g. the named solver is not installed
         console.print(Text(str(exc), style="red"))
@@ -190,40 +204,45 @@ def solve_command(
     if plan.status.interrupted:
         _show_interrupt(console, plan)
         raise typer.Exit(EXIT_INTERRUPTED)
-    if baseline and plan.status.has_plan and cmp.alone.status.has_plan:
-        console.print(
-            _table(
-                "Value of aggregation (positive: pooling is better)",
-                cmp.by_nation[
-                    [
-                        "nation",
-                        "cost_pooled",
-                        "cost_alone",
-                        "cost_saved",
-                        "shortfall_avoided",
-                        "late_unit_periods_avoided",
-                    ]
-                ],
-            )
-        )
-        console.print(
-            _table(
-                "Totals", pd.DataFrame([{"figure": k, "value": v} for k, v in cmp.totals.items()])
-            )
-        )
-    elif baseline:
-        console.print(Text(f"going alone: {cmp.alone.status.value}", style="yellow"))
+    for side, other, by_nation, totals in others:
+        _show_value(console, side, plan, other, by_nation, totals)
     if out is not None and plan.status.has_plan:
         try:
             written = write_solution(plan, out, chosen)
-            if baseline and cmp.alone.status.has_plan:
-                written += write_solution(cmp.alone, out / "alone", ["xlsx", "json"])
+            for side, other, _, _ in others:
+                if other.status.has_plan:
+                    written += write_solution(other, out / side, ["xlsx", "json"])
         except OSError as exc:  # checked up front, but a disk may still fill up
             console.print(Text(f"cannot write into {out}: {exc.strerror or exc}", style="red"))
             raise typer.Exit(1) from None
         console.print(Text("wrote " + ", ".join(str(p) for p in written)))
     if not plan.status.has_plan:
         raise typer.Exit(EXIT_NO_PLAN)
+
+
+_VALUE_OF = {"alone": ("pooling", "pooled", "going alone"), "no_aid": ("aid", "aid", "without aid")}
+"""Compared plan's side -> (what the value is of, the joint plan's side, the other's name)."""
+
+
+def _show_value(
+    console: Console,
+    side: str,
+    plan: Solution,
+    other: Solution,
+    by_nation: pd.DataFrame,
+    totals: dict[str, Any],
+) -> None:
+    """The value of pooling (``side`` ``alone``) or of aid (``no_aid``), per nation and total."""
+    what, mine, name = _VALUE_OF[side]
+    if not (plan.status.has_plan and other.status.has_plan):
+        console.print(Text(f"{name}: {other.status.value}", style="yellow"))
+        return
+    columns = ["nation", f"cost_{mine}", f"cost_{side}", f"short_{mine}", f"short_{side}"]
+    values = ["value_cost", "value_short", "value_late"]
+    title = f"Value of {what} per nation (positive: {what} is better for the nation)"
+    console.print(_table(title, by_nation[columns + values]))
+    rows = [{"figure": k, "value": v} for k, v in totals.items()]
+    console.print(_table(f"Value of {what}: totals", pd.DataFrame(rows)))
 
 
 def _show_interrupt(console: Console, plan: Solution) -> None:

@@ -26,7 +26,7 @@ from aggregate.io.files import write_text_atomic
 
 _SHOWN = [
     "variant", "status", "total_cost", "short", "fill_rate", "total_cost_change",
-    "short_change", "cost_saved", "seconds",
+    "short_change", "value_cost", "seconds",
 ]  # fmt: skip
 
 

@@ -15,10 +15,12 @@ Restricting to :math:`S` (:func:`restrict`) keeps the members' nations, demands,
 budgets, and every producer, expansion and supplier at its full capacity: the nations
 outside :math:`S` are absent (they buy on their own elsewhere and do not compete for
 :math:`S`'s capacity). Funds keep their members in :math:`S` (see :func:`restrict` for the
-rules); a single nation goes alone: no funds, as in :func:`aggregate.compare`'s baseline.
+rules); a single nation has no funds. This differs from :func:`aggregate.compare`'s
+going-alone plan, which keeps every nation, fund and donation and removes only the pooling.
 The grand coalition is the scenario itself, so :math:`c(N)` is the pooled plan's weighted
-objective, and, where capacity does not bind between nations and no nation donates to
-another, :math:`c(\{i\})` is nation :math:`i`'s cost in the going-alone baseline.
+objective, and, where capacity does not bind between nations, no nation donates to
+another and no fund collects money, :math:`c(\{i\})` is nation :math:`i`'s cost in the
+going-alone baseline.
 
 Solving is cached by group and runs over any :class:`concurrent.futures.Executor`: a local
 process pool by default, or a Dask ``distributed.Client``'s ``client.get_executor()``.
@@ -64,7 +66,7 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
     * items: those a member can use or holds; offers, expansions, capabilities' items and
       component suppliers follow (a producer left with no offer is dropped);
     * ``delivery_cost_to`` and an expansion's ``sponsor`` keep members only;
-    * funds: none for a single nation (going alone). For a larger group a fund keeps its
+    * funds: none for a single nation. For a larger group a fund keeps its
       members in the group, its eligible beneficiaries in the group, the members' key
       shares and pledges; its ``cap`` and ``committed`` scale with the remaining members'
       part of the key (a pledge fund: their part of the members' count). A fund with no

@@ -53,7 +53,7 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
   satisfies that the nation can use, or a stockpile of `i` (a donor may restock an item it
   holds without operating it).
 - Contract `c`: pooled mode `c = (p, i)`; going-alone mode `c = (p, i, n)` (each nation its own
-  contract: no pooling of volume, fixed costs or funds).
+  contract: no pooling of volume or fixed costs; funds and donations stay).
 - Donation arcs `(m, n, i)`: `m` has a stockpile of `i` with `donor: true`, `n != m` can use `i`,
   has a demand `i` can meet, and is not itself a donor of `i` (no passing gifts on).
 - Surplus donors `(m, i)`: a donation arc leaves `m`'s stock of `i`, its `donation_policy`
@@ -119,10 +119,20 @@ TAIL = """\
 - `weighted`: minimise `cost + sum_d shortfall_penalty_d * short[d] + sum lateness_penalty_d *
   (t - due) * factor * use`.
 
-Pooling is never worse than going alone (without mandatory contributions): merging the
-separate contracts of a going-alone plan into one pooled contract per offer keeps every rule
-satisfied (the pooled volume reaches at least the highest tier any nation reached, so every
-unit costs no more) and pays each fixed cost once.
+Going alone (`aggregate.compare`, `solve --baseline`) removes only the pooling of contracts:
+each nation has its own contract per offer (own tiers, minimum order, fixed contract and period
+costs) while capacity stays shared and every aid channel stays (funds with their contributions,
+committed sizes, payments, co-financing and refill reimbursements; donations from stock). A fund
+with a minimum consortium (`min_nations_per_contract > 1`) pays for no order going alone: a
+going-alone contract has one nation, so the consortium cannot form. The value of aid is a
+separate comparison (`aggregate.compare_aid`, `solve --aid`): the pooled plan against the
+pooled plan of the scenario without funds and donations (`aggregate.baseline.without_aid`).
+
+Pooling is never worse than going alone (needs first, then cost): merging the separate
+contracts of a going-alone plan into one pooled contract per offer keeps every rule satisfied
+(the pooled volume reaches at least the highest tier any nation reached, so every unit costs no
+more; a fund pays what it paid, less any price cut, which stays in the fund as unspent money
+charged at the same value) and pays each fixed cost once.
 """
 
 _MATH = re.compile(r":math:`([^`]*)`")

@@ -1,7 +1,7 @@
 """Comparing a study's variants: key figures side by side, and per nation.
 
 :func:`comparison` gives one row per variant: its parameters, status, cost, shortfall,
-fill rate, the change against the base variant, the value of aggregation where the study
+fill rate, the change against the base variant, the value of pooling where the study
 solved the baseline, and each nation's total fund contributions. :func:`by_nation` gives
 the same per (variant, nation), in long form.
 """
@@ -36,9 +36,10 @@ def comparison(store: StoreReader, study: str | None = None) -> pd.DataFrame:
     ``solve_status``, ``error``, the key figures (``total_cost``, ``short``,
     ``weighted_shortfall``, ``fill_rate``, ``on_time_rate``, ``gap``), ``verified``,
     ``seconds``; ``<figure>_change`` = the variant's figure minus the base variant's (when
-    the study ran the base); with the baseline, ``total_cost_alone``, ``cost_saved``
-    (going alone minus pooled; positive: pooling saves), ``cost_saved_share``,
-    ``shortfall_avoided``, ``fill_rate_alone``; and ``contribution_<NATION>``, each
+    the study ran the base); with the baseline, ``total_cost_alone``, the value of
+    pooling ``value_cost`` (going alone minus pooled; positive: pooling saves),
+    ``value_cost_share``, ``value_short`` (units short alone minus pooled),
+    ``fill_rate_alone``; and ``contribution_<NATION>``, each
     nation's payments into all funds.
     """
     v = store.variants(study)
@@ -78,7 +79,7 @@ def by_nation(store: StoreReader, study: str | None = None) -> pd.DataFrame:
     """One row per (variant, nation) with a plan: capability units demanded (``demand``),
     ``met`` and ``short``, ``fill_rate``, ``contributions`` paid into funds, ``spent`` (own
     orders, contributions and sponsored investment) and, with the baseline,
-    ``cost_saved`` and ``shortfall_avoided`` by pooling."""
+    the value of pooling ``value_cost`` and ``value_short`` (:mod:`aggregate.baseline`)."""
     keys = ["study", "variant", "nation"]
     demands = store.table("demands", study)
     met = demands.assign(met=demands["met_on_time"] + demands["met_late"])
@@ -93,5 +94,5 @@ def by_nation(store: StoreReader, study: str | None = None) -> pd.DataFrame:
     frame["contributions"] = frame["contributions"].fillna(0.0)
     value = store.table("value_by_nation", study)
     if not value.empty:
-        frame = frame.merge(value[[*keys, "cost_saved", "shortfall_avoided"]], on=keys, how="left")
+        frame = frame.merge(value[[*keys, "value_cost", "value_short"]], on=keys, how="left")
     return frame.sort_values(keys).reset_index(drop=True)

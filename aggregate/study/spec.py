@@ -247,8 +247,8 @@ class Study(_Spec):
     solve: SolveOptions = SolveOptions()
     """Solver options for every variant."""
     baseline: bool = False
-    """Also solve each variant going alone (every nation on its own): the value of
-    aggregation per variant. Doubles the work or more."""
+    """Also solve each variant going alone (every nation its own contracts, aid kept): the
+    value of pooling per variant. Doubles the work or more."""
     include_base: bool = True
     """Run the base scenario itself as the variant ``base``."""
     verify: bool = True

@@ -10,7 +10,7 @@ Tables:
 - one table per plan table of :data:`aggregate.tables.TABLES` (``orders``, ``demands``,
   ``contributions``, ...), with the variant's ``hash`` and the ``plan`` (``pooled`` or
   ``alone``) in front of the table's own columns;
-- ``value_by_nation``: the value of aggregation per nation (studies with the baseline).
+- ``value_by_nation``: the value of pooling per nation (studies with the baseline).
 
 Only the driver writes. Each variant is written in one transaction (its ``variants`` row
 and every table row together), so a process killed at any moment leaves each variant
@@ -39,7 +39,7 @@ from aggregate.study.compare import by_nation, comparison
 from aggregate.study.task import BASELINE_FIGURES, FIGURES, Outcome
 from aggregate.tables import INTEGER_COLUMNS, TABLES, TEXT_COLUMNS
 
-STORE_FORMAT = "1"
+STORE_FORMAT = "2"
 
 FINAL = ("ok", "failed")
 """Statuses a re-run skips: a plan, or a failure that would repeat (infeasible, an
@@ -321,9 +321,9 @@ class Store:
             **{f: _number(kf.get(f)) for f in FIGURES},
             "alone_status": outcome.alone_status,
             "total_cost_alone": _number(totals.get("total_cost_alone")),
-            "cost_saved": _number(totals.get("cost_saved")),
-            "cost_saved_share": _number(totals.get("cost_saved_share")),
-            "shortfall_avoided": _number(totals.get("shortfall_avoided")),
+            "value_cost": _number(totals.get("value_cost")),
+            "value_cost_share": _number(totals.get("value_cost_share")),
+            "value_short": _number(totals.get("value_short")),
             "fill_rate_alone": _number(totals.get("fill_rate_alone")),
             "weighted_shortfall_alone": _number(totals.get("weighted_shortfall_alone")),
             "key_figures": _json(kf),

@@ -26,10 +26,10 @@ FIGURES = ("total_cost", "short", "weighted_shortfall", "fill_rate", "on_time_ra
 """Key figures of an :class:`Outcome` that the store keeps as columns of ``variants`` (all
 are in ``key_figures`` as JSON) and the comparison shows."""
 BASELINE_FIGURES = (
-    "total_cost_alone", "cost_saved", "cost_saved_share", "shortfall_avoided",
+    "total_cost_alone", "value_cost", "value_cost_share", "value_short",
     "fill_rate_alone", "weighted_shortfall_alone",
 )  # fmt: skip
-"""The value of aggregation, from an :class:`Outcome`'s ``totals`` (studies with the
+"""The value of pooling, from an :class:`Outcome`'s ``totals`` (studies with the
 baseline)."""
 
 
@@ -66,9 +66,9 @@ class Outcome:
     alone_status: str | None = None
     """The going-alone plan's status (None without the baseline)."""
     totals: dict[str, Any] = field(default_factory=dict)
-    """Value of aggregation in total (see :class:`aggregate.baseline.Comparison`)."""
+    """Value of pooling in total (see :class:`aggregate.baseline.Comparison`)."""
     by_nation: pd.DataFrame | None = None
-    """Value of aggregation per nation."""
+    """Value of pooling per nation."""
     verified: bool | None = None
     """Whether :func:`aggregate.verify` passed every plan (None: not checked)."""
     violations: int = 0

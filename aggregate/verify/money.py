@@ -22,16 +22,6 @@ def check_funds(plan: Plan) -> list[Violation]:
     """Contributions: members, key or pledges, cap, committed size; spending <= income."""
     ix = plan.ix
     found = _check_ceilings(plan)
-    if not plan.pooled:
-        for (f, n), amount in plan.contributions.items():
-            if plan.positive(amount):
-                message = f"{n} pays {num(amount)} into a fund while going alone"
-                found.append(Violation("alone_no_funds", labels.fund(f), "", message, amount))
-        for f, amount in plan.fund_spent.items():
-            if f not in ix.channels and plan.positive(amount):
-                message = f"the fund pays {num(amount)} while nations go alone"
-                found.append(Violation("alone_no_funds", labels.fund(f), "", message, amount))
-        return found
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for r in plan.rows("contributions"):
         rows.setdefault((r["fund"], r["nation"]), r)
@@ -152,14 +142,11 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
     consortium."""
     ix, found = plan.ix, []
     refill_paid: dict[tuple[str, str, str], float] = defaultdict(float)
-    contract_paid: dict[tuple[str, str, str], float] = defaultdict(float)
+    # (fund, producer, item, nation): the nation only going alone, where each nation has
+    # its own contract and a consortium of several nations cannot form
+    contract_paid: dict[tuple[str, str, str, str], float] = defaultdict(float)
     for (f, p, i, n), amount in plan.fund_order_pay.items():
-        if f in ix.channels:
-            fund = ix.channels[f]
-        elif plan.pooled:
-            fund = ix.funds[f]
-        else:
-            continue  # going alone, every fund payment is already an ``alone_no_funds``
+        fund = ix.channels[f] if f in ix.channels else ix.funds[f]
         procurement, refill = ix.fund_order_uses(fund, p, i, n)
         entity = labels.part(f, labels.route(p, i, n))
         if plan.positive(amount) and not (procurement or refill):
@@ -176,7 +163,7 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
             )
         if refill and not procurement:
             refill_paid[(f, i, n)] += amount
-        contract_paid[(f, p, i)] += amount
+        contract_paid[(f, p, i, "" if plan.pooled else n)] += amount
     for (f, i, n), amount in refill_paid.items():
         value, given = ix.unit_value(n, i), plan.given.get((n, i), 0.0)
         if (over := plan.excess(amount, value * given)) is not None:
@@ -187,18 +174,20 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
             entity = labels.part(f, labels.stockpile(n, i))
             found.append(Violation("fund_refill_upper", entity, "", message, over))
     orders = plan.tables["orders"]
-    for (f, p, i), amount in contract_paid.items():
+    for (f, p, i, alone), amount in contract_paid.items():
         need = ix.funds[f].min_nations_per_contract if f in ix.funds else 1
         if need <= 1 or not plan.positive(amount):
             continue
         mine = orders[(orders["producer"] == p) & (orders["item"] == i)]
+        if alone:
+            mine = mine[mine["nation"] == alone]
         nations = set(mine.loc[mine["quantity"] > plan.tol, "nation"])
         if len(nations) < need:
             message = f"pays {num(amount)} with {len(nations)} nation(s) ordering, needs {need}"
             found.append(
                 Violation(
                     "consortium_lower",
-                    labels.part(f, labels.offer(p, i)),
+                    labels.part(f, labels.route(p, i, alone) if alone else labels.offer(p, i)),
                     "",
                     message,
                     need - len(nations),

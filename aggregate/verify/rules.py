@@ -76,7 +76,6 @@ RULES: dict[str, str] = {
     "demand_balance": "met_on_time + met_late + short == quantity, short >= 0",
     "demand_weighted_shortfall": "weighted_shortfall == priority * (short + w * late units)",
     # funds
-    "alone_no_funds": "going alone, no fund collects or pays anything",
     "contribution_member": "only a fund's members contribute to it",
     "contribution_key": "a member's share lies within key * (1 -/+ tolerance)",
     "contribution_pledge": "a member pays within its pledge range",
@@ -88,7 +87,8 @@ RULES: dict[str, str] = {
     "fund_payment_eligible": "a fund pays only for orders it is eligible for",
     "fund_payment_upper": "funds pay at most the cost of a nation's orders",
     "fund_refill_upper": "refill-only payments <= unit value * units the nation donated",
-    "consortium_lower": "a fund pays for a contract only with enough nations ordering",
+    "consortium_lower": "a fund pays for a contract only with enough nations ordering "
+    "(going alone, each nation's own contract)",
     "fund_investment_eligible": "a fund pays only for built expansions it may finance",
     "fund_investment_upper": "investment payments <= cofinancing share (and cost in total)",
     # payments and budgets
