@@ -28,6 +28,7 @@ class BilateralPurchase(StrictModel):
     eligible_items: list[Id] | None = None
     """Items the payer buys for the beneficiary. Absent: any item the beneficiary orders."""
 
+
 DonationPolicy = Literal["surplus", "priority"]
 """How far a donor may give from its stock (see ``Nation.donation_policy``)."""
 
