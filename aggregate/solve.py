@@ -156,7 +156,9 @@ def _solve_model(
             )
             model.needs_cap["stage1"] = model.needs <= bound
             _activate(model, "cost_obj")
-            second = runner.run(model, deadline)
+            # the needs-stage plan meets the cap: with a time preference few other plans do,
+            # and HiGHS may not find one of them on its own before the time limit
+            second = runner.run(model, deadline, start=needs_plan)
             if not second.status.has_plan:
                 # the first stage's plan satisfies the cap, so this is an early stop: say so
                 log.warning("cost stage ended %s; keeping the needs-stage plan", second.status)
@@ -227,7 +229,8 @@ class _Runner:
                     f"solver '{options.solver}' is not installed; use 'highs' or install it"
                 )
 
-    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> Outcome:
+    def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
+        """One stage; ``start`` (a known plan) is used only by the direct HiGHS runner."""
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         t0 = time.perf_counter()
         if self._highs is not None:
@@ -319,7 +322,8 @@ class _DirectRunner:
         self.lin = lin
         self.highs = highs
 
-    def run(self, model: pyo.ConcreteModel, deadline: float | None) -> Outcome:
+    def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
+        """One stage; ``start``: a plan (column values) known to be feasible for it."""
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         lin, highs = self.lin, self.highs
         t0 = time.perf_counter()
@@ -328,9 +332,9 @@ class _DirectRunner:
         bound = None if cap is None or not cap.active else cap.ub
         assert lin.needs is not None
         highs.set_cap(lin.needs, bound)
-        # no start plan is passed: HiGHS 1.15 spends longer repairing or checking a given
-        # MIP start than it saves on these models (measured); an LP warm-starts from its basis
-        result = highs.run(left)
+        # an LP warm-starts from its basis; a MIP is given a start plan only where one is
+        # passed (the cost stage gets the needs-stage plan, see _solve_model)
+        result = highs.run(left, start=start)
         if result.has_solution and highs.x is not None:
             lin.load_values(highs.x)
             duals = highs.row_duals()
