@@ -212,10 +212,10 @@ class HighsModel:
         h = self.h
         h.setOptionValue("output_flag", bool(log_solver))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
-        # integrality within 1e-8, not HiGHS's 1e-6: a tier or contract binary 1e-7 from 0
+        # integrality within 1e-7, not HiGHS's 1e-6: a tier or contract binary 1e-7 from 0
         # lets big-M links leave order quantities above the tables' noise threshold (seen
         # with the needs stage's discounted, non-round weights in the cost stage's cap row)
-        h.setOptionValue("mip_feasibility_tolerance", 1e-8)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-7)
         if threads is not None:
             h.setOptionValue("threads", int(threads))
         if parallel:
