@@ -117,6 +117,7 @@ class ModelData:
     objective: str
     needs_tolerance: float
     lateness_weight: float
+    needs_discount: float
     offers: dict[OfferKey, OfferData]
     routes: list[RouteKey]
     orders: list[OrderKey]
@@ -346,6 +347,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         objective=settings.objective,
         needs_tolerance=settings.needs_tolerance,
         lateness_weight=settings.lateness_weight,
+        needs_discount=settings.needs_discount,
         offers=offers,
         routes=routes,
         orders=orders,

@@ -14,6 +14,7 @@ from aggregate import labels
 from aggregate.data import ModelData
 from aggregate.model.linear import LinearModel, linear
 from aggregate.schema.facts import added_capacity
+from aggregate.schema.settings import discount
 from aggregate.tables import SPECS
 
 EPS = 1e-7
@@ -295,6 +296,7 @@ def _demands(data: ModelData, v: dict) -> pd.DataFrame:
                 "late_unit_periods": late_periods[d],
                 "short": short,
                 "weighted_shortfall": dd.priority
+                * discount(data.needs_discount, dd.due)
                 * (short + data.lateness_weight * late_periods[d]),
             }
         )

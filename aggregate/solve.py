@@ -149,17 +149,17 @@ def _solve_model(
         _activate(model, "needs_obj")
         first = runner.run(model, deadline)
         stages.append(first)
-        # kept only to fall back on if the cost stage runs out of time without a plan
+        # the cost stage starts from it, and falls back on it if it runs out of time
         needs_plan = lin.column_values() if first.status.has_plan else None
         timings["solve_needs"] = first.seconds
         if first.status.has_plan and not first.status.interrupted and first.objective is not None:
             bound = needs_cap_bound(first.objective, data.needs_tolerance)
             model.needs_cap["stage1"] = model.needs <= bound
             _activate(model, "cost_obj")
-            # With whole units of indivisible items HiGHS may find no plan meeting the cap
-            # in the time limit (air-defence library scenario: none in 300 s); the
-            # needs-stage plan meets it, so it starts the search (optimal in 8 s there).
-            start = needs_plan if data.indivisible else None
+            # The needs-stage plan meets the cap and starts the search: with whole units or a
+            # time preference few other plans do, and HiGHS may find none of them in the time
+            # limit on its own (air-defence and ammunition library scenarios: none in 300 s).
+            start = needs_plan
             second = runner.run(model, deadline, start)
             if second.status is SolveStatus.INFEASIBLE:
                 # the needs-stage plan meets the exact cap within the solver's tolerance, so
@@ -239,7 +239,7 @@ class _Runner:
                 )
 
     def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
-        """``start`` (a plan to start from) is not passed through Pyomo's interfaces."""
+        """One stage; ``start`` (a known plan) is used only by the direct HiGHS runner."""
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         t0 = time.perf_counter()
         if self._highs is not None:
@@ -332,7 +332,7 @@ class _DirectRunner:
         self.highs = highs
 
     def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
-        """``start``: a plan meeting the stage's rows, to start a MIP from."""
+        """One stage; ``start``: a plan (column values) known to be feasible for it."""
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         lin, highs = self.lin, self.highs
         t0 = time.perf_counter()
@@ -341,10 +341,9 @@ class _DirectRunner:
         bound = None if cap is None or not cap.active else cap.ub
         assert lin.needs is not None
         highs.set_cap(lin.needs, bound)
-        # a start plan is passed only where the caller gives one: HiGHS 1.15 spends longer
-        # repairing or checking a given MIP start than it saves on most of these models
-        # (measured); an LP warm-starts from its basis
-        result = highs.run(left, start)
+        # an LP warm-starts from its basis; a MIP is given a start plan only where one is
+        # passed (the cost stage gets the needs-stage plan, see _solve_model)
+        result = highs.run(left, start=start)
         if result.has_solution and highs.x is not None:
             lin.load_values(highs.x)
             duals = highs.row_duals()

@@ -282,7 +282,8 @@ SPECS: dict[str, Table] = {
                 _num("short", "capability units never met", "capability units"),
                 _num(
                     "weighted_shortfall",
-                    "priority * (short + lateness_weight * late_unit_periods)",
+                    "priority * (1 + needs_discount)^-due * (short + lateness_weight * "
+                    "late_unit_periods), due counted from the first period",
                     "capability units",
                 ),
             ),

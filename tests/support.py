@@ -227,8 +227,9 @@ def pooled_solution() -> Solution:
         ]),
         "demands": frame("demands", [
             # demand, nation, capability, due, priority, quantity, on time, late, late
-            # unit-periods, short, weighted shortfall
-            ("DA", "AAA", "fires", "P2", 2.0, 35.0, 30.0, 0.0, 0.0, 5.0, 10.0),
+            # unit-periods, short, weighted shortfall (DA due in P2: discounted by 1.01^-1
+            # at the default needs_discount 0.01, 2 * 5 / 1.01)
+            ("DA", "AAA", "fires", "P2", 2.0, 35.0, 30.0, 0.0, 0.0, 5.0, 10.0 / 1.01),
             ("DB", "BBB", "fires", "P1", 1.0, 50.0, 40.0, 10.0, 10.0, 0.0, 1.0),
         ]),
         "refills": frame("refills", [("AAA", "shell", "P3", 40.0, 40.0, 0.0)]),
@@ -261,7 +262,7 @@ def pooled_solution() -> Solution:
         "investment_cost": 200.0,
         "holding_cost": 50.0,
         "penalty_cost": 0.0,
-        "weighted_shortfall": 11.0,
+        "weighted_shortfall": 10.0 / 1.01 + 1.0,
         "short": 5.0,
         "fill_rate": 80.0 / 85.0,
         "on_time_rate": 70.0 / 85.0,

@@ -728,6 +728,18 @@ CASES: list[Case] = [
         ["settings, field 'lateness_weight'", "'UKR-2025Q2 (max_lateness 2)'", "below 1/2"],
     ),
     Case(
+        "time preference reordering priorities",
+        "needs_discount",
+        _set("settings.needs_discount", 0.8),
+        [
+            "settings, field 'needs_discount'",
+            "over the 2 periods",
+            "weigh 3.24 times a late one",
+            "priorities 3 and 1 (3)",
+            "below 0.732",
+        ],
+    ),
+    Case(
         "lateness penalty reaching the shortfall penalty",
         "lateness_penalties",
         _set("demands[UKR-2025Q4].lateness_penalty", 2e5),
@@ -934,3 +946,12 @@ def test_type_error_pledge_range() -> None:
 def test_top_level_must_be_a_mapping() -> None:
     err = _error(["not", "a", "scenario"])
     assert "scenario: the top level must be a mapping of fields, got list" in str(err)
+
+
+def test_needs_discount_just_below_the_priority_ratio_passes() -> None:
+    # tiny: priorities 1 and 3, due periods 1..3 (span 2): 1.7^2 = 2.89 < 3 <= 1.8^2 = 3.24
+    raw = tiny_raw()
+    raw["settings"]["needs_discount"] = 0.7
+    assert check_scenario(validate(raw)) == []
+    raw["settings"]["needs_discount"] = 0.8
+    assert [p.check for p in _error(raw).problems] == ["needs_discount"]

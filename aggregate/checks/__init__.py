@@ -63,7 +63,11 @@ from aggregate.checks.references import (
     check_period_references,
     check_stockpile_references,
 )
-from aggregate.checks.settings import check_lateness_penalties, check_lateness_weight
+from aggregate.checks.settings import (
+    check_lateness_penalties,
+    check_lateness_weight,
+    check_needs_discount,
+)
 from aggregate.checks.stockpiles import (
     check_donation_policy,
     check_floor_penalty,
@@ -128,6 +132,7 @@ CHECKS: dict[str, Check] = {
         check_coefficient_range,
         # settings
         check_lateness_weight,
+        check_needs_discount,
         check_lateness_penalties,
     )
 }
@@ -175,6 +180,7 @@ __all__ = [
     "check_item_usable",
     "check_lateness_penalties",
     "check_lateness_weight",
+    "check_needs_discount",
     "check_offer_capacity",
     "check_offer_references",
     "check_period_order",

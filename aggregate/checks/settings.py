@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from aggregate import labels
 from aggregate.checks.lookups import num, quoted
 from aggregate.errors import Problem
@@ -51,3 +53,35 @@ def check_lateness_penalties(s: Scenario) -> list[Problem]:
                 )
             )
     return out
+
+
+def check_needs_discount(s: Scenario) -> list[Problem]:
+    """Needs stage: the time preference never reorders priorities. Between the first and
+    the last due period the discount ``(1 + needs_discount)^span`` stays below the ratio of
+    any two distinct priorities, so a higher-priority unit short always weighs more than a
+    lower-priority one, whenever each falls due."""
+    r = s.settings.needs_discount
+    if r == 0 or not s.demands:
+        return []
+    at = {p: t for t, p in enumerate(s.periods)}
+    dues = [at[d.period] for d in s.demands if d.period in at]
+    levels = sorted({d.priority for d in s.demands})
+    if not dues or len(levels) < 2:
+        return []
+    span = max(dues) - min(dues)
+    spread = (1.0 + r) ** span
+    low, high = min(pairwise(levels), key=lambda pair: pair[1] / pair[0])
+    if spread < high / low:
+        return []
+    safe = (high / low) ** (1.0 / span) - 1.0
+    return [
+        Problem(
+            "settings",
+            "needs_discount",
+            f"needs_discount ({r:g}) over the {span} periods between the first and the last "
+            f"due period makes an early unit short weigh {spread:.4g} times a late one, at "
+            f"least the ratio of priorities {num(high)} and {num(low)} ({high / low:.4g}), so "
+            "an earlier lower-priority demand could come before a later higher-priority one",
+            f"lower needs_discount below {safe:.3g}, or space the priorities further apart",
+        )
+    ]

@@ -108,7 +108,21 @@ TAIL = """\
 + sum investment_cost * build + sum holding_cost * stock + sum floor_penalty * below
 + sum refill_penalty * missed + sum unspent`.
 
-`needs = sum_d priority_d * (short[d] + lateness_weight * sum_{i,t} (t - due_d) * factor_i * use[d,i,t])`.
+`needs = sum_d priority_d * (1 + needs_discount)^(-due_d) * (short[d] + lateness_weight *
+sum_{i,t} (t - due_d) * factor_i * use[d,i,t])`, with `due_d` counted from the first period (0).
+
+Time preference: `needs_discount` (per period, 0.01 by default) makes an earlier unit short
+weigh more than a later one of the same priority, so of two plans short by the same units the
+needs stage prefers the one short later. At its exact optimum a nation that does not donate
+an item holds none of it above its floor and refill target at the end of a period in which
+its own demand due then, which the item serves, is short, unless the stock is kept for a later
+demand of higher priority (the model does not enforce this as a rule: a plan within the MIP
+gap may break it). A demand's late units are discounted from its due period like its units
+short, so `lateness_weight` stays the same fraction of a unit short in every period. The
+discount never reorders priorities: the checks require `(1 + needs_discount)^(last due -
+first due)` to stay below the ratio of any two distinct priorities (1.12 over 12 periods at
+the default, against a ratio of 1.5 between priorities 3 and 2). `needs_discount: 0` weighs
+every period alike.
 
 - `needs_first` (default): minimise `needs`; then minimise `cost` subject to
   `needs <= needs* (1 + needs_tolerance)` (`needs_tolerance` is 0 by default). The cap has no

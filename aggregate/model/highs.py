@@ -212,6 +212,10 @@ class HighsModel:
         h = self.h
         h.setOptionValue("output_flag", bool(log_solver))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
+        # integrality within 1e-7, not HiGHS's 1e-6: a tier or contract binary 1e-7 from 0
+        # lets big-M links leave order quantities above the tables' noise threshold (seen
+        # with the needs stage's discounted, non-round weights in the cost stage's cap row)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-7)
         if threads is not None:
             h.setOptionValue("threads", int(threads))
         if parallel:
@@ -304,6 +308,11 @@ class HighsModel:
             h.setSolution(sol)
         t0 = time.perf_counter()
         run_highs(h)
+        if start is not None and self.mip and not self._solution_matches_objective():
+            # HiGHS 1.x can hand back the start itself as the solution when presolve solves
+            # the MIP outright (seen on small models): solve again without it
+            h.clearSolver()
+            run_highs(h)
         out = read_highs(h, time.perf_counter() - t0, mip=self.mip)
         if not out.has_solution:
             self.x = None
@@ -312,6 +321,16 @@ class HighsModel:
         else:
             self.x = np.zeros(0)
         return out
+
+    def _solution_matches_objective(self) -> bool:
+        """The solution HiGHS returns has the objective value it reports (or there is none)."""
+        h = self.h
+        if not h.getNumCol() or not h.getInfo().primal_solution_status:
+            return True
+        x = np.asarray(h.getSolution().col_value)
+        got = float(np.dot(np.asarray(h.getLp().col_cost_), x))
+        reported = float(h.getInfo().objective_function_value)
+        return abs(got - reported) <= 1e-6 * max(1.0, abs(reported))
 
     def row_duals(self) -> np.ndarray | None:
         """Row duals of the last run (LPs only)."""

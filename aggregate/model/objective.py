@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 
 from aggregate.data import ModelData
 from aggregate.model.linear import LinearModel, linear
+from aggregate.schema.settings import discount
 
 
 def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
@@ -79,7 +80,11 @@ def _late(data: ModelData) -> dict[str, list[tuple[tuple[str, str, int], float]]
 def needs_vectors(lin: LinearModel, data: ModelData) -> tuple[np.ndarray, np.ndarray]:
     r"""The weighted shortfall ``needs`` and the penalties the weighted objective adds.
 
-    :math:`needs = \sum_d priority_d (short_d + w \sum_{i,t} (t - due_d) f_i use_{d,i,t})`;
+    :math:`needs = \sum_d priority_d (1 + r)^{-due_d} (short_d + w \sum_{i,t} (t - due_d)
+    f_i use_{d,i,t})`, with :math:`r` the settings' ``needs_discount`` and :math:`w` their
+    ``lateness_weight``: an earlier unit short weighs more than a later one of the same
+    priority, and a demand's late units are discounted from its due period like its units
+    short, so lateness stays the same fraction of a unit short in every period;
     :math:`penalties = \sum_d shortfall_d \, short_d + lateness_d \sum (t - due_d) f_i use_{d,i,t}`.
     """
     late = _late(data)
@@ -87,9 +92,10 @@ def needs_vectors(lin: LinearModel, data: ModelData) -> tuple[np.ndarray, np.nda
 
     def needs() -> Iterator[tuple[str, object, float]]:
         for k, d in data.demands.items():
-            yield "short", k, d.priority
+            weight = d.priority * discount(data.needs_discount, d.due)
+            yield "short", k, weight
             for s, lateness in late.get(k, ()):
-                yield "use", s, d.priority * w * lateness
+                yield "use", s, weight * w * lateness
 
     def penalties() -> Iterator[tuple[str, object, float]]:
         for k, d in data.demands.items():

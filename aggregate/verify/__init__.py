@@ -39,8 +39,8 @@ Readings of the rules where the tables leave a choice (each states what is assum
 - A nation joins a contract (for ``consortium_lower``) when it orders a positive quantity.
 - The sponsor's part of an investment is a ``payments`` row (payer_type ``nation``,
   purpose ``investment``); the budgets' ``investments`` column sums those rows.
-- ``lateness_weight`` and the weighted penalties come from ``scenario.settings`` (the
-  objective mode from ``solution.objective``).
+- ``lateness_weight``, ``needs_discount`` and the weighted penalties come from
+  ``scenario.settings`` (the objective mode from ``solution.objective``).
 - ``on_time_rate`` and ``fill_rate`` are 1 without demand.
 """
 

@@ -74,7 +74,9 @@ RULES: dict[str, str] = {
     "demand_record": "a demand row's nation, capability, due, priority and quantity are its own",
     "demand_accounting": "met_on_time, met_late and late_unit_periods sum the supply rows",
     "demand_balance": "met_on_time + met_late + short == quantity, short >= 0",
-    "demand_weighted_shortfall": "weighted_shortfall == priority * (short + w * late units)",
+    "demand_weighted_shortfall": (
+        "weighted_shortfall == priority * (1 + r)^-due * (short + w * late units)"
+    ),
     # funds
     "contribution_member": "only a fund's members contribute to it",
     "contribution_key": "a member's share lies within key * (1 -/+ tolerance)",

@@ -302,6 +302,7 @@ def check_demands(plan: Plan) -> list[Violation]:
     """Each demand: its row, met quantities from the supply rows, balance, weighted short."""
     ix, found = plan.ix, []
     weight = ix.scenario.settings.lateness_weight
+    rate = ix.scenario.settings.needs_discount
     rows: dict[str, dict[str, Any]] = {}
     for r in plan.rows("demands"):
         rows.setdefault(r["demand"], r)
@@ -352,13 +353,15 @@ def check_demands(plan: Plan) -> list[Violation]:
             )
         if row["short"] < -plan.tol:
             add("demand_balance", f"short {num(row['short'])} is negative", -row["short"])
-        weighted = d.priority * (row["short"] + weight * row["late_unit_periods"])
+        # the needs stage's time preference: (1 + r)^-t for a demand due in period t
+        factor = (1.0 + rate) ** -ix.t[d.period]
+        weighted = d.priority * factor * (row["short"] + weight * row["late_unit_periods"])
         if (gap := plan.gap(row["weighted_shortfall"], weighted)) is not None:
             add(
                 "demand_weighted_shortfall",
                 f"weighted_shortfall {num(row['weighted_shortfall'])}, priority "
-                f"{num(d.priority)} * (short + {num(weight)} * late unit-periods) = "
-                f"{num(weighted)}",
+                f"{num(d.priority)} * discount {factor:.6g} * (short + {num(weight)} * "
+                f"late unit-periods) = {num(weighted)}",
                 gap,
             )
     return found

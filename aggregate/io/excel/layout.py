@@ -350,6 +350,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("objective", "text"),
                 ("needs_tolerance", "number"),
                 ("lateness_weight", "number"),
+                ("needs_discount", "number"),
                 ("default_shortfall_penalty", "number"),
                 ("default_lateness_penalty", "number"),
                 ("solver", "text"),
