@@ -84,6 +84,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
     }
     tables["payments"] = _payments(data, v, tables["orders"])
     tables["budgets"] = _budgets(data, tables["payments"])
+    tables["funds"] = _funds(data, v)
     return tables, _key_figures(lin, x, data, tables)
 
 
@@ -414,6 +415,26 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
     return _frame("budgets", rows)
 
 
+def _funds(data: ModelData, v: dict) -> pd.DataFrame:
+    """Each fund's money in, money out and what stays unspent."""
+    rows = []
+    for f, x in data.funds.items():
+        collected = sum(v["contrib"].get((f, n), 0.0) for n in x.members)
+        orders = sum(a for k, a in v["fund_pays"].items() if k[0] == f)
+        invested = sum(a for k, a in v["fund_invests"].items() if k[0] == f)
+        rows.append(
+            {
+                "fund": f,
+                "collected": collected,
+                "orders": orders,
+                "investments": invested,
+                # from the balance, not the column: tables add up exactly
+                "unspent": max(0.0, collected - orders - invested),
+            }
+        )
+    return _frame("funds", rows)
+
+
 def _key_figures(
     lin: LinearModel, x: np.ndarray, data: ModelData, tables: dict[str, pd.DataFrame]
 ) -> dict[str, Any]:
@@ -456,6 +477,6 @@ def _key_figures(
         "fill_rate": met / due if due > 0 else 1.0,
         "on_time_rate": float(demands.met_on_time.sum()) / due if due > 0 else 1.0,
         "average_lateness": float(demands.late_unit_periods.sum()) / late if late > 0 else 0.0,
-        "unspent_fund_balance": terms["unspent"],
+        "unspent_fund_balance": float(tables["funds"]["unspent"].sum()),
     }
     return figures

@@ -357,6 +357,23 @@ SPECS: dict[str, Table] = {
             ),
             keys=("nation",),
         ),
+        Table(
+            "funds",
+            "each fund's money in and out, and what stays unspent",
+            (
+                _id("fund", "fund id", "fund"),
+                _num("collected", "members' contributions", "currency", nonnegative=True),
+                _num("orders", "payments for orders", "currency", nonnegative=True),
+                _num("investments", "co-financing of expansions", "currency", nonnegative=True),
+                _num(
+                    "unspent",
+                    "collected but not spent: stays in the fund (never bought away)",
+                    "currency",
+                    nonnegative=True,
+                ),
+            ),
+            keys=("fund",),
+        ),
     )
 }
 """Table name -> its typed specification."""

@@ -248,6 +248,8 @@ def pooled_solution() -> Solution:
             ("AAA", 600.0, 510.0, 260.0, 150.0, 100.0),
             ("BBB", 800.0, 750.0, 700.0, 50.0, 0.0),
         ]),
+        # fund, collected, orders, investments, unspent
+        "funds": frame("funds", [("EPF", 200.0, 100.0, 100.0, 0.0)]),
     }  # fmt: skip
     key_figures = {
         "status": "optimal",
@@ -310,6 +312,7 @@ def alone_solution() -> Solution:
         ("AAA", 600.0, 440.0, 440.0, 0.0, 0.0),
         ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0),
     ])  # fmt: skip
+    t["funds"] = frame("funds", [("EPF", 0.0, 0.0, 0.0, 0.0)])
     solution.pooled = False
     solution.key_figures |= {
         "total_cost": 1200.0,

@@ -368,7 +368,7 @@ CASES: list[Any] = [
     pytest.param(_stranger_contributes, {"contribution_member"}, False, id="not a member"),
     pytest.param(_cell("payments", "amount", 400.0, payer="EPF", purpose="order"),
                  {"fund_payment_upper", "order_payment_balance"}, False, id="funds overpay"),
-    pytest.param(_fund_pays_more, {"fund_balance", "key_figures"}, True, id="fund balance"),
+    pytest.param(_fund_pays_more, {"fund_balance", "funds_accounting", "key_figures"}, True, id="fund balance"),
     pytest.param(_with(lambda d: stockpile(d).update(unit_value=5.0)), {"fund_refill_upper"},
                  True, id="refill reimbursement limit"),
     pytest.param(_with(lambda d: fund(d).update(max_cofinancing_share=0.25)),

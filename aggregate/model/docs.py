@@ -95,7 +95,8 @@ TAIL = """\
 ## Objective
 `cost = sum (price_k + delivery) x + sum contract_cost * open + sum order_period_cost * delivers
 + sum investment_cost * build + sum holding_cost * stock + sum floor_penalty * below
-+ sum refill_penalty * missed + sum unspent`.
++ sum refill_penalty * missed`. Money left unspent in a fund is not a cost (it is reported in
+the `funds` table): a plan never buys beyond demand, floors and refill targets to use it up.
 
 `needs = sum_d priority_d * (short[d] + lateness_weight * sum_{i,t} (t - due_d) * factor_i * use[d,i,t])`.
 

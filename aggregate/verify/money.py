@@ -99,6 +99,40 @@ def check_funds(plan: Plan) -> list[Violation]:
         spent = plan.fund_spent.get(f_id, 0.0)
         if (over := plan.excess(spent, total)) is not None:
             add("fund_balance", f"pays out {num(spent)}, collects {num(total)}", over)
+    found += _funds_table(plan)
+    return found
+
+
+def _funds_table(plan: Plan) -> list[Violation]:
+    """``funds_accounting``: each fund's row sums its contributions and payments; unspent is
+    what it collected and did not pay out."""
+    found: list[Violation] = []
+    rows = {r["fund"]: r for r in plan.rows("funds")}
+    orders_by: dict[str, float] = defaultdict(float)
+    for (f, *_), amount in plan.fund_order_pay.items():
+        orders_by[f] += amount
+    invest_by: dict[str, float] = defaultdict(float)
+    for (f, _), amount in plan.fund_invest_pay.items():
+        invest_by[f] += amount
+    for f_id in plan.ix.funds:
+        r = rows.get(f_id)
+        total = plan.fund_total.get(f_id, 0.0)
+        orders, invested = orders_by[f_id], invest_by[f_id]
+        want = {
+            "collected": total,
+            "orders": orders,
+            "investments": invested,
+            "unspent": max(0.0, total - orders - invested),
+        }
+        if r is None:
+            if plan.positive(total):
+                message = f"no funds row; the fund collects {num(total)}"
+                found.append(Violation("funds_accounting", labels.fund(f_id), "", message, total))
+            continue
+        for column, value in want.items():
+            if (gap := plan.gap(r[column], value, total)) is not None:
+                message = f"{column} {num(r[column])}, the payments give {num(value)}"
+                found.append(Violation("funds_accounting", labels.fund(f_id), "", message, gap))
     return found
 
 

@@ -81,6 +81,7 @@ RULES: dict[str, str] = {
     "fund_cap_upper": "a fund collects at most its cap",
     "fund_committed_lower": "a fund collects at least its committed size",
     "fund_balance": "a fund spends at most what it collects",
+    "funds_accounting": "the funds table: collected, paid out and unspent match the payments",
     "fund_payment_eligible": "a fund pays only for orders it is eligible for",
     "fund_payment_upper": "funds pay at most the cost of a nation's orders",
     "fund_refill_upper": "refill-only payments <= unit value * units the nation donated",
