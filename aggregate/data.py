@@ -136,6 +136,9 @@ class ModelData:
     budgets: dict[str, float]
     period_budgets: dict[str, list[float]]
     sponsor_of: dict[str, str]
+    fixed_payers: dict[ContractKey, dict[str, float]] = field(default_factory=dict)
+    """contract -> nation -> its share of the contract's fixed costs (contract and period
+    costs; :func:`aggregate.schema.facts.fixed_cost_shares`, the nation itself going alone)."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
@@ -280,6 +283,12 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 lots.append((p, i, n, a))
             orders.extend((p, i, n, a, k) for k in range(len(od.prices)))
 
+    index = facts.index(scenario)
+    fixed_payers = {
+        c: index.fixed_cost_shares(p, i) if pooled else {c[2]: 1.0}
+        for c, (p, i) in contracts.items()
+    }
+
     # --- components -------------------------------------------------------------------------
     bom = {it.id: dict(it.components) for it in scenario.items if it.components}
     makers: dict[str, set[str]] = defaultdict(set)  # component -> producers needing it
@@ -342,6 +351,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             if n.budget_per_period is not None
         },
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
+        fixed_payers=fixed_payers,
     )
     _group(data)
     return data

@@ -82,7 +82,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
         "refills": _refills(data, v),
         "contributions": _contributions(data, v),
     }
-    tables["payments"] = _payments(data, v, tables["orders"])
+    tables["payments"] = _payments(data, v, tables["orders"], tables["contracts"])
     tables["budgets"] = _budgets(data, tables["payments"])
     tables["funds"] = _funds(data, v)
     return tables, _key_figures(lin, x, data, tables)
@@ -342,7 +342,9 @@ def _contributions(data: ModelData, v: dict) -> pd.DataFrame:
     return _frame("contributions", rows)
 
 
-def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
+def _payments(
+    data: ModelData, v: dict, orders: pd.DataFrame, contracts: pd.DataFrame
+) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     cost = (
         orders.assign(total=orders.purchase_cost + orders.delivery_cost)
@@ -370,6 +372,13 @@ def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
             rows.append(_pay(x.sponsor, "nation", "investment", x.producer, x.item, "", e, own))
     for (f, n), amount in v["contrib"].items():
         rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount))
+    # fixed costs as the contracts table charges them, split by the offer's stated rule
+    for r in contracts.itertuples(index=False):
+        c = (r.producer, r.item, r.nation) if r.nation else (r.producer, r.item)
+        total = float(r.contract_cost) + float(r.period_cost)
+        for n, share in sorted(data.fixed_payers.get(c, {}).items()):
+            if share * total > EPS:
+                rows.append(_pay(n, "nation", "fixed", r.producer, r.item, "", "", share * total))
     return _frame("payments", rows)
 
 
@@ -401,7 +410,9 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
     nations = sorted({n for _p, _i, n in data.routes} | set(data.budgets) | set(own.payer))
     rows = []
     for n in nations:
-        parts = {k: float(by.get((n, k), 0.0)) for k in ("order", "contribution", "investment")}
+        parts = {
+            k: float(by.get((n, k), 0.0)) for k in ("order", "contribution", "investment", "fixed")
+        }
         rows.append(
             {
                 "nation": n,
@@ -410,6 +421,7 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
                 "orders": parts["order"],
                 "contributions": parts["contribution"],
                 "investments": parts["investment"],
+                "fixed_costs": parts["fixed"],
             }
         )
     return _frame("budgets", rows)

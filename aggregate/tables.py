@@ -332,7 +332,10 @@ SPECS: dict[str, Table] = {
             (
                 _id("payer", "nation code or fund id"),
                 _id("payer_type", "'nation' or 'fund'"),
-                _id("purpose", "'order', 'investment' or 'contribution'"),
+                _id(
+                    "purpose",
+                    "'order', 'investment', 'contribution' or 'fixed' (a contract's fixed costs)",
+                ),
                 _id("producer", "producer id (orders, investments)"),
                 _id("item", "item id (orders, investments)"),
                 _id("beneficiary", "nation receiving the orders, or the fund paid into"),
@@ -348,12 +351,13 @@ SPECS: dict[str, Table] = {
                 _num("budget", "total budget (NaN: unlimited)", "currency"),
                 _num(
                     "spent",
-                    "own order payments + contributions + sponsored investment",
+                    "own order payments + contributions + sponsored investment + fixed costs",
                     "currency",
                 ),
                 _num("orders", "own payments for orders", "currency"),
                 _num("contributions", "fund contributions", "currency"),
                 _num("investments", "sponsored investment not paid by funds", "currency"),
+                _num("fixed_costs", "its share of contracts' fixed costs", "currency"),
             ),
             keys=("nation",),
         ),

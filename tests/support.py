@@ -110,7 +110,7 @@ def verify_scenario_data() -> dict[str, Any]:
         "name": "verify fixture",
         "periods": ["P1", "P2", "P3"],
         "nations": [
-            {"code": "AAA", "name": "A", "gni": 300.0, "budget": 600.0, "systems": ["S1"]},
+            {"code": "AAA", "name": "A", "gni": 300.0, "budget": 750.0, "systems": ["S1"]},
             {"code": "BBB", "name": "B", "gni": 100.0, "budget": 800.0, "budget_per_period": 500.0},
         ],
         "items": [
@@ -243,10 +243,12 @@ def pooled_solution() -> Solution:
             ("AAA", "nation", "investment", "PRD", "shell", None, "EXP", 100.0),
             ("AAA", "nation", "contribution", None, None, "EPF", None, 150.0),
             ("BBB", "nation", "contribution", None, None, "EPF", None, 50.0),
+            # AAA hosts PRD: it pays the shell contract's fixed costs (100 + 2 periods * 5)
+            ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0),
         ]),
         "budgets": frame("budgets", [
-            ("AAA", 600.0, 510.0, 260.0, 150.0, 100.0),
-            ("BBB", 800.0, 750.0, 700.0, 50.0, 0.0),
+            ("AAA", 750.0, 620.0, 260.0, 150.0, 100.0, 110.0),
+            ("BBB", 800.0, 750.0, 700.0, 50.0, 0.0, 0.0),
         ]),
         # fund, collected, orders, investments, unspent
         "funds": frame("funds", [("EPF", 200.0, 100.0, 100.0, 0.0)]),
@@ -307,10 +309,11 @@ def alone_solution() -> Solution:
     t["payments"] = frame("payments", [
         ("AAA", "nation", "order", "PRD", "shell", "AAA", None, 440.0),
         ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, 600.0),
+        ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0),
     ])  # fmt: skip
     t["budgets"] = frame("budgets", [
-        ("AAA", 600.0, 440.0, 440.0, 0.0, 0.0),
-        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0),
+        ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 110.0),
+        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0),
     ])  # fmt: skip
     t["funds"] = frame("funds", [("EPF", 0.0, 0.0, 0.0, 0.0)])
     solution.pooled = False

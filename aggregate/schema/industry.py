@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from aggregate.schema.base import (
     Id,
     Money,
     NationCode,
+    NonNeg,
     PeriodLabel,
     PerPeriodMoney,
     PerPeriodQuantity,
@@ -26,6 +27,31 @@ class Tier(StrictModel):
     price: Money
     """Unit price for all units of the contract once the tier is reached, currency units (at
     most 1e13)."""
+
+
+class FixedCosts(StrictModel):
+    """Who pays a pooled contract's fixed costs (``contract_cost`` and ``order_period_cost``).
+
+    A linear rule, fixed before the solve: ``paid_by`` one nation (a framework's lead
+    nation), or ``split`` among nations by stated weights. Without this entry: the producer's
+    country if it is a nation of the scenario (the host nation runs the framework), else an
+    equal split among the nations that may order the offer's item (those holding a stockpile
+    of it or demanding a capability it meets and can use). Going alone, each nation pays its
+    own contract's fixed costs.
+    """
+
+    paid_by: NationCode | None = None
+    """The one nation paying every fixed cost of the contract."""
+    split: dict[NationCode, NonNeg] = {}
+    """Nation -> weight: each pays its weight over the weights' total."""
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> FixedCosts:
+        if (self.paid_by is None) == (not self.split):
+            raise ValueError("give exactly one of paid_by or split")
+        if self.split and sum(self.split.values()) <= 0:
+            raise ValueError("split weights sum to 0; give at least one positive weight")
+        return self
 
 
 class Offer(StrictModel):
@@ -53,6 +79,8 @@ class Offer(StrictModel):
     """Default delivery cost per unit to any nation, currency units."""
     delivery_cost_to: dict[str, Money] = {}
     """Delivery cost per unit to named nations (ISO alpha-3), overriding the default."""
+    fixed_costs: FixedCosts | None = None
+    """Who pays the contract's fixed costs (see :class:`FixedCosts` for the default)."""
 
 
 class Producer(StrictModel):

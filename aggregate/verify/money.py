@@ -316,7 +316,56 @@ def check_payments(plan: Plan) -> list[Violation]:
             )
             entity = labels.expansion(e_id)
             found.append(Violation("investment_payment_balance", entity, "", message, gap))
+    found += _fixed_cost_payments(plan)
     return found
+
+
+def _fixed_shares(plan: Plan, r: dict[str, Any]) -> dict[str, float]:
+    """Nation -> share of a contracts row's fixed costs (going alone: its own nation)."""
+    if r["nation"] and not plan.pooled:
+        return {r["nation"]: 1.0}
+    return plan.ix.fixed_cost_shares(r["producer"], r["item"])
+
+
+def _fixed_cost_payments(plan: Plan) -> list[Violation]:
+    """``fixed_cost_payments``: each contract's contract and period costs (as the contracts
+    table charges them) are paid by the nations of the offer's ``fixed_costs`` rule, at their
+    shares."""
+    found: list[Violation] = []
+    paid = sums(plan.payments("nation", "fixed"), ["producer", "item", "payer"], "amount")
+    due: dict[tuple[str, ...], float] = defaultdict(float)
+    for r in plan.rows("contracts"):
+        total = r["contract_cost"] + r["period_cost"]
+        for n, share in _fixed_shares(plan, r).items():
+            due[(r["producer"], r["item"], n)] += share * total
+    for key in sorted(set(paid) | set(due)):
+        p, i, n = key
+        amount, want = paid.get(key, 0.0), due.get(key, 0.0)
+        if (gap := plan.gap(amount, want)) is not None:
+            message = f"{n} pays {num(amount)} of the fixed costs, its share is {num(want)}"
+            found.append(Violation("fixed_cost_payments", labels.offer(p, i), "", message, gap))
+    return found
+
+
+def _fixed_outlay(plan: Plan) -> dict[tuple[str, str], float]:
+    """(nation, period) -> its share of fixed costs falling in the period: contract costs in
+    the first period, a period cost in each period with deliveries under the contract."""
+    ix = plan.ix
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    orders = plan.tables["orders"]
+    delivered = orders[orders["quantity"] > plan.tol]
+    arrivals: dict[str, set[str]] = defaultdict(set)
+    for c, a in zip(delivered["contract"], delivered["arrival_period"], strict=True):
+        arrivals[c].add(a)
+    for r in plan.rows("contracts"):
+        shares = _fixed_shares(plan, r)
+        costs = ix.period_cost[r["producer"], r["item"]]
+        for n, share in shares.items():
+            out[(n, ix.periods[0])] += share * r["contract_cost"]
+            for a in arrivals.get(r["contract"], ()):
+                if a in ix.t:
+                    out[(n, a)] += share * costs[ix.t[a]]
+    return out
 
 
 def check_budgets(plan: Plan) -> list[Violation]:
@@ -334,11 +383,14 @@ def check_budgets(plan: Plan) -> list[Violation]:
     contributed: dict[str, float] = defaultdict(float)
     for (_, n), amount in plan.contributions.items():
         contributed[n] += amount
+    fixed = sums(plan.payments("nation", "fixed"), ["payer"], "amount")
+    fixed_outlay = _fixed_outlay(plan)
     for n, nation in ix.nations.items():
         parts = {
             "orders": orders_paid[n],
             "contributions": contributed[n],
             "investments": invested[n],
+            "fixed_costs": fixed.get((n,), 0.0),
         }
         spent = sum(parts.values())
 
@@ -371,15 +423,19 @@ def check_budgets(plan: Plan) -> list[Violation]:
             add(
                 "budget_upper",
                 f"spends {num(spent)} (orders {num(parts['orders'])}, contributions "
-                f"{num(parts['contributions'])}, investments {num(parts['investments'])}), "
-                f"budget {num(nation.budget)}",
+                f"{num(parts['contributions'])}, investments {num(parts['investments'])}, "
+                f"fixed costs {num(parts['fixed_costs'])}), budget {num(nation.budget)}",
                 over,
             )
         if nation.budget_per_period is not None:
             limits = ix.series(nation.budget_per_period)
             for t, period in enumerate(ix.periods):
                 outlay = plan.outlay.get((n, period), 0.0)
+                outlay += fixed_outlay.get((n, period), 0.0)
                 if (over := plan.excess(outlay, limits[t])) is not None:
-                    message = f"orders arriving cost {num(outlay)}, budget {num(limits[t])}"
+                    message = (
+                        f"orders arriving and fixed costs cost {num(outlay)}, "
+                        f"budget {num(limits[t])}"
+                    )
                     add("budget_period_upper", message, over, period=period)
     return found
