@@ -321,9 +321,10 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     :math:`\sum_{p,i} (cost_{p,i,n} - \sum_f pays_{f,p,i,n}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) + fixed_n \le budget_n`,
     with :math:`fixed_n = \sum_c share_{c,n} (contractcost_c \, open_c + \sum_a periodcost_{c,a} \, delivers_{c,a})`
-    and :math:`share_{c,n}` the offer's ``fixed_costs`` rule (default: the producer's country
-    if a nation of the scenario, else an equal split among the nations that may order the
-    item; going alone, the contract's own nation).
+    and :math:`share_{c,n}` set by the offer's ``fixed_costs_paid_by`` or
+    ``fixed_costs_split`` (default: the producer's country if a nation of the scenario, else
+    an equal split among the nations that may order the item; going alone, the contract's
+    own nation).
     """
     lin = linear(m)
     keys = sorted(data.budgets)

@@ -70,16 +70,16 @@ def delivery_rate(offer: Offer, nation: str) -> float:
 def fixed_cost_shares(
     offer: Offer, country: str | None, nations: Container[str], takers: Iterable[str]
 ) -> dict[str, float]:
-    """Nation -> its share of a pooled contract's fixed costs (the offer's ``fixed_costs``:
-    ``paid_by`` pays all, ``split`` weights normalised; absent, the producer's ``country`` if
-    it is a nation of the scenario, else an equal split among ``takers``, the nations that
-    may order the item). Empty: no nation may order, so no contract is ever placed."""
-    rule = offer.fixed_costs
-    if rule is not None and rule.paid_by is not None:
-        return {rule.paid_by: 1.0}
-    if rule is not None:
-        total = sum(rule.split.values())
-        return {n: w / total for n, w in sorted(rule.split.items()) if w > 0}
+    """Nation -> its share of a pooled contract's fixed costs: the offer's
+    ``fixed_costs_paid_by`` pays all, or its ``fixed_costs_split`` weights normalised; neither:
+    the producer's ``country`` if it is a nation of the scenario, else an equal split among
+    ``takers``, the nations that may order the item. Empty: no nation may order, so no
+    contract is ever placed."""
+    if offer.fixed_costs_paid_by is not None:
+        return {offer.fixed_costs_paid_by: 1.0}
+    if offer.fixed_costs_split:
+        total = sum(offer.fixed_costs_split.values())
+        return {n: w / total for n, w in sorted(offer.fixed_costs_split.items()) if w > 0}
     if country is not None and country in nations:
         return {country: 1.0}
     who = sorted(set(takers))

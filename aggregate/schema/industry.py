@@ -29,31 +29,6 @@ class Tier(StrictModel):
     most 1e13)."""
 
 
-class FixedCosts(StrictModel):
-    """Who pays a pooled contract's fixed costs (``contract_cost`` and ``order_period_cost``).
-
-    A linear rule, fixed before the solve: ``paid_by`` one nation (a framework's lead
-    nation), or ``split`` among nations by stated weights. Without this entry: the producer's
-    country if it is a nation of the scenario (the host nation runs the framework), else an
-    equal split among the nations that may order the offer's item (those holding a stockpile
-    of it or demanding a capability it meets and can use). Going alone, each nation pays its
-    own contract's fixed costs.
-    """
-
-    paid_by: NationCode | None = None
-    """The one nation paying every fixed cost of the contract."""
-    split: dict[NationCode, NonNeg] = {}
-    """Nation -> weight: each pays its weight over the weights' total."""
-
-    @model_validator(mode="after")
-    def _one_rule(self) -> FixedCosts:
-        if (self.paid_by is None) == (not self.split):
-            raise ValueError("give exactly one of paid_by or split")
-        if self.split and sum(self.split.values()) <= 0:
-            raise ValueError("split weights sum to 0; give at least one positive weight")
-        return self
-
-
 class Offer(StrictModel):
     """What one producer offers for one item: capacity, prices and contract terms."""
 
@@ -79,8 +54,24 @@ class Offer(StrictModel):
     """Default delivery cost per unit to any nation, currency units."""
     delivery_cost_to: dict[str, Money] = {}
     """Delivery cost per unit to named nations (ISO alpha-3), overriding the default."""
-    fixed_costs: FixedCosts | None = None
-    """Who pays the contract's fixed costs (see :class:`FixedCosts` for the default)."""
+    fixed_costs_paid_by: NationCode | None = None
+    """The one nation paying the pooled contract's fixed costs (``contract_cost`` and
+    ``order_period_cost``), e.g. a framework's lead nation. Without it or
+    ``fixed_costs_split``: the producer's country if it is a nation of the scenario (the host
+    nation runs the framework), else an equal split among the nations that may order the
+    item (a stockpile of it, or a demand for a capability it meets that they can use). Going
+    alone, each nation pays its own contract's fixed costs."""
+    fixed_costs_split: dict[NationCode, NonNeg] = {}
+    """Nation -> weight: the pooled contract's fixed costs are split in proportion to the
+    weights (instead of ``fixed_costs_paid_by``)."""
+
+    @model_validator(mode="after")
+    def _one_fixed_cost_rule(self) -> Offer:
+        if self.fixed_costs_paid_by is not None and self.fixed_costs_split:
+            raise ValueError("give fixed_costs_paid_by or fixed_costs_split, not both")
+        if self.fixed_costs_split and sum(self.fixed_costs_split.values()) <= 0:
+            raise ValueError("fixed_costs_split weights sum to 0; give a positive weight")
+        return self
 
 
 class Producer(StrictModel):

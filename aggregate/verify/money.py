@@ -329,8 +329,8 @@ def _fixed_shares(plan: Plan, r: dict[str, Any]) -> dict[str, float]:
 
 def _fixed_cost_payments(plan: Plan) -> list[Violation]:
     """``fixed_cost_payments``: each contract's contract and period costs (as the contracts
-    table charges them) are paid by the nations of the offer's ``fixed_costs`` rule, at their
-    shares."""
+    table charges them) are paid by the nations of the offer's ``fixed_costs_paid_by`` or
+    ``fixed_costs_split``, at their shares."""
     found: list[Violation] = []
     paid = sums(plan.payments("nation", "fixed"), ["producer", "item", "payer"], "amount")
     due: dict[tuple[str, ...], float] = defaultdict(float)

@@ -93,7 +93,7 @@ RULES: dict[str, str] = {
     "order_payment_balance": "own + fund payments == purchase + delivery cost of the orders",
     "contribution_payments": "contribution payments == the contributions table",
     "investment_payment_balance": "the sponsor pays the part of an investment no fund pays",
-    "fixed_cost_payments": "a contract's fixed costs are paid by the offer's fixed_costs rule",
+    "fixed_cost_payments": "a contract's fixed costs are paid by the offer's fixed-cost rule",
     "budget_accounting": "the budgets table sums the nation's payments",
     "budget_upper": "spent <= budget",
     "budget_period_upper": "purchase + delivery of orders arriving in a period <= its budget",

@@ -207,6 +207,8 @@ SHEETS: tuple[Sheet, ...] = (
                     ("order_period_cost", "series"),
                     ("delivery_cost", "number"),
                     ("delivery_cost_to", "mapping"),
+                    ("fixed_costs_paid_by", "label"),
+                    ("fixed_costs_split", "mapping"),
                 )
             ),
         ),
