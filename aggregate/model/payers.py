@@ -35,6 +35,7 @@ import highspy
 import numpy as np
 
 from aggregate.data import ModelData
+from aggregate.model.highs import run_highs
 from aggregate.model.linear import INF, LinearModel
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent")
 HINF = highspy.kHighsInf
 REL_TOL = 1e-9
 """Relative slack kept on each level's optimum (and on the fixed plan's rows)."""
-ABS_TOL = 1e-6
+ABS_TOL = 1e-9
 
 
 def _block(lin: LinearModel, name: str) -> range:
@@ -140,16 +141,21 @@ def settle_payers(
     rest = sub[:, np.flatnonzero(fixed)] @ x[fixed]
     lower = np.asarray(lin.row_lower, dtype=float)[rows] - rest
     upper = np.asarray(lin.row_upper, dtype=float)[rows] - rest
-    # a hair of slack: the fixed plan satisfies its rows only within the solver's tolerance
+    # a hair of slack where the fixed plan enters a row: it satisfies its rows only within
+    # the solver's tolerance; rows of money alone keep their bounds
+    mixed = np.asarray((sub[:, np.flatnonzero(fixed)] != 0).sum(axis=1)).ravel() > 0
     with np.errstate(invalid="ignore"):
-        lower = np.where(np.isfinite(lower), lower - ABS_TOL - REL_TOL * np.abs(lower), -HINF)
-        upper = np.where(np.isfinite(upper), upper + ABS_TOL + REL_TOL * np.abs(upper), HINF)
+        hair_lo = np.where(mixed, ABS_TOL + REL_TOL * np.abs(lower), 0.0)
+        hair_up = np.where(mixed, ABS_TOL + REL_TOL * np.abs(upper), 0.0)
+        lower = np.where(np.isfinite(lower), lower - hair_lo, -HINF)
+        upper = np.where(np.isfinite(upper), upper + hair_up, HINF)
     cols = np.flatnonzero(money)
     col_lower = np.asarray(lin.col_lower, dtype=float)[cols]
     col_upper = np.asarray(lin.col_upper, dtype=float)[cols]
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1 if threads is None else int(threads))
+    if threads is not None:
+        h.setOptionValue("threads", int(threads))
     h.passModel(
         len(cols),
         len(rows),
@@ -170,7 +176,7 @@ def settle_payers(
     for name, c in levels(lin, data):
         cost = c[cols]
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
-        h.run()
+        run_highs(h)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             status = h.modelStatusToString(h.getModelStatus())
             log.warning("payer stage %s ended %s; keeping the cost stage's payments", name, status)
