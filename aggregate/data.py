@@ -98,6 +98,7 @@ class FundData:
     uses: frozenset[str]
     min_nations: int
     cofinancing: float
+    refill_rate: float = 1.0
 
 
 @dataclass
@@ -402,6 +403,7 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
         uses=frozenset(f.uses),
         min_nations=f.min_nations_per_contract,
         cofinancing=f.max_cofinancing_share,
+        refill_rate=f.refill_rate,
     )
 
 

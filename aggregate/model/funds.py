@@ -55,10 +55,12 @@ def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 
 def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""Refill reimbursements up to the replacement value of what the nation gave away.
+    r"""Refill reimbursements up to the fund's rate of the replacement value of what the
+    nation gave away.
 
-    :math:`\sum_p pays_{f,p,i,n} \le value_{n,i} \sum_{r,t} give_{n,r,i,t}` where the fund's
-    only ground for paying :math:`n`'s orders is ``refill``.
+    :math:`\sum_p pays_{f,p,i,n} \le rate_f \, value_{n,i} \sum_{r,t} give_{n,r,i,t}` where
+    the fund's only ground for paying :math:`n`'s orders is ``refill`` (:math:`rate_f` its
+    ``refill_rate``, 1 by default).
     """
     lin = linear(m)
     pays, give = lin.col("fund_pays"), lin.col("give")
@@ -75,7 +77,7 @@ def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         for f, i, n in keys:
             paid = [pays[f, p, i, n] for p in refill[f, i, n]]
             gifts = [give[g] for g in given.get((n, i), ())]
-            value = data.stocks[n, i].unit_value
+            value = data.funds[f].refill_rate * data.stocks[n, i].unit_value
             yield (f, i, n), paid + gifts, [1.0] * len(paid) + [-value] * len(gifts), -INF, 0.0
 
     return keys, rows()

@@ -76,6 +76,10 @@ class Fund(StrictModel):
     """Producer countries the fund may buy from (origin rule). Absent: any."""
     eligible_beneficiaries: list[NationCode] | None = None
     """Nations whose orders the fund may pay for. Absent: any nation."""
+    refill_rate: Share = 1.0
+    """Share of a donated unit's replacement value (the stockpile's ``unit_value``) the fund
+    reimburses with the ``refill`` use, e.g. 0.5 for half; the payer stage pays it in full
+    wherever the donor's refill orders allow."""
     max_cofinancing_share: Share = 1.0
     """Largest share of an investment's cost the fund may pay."""
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)

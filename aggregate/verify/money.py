@@ -194,11 +194,12 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
             refill_paid[(f, i, n)] += amount
         contract_paid[(f, p, i)] += amount
     for (f, i, n), amount in refill_paid.items():
-        value, given = ix.unit_value(n, i), plan.given.get((n, i), 0.0)
+        rate = float(ix.funds[f].refill_rate)
+        value, given = rate * ix.unit_value(n, i), plan.given.get((n, i), 0.0)
         if (over := plan.excess(amount, value * given)) is not None:
             message = (
-                f"reimburses {num(amount)} for refills, at most {num(value)} per unit * "
-                f"{num(given)} donated"
+                f"reimburses {num(amount)} for refills, at most {num(value)} per unit "
+                f"(refill_rate {num(rate)} of the unit value) * {num(given)} donated"
             )
             entity = labels.part(f, labels.stockpile(n, i))
             found.append(Violation("fund_refill_upper", entity, "", message, over))

@@ -299,6 +299,7 @@ SHEETS: tuple[Sheet, ...] = (
                     ("uses", "list"),
                     ("eligible_producer_countries", "optlist"),
                     ("eligible_beneficiaries", "optlist"),
+                    ("refill_rate", "number"),
                     ("max_cofinancing_share", "number"),
                     ("min_nations_per_contract", "whole"),
                 )
