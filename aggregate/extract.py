@@ -456,7 +456,7 @@ def _key_figures(
     # contracts table charges for the periods that have orders (equal at an optimum).
     if "period" in terms and not tables["contracts"].empty:
         terms["period"] = float(tables["contracts"]["period_cost"].sum())
-    demands = tables["demands"]
+    demands, funds = tables["demands"], tables["funds"]
     due = float(demands.quantity.sum())
     met = float(demands.met_on_time.sum() + demands.met_late.sum())
     late = float(demands.met_late.sum())
@@ -489,6 +489,7 @@ def _key_figures(
         "fill_rate": met / due if due > 0 else 1.0,
         "on_time_rate": float(demands.met_on_time.sum()) / due if due > 0 else 1.0,
         "average_lateness": float(demands.late_unit_periods.sum()) / late if late > 0 else 0.0,
-        "unspent_fund_balance": float(tables["funds"]["unspent"].sum()),
+        # the balance itself (not the table's unspent, floored at 0): money in minus out
+        "unspent_fund_balance": float((funds.collected - funds.orders - funds.investments).sum()),
     }
     return figures
