@@ -373,12 +373,13 @@ def _payments(
     for (f, n), amount in v["contrib"].items():
         rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount))
     # fixed costs as the contracts table charges them, split by the offer's stated rule
-    for r in contracts.itertuples(index=False):
-        c = (r.producer, r.item, r.nation) if r.nation else (r.producer, r.item)
-        total = float(r.contract_cost) + float(r.period_cost)
-        for n, share in sorted(data.fixed_payers.get(c, {}).items()):
+    for r in contracts.to_dict("records"):
+        p, i, n = str(r["producer"]), str(r["item"]), str(r["nation"] or "")
+        c = (p, i, n) if n else (p, i)
+        total = float(r["contract_cost"]) + float(r["period_cost"])
+        for payer, share in sorted(data.fixed_payers.get(c, {}).items()):
             if share * total > EPS:
-                rows.append(_pay(n, "nation", "fixed", r.producer, r.item, "", "", share * total))
+                rows.append(_pay(payer, "nation", "fixed", p, i, "", "", share * total))
     return _frame("payments", rows)
 
 
