@@ -37,6 +37,8 @@ import numpy as np
 from aggregate.data import ModelData
 from aggregate.model.highs import run_highs
 from aggregate.model.linear import INF, LinearModel
+from aggregate.result import SolveStatus
+from aggregate.status import read_highs
 
 log = logging.getLogger(__name__)
 
@@ -177,11 +179,11 @@ def settle_payers(
         cost = c[cols]
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
         run_highs(h)
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            status = h.modelStatusToString(h.getModelStatus())
-            log.warning("payer stage %s ended %s; keeping the cost stage's payments", name, status)
+        out = read_highs(h, mip=False)
+        if out.status is not SolveStatus.OPTIMAL or out.objective is None:
+            log.warning("payer stage %s ended %s; keeping the cost stage's payments", name, out)
             return None
-        best = float(h.getInfo().objective_function_value)
+        best = out.objective
         nz = np.flatnonzero(cost).astype(np.int32)
         h.addRow(-HINF, best + ABS_TOL + REL_TOL * abs(best), len(nz), nz, cost[nz])
     x[cols] = np.asarray(h.getSolution().col_value)[: len(cols)]
