@@ -75,7 +75,10 @@ def nation_costs(solution: Solution) -> pd.Series:
     plus a share of fixed contract and period costs pro rata to its volume in the contract,
     plus holding costs of its stocks."""
     t = solution.tables
-    own = t["budgets"].set_index("nation")["spent"]
+    budgets = t["budgets"].set_index("nation")
+    # the budgets charge fixed costs by the offers' stated rule; this comparison shares them
+    # pro rata to volume instead, so they are taken out of what each nation spent
+    own = budgets["spent"] - budgets["fixed_costs"]
     orders = t["orders"]
     contracts = t["contracts"].set_index("contract")
     fixed = (contracts.contract_cost + contracts.period_cost).where(contracts.volume > 0, 0.0)

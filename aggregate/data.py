@@ -105,6 +105,7 @@ class FundData:
     """``fund`` for a scenario fund, ``bilateral`` for a nation's purchases for another
     (:func:`aggregate.schema.facts.bilateral_funds`: its one member pays, exactly what it
     buys)."""
+    refill_rate: float = 1.0
 
 
 @dataclass
@@ -149,6 +150,9 @@ class ModelData:
     sponsor_of: dict[str, str]
     indivisible: frozenset[str] = frozenset()
     """Items ordered, delivered, donated and used in whole units (``Item.indivisible``)."""
+    fixed_payers: dict[ContractKey, dict[str, float]] = field(default_factory=dict)
+    """contract -> nation -> its share of the contract's fixed costs (contract and period
+    costs; :func:`aggregate.schema.facts.fixed_cost_shares`, the nation itself going alone)."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
@@ -303,6 +307,12 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 lots.append((p, i, n, a))
             orders.extend((p, i, n, a, k) for k in range(len(od.prices)))
 
+    index = facts.index(scenario)
+    fixed_payers = {
+        c: index.fixed_cost_shares(p, i) if pooled else {c[2]: 1.0}
+        for c, (p, i) in contracts.items()
+    }
+
     # --- components -------------------------------------------------------------------------
     bom = {it.id: dict(it.components) for it in scenario.items if it.components}
     makers: dict[str, set[str]] = defaultdict(set)  # component -> producers needing it
@@ -375,6 +385,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         },
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
         indivisible=frozenset(it.id for it in scenario.items if it.indivisible),
+        fixed_payers=fixed_payers,
     )
     _group(data)
     return data
@@ -425,6 +436,7 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
         uses=frozenset(f.uses),
         min_nations=f.min_nations_per_contract,
         cofinancing=f.max_cofinancing_share,
+        refill_rate=f.refill_rate,
     )
 
 

@@ -86,8 +86,9 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
         "refills": _refills(data, v),
         "contributions": _contributions(data, v),
     }
-    tables["payments"] = _payments(data, v, tables["orders"])
+    tables["payments"] = _payments(data, v, tables["orders"], tables["contracts"])
     tables["budgets"] = _budgets(data, tables["payments"])
+    tables["funds"] = _funds(data, v)
     return tables, _key_figures(lin, x, data, tables)
 
 
@@ -348,7 +349,9 @@ def _contributions(data: ModelData, v: dict) -> pd.DataFrame:
     return _frame("contributions", rows)
 
 
-def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
+def _payments(
+    data: ModelData, v: dict, orders: pd.DataFrame, contracts: pd.DataFrame
+) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     cost = (
         orders.assign(total=orders.purchase_cost + orders.delivery_cost)
@@ -381,6 +384,14 @@ def _payments(data: ModelData, v: dict, orders: pd.DataFrame) -> pd.DataFrame:
     for (f, n), amount in v["contrib"].items():
         if data.funds[f].channel != "bilateral":
             rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount, f))
+    # fixed costs as the contracts table charges them, split by the offer's stated rule
+    for r in contracts.to_dict("records"):
+        p, i, n = str(r["producer"]), str(r["item"]), str(r["nation"] or "")
+        c = (p, i, n) if n else (p, i)
+        total = float(r["contract_cost"]) + float(r["period_cost"])
+        for payer, share in sorted(data.fixed_payers.get(c, {}).items()):
+            if share * total > EPS:
+                rows.append(_pay(payer, "nation", "fixed", p, i, "", "", share * total))
     return _frame("payments", rows)
 
 
@@ -417,7 +428,7 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
     by = own.groupby([own.payer, purpose])["amount"].sum()
     nations = sorted({n for _p, _i, n in data.routes} | set(data.budgets) | set(own.payer))
     rows = []
-    kinds = ("order", "for_others", "contribution", "investment")
+    kinds = ("order", "for_others", "contribution", "investment", "fixed")
     for n in nations:
         parts = {k: float(by.get((n, k), 0.0)) for k in kinds}
         rows.append(
@@ -429,9 +440,33 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
                 "for_others": parts["for_others"],
                 "contributions": parts["contribution"],
                 "investments": parts["investment"],
+                "fixed_costs": parts["fixed"],
             }
         )
     return _frame("budgets", rows)
+
+
+def _funds(data: ModelData, v: dict) -> pd.DataFrame:
+    """Each fund's money in, money out and what stays unspent (bilateral purchases are not
+    funds: the payments table shows them under their channel)."""
+    rows = []
+    for f, x in data.funds.items():
+        if x.channel == "bilateral":
+            continue
+        collected = sum(v["contrib"].get((f, n), 0.0) for n in x.members)
+        orders = sum(a for k, a in v["fund_pays"].items() if k[0] == f)
+        invested = sum(a for k, a in v["fund_invests"].items() if k[0] == f)
+        rows.append(
+            {
+                "fund": f,
+                "collected": collected,
+                "orders": orders,
+                "investments": invested,
+                # from the balance, not the column: tables add up exactly
+                "unspent": max(0.0, collected - orders - invested),
+            }
+        )
+    return _frame("funds", rows)
 
 
 def _key_figures(
@@ -443,7 +478,7 @@ def _key_figures(
     # contracts table charges for the periods that have orders (equal at an optimum).
     if "period" in terms and not tables["contracts"].empty:
         terms["period"] = float(tables["contracts"]["period_cost"].sum())
-    demands = tables["demands"]
+    demands, funds = tables["demands"], tables["funds"]
     due = float(demands.quantity.sum())
     met = float(demands.met_on_time.sum() + demands.met_late.sum())
     late = float(demands.met_late.sum())
@@ -476,6 +511,7 @@ def _key_figures(
         "fill_rate": met / due if due > 0 else 1.0,
         "on_time_rate": float(demands.met_on_time.sum()) / due if due > 0 else 1.0,
         "average_lateness": float(demands.late_unit_periods.sum()) / late if late > 0 else 0.0,
-        "unspent_fund_balance": terms["unspent"],
+        # the balance itself (not the table's unspent, floored at 0): money in minus out
+        "unspent_fund_balance": float((funds.collected - funds.orders - funds.investments).sum()),
     }
     return figures

@@ -29,6 +29,7 @@ from aggregate.model.highs import (
 )
 from aggregate.model.linear import AggregateModel, LinearModel, gc_paused, linear
 from aggregate.model.objective import RETRY_SLACK, needs_cap_bound
+from aggregate.model.payers import settle_payers
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.schema.settings import check_solver
@@ -179,6 +180,10 @@ def _solve_model(
             timings["solve_cost"] = second.seconds
     last = next((s for s in reversed(stages) if s.status.has_plan), stages[-1])
     status = _overall(stages)
+    if status.has_plan and matches_model(model, lin):
+        # a model changed since it was built (extra constraints, fixed variables) keeps the
+        # payments its last stage found: the payer stage reads only the matrix
+        timings["solve_payers"] = _settle_payers(model, lin, data, options)
     solution = Solution(
         scenario_name=data.name,
         status=status,
@@ -199,6 +204,20 @@ def _solve_model(
         needs_objective=stages[0].objective if data.objective != "weighted" else None,
     )
     return solution
+
+
+def _settle_payers(
+    model: pyo.ConcreteModel, lin: LinearModel, data: ModelData, options: SolverOptions
+) -> float:
+    """The payer stage (:mod:`aggregate.model.payers`): money columns settled by the stated
+    payer rules, the physical plan kept. Returns its seconds."""
+    t0 = time.perf_counter()
+    settled = settle_payers(
+        lin, data, lin.column_values(), active=active_rows(model, lin), threads=options.threads
+    )
+    if settled is not None:
+        lin.load_values(settled)
+    return time.perf_counter() - t0
 
 
 def _overall(stages: list[Outcome]) -> SolveStatus:

@@ -333,7 +333,10 @@ SPECS: dict[str, Table] = {
             (
                 _id("payer", "nation code or fund id (a bilateral purchase: the paying nation)"),
                 _id("payer_type", "'nation' or 'fund'"),
-                _id("purpose", "'order', 'investment' or 'contribution'"),
+                _id(
+                    "purpose",
+                    "'order', 'investment', 'contribution' or 'fixed' (a contract's fixed costs)",
+                ),
                 _id("producer", "producer id (orders, investments)"),
                 _id("item", "item id (orders, investments)"),
                 _id("beneficiary", "nation receiving the orders, or the fund paid into"),
@@ -356,7 +359,7 @@ SPECS: dict[str, Table] = {
                 _num(
                     "spent",
                     "own order payments + purchases for others + contributions + sponsored "
-                    "investment",
+                    "investment + fixed costs",
                     "currency",
                 ),
                 _num("orders", "payments for the nation's own orders", "currency"),
@@ -367,8 +370,26 @@ SPECS: dict[str, Table] = {
                 ),
                 _num("contributions", "fund contributions", "currency"),
                 _num("investments", "sponsored investment not paid by funds", "currency"),
+                _num("fixed_costs", "its share of contracts' fixed costs", "currency"),
             ),
             keys=("nation",),
+        ),
+        Table(
+            "funds",
+            "each fund's money in and out, and what stays unspent",
+            (
+                _id("fund", "fund id", "fund"),
+                _num("collected", "members' contributions", "currency", nonnegative=True),
+                _num("orders", "payments for orders", "currency", nonnegative=True),
+                _num("investments", "co-financing of expansions", "currency", nonnegative=True),
+                _num(
+                    "unspent",
+                    "collected but not spent: stays in the fund (never bought away)",
+                    "currency",
+                    nonnegative=True,
+                ),
+            ),
+            keys=("fund",),
         ),
     )
 }

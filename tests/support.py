@@ -111,7 +111,7 @@ def verify_scenario_data() -> dict[str, Any]:
         "name": "verify fixture",
         "periods": ["P1", "P2", "P3"],
         "nations": [
-            {"code": "AAA", "name": "A", "gni": 300.0, "budget": 600.0, "systems": ["S1"],
+            {"code": "AAA", "name": "A", "gni": 300.0, "budget": 750.0, "systems": ["S1"],
              "donation_policy": "priority"},
             {"code": "BBB", "name": "B", "gni": 100.0, "budget": 800.0, "budget_per_period": 500.0},
         ],
@@ -246,11 +246,15 @@ def pooled_solution() -> Solution:
             ("AAA", "nation", "investment", "PRD", "shell", None, "EXP", 100.0, "own"),
             ("AAA", "nation", "contribution", None, None, "EPF", None, 150.0, "EPF"),
             ("BBB", "nation", "contribution", None, None, "EPF", None, 50.0, "EPF"),
+            # AAA hosts PRD: it pays the shell contract's fixed costs (100 + 2 periods * 5)
+            ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0, "own"),
         ]),
         "budgets": frame("budgets", [
-            ("AAA", 600.0, 510.0, 260.0, 0.0, 150.0, 100.0),
-            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0),
+            ("AAA", 750.0, 620.0, 260.0, 0.0, 150.0, 100.0, 110.0),
+            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0, 0.0),
         ]),
+        # fund, collected, orders, investments, unspent
+        "funds": frame("funds", [("EPF", 200.0, 100.0, 100.0, 0.0)]),
     }  # fmt: skip
     key_figures = {
         "status": "optimal",
@@ -308,11 +312,13 @@ def alone_solution() -> Solution:
     t["payments"] = frame("payments", [
         ("AAA", "nation", "order", "PRD", "shell", "AAA", None, 440.0, "own"),
         ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, 600.0, "own"),
+        ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0, "own"),
     ])  # fmt: skip
     t["budgets"] = frame("budgets", [
-        ("AAA", 600.0, 440.0, 440.0, 0.0, 0.0, 0.0),
-        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0),
+        ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 0.0, 110.0),
+        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0, 0.0),
     ])  # fmt: skip
+    t["funds"] = frame("funds", [("EPF", 0.0, 0.0, 0.0, 0.0)])
     solution.pooled = False
     solution.key_figures |= {
         "total_cost": 1200.0,

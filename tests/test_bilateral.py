@@ -104,7 +104,7 @@ def _bbb_pays_60_for_aaa(data: Data, solution: Solution, **purchase: Any) -> Non
     row[["payer", "amount", "channel"]] = ["BBB", 60.0, "bilateral BBB->AAA"]
     solution.tables["payments"] = pd.concat([df, row], ignore_index=True)
     set_cell(solution, "budgets", "orders", 200.0, nation="AAA")
-    set_cell(solution, "budgets", "spent", 450.0, nation="AAA")
+    set_cell(solution, "budgets", "spent", 560.0, nation="AAA")  # 620 - 60
     set_cell(solution, "budgets", "for_others", 60.0, nation="BBB")
     set_cell(solution, "budgets", "spent", 810.0, nation="BBB")
     set_cell(solution, "budgets", "budget", 900.0, nation="BBB")

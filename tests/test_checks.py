@@ -320,6 +320,18 @@ CASES: list[Case] = [
         ["producers[RHM].offers[155-L52], field 'delivery_cost_to'", "'POL' is not in nations"],
     ),
     Case(
+        "offer fixed_costs_paid_by",
+        "offer_references",
+        lambda r: _offer(r, "RHM", "155-L52").update(fixed_costs_paid_by="POL"),
+        ["producers[RHM].offers[155-L52], field 'fixed_costs_paid_by'", "'POL' is not in nations"],
+    ),
+    Case(
+        "offer fixed_costs_split",
+        "offer_references",
+        lambda r: _offer(r, "RHM", "155-L52").update(fixed_costs_split={"POL": 1}),
+        ["producers[RHM].offers[155-L52], field 'fixed_costs_split'", "'POL' is not in nations"],
+    ),
+    Case(
         "expansion producer",
         "expansion_references",
         _set("expansions[RHM-UNT].producer", "RHM2"),

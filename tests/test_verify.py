@@ -67,7 +67,7 @@ def set_contributions(solution: Solution, aaa: float, bbb: float) -> None:
         set_cell(solution, "contributions", "upper", total, nation=code)
         set_cell(solution, "payments", "amount", amount, payer=code, purpose="contribution")
         set_cell(solution, "budgets", "contributions", amount, nation=code)
-    set_cell(solution, "budgets", "spent", 260.0 + aaa + 100.0, nation="AAA")
+    set_cell(solution, "budgets", "spent", 260.0 + aaa + 100.0 + 110.0, nation="AAA")
     set_cell(solution, "budgets", "spent", 700.0 + bbb, nation="BBB")
     solution.key_figures["unspent_fund_balance"] = total - 200.0
 
@@ -238,7 +238,7 @@ def _fund_pays_more(data: Data, solution: Solution) -> None:
     set_cell(solution, "payments", "amount", 220.0, payer="EPF", purpose="order")
     set_cell(solution, "payments", "amount", 140.0, payer="AAA", purpose="order")
     set_cell(solution, "budgets", "orders", 140.0, nation="AAA")
-    set_cell(solution, "budgets", "spent", 390.0, nation="AAA")
+    set_cell(solution, "budgets", "spent", 500.0, nation="AAA")
     stockpile(data)["unit_value"] = 100.0  # so only the fund's balance breaks
 
 
@@ -291,7 +291,7 @@ CASES: list[Any] = [
     pytest.param(_with(lambda d: shell_offer(d).update(order_period_cost={"P1": 5.0, "P3": 7.0})),
                  {"contract_period_cost"}, True, id="period cost"),
     pytest.param(_cell("contracts", "contract_cost", 50.0, contract="PRD/shell"),
-                 {"contract_cost", "key_figures"}, True, id="contract cost"),
+                 {"contract_cost", "fixed_cost_payments", "key_figures"}, True, id="contract cost"),
     pytest.param(_cell("contracts", "tier", 2, contract="PRD/shell"),
                  {"tier_choice", "order_tier_link"}, True, id="no such tier"),
     pytest.param(_cell("contracts", "unit_price", 25.0, contract="PRD/rocket"),
@@ -380,7 +380,8 @@ CASES: list[Any] = [
     pytest.param(_stranger_contributes, {"contribution_member"}, False, id="not a member"),
     pytest.param(_cell("payments", "amount", 400.0, payer="EPF", purpose="order"),
                  {"fund_payment_upper", "order_payment_balance"}, False, id="funds overpay"),
-    pytest.param(_fund_pays_more, {"fund_balance", "key_figures"}, True, id="fund balance"),
+    pytest.param(_fund_pays_more, {"fund_balance", "funds_accounting", "key_figures"}, True,
+                 id="fund balance"),
     pytest.param(_with(lambda d: stockpile(d).update(unit_value=5.0)), {"fund_refill_upper"},
                  True, id="refill reimbursement limit"),
     pytest.param(_with(lambda d: fund(d).update(max_cofinancing_share=0.25)),

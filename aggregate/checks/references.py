@@ -97,7 +97,7 @@ def check_stockpile_references(s: Scenario) -> list[Problem]:
 
 
 def check_offer_references(s: Scenario) -> list[Problem]:
-    """An offer's item exists and its ``delivery_cost_to`` names nations."""
+    """An offer's item exists, its ``delivery_cost_to`` and ``fixed_costs_*`` name nations."""
     ix = Index(s)
     out: list[Problem] = []
     for _, o, label in labelled_offers(s):
@@ -106,6 +106,13 @@ def check_offer_references(s: Scenario) -> list[Problem]:
         missing = [n for n in o.delivery_cost_to if n not in ix.nations]
         if missing:
             out.append(unknown_ref(label, "delivery_cost_to", missing, "nations", ix.nations))
+        for field, payers in (
+            ("fixed_costs_paid_by", [o.fixed_costs_paid_by] if o.fixed_costs_paid_by else []),
+            ("fixed_costs_split", list(o.fixed_costs_split)),
+        ):
+            missing = [n for n in payers if n not in ix.nations]
+            if missing:
+                out.append(unknown_ref(label, field, missing, "nations", ix.nations))
     return out
 
 

@@ -106,7 +106,8 @@ TAIL = """\
 ## Objective
 `cost = sum (price_k + delivery) x + sum contract_cost * open + sum order_period_cost * delivers
 + sum investment_cost * build + sum holding_cost * stock + sum floor_penalty * below
-+ sum refill_penalty * missed + sum unspent`.
++ sum refill_penalty * missed`. Money left unspent in a fund is not a cost (it is reported in
+the `funds` table): a plan never buys beyond demand, floors and refill targets to use it up.
 
 `needs = sum_d priority_d * (1 + needs_discount)^(-due_d) * (short[d] + lateness_weight *
 sum_{i,t} (t - due_d) * factor_i * use[d,i,t])`, with `due_d` counted from the first period (0).
@@ -145,8 +146,30 @@ pooled plan of the scenario without funds and donations (`aggregate.baseline.wit
 Pooling is never worse than going alone (needs first, then cost): merging the separate
 contracts of a going-alone plan into one pooled contract per offer keeps every rule satisfied
 (the pooled volume reaches at least the highest tier any nation reached, so every unit costs no
-more; a fund pays what it paid, less any price cut, which stays in the fund as unspent money
-charged at the same value) and pays each fixed cost once.
+more; a fund pays what it paid, less any price cut, which stays in the fund unspent) and pays
+each fixed cost once.
+
+## Who pays (the payer stage)
+Neither measure depends on who pays, so after the last objective stage the money columns
+(`contrib`, `fund_pays`, `fund_invests`, `unspent`) are settled by stated rules, with the
+physical plan (orders, builds, donations, stocks) fixed and every row holding money kept
+(`aggregate/model/payers.py`). In order, each optimum kept while the next is optimised:
+
+1. funds with the `investment` use co-finance built eligible expansions up to their
+   `max_cofinancing_share` and cap (most money to investments);
+2. funds with the `refill` use reimburse donors' refill orders up to `refill_rate` times the
+   donated units' value;
+3. procurement funds pay for eligible orders before the beneficiary's own budget;
+4. then bilateral ceilings (funds of channel `bilateral`), then the nation's own budget;
+5. funds collect no more than their committed size and what they spend;
+6. remaining ties: least sum of fixed weights derived from each money column's ids, the same
+   for any thread count or list order.
+
+A contract's fixed costs (`contract_cost` once, in the first period; `order_period_cost` in
+each period with deliveries) are charged to budgets by the offer's `fixed_costs_paid_by` or
+`fixed_costs_split`; without either, the producer's country if it is a nation of the
+scenario, else an equal split among the nations that may order the item. Going alone, each
+nation pays its own contract's.
 """
 
 _MATH = re.compile(r":math:`([^`]*)`")

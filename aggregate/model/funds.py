@@ -56,10 +56,12 @@ def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 
 def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""Refill reimbursements up to the replacement value of what the nation gave away.
+    r"""Refill reimbursements up to the fund's rate of the replacement value of what the
+    nation gave away.
 
-    :math:`\sum_p pays_{f,p,i,n} \le value_{n,i} \sum_{r,t} give_{n,r,i,t}` where the fund's
-    only ground for paying :math:`n`'s orders is ``refill``.
+    :math:`\sum_p pays_{f,p,i,n} \le rate_f \, value_{n,i} \sum_{r,t} give_{n,r,i,t}` where
+    the fund's only ground for paying :math:`n`'s orders is ``refill`` (:math:`rate_f` its
+    ``refill_rate``, 1 by default).
     """
     lin = linear(m)
     pays, give = lin.col("fund_pays"), lin.col("give")
@@ -76,7 +78,7 @@ def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         for f, i, n in keys:
             paid = [pays[f, p, i, n] for p in refill[f, i, n]]
             gifts = [give[g] for g in given.get((n, i), ())]
-            value = data.stocks[n, i].unit_value
+            value = data.funds[f].refill_rate * data.stocks[n, i].unit_value
             yield (f, i, n), paid + gifts, [1.0] * len(paid) + [-value] * len(gifts), -INF, 0.0
 
     return keys, rows()
@@ -352,9 +354,15 @@ def consortium_join_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Each nation's spending within its budget: orders net of what funds pay, contributions,
-    and the part of the investments it sponsors that no fund pays.
+    the part of the investments it sponsors that no fund pays, and its share of contracts'
+    fixed costs.
 
-    :math:`\sum_{p,i} (cost_{p,i,n} - \sum_f pays_{f,p,i,n}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) \le budget_n`
+    :math:`\sum_{p,i} (cost_{p,i,n} - \sum_f pays_{f,p,i,n}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) + fixed_n \le budget_n`,
+    with :math:`fixed_n = \sum_c share_{c,n} (contractcost_c \, open_c + \sum_a periodcost_{c,a} \, delivers_{c,a})`
+    and :math:`share_{c,n}` set by the offer's ``fixed_costs_paid_by`` or
+    ``fixed_costs_split`` (default: the producer's country if a nation of the scenario, else
+    an equal split among the nations that may order the item; going alone, the contract's
+    own nation).
     """
     lin = linear(m)
     keys = sorted(data.budgets)
@@ -389,6 +397,9 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
         if n in x.members:
             cols.append(contrib[f, n])
             coefs.append(1.0)
+    c, v = fixed_cost_terms(lin, data, n)
+    cols += c
+    coefs += v
     for e, sponsor in data.sponsor_of.items():
         if sponsor != n:
             continue
@@ -403,10 +414,34 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
     return cols, coefs
 
 
-def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""The nation's cash outlay per period on delivery, before any fund reimbursement.
+def fixed_cost_terms(lin: LinearModel, data: ModelData, n: str, period: int | None = None) -> Terms:
+    """Nation ``n``'s share of contracts' fixed costs (columns and coefficients): the contract
+    cost falls in the horizon's first period (contracts are placed at the start), each period
+    cost in its period; ``period`` None: every period."""
+    opened, delivers = lin.col("open"), lin.col("delivers")
+    cols: list[int] = []
+    coefs: list[float] = []
+    for c, shares in data.fixed_payers.items():
+        share = shares.get(n, 0.0)
+        if share <= 0:
+            continue
+        off = data.offers[data.contracts[c]]
+        if off.contract_cost > 0 and period in (None, 0):
+            cols.append(opened[c])
+            coefs.append(share * off.contract_cost)
+        for a, cost in enumerate(off.period_cost):
+            key = (*c, a)
+            if cost > 0 and period in (None, a) and key in delivers:
+                cols.append(delivers[key])
+                coefs.append(share * cost)
+    return cols, coefs
 
-    :math:`\sum_{p,i,k} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k} \le budget_{n,a}`
+
+def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""The nation's cash outlay per period: orders arriving, before any fund reimbursement,
+    and its share of contracts' fixed costs falling in the period.
+
+    :math:`\sum_{p,i,k} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k} + \sum_c share_{c,n} (contractcost_c \, open_c [a = 0] + periodcost_{c,a} \, delivers_{c,a}) \le budget_{n,a}`
     """
     lin = linear(m)
     order = lin.col("order")
@@ -422,7 +457,11 @@ def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
                 data.offers[o[0], o[1]].prices[o[4]] + data.offers[o[0], o[1]].delivery[n]
                 for o in terms
             ]
+            cols = [order[o] for o in terms]
+            fixed_cols, fixed_coefs = fixed_cost_terms(lin, data, n, a)
+            cols += fixed_cols
+            coefs += fixed_coefs
             if any(coefs):
-                yield (n, a), [order[o] for o in terms], coefs, -INF, data.period_budgets[n][a]
+                yield (n, a), cols, coefs, -INF, data.period_budgets[n][a]
 
     return keys, rows()

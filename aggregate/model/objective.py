@@ -18,7 +18,11 @@ from aggregate.schema.settings import discount
 
 
 def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
-    """Each cost family's coefficient per column (docs/model.md, "Objective")."""
+    """Each cost family's coefficient per column (docs/model.md, "Objective").
+
+    Money left unspent in a fund is no cost: charging it would make buying beyond demand,
+    floors and refill targets as cheap as leaving committed money unspent (a tie the solver
+    would break either way). Unspent money is reported (the ``funds`` table)."""
     off = data.offers
     start, stop = lin.columns["order"].start, lin.columns["order"].stop
     purchase = np.zeros(lin.ncols)
@@ -57,7 +61,6 @@ def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
         ),
         "holding": lin.vector(holding()),
         "penalty": lin.vector(penalty()),
-        "unspent": lin.vector(("unspent", f, 1.0) for f in lin.columns["unspent"].keys),
     }
 
 

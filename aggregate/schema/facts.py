@@ -68,6 +68,25 @@ def delivery_rate(offer: Offer, nation: str) -> float:
     return float(offer.delivery_cost_to.get(nation, offer.delivery_cost))
 
 
+def fixed_cost_shares(
+    offer: Offer, country: str | None, nations: Container[str], takers: Iterable[str]
+) -> dict[str, float]:
+    """Nation -> its share of a pooled contract's fixed costs: the offer's
+    ``fixed_costs_paid_by`` pays all, or its ``fixed_costs_split`` weights normalised; neither:
+    the producer's ``country`` if it is a nation of the scenario, else an equal split among
+    ``takers``, the nations that may order the item. Empty: no nation may order, so no
+    contract is ever placed."""
+    if offer.fixed_costs_paid_by is not None:
+        return {offer.fixed_costs_paid_by: 1.0}
+    if offer.fixed_costs_split:
+        total = sum(offer.fixed_costs_split.values())
+        return {n: w / total for n, w in sorted(offer.fixed_costs_split.items()) if w > 0}
+    if country is not None and country in nations:
+        return {country: 1.0}
+    who = sorted(set(takers))
+    return {n: 1.0 / len(who) for n in who}
+
+
 def cheapest_prices(producers: Iterable[Producer]) -> dict[str, float]:
     """item -> the cheapest base price any producer offers it at."""
     cheapest: dict[str, float] = {}
@@ -318,6 +337,27 @@ class ScenarioIndex:
     def needed(self) -> set[tuple[str, str]]:
         """(nation, item) pairs where the nation needs the item: a stockpile, or a demand."""
         return set(self.stockpiles) | self.demanded
+
+    @cached_property
+    def takers(self) -> dict[str, list[str]]:
+        """item -> nations that may order it: a stockpile of it, or a demand for a capability
+        it meets that the nation can use (the model's routes)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for n, i in self.stockpiles:
+            out[i].add(n)
+        for n, i in self.demanded:
+            if self.can_use(n, i):
+                out[i].add(n)
+        return {i: sorted(ns) for i, ns in out.items()}
+
+    def fixed_cost_shares(self, producer: str, item: str) -> dict[str, float]:
+        """Nation -> share of the pooled contract's fixed costs (:func:`fixed_cost_shares`)."""
+        return fixed_cost_shares(
+            self.offers[producer, item],
+            self.country(producer),
+            self.nations,
+            self.takers.get(item, []),
+        )
 
     @cached_property
     def cheapest(self) -> dict[str, float]:

@@ -78,6 +78,10 @@ class Fund(StrictModel):
     """Nations whose orders the fund may pay for. Absent: any nation."""
     eligible_items: list[Id] | None = None
     """Items whose orders the fund may pay for. Absent: any item."""
+    refill_rate: Share = 1.0
+    """Share of a donated unit's replacement value (the stockpile's ``unit_value``) the fund
+    reimburses with the ``refill`` use, e.g. 0.5 for half; the payer stage pays it in full
+    wherever the donor's refill orders allow."""
     max_cofinancing_share: Share = 1.0
     """Largest share of an investment's cost the fund may pay."""
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)

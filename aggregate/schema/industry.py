@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from aggregate.schema.base import (
     Id,
     Money,
     NationCode,
+    NonNeg,
     PeriodLabel,
     PerPeriodMoney,
     PerPeriodQuantity,
@@ -53,6 +54,24 @@ class Offer(StrictModel):
     """Default delivery cost per unit to any nation, currency units."""
     delivery_cost_to: dict[str, Money] = {}
     """Delivery cost per unit to named nations (ISO alpha-3), overriding the default."""
+    fixed_costs_paid_by: NationCode | None = None
+    """The one nation paying the pooled contract's fixed costs (``contract_cost`` and
+    ``order_period_cost``), e.g. a framework's lead nation. Without it or
+    ``fixed_costs_split``: the producer's country if it is a nation of the scenario (the host
+    nation runs the framework), else an equal split among the nations that may order the
+    item (a stockpile of it, or a demand for a capability it meets that they can use). Going
+    alone, each nation pays its own contract's fixed costs."""
+    fixed_costs_split: dict[NationCode, NonNeg] = {}
+    """Nation -> weight: the pooled contract's fixed costs are split in proportion to the
+    weights (instead of ``fixed_costs_paid_by``)."""
+
+    @model_validator(mode="after")
+    def _one_fixed_cost_rule(self) -> Offer:
+        if self.fixed_costs_paid_by is not None and self.fixed_costs_split:
+            raise ValueError("give fixed_costs_paid_by or fixed_costs_split, not both")
+        if self.fixed_costs_split and sum(self.fixed_costs_split.values()) <= 0:
+            raise ValueError("fixed_costs_split weights sum to 0; give a positive weight")
+        return self
 
 
 class Producer(StrictModel):

@@ -90,6 +90,40 @@ def check_funds(plan: Plan) -> list[Violation]:
         spent = plan.fund_spent.get(f_id, 0.0)
         if (over := plan.excess(spent, total)) is not None:
             add("fund_balance", f"pays out {num(spent)}, collects {num(total)}", over)
+    found += _funds_table(plan)
+    return found
+
+
+def _funds_table(plan: Plan) -> list[Violation]:
+    """``funds_accounting``: each fund's row sums its contributions and payments; unspent is
+    what it collected and did not pay out."""
+    found: list[Violation] = []
+    rows = {r["fund"]: r for r in plan.rows("funds")}
+    orders_by: dict[str, float] = defaultdict(float)
+    for (f, *_), amount in plan.fund_order_pay.items():
+        orders_by[f] += amount
+    invest_by: dict[str, float] = defaultdict(float)
+    for (f, _), amount in plan.fund_invest_pay.items():
+        invest_by[f] += amount
+    for f_id in plan.ix.funds:
+        r = rows.get(f_id)
+        total = plan.fund_total.get(f_id, 0.0)
+        orders, invested = orders_by[f_id], invest_by[f_id]
+        want = {
+            "collected": total,
+            "orders": orders,
+            "investments": invested,
+            "unspent": max(0.0, total - orders - invested),
+        }
+        if r is None:
+            if plan.positive(total):
+                message = f"no funds row; the fund collects {num(total)}"
+                found.append(Violation("funds_accounting", labels.fund(f_id), "", message, total))
+            continue
+        for column, value in want.items():
+            if (gap := plan.gap(r[column], value, total)) is not None:
+                message = f"{column} {num(r[column])}, the payments give {num(value)}"
+                found.append(Violation("funds_accounting", labels.fund(f_id), "", message, gap))
     return found
 
 
@@ -165,11 +199,12 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
             refill_paid[(f, i, n)] += amount
         contract_paid[(f, p, i, "" if plan.pooled else n)] += amount
     for (f, i, n), amount in refill_paid.items():
-        value, given = ix.unit_value(n, i), plan.given.get((n, i), 0.0)
+        rate = float(ix.funds[f].refill_rate)
+        value, given = rate * ix.unit_value(n, i), plan.given.get((n, i), 0.0)
         if (over := plan.excess(amount, value * given)) is not None:
             message = (
-                f"reimburses {num(amount)} for refills, at most {num(value)} per unit * "
-                f"{num(given)} donated"
+                f"reimburses {num(amount)} for refills, at most {num(value)} per unit "
+                f"(refill_rate {num(rate)} of the unit value) * {num(given)} donated"
             )
             entity = labels.part(f, labels.stockpile(n, i))
             found.append(Violation("fund_refill_upper", entity, "", message, over))
@@ -290,7 +325,56 @@ def check_payments(plan: Plan) -> list[Violation]:
             )
             entity = labels.expansion(e_id)
             found.append(Violation("investment_payment_balance", entity, "", message, gap))
+    found += _fixed_cost_payments(plan)
     return found
+
+
+def _fixed_shares(plan: Plan, r: dict[str, Any]) -> dict[str, float]:
+    """Nation -> share of a contracts row's fixed costs (going alone: its own nation)."""
+    if r["nation"] and not plan.pooled:
+        return {r["nation"]: 1.0}
+    return plan.ix.fixed_cost_shares(r["producer"], r["item"])
+
+
+def _fixed_cost_payments(plan: Plan) -> list[Violation]:
+    """``fixed_cost_payments``: each contract's contract and period costs (as the contracts
+    table charges them) are paid by the nations of the offer's ``fixed_costs_paid_by`` or
+    ``fixed_costs_split``, at their shares."""
+    found: list[Violation] = []
+    paid = sums(plan.payments("nation", "fixed"), ["producer", "item", "payer"], "amount")
+    due: dict[tuple[str, ...], float] = defaultdict(float)
+    for r in plan.rows("contracts"):
+        total = r["contract_cost"] + r["period_cost"]
+        for n, share in _fixed_shares(plan, r).items():
+            due[(r["producer"], r["item"], n)] += share * total
+    for key in sorted(set(paid) | set(due)):
+        p, i, n = key
+        amount, want = paid.get(key, 0.0), due.get(key, 0.0)
+        if (gap := plan.gap(amount, want)) is not None:
+            message = f"{n} pays {num(amount)} of the fixed costs, its share is {num(want)}"
+            found.append(Violation("fixed_cost_payments", labels.offer(p, i), "", message, gap))
+    return found
+
+
+def _fixed_outlay(plan: Plan) -> dict[tuple[str, str], float]:
+    """(nation, period) -> its share of fixed costs falling in the period: contract costs in
+    the first period, a period cost in each period with deliveries under the contract."""
+    ix = plan.ix
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    orders = plan.tables["orders"]
+    delivered = orders[orders["quantity"] > plan.tol]
+    arrivals: dict[str, set[str]] = defaultdict(set)
+    for c, a in zip(delivered["contract"], delivered["arrival_period"], strict=True):
+        arrivals[c].add(a)
+    for r in plan.rows("contracts"):
+        shares = _fixed_shares(plan, r)
+        costs = ix.period_cost[r["producer"], r["item"]]
+        for n, share in shares.items():
+            out[(n, ix.periods[0])] += share * r["contract_cost"]
+            for a in arrivals.get(r["contract"], ()):
+                if a in ix.t:
+                    out[(n, a)] += share * costs[ix.t[a]]
+    return out
 
 
 def check_budgets(plan: Plan) -> list[Violation]:
@@ -308,12 +392,15 @@ def check_budgets(plan: Plan) -> list[Violation]:
     contributed: dict[str, float] = defaultdict(float)
     for (_, n), amount in plan.contributions.items():
         contributed[n] += amount
+    fixed = sums(plan.payments("nation", "fixed"), ["payer"], "amount")
+    fixed_outlay = _fixed_outlay(plan)
     for n, nation in ix.nations.items():
         parts = {
             "orders": orders_paid[n],
             "for_others": plan.bilateral_paid.get(n, 0.0),
             "contributions": contributed[n],
             "investments": invested[n],
+            "fixed_costs": fixed.get((n,), 0.0),
         }
         spent = sum(parts.values())
 
@@ -347,15 +434,19 @@ def check_budgets(plan: Plan) -> list[Violation]:
                 "budget_upper",
                 f"spends {num(spent)} (orders {num(parts['orders'])}, for others "
                 f"{num(parts['for_others'])}, contributions "
-                f"{num(parts['contributions'])}, investments {num(parts['investments'])}), "
-                f"budget {num(nation.budget)}",
+                f"{num(parts['contributions'])}, investments {num(parts['investments'])}, "
+                f"fixed costs {num(parts['fixed_costs'])}), budget {num(nation.budget)}",
                 over,
             )
         if nation.budget_per_period is not None:
             limits = ix.series(nation.budget_per_period)
             for t, period in enumerate(ix.periods):
                 outlay = plan.outlay.get((n, period), 0.0)
+                outlay += fixed_outlay.get((n, period), 0.0)
                 if (over := plan.excess(outlay, limits[t])) is not None:
-                    message = f"orders arriving cost {num(outlay)}, budget {num(limits[t])}"
+                    message = (
+                        f"orders arriving and fixed costs cost {num(outlay)}, "
+                        f"budget {num(limits[t])}"
+                    )
                     add("budget_period_upper", message, over, period=period)
     return found

@@ -121,8 +121,8 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
     payer, kind, purpose = r["payer"], r["payer_type"], r["purpose"]
     if kind not in ("nation", "fund"):
         return f"payer_type {kind!r} is neither 'nation' nor 'fund'"
-    if purpose not in ("order", "investment", "contribution"):
-        return f"purpose {purpose!r} is not 'order', 'investment' or 'contribution'"
+    if purpose not in ("order", "investment", "contribution", "fixed"):
+        return f"purpose {purpose!r} is not 'order', 'investment', 'contribution' or 'fixed'"
     if payer not in (ix.nations if kind == "nation" else ix.funds):
         return f"payer {payer!r} is not a {kind} of the scenario"
     if (problem := _channel_problem(r, ix)) is not None:
@@ -140,6 +140,11 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
             return f"expansion {r['expansion']!r} is not an expansion of the scenario"
         if (r["producer"] or e.producer) != e.producer or (r["item"] or e.item) != e.item:
             return f"producer/item {r['producer']}/{r['item']} are not expansion {e.id}'s"
+    elif purpose == "fixed":
+        if kind != "nation":
+            return "only nations pay contracts' fixed costs"
+        if (r["producer"], r["item"]) not in ix.offers:
+            return f"producer {r['producer']!r} offers no item {r['item']!r}"
     else:
         if kind != "nation":
             return "only nations pay contributions"

@@ -211,6 +211,8 @@ SHEETS: tuple[Sheet, ...] = (
                     ("order_period_cost", "series"),
                     ("delivery_cost", "number"),
                     ("delivery_cost_to", "mapping"),
+                    ("fixed_costs_paid_by", "label"),
+                    ("fixed_costs_split", "mapping"),
                 )
             ),
         ),
@@ -302,6 +304,7 @@ SHEETS: tuple[Sheet, ...] = (
                     ("eligible_producer_countries", "optlist"),
                     ("eligible_beneficiaries", "optlist"),
                     ("eligible_items", "optlist"),
+                    ("refill_rate", "number"),
                     ("max_cofinancing_share", "number"),
                     ("min_nations_per_contract", "whole"),
                 )

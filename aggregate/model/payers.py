@@ -1,0 +1,190 @@
+"""Who pays: the payer stage, run on a solved plan after the needs and cost stages.
+
+Cost and needs do not depend on who pays (a fund's payment and the beneficiary's own payment
+cost the same, and unspent money is no cost), so after the cost stage the money columns
+(``contrib``, ``fund_pays``, ``fund_invests``, ``unspent``) are a tie the solver would break
+arbitrarily. This stage settles them by stated rules, in order (each optimum kept, within a
+hair of tolerance, while the next is optimised):
+
+1. investment entitlement: funds with the ``investment`` use co-finance built eligible
+   expansions as far as their co-financing share and cap allow (most money to investments);
+2. refill entitlement: funds with the ``refill`` use reimburse donors' refill orders as far
+   as the stated rate of the donated units' value allows;
+3. procurement funds pay for eligible orders before the beneficiary's own budget (most money
+   paid by funds of channel ``fund``);
+4. bilateral ceilings next (funds whose ``channel`` is ``bilateral``, if a scenario has any);
+5. the rest is the nation's own: members pay in no more than the funds' committed size and
+   what the funds spend (least money collected, so unspent money is only committed money);
+6. ties left: each money column carries a fixed weight derived from its ids (CRC-32 of the
+   index), the same whatever the order of the scenario's lists or the thread count; the
+   least weighted sum is kept. The weights are generic, so the optimum is unique.
+
+The physical plan (orders, builds, donations, stocks) is fixed at the cost stage's values:
+only the money columns move, over the rows that hold them (fund rules, contribution rules,
+budgets), so the plan's cost and needs stay exactly as solved. The consortium binaries of
+funds with a minimum consortium are set to what the fixed orders allow, so that a fund may
+pay wherever the consortium rule lets it.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+import highspy
+import numpy as np
+
+from aggregate.data import ModelData
+from aggregate.model.highs import run_highs
+from aggregate.model.linear import INF, LinearModel
+from aggregate.result import SolveStatus
+from aggregate.status import read_highs
+
+log = logging.getLogger(__name__)
+
+MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent")
+"""The columns the payer stage settles."""
+
+HINF = highspy.kHighsInf
+REL_TOL = 1e-9
+"""Relative slack kept on each level's optimum (and on the fixed plan's rows)."""
+ABS_TOL = 1e-9
+
+
+def _block(lin: LinearModel, name: str) -> range:
+    b = lin.columns.get(name)
+    return range(0) if b is None else range(b.start, b.stop)
+
+
+def _weight(name: str, key: object) -> float:
+    """A fixed weight in [1, 2) from a column's name and index."""
+    return 1.0 + zlib.crc32(f"{name}{key!r}".encode()) / 2.0**32
+
+
+def levels(lin: LinearModel, data: ModelData) -> list[tuple[str, np.ndarray]]:
+    """The payer stage's objectives in order (each minimised), over all columns."""
+    n = lin.ncols
+    invest = np.zeros(n)
+    invest[list(_block(lin, "fund_invests"))] = -1.0
+    refill, fund, bilateral = np.zeros(n), np.zeros(n), np.zeros(n)
+    pays = lin.col("fund_pays") if "fund_pays" in lin.columns else {}
+    for key, j in pays.items():
+        channel = getattr(data.funds[key[0]], "channel", "fund")
+        if data.fund_pays.get(key) == "refill":
+            refill[j] = -1.0
+        elif channel == "bilateral":
+            bilateral[j] = -1.0
+        else:
+            fund[j] = -1.0
+    collected = np.zeros(n)
+    collected[list(_block(lin, "contrib"))] = 1.0
+    ties = np.zeros(n)
+    for name in MONEY:
+        if name in lin.columns:
+            for key, j in lin.col(name).items():
+                ties[j] = _weight(name, key)
+    out = [
+        ("investment", invest),
+        ("refill", refill),
+        ("procurement", fund),
+        ("bilateral", bilateral),
+        ("collected", collected),
+        ("ties", ties),
+    ]
+    return [(name, c) for name, c in out if c.any()]
+
+
+def _open_consortia(lin: LinearModel, data: ModelData, x: np.ndarray) -> None:
+    """Set ``joins`` and ``fund_uses`` to what the fixed orders allow (1 where they may)."""
+    if "joins" not in lin.columns or not len(lin.columns["joins"].keys):
+        return
+    order, joins = lin.col("order"), lin.col("joins")
+    counted: dict[tuple, int] = {}
+    for cn, j in joins.items():
+        c, n = tuple(cn[:-1]), cn[-1]
+        p, i = data.contracts[c]
+        unit = data.offers[p, i].lot or 1.0
+        volume = sum(x[order[o]] for o in data.by_route.get((p, i, n), []))
+        x[j] = 1.0 if volume >= unit * (1 - 1e-9) else 0.0
+        counted[c] = counted.get(c, 0) + int(x[j])
+    for fc, j in lin.col("fund_uses").items():
+        f, c = fc[0], tuple(fc[1:])
+        x[j] = 1.0 if counted.get(c, 0) >= data.funds[f].min_nations else 0.0
+
+
+def settle_payers(
+    lin: LinearModel,
+    data: ModelData,
+    x: np.ndarray,
+    *,
+    active: np.ndarray | None = None,
+    threads: int | None = None,
+) -> np.ndarray | None:
+    """The plan ``x`` with its money columns settled by the payer rules (module docstring);
+    None if the stage could not solve (the caller keeps ``x``)."""
+    money = np.zeros(lin.ncols, dtype=bool)
+    for name in MONEY:
+        money[list(_block(lin, name))] = True
+    if not money.any() or np.isnan(x).any():
+        return None
+    x = x.copy()
+    fixed = ~money
+    # integers exactly integral: the rows below are evaluated at the fixed plan
+    integer = np.asarray(lin.integer, dtype=bool)
+    x[integer] = np.round(x[integer])
+    _open_consortia(lin, data, x)
+    a = lin.matrix().tocsr()
+    touches = np.asarray((a[:, np.flatnonzero(money)] != 0).sum(axis=1)).ravel() > 0
+    if active is not None:
+        touches &= active
+    rows = np.flatnonzero(touches)
+    sub = a[rows]
+    am = sub[:, np.flatnonzero(money)].tocsc()
+    rest = sub[:, np.flatnonzero(fixed)] @ x[fixed]
+    lower = np.asarray(lin.row_lower, dtype=float)[rows] - rest
+    upper = np.asarray(lin.row_upper, dtype=float)[rows] - rest
+    # a hair of slack where the fixed plan enters a row: it satisfies its rows only within
+    # the solver's tolerance; rows of money alone keep their bounds
+    mixed = np.asarray((sub[:, np.flatnonzero(fixed)] != 0).sum(axis=1)).ravel() > 0
+    with np.errstate(invalid="ignore"):
+        hair_lo = np.where(mixed, ABS_TOL + REL_TOL * np.abs(lower), 0.0)
+        hair_up = np.where(mixed, ABS_TOL + REL_TOL * np.abs(upper), 0.0)
+        lower = np.where(np.isfinite(lower), lower - hair_lo, -HINF)
+        upper = np.where(np.isfinite(upper), upper + hair_up, HINF)
+    cols = np.flatnonzero(money)
+    col_lower = np.asarray(lin.col_lower, dtype=float)[cols]
+    col_upper = np.asarray(lin.col_upper, dtype=float)[cols]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if threads is not None:
+        h.setOptionValue("threads", int(threads))
+    h.passModel(
+        len(cols),
+        len(rows),
+        int(am.nnz),
+        1,
+        1,
+        0.0,
+        np.zeros(len(cols)),
+        np.clip(col_lower, -HINF, HINF),
+        np.clip(np.where(col_upper == INF, HINF, col_upper), -HINF, HINF),
+        np.clip(lower, -HINF, HINF),
+        np.clip(upper, -HINF, HINF),
+        am.indptr.astype(np.int32),
+        am.indices.astype(np.int32),
+        am.data.astype(float),
+        np.zeros(len(cols), dtype=np.int32),
+    )
+    for name, c in levels(lin, data):
+        cost = c[cols]
+        h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
+        run_highs(h)
+        out = read_highs(h, mip=False)
+        if out.status is not SolveStatus.OPTIMAL or out.objective is None:
+            log.warning("payer stage %s ended %s; keeping the cost stage's payments", name, out)
+            return None
+        best = out.objective
+        nz = np.flatnonzero(cost).astype(np.int32)
+        h.addRow(-HINF, best + ABS_TOL + REL_TOL * abs(best), len(nz), nz, cost[nz])
+    x[cols] = np.asarray(h.getSolution().col_value)[: len(cols)]
+    return x
