@@ -316,9 +316,9 @@ class _Auditor:
         return self.t["contributions"].groupby("fund")["amount"].sum()
 
     def unspent(self, fund: str) -> float:
-        paid = self.fund_payments()
-        got = self.collected()
-        return float(got.get(fund, 0.0)) - float(paid[paid.payer == fund].amount.sum())
+        """What the funds table reports the fund left unspent."""
+        funds = self.t["funds"]
+        return float(funds.loc[funds.fund == fund, "unspent"].sum())
 
     def money_note(self, fund: str) -> str:
         """What the fund did with its money, for an explanation."""

@@ -4,11 +4,12 @@
   removes only the pooling of contracts (each nation its own contract per offer: own volume
   tiers, minimum order, fixed contract and period costs; the producer's capacity is still
   shared). Every aid channel stays on both sides: funds (contributions, payments, investment
-  co-financing, refill reimbursements) and donations from stock. A fund with a minimum
+  co-financing, refill reimbursements), bilateral purchases (``nations[].buys_for``) and
+  donations from stock. A fund with a minimum
   consortium pays for no order going alone: a going-alone contract has one nation, so the
   consortium cannot form.
 - :func:`compare_aid`, the **value of aid**: the joint plan with its aid against the joint plan
-  of :func:`without_aid` (no funds, no donations).
+  of :func:`without_aid` (no funds, no bilateral purchases, no donations).
 
 In both, a value is the plan without the thing minus the plan with it, per nation: cost
 (``value_cost``), units short (``value_short``), weighted shortfall
@@ -59,7 +60,8 @@ class Comparison:
 
 @dataclass
 class AidComparison:
-    """The value of aid: the joint plan with and without aid (funds, donations)."""
+    """The value of aid: the joint plan with and without aid (funds, bilateral purchases,
+    donations)."""
 
     aid: Solution
     no_aid: Solution
@@ -71,9 +73,15 @@ class AidComparison:
 
 
 def nation_costs(solution: Solution) -> pd.Series:
-    """Each nation's cost: its own payments (orders, contributions, sponsored investment),
-    plus a share of fixed contract and period costs pro rata to its volume in the contract,
-    plus holding costs of its stocks."""
+    """Each nation's cost: its payments (own orders, purchases for others, contributions,
+    sponsored investment), plus a share of fixed contract and period costs pro rata to its
+    volume in the contract, plus holding costs of its stocks.
+
+    Two readings differ from the budgets table on purpose: fixed costs are shared by volume
+    (what each nation's orders cost the framework, on both sides alike) rather than by the
+    offer's budget rule; and a contribution counts in full, including any part its fund leaves
+    unspent, so per-nation values need not add up to the totals' ``value_cost``, which
+    counts only money spent."""
     t = solution.tables
     budgets = t["budgets"].set_index("nation")
     # the budgets charge fixed costs by the offers' stated rule; this comparison shares them
@@ -164,7 +172,9 @@ def without_aid(scenario: Scenario) -> Scenario:
     The one place that says what aid is: a new aid channel is removed here too. Everything
     else, budgets, floors and refill targets included, is unchanged.
     """
-    stockpiles = [s.model_copy(update={"donor": False}) for s in scenario.stockpiles]
+    stockpiles = [
+        s.model_copy(update={"donor": False, "donation_policy": None}) for s in scenario.stockpiles
+    ]
     nations = [n.model_copy(update={"buys_for": []}) for n in scenario.nations]
     return scenario.model_copy(update={"funds": [], "stockpiles": stockpiles, "nations": nations})
 

@@ -49,7 +49,8 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
     """All tables and the key figures of the plan held in ``m``'s variable values."""
     lin = linear(m)
     x = _clean(lin.column_values())
-    # integer columns are whole within HiGHS's integrality tolerance (1e-6): report them whole
+    # integer columns are whole within HiGHS's integrality tolerance (mip_feasibility_tolerance,
+    # set in model/highs.py): report them whole
     whole = np.asarray(lin.integer, dtype=bool)
     x[whole] = np.round(x[whole])
     v = {

@@ -5,9 +5,9 @@ consortia, procurement, refill and investment uses), donors and a recipient with
 Why it holds: going alone keeps the funds and donations and removes only the pooling of
 contracts, so merging a going-alone plan's contracts into one per offer gives a pooled plan
 (every unit at the highest tier any nation reached, each fixed cost paid once, a fund paying
-what it paid less any price cut, which stays in the fund as unspent money charged at the same
-value). A fund with a minimum consortium pays nothing going alone (a contract of one nation
-cannot form a consortium), which the pooled plan can copy.
+what it paid less any price cut, which stays in the fund unspent and is not a cost). A fund
+with a minimum consortium pays nothing going alone (a contract of one nation cannot form a
+consortium), which the pooled plan can copy.
 """
 
 from __future__ import annotations

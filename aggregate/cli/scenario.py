@@ -131,7 +131,10 @@ def solve_command(
     ] = False,
     aid: Annotated[
         bool,
-        typer.Option("--aid", help="Also solve without funds and donations; show the value of aid"),
+        typer.Option(
+            "--aid",
+            help="Also solve without funds, purchases for others and donations: the value of aid",
+        ),
     ] = False,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the plan's tables to this folder")

@@ -131,9 +131,8 @@ def expansion_values(
     currency = marginals.namer.currency
     weighted = marginals.needs is None
     figures = plan.key_figures
-    base_cost = sum(
-        float(figures.get(k) or 0.0) for k in ("total_cost", "penalty_cost", "unspent_fund_balance")
-    )
+    # the cost stage's objective: money left in a fund is not a cost
+    base_cost = sum(float(figures.get(k) or 0.0) for k in ("total_cost", "penalty_cost"))
     base_needs = float(figures.get("needs_objective") or marginals.needs or 0.0)
     rows: list[dict[str, Any]] = []
     for e, x in data.expansions.items():

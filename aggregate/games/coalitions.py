@@ -6,7 +6,7 @@ of the same model (``SolveSettings.objective = "weighted"``) on the scenario res
 
 .. math:: c(S) = \text{cost}(S) + \sum_{d \in S} \bigl(\text{shortfall\_penalty}_d\,
           \text{short}_d + \text{lateness\_penalty}_d\,\text{late}_d\bigr)
-          + \text{floor and refill penalties} + \text{unspent fund money}
+          + \text{floor and refill penalties}
 
 so a group that cannot meet its demand on its own is charged its shortfall penalties (the
 needs-first objective would give two numbers; a game needs one). :math:`c(\emptyset) = 0`.
@@ -43,7 +43,15 @@ from aggregate.checks import check_scenario
 from aggregate.errors import ScenarioError
 from aggregate.games.solutions import Coalition, GameError, subsets
 from aggregate.result import Solution
-from aggregate.schema import BilateralPurchase, Fund, KeyRule, Nation, PledgeRule, Scenario
+from aggregate.schema import (
+    BilateralPurchase,
+    Fund,
+    KeyRule,
+    Nation,
+    Offer,
+    PledgeRule,
+    Scenario,
+)
 from aggregate.schema.facts import key_shares, usable_pairs
 from aggregate.solve import solve
 
@@ -104,15 +112,7 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
     producers = []
     for p in scenario.producers:
         offers = [
-            o.model_copy(
-                update={
-                    "delivery_cost_to": {
-                        n: c for n, c in o.delivery_cost_to.items() if n in members
-                    }
-                }
-            )
-            for o in p.offers
-            if o.item in items
+            o.model_copy(update=_restrict_offer(o, members)) for o in p.offers if o.item in items
         ]
         if offers:
             producers.append(p.model_copy(update={"offers": offers}))
@@ -133,7 +133,7 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         if s.serves and not serves:
             continue
         suppliers.append(s.model_copy(update={"serves": serves}))
-    funds = [] if len(members) < 2 else _restrict_funds(scenario, members)
+    funds = [] if len(members) < 2 else _restrict_funds(scenario, members, items)
     # a bilateral purchase stays where its beneficiary is in the group (for items it keeps)
     nations = [
         n.model_copy(update={"buys_for": _restrict_purchases(n, members, items)}) for n in nations
@@ -168,7 +168,20 @@ def _restrict_purchases(
     return out
 
 
-def _restrict_funds(scenario: Scenario, members: frozenset[str]) -> list[Fund]:
+def _restrict_offer(offer: Offer, members: frozenset[str]) -> dict[str, Any]:
+    """An offer's fields naming nations, kept for the group's members: a fixed-cost payer
+    outside the group leaves the group's contract to the default rule."""
+    split = {n: w for n, w in offer.fixed_costs_split.items() if n in members}
+    return {
+        "delivery_cost_to": {n: c for n, c in offer.delivery_cost_to.items() if n in members},
+        "fixed_costs_paid_by": (
+            offer.fixed_costs_paid_by if offer.fixed_costs_paid_by in members else None
+        ),
+        "fixed_costs_split": split if any(w > 0 for w in split.values()) else {},
+    }
+
+
+def _restrict_funds(scenario: Scenario, members: frozenset[str], items: set[str]) -> list[Fund]:
     nations = {n.code: n for n in scenario.nations}
     out: list[Fund] = []
     for f in scenario.funds:
@@ -178,7 +191,13 @@ def _restrict_funds(scenario: Scenario, members: frozenset[str]) -> list[Fund]:
             if f.eligible_beneficiaries is None
             else [b for b in f.eligible_beneficiaries if b in members]
         )
-        if not stay or beneficiaries == [] or f.min_nations_per_contract > len(members):
+        eligible = None if f.eligible_items is None else [i for i in f.eligible_items if i in items]
+        if (
+            not stay
+            or beneficiaries == []
+            or eligible == []
+            or f.min_nations_per_contract > len(members)
+        ):
             continue
         rule = f.contribution
         if isinstance(rule, KeyRule):
@@ -207,6 +226,7 @@ def _restrict_funds(scenario: Scenario, members: frozenset[str]) -> list[Fund]:
                 update={
                     "members": stay,
                     "eligible_beneficiaries": beneficiaries,
+                    "eligible_items": eligible,
                     "contribution": rule,
                     "cap": cap,
                     "committed": committed,
@@ -236,7 +256,8 @@ class CoalitionValue:
     penalties: float
     """Shortfall, lateness, soft floor and refill penalties."""
     unspent: float
-    """Fund money paid in and not spent."""
+    """Fund money paid in and not spent (reported; not part of the value: money that stays
+    in a fund is not a cost)."""
     short: float
     """Capability units never met."""
     status: str
@@ -273,7 +294,7 @@ def value_of(group: Iterable[str], plan: Solution, verified: bool | None = None)
     )
     return CoalitionValue(
         frozenset(group),
-        cost + penalties + unspent,
+        cost + penalties,
         cost,
         penalties,
         unspent,

@@ -141,13 +141,17 @@ committed sizes, payments, co-financing and refill reimbursements; donations fro
 with a minimum consortium (`min_nations_per_contract > 1`) pays for no order going alone: a
 going-alone contract has one nation, so the consortium cannot form. The value of aid is a
 separate comparison (`aggregate.compare_aid`, `solve --aid`): the pooled plan against the
-pooled plan of the scenario without funds and donations (`aggregate.baseline.without_aid`).
+pooled plan of the scenario without funds, bilateral purchases and donations
+(`aggregate.baseline.without_aid`).
 
 Pooling is never worse than going alone (needs first, then cost): merging the separate
 contracts of a going-alone plan into one pooled contract per offer keeps every rule satisfied
 (the pooled volume reaches at least the highest tier any nation reached, so every unit costs no
 more; a fund pays what it paid, less any price cut, which stays in the fund unspent) and pays
-each fixed cost once.
+each fixed cost once. One proviso: a pooled contract's fixed costs go to the payer its rule
+names (below), going alone to the nation that opens the contract, so where that payer's budget
+binds, pooling can be worse for the budget-bound nation; state `fixed_costs_paid_by` or
+`fixed_costs_split` where that matters.
 
 ## Who pays (the payer stage)
 Neither measure depends on who pays, so after the last objective stage the money columns
@@ -168,8 +172,9 @@ physical plan (orders, builds, donations, stocks) fixed and every row holding mo
 A contract's fixed costs (`contract_cost` once, in the first period; `order_period_cost` in
 each period with deliveries) are charged to budgets by the offer's `fixed_costs_paid_by` or
 `fixed_costs_split`; without either, the producer's country if it is a nation of the
-scenario, else an equal split among the nations that may order the item. Going alone, each
-nation pays its own contract's.
+scenario, else an equal split among the nations that may order the item and have money of
+their own (a budget other than 0: an aid recipient does not pay for the frameworks it is
+helped through). Going alone, each nation pays its own contract's.
 """
 
 _MATH = re.compile(r":math:`([^`]*)`")

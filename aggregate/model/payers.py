@@ -69,11 +69,11 @@ def levels(lin: LinearModel, data: ModelData) -> list[tuple[str, np.ndarray]]:
     refill, fund, bilateral = np.zeros(n), np.zeros(n), np.zeros(n)
     pays = lin.col("fund_pays") if "fund_pays" in lin.columns else {}
     for key, j in pays.items():
-        channel = getattr(data.funds[key[0]], "channel", "fund")
-        if data.fund_pays.get(key) == "refill":
-            refill[j] = -1.0
-        elif channel == "bilateral":
+        # a bilateral purchase comes after every fund, whatever it pays for (refills too)
+        if data.funds[key[0]].channel == "bilateral":
             bilateral[j] = -1.0
+        elif data.fund_pays.get(key) == "refill":
+            refill[j] = -1.0
         else:
             fund[j] = -1.0
     collected = np.zeros(n)
@@ -180,6 +180,12 @@ def settle_payers(
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
         run_highs(h)
         out = read_highs(h, mip=False)
+        if out.status is not SolveStatus.OPTIMAL or out.objective is None:
+            # HiGHS can report kOptimal without a feasible primal solution after a row was
+            # added to a solved LP (ammunition library scenario); a solve from scratch settles it
+            h.clearSolver()
+            run_highs(h)
+            out = read_highs(h, mip=False)
         if out.status is not SolveStatus.OPTIMAL or out.objective is None:
             log.warning("payer stage %s ended %s; keeping the cost stage's payments", name, out)
             return None

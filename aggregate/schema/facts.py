@@ -69,13 +69,15 @@ def delivery_rate(offer: Offer, nation: str) -> float:
 
 
 def fixed_cost_shares(
-    offer: Offer, country: str | None, nations: Container[str], takers: Iterable[str]
+    offer: Offer, country: str | None, nations: Mapping[str, Nation], takers: Iterable[str]
 ) -> dict[str, float]:
     """Nation -> its share of a pooled contract's fixed costs: the offer's
     ``fixed_costs_paid_by`` pays all, or its ``fixed_costs_split`` weights normalised; neither:
     the producer's ``country`` if it is a nation of the scenario, else an equal split among
-    ``takers``, the nations that may order the item. Empty: no nation may order, so no
-    contract is ever placed."""
+    ``takers``, the nations that may order the item, leaving out those with a budget of 0 (an
+    aid recipient that pays nothing itself would otherwise keep every other nation from
+    opening the contract; all takers share when none has money). Empty: no nation may order,
+    so no contract is ever placed."""
     if offer.fixed_costs_paid_by is not None:
         return {offer.fixed_costs_paid_by: 1.0}
     if offer.fixed_costs_split:
@@ -84,6 +86,8 @@ def fixed_cost_shares(
     if country is not None and country in nations:
         return {country: 1.0}
     who = sorted(set(takers))
+    paying = [n for n in who if n not in nations or nations[n].budget != 0]
+    who = paying or who
     return {n: 1.0 / len(who) for n in who}
 
 

@@ -78,8 +78,9 @@ def _change(v: pd.DataFrame, figure: str) -> pd.Series:
 def by_nation(store: StoreReader, study: str | None = None) -> pd.DataFrame:
     """One row per (variant, nation) with a plan: capability units demanded (``demand``),
     ``met`` and ``short``, ``fill_rate``, ``contributions`` paid into funds, ``spent`` (own
-    orders, contributions and sponsored investment) and, with the baseline,
-    the value of pooling ``value_cost`` and ``value_short`` (:mod:`aggregate.baseline`)."""
+    orders, purchases for others, contributions, sponsored investment and fixed costs) and,
+    with the baseline, the value of pooling ``value_cost`` and ``value_short``
+    (:mod:`aggregate.baseline`)."""
     keys = ["study", "variant", "nation"]
     demands = store.table("demands", study)
     met = demands.assign(met=demands["met_on_time"] + demands["met_late"])

@@ -199,7 +199,7 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
             refill_paid[(f, i, n)] += amount
         contract_paid[(f, p, i, "" if plan.pooled else n)] += amount
     for (f, i, n), amount in refill_paid.items():
-        rate = float(ix.funds[f].refill_rate)
+        rate = float((ix.channels.get(f) or ix.funds[f]).refill_rate)
         value, given = rate * ix.unit_value(n, i), plan.given.get((n, i), 0.0)
         if (over := plan.excess(amount, value * given)) is not None:
             message = (
@@ -228,8 +228,8 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
                     need - len(nations),
                 )
             )
-    if plan.pooled:
-        found += check_fund_investments(plan)
+    # funds co-finance expansions going alone too (aid is kept)
+    found += check_fund_investments(plan)
     fund_paid: dict[tuple[str, str, str], float] = defaultdict(float)
     for (_, p, i, n), amount in plan.fund_order_pay.items():
         fund_paid[(p, i, n)] += amount

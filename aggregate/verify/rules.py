@@ -102,7 +102,10 @@ RULES: dict[str, str] = {
     "fixed_cost_payments": "a contract's fixed costs are paid by the offer's fixed-cost rule",
     "budget_accounting": "the budgets table sums the nation's payments",
     "budget_upper": "spent <= budget",
-    "budget_period_upper": "purchase + delivery of orders arriving in a period <= its budget",
+    "budget_period_upper": (
+        "purchase + delivery of orders arriving in a period + the fixed costs falling in it "
+        "<= its budget"
+    ),
     # key figures
     "key_figures": "each key figure equals its recomputation from the tables",
 }

@@ -11,7 +11,7 @@ from aggregate.verify.outcome import Violation
 from aggregate.verify.plan import Plan
 
 WHOLE_TOL = 1e-6
-"""Absolute distance from a whole number a quantity may have (the solver's integrality
+"""Absolute distance from a whole number a quantity may have (at least the solver's integrality
 tolerance; the extraction rounds integer decisions, so a plan read back is exact)."""
 
 UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
