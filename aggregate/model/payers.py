@@ -181,7 +181,7 @@ def settle_payers(
         run_highs(h)
         out = read_highs(h, mip=False)
         if out.status is not SolveStatus.OPTIMAL or out.objective is None:
-            # HiGHS can report kOptimal without a feasible primal solution after a row was
+            # HiGHS can call the LP optimal without a feasible primal solution after a row was
             # added to a solved LP (ammunition library scenario); a solve from scratch settles it
             h.clearSolver()
             run_highs(h)
