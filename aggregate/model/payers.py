@@ -46,7 +46,7 @@ MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent")
 """The columns the payer stage settles."""
 
 HINF = highspy.kHighsInf
-REL_TOL = 1e-9
+REL_TOL = 1e-12
 """Relative slack kept on each level's optimum (and on the fixed plan's rows)."""
 ABS_TOL = 1e-9
 
