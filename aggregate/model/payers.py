@@ -12,7 +12,8 @@ hair of tolerance, while the next is optimised):
    as the stated rate of the donated units' value allows;
 3. procurement funds pay for eligible orders before the beneficiary's own budget (most money
    paid by funds of channel ``fund``);
-4. bilateral ceilings next (funds whose ``channel`` is ``bilateral``, if a scenario has any);
+4. bilateral ceilings next (funds whose ``channel`` is ``bilateral``, if a scenario has any),
+   whatever they pay for: a bilateral refill comes after every fund's;
 5. the rest is the nation's own: members pay in no more than the funds' committed size and
    what the funds spend (least money collected, so unspent money is only committed money);
 6. ties left: each money column carries a fixed weight derived from its ids (CRC-32 of the
