@@ -227,7 +227,8 @@ class _Auditor:
         return [d for d in _rows(self.t["demands"]) if _big(float(d.short), float(d.quantity))]
 
     def indivisible(self, item: str) -> bool:
-        return bool(getattr(self.ix.items.get(item), "indivisible", False))
+        it = self.ix.items.get(item)
+        return it is not None and it.indivisible
 
     # --- 1 ----------------------------------------------------------------------------
 
