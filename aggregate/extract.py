@@ -512,7 +512,14 @@ def _key_figures(
         "fill_rate": met / due if due > 0 else 1.0,
         "on_time_rate": float(demands.met_on_time.sum()) / due if due > 0 else 1.0,
         "average_lateness": float(demands.late_unit_periods.sum()) / late if late > 0 else 0.0,
-        # the balance itself (not the table's unspent, floored at 0): money in minus out
-        "unspent_fund_balance": float((funds.collected - funds.orders - funds.investments).sum()),
+        "unspent_fund_balance": _balance(funds),
     }
     return figures
+
+
+def _balance(funds: pd.DataFrame) -> float:
+    """The funds' balance itself (not the table's unspent, floored at 0): money in minus out,
+    0 where it is rounding of sums of billions (a relative 1e-9 of the money collected)."""
+    collected = float(funds.collected.sum())
+    balance = collected - float(funds.orders.sum()) - float(funds.investments.sum())
+    return balance if abs(balance) > 1e-9 * max(1.0, collected) else 0.0
