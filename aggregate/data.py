@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from aggregate.schema import Fund, Nation, Scenario, expand, facts
+from aggregate.schema.canonical import canonical
 from aggregate.schema.facts import key_shares, usable_pairs
 from aggregate.schema.funds import KeyRule
 
@@ -153,6 +154,12 @@ class ModelData:
     fixed_payers: dict[ContractKey, dict[str, float]] = field(default_factory=dict)
     """contract -> nation -> its share of the contract's fixed costs (contract and period
     costs; :func:`aggregate.schema.facts.fixed_cost_shares`, the nation itself going alone)."""
+    alone_short: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(nation, capability) -> units short in the going-alone plan: the most the pooled plan
+    may leave short under the participation rule (empty: no rule)."""
+    alone_spent: dict[str, float] = field(default_factory=dict)
+    """nation -> its spending in the going-alone plan: the most it may spend pooled under
+    the participation rule (empty: no rule)."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
@@ -168,7 +175,11 @@ class ModelData:
 
 
 def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
-    """Build the sparse indexed data of ``scenario``; ``pooled=False`` for going alone."""
+    """Build the sparse indexed data of ``scenario``; ``pooled=False`` for going alone.
+
+    The data follow the scenario's canonical order (:mod:`aggregate.schema.canonical`), so
+    the order of its lists cannot change the plan."""
+    scenario = canonical(scenario)
     periods = list(scenario.periods)
     at = {p: t for t, p in enumerate(periods)}
     horizon = len(periods)

@@ -12,6 +12,7 @@ import pyomo.environ as pyo
 
 from aggregate import labels
 from aggregate.data import ModelData
+from aggregate.model import participation
 from aggregate.model.linear import LinearModel, linear
 from aggregate.schema.facts import added_capacity
 from aggregate.schema.settings import discount
@@ -90,6 +91,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
     tables["payments"] = _payments(data, v, tables["orders"], tables["contracts"])
     tables["budgets"] = _budgets(data, tables["payments"])
     tables["funds"] = _funds(data, v)
+    tables["participation"] = participation.table(data, tables)
     return tables, _key_figures(lin, x, data, tables)
 
 

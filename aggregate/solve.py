@@ -7,6 +7,7 @@ construction or through :func:`aggregate.load`) and returns a :class:`Solution` 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import time
@@ -17,8 +18,9 @@ import pyomo.environ as pyo
 
 from aggregate.data import ModelData, prepare
 from aggregate.extract import extract
-from aggregate.model import build_model
+from aggregate.model import build_model, participation
 from aggregate.model.highs import (
+    SEARCH_THREADS,
     HighsModel,
     active_rows,
     ctrl_c_stops_highs,
@@ -83,14 +85,45 @@ def solve(
         log=log_solver,
     )
     started = time.perf_counter()
+    bounds = None
+    if not baseline and settings.participation == "no_worse_than_alone":
+        alone = solve(
+            scenario,
+            baseline=True,
+            objective=objective,
+            solver=options.solver,
+            time_limit=options.time_limit,
+            mip_gap=options.mip_gap,
+            threads=options.threads,
+            parallel=parallel,
+            log_solver=log_solver,
+        )
+        if not alone.status.has_plan:
+            return Solution(
+                scenario_name=scenario.name,
+                status=alone.status,
+                message="the participation rule needs the going-alone plan, which ended "
+                f"{alone.status.value}" + (f": {alone.message}" if alone.message else ""),
+                periods=list(scenario.periods),
+                timings={"solve_alone": alone.timings.get("total", 0.0)},
+            )
+        bounds = participation.bounds(alone.tables)
+        if options.time_limit is not None:
+            left = max(options.time_limit - alone.timings.get("total", 0.0), 1.0)
+            options = dataclasses.replace(options, time_limit=left)
+    building = time.perf_counter()
     with gc_paused():
         data = prepare(scenario, pooled=not baseline)
         if objective is not None:
             data.objective = objective
+        if bounds is not None:
+            data.alone_short, data.alone_spent = bounds
         model = build_model(data)
         built = time.perf_counter()
         solution = solve_model(model, data, options)
-    solution.timings = {"build": built - started, **solution.timings}
+    if bounds is not None:
+        solution.timings["solve_alone"] = building - started
+    solution.timings = {"build": built - building, **solution.timings}
     solution.timings["total"] = time.perf_counter() - started
     return solution
 
@@ -273,14 +306,15 @@ class _Runner:
         solver_options: dict[str, Any] = {"mip_rel_gap": o.mip_gap}
         if o.parallel:
             solver_options["parallel"] = "on"
-        use_threads(o.threads)
+        # the model's MIPs run on a fixed thread count, as the direct runner's (highs.py)
+        use_threads(SEARCH_THREADS)
         results = self._highs.solve(
             model,
             tee=o.log,
             load_solutions=False,
             raise_exception_on_nonoptimal_result=False,
             time_limit=left,
-            threads=o.threads,
+            threads=SEARCH_THREADS,
             solver_options=solver_options,
         )
         result = read_pyomo(results)

@@ -391,9 +391,30 @@ SPECS: dict[str, Table] = {
             ),
             keys=("fund",),
         ),
+        Table(
+            "participation",
+            "the participation rule (settings.participation: no_worse_than_alone): each "
+            "nation's going-alone figure, the pooled plan's bound, next to its pooled figure",
+            (
+                _id("nation", "nation", "nation"),
+                _id("measure", "short (capability units short) or spent (from its budget)"),
+                _id("capability", "capability id (short rows; '' for spent)"),
+                _num(
+                    "alone",
+                    "the going-alone plan's figure: the most the pooled plan may have",
+                    "capability units or currency",
+                ),
+                _num("pooled", "the pooled plan's figure", "capability units or currency"),
+            ),
+            keys=("nation", "measure", "capability"),
+        ),
     )
 }
 """Table name -> its typed specification."""
+
+OPTIONAL_TABLES: frozenset[str] = frozenset({"participation"})
+"""Tables only a rule the scenario may not state writes rows to: a plan without them (one
+exported before they existed) reads as having them empty."""
 
 TABLES: dict[str, dict[str, str]] = {
     name: {c.name: c.description for c in spec.columns} for name, spec in SPECS.items()

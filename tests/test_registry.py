@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from aggregate import load
+from aggregate import load, solve
 from aggregate.data import ModelData, prepare
 from aggregate.explain.rules import Namer, context, describe, pledge_rule
-from aggregate.model import CONSTRAINTS, build_model
+from aggregate.model import CONSTRAINTS, build_model, participation
 from aggregate.model.docs import DOCS, REGENERATE, render
 from aggregate.model.linear import LinearModel, linear
 from aggregate.model.registry import FAMILIES, ROW_FAMILIES, Family
@@ -45,6 +45,11 @@ EVERY_FEATURE = [SCENARIO, *sorted((ROOT / "tests" / "data").glob("tiny.yaml"))]
 def built(path: Path, pooled: bool = True) -> tuple[Scenario, ModelData, LinearModel]:
     scenario = load(path)
     data = prepare(scenario, pooled=pooled)
+    if pooled and scenario.settings.participation == "no_worse_than_alone":
+        # the participation rule's bounds come from the going-alone plan, as aggregate.solve
+        data.alone_short, data.alone_spent = participation.bounds(
+            solve(scenario, baseline=True).tables
+        )
     return scenario, data, linear(build_model(data))
 
 

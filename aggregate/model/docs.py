@@ -153,6 +153,20 @@ names (below), going alone to the nation that opens the contract, so where that 
 binds, pooling can be worse for the budget-bound nation; state `fixed_costs_paid_by` or
 `fixed_costs_split` where that matters.
 
+Participation (`settings.participation`, `unconditional` by default): with
+`no_worse_than_alone` the solve first solves the going-alone plan (aid kept, as above), then
+the pooled plan under two more rules per nation: no more units short of any capability, and no
+more spent from its budget, than going alone (individual rationality: every nation gains from
+pooling or keeps what it had alone). Where a pooled rule costs a nation more than going alone
+did (a fixed cost charged to a host nation that ordered nothing alone), the rules cannot hold
+together and the solve says so (infeasible). The `participation` table lists each bound next
+to the pooled figure.
+
+Determinism: the model is built from the scenario in canonical order
+(`aggregate/schema/canonical.py`: lists of entries sorted by id, lists of names and mappings
+sorted; `periods` and `tiers` keep theirs), so the order of a scenario's lists cannot change
+the matrix HiGHS sees, hence the plan.
+
 ## Who pays (the payer stage)
 Neither measure depends on who pays, so after the last objective stage the money columns
 (`contrib`, `fund_pays`, `fund_invests`, `unspent`) are settled by stated rules, with the

@@ -25,7 +25,7 @@ import pyomo.environ as pyo
 
 from aggregate import labels
 from aggregate.data import ModelData
-from aggregate.model import contracts, funds, stocks
+from aggregate.model import contracts, funds, participation, stocks
 from aggregate.model.linear import linear
 
 Kind = Literal["rule", "identity", "link"]
@@ -70,6 +70,8 @@ CONSORTIUM_LOWER: Final = "consortium_lower"
 CONSORTIUM_JOIN_LINK: Final = "consortium_join_link"
 BUDGET_UPPER: Final = "budget_upper"
 BUDGET_PERIOD_UPPER: Final = "budget_period_upper"
+PARTICIPATION_SHORT_UPPER: Final = "participation_short_upper"
+PARTICIPATION_SPEND_UPPER: Final = "participation_spend_upper"
 # Not a family: the needs-first driver's cap on the weighted shortfall (model/objective.py).
 NEEDS_CAP: Final = "needs_cap"
 
@@ -182,8 +184,9 @@ CAPACITY = "Capacity, expansions and components"
 STOCKS = "Stocks, donations and demand"
 FUNDS = "Funds"
 BUDGETS = "Budgets"
+PARTICIPATION = "Participation"
 
-SECTIONS: tuple[str, ...] = (SUPPLY, CAPACITY, STOCKS, FUNDS, BUDGETS)
+SECTIONS: tuple[str, ...] = (SUPPLY, CAPACITY, STOCKS, FUNDS, BUDGETS, PARTICIPATION)
 """The sections of docs/model.md's rules, in order."""
 
 _DECLARED: tuple[tuple[str, Family], ...] = (
@@ -696,6 +699,44 @@ _DECLARED: tuple[tuple[str, Family], ...] = (
                 "{currency}",
                 "{nation}'s budget per period",
                 period="period",
+                about=("nation",),
+            ),
+        ),
+    ),
+    (
+        PARTICIPATION_SHORT_UPPER,
+        Family(
+            participation.participation_short_upper,
+            PARTICIPATION,
+            ("nation", "capability"),
+            ("participation",),
+            "rule",
+            RuleSpec(
+                "participation",
+                "settings",
+                "participation",
+                "raise",
+                "capability units",
+                "the units of {capability} {nation} may be short (no more than going alone)",
+                about=("nation",),
+            ),
+        ),
+    ),
+    (
+        PARTICIPATION_SPEND_UPPER,
+        Family(
+            participation.participation_spend_upper,
+            PARTICIPATION,
+            ("nation",),
+            ("participation",),
+            "rule",
+            RuleSpec(
+                "participation",
+                "settings",
+                "participation",
+                "raise",
+                "{currency}",
+                "what {nation} may spend (no more than going alone)",
                 about=("nation",),
             ),
         ),

@@ -64,6 +64,12 @@ class SolveSettings(StrictModel):
     1% a quarter, spans 1.12 over 12 periods and 1.48 over 40: less than the ratio of
     any two priority classes a scenario would use (1.5 or more), which the checks enforce;
     0 weighs every period alike."""
+    participation: Literal["unconditional", "no_worse_than_alone"] = "unconditional"
+    """Pooled plans only. ``no_worse_than_alone``: individual rationality, each nation
+    takes part only if pooling leaves it no worse on either measure: no more units short of
+    any capability, and no more spent from its budget, than in the going-alone plan (with
+    aid kept), which is solved first. ``unconditional``: the pooled plan may leave a nation
+    worse off where that serves the needs of all."""
     default_shortfall_penalty: Money = 1e5
     """Weighted objective: currency units per unit short and unit of priority, where a
     demand gives no penalty of its own."""
@@ -76,7 +82,9 @@ class SolveSettings(StrictModel):
     mip_gap: float = Field(default=1e-6, ge=0, le=1)
     """Relative optimality gap at which the solver stops."""
     threads: int | None = Field(default=None, ge=1, le=1024)
-    """Solver threads. Absent: the solver's default."""
+    """Solver threads. Absent: the solver's default. With HiGHS the MIP stages always run on
+    one thread (its search path depends on the thread count, so a fixed count keeps the plan
+    the same on any machine and setting); this applies to its linear solves."""
 
     def penalties(self, demand: Demand) -> tuple[float, float]:
         """The demand's (shortfall, lateness) penalties in the weighted objective: its own,

@@ -65,6 +65,7 @@ from aggregate.verify.outcome import (
     Violation,
     frame,
 )
+from aggregate.verify.participation import check_participation
 from aggregate.verify.plan import Plan, prepare
 from aggregate.verify.rules import RULES
 from aggregate.verify.stocks import (
@@ -110,6 +111,7 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_fund_payments,
     check_payments,
     check_budgets,
+    check_participation,
     check_key_figures,
 )
 """Every rule family, in the order its violations are listed."""

@@ -106,6 +106,10 @@ RULES: dict[str, str] = {
         "purchase + delivery of orders arriving in a period + the fixed costs falling in it "
         "<= its budget"
     ),
+    "participation": (
+        "settings.participation no_worse_than_alone: no nation more short of a capability, "
+        "or spending more, than in the going-alone plan (the participation table)"
+    ),
     # key figures
     "key_figures": "each key figure equals its recomputation from the tables",
 }

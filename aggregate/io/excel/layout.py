@@ -354,6 +354,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("needs_tolerance", "number"),
                 ("lateness_weight", "number"),
                 ("needs_discount", "number"),
+                ("participation", "text"),
                 ("default_shortfall_penalty", "number"),
                 ("default_lateness_penalty", "number"),
                 ("solver", "text"),

@@ -1,0 +1,116 @@
+"""The participation rule: no nation is worse off pooled than going alone.
+
+With ``settings.participation: no_worse_than_alone`` the solve driver first solves the
+going-alone plan (aid kept: funds, donations and bilateral purchases stay) and hands its
+figures to the pooled model as bounds (:func:`bounds`): each nation's units short per
+capability, and its spending. The pooled plan must meet both for every nation, so every
+nation gains from pooling or at worst keeps what it had alone (individual rationality, the
+condition under which a nation would sign up). The going-alone plan meets the bounds
+itself except where a pooled rule costs a nation more than going alone did (a fixed cost
+the pooled contract charges to a host nation that ordered nothing alone, for example):
+then the rule cannot hold and the solve says so (infeasible), naming the rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from aggregate.data import ModelData
+from aggregate.model.contracts import Rows
+from aggregate.model.funds import nation_spending
+from aggregate.model.linear import INF, Row, linear
+from aggregate.tables import SPECS
+
+SLACK = 1e-7
+"""Relative slack on each bound (at least ``SLACK`` absolute): the going-alone figures come
+from a solve and hold to the solver's tolerances, not exactly."""
+
+
+def bound(value: float) -> float:
+    """A going-alone figure as a bound of the pooled plan (with :data:`SLACK`)."""
+    return value + SLACK * max(1.0, abs(value))
+
+
+def participation_short_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""No nation is more short of a capability pooled than going alone.
+
+    :math:`\sum_{d: nation_d = n,\ capability_d = c} short_d \le short^{alone}_{n,c}`,
+    with :math:`short^{alone}_{n,c}` the units of capability :math:`c` the going-alone plan
+    leaves nation :math:`n` short (over all its demands and periods). Only with
+    ``settings.participation: no_worse_than_alone``, pooled.
+    """
+    lin = linear(m)
+    short = lin.col("short")
+    keys = sorted(data.alone_short)
+    demands: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for d, x in data.demands.items():
+        demands[x.nation, x.capability].append(d)
+
+    def rows() -> Iterator[Row]:
+        for n, c in keys:
+            cols = [short[d] for d in demands[n, c]]
+            if cols:
+                yield (n, c), cols, [1.0] * len(cols), -INF, bound(data.alone_short[n, c])
+
+    return keys, rows()
+
+
+def participation_spend_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""No nation spends more pooled than going alone.
+
+    :math:`spend_n \le spend^{alone}_n`, with :math:`spend_n` the nation's spending as in
+    ``budget_upper`` (orders net of what funds pay, purchases for others, contributions,
+    sponsored investment, its share of fixed costs) and :math:`spend^{alone}_n` the same in
+    the going-alone plan. Only with ``settings.participation: no_worse_than_alone``, pooled.
+    """
+    lin = linear(m)
+    keys = sorted(data.alone_spent)
+
+    def rows() -> Iterator[Row]:
+        for n in keys:
+            cols, coefs = nation_spending(lin, data, n)
+            if any(coefs):
+                yield n, cols, coefs, -INF, bound(data.alone_spent[n])
+
+    return keys, rows()
+
+
+def bounds(
+    tables: dict[str, pd.DataFrame],
+) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
+    """The going-alone plan's units short per (nation, capability) and spending per nation,
+    from its ``demands`` and ``budgets`` tables."""
+    demands = tables["demands"]
+    short = demands.groupby(["nation", "capability"])["short"].sum()
+    spent = tables["budgets"].set_index("nation")["spent"]
+    return (
+        {(str(k[0]), str(k[1])): float(v) for k, v in short.items() if isinstance(k, tuple)},
+        {str(n): float(v) for n, v in spent.items()},
+    )
+
+
+def table(data: ModelData, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The ``participation`` table: each bound next to the pooled plan's figure (no rows
+    without the rule)."""
+    if not data.alone_short and not data.alone_spent:
+        return SPECS["participation"].frame([])
+    short, spent = bounds(tables)
+    rows = [
+        {
+            "nation": n,
+            "measure": "short",
+            "capability": c,
+            "alone": alone,
+            "pooled": short.get((n, c), 0.0),
+        }
+        for (n, c), alone in sorted(data.alone_short.items())
+    ]
+    rows += [
+        {"nation": n, "measure": "spent", "capability": "", "alone": a, "pooled": spent.get(n, 0.0)}
+        for n, a in sorted(data.alone_spent.items())
+    ]
+    return SPECS["participation"].frame(rows)
