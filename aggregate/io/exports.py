@@ -37,6 +37,15 @@ FORMATS = ("xlsx", "parquet", "json")
 _STAGING = ".aggregate-"
 """Prefix of the staging folders, followed by the writing process id."""
 
+FIGURE_COLUMNS = {
+    "figure": "text",
+    "value": "float",
+    "text": "text",
+    "unit": "text",
+    "meaning": "text",
+}
+"""The columns of :func:`key_figures_frame` (``key_figures.parquet``) and their types."""
+
 
 def solution_dict(solution: SolutionLike) -> dict[str, Any]:
     """The solution as plain JSON-ready data (NaN becomes null).
@@ -268,15 +277,6 @@ def _parquet_writer(table: Any) -> Writer:
 
 
 _ARROW_TYPES = {"text": "string", "float": "float64", "int": "int64"}
-
-FIGURE_COLUMNS = {
-    "figure": "text",
-    "value": "float",
-    "text": "text",
-    "unit": "text",
-    "meaning": "text",
-}
-"""The columns of :func:`key_figures_frame` (``key_figures.parquet``) and their types."""
 
 
 def _arrow_table(solution: SolutionLike, name: str, frame: pd.DataFrame) -> Any:

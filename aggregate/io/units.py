@@ -11,7 +11,6 @@ carries its own unit (:func:`row_units`), so nothing reads as one sum of unlike 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -116,7 +115,10 @@ def column_unit(solution: SolutionLike, table: str, column: str, frame: pd.DataF
     kind = _owner(table, col)
     if kind is None:
         return solution.currency if col.unit == "currency" else col.unit
-    units = {u for u in row_units(solution, table, column, frame) if u}
+    # no row to go by: the unit every such thing of the scenario has, if they share one
+    units = {u for u in row_units(solution, table, column, frame) if u} or set(
+        solution.units.get(kind, {}).values()
+    )
     one = units.pop() if len(units) == 1 else None
     if col.unit == "currency/unit":
         return f"{solution.currency}/{one or 'unit'}"
@@ -149,18 +151,6 @@ def figure_unit(solution: SolutionLike, figure: str) -> str:
 def figure_meaning(figure: str) -> str:
     """What a key figure means (:data:`aggregate.tables.KEY_FIGURES`), '' if undocumented."""
     return KEY_FIGURES.get(figure, "")
-
-
-def number(value: Any) -> float | None:
-    """``value`` as a finite float, or None (text, NaN, missing)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def whole_items(solution: SolutionLike) -> frozenset[str]:
-    """Items counted in whole units."""
-    return frozenset(solution.indivisible)
 
 
 def units_metadata(solution: SolutionLike) -> dict[str, Any]:
