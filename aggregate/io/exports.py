@@ -37,7 +37,7 @@ FORMATS = ("xlsx", "parquet", "json")
 _STAGING = ".aggregate-"
 """Prefix of the staging folders, followed by the writing process id."""
 
-FIGURE_COLUMNS = {
+FIGURE_COLUMNS: dict[str, str] = {
     "figure": "text",
     "value": "float",
     "text": "text",
@@ -285,10 +285,9 @@ def _arrow_table(solution: SolutionLike, name: str, frame: pd.DataFrame) -> Any:
     currency and plan in the schema's ``aggregate`` metadata."""
     import pyarrow as pa
 
-    if name in SPECS:
-        types = {c.name: c.dtype for c in SPECS[name].columns}
-    else:
-        types = FIGURE_COLUMNS if name == "key_figures" else {}
+    types: dict[str, str] = {c.name: c.dtype for c in SPECS[name].columns} if name in SPECS else {}
+    if name == "key_figures":
+        types = FIGURE_COLUMNS
     table = pa.Table.from_pandas(frame, preserve_index=False)
     for index, column in enumerate(table.column_names):
         if column in types:
