@@ -143,6 +143,10 @@ def test_readme_sheet_says_which_plan_and_why_sheets_are_empty(
     assert readme["currency"][0].startswith("USD")
     assert readme["item units"][0] == "round: shell; missile: missile"
     assert readme["whole units"][0] == "missile"
+    # the headline figures, with their units (rounds and missiles: no one capability unit)
+    assert readme["total cost (USD)"][0] == pytest.approx(651)
+    assert readme["needs met (%)"][0] == pytest.approx(1)
+    assert readme["needs never met (capability units)"][0] == pytest.approx(0)
     # every sheet listed with its rows; an empty one says why
     empty = [name for name, frame in mixed.tables.items() if frame.empty]
     assert {"donations", "funds", "contributions", "investments"} <= set(empty)

@@ -123,7 +123,7 @@ def _write_table(ws: Worksheet, solution: SolutionLike, name: str, frame: pd.Dat
         if spec_column is not None:
             note = spec_column.description
             if mixed(solution, name, str(column), frame):
-                note += "\n\nEach row counts in its own item's unit, shown after the number."
+                note += "\n\nRows differ in unit: each number shows its own."
             head.comment = Comment(note, "aggregate", height=120, width=300)
     _finish(ws, widths, len(frame))
 
@@ -251,10 +251,12 @@ def _write_readme(
             ws.cell(ws.max_row, 2).number_format = fmt
             ws.cell(ws.max_row, 2).alignment = Alignment(horizontal="left")
     ws.append([])
-    ws.append(["How to read", _HOW_TO_READ])
-    ws.cell(ws.max_row, 1).font = _HEADER_FONT
+    for n, line in enumerate(_HOW_TO_READ):
+        ws.append(["how to read" if n == 0 else None, line])
+    ws.cell(ws.max_row - len(_HOW_TO_READ) + 1, 1).font = _HEADER_FONT
     ws.append([])
     ws.append(["sheet", "rows", "what it holds", "units", "note"])
+    first_sheet_row = ws.max_row
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     ws.append(
@@ -279,22 +281,23 @@ def _write_readme(
         )
     if not solution.tables:
         ws.append(["(tables)", 0, "", "", f"no table: {_why_empty(solution, '')}"])
-    for letter, width in zip("ABCDE", (20, 12, 50, 50, 60), strict=True):
+    labels = [len(str(c.value)) for c in ws["A"][1:] if c.value is not None]
+    for letter, width in zip("ABCDE", (max(labels) + 2, 12, 50, 50, 60), strict=True):
         ws.column_dimensions[letter].width = width
-    for row in ws.iter_rows(min_row=3):
+    for row in ws.iter_rows(min_row=first_sheet_row):
         for cell in row[2:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    how = next(r for r in ws.iter_rows(min_col=1, max_col=2) if r[0].value == "How to read")
-    how[1].alignment = Alignment(wrap_text=True, vertical="top")
 
 
 _HOW_TO_READ = (
-    "Each header reads column (unit). Money has thousands separators and cents; quantities of "
-    "items counted in whole units have no decimals; shares are percentages. Cells hold the "
-    "full values: the formats only round what is shown. Hover a header for what the column "
-    "means. Where one column mixes units (rounds and missiles), its header says item units "
-    "and each number shows its own unit."
+    "Each header reads column (unit); hover a header for what the column means.",
+    "Money has thousands separators and cents; quantities of items counted in whole units "
+    "have no decimals; shares are percentages.",
+    "Cells hold the full values: the formats only round what is shown.",
+    "Where one column mixes units (rounds and missiles), its header says item units and "
+    "each number shows its own unit.",
 )
+"""The README sheet's reading guide, one line per row (each runs on over empty cells)."""
 
 
 def _about(solution: SolutionLike) -> list[tuple[str, Any, str | None]]:
@@ -317,9 +320,25 @@ def _about(solution: SolutionLike) -> list[tuple[str, Any, str | None]]:
         ("whole units", ", ".join(solution.indivisible) or "none", None),
         ("periods", _periods(solution.periods), None),
     ]
+    # the headline figures, each with its unit (all of them are on the key_figures sheet)
+    for figure, label in _HEADLINE.items():
+        value = solution.key_figures.get(figure)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            unit = figure_unit(solution, figure)
+            shown = f"{label} ({'%' if unit == 'share' else unit})"
+            rows.append((shown, value, _figure_format(unit, figure, solution)))
     if solution.message:
         rows.insert(4, ("message", solution.message, None))
     return rows
+
+
+_HEADLINE = {
+    "total_cost": "total cost",
+    "penalty_cost": "penalties, not in the total",
+    "fill_rate": "needs met",
+    "short": "needs never met",
+}
+"""Key figures repeated on the README sheet, with their labels there."""
 
 
 def _unit_list(ids: dict[str, str]) -> str:
