@@ -17,7 +17,8 @@ class Solution:
     """A solved (or failed) scenario.
 
     ``tables`` holds the plan as tidy DataFrames (see :data:`aggregate.tables.TABLES` for
-    every column); they are empty when ``status.has_plan`` is false.
+    every column); they are empty when ``status.has_plan`` is false. :meth:`to_excel`,
+    :meth:`to_parquet` and :meth:`to_json` write them with their units and currency.
     """
 
     scenario_name: str

@@ -194,7 +194,7 @@ def _solve_model(
         gap=last.gap if status.has_plan else None,
         timings=timings,
         currency=data.currency,
-        units=data.units,
+        units={kind: dict(ids) for kind, ids in data.units.items()},
         indivisible=sorted(data.indivisible),
     )
     if status.has_plan:
