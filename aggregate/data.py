@@ -16,6 +16,7 @@ from aggregate.schema import Fund, Nation, Scenario, expand, facts
 from aggregate.schema.canonical import canonical
 from aggregate.schema.facts import key_shares, usable_pairs
 from aggregate.schema.funds import KeyRule
+from aggregate.schema.scenario import DEFAULT_CURRENCY
 
 OfferKey = tuple[str, str]  # (producer, item)
 RouteKey = tuple[str, str, str]  # (producer, item, nation)
@@ -151,6 +152,10 @@ class ModelData:
     sponsor_of: dict[str, str]
     indivisible: frozenset[str] = frozenset()
     """Items ordered, delivered, donated and used in whole units (``Item.indivisible``)."""
+    currency: str = DEFAULT_CURRENCY
+    """The scenario's currency (the plan's tables carry it; the model does not read it)."""
+    units: dict[str, dict[str, str]] = field(default_factory=dict)
+    """What one unit is, by kind (``item``, ``capability``, ``component``) then id."""
     fixed_payers: dict[ContractKey, dict[str, float]] = field(default_factory=dict)
     """contract -> nation -> its share of the contract's fixed costs (contract and period
     costs; :func:`aggregate.schema.facts.fixed_cost_shares`, the nation itself going alone)."""
@@ -397,6 +402,15 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
         indivisible=frozenset(it.id for it in scenario.items if it.indivisible),
         fixed_payers=fixed_payers,
+        currency=scenario.currency,
+        units={
+            kind: {x.id: x.unit for x in things}
+            for kind, things in (
+                ("item", scenario.items),
+                ("capability", scenario.capabilities),
+                ("component", scenario.components),
+            )
+        },
     )
     _group(data)
     return data

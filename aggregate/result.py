@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from aggregate.schema.scenario import DEFAULT_CURRENCY
 from aggregate.status import SolveStatus
 
 
@@ -15,7 +17,8 @@ class Solution:
     """A solved (or failed) scenario.
 
     ``tables`` holds the plan as tidy DataFrames (see :data:`aggregate.tables.TABLES` for
-    every column); they are empty when ``status.has_plan`` is false.
+    every column); they are empty when ``status.has_plan`` is false. :meth:`to_excel`,
+    :meth:`to_parquet` and :meth:`to_json` write them with their units and currency.
     """
 
     scenario_name: str
@@ -32,6 +35,13 @@ class Solution:
     """Seconds per phase: ``build``, ``solve_needs``, ``solve_cost``, ``extract``, ``total``."""
     key_figures: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    currency: str = DEFAULT_CURRENCY
+    """ISO 4217 code of every money amount in the tables and key figures (the scenario's)."""
+    units: dict[str, dict[str, str]] = field(default_factory=dict)
+    """What one unit is, by kind (``item``, ``capability``, ``component``) then id:
+    ``{"item": {"155-L52": "round"}}`` (the scenario's ``unit`` fields; empty when unknown)."""
+    indivisible: list[str] = field(default_factory=list)
+    """Items counted in whole units (``Item.indivisible``)."""
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         # solution.orders, solution.contracts, ... for notebooks
@@ -39,6 +49,30 @@ class Solution:
         if name in tables:
             return tables[name]
         raise AttributeError(name)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the plan as one workbook at ``path`` (``plan.xlsx``): a README sheet (which
+        plan, status, gap, solve time, currency, units, what each sheet holds and why one is
+        empty), the key figures, then one sheet per table with units in the headers, number
+        formats, fitted widths, a frozen header row and filters. Returns ``path``."""
+        from aggregate.io.exports import write_workbook
+
+        return write_workbook(self, path)
+
+    def to_parquet(self, directory: str | Path) -> list[Path]:
+        """Write one Parquet file per table and ``key_figures.parquet`` into ``directory``
+        (created if needed; needs ``pyarrow``). Columns keep their types without rows; each
+        file's ``aggregate`` metadata holds the units and currency. Returns the paths."""
+        from aggregate.io.exports import write_parquet
+
+        return write_parquet(self, directory)
+
+    def to_json(self, path: str | Path) -> Path:
+        """Write the plan, its key figures, units and currency as one JSON file at ``path``
+        (:func:`aggregate.export.read_solution_json` reads it back). Returns ``path``."""
+        from aggregate.io.exports import write_json
+
+        return write_json(self, path)
 
 
 __all__ = ["Solution", "SolveStatus"]

@@ -226,6 +226,9 @@ def _solve_model(
         message="; ".join(s.message for s in stages if s.message),
         gap=last.gap if status.has_plan else None,
         timings=timings,
+        currency=data.currency,
+        units={kind: dict(ids) for kind, ids in data.units.items()},
+        indivisible=sorted(data.indivisible),
     )
     if status.has_plan:
         t0 = time.perf_counter()

@@ -462,4 +462,6 @@ KEY_FIGURES: dict[str, str] = {
     "on_time_rate": "share of demanded quantity met on time",
     "average_lateness": "late unit-periods per unit met late (0 if none)",
     "unspent_fund_balance": "contributions not spent by funds",
+    "gap": "relative MIP gap of the last solve stage (0 = proven optimal)",
+    "needs_objective": "weighted shortfall the needs stage reached (the cost stage keeps it)",
 }

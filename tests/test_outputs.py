@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from aggregate import export
 from aggregate.cli import app
+from aggregate.io import exports
 from aggregate.result import Solution, SolveStatus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,7 +106,7 @@ def test_unknown_format_lists_the_known_ones(tmp_path: Path) -> None:
 def test_parquet_without_pyarrow_says_how_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(export, "parquet_available", lambda: False)
+    monkeypatch.setattr(exports, "parquet_available", lambda: False)
     result = runner.invoke(
         app, ["solve", str(SCENARIO), "--out", str(tmp_path / "p"), "--formats", "parquet"]
     )
@@ -202,7 +203,7 @@ def test_full_disk_is_one_line_and_leaves_nothing(
         path.write_text("partial")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(export, "_write_json", full)
+    monkeypatch.setattr(exports, "_write_json", full)
     out = tmp_path / "plan"
     result = runner.invoke(app, ["solve", str(SCENARIO), "--out", str(out)])
     assert result.exit_code == 1, result.output
@@ -219,13 +220,13 @@ def test_failed_export_keeps_the_earlier_files(
     export.write_solution(_solution("old"), tmp_path / "plan")
     before = (tmp_path / "plan" / "solution.json").read_text()
 
-    def broken(frame: pd.DataFrame) -> Any:
+    def broken(table: Any) -> Any:
         def write(path: Path) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
 
         return write
 
-    monkeypatch.setattr(export, "_parquet_writer", broken)
+    monkeypatch.setattr(exports, "_parquet_writer", broken)
     with pytest.raises(OSError):
         export.write_solution(_solution("new"), tmp_path / "plan", ["json", "parquet"])
     assert (tmp_path / "plan" / "solution.json").read_text() == before
@@ -236,6 +237,7 @@ _SLOW_EXPORT = """
 import sys, time
 from pathlib import Path
 from aggregate import export
+from aggregate.io import exports
 from tests.test_outputs import _solution
 
 def slow(solution, path):
@@ -243,7 +245,7 @@ def slow(solution, path):
     Path(sys.argv[2]).write_text("ready")
     time.sleep(120)
 
-export._write_json = slow
+exports._write_json = slow
 export.write_solution(_solution(), sys.argv[1], ["xlsx", "parquet", "json"])
 """
 
@@ -280,8 +282,8 @@ def test_export_of_a_new_folder_leaves_only_it(tmp_path: Path) -> None:
     written = export.write_solution(_solution(), tmp_path / "a" / "b", export.FORMATS)
     assert all(p.is_file() for p in written)
     assert _listing(tmp_path) == [
-        "a", "a/b", "a/b/parquet", "a/b/parquet/orders.parquet", "a/b/solution.json",
-        "a/b/solution.xlsx",
+        "a", "a/b", "a/b/parquet", "a/b/parquet/key_figures.parquet",
+        "a/b/parquet/orders.parquet", "a/b/solution.json", "a/b/solution.xlsx",
     ]  # fmt: skip
 
 

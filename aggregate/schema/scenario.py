@@ -12,6 +12,9 @@ from aggregate.schema.nations import Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.settings import SolveSettings
 
+DEFAULT_CURRENCY = "EUR"
+"""The currency of a scenario that names none."""
+
 
 class Scenario(StrictModel):
     """A joint-procurement scenario: nations, needs, stocks, industry, funds and settings.
@@ -27,7 +30,7 @@ class Scenario(StrictModel):
     """What the scenario represents and its main assumptions."""
     sources: list[str] = []
     """Where the figures come from (reports, press, datasets)."""
-    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(default=DEFAULT_CURRENCY, pattern=r"^[A-Z]{3}$")
     """ISO 4217 code of every money amount in the scenario."""
     periods: list[PeriodLabel] = Field(min_length=1, max_length=1000)
     """Ordered period labels (e.g. ``2024Q1``, ``2024-01``); the first is the start."""

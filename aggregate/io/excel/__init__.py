@@ -23,7 +23,9 @@ The modules, in the order data flows: :mod:`~aggregate.io.excel.layout` (the she
 columns), :mod:`~aggregate.io.excel.cells` (one cell's value by its kind),
 :mod:`~aggregate.io.excel.read` (safe opening and the rows of each sheet),
 :mod:`~aggregate.io.excel.assemble` (rows into raw scenario data) and
-:mod:`~aggregate.io.excel.write` (a scenario or the template as a workbook).
+:mod:`~aggregate.io.excel.write` (a scenario or the template as a workbook). Apart from
+scenarios, :mod:`~aggregate.io.excel.solution` writes a solved plan as a workbook to read
+(``plan.to_excel``).
 """
 
 from aggregate.io.excel.layout import KINDS, NOTES, README, SHEET_BY_NAME, SHEETS, Column, Sheet
