@@ -141,7 +141,8 @@ def test_readme_sheet_says_which_plan_and_why_sheets_are_empty(
     assert readme["MIP gap"][0] == mixed.gap
     assert readme["solve time (s)"][0] == pytest.approx(mixed.timings["total"])
     assert readme["currency"][0].startswith("USD")
-    assert readme["item units"][0] == "round: shell; missile: missile"
+    # items in canonical order (by id: missile, shell), whatever the scenario lists first
+    assert readme["item units"][0] == "missile: missile; round: shell"
     assert readme["whole units"][0] == "missile"
     # the headline figures, with their units (rounds and missiles: no one capability unit)
     assert readme["total cost (USD)"][0] == pytest.approx(651)

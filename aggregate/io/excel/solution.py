@@ -70,6 +70,8 @@ EMPTY_REASONS: dict[str, str] = {
     "payments": "no payment",
     "budgets": "no nation in the plan",
     "funds": "the scenario has no fund (or bilateral purchase)",
+    "participation": "the scenario does not state the participation rule "
+    "(settings.participation: no_worse_than_alone), or this is the going-alone plan",
 }
 """Table -> why it can be empty in a plan, said on the README sheet."""
 
