@@ -165,6 +165,9 @@ class ModelData:
     alone_spent: dict[str, float] = field(default_factory=dict)
     """nation -> its spending in the going-alone plan: the most it may spend pooled under
     the participation rule (empty: no rule)."""
+    list_price: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(nation, capability) of a demand -> the dearest list price of a unit
+    (:meth:`~aggregate.schema.facts.ScenarioIndex.list_price`), for the participation rule."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
@@ -402,6 +405,12 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
         indivisible=frozenset(it.id for it in scenario.items if it.indivisible),
         fixed_payers=fixed_payers,
+        list_price={
+            (n, c): index.list_price(n, c)
+            for n, c in sorted({(d.nation, d.capability) for d in scenario.demands})
+        }
+        if pooled and settings.participation == "no_worse_than_alone"
+        else {},
         currency=scenario.currency,
         units={
             kind: {x.id: x.unit for x in things}

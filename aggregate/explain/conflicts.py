@@ -53,10 +53,11 @@ from aggregate.explain.rules import (
     lot_rule,
     pledge_rule,
 )
-from aggregate.model import build_model
+from aggregate.model import build_model, participation
 from aggregate.model import registry as reg
 from aggregate.model.highs import run_highs
 from aggregate.schema import Scenario
+from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
 
@@ -357,6 +358,11 @@ def diagnose(
     ``time_limit`` bounds each feasibility test (seconds).
     """
     data = prepare(scenario)
+    if scenario.settings.participation == "no_worse_than_alone":
+        # the rule's bounds come from the going-alone plan, as in aggregate.solve
+        alone = solve(scenario, baseline=True, time_limit=time_limit, threads=threads)
+        if alone.status.has_plan:
+            data.alone_short, data.alone_spent = participation.bounds(alone.tables)
     m = build_model(data)
     drop_redundant_bounds(m)
     nm = Namer(scenario, data)

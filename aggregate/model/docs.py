@@ -155,9 +155,11 @@ binds, pooling can be worse for the budget-bound nation; state `fixed_costs_paid
 
 Participation (`settings.participation`, `unconditional` by default): with
 `no_worse_than_alone` the solve first solves the going-alone plan (aid kept, as above), then
-the pooled plan under two more rules per nation: no more units short of any capability, and no
-more spent from its budget, than going alone (individual rationality: every nation gains from
-pooling or keeps what it had alone). Where a pooled rule costs a nation more than going alone
+the pooled plan under two more rules per nation: no more units short of any capability than
+going alone, and no more spent from its budget for the same met demand: each unit met beyond
+the going-alone plan may cost at most its list price (the dearest base price plus delivery of
+a unit the nation can order). This is individual rationality: every nation gains from pooling
+or keeps what it had alone. Where a pooled rule costs a nation more than going alone
 did (a fixed cost charged to a host nation that ordered nothing alone), the rules cannot hold
 together and the solve says so (infeasible). The `participation` table lists each bound next
 to the pooled figure.

@@ -60,21 +60,37 @@ def participation_short_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 
 def participation_spend_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""No nation spends more pooled than going alone.
+    r"""No nation pays more pooled than going alone for the same met demand; each unit more
+    met may cost at most its list price.
 
-    :math:`spend_n \le spend^{alone}_n`, with :math:`spend_n` the nation's spending as in
-    ``budget_upper`` (orders net of what funds pay, purchases for others, contributions,
-    sponsored investment, its share of fixed costs) and :math:`spend^{alone}_n` the same in
-    the going-alone plan. Only with ``settings.participation: no_worse_than_alone``, pooled.
+    :math:`spend_n + \sum_c v_{n,c} \sum_{d: nation_d = n,\ capability_d = c} short_d \le
+    spend^{alone}_n + \sum_c v_{n,c} \, short^{alone}_{n,c}`, with :math:`spend_n` the
+    nation's spending as in ``budget_upper`` (orders net of what funds pay, purchases for
+    others, contributions, sponsored investment, its share of fixed costs),
+    :math:`spend^{alone}_n` the same in the going-alone plan, and :math:`v_{n,c}` the
+    dearest base price plus delivery of a unit of capability :math:`c` the nation can order
+    (0 where none). Only with ``settings.participation: no_worse_than_alone``, pooled.
     """
     lin = linear(m)
+    short = lin.col("short")
     keys = sorted(data.alone_spent)
+    demands: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for d, x in data.demands.items():
+        demands[x.nation].append((d, x.capability))
 
     def rows() -> Iterator[Row]:
         for n in keys:
             cols, coefs = nation_spending(lin, data, n)
+            limit = data.alone_spent[n]
+            price = {c: data.list_price.get((n, c), 0.0) for _, c in demands[n]}
+            for d, c in demands[n]:
+                if price[c] > 0:
+                    cols.append(short[d])
+                    coefs.append(price[c])
+            for c, v in price.items():
+                limit += v * data.alone_short.get((n, c), 0.0)
             if any(coefs):
-                yield n, cols, coefs, -INF, bound(data.alone_spent[n])
+                yield n, cols, coefs, -INF, bound(limit)
 
     return keys, rows()
 

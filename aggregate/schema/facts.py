@@ -321,6 +321,20 @@ class ScenarioIndex:
         """Capability units one unit of ``item`` covers (None: it does not meet it)."""
         return next((f for i, f in self.satisfied_by(capability) if i == item), None)
 
+    def list_price(self, nation: str, capability: str) -> float:
+        """The dearest base price plus delivery of one unit of ``capability`` that ``nation``
+        can order (an offer of an item it can use, per the item's factor); 0 where none.
+        The participation rule lets a nation pay at most this for each unit it gets beyond
+        its going-alone plan."""
+        prices = [
+            (float(offer.price) + delivery_rate(offer, nation)) / f
+            for i, f in self.satisfied_by(capability)
+            if f > 0 and self.can_use(nation, i)
+            for (_, item), offer in self.offers.items()
+            if item == i
+        ]
+        return max(prices, default=0.0)
+
     def can_use(self, nation: str, item: str) -> bool:
         """:func:`usable` by id; an unknown nation or item has no systems."""
         n_systems = set(self.nations[nation].systems) if nation in self.nations else set()

@@ -107,8 +107,9 @@ RULES: dict[str, str] = {
         "<= its budget"
     ),
     "participation": (
-        "settings.participation no_worse_than_alone: no nation more short of a capability, "
-        "or spending more, than in the going-alone plan (the participation table)"
+        "settings.participation no_worse_than_alone: no nation more short of a capability "
+        "than going alone, nor spending more than going alone plus the list price of each "
+        "unit met beyond it (the participation table)"
     ),
     # key figures
     "key_figures": "each key figure equals its recomputation from the tables",
