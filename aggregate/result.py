@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from aggregate.status import SolveStatus
+from aggregate.tables import SPECS
 
 
 @dataclass
@@ -33,12 +34,26 @@ class Solution:
     key_figures: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        # solution.orders, solution.contracts, ... for notebooks
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+    if TYPE_CHECKING:
+        # each plan table is also an attribute (solution.orders, ...), set below from SPECS
+        def __getattr__(self, name: str) -> pd.DataFrame: ...
+
+
+def _table_attribute(name: str) -> property:
+    spec = SPECS[name]
+
+    def get(self: Solution) -> pd.DataFrame:
+        table = self.tables.get(name)
+        return spec.frame([]) if table is None else table  # no plan: typed and empty
+
+    columns = "\n".join(f"- ``{c.name}``: {c.description}" for c in spec.columns)
+    return property(get, doc=f"The plan's ``{name}`` table: {spec.description}.\n\n{columns}")
+
+
+# real attributes (not __getattr__), so dir() and tab completion list the tables
+for _name in SPECS:
+    setattr(Solution, _name, _table_attribute(_name))
+del _name
 
 
 __all__ = ["Solution", "SolveStatus"]

@@ -7,7 +7,7 @@ State a study in YAML or Python (:class:`Study`: named variants, grids, seeded s
 """
 
 from aggregate.study.compare import by_nation, comparison
-from aggregate.study.overrides import OverrideError, apply_overrides, parse_path, resolve
+from aggregate.overrides import OverrideError, apply_overrides, parse_path, resolve
 from aggregate.study.runner import Finished, StudyResult, default_workers, run_study
 from aggregate.study.spec import (
     Axis,
