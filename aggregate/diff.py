@@ -188,9 +188,11 @@ def _items(a: Solution, b: Solution, tol: float, equally_good: bool) -> pd.DataF
 
     def per(plan: Solution) -> pd.DataFrame:
         o = plan.orders
-        ordered = o.assign(
-            received=o["quantity"], cost=o["purchase_cost"] + o["delivery_cost"]
-        ).groupby(keys, as_index=False)[values].sum()
+        ordered = (
+            o.assign(received=o["quantity"], cost=o["purchase_cost"] + o["delivery_cost"])
+            .groupby(keys, as_index=False)[values]
+            .sum()
+        )
         d = plan.donations
         donated = (
             d.rename(columns={"recipient": "nation"})
@@ -251,7 +253,9 @@ def _summary(
     return pd.DataFrame(rows)
 
 
-def _notes(summary: pd.DataFrame, equally_good: bool, tables: tuple[pd.DataFrame, ...]) -> list[str]:
+def _notes(
+    summary: pd.DataFrame, equally_good: bool, tables: tuple[pd.DataFrame, ...]
+) -> list[str]:
     if equally_good:
         differing = sum(int((t.filter(like="_diff") != 0).any(axis=1).sum()) for t in tables)
         if differing:

@@ -497,6 +497,7 @@ def scenario_problems(where: str, error: ScenarioError) -> list[Problem]:
 
 # ------------------------------------------------------------------- what-if in one line
 
+
 def with_changes(scenario: Scenario, changes: Mapping[str, Any] | Iterable[Override]) -> Scenario:
     """``scenario`` with ``changes`` applied in order, validated as a scenario file is.
 

@@ -40,7 +40,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from aggregate.errors import Problem, ScenarioError, problems_from_validation
-from aggregate.overrides import Op, Override
+from aggregate.overrides import Override
 from aggregate.schema.settings import Solver
 
 Name = Annotated[

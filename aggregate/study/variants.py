@@ -21,7 +21,6 @@ import numpy as np
 
 from aggregate import __version__
 from aggregate.errors import Problem, ScenarioError
-from aggregate.schema import Scenario
 from aggregate.overrides import (
     OverrideError,
     apply_overrides,
@@ -29,6 +28,7 @@ from aggregate.overrides import (
     resolve,
     scenario_problems,
 )
+from aggregate.schema import Scenario
 from aggregate.study.spec import BASE, Draw, Override, Study
 from aggregate.validation import validate
 
