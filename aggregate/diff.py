@@ -31,7 +31,9 @@ rounding).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -97,22 +99,15 @@ def diff(plan_a: Solution, plan_b: Solution) -> PlanDiff:
                 f"{label} ({plan.scenario_name}) has no plan to compare: its solve ended "
                 f"{plan.status.value}; solve it again (a longer time limit, a fixed scenario)"
             )
-    gaps = (_gap(plan_a), _gap(plan_b))
-    measures = {
-        "cost": (_cost(plan_a), _cost(plan_b)),
-        "weighted_shortfall": (
-            _figure(plan_a, "weighted_shortfall"),
-            _figure(plan_b, "weighted_shortfall"),
-        ),
-    }
-    tolerance = {
-        m: gaps[0] * abs(a) + gaps[1] * abs(b) + _rounding(a, b) for m, (a, b) in measures.items()
-    }
-    equally_good = all(abs(a - b) <= tolerance[m] for m, (a, b) in measures.items())
+    gaps = (solver_gap(plan_a.gap), solver_gap(plan_b.gap))
+    ma, mb = measures(plan_a.key_figures), measures(plan_b.key_figures)
+    pairs = {m: (ma[m], mb[m]) for m in MEASURES}
+    tolerance = {m: allowed(a, gaps[0], b, gaps[1]) for m, (a, b) in pairs.items()}
+    equally_good = all(abs(a - b) <= tolerance[m] for m, (a, b) in pairs.items())
     needs = _needs(plan_a, plan_b, tolerance["weighted_shortfall"], equally_good)
     items = _items(plan_a, plan_b, tolerance["cost"], equally_good)
     payments = _payments(plan_a, plan_b, tolerance["cost"], equally_good)
-    summary = _summary(plan_a, plan_b, measures, tolerance)
+    summary = _summary(plan_a, plan_b, pairs, tolerance)
     notes = _notes(summary, equally_good, (needs, items, payments))
     return PlanDiff(
         plan_a.scenario_name,
@@ -128,17 +123,38 @@ def diff(plan_a: Solution, plan_b: Solution) -> PlanDiff:
     )
 
 
-def _gap(plan: Solution) -> float:
-    return float(plan.gap) if plan.gap is not None and plan.gap == plan.gap else 0.0
+MEASURES = ("cost", "weighted_shortfall")
+"""The two objectives a solve's gap bounds: the cost stage's and the needs stage's."""
+
+
+def solver_gap(gap: float | None) -> float:
+    """A solve's relative gap as a number (0 where unknown: an LP, or none reported)."""
+    return float(gap) if gap is not None and gap == gap else 0.0
+
+
+def measures(key_figures: Mapping[str, Any]) -> dict[str, float]:
+    """A plan's two objective measures from its key figures: ``cost`` (total cost plus
+    penalties) and ``weighted_shortfall``."""
+
+    def figure(name: str) -> float:
+        value = key_figures.get(name)
+        return float(value) if value is not None and value == value else 0.0
+
+    return {
+        "cost": figure("total_cost") + figure("penalty_cost"),
+        "weighted_shortfall": figure("weighted_shortfall"),
+    }
+
+
+def allowed(a: float, gap_a: float, b: float, gap_b: float) -> float:
+    """The difference between measures ``a`` and ``b`` that the two solves' gaps allow
+    (plus the extraction's rounding): a smaller one is not a result."""
+    return gap_a * abs(a) + gap_b * abs(b) + _rounding(a, b)
 
 
 def _figure(plan: Solution, name: str) -> float:
     value = plan.key_figures.get(name)
     return float(value) if value is not None else 0.0
-
-
-def _cost(plan: Solution) -> float:
-    return _figure(plan, "total_cost") + _figure(plan, "penalty_cost")
 
 
 def _rounding(a: float, b: float) -> float:
@@ -223,22 +239,22 @@ def _payments(a: Solution, b: Solution, tol: float, equally_good: bool) -> pd.Da
 def _summary(
     a: Solution,
     b: Solution,
-    measures: dict[str, tuple[float, float]],
+    pairs: dict[str, tuple[float, float]],
     tolerance: dict[str, float],
 ) -> pd.DataFrame:
     rows = []
     figures = [
-        ("cost", "cost", measures["cost"]),
+        ("cost", "cost", pairs["cost"]),
         ("total_cost", "cost", (_figure(a, "total_cost"), _figure(b, "total_cost"))),
         ("penalty_cost", "cost", (_figure(a, "penalty_cost"), _figure(b, "penalty_cost"))),
-        ("weighted_shortfall", "weighted_shortfall", measures["weighted_shortfall"]),
+        ("weighted_shortfall", "weighted_shortfall", pairs["weighted_shortfall"]),
         ("short", "weighted_shortfall", (_figure(a, "short"), _figure(b, "short"))),
     ]
     for name, measure, (va, vb) in figures:
         difference = 0.0 if abs(va - vb) <= _rounding(va, vb) else va - vb
         # a figure is within the gap when its measure is: short follows the weighted
         # shortfall the gap bounds, the cost lines follow the cost measure
-        ma, mb = measures[measure]
+        ma, mb = pairs[measure]
         rows.append(
             {
                 "figure": name,
@@ -273,4 +289,4 @@ def _notes(
     ]
 
 
-__all__ = ["PlanDiff", "diff"]
+__all__ = ["MEASURES", "PlanDiff", "allowed", "diff", "measures", "solver_gap"]

@@ -11,6 +11,7 @@ import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -269,6 +270,57 @@ def test_diff_needs_two_plans() -> None:
     failed = Solution(scenario_name="broken", status=SolveStatus.INFEASIBLE)
     with pytest.raises(InputError, match=r"broken.*infeasible"):
         diff(plan, failed)
+
+
+class _Store:
+    """The two reads a study comparison makes, with hand-written variants."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+
+    def variants(self, study: str | None = None) -> pd.DataFrame:
+        frame = pd.DataFrame(self.rows)
+        figures = [
+            {k: r[k] for k in ("total_cost", "weighted_shortfall", "gap")} for r in self.rows
+        ]
+        return frame.assign(
+            study="s", kind="variant", group="g", parameters=[{}] * len(frame),
+            solve_status="optimal", error="", short=frame["weighted_shortfall"],
+            fill_rate=1.0, on_time_rate=1.0, verified=True, seconds=1.0,
+            alone_status=None, key_figures=figures,
+        )  # fmt: skip
+
+    def table(self, name: str, study: str | None = None) -> pd.DataFrame:
+        return pd.DataFrame()
+
+
+def test_study_comparison_flags_variants_within_the_gap() -> None:
+    from aggregate.study import comparison
+
+    def row(variant: str, cost: float, gap: float, short: float = 0.0) -> dict[str, Any]:
+        return {"variant": variant, "status": "ok", "total_cost": cost, "gap": gap,
+                "weighted_shortfall": short}  # fmt: skip
+
+    store = _Store(
+        [
+            row("base", 1000, 0.01, short=100),
+            # 1,010 at gap 0 against 1,000 at 1%: allowed 0.01 * 1,000 = 10 (+ rounding)
+            row("tie", 1010, 0.0, short=100),
+            # 1,020: 20 > 10, a result; the shortfall 100 against 100 is the same
+            row("dearer", 1020, 0.0, short=100),
+            # the cost is the same, 102 short against 100 at 1%: allowed 1 (+ rounding)
+            row("shorter", 1000, 0.0, short=102),
+            {**row("failed", 0, 0.0), "status": "failed"},
+        ]
+    )
+    table = comparison(store).set_index("variant")
+    assert table.loc["tie", "equally_good"] and table.loc["tie", "cost_within_gap"]
+    assert not table.loc["dearer", "equally_good"]
+    assert table.loc["dearer", "shortfall_within_gap"]
+    assert not table.loc["dearer", "cost_within_gap"]
+    assert table.loc["shorter", "cost_within_gap"]
+    assert not table.loc["shorter", "shortfall_within_gap"]
+    assert pd.isna(table.loc["failed", "equally_good"])
 
 
 # ----------------------------------------------------------------- the plain Python surface
