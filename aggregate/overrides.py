@@ -36,7 +36,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from aggregate import labels
-from aggregate.errors import InputError, Problem, ScenarioError
+from aggregate.errors import InputError, Problem, ScenarioError, shorten
 from aggregate.schema import Scenario
 from aggregate.schema import scenario as scenario_module
 from aggregate.validation import validate
@@ -553,7 +553,7 @@ def _as_overrides(
         entry = path if isinstance(path, str) else f"change #{number}"
         try:
             if not isinstance(path, str):
-                raise TypeError(f"expected a path and its change, got {item!r}")
+                raise TypeError(f"expected a path and its change, got {shorten(repr(item))}")
             out.append(_override(path, change))
         except (ValidationError, TypeError) as exc:
             message = (
@@ -561,10 +561,17 @@ def _as_overrides(
                 if isinstance(exc, ValidationError)
                 else str(exc)
             )
-            problems.append(Problem(entry, "", message, _CHANGE_FORMS))
+            op = change[0] if isinstance(change, tuple) and change else None
+            fix = _OP_FIXES.get(op, _CHANGE_FORMS) if isinstance(op, str) else _CHANGE_FORMS
+            problems.append(Problem(entry, "", message, fix))
     return out, problems
 
 
+_OP_FIXES = {
+    "scale": "give the factor as a number: ('scale', 1.5)",
+    "add": "give the amount as a number: ('add', 1000), or a list of members to add",
+    "append": "give the entry to append: ('append', {...})",
+}
 _CHANGE_FORMS = (
     "give a value to set, or (op, value) with op one of set, scale, add, remove, append, "
     "or ('remove',) to remove the entry at the path"
@@ -575,7 +582,7 @@ def _override(path: str, change: Any) -> Override:
     if not isinstance(change, tuple):
         return Override(path=path, op="set", value=change)
     if not change or change[0] not in typing.get_args(Op):
-        got = repr(change[0]) if change else "nothing"
+        got = shorten(repr(change[0])) if change else "nothing"
         raise TypeError(f"the op must be one of {', '.join(typing.get_args(Op))}, got {got}")
     if len(change) == 1:
         return Override(path=path, op=change[0])

@@ -114,6 +114,7 @@ def test_with_changes_reports_every_problem_as_a_study_file_does() -> None:
     assert problems["nations[DEU].budget"].fix == study_error.value.fix == "use one of: UKR"
     assert "budget" in problems["nations[UKR].budgte"].fix
     assert "number" in problems["demands[u].quantity"].message
+    assert problems["demands[u].quantity"].fix == "give the factor as a number: ('scale', 1.5)"
     assert "'double'" in problems["demands[u].priority"].message
     assert "scale" in problems["demands[u].priority"].fix
     assert "budget-limits-purchases" in str(info.value)
@@ -163,6 +164,29 @@ def test_diff_of_a_bigger_budget_hand_computed() -> None:
     assert summary.loc["total_cost", "diff"] == 30 and summary.loc["short", "diff"] == -3
     assert d.changes("needs").shape[0] == 1
     assert "equally_good=False" in repr(d)
+
+
+def test_diff_of_a_lower_tier_price_hand_computed() -> None:
+    # models/teaching/pooling-tiers: EST needs 600 rounds, LVA 500; pooled, all 1,100 reach
+    # the tier price 4,000 (one contract, fixed cost 10,000, split 5,000 each). The tier
+    # price scaled by 0.875 is 3,500: EST pays 600 * 500 = 300,000 less, LVA 500 * 500 =
+    # 250,000 less, 550,000 in all; their shares of the fixed cost stay 5,000.
+    tiers = load(REPO / "models" / "teaching" / "pooling-tiers" / "scenario.yaml")
+    cheaper = tiers.with_changes(
+        {"producers[MAKER].offers[155-std].tiers[0].price": ("scale", 0.875)}
+    )
+    assert cheaper.producers[0].offers[0].tiers[0].price == 3500
+    d = diff(solved(cheaper), solved(tiers))
+    summary = d.summary.set_index("figure")
+    assert summary.loc["total_cost", "a"] == pytest.approx(1100 * 3500 + 10000)
+    assert summary.loc["total_cost", "diff"] == pytest.approx(-550_000)
+    order = d.payments[d.payments["purpose"] == "order"].set_index("payer")["amount_diff"]
+    assert order.to_dict() == pytest.approx({"EST": -300_000, "LVA": -250_000})
+    fixed = d.payments[d.payments["purpose"] == "fixed"]
+    assert (fixed["amount_a"] == 5000).all() and (fixed["amount_diff"] == 0).all()
+    assert (d.items["received_diff"] == 0).all()
+    assert list(d.changes("items")["nation"]) == ["EST", "LVA"]
+    assert (d.needs["short_a"] == 0).all() and d.needs["within_gap"].all()
 
 
 def test_diff_of_the_same_plan_is_all_zero_and_equally_good() -> None:
