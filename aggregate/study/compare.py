@@ -8,7 +8,7 @@ the same per (variant, nation), in long form.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -89,21 +89,30 @@ _WITHIN = {"cost": "cost_within_gap", "weighted_shortfall": "shortfall_within_ga
 def _within_gap(v: pd.DataFrame) -> pd.DataFrame:
     """Per variant: does each measure differ from the base's by no more than the gaps
     allow, and are both (``equally_good``)? Empty (NA) without both plans."""
-    base = v[(v["variant"] == BASE) & (v["status"] == "ok")].set_index("study")
-    rows = []
-    for row in v.itertuples(index=False):
-        if row.status != "ok" or row.study not in base.index:
-            rows.append(dict.fromkeys([*_WITHIN.values(), "equally_good"], pd.NA))
+    ok = v["status"] == "ok"
+    base: dict[Any, tuple[dict[str, float], float]] = {
+        study: (measures(figures), solver_gap(gap))
+        for study, figures, gap in zip(
+            v.loc[ok & (v["variant"] == BASE), "study"],
+            v.loc[ok & (v["variant"] == BASE), "key_figures"],
+            v.loc[ok & (v["variant"] == BASE), "gap"],
+            strict=True,
+        )
+    }
+    rows: list[dict[str, Any]] = []
+    for study, good, figures, gap in zip(v["study"], ok, v["key_figures"], v["gap"], strict=True):
+        if not good or study not in base:
+            rows.append({})  # NA in every column
             continue
-        ref = base.loc[row.study]
-        mine, theirs = measures(row.key_figures), measures(ref["key_figures"])
-        gap, base_gap = solver_gap(row.gap), solver_gap(ref["gap"])
+        theirs, base_gap = base[study]
+        mine, my_gap = measures(figures), solver_gap(gap)
         within = {
-            _WITHIN[m]: abs(mine[m] - theirs[m]) <= allowed(mine[m], gap, theirs[m], base_gap)
+            _WITHIN[m]: abs(mine[m] - theirs[m]) <= allowed(mine[m], my_gap, theirs[m], base_gap)
             for m in MEASURES
         }
         rows.append({**within, "equally_good": all(within.values())})
-    return pd.DataFrame(rows, index=v.index, dtype="boolean")
+    columns = [*_WITHIN.values(), "equally_good"]
+    return pd.DataFrame(rows, index=v.index, columns=columns, dtype="boolean")
 
 
 def by_nation(store: StoreReader, study: str | None = None) -> pd.DataFrame:
