@@ -31,6 +31,7 @@ rounding).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +80,12 @@ class PlanDiff:
         """The rows of ``table`` that differ by more than the gaps allow: the results."""
         frame = self.tables[table]
         return frame[~frame["within_gap"]].reset_index(drop=True)
+
+    def _repr_html_(self) -> str:
+        # a notebook shows the notes and the summary; the tables are one attribute away
+        notes = "".join(f"<p>{html.escape(note)}</p>" for note in self.notes)
+        head = f"<p><b>{html.escape(self.a)}</b> (a) against <b>{html.escape(self.b)}</b> (b)</p>"
+        return head + notes + self.summary.to_html(index=False)
 
     def __repr__(self) -> str:
         lines = [f"PlanDiff(a={self.a!r}, b={self.b!r}, equally_good={self.equally_good})"]

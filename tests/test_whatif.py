@@ -164,6 +164,7 @@ def test_diff_of_a_bigger_budget_hand_computed() -> None:
     assert summary.loc["total_cost", "diff"] == 30 and summary.loc["short", "diff"] == -3
     assert d.changes("needs").shape[0] == 1
     assert "equally_good=False" in repr(d)
+    assert "<table" in d._repr_html_() and "total_cost" in d._repr_html_()
 
 
 def test_diff_of_a_lower_tier_price_hand_computed() -> None:
