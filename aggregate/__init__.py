@@ -15,7 +15,7 @@ from types import ModuleType as _ModuleType
 import aggregate.overrides as _overrides  # noqa: F401
 from aggregate.audit import Audit, audit
 from aggregate.baseline import AidComparison, Comparison, compare, compare_aid, without_aid
-from aggregate.diff import PlanDiff, diff
+from aggregate.differences import PlanDiff, diff
 from aggregate.errors import Problem, ScenarioError
 from aggregate.io import json_schema, load, save
 from aggregate.result import Solution, SolveStatus

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from aggregate.diff import MEASURES, allowed, measures, solver_gap
+from aggregate.differences import MEASURES, allowed, measures, solver_gap
 from aggregate.study.spec import BASE
 from aggregate.study.task import BASELINE_FIGURES, FIGURES
 
@@ -39,7 +39,7 @@ def comparison(store: StoreReader, study: str | None = None) -> pd.DataFrame:
     ``seconds``; ``<figure>_change`` = the variant's figure minus the base variant's (when
     the study ran the base); ``cost_within_gap`` and ``shortfall_within_gap``: the
     variant's cost (total cost plus penalties) or weighted shortfall differs from the
-    base's by no more than the two solves' gaps allow (:mod:`aggregate.diff`), so the
+    base's by no more than the two solves' gaps allow (:mod:`aggregate.differences`), so the
     change is not a result; ``equally_good``: both are, so the variant's plan is one of
     several equally good plans and its differences to the base (who orders, who donates)
     are a choice among them, not an effect of the variant (empty without a base plan or

@@ -47,7 +47,7 @@ _ROUNDING = 1e-6
 
 @dataclass
 class PlanDiff:
-    """Two plans compared (see :mod:`aggregate.diff`); every ``_diff`` column is a - b."""
+    """Two plans compared (see :mod:`aggregate.differences`); every ``_diff`` column is a - b."""
 
     a: str
     """Name of plan a (its scenario's name)."""
