@@ -18,7 +18,9 @@ above the optimum. So a difference smaller than what both gaps allow,
 solve, a variant of no effect, or another solver could show it reversed. The measures are
 the two objectives of the needs-first solve: the cost stage's ``cost`` (``total_cost +
 penalty_cost``) and the needs stage's ``weighted_shortfall`` (both stages run with the
-same requested gap; the plan reports the last stage's). A row is ``within_gap`` when
+same requested gap; the plan reports the last stage's; with the ``weighted`` objective one
+stage's gap bounds their weighted sum, and the same rule is applied to each). A row is
+``within_gap`` when
 
 - the plans are **equally good**: both measures differ by no more than their tolerance
   (then every row difference is one of several equally good plans, not an effect), or
@@ -142,14 +144,9 @@ def solver_gap(gap: float | None) -> float:
 def measures(key_figures: Mapping[str, Any]) -> dict[str, float]:
     """A plan's two objective measures from its key figures: ``cost`` (total cost plus
     penalties) and ``weighted_shortfall``."""
-
-    def figure(name: str) -> float:
-        value = key_figures.get(name)
-        return float(value) if value is not None and value == value else 0.0
-
     return {
-        "cost": figure("total_cost") + figure("penalty_cost"),
-        "weighted_shortfall": figure("weighted_shortfall"),
+        "cost": _number(key_figures, "total_cost") + _number(key_figures, "penalty_cost"),
+        "weighted_shortfall": _number(key_figures, "weighted_shortfall"),
     }
 
 
@@ -160,8 +157,13 @@ def allowed(a: float, gap_a: float, b: float, gap_b: float) -> float:
 
 
 def _figure(plan: Solution, name: str) -> float:
-    value = plan.key_figures.get(name)
-    return float(value) if value is not None else 0.0
+    return _number(plan.key_figures, name)
+
+
+def _number(key_figures: Mapping[str, Any], name: str) -> float:
+    """A key figure as a number (0 where missing or NaN)."""
+    value = key_figures.get(name)
+    return float(value) if value is not None and value == value else 0.0
 
 
 def _rounding(a: float, b: float) -> float:
