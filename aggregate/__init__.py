@@ -1,17 +1,21 @@
 """aggregate: multinational demand aggregation for defence procurement.
 
-The core (load, solve, verify, compare, audit) is imported here; the larger tool sets are
-subpackages loaded on first use, so ``import aggregate`` stays quick:
+The core (load, solve, verify, compare, diff, audit) is imported here; the larger tool sets
+are subpackages loaded on first use, so ``import aggregate`` stays quick:
 ``aggregate.explain`` (bottlenecks, shortfall reasons, infeasibility diagnosis),
 ``aggregate.games`` (fair shares: Shapley, nucleolus, core), ``aggregate.study``
 (variants, parallel and Dask sweeps, resumable store) and ``aggregate.plots``.
 """
 
-import importlib
-from types import ModuleType
+import importlib as _importlib
+import importlib.metadata as _metadata
+from types import ModuleType as _ModuleType
 
+# loads the path language behind Scenario.with_changes (the schema cannot import it)
+import aggregate.overrides as _overrides  # noqa: F401
 from aggregate.audit import Audit, audit
 from aggregate.baseline import AidComparison, Comparison, compare, compare_aid, without_aid
+from aggregate.differences import PlanDiff, diff
 from aggregate.errors import Problem, ScenarioError
 from aggregate.io import json_schema, load, save
 from aggregate.result import Solution, SolveStatus
@@ -21,13 +25,18 @@ from aggregate.solve import solve
 from aggregate.validation import check, validate
 from aggregate.verify import Verification, verify
 
+try:
+    __version__ = _metadata.version("aggregate")
+except _metadata.PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
+
 _SUBPACKAGES = ("explain", "games", "plots", "study")
 
 
-def __getattr__(name: str) -> ModuleType:
+def __getattr__(name: str) -> _ModuleType:
     # lazy: DuckDB, Dask and matplotlib load only when their subpackage is used
     if name in _SUBPACKAGES:
-        return importlib.import_module(f"aggregate.{name}")
+        return _importlib.import_module(f"aggregate.{name}")
     raise AttributeError(f"module 'aggregate' has no attribute {name!r}")
 
 
@@ -35,6 +44,7 @@ __all__ = [
     "AidComparison",
     "Audit",
     "Comparison",
+    "PlanDiff",
     "Problem",
     "ScenarioError",
     "Solution",
@@ -44,6 +54,7 @@ __all__ = [
     "check",
     "compare",
     "compare_aid",
+    "diff",
     "json_schema",
     "load",
     "save",
@@ -53,3 +64,9 @@ __all__ = [
     "without_aid",
     *_schema_all,
 ]
+
+
+def __dir__() -> list[str]:
+    # what a user reaches for (tab completion): the public names and the lazy subpackages,
+    # not the modules the package imports to build itself
+    return sorted({*__all__, *_SUBPACKAGES, "__version__"})

@@ -1,6 +1,6 @@
 """One label per entity, in the path language of scenario files and study overrides.
 
-A label is the path to the entity in the scenario (:mod:`aggregate.study.overrides` reads
+A label is the path to the entity in the scenario (:mod:`aggregate.overrides` reads
 the same paths): a list entry is selected by its id in brackets (``code`` for nations,
 ``item`` for offers and equivalences, ``nation/item`` for stockpiles), a field follows a
 dot, a period selects inside a per-period series::

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from aggregate.schema.scenario import DEFAULT_CURRENCY
 from aggregate.status import SolveStatus
+from aggregate.tables import SPECS
 
 
 @dataclass
@@ -43,12 +44,9 @@ class Solution:
     indivisible: list[str] = field(default_factory=list)
     """Items counted in whole units (``Item.indivisible``)."""
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        # solution.orders, solution.contracts, ... for notebooks
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+    if TYPE_CHECKING:
+        # each plan table is also an attribute (solution.orders, ...), set below from SPECS
+        def __getattr__(self, name: str) -> pd.DataFrame: ...
 
     def to_excel(self, path: str | Path) -> Path:
         """Write the plan as one workbook at ``path`` (``plan.xlsx``): a README sheet (which
@@ -73,6 +71,23 @@ class Solution:
         from aggregate.io.exports import write_json
 
         return write_json(self, path)
+
+
+def _table_attribute(name: str) -> property:
+    spec = SPECS[name]
+
+    def get(self: Solution) -> pd.DataFrame:
+        table = self.tables.get(name)
+        return spec.frame([]) if table is None else table  # no plan: typed and empty
+
+    columns = "\n".join(f"- ``{c.name}``: {c.description}" for c in spec.columns)
+    return property(get, doc=f"The plan's ``{name}`` table: {spec.description}.\n\n{columns}")
+
+
+# real attributes (not __getattr__), so dir() and tab completion list the tables
+for _name in SPECS:
+    setattr(Solution, _name, _table_attribute(_name))
+del _name
 
 
 __all__ = ["Solution", "SolveStatus"]

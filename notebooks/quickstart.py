@@ -25,7 +25,9 @@
 # 5. **plot** the flows, the deliveries against demand and the shortfall,
 # 6. **explain** what holds the plan back: the bottlenecks and the reasons for
 #    each shortfall,
-# 7. **share** the cost fairly: what each nation should pay for a pooled contract.
+# 7. **what if**: change the scenario in one line, solve again, and compare the
+#    two plans,
+# 8. **share** the cost fairly: what each nation should pay for a pooled contract.
 #
 # The scenario is `models/ammo-155mm-2023-2025`: 155mm artillery shells for Ukraine
 # and the donor nations refilling their stocks, 2023-2025, built from public
@@ -149,8 +151,9 @@ report.shortfalls(plan).head(10)
 # Every table of the plan is a pandas DataFrame, documented column by column in
 # `aggregate.tables.TABLES`: `plan.orders`, `plan.contracts`, `plan.investments`,
 # `plan.capacity`, `plan.donations`, `plan.inventory`, `plan.supply`,
-# `plan.demands`, `plan.contributions`, `plan.payments`, `plan.budgets`. For
-# example, what each member paid into each fund:
+# `plan.demands`, `plan.contributions`, `plan.payments`, `plan.budgets` (type
+# `plan.` and press Tab to list them). For example, what each member paid into
+# each fund:
 
 # %%
 plan.contributions[plan.contributions.amount > 0]
@@ -267,12 +270,73 @@ plot_bottlenecks(why, top=10);
 # %% [markdown]
 # Dual prices are *marginal*: they say what the first extra unit is worth, not
 # what a large change does (another rule may bind after a few more units). For
-# "what if this capacity were 50% larger", solve a variant: see the study
-# notebook. When a scenario has **no** plan at all, `aggregate.explain.diagnose`
+# "what if this capacity were 50% larger", solve a variant (next section; the
+# study notebook runs many). When a scenario has **no** plan at all, `aggregate.explain.diagnose`
 # names a smallest set of conflicting hard rules instead.
 
 # %% [markdown]
-# ## 7. Fair shares: who should pay how much?
+# ## 7. What if? One change, one line
+#
+# `scenario.with_changes` returns a new, checked scenario with some values changed.
+# Each change is a path, in the language of study files, and a new value or an
+# operation: `("scale", 1.5)`, `("add", 1000)`, `("remove",)`, `("append", {...})`.
+# `aggregate.diff(plan_a, plan_b)` then compares two plans per nation, capability
+# and item (met, short, units received, cost, payments), each number as `_a`, `_b`
+# and `_diff` (a - b).
+#
+# On a small teaching case (`models/teaching/pooling-tiers`, also used in section
+# 8: two nations whose pooled volume reaches a discount tier), what if the tier
+# price were 12.5% lower?
+
+# %%
+tiers = aggregate.load(MODELS / "teaching" / "pooling-tiers" / "scenario.yaml")
+cheaper = tiers.with_changes(
+    {"producers[MAKER].offers[155-std].tiers[0].price": ("scale", 0.875)}
+)
+before, after = aggregate.solve(tiers), aggregate.solve(cheaper)
+change = aggregate.diff(after, before)
+change
+
+# %% [markdown]
+# What each nation receives and pays for it, before (`_b`) and after (`_a`):
+
+# %%
+change.items
+
+# %%
+change.payments
+
+# %% [markdown]
+# **Within the gap.** A solve stops once its plan is proven within the relative
+# gap of the best (`plan.gap`). A difference smaller than the two gaps allow is
+# marked `within_gap`: another solve could show it reversed, so it is not a result.
+# When both the cost and the shortfall are that close, the plans are
+# `equally_good` and every row that differs is one of several equally good plans.
+# `change.changes("payments")` keeps only the rows that are results; studies mark
+# variants the same way (columns `cost_within_gap`, `shortfall_within_gap`,
+# `equally_good`).
+
+# %%
+print(f"equally good: {change.equally_good}")
+for note in change.notes:
+    print(note)
+change.changes("payments")
+
+# %% [markdown]
+# A path that does not exist, or a change its target cannot take, is reported with
+# what exists there, every problem at once:
+
+# %%
+try:
+    tiers.with_changes({
+        "producers[MAKR].offers[155-std].price": 4500,
+        "demands[EST-2024Q1].quantity": ("scale", "double"),
+    })
+except aggregate.ScenarioError as problem:
+    print(problem)
+
+# %% [markdown]
+# ## 8. Fair shares: who should pay how much?
 #
 # Pooling saves money, and the saving has to be shared. `aggregate.games` treats
 # the nations as players of a cooperative cost game: the cost of a group of
@@ -333,7 +397,7 @@ plot_shares(shares_by_nation(game, shares));
 # --samples 200`.
 
 # %% [markdown]
-# ## 8. Save the charts
+# ## 9. Save the charts
 #
 # `plots.save_plan_plots` writes the charts of a plan to files (PNG, SVG or PDF):
 # every chart by default, or the kinds asked for (`flows`, `deliveries`,

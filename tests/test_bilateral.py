@@ -13,9 +13,9 @@ from aggregate import labels
 from aggregate.checks import check_scenario
 from aggregate.errors import Problem
 from aggregate.games.coalitions import restrict
+from aggregate.overrides import resolve
 from aggregate.result import Solution
 from aggregate.schema import facts
-from aggregate.study.overrides import resolve
 from tests.support import make_scenario, pooled_solution
 from tests.support import verify_scenario_data as scenario_data
 from tests.test_verify import Data, check, nation, set_cell

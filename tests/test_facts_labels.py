@@ -9,8 +9,8 @@ import yaml
 
 import aggregate
 from aggregate import labels
+from aggregate.overrides import resolve
 from aggregate.schema import Expansion, Fund, Item, KeyRule, Nation, Stockpile, facts
-from aggregate.study.overrides import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = sorted((ROOT / "models").glob("*/scenario.yaml"))

@@ -116,6 +116,11 @@ def test_study_on_a_process_pool_stores_every_variant(tmp_path: Path) -> None:
     assert table.loc["base", "value_cost"] == pytest.approx(240)
     assert table.loc["tier/price=7", "value_cost"] == pytest.approx(1200 - 840)
     assert table.loc["cap-100", "total_cost_change"] == pytest.approx(800 - 960)
+    # exact solves (gap 0): only the base's own plan is as good as the base
+    assert table.loc["tier/price=8", "equally_good"] and table.loc["base", "equally_good"]
+    assert not table.loc["cap-100", "equally_good"]  # 800 against 960, 20 short against 0
+    assert not table.loc["cap-100", "shortfall_within_gap"]
+    assert not table.loc["half-demand", "cost_within_gap"]
     with Store(tmp_path / "s.duckdb", read_only=True) as store:
         assert len(store.results()) == 4
         demands = store.table("demands")

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from aggregate.errors import AggregateError, PlanError
+from aggregate.overrides import parse_path, resolve
 from aggregate.result import Solution, SolveStatus
-from aggregate.study.overrides import parse_path, resolve
 from aggregate.verify import RULES, VIOLATION_COLUMNS, PlanViolation, Verification, verify
 from tests.support import NAN, alone_solution, make_scenario, pooled_solution
 from tests.support import verify_scenario_data as scenario_data

@@ -42,6 +42,27 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from aggregate import __version__
+
+        typer.echo(f"aggregate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_show_version,
+        is_eager=True,
+        help="Show the version and exit.",
+    ),
+) -> None:
+    """Multinational demand aggregation for defence procurement."""
+
+
 def _console() -> Console:
     # created per command so output goes to the current stdout (tests swap it)
     # piped output (files, CI logs) gets room for the plan's wide tables

@@ -26,7 +26,7 @@ from aggregate.io.files import write_text_atomic
 
 _SHOWN = [
     "variant", "status", "total_cost", "short", "fill_rate", "total_cost_change",
-    "short_change", "value_cost", "seconds",
+    "short_change", "equally_good", "value_cost", "seconds",
 ]  # fmt: skip
 
 
@@ -109,6 +109,7 @@ def study_command(
     """
     from aggregate.study import Finished, load_study, run_study
     from aggregate.study.cluster import SchedulerError, tls_security
+    from aggregate.study.spec import BASE
     from aggregate.study.store import StoreInvalid
 
     console = _console()
@@ -186,6 +187,15 @@ def study_command(
     shown = [c for c in _SHOWN if c in table.columns]
     shown += [c for c in table.columns if str(c).startswith("param_")]
     console.print(_table("Comparison", table[shown]))
+    ties = table[(table["variant"] != BASE) & table["equally_good"].fillna(False)]
+    if not ties.empty:
+        console.print(
+            Text(
+                f"{len(ties)} variant(s) as good as the base within the solvers' gaps "
+                f"(equally_good): {', '.join(ties['variant'].astype(str))}; their differences "
+                "to the base are one of several equally good plans, not results"
+            )
+        )
     failures = result.failures
     if not failures.empty:
         console.print(_table("Variants without a plan", _first_line(failures)))

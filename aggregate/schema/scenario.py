@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 from pydantic import Field
 
 from aggregate.schema.base import PeriodLabel, StrictModel
@@ -56,3 +59,29 @@ class Scenario(StrictModel):
     """International funds."""
     settings: SolveSettings = SolveSettings()
     """Objective and solver settings."""
+
+    def with_changes(self, changes: Mapping[str, Any] | Iterable[Any]) -> Scenario:
+        """A new validated scenario: this one with ``changes`` applied in order.
+
+        ``changes`` maps a path, in the path language of study files, to a new value or to
+        ``(op, value)``, op one of ``set``, ``scale``, ``add``, ``remove``, ``append``::
+
+            scenario.with_changes({
+                "producers[RHM].offers[155-L52].capacity": ("scale", 1.5),
+                "nations[DEU].budget": 2e9,
+                "demands[nation=UKR].quantity": ("add", 1000),
+            })
+
+        Raises one :class:`~aggregate.errors.ScenarioError` naming every path that does not
+        exist and every change its target cannot take (with how to fix it), or else every
+        problem of the changed scenario. See :func:`aggregate.overrides.with_changes`.
+        """
+        if what_if is None:  # pragma: no cover - aggregate.overrides loads with aggregate
+            raise RuntimeError("import aggregate first: it loads aggregate.overrides")
+        return what_if(self, changes)
+
+
+what_if: Callable[[Scenario, Any], Scenario] | None = None
+""":func:`aggregate.overrides.with_changes`, set when that module loads (``import
+aggregate`` loads it): the path language reads the schema, so the schema cannot import
+it."""

@@ -6,8 +6,8 @@ State a study in YAML or Python (:class:`Study`: named variants, grids, seeded s
 (:meth:`Store.comparison`, :meth:`Store.table`). A re-run skips what is stored.
 """
 
+from aggregate.overrides import OverrideError, apply_overrides, parse_path, resolve
 from aggregate.study.compare import by_nation, comparison
-from aggregate.study.overrides import OverrideError, apply_overrides, parse_path, resolve
 from aggregate.study.runner import Finished, StudyResult, default_workers, run_study
 from aggregate.study.spec import (
     Axis,

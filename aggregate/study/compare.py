@@ -8,10 +8,11 @@ the same per (variant, nation), in long form.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
+from aggregate.differences import MEASURES, allowed, measures, solver_gap
 from aggregate.study.spec import BASE
 from aggregate.study.task import BASELINE_FIGURES, FIGURES
 
@@ -36,7 +37,13 @@ def comparison(store: StoreReader, study: str | None = None) -> pd.DataFrame:
     ``solve_status``, ``error``, the key figures (``total_cost``, ``short``,
     ``weighted_shortfall``, ``fill_rate``, ``on_time_rate``, ``gap``), ``verified``,
     ``seconds``; ``<figure>_change`` = the variant's figure minus the base variant's (when
-    the study ran the base); with the baseline, ``total_cost_alone``, the value of
+    the study ran the base); ``cost_within_gap`` and ``shortfall_within_gap``: the
+    variant's cost (total cost plus penalties) or weighted shortfall differs from the
+    base's by no more than the two solves' gaps allow (:mod:`aggregate.differences`), so the
+    change is not a result; ``equally_good``: both are, so the variant's plan is one of
+    several equally good plans and its differences to the base (who orders, who donates)
+    are a choice among them, not an effect of the variant (empty without a base plan or
+    a plan of its own); with the baseline, ``total_cost_alone``, the value of
     pooling ``value_cost`` (going alone minus pooled; positive: pooling saves),
     ``value_cost_share``, ``value_short`` (units short alone minus pooled),
     ``fill_rate_alone``; and ``contribution_<NATION>``, each
@@ -51,6 +58,7 @@ def comparison(store: StoreReader, study: str | None = None) -> pd.DataFrame:
         out[column] = v[column]
     for figure in _CHANGES:
         out[f"{figure}_change"] = _change(v, figure)
+    out = pd.concat([out, _within_gap(v)], axis=1)
     if v["alone_status"].notna().any():
         out["alone_status"] = v["alone_status"]
         for column in BASELINE_FIGURES:
@@ -73,6 +81,38 @@ def _change(v: pd.DataFrame, figure: str) -> pd.Series:
     """The figure minus the base variant's in the same study (NaN without a base plan)."""
     base = v[(v["variant"] == BASE) & (v["status"] == "ok")].set_index("study")[figure]
     return v[figure] - v["study"].map(base)
+
+
+_WITHIN = {"cost": "cost_within_gap", "weighted_shortfall": "shortfall_within_gap"}
+
+
+def _within_gap(v: pd.DataFrame) -> pd.DataFrame:
+    """Per variant: does each measure differ from the base's by no more than the gaps
+    allow, and are both (``equally_good``)? Empty (NA) without both plans."""
+    ok = v["status"] == "ok"
+    base: dict[Any, tuple[dict[str, float], float]] = {
+        study: (measures(figures), solver_gap(gap))
+        for study, figures, gap in zip(
+            v.loc[ok & (v["variant"] == BASE), "study"],
+            v.loc[ok & (v["variant"] == BASE), "key_figures"],
+            v.loc[ok & (v["variant"] == BASE), "gap"],
+            strict=True,
+        )
+    }
+    rows: list[dict[str, Any]] = []
+    for study, good, figures, gap in zip(v["study"], ok, v["key_figures"], v["gap"], strict=True):
+        if not good or study not in base:
+            rows.append({})  # NA in every column
+            continue
+        theirs, base_gap = base[study]
+        mine, my_gap = measures(figures), solver_gap(gap)
+        within = {
+            _WITHIN[m]: abs(mine[m] - theirs[m]) <= allowed(mine[m], my_gap, theirs[m], base_gap)
+            for m in MEASURES
+        }
+        rows.append({**within, "equally_good": all(within.values())})
+    columns = [*_WITHIN.values(), "equally_good"]
+    return pd.DataFrame(rows, index=v.index, columns=columns, dtype="boolean")
 
 
 def by_nation(store: StoreReader, study: str | None = None) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 A study is read from YAML (:func:`load_study`) or built in Python (:class:`Study`). It names
 a base scenario (a file, relative to the study file, or an inline mapping) and three ways to
 derive variants from it, all applied as :class:`Override` s (see
-:mod:`aggregate.study.overrides` for the path syntax):
+:mod:`aggregate.overrides` for the path syntax):
 
 - ``variants``: named lists of overrides ("the fund starts a year earlier");
 - ``grids``: the Cartesian product of several parameter lists ("capacity x demand");
@@ -40,12 +40,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from aggregate.errors import Problem, ScenarioError, problems_from_validation
+from aggregate.overrides import Override
 from aggregate.schema.settings import Solver
-
-Op = Literal["set", "scale", "add", "remove", "append"]
-"""What an override does at its path: ``set`` a value, ``scale`` a number (or every value of
-a series) by a factor, ``add`` to a number or series (or add members to a list), ``remove``
-the entry at the path (or the given members from a list), ``append`` an entry to a list."""
 
 Name = Annotated[
     str,
@@ -64,30 +60,6 @@ class _Spec(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
     )
-
-
-class Override(_Spec):
-    """One change to the scenario, at a path such as
-    ``producers[RHM].offers[155-L52-DM].capacity``."""
-
-    path: str = Field(min_length=1, max_length=500)
-    """Where: fields separated by dots, list entries selected by id in brackets
-    (``[RHM]``), by position (``[0]``), by a field (``[nation=UKR]``) or all (``[*]``)."""
-    op: Op = "set"
-    """What to do there (see :data:`Op`)."""
-    value: Any = None
-    """The value to set, the factor to scale by, the amount (or members) to add, the entry to
-    append, or the members to remove (absent for ``remove``: remove the entry at the path)."""
-
-    @model_validator(mode="after")
-    def _value_fits_op(self) -> Override:
-        if self.op in ("scale", "add") and self.value is None:
-            raise ValueError(f"op '{self.op}' needs a value")
-        if self.op == "scale" and not _is_number(self.value):
-            raise ValueError(f"op 'scale' needs a number as value, got {self.value!r}")
-        if self.op == "append" and self.value is None:
-            raise ValueError("op 'append' needs the entry to append as value")
-        return self
 
 
 class Variant(_Spec):

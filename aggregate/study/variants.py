@@ -9,7 +9,6 @@ and are solved once; a study re-run after any change solves exactly what changed
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import itertools
 import json
 import math
@@ -20,15 +19,16 @@ from typing import Any
 
 import numpy as np
 
+from aggregate import __version__
 from aggregate.errors import Problem, ScenarioError
-from aggregate.schema import Scenario
-from aggregate.study.overrides import (
+from aggregate.overrides import (
     OverrideError,
     apply_overrides,
     override_problem,
     resolve,
     scenario_problems,
 )
+from aggregate.schema import Scenario
 from aggregate.study.spec import BASE, Draw, Override, Study
 from aggregate.validation import validate
 
@@ -54,19 +54,12 @@ class VariantSpec:
     overrides: tuple[Override, ...] = field(default=(), repr=False)
 
 
-def _version() -> str:
-    try:
-        return importlib.metadata.version("aggregate")
-    except importlib.metadata.PackageNotFoundError:  # running from a source tree
-        return "source"
-
-
 def content_hash(scenario: Scenario, solve_options: dict[str, Any], baseline: bool) -> str:
     """SHA-256 (hex) of the canonical JSON of what determines a variant's result."""
     payload = {
         "format": HASH_FORMAT,
         # a new release may solve differently: its results are not mixed with older ones
-        "aggregate": _version(),
+        "aggregate": __version__,
         "scenario": scenario.model_dump(mode="json"),
         "solve": dict(sorted(solve_options.items())),
         "baseline": baseline,

@@ -1,6 +1,7 @@
-"""Applying overrides to a raw scenario, by path, with errors that name what does not exist.
+"""The path language of scenario changes: what-if in Python and study overrides.
 
-A path is a chain of fields separated by dots; brackets select inside a list or mapping::
+A change names a place in the scenario by a path, a chain of fields separated by dots;
+brackets select inside a list or mapping::
 
     producers[RHM].offers[155-L52-DM].capacity         a field of a list entry, by id
     producers[RHM].offers[0].price                      by position (from 0)
@@ -15,6 +16,11 @@ exist is an :class:`~aggregate.errors.ScenarioError` naming the part that is mis
 listing what exists there. Overrides work on the raw data (plain dicts and lists, as read
 from YAML), so the result is validated as any scenario file is
 (:func:`aggregate.validate`).
+
+Two front ends share this module: :meth:`aggregate.Scenario.with_changes` (a mapping of
+path to value or ``(op, value)``, see :func:`with_changes`) and study files
+(:mod:`aggregate.study`, whose ``overrides`` are :class:`Override` s). It imports neither
+Dask nor DuckDB, so ``import aggregate`` stays light.
 """
 
 from __future__ import annotations
@@ -23,16 +29,17 @@ import copy
 import math
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Literal, Union
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from aggregate import labels
-from aggregate.errors import InputError, Problem, ScenarioError
+from aggregate.errors import InputError, Problem, ScenarioError, shorten
 from aggregate.schema import Scenario
-from aggregate.study.spec import Override
+from aggregate.schema import scenario as scenario_module
+from aggregate.validation import validate
 
 _MAX_LISTED = 12
 
@@ -44,6 +51,41 @@ class OverrideError(InputError):
         super().__init__(message)
         self.message = message
         self.fix = fix
+
+
+Op = Literal["set", "scale", "add", "remove", "append"]
+"""What an override does at its path: ``set`` a value, ``scale`` a number (or every value of
+a series) by a factor, ``add`` to a number or series (or add members to a list), ``remove``
+the entry at the path (or the given members from a list), ``append`` an entry to a list."""
+
+
+class Override(BaseModel):
+    """One change to the scenario, at a path such as
+    ``producers[RHM].offers[155-L52-DM].capacity``."""
+
+    # strict like the scenario schema: a misspelt key is an error, not ignored
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+    )
+
+    path: str = Field(min_length=1, max_length=500)
+    """Where: fields separated by dots, list entries selected by id in brackets
+    (``[RHM]``), by position (``[0]``), by a field (``[nation=UKR]``) or all (``[*]``)."""
+    op: Op = "set"
+    """What to do there (see :data:`Op`)."""
+    value: Any = None
+    """The value to set, the factor to scale by, the amount (or members) to add, the entry to
+    append, or the members to remove (absent for ``remove``: remove the entry at the path)."""
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> Override:
+        if self.op in ("scale", "add") and self.value is None:
+            raise ValueError(f"op '{self.op}' needs a value")
+        if self.op == "scale" and not _number(self.value):
+            raise ValueError(f"op 'scale' needs a number as value, got {self.value!r}")
+        if self.op == "append" and self.value is None:
+            raise ValueError("op 'append' needs the entry to append as value")
+        return self
 
 
 @dataclass(frozen=True)
@@ -333,14 +375,19 @@ def apply_overrides(raw: dict[str, Any], overrides: Sequence[Override]) -> dict[
     """
     out = copy.deepcopy(raw)
     for number, override in enumerate(overrides, start=1):
-        try:
-            apply_override(out, override)
-        except OverrideError as exc:
-            raise OverrideError(
-                f"override #{number} ({override.op} at '{override.path}'): {exc.message}",
-                exc.fix,
-            ) from None
+        _apply_numbered(out, number, override)
     return out
+
+
+def _apply_numbered(raw: dict[str, Any], number: int, override: Override) -> None:
+    """:func:`apply_override`, its error naming the override by number, op and path."""
+    try:
+        apply_override(raw, override)
+    except OverrideError as exc:
+        raise OverrideError(
+            f"override #{number} ({override.op} at '{override.path}'): {exc.message}",
+            exc.fix,
+        ) from None
 
 
 def apply_override(raw: dict[str, Any], override: Override) -> None:
@@ -446,3 +493,103 @@ def scenario_problems(where: str, error: ScenarioError) -> list[Problem]:
     return [
         Problem(f"{where}: {p.entry}", p.field, p.message, p.fix, p.check) for p in error.problems
     ]
+
+
+# ------------------------------------------------------------------- what-if in one line
+
+
+def with_changes(scenario: Scenario, changes: Mapping[str, Any] | Iterable[Override]) -> Scenario:
+    """``scenario`` with ``changes`` applied in order, validated as a scenario file is.
+
+    ``changes`` maps a path to a plain value (set it) or to ``(op, value)`` with ``op`` one
+    of :data:`Op` (``("remove",)`` removes the entry at the path); a tuple always means an
+    op: give a list to set a list. A sequence of :class:`Override` s or of ``(path,
+    change)`` pairs works too (to change one path twice). The scenario stays unchanged.
+
+    Raises one :class:`ScenarioError` listing every change that cannot be applied (a path
+    that does not exist, an op its target cannot take); when every change applies, every
+    problem of the changed scenario, at its path in the scenario.
+    """
+    where = f"scenario {scenario.name!r} with changes"
+    overrides, problems = _as_overrides(changes, where)
+    raw = scenario.model_dump()
+    for override in overrides:
+        try:
+            apply_override(raw, override)
+        except OverrideError as exc:
+            problems.append(Problem(override.path, "", exc.message, exc.fix))
+    if problems:
+        raise ScenarioError(problems, where)
+    return validate(raw, file=where)
+
+
+def _as_overrides(
+    changes: Mapping[str, Any] | Iterable[Override], where: str
+) -> tuple[list[Override], list[Problem]]:
+    """The changes as :class:`Override` s, and a problem for each that is not one."""
+    if isinstance(changes, Mapping):
+        items: Iterable[Any] = changes.items()
+    elif isinstance(changes, str | bytes) or not isinstance(changes, Iterable):
+        raise ScenarioError(
+            [
+                Problem(
+                    "changes",
+                    "",
+                    f"expected a mapping of path to change, got {type(changes).__name__}",
+                    'write e.g. {"nations[DEU].budget": ("scale", 1.1)}',
+                )
+            ],
+            where,
+        )
+    else:
+        items = changes
+    out: list[Override] = []
+    problems: list[Problem] = []
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, Override):
+            out.append(item)
+            continue
+        path, change = item if isinstance(item, tuple) and len(item) == 2 else (None, item)
+        entry = path if isinstance(path, str) else f"change #{number}"
+        try:
+            if not isinstance(path, str):
+                raise TypeError(f"expected a path and its change, got {shorten(repr(item))}")
+            out.append(_override(path, change))
+        except (ValidationError, TypeError) as exc:
+            message = (
+                "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+                if isinstance(exc, ValidationError)
+                else str(exc)
+            )
+            op = change[0] if isinstance(change, tuple) and change else None
+            fix = _OP_FIXES.get(op, _CHANGE_FORMS) if isinstance(op, str) else _CHANGE_FORMS
+            problems.append(Problem(entry, "", message, fix))
+    return out, problems
+
+
+_OP_FIXES = {
+    "scale": "give the factor as a number: ('scale', 1.5)",
+    "add": "give the amount as a number: ('add', 1000), or a list of members to add",
+    "append": "give the entry to append: ('append', {...})",
+}
+_CHANGE_FORMS = (
+    "give a value to set, or (op, value) with op one of set, scale, add, remove, append, "
+    "or ('remove',) to remove the entry at the path"
+)
+
+
+def _override(path: str, change: Any) -> Override:
+    if not isinstance(change, tuple):
+        return Override(path=path, op="set", value=change)
+    if not change or change[0] not in typing.get_args(Op):
+        got = shorten(repr(change[0])) if change else "nothing"
+        raise TypeError(f"the op must be one of {', '.join(typing.get_args(Op))}, got {got}")
+    if len(change) == 1:
+        return Override(path=path, op=change[0])
+    if len(change) == 2:
+        return Override(path=path, op=change[0], value=change[1])
+    raise TypeError(f"a change is (op, value), got a tuple of {len(change)}")
+
+
+# the schema cannot import this module (it imports the schema): it calls it through a hook
+scenario_module.what_if = with_changes
