@@ -148,6 +148,11 @@ class ModelData:
     budgets: dict[str, float]
     period_budgets: dict[str, list[float]]
     sponsor_of: dict[str, str]
+    currency: str = "EUR"
+    """The scenario's currency code (money in the plan's tables is in it)."""
+    units: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``{"item"|"capability"|"component": {id: unit}}`` from the scenario (for the tables'
+    units: :func:`aggregate.tables.label_units`)."""
     indivisible: frozenset[str] = frozenset()
     """Items ordered, delivered, donated and used in whole units (``Item.indivisible``)."""
     fixed_payers: dict[ContractKey, dict[str, float]] = field(default_factory=dict)
@@ -352,6 +357,12 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
 
     data = ModelData(
         name=scenario.name,
+        currency=scenario.currency,
+        units={
+            "item": {i.id: i.unit for i in scenario.items},
+            "capability": {c.id: c.unit for c in scenario.capabilities},
+            "component": {c.id: c.unit for c in scenario.components},
+        },
         pooled=pooled,
         periods=periods,
         objective=settings.objective,

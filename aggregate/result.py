@@ -32,6 +32,11 @@ class Solution:
     """Seconds per phase: ``build``, ``solve_needs``, ``solve_cost``, ``extract``, ``total``."""
     key_figures: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    currency: str = ""
+    """The scenario's currency code (``EUR``) every money column is in ('' if unknown)."""
+    units: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``{"item"|"capability"|"component": {id: unit}}``: what one unit of each is
+    (``round``, ``missile``); the tables carry them per column (:func:`aggregate.tables.units`)."""
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         # solution.orders, solution.contracts, ... for notebooks

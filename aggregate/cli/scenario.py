@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from aggregate import report
 from aggregate.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
@@ -164,6 +163,10 @@ def solve_command(
     formats: Annotated[
         str, typer.Option("--formats", help="Output formats: xlsx,json,parquet")
     ] = "xlsx,json",
+    all_rows: Annotated[
+        bool,
+        typer.Option("--all-rows", help="Also show rows of zeros (nothing received, paid, short)"),
+    ] = False,
 ) -> None:
     """Solve a scenario and show the plan: status, key figures, orders, shortfalls, funds."""
     from aggregate.baseline import compare, compare_aid
@@ -203,7 +206,7 @@ def solve_command(
     except RuntimeError as exc:  # e.g. the named solver is not installed
         console.print(Text(str(exc), style="red"))
         raise typer.Exit(1) from None
-    _show_plan(console, plan)
+    _show_plan(console, plan, all_rows)
     if plan.status.interrupted:
         _show_interrupt(console, plan)
         raise typer.Exit(EXIT_INTERRUPTED)
@@ -240,12 +243,14 @@ def _show_value(
     if not (plan.status.has_plan and other.status.has_plan):
         console.print(Text(f"{name}: {other.status.value}", style="yellow"))
         return
+    from aggregate.cli.plan_view import show_value
+
     columns = ["nation", f"cost_{mine}", f"cost_{side}", f"short_{mine}", f"short_{side}"]
     values = ["value_cost", "value_short", "value_late"]
     title = f"Value of {what} per nation (positive: {what} is better for the nation)"
-    console.print(_table(title, by_nation[columns + values]))
-    rows = [{"figure": k, "value": v} for k, v in totals.items()]
-    console.print(_table(f"Value of {what}: totals", pd.DataFrame(rows)))
+    show_value(
+        console, plan, (title, f"Value of {what}: totals"), by_nation[columns + values], totals
+    )
 
 
 def _show_interrupt(console: Console, plan: Solution) -> None:
@@ -266,30 +271,7 @@ def _formats(value: str) -> list[str]:
         raise typer.BadParameter(str(exc), param_hint="--formats") from None
 
 
-def _show_plan(console: Console, plan: Solution) -> None:
-    style = {"optimal": "bold green", "time_limit": "bold yellow"}.get(
-        plan.status.value, "bold red"
-    )
-    gap = f", gap {plan.gap:.2%}" if plan.gap is not None else ""
-    seconds = plan.timings.get("total", 0.0)
-    console.print(
-        Text(f"{plan.scenario_name}: {plan.status.value}{gap} in {seconds:.1f} s", style=style)
-    )
-    if plan.message:
-        console.print(Text(plan.message))
-    if not plan.status.has_plan:
-        return
-    console.print(_table("Key figures", report.key_figures(plan)))
-    console.print(_table("Plan by nation", report.plan_by_nation(plan)))
-    console.print(_table("Orders by contract", report.orders_by_contract(plan)))
-    short = report.shortfalls(plan)
-    if short.empty:
-        console.print(Text("Every demand met on time.", style="green"))
-    else:
-        console.print(
-            _table(f"Shortfalls and lateness (largest {min(len(short), 20)})", short.head(20))
-        )
-    if not plan.tables["contributions"].empty:
-        console.print(_table("Fund contributions", plan.tables["contributions"]))
-    if not plan.tables["investments"].empty:
-        console.print(_table("Investments", plan.tables["investments"]))
+def _show_plan(console: Console, plan: Solution, all_rows: bool = False) -> None:
+    from aggregate.cli.plan_view import show_plan
+
+    show_plan(console, plan, all_rows)
