@@ -196,20 +196,15 @@ def plan_by_nation(solution: Solution) -> pd.DataFrame:
     others = paid[paid.payer_type == "nation"]
     others = others[others.payer != others.nation]
     # units a nation paid for others: its share of those routes' units
-    for_others = pd.Series(0.0, index=units_by.index.copy(), name="bought_for_others")
-    if not others.empty:
-        route_total = (
-            payments[payments.purpose == "order"]
-            .groupby(["producer", "item", "beneficiary"])["amount"]
-            .sum()
-        )
-        for r in others.itertuples(index=False):
-            key = (r.producer, r.item, r.nation)
-            whole = route_total.get(key, 0.0)
-            if whole > 0 and key in qty.index:
-                k = (r.payer, r.item)
-                value = float(qty[key]) * r.amount / whole
-                for_others.loc[k] = for_others.get(k, 0.0) + value
+    o = others.join(paid.groupby(route)["amount"].sum().rename("route_amount"), on=route)
+    o = o.join(qty.rename("route_units"), on=route)
+    o["units"] = (o.route_units * o.amount / o.route_amount.where(o.route_amount > 0)).fillna(0.0)
+    for_others = (
+        o.groupby(["payer", "item"])["units"]
+        .sum()
+        .rename_axis(["nation", "item"])
+        .rename("bought_for_others")
+    )
     donations = t["donations"]
     donated_in = donations.groupby(["recipient", "item"])["quantity"].sum()
     donated_out = donations.groupby(["donor", "item"])["quantity"].sum()

@@ -93,9 +93,10 @@ def header(column: str, unit: str, common: str) -> str:
 
 def _cells(
     frame: pd.DataFrame, units: dict[str, str], currency: str, scale: float
-) -> tuple[list[str], list[list[str]], list[bool]]:
+) -> tuple[list[list[str]], list[bool]]:
     """Formatted cells per column and which columns are numbers."""
-    columns, numeric = [], []
+    columns: list[list[str]] = []
+    numeric: list[bool] = []
     for column in frame.columns:
         unit = units.get(str(column), "")
         values = frame[column]
@@ -161,8 +162,8 @@ def tables(
         for h, cs in zip(headers, cells, strict=True)
     ]
     out = []
-    for n, chunk in enumerate(chunks):
-        part = f" ({n + 1}/{len(chunks)})" if len(chunks) > 1 else ""
+    for k, chunk in enumerate(chunks):
+        part = f" ({k + 1}/{len(chunks)})" if len(chunks) > 1 else ""
         table = Table(title=title + part, title_justify="left")
         shown = [*key_at, *chunk]
         widths = _fit(shown, need, natural, width - _FRAME - _PER_COLUMN * len(shown))
