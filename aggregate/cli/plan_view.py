@@ -109,9 +109,13 @@ def _details(console: Console, plan: Solution, currency: str, all_rows: bool) ->
     quantities = [c for c in received.columns if c not in ("nation", "item", "unit")]
     if not all_rows:
         received = received[received[quantities].abs().sum(axis=1) > 0]
+    # units of an order paid by several channels are split by money share: whole units read
+    # better than 42,935.222672, and the DataFrame keeps the exact split
+    received = received.round(dict.fromkeys(quantities, 0))
     show(
         console,
-        "Received per nation and item, by channel; given and used",
+        "Received per nation and item, by channel (shared orders split by money, rounded); "
+        "given and used",
         _unit_in_title(received),
         keys=("nation", "item"),
     )

@@ -21,6 +21,8 @@ from rich.text import Text
 
 from aggregate.tables import MIXED_CAPABILITIES, MIXED_ITEMS
 
+SIGNIFICANT = 10
+"""Digits a fractional quantity is shown to (at most 6 after the point)."""
 MILLION = 1e6
 """Money columns reaching this are shown in millions."""
 _FRAME = 4
@@ -56,13 +58,16 @@ def format_number(value: object, unit: str = "", currency: str = "", scale: floa
         cents = round(number, 2)
         return f"{cents:,.0f}" if cents.is_integer() else f"{cents:,.2f}"
     if unit == "share":
-        return f"{number:.1%}" if abs(number) >= 0.001 or number == 0 else f"{number:.2g}"
+        return f"{number:.1%}" if abs(number) >= 0.001 or number == 0 else f"{number * 100:.2g}%"
     if isinstance(value, numbers.Integral):
         return f"{int(value):,}"
     rounded = round(number, 6) + 0.0
     if rounded.is_integer():
         return f"{rounded:,.0f}"
-    return f"{rounded:,.6f}".rstrip("0").rstrip(".")
+    # ten significant digits at most (the solver's tolerances are coarser), 1e-6 at least
+    whole = len(str(int(abs(rounded))))
+    decimals = min(6, max(0, SIGNIFICANT - whole))
+    return f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 _NO_UNIT = ("", "count", "share", MIXED_ITEMS, MIXED_CAPABILITIES, "component units")
