@@ -238,3 +238,16 @@ def test_solve_at_100_columns_cuts_no_cell_and_shows_units(name: str) -> None:
     assert result.output.index("Cost: total") < result.output.index("Key figures")
     for unit in {i.unit for i in scenario.items}:
         assert unit in result.output
+
+
+def test_the_value_of_pooling_and_aid_fits_100_columns_with_units() -> None:
+    path = CASES / "pooling-value-with-fund-and-donor" / "scenario.yaml"
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(
+        app, ["solve", "--baseline", "--aid", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert_fits(result.output, 100)
+    for title in ("Value of pooling per nation", "Value of aid: totals"):
+        assert title in result.output
+    totals = result.output.split("Value of pooling: totals")[1]
+    assert "EUR" in totals and "%" in totals

@@ -104,6 +104,7 @@ def _details(console: Console, plan: Solution, currency: str, all_rows: bool) ->
             format_number(v, u, currency) for v, u in zip(figures.value, figures.unit, strict=True)
         ]
     )
+    shown = shown.assign(unit=shown.unit.replace({"share": "%"}))
     show(console, "Key figures", shown[["group", "label", "value", "unit"]], right=("value",))
     received = report.plan_by_nation(plan)
     quantities = [c for c in received.columns if c not in ("nation", "item", "unit")]
@@ -181,8 +182,9 @@ def show_value(
         {
             "figure": k,
             "value": format_number(v, units.get(k, ""), currency),
-            "unit": units.get(k, ""),
+            "unit": "%" if units.get(k) == "share" else units.get(k, ""),
         }
         for k, v in totals.items()
     ]
-    show(console, titles[1], pd.DataFrame(rows, columns=["figure", "value", "unit"]))
+    frame = pd.DataFrame(rows, columns=["figure", "value", "unit"])
+    show(console, titles[1], frame, right=("value",))

@@ -257,7 +257,8 @@ def _show_interrupt(console: Console, plan: Solution) -> None:
     """What Ctrl-C left: the status, the gap and the best objective reached."""
     gap = "unknown" if plan.gap is None else f"{plan.gap:.2%}"
     best = plan.key_figures.get("total_cost") if plan.status.has_plan else None
-    reached = "no plan yet" if best is None else f"best plan's total cost {best:,.0f}"
+    currency = plan.currency or "currency"
+    reached = "no plan yet" if best is None else f"best plan's total cost {currency} {best:,.2f}"
     console.print(Text(f"interrupted: {plan.status.value}, gap {gap}, {reached}", style="yellow"))
 
 
