@@ -52,8 +52,8 @@ def show_plan(console: Console, plan: Solution, all_rows: bool = False) -> None:
     currency = plan.currency or "currency"
     console.print(
         Text(
-            f"Money in {currency} ('{currency} m': millions); quantities in the unit of "
-            "their item or capability (the 'unit' column).",
+            f"Money in {currency} ({currency} m = millions); quantities in their item's or "
+            "capability's unit.",
             style="dim",
         )
     )
@@ -80,7 +80,7 @@ def _needs(console: Console, plan: Solution, all_rows: bool) -> None:
     if open_.empty:
         console.print(Text("Every demand met on time.", style="green"))
         return
-    title = "Short per nation and capability" + ("" if all_rows else " (where any is short)")
+    title = "Short per nation and capability" + ("" if all_rows else ", where any is short")
     show(console, title, _unit_in_title(open_), keys=("nation", "capability"))
 
 
@@ -93,7 +93,7 @@ def _cost(console: Console, plan: Solution, currency: str) -> None:
     console.print(Text(line, style="bold"))
     payers = report.payers(plan)
     if not payers.empty:
-        show(console, "Who pays (orders, investments, fixed costs)", payers, currency=currency)
+        show(console, "Who pays", payers, currency=currency)
 
 
 def _details(console: Console, plan: Solution, currency: str, all_rows: bool) -> None:
@@ -115,8 +115,8 @@ def _details(console: Console, plan: Solution, currency: str, all_rows: bool) ->
     received = received.round(dict.fromkeys(quantities, 0))
     show(
         console,
-        "Received per nation and item, by channel (shared orders split by money, rounded); "
-        "given and used",
+        "Received per nation and item by channel (an order paid by several: split by money, "
+        "rounded), given, used",
         _unit_in_title(received),
         keys=("nation", "item"),
     )
