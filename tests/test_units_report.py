@@ -251,3 +251,12 @@ def test_the_value_of_pooling_and_aid_fits_100_columns_with_units() -> None:
         assert title in result.output
     totals = result.output.split("Value of pooling: totals")[1]
     assert "EUR" in totals and "%" in totals
+
+
+@pytest.mark.parametrize("name", ["ammo-155mm-2023-2025", "sustainment-barrels"])
+def test_summary_at_100_columns_cuts_no_cell(name: str) -> None:
+    path = ROOT / "models" / name / "scenario.yaml"
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(app, ["summary", str(path)])
+    assert result.exit_code == 0, result.output
+    assert_fits(result.output, 100)
+    assert "Budgets (EUR m)" in result.output  # the budgets reach millions

@@ -23,6 +23,8 @@ from aggregate.tables import MIXED_CAPABILITIES, MIXED_ITEMS
 
 SIGNIFICANT = 10
 """Digits a fractional quantity is shown to (at most 6 after the point)."""
+TEXT_WIDTH = 24
+"""Least width of a column of text that wraps (names, descriptions)."""
 MILLION = 1e6
 """Money columns reaching this are shown in millions."""
 _FRAME = 4
@@ -113,9 +115,11 @@ def _cells(
 
 def _width(head: str, cells: list[str], wraps: bool) -> int:
     """Least width a column needs without cutting: its longest cell (a text cell: its
-    longest word) and its header's longest word (headers wrap)."""
+    longest word, and :data:`TEXT_WIDTH` where it has longer text, which reads poorly
+    a word a line) and its header's longest word (headers wrap)."""
     if wraps:
         longest = max((len(w) for c in cells for w in c.split()), default=0)
+        longest = max(longest, min(TEXT_WIDTH, max((len(c) for c in cells), default=0)))
     else:
         longest = max((len(c) for c in cells), default=0)
     return max(longest, *(len(word) for word in head.split()), 1)

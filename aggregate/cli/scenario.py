@@ -23,7 +23,6 @@ from aggregate.cli.common import (
     _load_or_exit,
     _positive_finite,
     _print_problems,
-    _table,
     _write,
     app,
 )
@@ -99,11 +98,20 @@ def summary_command(
     console = _console()
     scenario = _load_or_exit(console, file)
     console.print(Text(f"{scenario.name} ({file})", style="bold"))
+    from aggregate.cli.render import show
+
     for title, frame in summary_tables(scenario).items():
         if frame.empty:
             console.print(Text(f"{title}: none", style="dim"))
         else:
-            console.print(_table(title, frame))
+            # the console's width, tables stacked rather than cells cut
+            money = dict.fromkeys(set(frame.columns) & _SUMMARY_MONEY, scenario.currency)
+            plain = title.removesuffix(f" ({scenario.currency})")  # the table names its unit
+            show(console, plain, frame, money, scenario.currency, keys=frame.columns[:1])
+
+
+_SUMMARY_MONEY = {"cap", "committed", "pledged_min", "budget", "per_period_total"}
+"""Columns of :func:`aggregate.summary.summary_tables` in the scenario's currency."""
 
 
 def _solver_name(value: str | None) -> str | None:
