@@ -506,14 +506,24 @@ def column_unit(table: str, column: str, frame: pd.DataFrame) -> str:
     return one or ("component units" if basis == "component" else MIXED_ITEMS)
 
 
+class _Shared(dict[str, Any]):
+    """A dict pandas shares rather than copies: pandas deep-copies ``attrs`` on every
+    operation (each column read), and a scenario's ids can number thousands. Read-only by
+    convention; still a dict, so ``attrs`` stay JSON (Parquet stores them)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Shared:
+        return self
+
+
 def label_units(
     tables: dict[str, pd.DataFrame], currency: str, id_units: dict[str, dict[str, str]]
 ) -> None:
     """Write each plan table's units into its ``attrs`` (the shape is described above)."""
+    shared = _Shared(id_units)
     for name, frame in tables.items():
         if name not in SPECS:
             continue
-        frame.attrs.update(table=name, currency=currency, id_units=id_units)
+        frame.attrs.update(table=name, currency=currency, id_units=shared)
         frame.attrs["units"] = {
             c.name: column_unit(name, c.name, frame) for c in SPECS[name].columns if c.numeric
         }

@@ -79,6 +79,16 @@ def test_a_column_of_several_items_says_so_and_each_row_has_its_unit() -> None:
     assert units(frame[frame["item"] == "sam"]) == {"quantity": "missile"}
 
 
+def test_units_are_shared_not_copied_and_survive_parquet(tiny, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    orders = solved(tiny).tables["orders"]
+    # pandas deep-copies attrs on every operation: the scenario's ids are shared instead
+    assert orders[orders.quantity >= 0].attrs["id_units"] is orders.attrs["id_units"]
+    orders.to_parquet(tmp_path / "orders.parquet")
+    back = pd.read_parquet(tmp_path / "orders.parquet")
+    assert units(back) == units(orders)
+
+
 def test_report_frames_carry_units_and_the_currency() -> None:
     plan = _case("procurement-fund-pays-before-own-budget")
     money = report.money_by_nation(plan)

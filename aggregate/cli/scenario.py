@@ -107,7 +107,7 @@ def summary_command(
             # the console's width, tables stacked rather than cells cut
             money = dict.fromkeys(set(frame.columns) & _SUMMARY_MONEY, scenario.currency)
             plain = title.removesuffix(f" ({scenario.currency})")  # the table names its unit
-            show(console, plain, frame, money, scenario.currency, keys=frame.columns[:1])
+            show(console, plain, frame, money, scenario.currency, keys=[str(frame.columns[0])])
 
 
 _SUMMARY_MONEY = {"cap", "committed", "pledged_min", "budget", "per_period_total"}
