@@ -261,6 +261,9 @@ def test_the_value_of_pooling_and_aid_fits_100_columns_with_units() -> None:
         assert title in result.output
     totals = result.output.split("Value of pooling: totals")[1]
     assert "EUR" in totals and "%" in totals
+    # POL gains and loses nothing by pooling: left out, unless all rows are asked for
+    pooling = result.output.split("Value of pooling per nation")[1].split("totals")[0]
+    assert "EST" in pooling and "POL" not in pooling
 
 
 @pytest.mark.parametrize("name", ["ammo-155mm-2023-2025", "sustainment-barrels"])

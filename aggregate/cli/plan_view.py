@@ -161,9 +161,11 @@ def show_value(
     titles: tuple[str, str],
     by_nation: pd.DataFrame,
     totals: dict[str, Any],
+    all_rows: bool = False,
 ) -> None:
     """A comparison of two plans (value of pooling or of aid): per nation and totals, money
-    in the scenario's currency, shortfalls in capability units."""
+    in the scenario's currency, shortfalls in capability units; nations with nothing on
+    either side left out unless ``all_rows``."""
     currency = plan.currency or "currency"
     caps = set(plan.units.get("capability", {}).values())
     cap = caps.pop() if len(caps) == 1 else MIXED_CAPABILITIES
@@ -177,6 +179,9 @@ def show_value(
             units[column] = "share"
         elif "late" in column:
             units[column] = "unit-periods"
+    if not all_rows:
+        numbers = by_nation.drop(columns=["nation"])
+        by_nation = by_nation[numbers.abs().sum(axis=1) > 0]
     show(console, titles[0], by_nation, units=units, currency=currency, keys=("nation",))
     rows = [
         {

@@ -219,7 +219,7 @@ def solve_command(
         _show_interrupt(console, plan)
         raise typer.Exit(EXIT_INTERRUPTED)
     for side, other, by_nation, totals in others:
-        _show_value(console, side, plan, other, by_nation, totals)
+        _show_value(console, side, plan, other, by_nation, totals, all_rows)
     if out is not None and plan.status.has_plan:
         try:
             written = write_solution(plan, out, chosen)
@@ -245,6 +245,7 @@ def _show_value(
     other: Solution,
     by_nation: pd.DataFrame,
     totals: dict[str, Any],
+    all_rows: bool = False,
 ) -> None:
     """The value of pooling (``side`` ``alone``) or of aid (``no_aid``), per nation and total."""
     what, mine, name = _VALUE_OF[side]
@@ -257,7 +258,12 @@ def _show_value(
     values = ["value_cost", "value_short", "value_late"]
     title = f"Value of {what} per nation (positive: {what} is better for the nation)"
     show_value(
-        console, plan, (title, f"Value of {what}: totals"), by_nation[columns + values], totals
+        console,
+        plan,
+        (title, f"Value of {what}: totals"),
+        by_nation[columns + values],
+        totals,
+        all_rows,
     )
 
 
