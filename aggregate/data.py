@@ -155,7 +155,8 @@ class ModelData:
     currency: str = DEFAULT_CURRENCY
     """The scenario's currency (the plan's tables carry it; the model does not read it)."""
     units: dict[str, dict[str, str]] = field(default_factory=dict)
-    """What one unit is, by kind (``item``, ``capability``, ``component``) then id."""
+    """``{"item"|"capability"|"component": {id: unit}}`` from the scenario (the tables'
+    units: :func:`aggregate.tables.label_units`; exports)."""
     fixed_payers: dict[ContractKey, dict[str, float]] = field(default_factory=dict)
     """contract -> nation -> its share of the contract's fixed costs (contract and period
     costs; :func:`aggregate.schema.facts.fixed_cost_shares`, the nation itself going alone)."""

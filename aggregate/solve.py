@@ -36,6 +36,7 @@ from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.schema.settings import check_solver
 from aggregate.status import Outcome, read_legacy, read_pyomo
+from aggregate.tables import label_units
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +234,7 @@ def _solve_model(
     if status.has_plan:
         t0 = time.perf_counter()
         solution.tables, solution.key_figures = extract(model, data)
+        label_units(solution.tables, data.currency, data.units)
         timings["extract"] = time.perf_counter() - t0
     solution.key_figures.update(
         status=status.value,

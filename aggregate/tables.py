@@ -465,3 +465,125 @@ KEY_FIGURES: dict[str, str] = {
     "gap": "relative MIP gap of the last solve stage (0 = proven optimal)",
     "needs_objective": "weighted shortfall the needs stage reached (the cost stage keeps it)",
 }
+
+
+# --- units as data -------------------------------------------------------------------------
+# Every plan table carries its units in ``df.attrs`` (set by :func:`label_units` when the
+# plan is solved); pandas keeps attrs through filtering, sorting and copying:
+#   attrs["table"]    the table's name in SPECS
+#   attrs["currency"] the scenario's currency code ("EUR")
+#   attrs["id_units"] {"item"|"capability"|"component": {id: unit}} from the scenario
+#   attrs["units"]    {column: unit} for every numeric column, as units(df) gives it
+# Read them with units(df) (column -> unit, for headers) and row_units(df, column) (each
+# row's unit, where one column holds several items' quantities).
+
+MIXED_ITEMS = "item units"
+"""Unit of a quantity column whose rows hold different units (each row's: :func:`row_units`)."""
+MIXED_CAPABILITIES = "capability units"
+"""Unit of a capability column whose rows hold different units (each row's: :func:`row_units`)."""
+
+_BASIS = {"units": "item", "units/period": "item", "currency/unit": "item"}
+"""Spec unit -> the id column whose entry's unit it is (components use ``component``)."""
+
+
+def _basis(table: str, spec_unit: str) -> str | None:
+    if spec_unit == "capability units":
+        return "capability"
+    if spec_unit in _BASIS:
+        return "component" if table == "components" else _BASIS[spec_unit]
+    return None
+
+
+def _one_unit(frame: pd.DataFrame, basis: str, id_units: dict[str, dict[str, str]]) -> str:
+    """The unit every row's ``basis`` id shares ('' when they differ or none is known); a
+    table without rows takes the scenario's, when all its ids share one."""
+    known = id_units.get(basis, {})
+    if basis in frame.columns and not frame.empty:
+        found = {known.get(str(i), "") for i in frame[basis].unique()}
+    else:
+        found = set(known.values())
+    return found.pop() if len(found) == 1 else ""
+
+
+def column_unit(table: str, column: str, frame: pd.DataFrame) -> str:
+    """The unit of ``column`` of plan table ``table`` for ``frame``'s rows: the currency
+    code, the item's or capability's own unit (e.g. ``round``, ``EUR/round``,
+    ``round/period``), :data:`MIXED_ITEMS` where rows hold different items' units, or the
+    spec's unit (``share``, ``count``, ...); '' for labels."""
+    spec = {c.name: c for c in SPECS[table].columns}[column]
+    currency = frame.attrs.get("currency") or "currency"
+    id_units = frame.attrs.get("id_units", {})
+    unit = spec.unit
+    basis = _basis(table, unit)
+    if unit == "currency":
+        return currency
+    if basis is None:
+        return unit
+    one = _one_unit(frame, basis, id_units)
+    if basis == "capability":
+        return one or MIXED_CAPABILITIES
+    if unit == "currency/unit":
+        return f"{currency}/{one or 'unit'}"
+    if unit == "units/period":
+        return f"{one or 'unit'}/period"
+    return one or ("component units" if basis == "component" else MIXED_ITEMS)
+
+
+class _Shared(dict[str, Any]):
+    """A dict pandas shares rather than copies: pandas deep-copies ``attrs`` on every
+    operation (each column read), and a scenario's ids can number thousands. Read-only by
+    convention; still a dict, so ``attrs`` stay JSON (Parquet stores them)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Shared:
+        return self
+
+
+def label_units(
+    tables: dict[str, pd.DataFrame], currency: str, id_units: dict[str, dict[str, str]]
+) -> None:
+    """Write each plan table's units into its ``attrs`` (the shape is described above)."""
+    shared = _Shared(id_units)
+    for name, frame in tables.items():
+        if name not in SPECS:
+            continue
+        frame.attrs.update(table=name, currency=currency, id_units=shared)
+        frame.attrs["units"] = {
+            c.name: column_unit(name, c.name, frame) for c in SPECS[name].columns if c.numeric
+        }
+
+
+def units(frame: pd.DataFrame) -> dict[str, str]:
+    """Column -> unit of ``frame``'s numeric columns: ``EUR``, ``round``, ``EUR/round``,
+    ``share``, ... (:data:`MIXED_ITEMS` where rows hold different items).
+
+    For a plan table (``solution.tables[...]``, or a filtered copy of one) the units are
+    worked out for the rows it holds now, so ``orders[orders.item == "155-L52"]`` says
+    ``round`` where the whole table says :data:`MIXED_ITEMS`; any other frame gives its
+    ``attrs["units"]`` (report tables set them), or {} when it has none.
+    """
+    table = frame.attrs.get("table")
+    if table in SPECS:
+        known = {c.name for c in SPECS[table].columns if c.numeric}
+        return {c: column_unit(table, c, frame) for c in frame.columns if c in known}
+    return dict(frame.attrs.get("units", {}))
+
+
+def row_units(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Each row's unit of ``column`` of a plan table (e.g. ``round`` / ``missile`` for the
+    ``quantity`` of an orders table holding both); the column's one unit on every row
+    where the unit does not depend on the row."""
+    table = frame.attrs.get("table")
+    if table not in SPECS:
+        return pd.Series(units(frame).get(column, ""), index=frame.index, dtype=object)
+    spec = {c.name: c for c in SPECS[table].columns}[column]
+    basis = _basis(table, spec.unit)
+    if basis is None or basis not in frame.columns:
+        return pd.Series(column_unit(table, column, frame), index=frame.index, dtype=object)
+    known = frame.attrs.get("id_units", {}).get(basis, {})
+    each = frame[basis].map(lambda i: known.get(str(i), "unit")).astype(object)
+    currency = frame.attrs.get("currency") or "currency"
+    if spec.unit == "currency/unit":
+        return currency + "/" + each
+    if spec.unit == "units/period":
+        return each + "/period"
+    return each

@@ -120,18 +120,24 @@ assert plan.status.has_plan
 # %% [markdown]
 # ## 3. Read the plan
 #
-# **Key figures**: total cost (purchase, delivery, contracts, investment, holding),
-# shortfall, and the fill rate (share of the demanded quantity met, on time or
-# late). Money is in the scenario's currency.
+# **Key figures**, grouped (costs, penalties, needs, funds, solve), each with its
+# label and unit: total cost (purchase, delivery, contracts, investment, holding),
+# penalties (not in the total cost), shortfall and the fill rate (share of the
+# demanded quantity met, on time or late). Money is in the scenario's currency.
 
 # %%
 report.key_figures(plan)
 
 # %% [markdown]
-# **Per nation**: demand met and short, units ordered, donated and received, and
-# what each nation spends.
+# **Per nation and item**, in the item's unit: what each nation received by
+# channel (own purchase, paid by a fund, bought for it by another nation,
+# donated), gave away and used. Every table carries its units:
+# `units(frame)` gives column -> unit (`EUR`, `round`, ...).
 
 # %%
+from aggregate.tables import units
+
+print(units(plan.orders))
 report.plan_by_nation(plan)
 
 # %% [markdown]

@@ -1,4 +1,5 @@
-"""Every scenario of the library solves, pooled and alone, and every plan passes verify."""
+"""Every scenario of the library solves, pooled and alone, every plan passes verify, and
+its solve report fits 100 columns."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 import aggregate
 from aggregate.baseline import compare
 from aggregate.verify import verify
+from tests.test_units_report import assert_fits, render
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(ROOT.glob("models/**/scenario.yaml"))
@@ -27,6 +29,10 @@ def test_scenario_solves_and_verifies(path: Path) -> None:
     gap = sc.settings.mip_gap
     alone = cmp.alone.key_figures["weighted_shortfall"]
     assert cmp.pooled.key_figures["weighted_shortfall"] <= alone * (1 + gap) + 1e-6
+    # the solve report fits 100 columns without a cut cell and names the currency
+    text = render(cmp.pooled, 100)
+    assert_fits(text, 100)
+    assert f"Money in {sc.currency}" in text
 
 
 def test_verify_catches_a_tampered_real_plan() -> None:

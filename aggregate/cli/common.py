@@ -65,9 +65,9 @@ def _main(
 
 def _console() -> Console:
     # created per command so output goes to the current stdout (tests swap it)
-    # piped output (files, CI logs) gets room for the plan's wide tables
+    # piped output (files, CI logs) gets room for wide tables, unless COLUMNS asks for a width
     console = Console(highlight=False)
-    if not console.is_terminal:
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
         console = Console(highlight=False, width=160)
     return console
 

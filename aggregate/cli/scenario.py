@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from aggregate import report
 from aggregate.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
@@ -24,7 +23,6 @@ from aggregate.cli.common import (
     _load_or_exit,
     _positive_finite,
     _print_problems,
-    _table,
     _write,
     app,
 )
@@ -100,11 +98,20 @@ def summary_command(
     console = _console()
     scenario = _load_or_exit(console, file)
     console.print(Text(f"{scenario.name} ({file})", style="bold"))
+    from aggregate.cli.render import show
+
     for title, frame in summary_tables(scenario).items():
         if frame.empty:
             console.print(Text(f"{title}: none", style="dim"))
         else:
-            console.print(_table(title, frame))
+            # the console's width, tables stacked rather than cells cut
+            money = dict.fromkeys(set(frame.columns) & _SUMMARY_MONEY, scenario.currency)
+            plain = title.removesuffix(f" ({scenario.currency})")  # the table names its unit
+            show(console, plain, frame, money, scenario.currency, keys=[str(frame.columns[0])])
+
+
+_SUMMARY_MONEY = {"cap", "committed", "pledged_min", "budget", "per_period_total"}
+"""Columns of :func:`aggregate.summary.summary_tables` in the scenario's currency."""
 
 
 def _solver_name(value: str | None) -> str | None:
@@ -164,6 +171,10 @@ def solve_command(
     formats: Annotated[
         str, typer.Option("--formats", help="Output formats: xlsx,json,parquet")
     ] = "xlsx,json",
+    all_rows: Annotated[
+        bool,
+        typer.Option("--all-rows", help="Also show rows of zeros (nothing received, paid, short)"),
+    ] = False,
 ) -> None:
     """Solve a scenario and show the plan: status, key figures, orders, shortfalls, funds."""
     from aggregate.baseline import compare, compare_aid
@@ -203,12 +214,12 @@ def solve_command(
     except RuntimeError as exc:  # e.g. the named solver is not installed
         console.print(Text(str(exc), style="red"))
         raise typer.Exit(1) from None
-    _show_plan(console, plan)
+    _show_plan(console, plan, all_rows)
     if plan.status.interrupted:
         _show_interrupt(console, plan)
         raise typer.Exit(EXIT_INTERRUPTED)
     for side, other, by_nation, totals in others:
-        _show_value(console, side, plan, other, by_nation, totals)
+        _show_value(console, side, plan, other, by_nation, totals, all_rows)
     if out is not None and plan.status.has_plan:
         try:
             written = write_solution(plan, out, chosen)
@@ -234,25 +245,34 @@ def _show_value(
     other: Solution,
     by_nation: pd.DataFrame,
     totals: dict[str, Any],
+    all_rows: bool = False,
 ) -> None:
     """The value of pooling (``side`` ``alone``) or of aid (``no_aid``), per nation and total."""
     what, mine, name = _VALUE_OF[side]
     if not (plan.status.has_plan and other.status.has_plan):
         console.print(Text(f"{name}: {other.status.value}", style="yellow"))
         return
+    from aggregate.cli.plan_view import show_value
+
     columns = ["nation", f"cost_{mine}", f"cost_{side}", f"short_{mine}", f"short_{side}"]
     values = ["value_cost", "value_short", "value_late"]
     title = f"Value of {what} per nation (positive: {what} is better for the nation)"
-    console.print(_table(title, by_nation[columns + values]))
-    rows = [{"figure": k, "value": v} for k, v in totals.items()]
-    console.print(_table(f"Value of {what}: totals", pd.DataFrame(rows)))
+    show_value(
+        console,
+        plan,
+        (title, f"Value of {what}: totals"),
+        by_nation[columns + values],
+        totals,
+        all_rows,
+    )
 
 
 def _show_interrupt(console: Console, plan: Solution) -> None:
     """What Ctrl-C left: the status, the gap and the best objective reached."""
     gap = "unknown" if plan.gap is None else f"{plan.gap:.2%}"
     best = plan.key_figures.get("total_cost") if plan.status.has_plan else None
-    reached = "no plan yet" if best is None else f"best plan's total cost {best:,.0f}"
+    currency = plan.currency or "currency"
+    reached = "no plan yet" if best is None else f"best plan's total cost {currency} {best:,.2f}"
     console.print(Text(f"interrupted: {plan.status.value}, gap {gap}, {reached}", style="yellow"))
 
 
@@ -266,30 +286,7 @@ def _formats(value: str) -> list[str]:
         raise typer.BadParameter(str(exc), param_hint="--formats") from None
 
 
-def _show_plan(console: Console, plan: Solution) -> None:
-    style = {"optimal": "bold green", "time_limit": "bold yellow"}.get(
-        plan.status.value, "bold red"
-    )
-    gap = f", gap {plan.gap:.2%}" if plan.gap is not None else ""
-    seconds = plan.timings.get("total", 0.0)
-    console.print(
-        Text(f"{plan.scenario_name}: {plan.status.value}{gap} in {seconds:.1f} s", style=style)
-    )
-    if plan.message:
-        console.print(Text(plan.message))
-    if not plan.status.has_plan:
-        return
-    console.print(_table("Key figures", report.key_figures(plan)))
-    console.print(_table("Plan by nation", report.plan_by_nation(plan)))
-    console.print(_table("Orders by contract", report.orders_by_contract(plan)))
-    short = report.shortfalls(plan)
-    if short.empty:
-        console.print(Text("Every demand met on time.", style="green"))
-    else:
-        console.print(
-            _table(f"Shortfalls and lateness (largest {min(len(short), 20)})", short.head(20))
-        )
-    if not plan.tables["contributions"].empty:
-        console.print(_table("Fund contributions", plan.tables["contributions"]))
-    if not plan.tables["investments"].empty:
-        console.print(_table("Investments", plan.tables["investments"]))
+def _show_plan(console: Console, plan: Solution, all_rows: bool = False) -> None:
+    from aggregate.cli.plan_view import show_plan
+
+    show_plan(console, plan, all_rows)
