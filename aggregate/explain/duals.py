@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+import scipy.sparse as sp
 from pyomo.common.collections import ComponentMap
 
 from aggregate import labels
@@ -38,8 +39,10 @@ from aggregate.explain.matrix import (
     MatrixProgram,
     MatrixResult,
     compile_program,
-    solve_program,
+    new_highs,
+    run,
 )
+from aggregate.explain.ranging import Stage, Target, flat_up_to, slope, step_scale
 from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
 from aggregate.model import build_model
 from aggregate.model import registry as reg
@@ -64,8 +67,14 @@ MARGINAL_COLUMNS: dict[str, str] = {
     "limit": "the rule's right-hand side (NaN for bands and links)",
     "used": "the left-hand side in the plan",
     "slack": "how far the plan is from the limit (0: binding)",
-    "shortfall_avoided": "weighted shortfall avoided by relaxing one unit (needs stage)",
-    "cost_saved": "cost saved by relaxing one unit, needs held (cost stage; weighted: objective)",
+    "shortfall_avoided": "weighted shortfall avoided per unit of relaxation, as a re-solve "
+    "gives it (needs stage)",
+    "cost_saved": "cost saved per unit of relaxation, needs held, as a re-solve gives it (cost "
+    "stage; weighted: objective); NaN where the relaxation avoids shortfall (a re-solve spends "
+    "it on the needs first)",
+    "holds_up_to": "relaxation (in the rule's unit) over which the two values hold",
+    "dual_shortfall_avoided": "the needs stage's dual price (one side only if degenerate)",
+    "dual_cost_saved": "the cost stage's dual price",
     "producer": "producer id where the rule is about one",
     "item": "item (or component) id",
     "nation": "nation code",
@@ -216,24 +225,32 @@ def _activate(m: pyo.ConcreteModel, name: str) -> None:
     getattr(m, name).activate()
 
 
-def _stage(m: pyo.ConcreteModel, objective: str) -> tuple[MatrixProgram, MatrixResult]:
+def _stage(m: pyo.ConcreteModel, objective: str) -> tuple[MatrixProgram, MatrixResult, Stage]:
     _activate(m, objective)
     program = compile_program(m, integer=False)
-    result = solve_program(program)
+    # kept open: confirming each price re-solves this LP warm (aggregate.explain.ranging)
+    h = new_highs()
+    h.passModel(program.lp)
+    result = run(h, program.offset)
     if result.status != "optimal" or result.objective is None:
         raise ExplainError(
             f"the plan's LP with its integer decisions fixed ended '{result.status}' in the "
             f"{objective.removesuffix('_obj')} stage; was the plan solved from this scenario?"
         )
-    return program, result
+    return program, result, Stage.open(program, h, float(result.objective))
 
 
 def _row_values(
     program: MatrixProgram, result: MatrixResult
 ) -> dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]]:
-    """(family, index) -> (value of one more unit, limit, used, sense) for rule rows."""
+    """(family, index) -> (value of one more unit, limit, used, sense) for rule rows.
+
+    Limit and use count what the plan's fixed decisions add to a limit: a capacity row
+    ``order - added * build <= capacity`` with the expansion built reads ``order`` against
+    ``capacity + added`` (400 of 400 rather than 100 of 100)."""
     out: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
     lower, upper = np.asarray(program.lp.row_lower_), np.asarray(program.lp.row_upper_)
+    added = _fixed_additions(program)
     for r, (key, sense) in enumerate(program.rows):
         if key[0] not in RULE_FAMILIES:
             continue
@@ -243,7 +260,31 @@ def _row_values(
         prev = out.get(key)
         if prev is not None:  # a ranged row: the two sides never both bind
             value += prev[0]
-        out[key] = (value, limit, float(result.row_value[r]), sense)
+        extra = float(added[r]) if sense != 0 else 0.0
+        out[key] = (value, limit - extra, float(result.row_value[r]) - extra, sense)
+    return out
+
+
+def _fixed_additions(program: MatrixProgram) -> np.ndarray:
+    """Per row, the part of its left-hand side from fixed columns (lower = upper) whose
+    coefficient widens the row (negative in ``<=``, positive in ``>=``): capacity added by
+    an expansion built, moved to the limit's side."""
+    lp = program.lp
+    a = sp.csc_array(
+        (
+            np.asarray(lp.a_matrix_.value_),
+            np.asarray(lp.a_matrix_.index_),
+            np.asarray(lp.a_matrix_.start_),
+        ),
+        shape=(lp.num_row_, lp.num_col_),
+    ).tocoo()
+    lo, up = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
+    fixed = np.where(lo == up, lo, 0.0)
+    sense = np.array([s for _key, s in program.rows] or [0], dtype=float)
+    # LE rows (sense 1) move their negative terms, GE rows (sense -1) their positive ones
+    widens = np.sign(a.data) == -sense[a.row]
+    out = np.zeros(lp.num_row_)
+    np.add.at(out, a.row[widens], a.data[widens] * fixed[a.col[widens]])
     return out
 
 
@@ -284,14 +325,15 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
     needs: float | None = None
     notes: list[str] = []
     if data.objective == "weighted":
-        program, result = _stage(m, "weighted_obj")
+        program, result, cost_stage = _stage(m, "weighted_obj")
+        need_stage: Stage | None = None
         cost_rows = _row_values(program, result)
         cost_pledges = _pledge_values(program, result, data)
         need_rows: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
         need_pledges: dict[tuple[str, str, str], tuple[float, float, float]] = {}
         cost = float(result.objective or 0.0)
     else:
-        program, result = _stage(m, "needs_obj")
+        program, result, need_stage = _stage(m, "needs_obj")
         needs = float(result.objective or 0.0)
         need_rows = _row_values(program, result)
         need_pledges = _pledge_values(program, result, data)
@@ -310,12 +352,13 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
             )
         bound = needs_cap_bound(needs, data.needs_tolerance)
         m.needs_cap["explain"] = m.needs <= bound
-        program, result = _stage(m, "cost_obj")
+        program, result, cost_stage = _stage(m, "cost_obj")
         cost_rows = _row_values(program, result)
         cost_pledges = _pledge_values(program, result, data)
         cost = float(result.objective or 0.0)
     rules: list[Rule] = []
     records: list[dict[str, Any]] = []
+    dropped = 0
     for key, (value, limit, used, sense) in cost_rows.items():
         rule = describe(key[0], key[1], nm)
         if rule is None:
@@ -323,12 +366,20 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         need_value = need_rows[key][0] if key in need_rows else math.nan
         records.append(_record(rule, limit, used, sense, need_value, value, needs is None))
         rules.append(rule)
+        dropped += not _confirm(records[-1], Target(key), need_stage, cost_stage)
     for (f, n, side), (value, limit, used) in cost_pledges.items():
         rule = pledge_rule(f, n, side, nm)
         nv = need_pledges[f, n, side][0] if (f, n, side) in need_pledges else math.nan
         sense = GE if side == "min" else LE
         records.append(_record(rule, limit, used, sense, nv, value, needs is None))
         rules.append(rule)
+        target = Target((rule.family, rule.index), (f, n), side)
+        dropped += not _confirm(records[-1], target, need_stage, cost_stage)
+    if dropped:
+        notes.append(
+            f"{dropped} rule(s) with a dual price were left unpriced: re-solving with them "
+            "relaxed found no step over which the price holds."
+        )
     frame = pd.DataFrame(records, columns=list(MARGINAL_COLUMNS))
     return Marginals(frame, rules, needs, cost, data, nm, notes)
 
@@ -350,6 +401,9 @@ def _record(
         "slack": max(slack, 0.0) if abs(slack) > TOL * max(1.0, abs(limit)) else 0.0,
         "shortfall_avoided": math.nan if weighted else _clean(need),
         "cost_saved": _clean(cost),
+        "holds_up_to": math.nan,
+        "dual_shortfall_avoided": math.nan if weighted else _clean(need),
+        "dual_cost_saved": _clean(cost),
         "producer": rule.producer,
         "item": rule.item,
         "nation": rule.nation,
@@ -357,6 +411,40 @@ def _record(
         "supplier": rule.supplier,
         "family": rule.family,
     }
+
+
+def _confirm(record: dict[str, Any], target: Target, needs: Stage | None, cost: Stage) -> bool:
+    """Replace ``record``'s dual prices by the values a re-solve gives, over the range
+    they hold (:mod:`aggregate.explain.ranging`). False where a price could not be
+    confirmed (its values become NaN)."""
+    raw_needs = 0.0 if math.isnan(record["shortfall_avoided"]) else record["shortfall_avoided"]
+    raw_cost = record["cost_saved"]
+    if raw_needs <= 0.0 and raw_cost <= 0.0:
+        return True  # no price to confirm
+    scale = step_scale(record["limit"], record["used"])
+    flat = math.inf
+    if needs is not None:
+        got = slope(needs, target, raw_needs, scale)
+        if got is None:
+            record["shortfall_avoided"] = record["cost_saved"] = math.nan
+            return False
+        if got.value > 0.0:
+            # a re-solve spends the relaxation on the needs first: no cost value
+            record.update(shortfall_avoided=got.value, cost_saved=math.nan)
+            record["holds_up_to"] = got.holds_up_to
+            return True
+        record["shortfall_avoided"] = 0.0
+        flat = got.holds_up_to
+    got = slope(cost, target, raw_cost, scale)
+    if got is None:
+        record["cost_saved"] = math.nan
+        return False
+    delta = got.holds_up_to
+    if needs is not None and delta > flat and not flat_up_to(needs, target, delta):
+        delta = flat  # the needs must stay as they are over the cost's range too
+    record["cost_saved"] = got.value
+    record["holds_up_to"] = delta if got.value > 0.0 else math.nan
+    return True
 
 
 def _clean(x: float) -> float:
