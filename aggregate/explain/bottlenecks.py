@@ -42,9 +42,13 @@ BOTTLENECK_COLUMNS = [
     "nation",
     "fund",
     "supplier",
+    "holds_up_to",
+    "change",
     "sentence",
 ]
-"""Columns of :attr:`aggregate.explain.Explanation.bottlenecks`."""
+"""Columns of :attr:`aggregate.explain.Explanation.bottlenecks` (``holds_up_to``: the
+relaxation over which the values hold; ``change``: the scenario field to change, as a
+path such as ``nations[DEU].budget``)."""
 
 EXPANSION_COLUMNS = [
     "expansion",
@@ -85,16 +89,31 @@ def effects(shortfall: float, cost: float, currency: str) -> str:
     return " and ".join(parts) if parts else "changes nothing"
 
 
+def per_unit(row: Any, currency: str) -> str:
+    """``avoids 0.8 weighted shortfall per round per period over the first 1,000``: the
+    value and the relaxation it holds over."""
+    value = effects(row.shortfall_avoided, row.cost_saved, currency)
+    if value == "changes nothing":
+        return value
+    unit = str(row.unit)
+    span = row.holds_up_to
+    if isinstance(span, float) and math.isfinite(span):
+        return f"{value} per {unit} over the first {_num(span)}"
+    return f"{value} per {unit}"
+
+
 def rule_sentence(row: Any, subject: str, currency: str) -> str:
-    """One sentence for a priced rule, e.g. "One more round per period of capacity for
-    155-L52 at RHM in 2024Q1 avoids 0.8 weighted shortfall (binding: 600 of 600)."""
+    """One sentence for a priced rule, e.g. "Raising capacity for 155-L52 at RHM in 2024Q1
+    avoids 0.8 weighted shortfall per round per period over the first 1,000 (uses 600 of
+    600)."
+    """
     where = f" in {row.period}" if row.period else ""
     if row.relax == "lower":
-        head = f"Lowering {subject}{where} by one {row.unit}"
+        head = f"Lowering {subject}{where}"
     elif row.relax == "widen":
-        head = f"One more {row.unit} of room in {subject}"
+        head = f"Widening {subject}"
     else:
-        head = f"One more {row.unit} of {subject}{where}"
+        head = f"Raising {subject}{where}"
     binding = ""
     if not math.isnan(row.limit) and row.relax == "lower":
         binding = f" (at {_num(row.used)}, the {row.field.split('.')[-1]} being {_num(row.limit)})"
@@ -102,7 +121,12 @@ def rule_sentence(row: Any, subject: str, currency: str) -> str:
         binding = " (there is none)"
     elif not math.isnan(row.limit):
         binding = f" (uses {_num(row.used)} of {_num(row.limit)})"
-    return f"{head} {effects(row.shortfall_avoided, row.cost_saved, currency)}{binding}."
+    return f"{head} {per_unit(row, currency)}{binding}."
+
+
+def lever(entry: str, field: str) -> str:
+    """The scenario field to change, as a path: ``nations[DEU].budget``."""
+    return f"{entry}.{field}" if field else entry
 
 
 def rank_bottlenecks(marginals: Marginals, top: int | None = None) -> pd.DataFrame:
@@ -118,6 +142,7 @@ def rank_bottlenecks(marginals: Marginals, top: int | None = None) -> pd.DataFra
         frame = frame.head(top)
     currency = marginals.namer.currency
     frame["sentence"] = [rule_sentence(row, row.subject, currency) for row in rows_of(frame)]
+    frame["change"] = [lever(e, f) for e, f in zip(frame["entry"], frame["field"], strict=True)]
     frame["rank"] = range(1, len(frame) + 1)
     return frame[BOTTLENECK_COLUMNS].reset_index(drop=True)
 
@@ -212,5 +237,7 @@ __all__ = [
     "EXPANSION_COLUMNS",
     "effects",
     "expansion_values",
+    "lever",
+    "per_unit",
     "rank_bottlenecks",
 ]
