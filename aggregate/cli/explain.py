@@ -174,9 +174,12 @@ def _print_reasons(console: Console, why: Any, top: int) -> None:
     rows = reasons[reasons.demand.isin(shown)].copy()
     rows["_order"] = rows.demand.map({d: k for k, d in enumerate(shown)})
     rows = rows.sort_values("_order", kind="stable")
-    title = f"Reasons for the {len(shown)} largest shortfalls"
+    title = "Reasons for each shortfall"
     if len(demands) > len(shown):
-        title += f" ({len(demands)} demands short or late; --top {len(demands)} shows all)"
+        title = (
+            f"Reasons for the {len(shown)} largest of {len(demands)} shortfalls "
+            f"(--top {len(demands)} shows all)"
+        )
     console.print(_view(title, rows, _REASON_VIEW, why.currency))
     for sentence in rows.drop_duplicates("demand").sentence:
         console.print(Text(sentence), soft_wrap=True)
