@@ -46,7 +46,10 @@ from aggregate.explain.ranging import Stage, Target, flat_up_to, slope, step_sca
 from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
 from aggregate.model import build_model
 from aggregate.model import registry as reg
+from aggregate.model.highs import active_rows
+from aggregate.model.linear import linear
 from aggregate.model.objective import needs_cap_bound
+from aggregate.model.payers import settle_payers
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 
@@ -241,13 +244,16 @@ def _stage(m: pyo.ConcreteModel, objective: str) -> tuple[MatrixProgram, MatrixR
 
 
 def _row_values(
-    program: MatrixProgram, result: MatrixResult
+    program: MatrixProgram,
+    result: MatrixResult,
+    settled: dict[tuple[str, tuple[Any, ...]], float] | None = None,
 ) -> dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]]:
     """(family, index) -> (value of one more unit, limit, used, sense) for rule rows.
 
     Limit and use count what the plan's fixed decisions add to a limit: a capacity row
     ``order - added * build <= capacity`` with the expansion built reads ``order`` against
-    ``capacity + added`` (400 of 400 rather than 100 of 100)."""
+    ``capacity + added`` (400 of 400 rather than 100 of 100). ``settled`` gives the use of
+    rows that hold money with the payers settled as the solve settles them."""
     out: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
     lower, upper = np.asarray(program.lp.row_lower_), np.asarray(program.lp.row_upper_)
     added = _fixed_additions(program)
@@ -261,8 +267,43 @@ def _row_values(
         if prev is not None:  # a ranged row: the two sides never both bind
             value += prev[0]
         extra = float(added[r]) if sense != 0 else 0.0
-        out[key] = (value, limit - extra, float(result.row_value[r]) - extra, sense)
+        used = float(result.row_value[r])
+        if settled is not None and key in settled:
+            used = settled[key]
+        out[key] = (value, limit - extra, used - extra, sense)
     return out
+
+
+def settled_use(
+    m: pyo.ConcreteModel, data: ModelData, program: MatrixProgram, result: MatrixResult
+) -> dict[tuple[str, tuple[Any, ...]], float] | None:
+    """The use of each rule row that holds money, with the LP's money columns settled by
+    the solve's payer stage (:mod:`aggregate.model.payers`): who pays is a tie in the LP,
+    so its own money columns would report other payments than the plan's."""
+    lin = linear(m)
+    where = {id(v): j for j, v in enumerate(lin.vardata)}
+    x = np.array([v.lb if v.lb is not None and v.lb == v.ub else 0.0 for v in lin.vardata])
+    for k, var in enumerate(program.columns):
+        x[where[id(var)]] = result.col_value[k]
+    x = settle_payers(lin, data, x, active=active_rows(m, lin))
+    if x is None:
+        return None
+    activity = lin.matrix().tocsr() @ x
+    out = {
+        (name, _index(key)): float(activity[block.start + k])
+        for name, block in lin.rows.items()
+        if name in RULE_FAMILIES
+        for k, key in enumerate(block.keys)
+    }
+    if "contrib" in lin.columns:  # pledges bound the contribution columns
+        out.update({("contrib", _index(key)): float(x[j]) for key, j in lin.col("contrib").items()})
+    return out
+
+
+def _index(key: Any) -> tuple[Any, ...]:
+    if key is None:
+        return ()
+    return key if isinstance(key, tuple) else (key,)
 
 
 def _fixed_additions(program: MatrixProgram) -> np.ndarray:
@@ -327,7 +368,8 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
     if data.objective == "weighted":
         program, result, cost_stage = _stage(m, "weighted_obj")
         need_stage: Stage | None = None
-        cost_rows = _row_values(program, result)
+        settled = settled_use(m, data, program, result)
+        cost_rows = _row_values(program, result, settled)
         cost_pledges = _pledge_values(program, result, data)
         need_rows: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
         need_pledges: dict[tuple[str, str, str], tuple[float, float, float]] = {}
@@ -353,7 +395,8 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         bound = needs_cap_bound(needs, data.needs_tolerance)
         m.needs_cap["explain"] = m.needs <= bound
         program, result, cost_stage = _stage(m, "cost_obj")
-        cost_rows = _row_values(program, result)
+        settled = settled_use(m, data, program, result)
+        cost_rows = _row_values(program, result, settled)
         cost_pledges = _pledge_values(program, result, data)
         cost = float(result.objective or 0.0)
     rules: list[Rule] = []
@@ -368,6 +411,8 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         rules.append(rule)
         dropped += not _confirm(records[-1], Target(key), need_stage, cost_stage)
     for (f, n, side), (value, limit, used) in cost_pledges.items():
+        if settled is not None:
+            used = settled.get(("contrib", (f, n)), used)
         rule = pledge_rule(f, n, side, nm)
         nv = need_pledges[f, n, side][0] if (f, n, side) in need_pledges else math.nan
         sense = GE if side == "min" else LE
