@@ -300,6 +300,28 @@ def settled_use(
     return out
 
 
+def plan_use(plan: Solution, data: ModelData) -> dict[tuple[str, tuple[Any, ...]], float]:
+    """The plan's own payments where a money rule's use reads them directly: each nation's
+    budget (what it pays), each fund's cap and each pledge (what is paid in). The LP at
+    the plan's integers may settle an equally good physical plan (who buys what for whom)
+    that pays otherwise, so these come from the plan itself."""
+    payments = plan.tables.get("payments")
+    out: dict[tuple[str, tuple[Any, ...]], float] = {
+        (reg.BUDGET_UPPER, (n,)): 0.0 for n in data.budgets
+    }
+    if payments is None or payments.empty:
+        return out
+    own = payments[payments.payer_type == "nation"]
+    for n, v in own.groupby("payer")["amount"].sum().items():
+        out[reg.BUDGET_UPPER, (str(n),)] = float(v)
+    paid_in = own[own.purpose == "contribution"]
+    for (n, f), v in paid_in.groupby(["payer", "beneficiary"])["amount"].sum().items():
+        out["contrib", (str(f), str(n))] = float(v)
+    for f, v in paid_in.groupby("beneficiary")["amount"].sum().items():
+        out[reg.FUND_CAP_UPPER, (str(f),)] = float(v)
+    return out
+
+
 def _index(key: Any) -> tuple[Any, ...]:
     if key is None:
         return ()
@@ -368,7 +390,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
     if data.objective == "weighted":
         program, result, cost_stage = _stage(m, "weighted_obj")
         need_stage: Stage | None = None
-        settled = settled_use(m, data, program, result)
+        settled = {**(settled_use(m, data, program, result) or {}), **plan_use(plan, data)}
         cost_rows = _row_values(program, result, settled)
         cost_pledges = _pledge_values(program, result, data)
         need_rows: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
@@ -395,7 +417,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         bound = needs_cap_bound(needs, data.needs_tolerance)
         m.needs_cap["explain"] = m.needs <= bound
         program, result, cost_stage = _stage(m, "cost_obj")
-        settled = settled_use(m, data, program, result)
+        settled = {**(settled_use(m, data, program, result) or {}), **plan_use(plan, data)}
         cost_rows = _row_values(program, result, settled)
         cost_pledges = _pledge_values(program, result, data)
         cost = float(result.objective or 0.0)
@@ -410,6 +432,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         records.append(_record(rule, limit, used, sense, need_value, value, needs is None))
         rules.append(rule)
         dropped += not _confirm(records[-1], Target(key), need_stage, cost_stage)
+        _within_field(records[-1])
     for (f, n, side), (value, limit, used) in cost_pledges.items():
         if settled is not None:
             used = settled.get(("contrib", (f, n)), used)
@@ -420,6 +443,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         rules.append(rule)
         target = Target((rule.family, rule.index), (f, n), side)
         dropped += not _confirm(records[-1], target, need_stage, cost_stage)
+        _within_field(records[-1])
     if dropped:
         notes.append(
             f"{dropped} rule(s) with a dual price were left unpriced: re-solving with them "
@@ -490,6 +514,14 @@ def _confirm(record: dict[str, Any], target: Target, needs: Stage | None, cost: 
     record["cost_saved"] = got.value
     record["holds_up_to"] = delta if got.value > 0.0 else math.nan
     return True
+
+
+def _within_field(record: dict[str, Any]) -> None:
+    """A requirement (floor, refill target, pledge minimum) is lowered at most to 0: the
+    range stops there even where the LP's would go on."""
+    limit = record["limit"]
+    if record["relax"] == "lower" and math.isfinite(limit) and limit >= 0:
+        record["holds_up_to"] = min(record["holds_up_to"], limit)
 
 
 def _clean(x: float) -> float:
