@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,6 +20,8 @@ import pytest
 from aggregate import validate
 from aggregate.explain import explain
 from tests.support import scenario, solved
+
+ROOT = Path(__file__).resolve().parents[1]
 
 BASE: dict[str, Any] = {
     "name": "test",
@@ -190,3 +193,20 @@ def test_a_price_that_a_re_solve_does_not_show_is_not_printed() -> None:
     why = explain(sc, solved(sc), expansions=False)
     assert set(why.bottlenecks.change) == {"producers[A].offers[shell].capacity"}
     assert why.bottlenecks.holds_up_to.iloc[0] == pytest.approx(15)
+
+
+def test_explain_reports_the_payments_the_solve_settled() -> None:
+    # #13: explaining the barrels plan re-solved its LP and read other payments from it
+    # (Germany 45.7m where the plan pays 38.9m, Ukraine 20m of 20m where it pays 0.3m):
+    # who pays is a tie in that LP. Each budget's use must be what the plan pays.
+    from aggregate.io import load
+
+    sc = load(ROOT / "models" / "sustainment-barrels" / "scenario.yaml")
+    plan = solved(sc)
+    why = explain(sc, plan, expansions=False)
+    payments = plan.payments
+    paid = payments[payments.payer_type == "nation"].groupby("payer")["amount"].sum()
+    budgets = why.marginals[why.marginals.rule == "budget"].set_index("nation")
+    assert len(budgets) >= 5
+    for nation, used in budgets.used.items():
+        assert used == pytest.approx(float(paid.get(nation, 0.0)), rel=1e-9, abs=1e-6), nation
