@@ -246,3 +246,8 @@ def test_sentences_and_plot() -> None:
     ax = plot_bottlenecks(why, ax=Figure().subplots())
     assert len(ax.patches) == len(why.bottlenecks) == 1
     assert ax.patches[0].get_width() == pytest.approx(1.0)
+    # labelled with the scenario field to change, the bar's end with its value and range
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "producers[P].offers[shell].capacity (P1)"
+    ]
+    assert [t.get_text() for t in ax.texts] == ["1 per unit per period, first 30"]
