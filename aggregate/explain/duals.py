@@ -14,8 +14,10 @@ is worth, in the objective's units:
 "Value of one more unit" is reported positive: :math:`-y` for a limit (``<=``) and
 :math:`y` for a requirement (``>=``), where relaxing means lowering it. The LP is built
 afresh from the scenario (:func:`aggregate.data.prepare`, :func:`aggregate.model.build_model`);
-the plan is only read. Duals of a degenerate LP are not unique: a rule reported at zero may
-be as binding as another that carries the price.
+the plan is only read. Duals of a degenerate LP are not unique (a rule reported at zero may
+be as binding as another that carries the price) and hold from one side only, so each price
+is re-solved with its rule relaxed (:mod:`aggregate.explain.ranging`): the values reported
+are the re-solve's, with the relaxation over which they hold.
 """
 
 from __future__ import annotations
@@ -285,9 +287,10 @@ def settled_use(
     x = np.array([v.lb if v.lb is not None and v.lb == v.ub else 0.0 for v in lin.vardata])
     for k, var in enumerate(program.columns):
         x[where[id(var)]] = result.col_value[k]
-    x = settle_payers(lin, data, x, active=active_rows(m, lin))
-    if x is None:
+    settled = settle_payers(lin, data, x, active=active_rows(m, lin))
+    if settled is None:
         return None
+    x = settled
     activity = lin.matrix().tocsr() @ x
     out = {
         (name, _index(key)): float(activity[block.start + k])
@@ -315,7 +318,8 @@ def plan_use(plan: Solution, data: ModelData) -> dict[tuple[str, tuple[Any, ...]
     for n, v in own.groupby("payer")["amount"].sum().items():
         out[reg.BUDGET_UPPER, (str(n),)] = float(v)
     paid_in = own[own.purpose == "contribution"]
-    for (n, f), v in paid_in.groupby(["payer", "beneficiary"])["amount"].sum().items():
+    by_member = paid_in.groupby(["payer", "beneficiary"])["amount"].sum()
+    for (n, f), v in zip(by_member.index.tolist(), by_member.tolist(), strict=True):
         out["contrib", (str(f), str(n))] = float(v)
     for f, v in paid_in.groupby("beneficiary")["amount"].sum().items():
         out[reg.FUND_CAP_UPPER, (str(f),)] = float(v)
