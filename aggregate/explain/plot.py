@@ -41,19 +41,27 @@ def plot_bottlenecks(explanation: Explanation, ax: Axes | None = None, top: int 
         values = frame.cost_saved.fillna(0.0)
         ax.barh(positions, values, color="tab:blue", label=f"{explanation.currency} saved per unit")
         ax.set_xlabel(f"{explanation.currency} saved by one more unit")
+    widest = max([float(v) for v in values] or [0.0])
     for y, value, unit, span in zip(
         positions, values, frame["unit"], frame["holds_up_to"], strict=True
     ):
         text = f"{_num(value)} per {unit}"
         if isinstance(span, float) and math.isfinite(span):
             text += f", first {_num(span)}"
+        # inside a long bar (the figure's layout does not make room beside it), else after it
+        inside = value >= 0.5 * widest
         ax.annotate(
-            text, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
+            text,
+            (0 if inside else value, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color="white" if inside else "black",
         )
-    ax.margins(x=0.35)  # room for the annotations
     ax.set_yticks(positions)
     ax.set_yticklabels(labels)
-    ax.set_title("Bottlenecks (value of one more unit of each rule)")
+    ax.set_title("Bottlenecks (value per unit of each rule, re-solved)")
     if frame.empty:
         ax.text(0.5, 0.5, "no binding rule", ha="center", va="center", transform=ax.transAxes)
     return ax
