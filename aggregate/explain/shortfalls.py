@@ -267,9 +267,11 @@ def _fund_reasons(scenario: Scenario, data: ModelData, n: str) -> list[tuple[str
 
 
 def _binding(rule: Rule, row: Any, every: bool) -> bool:
-    """A reason: a rule whose relaxation a re-solve shows to help (or, with ``every``, any
-    rule the plan meets with no slack)."""
-    value = max(_zero(row.shortfall_avoided), _zero(row.cost_saved))
+    """A reason: a rule whose relaxation a re-solve shows to avoid shortfall (weighted
+    plans: to lower the objective) or, with ``every``, any rule the plan meets with no
+    slack. A rule that only saves cost does not explain a shortfall."""
+    weighted = math.isnan(row.shortfall_avoided) and math.isnan(row.dual_shortfall_avoided)
+    value = _zero(row.cost_saved) if weighted else _zero(row.shortfall_avoided)
     if value > 1e-9:
         return True
     if not every:
