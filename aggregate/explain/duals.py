@@ -436,7 +436,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         records.append(_record(rule, limit, used, sense, need_value, value, needs is None))
         rules.append(rule)
         dropped += not _confirm(records[-1], Target(key), need_stage, cost_stage)
-        _within_field(records[-1])
+        _within_field(records[-1], rule.item in data.indivisible)
     for (f, n, side), (value, limit, used) in cost_pledges.items():
         if settled is not None:
             used = settled.get(("contrib", (f, n)), used)
@@ -447,7 +447,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         rules.append(rule)
         target = Target((rule.family, rule.index), (f, n), side)
         dropped += not _confirm(records[-1], target, need_stage, cost_stage)
-        _within_field(records[-1])
+        _within_field(records[-1], rule.item in data.indivisible)
     if dropped:
         notes.append(
             f"{dropped} rule(s) with a dual price were left unpriced: re-solving with them "
@@ -520,12 +520,16 @@ def _confirm(record: dict[str, Any], target: Target, needs: Stage | None, cost: 
     return True
 
 
-def _within_field(record: dict[str, Any]) -> None:
+def _within_field(record: dict[str, Any], whole: bool) -> None:
     """A requirement (floor, refill target, pledge minimum) is lowered at most to 0: the
-    range stops there even where the LP's would go on."""
+    range stops there even where the LP's would go on. A rule in whole units of an
+    indivisible item holds over whole units only (2.989 missiles: the first 2)."""
     limit = record["limit"]
     if record["relax"] == "lower" and math.isfinite(limit) and limit >= 0:
         record["holds_up_to"] = min(record["holds_up_to"], limit)
+    span = record["holds_up_to"]
+    if whole and math.isfinite(span) and span >= 1:
+        record["holds_up_to"] = float(math.floor(span + 1e-9))
 
 
 def _clean(x: float) -> float:
