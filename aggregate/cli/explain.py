@@ -84,7 +84,9 @@ def explain_command(
         ),
     ] = True,
 ) -> None:
-    """Explain a plan: ranked bottlenecks, reasons for each shortfall, expansion options.
+    """Explain a plan: ranked bottlenecks, the top reasons for the largest shortfalls (each
+    naming the scenario field to change, its value per unit re-solved and the range it holds
+    over), expansion options. --out writes every rule and every reason kept as CSV.
 
     When the scenario's hard rules conflict, print the conflicting rules and what to relax
     instead, and exit with code 3.

@@ -23,11 +23,13 @@ class Explanation:
     bottlenecks: pd.DataFrame
     """Rules worth relaxing, ranked (columns in :data:`BOTTLENECK_COLUMNS`)."""
     shortfall_reasons: pd.DataFrame
-    """One row per (short or late demand, reason) (:data:`REASON_COLUMNS`)."""
+    """The most valuable reasons per short or late demand, one row each
+    (:data:`REASON_COLUMNS`)."""
     expansions: pd.DataFrame
     """Each expansion option not taken: what it would change and its break-even cost."""
     marginals: pd.DataFrame
-    """Every rule of the plan's LP with slack and marginal values, binding or not."""
+    """Every rule of the plan's LP with slack and marginal values (as re-solving gives them,
+    with their range, beside the dual prices), binding or not."""
     objective: str = "needs_first"
     needs: float | None = None
     """Weighted shortfall of the plan's LP (None for a weighted plan)."""
