@@ -5,8 +5,11 @@ until :math:`t_1 = t_0 + max\\_lateness`, the candidate rules are those on every
 which units could reach it: the capacity of each producer offering a usable item (periods
 up to :math:`t_1`), their component suppliers, :math:`n`'s budgets, the funds that may pay
 for :math:`n`'s orders, and the floors, refill targets and opening stocks of the donors and
-of :math:`n`'s own stock, and the surplus donation policy of the donors. A candidate is a
-reason when it binds in the plan's LP (no slack) or carries a positive marginal value.
+of :math:`n`'s own stock, and the surplus donation policy of the donors; for the funds
+that may pay for :math:`n`'s orders, their members' keys, pledges and budgets, and for
+bilateral purchases the payer's ceiling and budget. A candidate is a reason when a re-solve
+with it relaxed avoids shortfall (:mod:`aggregate.explain.ranging`); the most valuable few
+are kept per demand.
 Structural reasons need no LP: a lead time that puts the earliest delivery after
 :math:`t_1` (or after :math:`t_0`, for lateness), an item the nation's weapon systems cannot
 use, a fund that may not pay for the nation's orders, a surplus-policy donor that gives
@@ -316,11 +319,11 @@ def shortfall_reasons(
     ``top`` per demand (None: all).
 
     A reason is a rule on a path to the demand whose relaxation a re-solve shows to avoid
-    shortfall or save cost, or a structural cause (lead time, compatibility, no source, a
-    donor's surplus policy, fund eligibility). ``every=True`` also keeps rules met with no
-    slack but no value. A nation fed by funds or bilateral purchases is not given its own
-    budget of 0 as a reason: the levers are the funds' caps, keys and pledges and the
-    payers' budgets and ceilings, which are candidates in its place.
+    shortfall (weighted plans: to lower the objective), or a structural cause (lead time,
+    compatibility, no source, a donor's surplus policy, fund eligibility). ``every=True``
+    also keeps rules met with no slack but no value. A nation fed by funds or bilateral
+    purchases is not given its own budget of 0 as a reason: the levers are the funds' caps,
+    keys and pledges and the payers' budgets and ceilings, which are candidates in its place.
     """
     data = marginals.data
     lookup = marginals.lookup()
