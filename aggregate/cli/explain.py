@@ -153,13 +153,13 @@ def _view(title: str, frame: pd.DataFrame, columns: list[str], currency: str) ->
 def _value(row: Any, currency: str) -> str:
     """One cell for a rule's value per unit: ``avoids 9.61`` (weighted shortfall) or
     ``saves 350,000 EUR``; blank for a reason with no value (a lead time, say)."""
-    from aggregate.explain.bottlenecks import _num
+    from aggregate.explain.bottlenecks import short_number
 
     short, cost = row.shortfall_avoided, row.cost_saved
     if isinstance(short, float) and short > 0:
-        return f"avoids {_num(short)}"
+        return f"avoids {short_number(short)}"
     if isinstance(cost, float) and cost > 0:
-        return f"saves {_num(cost)} {currency}"
+        return f"saves {short_number(cost)} {currency}"
     return "" if math.isnan(short) and math.isnan(cost) else "0"
 
 

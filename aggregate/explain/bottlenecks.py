@@ -68,7 +68,7 @@ EXPANSION_COLUMNS = [
 EPS = 1e-9
 
 
-def _num(x: float) -> str:
+def short_number(x: float) -> str:
     """A short readable number: ``0.8``, ``5``, ``12,500``, ``1.2e-05``."""
     if x == 0 or math.isnan(x):
         return "0" if x == 0 else "-"
@@ -83,9 +83,9 @@ def effects(shortfall: float, cost: float, currency: str) -> str:
     """``avoids 0.8 weighted shortfall and saves 5 EUR``."""
     parts = []
     if not math.isnan(shortfall) and shortfall > EPS:
-        parts.append(f"avoids {_num(shortfall)} weighted shortfall")
+        parts.append(f"avoids {short_number(shortfall)} weighted shortfall")
     if not math.isnan(cost) and cost > EPS:
-        parts.append(f"saves {_num(cost)} {currency}")
+        parts.append(f"saves {short_number(cost)} {currency}")
     return " and ".join(parts) if parts else "changes nothing"
 
 
@@ -98,7 +98,7 @@ def per_unit(row: Any, currency: str) -> str:
     unit = str(row.unit)
     span = row.holds_up_to
     if isinstance(span, float) and math.isfinite(span):
-        return f"{value} per {unit} over the first {_num(span)}"
+        return f"{value} per {unit} over the first {short_number(span)}"
     return f"{value} per {unit}"
 
 
@@ -116,11 +116,12 @@ def rule_sentence(row: Any, subject: str, currency: str) -> str:
         head = f"Raising {subject}{where}"
     binding = ""
     if not math.isnan(row.limit) and row.relax == "lower":
-        binding = f" (at {_num(row.used)}, the {row.field.split('.')[-1]} being {_num(row.limit)})"
+        what = row.field.split(".")[-1]
+        binding = f" (at {short_number(row.used)}, the {what} being {short_number(row.limit)})"
     elif not math.isnan(row.limit) and row.limit == 0:
         binding = " (there is none)"
     elif not math.isnan(row.limit):
-        binding = f" (uses {_num(row.used)} of {_num(row.limit)})"
+        binding = f" (uses {short_number(row.used)} of {short_number(row.limit)})"
     return f"{head} {per_unit(row, currency)}{binding}."
 
 
@@ -212,23 +213,24 @@ def _beyond(x: float, tolerance: float) -> float:
 def _expansion_sentence(
     e: str, producer: str, item: str, cost: float, row: dict[str, Any], currency: str
 ) -> str:
-    name = f"Expansion {e} ({item} at {producer}, {_num(cost)} {currency})"
+    name = f"Expansion {e} ({item} at {producer}, {short_number(cost)} {currency})"
     avoided = row["shortfall_avoided"]
     if not math.isnan(avoided) and avoided > 0:
         return (
-            f"{name} would avoid {_num(avoided)} weighted shortfall; the plan may not be optimal."
+            f"{name} would avoid {short_number(avoided)} weighted shortfall; "
+            "the plan may not be optimal."
         )
     if not math.isnan(avoided) and avoided < 0:
         return (
-            f"{name} would add {_num(-avoided)} weighted shortfall: paying for it takes "
+            f"{name} would add {short_number(-avoided)} weighted shortfall: paying for it takes "
             "money or capacity from the needs."
         )
     breakeven = row["break_even_cost"]
     if breakeven <= 0:
         return f"{name} is not worth taking even at no cost."
     return (
-        f"{name} would pay off at {_num(breakeven)} {currency} or less "
-        f"({_num(row['cheaper_by'])} {currency} cheaper)."
+        f"{name} would pay off at {short_number(breakeven)} {currency} or less "
+        f"({short_number(row['cheaper_by'])} {currency} cheaper)."
     )
 
 
@@ -240,4 +242,5 @@ __all__ = [
     "lever",
     "per_unit",
     "rank_bottlenecks",
+    "short_number",
 ]

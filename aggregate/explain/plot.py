@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from aggregate.explain.bottlenecks import _num
+from aggregate.explain.bottlenecks import short_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,9 +45,9 @@ def plot_bottlenecks(explanation: Explanation, ax: Axes | None = None, top: int 
     for y, value, unit, span in zip(
         positions, values, frame["unit"], frame["holds_up_to"], strict=True
     ):
-        text = f"{_num(value)} per {unit}"
+        text = f"{short_number(value)} per {unit}"
         if isinstance(span, float) and math.isfinite(span):
-            text += f", first {_num(span)}"
+            text += f", first {short_number(span)}"
         # inside a long bar (the figure's layout does not make room beside it), else after it
         inside = value >= 0.5 * widest
         ax.annotate(
