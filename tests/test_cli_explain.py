@@ -54,3 +54,33 @@ def test_explain_invalid_scenario_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explain", str(path)])
     assert result.exit_code == EXIT_INVALID, result.output
     assert "INVALID" in result.output
+
+
+SHORT_THREE = """\
+name: three short
+periods: [P1, P2, P3]
+nations: [{code: UKR, name: Ukraine}]
+items: [{id: shell}]
+capabilities: [{id: fire, satisfied_by: [{item: shell}]}]
+demands:
+  - {id: d1, nation: UKR, capability: fire, period: P1, quantity: 50}
+  - {id: d2, nation: UKR, capability: fire, period: P2, quantity: 40}
+  - {id: d3, nation: UKR, capability: fire, period: P3, quantity: 30}
+producers: [{id: P, country: DEU, offers: [{item: shell, capacity: 10, price: 1}]}]
+"""
+
+
+def test_top_limits_the_short_demands_and_their_reasons(tmp_path: Path) -> None:
+    # 10 a period against 50, 40 and 30: every demand is short; --top 2 shows the two most
+    # short (d1: 40, d2: 30) with one reason each, and says how to see the third
+    path = tmp_path / "three.yaml"
+    path.write_text(SHORT_THREE)
+    result = runner.invoke(app, ["explain", str(path), "--top", "2", "--reasons", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Reasons for the 2 largest of 3 shortfalls (--top 3 shows all)" in result.output
+    lines = result.output.splitlines()
+    assert sum(line.startswith("│ d1 ") for line in lines) == 1
+    assert sum(line.startswith("│ d2 ") for line in lines) == 1
+    assert not any(line.startswith("│ d3 ") for line in lines)
+    assert "producers[P].offers[shell].capacity" in result.output
+    assert "avoids 1" in result.output

@@ -234,7 +234,11 @@ def test_sentences_and_plot() -> None:
     sc = scenario(demands=[UKR_DEMAND], producers=[_offer("P", 10, 5)])
     why = explain(sc, expansions=False)  # solves itself
     lines = why.sentences(top=3)
-    assert lines[0].startswith("1. One more unit per period of capacity for shell at P in P1")
+    # 10 more units of capacity meet the other 30 of fire: the value holds over the first 30
+    assert lines[0] == (
+        "1. Raising capacity for shell at P in P1 avoids 1 weighted shortfall per unit per "
+        "period over the first 30 (uses 10 of 10)."
+    )
     assert any(line.startswith("u (UKR, fire, due P1, 30 short)") for line in lines)
     short = why.sentences(top=3, reasons=False)
     assert short[0] == lines[0]
@@ -242,3 +246,8 @@ def test_sentences_and_plot() -> None:
     ax = plot_bottlenecks(why, ax=Figure().subplots())
     assert len(ax.patches) == len(why.bottlenecks) == 1
     assert ax.patches[0].get_width() == pytest.approx(1.0)
+    # labelled with the scenario field to change, the bar's end with its value and range
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "producers[P].offers[shell].capacity (P1)"
+    ]
+    assert [t.get_text() for t in ax.texts] == ["1 per unit per period, first 30"]

@@ -167,3 +167,30 @@ def test_no_reasons_when_every_demand_is_met() -> None:
     why = explain(sc, solved(sc), expansions=False)
     assert why.shortfall_reasons.empty
     assert list(why.shortfall_reasons.columns) == REASON_COLUMNS
+
+
+def test_capacity_counts_the_expansion_built() -> None:
+    # P makes 100 a period and expansion E adds 300; Ukraine needs 500, so E is built and
+    # all 400 are used: the capacity is fully used at 400 of 400 (not 100 of 100), and one
+    # more unit of it avoids one unit short.
+    sc = scenario(
+        demands=[_demand(quantity=500)],
+        producers=[_producer("P", "shell", 100)],
+        expansions=[
+            {
+                "id": "E",
+                "producer": "P",
+                "item": "shell",
+                "added_capacity": 300,
+                "investment_cost": 1,
+            }
+        ],
+    )
+    plan = solved(sc)
+    assert plan.investments.expansion.tolist() == ["E"]
+    why = explain(sc, plan, expansions=False)
+    row = why.shortfall_reasons.set_index("reason").loc["capacity"]
+    assert "fully used (400 of 400)" in row["sentence"]
+    assert row["shortfall_avoided"] == pytest.approx(1.0)
+    top = why.bottlenecks.iloc[0]
+    assert (top["limit"], top["used"]) == (pytest.approx(400), pytest.approx(400))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,17 +26,10 @@ from aggregate.cli.common import (
 )
 from aggregate.schema import Scenario
 
-_BOTTLENECK_VIEW = ["rank", "rule", "entry", "field", "period", "shortfall_avoided", "cost_saved"]
-_REASON_VIEW = [
-    "demand",
-    "short",
-    "late_unit_periods",
-    "reason",
-    "entry",
-    "field",
-    "period",
-    "shortfall_avoided",
-]
+_BOTTLENECK_VIEW = ["rank", "change", "period", "per unit", "holds_up_to"]
+_REASON_VIEW = ["demand", "short", "late_unit_periods", "change", "period", "per unit"]
+_HEADERS = {"change": "rule to change", "holds_up_to": "over first", "late_unit_periods": "late"}
+"""Short headers, so that the tables fit 100 columns; the CSV files keep the names."""
 _EXPANSION_VIEW = [
     "expansion",
     "producer",
@@ -52,8 +46,21 @@ _CONFLICT_VIEW = ["rule", "entry", "field", "period", "limit", "relax", "relax_b
 def explain_command(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML, JSON or Excel)")],
     top: Annotated[
-        int, typer.Option("--top", "-n", help="Bottlenecks to show", min=1, max=10_000)
+        int,
+        typer.Option(
+            "--top", "-n", help="Bottlenecks and short demands to show", min=1, max=10_000
+        ),
     ] = 10,
+    reasons: Annotated[
+        int, typer.Option("--reasons", help="Reasons per short demand", min=1, max=1_000)
+    ] = 3,
+    all_reasons: Annotated[
+        bool,
+        typer.Option(
+            "--all-reasons",
+            help="Keep every reason, rules met with no slack but no value included",
+        ),
+    ] = False,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write the tables (CSV) and the bottleneck chart here"),
@@ -77,7 +84,9 @@ def explain_command(
         ),
     ] = True,
 ) -> None:
-    """Explain a plan: ranked bottlenecks, reasons for each shortfall, expansion options.
+    """Explain a plan: ranked bottlenecks, the top reasons for the largest shortfalls (each
+    naming the scenario field to change, its value per unit re-solved and the range it holds
+    over), expansion options. --out writes every rule and every reason kept as CSV.
 
     When the scenario's hard rules conflict, print the conflicting rules and what to relax
     instead, and exit with code 3.
@@ -96,7 +105,14 @@ def explain_command(
             _no_plan(console, scenario, plan.status.value, plan.message, out, diagnose, options)
             raise typer.Exit(EXIT_NO_PLAN)
         with console.status("Pricing the rules ...", spinner="dots"):
-            why = explain(scenario, plan, expansions=expansions, **options)
+            why = explain(
+                scenario,
+                plan,
+                expansions=expansions,
+                reasons=reasons,
+                all_reasons=all_reasons,
+                **options,
+            )
     except ExplainError as exc:
         console.print(Text(str(exc), style="red"))
         raise typer.Exit(1) from None
@@ -105,21 +121,11 @@ def explain_command(
     if ranked.empty:
         console.print(Text("No rule binds: one more unit of any limit changes nothing."))
     else:
-        console.print(
-            _table(
-                f"Bottlenecks (top {len(ranked)} of {len(why.bottlenecks)})",
-                ranked[_BOTTLENECK_VIEW],
-            )
-        )
+        title = f"Bottlenecks (top {len(ranked)} of {len(why.bottlenecks)})"
+        console.print(_view(title, ranked, _BOTTLENECK_VIEW, why.currency))
         for row in ranked.itertuples(index=False):
             console.print(Text(f"{row.rank}. {row.sentence}"), soft_wrap=True)
-    reasons = why.shortfall_reasons
-    if reasons.empty:
-        console.print(Text("Every demand met on time.", style="green"))
-    else:
-        console.print(_table("Reasons for each shortfall", reasons[_REASON_VIEW]))
-        for sentence in reasons.sentence:
-            console.print(Text(sentence), soft_wrap=True)
+    _print_reasons(console, why, top)
     if not why.expansions.empty:
         console.print(_table("Expansion options not taken", why.expansions[_EXPANSION_VIEW]))
         for sentence in why.expansions.sentence:
@@ -135,6 +141,50 @@ def explain_command(
         }
         _write_tables(console, out, tables)
         _write(console, out / "bottlenecks.png", lambda path: _chart(why, path, top))
+
+
+def _view(title: str, frame: pd.DataFrame, columns: list[str], currency: str) -> Any:
+    frame = frame.assign(
+        **{"per unit": [_value(r, currency) for r in frame.itertuples(index=False)]}
+    )
+    return _table(title, frame[columns].rename(columns=_HEADERS))
+
+
+def _value(row: Any, currency: str) -> str:
+    """One cell for a rule's value per unit: ``avoids 9.61`` (weighted shortfall) or
+    ``saves 350,000 EUR``; blank for a reason with no value (a lead time, say)."""
+    from aggregate.explain.bottlenecks import short_number
+
+    short, cost = row.shortfall_avoided, row.cost_saved
+    if isinstance(short, float) and short > 0:
+        return f"avoids {short_number(short)}"
+    if isinstance(cost, float) and cost > 0:
+        return f"saves {short_number(cost)} {currency}"
+    return "" if math.isnan(short) and math.isnan(cost) else "0"
+
+
+def _print_reasons(console: Console, why: Any, top: int) -> None:
+    """The ``top`` demands most short (then most late), each with its reasons kept."""
+    reasons = why.shortfall_reasons
+    if reasons.empty:
+        console.print(Text("Every demand met on time.", style="green"))
+        return
+    demands = reasons.drop_duplicates("demand").sort_values(
+        ["short", "late_unit_periods", "demand"], ascending=[False, False, True], kind="stable"
+    )
+    shown = demands.demand.head(top).tolist()
+    rows = reasons[reasons.demand.isin(shown)].copy()
+    rows["_order"] = rows.demand.map({d: k for k, d in enumerate(shown)})
+    rows = rows.sort_values("_order", kind="stable")
+    title = "Reasons for each shortfall"
+    if len(demands) > len(shown):
+        title = (
+            f"Reasons for the {len(shown)} largest of {len(demands)} shortfalls "
+            f"(--top {len(demands)} shows all)"
+        )
+    console.print(_view(title, rows, _REASON_VIEW, why.currency))
+    for sentence in rows.drop_duplicates("demand").sentence:
+        console.print(Text(sentence), soft_wrap=True)
 
 
 def _no_plan(

@@ -2,8 +2,10 @@
 
 * :func:`explain` prices every rule of a solved plan (capacities, component supply,
   budgets, fund caps, floors, refill targets) by the dual prices of its LP with the integer
-  decisions fixed, ranks the bottlenecks, gives the reasons for each shortfall and values
-  the expansion options not taken.
+  decisions fixed, each confirmed by re-solving with the rule relaxed and given with the
+  range over which it holds; ranks the bottlenecks, gives the most valuable reasons for
+  each shortfall (naming the scenario field to change) and values the expansion options
+  not taken.
 * :func:`diagnose` names a minimal set of conflicting hard rules when no plan exists.
 * :func:`plot_bottlenecks` draws the ranking.
 
@@ -13,7 +15,7 @@
 
     why = explain(scenario)           # or explain(scenario, plan)
     why.bottlenecks                   # rank, rule, entry, field, period, shortfall_avoided, ...
-    why.shortfall_reasons             # one row per (short demand, reason)
+    why.shortfall_reasons             # the top reasons per short demand, with their values
     print("\\n".join(why.sentences()))
 """
 

@@ -42,9 +42,13 @@ BOTTLENECK_COLUMNS = [
     "nation",
     "fund",
     "supplier",
+    "holds_up_to",
+    "change",
     "sentence",
 ]
-"""Columns of :attr:`aggregate.explain.Explanation.bottlenecks`."""
+"""Columns of :attr:`aggregate.explain.Explanation.bottlenecks` (``holds_up_to``: the
+relaxation over which the values hold; ``change``: the scenario field to change, as a
+path such as ``nations[DEU].budget``)."""
 
 EXPANSION_COLUMNS = [
     "expansion",
@@ -64,7 +68,7 @@ EXPANSION_COLUMNS = [
 EPS = 1e-9
 
 
-def _num(x: float) -> str:
+def short_number(x: float) -> str:
     """A short readable number: ``0.8``, ``5``, ``12,500``, ``1.2e-05``."""
     if x == 0 or math.isnan(x):
         return "0" if x == 0 else "-"
@@ -79,30 +83,51 @@ def effects(shortfall: float, cost: float, currency: str) -> str:
     """``avoids 0.8 weighted shortfall and saves 5 EUR``."""
     parts = []
     if not math.isnan(shortfall) and shortfall > EPS:
-        parts.append(f"avoids {_num(shortfall)} weighted shortfall")
+        parts.append(f"avoids {short_number(shortfall)} weighted shortfall")
     if not math.isnan(cost) and cost > EPS:
-        parts.append(f"saves {_num(cost)} {currency}")
+        parts.append(f"saves {short_number(cost)} {currency}")
     return " and ".join(parts) if parts else "changes nothing"
 
 
+def per_unit(row: Any, currency: str) -> str:
+    """``avoids 0.8 weighted shortfall per round per period over the first 1,000``: the
+    value and the relaxation it holds over."""
+    value = effects(row.shortfall_avoided, row.cost_saved, currency)
+    if value == "changes nothing":
+        return value
+    unit = str(row.unit)
+    span = row.holds_up_to
+    if isinstance(span, float) and math.isfinite(span):
+        return f"{value} per {unit} over the first {short_number(span)}"
+    return f"{value} per {unit}"
+
+
 def rule_sentence(row: Any, subject: str, currency: str) -> str:
-    """One sentence for a priced rule, e.g. "One more round per period of capacity for
-    155-L52 at RHM in 2024Q1 avoids 0.8 weighted shortfall (binding: 600 of 600)."""
+    """One sentence for a priced rule, e.g. "Raising capacity for 155-L52 at RHM in 2024Q1
+    avoids 0.8 weighted shortfall per round per period over the first 1,000 (uses 600 of
+    600)."
+    """
     where = f" in {row.period}" if row.period else ""
     if row.relax == "lower":
-        head = f"Lowering {subject}{where} by one {row.unit}"
+        head = f"Lowering {subject}{where}"
     elif row.relax == "widen":
-        head = f"One more {row.unit} of room in {subject}"
+        head = f"Widening {subject}"
     else:
-        head = f"One more {row.unit} of {subject}{where}"
+        head = f"Raising {subject}{where}"
     binding = ""
     if not math.isnan(row.limit) and row.relax == "lower":
-        binding = f" (at {_num(row.used)}, the {row.field.split('.')[-1]} being {_num(row.limit)})"
+        what = row.field.split(".")[-1]
+        binding = f" (at {short_number(row.used)}, the {what} being {short_number(row.limit)})"
     elif not math.isnan(row.limit) and row.limit == 0:
         binding = " (there is none)"
     elif not math.isnan(row.limit):
-        binding = f" (uses {_num(row.used)} of {_num(row.limit)})"
-    return f"{head} {effects(row.shortfall_avoided, row.cost_saved, currency)}{binding}."
+        binding = f" (uses {short_number(row.used)} of {short_number(row.limit)})"
+    return f"{head} {per_unit(row, currency)}{binding}."
+
+
+def lever(entry: str, field: str) -> str:
+    """The scenario field to change, as a path: ``nations[DEU].budget``."""
+    return f"{entry}.{field}" if field else entry
 
 
 def rank_bottlenecks(marginals: Marginals, top: int | None = None) -> pd.DataFrame:
@@ -118,6 +143,7 @@ def rank_bottlenecks(marginals: Marginals, top: int | None = None) -> pd.DataFra
         frame = frame.head(top)
     currency = marginals.namer.currency
     frame["sentence"] = [rule_sentence(row, row.subject, currency) for row in rows_of(frame)]
+    frame["change"] = [lever(e, f) for e, f in zip(frame["entry"], frame["field"], strict=True)]
     frame["rank"] = range(1, len(frame) + 1)
     return frame[BOTTLENECK_COLUMNS].reset_index(drop=True)
 
@@ -187,23 +213,24 @@ def _beyond(x: float, tolerance: float) -> float:
 def _expansion_sentence(
     e: str, producer: str, item: str, cost: float, row: dict[str, Any], currency: str
 ) -> str:
-    name = f"Expansion {e} ({item} at {producer}, {_num(cost)} {currency})"
+    name = f"Expansion {e} ({item} at {producer}, {short_number(cost)} {currency})"
     avoided = row["shortfall_avoided"]
     if not math.isnan(avoided) and avoided > 0:
         return (
-            f"{name} would avoid {_num(avoided)} weighted shortfall; the plan may not be optimal."
+            f"{name} would avoid {short_number(avoided)} weighted shortfall; "
+            "the plan may not be optimal."
         )
     if not math.isnan(avoided) and avoided < 0:
         return (
-            f"{name} would add {_num(-avoided)} weighted shortfall: paying for it takes "
+            f"{name} would add {short_number(-avoided)} weighted shortfall: paying for it takes "
             "money or capacity from the needs."
         )
     breakeven = row["break_even_cost"]
     if breakeven <= 0:
         return f"{name} is not worth taking even at no cost."
     return (
-        f"{name} would pay off at {_num(breakeven)} {currency} or less "
-        f"({_num(row['cheaper_by'])} {currency} cheaper)."
+        f"{name} would pay off at {short_number(breakeven)} {currency} or less "
+        f"({short_number(row['cheaper_by'])} {currency} cheaper)."
     )
 
 
@@ -212,5 +239,8 @@ __all__ = [
     "EXPANSION_COLUMNS",
     "effects",
     "expansion_values",
+    "lever",
+    "per_unit",
     "rank_bottlenecks",
+    "short_number",
 ]

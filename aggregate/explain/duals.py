@@ -14,8 +14,10 @@ is worth, in the objective's units:
 "Value of one more unit" is reported positive: :math:`-y` for a limit (``<=``) and
 :math:`y` for a requirement (``>=``), where relaxing means lowering it. The LP is built
 afresh from the scenario (:func:`aggregate.data.prepare`, :func:`aggregate.model.build_model`);
-the plan is only read. Duals of a degenerate LP are not unique: a rule reported at zero may
-be as binding as another that carries the price.
+the plan is only read. Duals of a degenerate LP are not unique (a rule reported at zero may
+be as binding as another that carries the price) and hold from one side only, so each price
+is re-solved with its rule relaxed (:mod:`aggregate.explain.ranging`): the values reported
+are the re-solve's, with the relaxation over which they hold.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+import scipy.sparse as sp
 from pyomo.common.collections import ComponentMap
 
 from aggregate import labels
@@ -38,12 +41,17 @@ from aggregate.explain.matrix import (
     MatrixProgram,
     MatrixResult,
     compile_program,
-    solve_program,
+    new_highs,
+    run,
 )
+from aggregate.explain.ranging import Stage, Target, flat_up_to, slope, step_scale
 from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
 from aggregate.model import build_model
 from aggregate.model import registry as reg
+from aggregate.model.highs import active_rows
+from aggregate.model.linear import linear
 from aggregate.model.objective import needs_cap_bound
+from aggregate.model.payers import settle_payers
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 
@@ -64,8 +72,14 @@ MARGINAL_COLUMNS: dict[str, str] = {
     "limit": "the rule's right-hand side (NaN for bands and links)",
     "used": "the left-hand side in the plan",
     "slack": "how far the plan is from the limit (0: binding)",
-    "shortfall_avoided": "weighted shortfall avoided by relaxing one unit (needs stage)",
-    "cost_saved": "cost saved by relaxing one unit, needs held (cost stage; weighted: objective)",
+    "shortfall_avoided": "weighted shortfall avoided per unit of relaxation, as a re-solve "
+    "gives it (needs stage)",
+    "cost_saved": "cost saved per unit of relaxation, needs held, as a re-solve gives it (cost "
+    "stage; weighted: objective); NaN where the relaxation avoids shortfall (a re-solve spends "
+    "it on the needs first)",
+    "holds_up_to": "relaxation (in the rule's unit) over which the two values hold",
+    "dual_shortfall_avoided": "the needs stage's dual price (one side only if degenerate)",
+    "dual_cost_saved": "the cost stage's dual price",
     "producer": "producer id where the rule is about one",
     "item": "item (or component) id",
     "nation": "nation code",
@@ -216,24 +230,35 @@ def _activate(m: pyo.ConcreteModel, name: str) -> None:
     getattr(m, name).activate()
 
 
-def _stage(m: pyo.ConcreteModel, objective: str) -> tuple[MatrixProgram, MatrixResult]:
+def _stage(m: pyo.ConcreteModel, objective: str) -> tuple[MatrixProgram, MatrixResult, Stage]:
     _activate(m, objective)
     program = compile_program(m, integer=False)
-    result = solve_program(program)
+    # kept open: confirming each price re-solves this LP warm (aggregate.explain.ranging)
+    h = new_highs()
+    h.passModel(program.lp)
+    result = run(h, program.offset)
     if result.status != "optimal" or result.objective is None:
         raise ExplainError(
             f"the plan's LP with its integer decisions fixed ended '{result.status}' in the "
             f"{objective.removesuffix('_obj')} stage; was the plan solved from this scenario?"
         )
-    return program, result
+    return program, result, Stage.open(program, h, float(result.objective))
 
 
 def _row_values(
-    program: MatrixProgram, result: MatrixResult
+    program: MatrixProgram,
+    result: MatrixResult,
+    settled: dict[tuple[str, tuple[Any, ...]], float] | None = None,
 ) -> dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]]:
-    """(family, index) -> (value of one more unit, limit, used, sense) for rule rows."""
+    """(family, index) -> (value of one more unit, limit, used, sense) for rule rows.
+
+    Limit and use count what the plan's fixed decisions add to a limit: a capacity row
+    ``order - added * build <= capacity`` with the expansion built reads ``order`` against
+    ``capacity + added`` (400 of 400 rather than 100 of 100). ``settled`` gives the use of
+    rows that hold money with the payers settled as the solve settles them."""
     out: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
     lower, upper = np.asarray(program.lp.row_lower_), np.asarray(program.lp.row_upper_)
+    added = _fixed_additions(program)
     for r, (key, sense) in enumerate(program.rows):
         if key[0] not in RULE_FAMILIES:
             continue
@@ -243,7 +268,90 @@ def _row_values(
         prev = out.get(key)
         if prev is not None:  # a ranged row: the two sides never both bind
             value += prev[0]
-        out[key] = (value, limit, float(result.row_value[r]), sense)
+        extra = float(added[r]) if sense != 0 else 0.0
+        used = float(result.row_value[r])
+        if settled is not None and key in settled:
+            used = settled[key]
+        out[key] = (value, limit - extra, used - extra, sense)
+    return out
+
+
+def settled_use(
+    m: pyo.ConcreteModel, data: ModelData, program: MatrixProgram, result: MatrixResult
+) -> dict[tuple[str, tuple[Any, ...]], float] | None:
+    """The use of each rule row that holds money, with the LP's money columns settled by
+    the solve's payer stage (:mod:`aggregate.model.payers`): who pays is a tie in the LP,
+    so its own money columns would report other payments than the plan's."""
+    lin = linear(m)
+    where = {id(v): j for j, v in enumerate(lin.vardata)}
+    x = np.array([v.lb if v.lb is not None and v.lb == v.ub else 0.0 for v in lin.vardata])
+    for k, var in enumerate(program.columns):
+        x[where[id(var)]] = result.col_value[k]
+    settled = settle_payers(lin, data, x, active=active_rows(m, lin))
+    if settled is None:
+        return None
+    x = settled
+    activity = lin.matrix().tocsr() @ x
+    out = {
+        (name, _index(key)): float(activity[block.start + k])
+        for name, block in lin.rows.items()
+        if name in RULE_FAMILIES
+        for k, key in enumerate(block.keys)
+    }
+    if "contrib" in lin.columns:  # pledges bound the contribution columns
+        out.update({("contrib", _index(key)): float(x[j]) for key, j in lin.col("contrib").items()})
+    return out
+
+
+def plan_use(plan: Solution, data: ModelData) -> dict[tuple[str, tuple[Any, ...]], float]:
+    """The plan's own payments where a money rule's use reads them directly: each nation's
+    budget (what it pays), each fund's cap and each pledge (what is paid in). The LP at
+    the plan's integers may settle an equally good physical plan (who buys what for whom)
+    that pays otherwise, so these come from the plan itself."""
+    payments = plan.tables.get("payments")
+    out: dict[tuple[str, tuple[Any, ...]], float] = {
+        (reg.BUDGET_UPPER, (n,)): 0.0 for n in data.budgets
+    }
+    if payments is None or payments.empty:
+        return out
+    own = payments[payments.payer_type == "nation"]
+    for n, v in own.groupby("payer")["amount"].sum().items():
+        out[reg.BUDGET_UPPER, (str(n),)] = float(v)
+    paid_in = own[own.purpose == "contribution"]
+    by_member = paid_in.groupby(["payer", "beneficiary"])["amount"].sum()
+    for (n, f), v in zip(by_member.index.tolist(), by_member.tolist(), strict=True):
+        out["contrib", (str(f), str(n))] = float(v)
+    for f, v in paid_in.groupby("beneficiary")["amount"].sum().items():
+        out[reg.FUND_CAP_UPPER, (str(f),)] = float(v)
+    return out
+
+
+def _index(key: Any) -> tuple[Any, ...]:
+    if key is None:
+        return ()
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _fixed_additions(program: MatrixProgram) -> np.ndarray:
+    """Per row, the part of its left-hand side from fixed columns (lower = upper) whose
+    coefficient widens the row (negative in ``<=``, positive in ``>=``): capacity added by
+    an expansion built, moved to the limit's side."""
+    lp = program.lp
+    a = sp.csc_array(
+        (
+            np.asarray(lp.a_matrix_.value_),
+            np.asarray(lp.a_matrix_.index_),
+            np.asarray(lp.a_matrix_.start_),
+        ),
+        shape=(lp.num_row_, lp.num_col_),
+    ).tocoo()
+    lo, up = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
+    fixed = np.where(lo == up, lo, 0.0)
+    sense = np.array([s for _key, s in program.rows] or [0], dtype=float)
+    # LE rows (sense 1) move their negative terms, GE rows (sense -1) their positive ones
+    widens = np.sign(a.data) == -sense[a.row]
+    out = np.zeros(lp.num_row_)
+    np.add.at(out, a.row[widens], a.data[widens] * fixed[a.col[widens]])
     return out
 
 
@@ -284,14 +392,16 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
     needs: float | None = None
     notes: list[str] = []
     if data.objective == "weighted":
-        program, result = _stage(m, "weighted_obj")
-        cost_rows = _row_values(program, result)
+        program, result, cost_stage = _stage(m, "weighted_obj")
+        need_stage: Stage | None = None
+        settled = {**(settled_use(m, data, program, result) or {}), **plan_use(plan, data)}
+        cost_rows = _row_values(program, result, settled)
         cost_pledges = _pledge_values(program, result, data)
         need_rows: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
         need_pledges: dict[tuple[str, str, str], tuple[float, float, float]] = {}
         cost = float(result.objective or 0.0)
     else:
-        program, result = _stage(m, "needs_obj")
+        program, result, need_stage = _stage(m, "needs_obj")
         needs = float(result.objective or 0.0)
         need_rows = _row_values(program, result)
         need_pledges = _pledge_values(program, result, data)
@@ -310,12 +420,14 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
             )
         bound = needs_cap_bound(needs, data.needs_tolerance)
         m.needs_cap["explain"] = m.needs <= bound
-        program, result = _stage(m, "cost_obj")
-        cost_rows = _row_values(program, result)
+        program, result, cost_stage = _stage(m, "cost_obj")
+        settled = {**(settled_use(m, data, program, result) or {}), **plan_use(plan, data)}
+        cost_rows = _row_values(program, result, settled)
         cost_pledges = _pledge_values(program, result, data)
         cost = float(result.objective or 0.0)
     rules: list[Rule] = []
     records: list[dict[str, Any]] = []
+    dropped = 0
     for key, (value, limit, used, sense) in cost_rows.items():
         rule = describe(key[0], key[1], nm)
         if rule is None:
@@ -323,12 +435,24 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         need_value = need_rows[key][0] if key in need_rows else math.nan
         records.append(_record(rule, limit, used, sense, need_value, value, needs is None))
         rules.append(rule)
+        dropped += not _confirm(records[-1], Target(key), need_stage, cost_stage)
+        _within_field(records[-1], rule.item in data.indivisible)
     for (f, n, side), (value, limit, used) in cost_pledges.items():
+        if settled is not None:
+            used = settled.get(("contrib", (f, n)), used)
         rule = pledge_rule(f, n, side, nm)
         nv = need_pledges[f, n, side][0] if (f, n, side) in need_pledges else math.nan
         sense = GE if side == "min" else LE
         records.append(_record(rule, limit, used, sense, nv, value, needs is None))
         rules.append(rule)
+        target = Target((rule.family, rule.index), (f, n), side)
+        dropped += not _confirm(records[-1], target, need_stage, cost_stage)
+        _within_field(records[-1], rule.item in data.indivisible)
+    if dropped:
+        notes.append(
+            f"{dropped} rule(s) with a dual price were left unpriced: re-solving with them "
+            "relaxed found no step over which the price holds."
+        )
     frame = pd.DataFrame(records, columns=list(MARGINAL_COLUMNS))
     return Marginals(frame, rules, needs, cost, data, nm, notes)
 
@@ -350,6 +474,9 @@ def _record(
         "slack": max(slack, 0.0) if abs(slack) > TOL * max(1.0, abs(limit)) else 0.0,
         "shortfall_avoided": math.nan if weighted else _clean(need),
         "cost_saved": _clean(cost),
+        "holds_up_to": math.nan,
+        "dual_shortfall_avoided": math.nan if weighted else _clean(need),
+        "dual_cost_saved": _clean(cost),
         "producer": rule.producer,
         "item": rule.item,
         "nation": rule.nation,
@@ -357,6 +484,52 @@ def _record(
         "supplier": rule.supplier,
         "family": rule.family,
     }
+
+
+def _confirm(record: dict[str, Any], target: Target, needs: Stage | None, cost: Stage) -> bool:
+    """Replace ``record``'s dual prices by the values a re-solve gives, over the range
+    they hold (:mod:`aggregate.explain.ranging`). False where a price could not be
+    confirmed (its values become NaN)."""
+    raw_needs = 0.0 if math.isnan(record["shortfall_avoided"]) else record["shortfall_avoided"]
+    raw_cost = record["cost_saved"]
+    if raw_needs <= 0.0 and raw_cost <= 0.0:
+        return True  # no price to confirm
+    scale = step_scale(record["limit"], record["used"])
+    flat = math.inf
+    if needs is not None:
+        got = slope(needs, target, raw_needs, scale)
+        if got is None:
+            record["shortfall_avoided"] = record["cost_saved"] = math.nan
+            return False
+        if got.value > 0.0:
+            # a re-solve spends the relaxation on the needs first: no cost value
+            record.update(shortfall_avoided=got.value, cost_saved=math.nan)
+            record["holds_up_to"] = got.holds_up_to
+            return True
+        record["shortfall_avoided"] = 0.0
+        flat = got.holds_up_to
+    got = slope(cost, target, raw_cost, scale)
+    if got is None:
+        record["cost_saved"] = math.nan
+        return False
+    delta = got.holds_up_to
+    if needs is not None and delta > flat and not flat_up_to(needs, target, delta):
+        delta = flat  # the needs must stay as they are over the cost's range too
+    record["cost_saved"] = got.value
+    record["holds_up_to"] = delta if got.value > 0.0 else math.nan
+    return True
+
+
+def _within_field(record: dict[str, Any], whole: bool) -> None:
+    """A requirement (floor, refill target, pledge minimum) is lowered at most to 0: the
+    range stops there even where the LP's would go on. A rule in whole units of an
+    indivisible item holds over whole units only (2.989 missiles: the first 2)."""
+    limit = record["limit"]
+    if record["relax"] == "lower" and math.isfinite(limit) and limit >= 0:
+        record["holds_up_to"] = min(record["holds_up_to"], limit)
+    span = record["holds_up_to"]
+    if whole and math.isfinite(span) and span >= 1:
+        record["holds_up_to"] = float(math.floor(span + 1e-9))
 
 
 def _clean(x: float) -> float:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
+
+from aggregate.explain.bottlenecks import short_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -13,8 +16,10 @@ if TYPE_CHECKING:
 def plot_bottlenecks(explanation: Explanation, ax: Axes | None = None, top: int = 10) -> Axes:
     """Horizontal bars of the ``top`` bottlenecks' marginal values, the first at the top.
 
-    Needs-first plans show the weighted shortfall avoided per unit (and, in a second colour,
-    the cost saved for rules that only save cost); weighted plans show the objective saved.
+    Needs-first plans show the weighted shortfall avoided per unit; where no rule avoids
+    shortfall (and in weighted plans), the cost saved per unit. Each bar is labelled with
+    the scenario field to change (``producers[RHM].offers[155-L52].capacity``) and its
+    period, and its end with the value and the relaxation it holds over.
     """
     import matplotlib.pyplot as plt
 
@@ -24,8 +29,8 @@ def plot_bottlenecks(explanation: Explanation, ax: Axes | None = None, top: int 
         )
     frame = explanation.bottlenecks.head(top)
     labels = [
-        f"{rule}: {entry}" + (f" {period}" if period else "")
-        for rule, entry, period in zip(frame["rule"], frame["entry"], frame["period"], strict=True)
+        change + (f" ({period})" if period else "")
+        for change, period in zip(frame["change"], frame["period"], strict=True)
     ]
     positions = list(range(len(frame)))[::-1]
     if explanation.needs is not None and frame.shortfall_avoided.fillna(0).gt(0).any():
@@ -36,9 +41,27 @@ def plot_bottlenecks(explanation: Explanation, ax: Axes | None = None, top: int 
         values = frame.cost_saved.fillna(0.0)
         ax.barh(positions, values, color="tab:blue", label=f"{explanation.currency} saved per unit")
         ax.set_xlabel(f"{explanation.currency} saved by one more unit")
+    widest = max([float(v) for v in values] or [0.0])
+    for y, value, unit, span in zip(
+        positions, values, frame["unit"], frame["holds_up_to"], strict=True
+    ):
+        text = f"{short_number(value)} per {unit}"
+        if isinstance(span, float) and math.isfinite(span):
+            text += f", first {short_number(span)}"
+        # inside a long bar (the figure's layout does not make room beside it), else after it
+        inside = value >= 0.5 * widest
+        ax.annotate(
+            text,
+            (0 if inside else value, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color="white" if inside else "black",
+        )
     ax.set_yticks(positions)
     ax.set_yticklabels(labels)
-    ax.set_title("Bottlenecks (value of one more unit of each rule)")
+    ax.set_title("Bottlenecks (value per unit of each rule, re-solved)")
     if frame.empty:
         ax.text(0.5, 0.5, "no binding rule", ha="center", va="center", transform=ax.transAxes)
     return ax

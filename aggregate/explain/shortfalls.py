@@ -5,8 +5,11 @@ until :math:`t_1 = t_0 + max\\_lateness`, the candidate rules are those on every
 which units could reach it: the capacity of each producer offering a usable item (periods
 up to :math:`t_1`), their component suppliers, :math:`n`'s budgets, the funds that may pay
 for :math:`n`'s orders, and the floors, refill targets and opening stocks of the donors and
-of :math:`n`'s own stock, and the surplus donation policy of the donors. A candidate is a
-reason when it binds in the plan's LP (no slack) or carries a positive marginal value.
+of :math:`n`'s own stock, and the surplus donation policy of the donors; for the funds
+that may pay for :math:`n`'s orders, their members' keys, pledges and budgets, and for
+bilateral purchases the payer's ceiling and budget. A candidate is a reason when a re-solve
+with it relaxed avoids shortfall (:mod:`aggregate.explain.ranging`); the most valuable few
+are kept per demand.
 Structural reasons need no LP: a lead time that puts the earliest delivery after
 :math:`t_1` (or after :math:`t_0`, for lateness), an item the nation's weapon systems cannot
 use, a fund that may not pay for the nation's orders, a surplus-policy donor that gives
@@ -23,7 +26,7 @@ import pandas as pd
 
 from aggregate import labels
 from aggregate.data import ModelData
-from aggregate.explain.bottlenecks import effects
+from aggregate.explain.bottlenecks import lever, per_unit
 from aggregate.explain.duals import Marginals, rows_of
 from aggregate.explain.rules import Rule
 from aggregate.model import registry as reg
@@ -44,9 +47,15 @@ REASON_COLUMNS = [
     "period",
     "shortfall_avoided",
     "cost_saved",
+    "holds_up_to",
+    "change",
     "sentence",
 ]
-"""Columns of :attr:`aggregate.explain.Explanation.shortfall_reasons`."""
+"""Columns of :attr:`aggregate.explain.Explanation.shortfall_reasons` (``change``: the
+scenario field to change, as a path such as ``funds[EPF].cap``)."""
+
+REASONS = 3
+"""Reasons kept per short demand by default."""
 
 TOL = 1e-6
 
@@ -74,11 +83,20 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
                 continue
             if data.funds[f].channel == "bilateral":  # the payer's ceiling and budget
                 payer = data.funds[f].members[0]
-                out.extend(
-                    [(reg.BILATERAL_CEILING_UPPER, (payer, n)), (reg.BUDGET_UPPER, (payer,))]
-                )
+                out.append((reg.BILATERAL_CEILING_UPPER, (payer, n)))
+                out.extend(_budgets(payer, last))
             else:
                 out.extend([(reg.FUND_CAP_UPPER, (f,)), (reg.CONSORTIUM_PAYS_LINK, (f, *c))])
+                # the money paid in: each member's key share or pledge, and its budget
+                for m in data.funds[f].members:
+                    out.extend(
+                        [
+                            (reg.CONTRIBUTION_KEY_UPPER, (f, m)),
+                            (reg.CONTRIBUTION_KEY_LOWER, (f, m)),
+                            (reg.CONTRIBUTION_PLEDGE, (f, m, "max")),
+                        ]
+                    )
+                    out.extend(_budgets(m, last))
     holders = {(m, i) for (m, r, i) in data.gifts if r == n and i in items}
     holders |= {(n, i) for i in items if (n, i) in data.stocks}
     for m, i in sorted(holders):
@@ -87,9 +105,17 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
         if m != n:
             own = data.donor_needs.get((m, i), [])
             out.extend((reg.DONATION_SURPLUS_UPPER, (m, i, e)) for e in own)
-    out.append((reg.BUDGET_UPPER, (n,)))
-    out.extend((reg.BUDGET_PERIOD_UPPER, (n, a)) for a in range(last + 1))
+    out.extend(_budgets(n, last))
     return out
+
+
+def _budgets(n: str, last: int) -> list[tuple[str, tuple[Any, ...]]]:
+    return [(reg.BUDGET_UPPER, (n,))] + [(reg.BUDGET_PERIOD_UPPER, (n, a)) for a in range(last + 1)]
+
+
+def _fed(data: ModelData, n: str) -> bool:
+    """True where a fund or another nation's bilateral purchase may pay for ``n``'s orders."""
+    return any(fn == n for (_f, _p, _i, fn) in data.fund_pays)
 
 
 def _window_end(data: ModelData, d: str) -> int:
@@ -243,10 +269,16 @@ def _fund_reasons(scenario: Scenario, data: ModelData, n: str) -> list[tuple[str
     return out
 
 
-def _binding(rule: Rule, row: Any) -> bool:
-    value = max(_zero(row.shortfall_avoided), _zero(row.cost_saved))
+def _binding(rule: Rule, row: Any, every: bool) -> bool:
+    """A reason: a rule whose relaxation a re-solve shows to avoid shortfall (weighted
+    plans: to lower the objective) or, with ``every``, any rule the plan meets with no
+    slack. A rule that only saves cost does not explain a shortfall."""
+    weighted = math.isnan(row.shortfall_avoided) and math.isnan(row.dual_shortfall_avoided)
+    value = _zero(row.cost_saved) if weighted else _zero(row.shortfall_avoided)
     if value > 1e-9:
         return True
+    if not every:
+        return False
     band = math.isnan(row.limit)
     return not band and row.slack <= TOL * max(1.0, abs(row.limit)) and row.limit > 0
 
@@ -265,8 +297,9 @@ def _sentence(head: str, rule: Rule, row: Any, currency: str) -> str:
         state = f"{rule.subject}{where} holds ({_fmt(row.used)} against {_fmt(row.limit)})"
     else:
         state = f"{rule.subject}{where} is fully used ({_fmt(row.used)} of {_fmt(row.limit)})"
-    value = effects(row.shortfall_avoided, row.cost_saved, currency)
-    tail = f"; relaxing it by one {rule.unit} {value}" if value != "changes nothing" else ""
+    value = per_unit(row, currency)
+    verb = {"lower": "lowering", "widen": "widening"}.get(rule.relax, "raising")
+    tail = f"; {verb} it {value}" if value != "changes nothing" else ""
     return f"{head}: {state}{tail}."
 
 
@@ -274,8 +307,24 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.4g}"
 
 
-def shortfall_reasons(scenario: Scenario, plan: Solution, marginals: Marginals) -> pd.DataFrame:
-    """One row per (short or late demand, reason), most valuable reason first."""
+def shortfall_reasons(
+    scenario: Scenario,
+    plan: Solution,
+    marginals: Marginals,
+    top: int | None = REASONS,
+    *,
+    every: bool = False,
+) -> pd.DataFrame:
+    """One row per (short or late demand, reason), most valuable reason first, at most
+    ``top`` per demand (None: all).
+
+    A reason is a rule on a path to the demand whose relaxation a re-solve shows to avoid
+    shortfall (weighted plans: to lower the objective), or a structural cause (lead time,
+    compatibility, no source, a donor's surplus policy, fund eligibility). ``every=True``
+    also keeps rules met with no slack but no value. A nation fed by funds or bilateral
+    purchases is not given its own budget of 0 as a reason: the levers are the funds' caps,
+    keys and pledges and the payers' budgets and ceilings, which are candidates in its place.
+    """
     data = marginals.data
     lookup = marginals.lookup()
     rows = rows_of(marginals.frame)
@@ -304,12 +353,15 @@ def shortfall_reasons(scenario: Scenario, plan: Solution, marginals: Marginals) 
         head = f"{d} ({dem.nation}, {dem.capability}, due {dem.due_period}, {state})"
         found: list[dict[str, Any]] = []
         budget_binds = False
+        broke = data.budgets.get(dem.nation) == 0 and _fed(data, dem.nation)
         for key in _unique(_candidates(data, d, last)):
             k = lookup.get(key)
             if k is None:
                 continue
             rule, row = marginals.rules[k], rows[k]
-            if not _binding(rule, row):
+            if broke and rule.nation == dem.nation and rule.rule in ("budget", "budget per period"):
+                continue  # no money of its own: the levers are the funds and payers
+            if not _binding(rule, row, every):
                 continue
             budget_binds |= rule.rule in ("budget", "budget per period")
             found.append(
@@ -321,6 +373,8 @@ def shortfall_reasons(scenario: Scenario, plan: Solution, marginals: Marginals) 
                     "period": rule.period,
                     "shortfall_avoided": row.shortfall_avoided,
                     "cost_saved": row.cost_saved,
+                    "holds_up_to": row.holds_up_to,
+                    "change": lever(rule.entry, rule.field),
                     "sentence": _sentence(head, rule, row, currency),
                 }
             )
@@ -347,7 +401,7 @@ def shortfall_reasons(scenario: Scenario, plan: Solution, marginals: Marginals) 
                     "comes from whole lots, contracts not placed or a time limit on the solve.",
                 )
             )
-        records.extend(found)
+        records.extend(found if top is None else found[:top])
     return pd.DataFrame(records, columns=REASON_COLUMNS)
 
 
@@ -362,6 +416,8 @@ def _plain(
         "period": period,
         "shortfall_avoided": math.nan,
         "cost_saved": math.nan,
+        "holds_up_to": math.nan,
+        "change": lever(entry, fld),
         "sentence": sentence,
     }
 
