@@ -14,15 +14,18 @@ units and the currency. An empty case (no shortfall, no funds) draws a clear
 from aggregate.plots.capacity import capacity_frame, plot_capacity, plot_capacity_by_producer
 from aggregate.plots.common import NOTHING_TO_SHOW, Names
 from aggregate.plots.deliveries import delivery_frame, plot_deliveries, plot_deliveries_by_nation
-from aggregate.plots.flows import flow_frame, flow_layout, plot_flows
+from aggregate.plots.flows import BY, CHANNELS, WEIGHTS, flow_frame, flow_layout, plot_flows
 from aggregate.plots.funds import plot_contributions
 from aggregate.plots.save import KINDS, plan_plots, save_plan_plots
 from aggregate.plots.shortfall import plot_shortfall, shortfall_frame
 from aggregate.plots.study import plot_study, plot_variants
 
 __all__ = [
+    "BY",
+    "CHANNELS",
     "KINDS",
     "NOTHING_TO_SHOW",
+    "WEIGHTS",
     "Names",
     "capacity_frame",
     "delivery_frame",
