@@ -45,7 +45,7 @@ from aggregate.plots import (
 )
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
-from tests.support import solved
+from tests.support import scenario, solved
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "models" / "teaching"
@@ -87,6 +87,61 @@ def no_orders() -> tuple[Scenario, Solution]:
 @pytest.fixture(scope="module")
 def no_funds() -> tuple[Scenario, Solution]:
     return _load_and_solve(TEACHING / "component-bottleneck" / "scenario.yaml")
+
+
+@pytest.fixture(scope="module")
+def mixed() -> tuple[Scenario, Solution]:
+    """Shells and missiles, hand-checked: Ukraine needs 1,000 rounds in P1 (Germany donates
+    all 300 it holds, worth EUR 5,000 each, and 700 are bought at EUR 4,000: EUR 2.8m) and
+    16 missiles in P2; Germany 4 missiles in P1; missiles cost EUR 3m each (EUR 48m and
+    EUR 12m). No delivery cost, no fund: every order is the receiving nation's own."""
+    sc = scenario(
+        currency="EUR",
+        periods=["P1", "P2"],
+        nations=[{"code": "UKR", "name": "Ukraine"}, {"code": "DEU", "name": "Germany"}],
+        items=[
+            {"id": "shell", "name": "155mm shell", "unit": "round"},
+            {"id": "missile", "name": "Interceptor", "unit": "missile", "indivisible": True},
+        ],
+        capabilities=[
+            {"id": "fire", "unit": "round", "satisfied_by": [{"item": "shell"}]},
+            {"id": "air", "unit": "missile", "satisfied_by": [{"item": "missile"}]},
+        ],
+        demands=[
+            {
+                "id": "UKR-fire",
+                "nation": "UKR",
+                "capability": "fire",
+                "period": "P1",
+                "quantity": 1000,
+            },
+            {"id": "UKR-air", "nation": "UKR", "capability": "air", "period": "P2", "quantity": 16},
+            {"id": "DEU-air", "nation": "DEU", "capability": "air", "period": "P1", "quantity": 4},
+        ],
+        stockpiles=[
+            {"nation": "DEU", "item": "shell", "on_hand": 300, "donor": True, "unit_value": 5000}
+        ],
+        producers=[
+            {
+                "id": "SHELLS",
+                "name": "Shell maker",
+                "country": "DEU",
+                "offers": [{"item": "shell", "capacity": 5000, "price": 4000}],
+            },
+            {
+                "id": "MISSILES",
+                "name": "Missile maker",
+                "country": "DEU",
+                "offers": [{"item": "missile", "capacity": 20, "price": 3.0e6}],
+            },
+        ],
+    )
+    return sc, solved(sc)
+
+
+def _note(ax: Axes) -> str:
+    (note,) = [t.get_text() for t in ax.texts if t.get_gid() == "flow-note"]
+    return note
 
 
 def _says_nothing(ax: Axes) -> bool:
@@ -134,7 +189,7 @@ def _bands(ax: Axes) -> dict[tuple[str, str], tuple[float, float, float, float]]
 
 def test_flow_bands_are_as_wide_as_the_delivered_volume(barrels) -> None:
     sc, plan = barrels
-    ax = plot_flows(plan, scenario=sc)
+    ax = plot_flows(plan, donations=False, scenario=sc)
     bands = _bands(ax)
     expected = plan.orders.groupby(["producer", "nation"])["quantity"].sum()
     assert set(bands) == set(expected.index)
@@ -161,11 +216,11 @@ def test_flow_bands_are_as_wide_as_the_delivered_volume(barrels) -> None:
 def test_flows_of_one_item_and_with_donations(barrels) -> None:
     sc, plan = barrels
     item = plan.orders["item"].iloc[0]
-    one = _bands(plot_flows(plan, item=item, scenario=sc))
+    one = _bands(plot_flows(plan, item=item, donations=False, scenario=sc))
     assert sum(lt - lb for lb, lt, _, _ in one.values()) == pytest.approx(
         plan.orders.loc[plan.orders["item"] == item, "quantity"].sum()
     )
-    both = _bands(plot_flows(plan, donations=True))
+    both = _bands(plot_flows(plan))  # donations are shown by default
     gifts = {k: v for k, v in both.items() if k[0].endswith(" stock")}
     assert gifts, "the barrels plan donates from stock"
     assert sum(lt - lb for lb, lt, _, _ in gifts.values()) == pytest.approx(
@@ -173,13 +228,168 @@ def test_flows_of_one_item_and_with_donations(barrels) -> None:
     )
 
 
-def test_flows_empty(no_orders) -> None:
+def test_flows_empty(no_funds) -> None:
+    nothing = {"orders": no_funds[1].orders.iloc[0:0], "donations": no_funds[1].donations}
+    assert _says_nothing(plot_flows(nothing))
+
+
+def test_flows_show_donations_by_default(no_orders) -> None:
+    # README: Poland's floor lets it donate 300 of its 1,000 rounds; nobody produces
     sc, plan = no_orders
     assert plan.orders.empty
-    assert _says_nothing(plot_flows(plan, scenario=sc))
+    ax = plot_flows(plan, scenario=sc)
+    assert not _says_nothing(ax)
+    (band,) = _bands(ax).items()
+    assert band[0] == ("POL stock", "UKR")
+    lb, lt, rb, rt = band[1]
+    assert lt - lb == pytest.approx(300) and rt - rb == pytest.approx(300)
+    assert "300 rounds delivered in all" in _note(ax)
+    assert "donation from stock 300" in _note(ax)
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "Poland (from stock)  300" in texts
+    assert _says_nothing(plot_flows(plan, donations=False, scenario=sc))  # orders only: none
+
+
+def test_flows_of_a_fund_paid_order_by_payer_and_money(fund_key) -> None:
+    # README: the fund pays the 1,000 rounds (EUR 5,000 each, EUR 5m) Ukraine receives
+    sc, plan = fund_key
+    (receiver,) = set(plan.orders["nation"])
+    ax = plot_flows(plan, scenario=sc)
+    assert "fund 1,000" in _note(ax)  # the channel is named in the default chart
+    by_payer = plot_flows(plan, by="payer", scenario=sc)
+    assert {k: lt - lb for k, (lb, lt, _, _) in _bands(by_payer).items()} == {
+        ("EPF", receiver): pytest.approx(1000)
+    }
+    assert "payers" in [t.get_text() for t in by_payer.texts]
+    money = plot_flows(plan, by="payer", weight="money", scenario=sc)
+    assert {k: lt - lb for k, (lb, lt, _, _) in _bands(money).items()} == {
+        ("EPF", receiver): pytest.approx(5e6)
+    }
+    assert _note(money).startswith("EUR 5,000 k in all")
+    with pytest.raises(ValueError, match="unknown weight"):
+        plot_flows(plan, weight="mass")
+    with pytest.raises(ValueError, match="unknown by"):
+        plot_flows(plan, by="colour")
+
+
+def test_flows_never_add_missiles_to_rounds(mixed) -> None:
+    sc, plan = mixed
+    # items in different units: the default weighs by money, so EUR 60m of missiles is not a
+    # hairline beside 1,000 rounds
+    ax = plot_flows(plan, scenario=sc)
+    widths = {k: lt - lb for k, (lb, lt, _, _) in _bands(ax).items()}
+    assert widths == pytest.approx(
+        {
+            ("SHELLS", "UKR"): 700 * 4000,
+            ("MISSILES", "UKR"): 16 * 3e6,
+            ("MISSILES", "DEU"): 4 * 3e6,
+            ("DEU stock", "UKR"): 300 * 5000,  # the stockpile's unit value
+        }
+    )
+    assert _note(ax).startswith("EUR 64.3 m in all")
+    assert "own purchase 62.8 m · donation from stock 1.5 m" in _note(ax)
+    with pytest.raises(ValueError, match=r"different units \(missile, round\)"):
+        plot_flows(plan, weight="units", scenario=sc)
+    # one item: units, named in the note
+    missiles = plot_flows(plan, item="missile", scenario=sc)
+    assert sum(lt - lb for lb, lt, _, _ in _bands(missiles).values()) == pytest.approx(20)
+    assert _note(missiles).startswith("20 missiles delivered in all")
+    # without the scenario a donation has no money value: left out, and said so
+    bare = plot_flows(plan, weight="money")
+    assert ("DEU stock", "UKR") not in _bands(bare)
+    assert "left out: 300 units donated from stock" in _note(bare)
 
 
 # --- deliveries -----------------------------------------------------------------------------
+
+
+def test_one_period_deliveries_keep_the_due_line(no_orders) -> None:
+    # README: 500 due in the only quarter, 300 donated, 200 never met
+    sc, plan = no_orders
+    ax = plot_deliveries(plan, scenario=sc)
+    (due,) = [line for line in ax.lines if line.get_gid() == "due"]
+    assert list(due.get_xdata()) == pytest.approx([-0.5, 0.5])  # across the whole slot
+    assert list(due.get_ydata()) == pytest.approx([500, 500])
+    assert [b.get_height() for b in ax.containers[0]] == pytest.approx([300])
+
+
+def _overlapping(texts: list) -> list[tuple[str, str]]:
+    """Pairs of drawn, non-empty texts whose boxes overlap on the canvas."""
+    boxes = [
+        (t.get_text(), t.get_window_extent()) for t in texts if t.get_visible() and t.get_text()
+    ]
+    return [
+        (a, b)
+        for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
+        if box_a.overlaps(box_b)
+    ]
+
+
+def test_deliveries_by_nation_marks_its_scales(mixed) -> None:
+    sc, plan = mixed
+    # rounds and missiles are never added up: one grid per capability
+    assert _says_nothing(plot_deliveries(plan, scenario=sc))
+    assert _says_nothing(plot_deliveries_by_nation(plan, scenario=sc).axes[0])
+    fig = plot_deliveries_by_nation(plan, capability="air", scenario=sc)
+    fig.canvas.draw()
+    panels = [a for a in fig.axes if a.get_visible()]
+    assert [a.get_title(loc="left") for a in panels] == ["Ukraine", "Germany"]
+    assert "each panel has its own y scale" in fig.get_suptitle()
+    # one unit label for the grid, none per panel (they were taller than a panel)
+    assert [a.get_ylabel() for a in panels] == ["", ""]
+    assert fig.get_supylabel() == "missiles (capability units)"
+    assert all(a.yaxis.get_tick_params()["labelleft"] for a in panels)
+    texts = [fig._suptitle, fig._supylabel]
+    for a in panels:
+        texts += [a.title, a._left_title, *a.get_yticklabels(), *a.get_xticklabels()]
+    assert _overlapping(texts) == []
+    # 16 and 4 missiles: whole-number ticks only (never "12.5 missiles")
+    for panel in panels:
+        ticks = [t for t in panel.get_yticks() if panel.get_ylim()[0] <= t <= panel.get_ylim()[1]]
+        assert len(ticks) >= 3
+        assert all(float(t).is_integer() for t in ticks), ticks
+    heights = [b.get_height() for b in panels[0].containers[1]] + [
+        b.get_height() for b in panels[0].containers[0]
+    ]
+    assert sum(heights) == pytest.approx(16)
+    shared = plot_deliveries_by_nation(plan, capability="air", scenario=sc, sharey=True)
+    limits = {a.get_ylim() for a in shared.axes if a.get_visible()}
+    assert len(limits) == 1
+    assert "one y scale for all panels" in shared.get_suptitle()
+
+
+def test_fractional_deliveries_keep_fractional_ticks() -> None:
+    frame = {
+        "demands": pd.DataFrame(
+            {
+                "demand": ["d"],
+                "nation": ["N"],
+                "capability": ["c"],
+                "due_period": ["P1"],
+                "priority": [1.0],
+                "quantity": [2.5],
+                "met_on_time": [2.5],
+                "met_late": [0.0],
+                "late_unit_periods": [0.0],
+                "short": [0.0],
+                "weighted_shortfall": [0.0],
+            }
+        ),
+        "supply": pd.DataFrame(
+            {
+                "demand": ["d"],
+                "nation": ["N"],
+                "capability": ["c"],
+                "item": ["i"],
+                "period": ["P1"],
+                "quantity": [2.5],
+                "equivalent": [2.5],
+                "periods_late": [0],
+            }
+        ),
+    }
+    ax = plot_deliveries(frame)
+    assert any(not float(t).is_integer() for t in ax.get_yticks())  # 2.5 needs 0.5 steps
 
 
 def test_deliveries_by_hand(lateness) -> None:
@@ -191,7 +401,9 @@ def test_deliveries_by_hand(lateness) -> None:
     assert on_time == pytest.approx([0, 300, 0])
     assert late == pytest.approx([0, 500, 0])
     (due,) = [line for line in ax.lines if line.get_label() == "due this period"]
-    assert list(due.get_ydata()) == pytest.approx([700, 300, 0])
+    # a step over each period's whole slot: edges -0.5 .. 2.5, the last level repeated
+    assert list(due.get_xdata()) == pytest.approx([-0.5, 0.5, 1.5, 2.5])
+    assert list(due.get_ydata()) == pytest.approx([700, 300, 0, 0])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2025Q1", "2025Q2", "2025Q3"]
     caption = " ".join(t.get_text() for t in ax.texts)
     assert "never met: 200" in caption
@@ -333,8 +545,9 @@ def test_contributions_by_hand(fund_key) -> None:
     for row in plan.contributions.itertuples():
         assert paid[f"paid:{row.fund}:{row.nation}"] == pytest.approx(row.amount)
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[1:] == ["Germany", "France", "Italy"]
+    assert labels == ["Germany", "France", "Italy"]
     assert ax.get_xlabel() == "amount paid in (EUR)"
+    assert ax.get_title(loc="left") == "Fund contributions against key shares"
     # automatic scale: millions of euros read as thousands ('k') on this axis
     assert "EUR k" in plot_contributions(plan, scenario=sc).get_xlabel()
 
@@ -355,10 +568,78 @@ def test_contributions_match_the_table(barrels) -> None:
     assert paid == pytest.approx(expected)
 
 
+def test_contributions_titled_by_rule_and_full_width(barrels) -> None:
+    sc, plan = barrels
+    rules = {f.id: f.contribution.rule for f in sc.funds}
+    assert sorted(rules.values()) == ["key", "pledge"]
+    ax = plot_contributions(plan, scenario=sc)
+    assert ax.get_title(loc="left") == "Fund contributions: key shares and pledges"
+    (pledge_fund,) = [f for f, rule in rules.items() if rule == "pledge"]
+    pledges = plot_contributions(plan, fund=pledge_fund, scenario=sc)
+    # a pledge fund has no key: the title does not promise one, nor the legend
+    assert pledges.get_title(loc="left") == "Fund contributions against pledges"
+    assert "exact key share" not in [t.get_text() for t in pledges.get_legend().get_texts()]
+    (header,) = [t.get_text() for t in pledges.texts if t.get_gid() == f"fund:{pledge_fund}"]
+    assert "(pledges)" in header
+    # the bars get most of the width (the legend beside them took half of it)
+    ax.figure.canvas.draw()
+    assert ax.get_position().width > 0.6
+    # every member's amount is written beside its bar, in the axis' scale
+    scale = 1e6 if "EUR m" in ax.get_xlabel() else 1e3
+    amounts = {
+        t.get_gid(): t.get_text().strip()
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("amount:")
+    }
+    paid = plan.contributions[plan.contributions.groupby("fund")["amount"].transform("sum") > 0]
+    assert amounts == {
+        f"amount:{r.fund}:{r.nation}": f"{r.amount / scale:,.3g}"
+        if r.amount / scale < 100
+        else f"{r.amount / scale:,.0f}"
+        for r in paid.itertuples()
+    }
+
+
 def test_contributions_empty(no_funds) -> None:
     sc, plan = no_funds
     assert plan.contributions.empty
     assert _says_nothing(plot_contributions(plan, scenario=sc))
+
+
+# --- fair shares ----------------------------------------------------------------------------
+
+
+def test_fair_shares_that_differ_a_little_are_told_apart() -> None:
+    from aggregate.games.plot import plot_shares
+
+    table = pd.DataFrame(
+        {
+            "rule": ["proportional", "proportional", "shapley", "shapley"],
+            "nation": ["DEU", "FRA", "DEU", "FRA"],
+            "share": [0.545, 0.455, 0.557, 0.443],
+        }
+    )
+    ax = plot_shares(table)
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["54.5%", "45.5%", "55.7%", "44.3%"]  # each bar says its share
+    heights = [b.get_height() for b in ax.patches]
+    assert heights == pytest.approx([0.545, 0.455, 0.557, 0.443])
+    # a nation whose rules differ by less than 0.1%: more decimals, not two equal labels
+    close = table.assign(share=[0.5451, 0.4549, 0.5454, 0.4546])
+    assert [t.get_text() for t in plot_shares(close).texts] == [
+        "54.51%",
+        "45.49%",
+        "54.54%",
+        "45.46%",
+    ]
+    # shares all close together: the axis starts near them, and says so
+    one = table[table["nation"] == "DEU"]
+    zoomed = plot_shares(one)
+    bottom, top = zoomed.get_ylim()
+    assert 0.5 < bottom < 0.545 and top > 0.557
+    assert "not 0" in zoomed.get_ylabel()
+    assert plot_shares(one, zoom=False).get_ylim()[0] == pytest.approx(0.0)
+    assert plot_shares(table).get_ylim()[0] == pytest.approx(0.0)  # 44% to 56%: from 0
 
 
 # --- study ----------------------------------------------------------------------------------

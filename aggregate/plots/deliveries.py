@@ -11,7 +11,7 @@ Where the line stands above the bars, the demand of that period is met late or n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -116,8 +116,7 @@ def plot_deliveries(
         return nothing_to_show(
             new_axes(ax, (8, 3)),
             heading,
-            f"the capabilities are counted in different units ({', '.join(units)}); "
-            "pass capability= to draw one",
+            _mixed(units),
         )
     axes = new_axes(ax, (max(7.0, 0.55 * len(frame) + 4), 4))
     unit = names.unit_of_capabilities(demands["capability"].unique())
@@ -188,12 +187,17 @@ def plot_deliveries_by_nation(
         if demands is None
         else list(demands.groupby("nation")["quantity"].sum().sort_values(ascending=False).index)
     )
-    if not nations:
+    units = (
+        set()
+        if demands is None
+        else {names.capability_units.get(str(c), "unit") for c in demands["capability"]}
+    )
+    if not nations or len(units) > 1:
         figure = new_figure(fig, (8, 3))
         nothing_to_show(
             figure.add_subplot(),
             "Deliveries against demand by nation",
-            reason or "no demands in this plan",
+            reason or ("no demands in this plan" if not nations else _mixed(units)),
         )
         return figure
     cols = min(columns, len(nations))
@@ -217,6 +221,14 @@ def plot_deliveries_by_nation(
     note = "one y scale for all panels" if sharey else "each panel has its own y scale"
     finish_grid(figure, axes, len(nations), "Deliveries against demand by nation", note)
     return figure
+
+
+def _mixed(units: Iterable[str]) -> str:
+    """Why capabilities in different units get no common chart."""
+    return (
+        f"the capabilities are counted in different units ({', '.join(sorted(units))}); "
+        "pass capability= to draw one"
+    )
 
 
 def _describe(

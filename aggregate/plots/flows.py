@@ -387,7 +387,7 @@ def plot_flows(
         ]
     else:
         lines = [
-            f"{unit} {amount(layout.total).removesuffix(suffix)} in all; each band is as wide "
+            f"{names.money()} {amount(layout.total)} in all; each band is as wide "
             "as its value (orders at price and delivery cost, donations at replacement value)"
         ]
     by_channel = flows.groupby("channel")[column].sum()

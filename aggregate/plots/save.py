@@ -41,8 +41,10 @@ def plan_plots(
 ) -> list[tuple[str, Drawing]]:
     """The plots of ``plan`` as (file stem, function drawing its figure), in writing order.
 
-    ``flows``: all items, and one per item when several were delivered; ``deliveries``: all
-    nations, and one panel per nation; ``shortfall``, ``capacity``, ``funds``: one each.
+    ``flows``: all items (by money when their units differ), and one per item when several
+    were delivered; ``deliveries``: all nations, and one panel per nation (per capability
+    when capabilities are counted in different units); ``shortfall``, ``capacity``,
+    ``funds``: one each.
     """
     chosen = list(KINDS if kinds is None else kinds)
     unknown = [k for k in chosen if k not in KINDS]
@@ -62,10 +64,17 @@ def plan_plots(
                 for item in items:
                     out.append((f"flows-{_safe(item)}", _flows_of(plan, item, scenario)))
         elif kind == "deliveries":
-            out.append(("deliveries", lambda: _root(plot_deliveries(plan, scenario=scenario))))
-            out.append(
-                ("deliveries-by-nation", lambda: plot_deliveries_by_nation(plan, scenario=scenario))
-            )
+            capabilities = _capabilities_apart(plan, scenario)
+            if not capabilities:
+                out.append(("deliveries", lambda: _root(plot_deliveries(plan, scenario=scenario))))
+                out.append(
+                    (
+                        "deliveries-by-nation",
+                        lambda: plot_deliveries_by_nation(plan, scenario=scenario),
+                    )
+                )
+            for capability in capabilities:
+                out.extend(_deliveries_of(plan, capability, scenario))
         elif kind == "shortfall":
             out.append(("shortfall", lambda: _root(plot_shortfall(plan, scenario=scenario))))
         elif kind == "capacity":
@@ -121,6 +130,33 @@ def _save_atomically(figure: Figure, path: Path, fmt: str, dpi: int) -> None:
             bbox_inches="tight",
             metadata=None if fmt != "png" else {"Software": "aggregate"},
         )
+
+
+def _capabilities_apart(plan: Solution, scenario: Scenario | None) -> list[str]:
+    """The demanded capabilities, when they are counted in different units (then each gets
+    its own charts: rounds and missiles are never added up); else none."""
+    demands = plan.tables.get("demands")
+    if scenario is None or demands is None:
+        return []
+    units = {c.id: c.unit for c in scenario.capabilities}
+    demanded = sorted(str(c) for c in demands["capability"].unique())
+    return demanded if len({units.get(c, "unit") for c in demanded}) > 1 else []
+
+
+def _deliveries_of(
+    plan: Solution, capability: str, scenario: Scenario | None
+) -> list[tuple[str, Drawing]]:
+    stem = _safe(capability)
+    return [
+        (
+            f"deliveries-{stem}",
+            lambda: _root(plot_deliveries(plan, capability=capability, scenario=scenario)),
+        ),
+        (
+            f"deliveries-by-nation-{stem}",
+            lambda: plot_deliveries_by_nation(plan, capability=capability, scenario=scenario),
+        ),
+    ]
 
 
 def _flows_of(plan: Solution, item: str, scenario: Scenario | None) -> Drawing:
