@@ -517,6 +517,42 @@ def test_capacity_matches_the_tables(barrels) -> None:
         plt.close("all")
 
 
+def test_capacity_axes_name_each_item_unit(mixed) -> None:
+    sc, plan = mixed
+    # all producers together would add rounds to missiles
+    assert _says_nothing(plot_capacity(plan, scenario=sc))
+    fig = plot_capacity_by_producer(plan, scenario=sc)
+    panels = [a for a in fig.axes if a.get_visible()]
+    # busiest first: 700 rounds, then 20 missiles; each panel keeps its own unit
+    assert [a.get_ylabel() for a in panels] == ["rounds per period", "missiles per period"]
+    assert "each panel has its own y scale" in fig.get_suptitle()
+    missiles = plot_capacity(plan, producer="MISSILES", scenario=sc)
+    assert [b.get_height() for b in missiles.containers[0]] == pytest.approx([4, 16])
+    low, high = missiles.get_ylim()
+    assert all(float(t).is_integer() for t in missiles.get_yticks() if low <= t <= high)
+
+
+def test_shortfall_rows_name_their_unit_when_units_differ(lateness) -> None:
+    sc, plan = lateness
+    ax = plot_shortfall(plan, scenario=sc)
+    assert ax.figure.axes[-1].get_ylabel() == "never met (rounds)"  # the colour bar
+    demands = plan.demands.copy()
+    demands.loc[demands.index[0], "capability"] = "air"
+    mixed_units = sc.model_copy(
+        update={
+            "capabilities": [
+                *sc.capabilities,
+                sc.capabilities[0].model_copy(
+                    update={"id": "air", "name": "Air defence", "unit": "missile"}
+                ),
+            ]
+        }
+    )
+    both = plot_shortfall(demands.assign(short=1.0), periods=plan.periods, scenario=mixed_units)
+    assert all(t.get_text().endswith(("(rounds)", "(missiles)")) for t in both.get_yticklabels())
+    assert both.figure.axes[-1].get_ylabel() == "never met (each row's units)"
+
+
 def test_capacity_empty(no_orders) -> None:
     sc, plan = no_orders
     assert _says_nothing(plot_capacity(plan, scenario=sc))
@@ -722,6 +758,19 @@ def test_a_plan_without_solution_says_why() -> None:
         ax = draw(failed)
         assert _says_nothing(ax)
         assert any("infeasible" in t.get_text() for t in ax.texts)
+
+
+def test_plan_plots_draw_capabilities_in_different_units_apart(mixed) -> None:
+    sc, plan = mixed
+    stems = [
+        stem for stem, _ in aggregate.plots.plan_plots(plan, kinds=["deliveries"], scenario=sc)
+    ]
+    assert stems == [
+        "deliveries-air",
+        "deliveries-by-nation-air",
+        "deliveries-fire",
+        "deliveries-by-nation-fire",
+    ]
 
 
 def test_save_plan_plots_writes_every_kind(fund_key, tmp_path: Path) -> None:

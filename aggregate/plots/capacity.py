@@ -33,6 +33,7 @@ from aggregate.plots.common import (
     shorten,
     table,
     tidy,
+    whole_ticks,
 )
 
 if TYPE_CHECKING:
@@ -92,6 +93,16 @@ def plot_capacity(
         return nothing_to_show(
             new_axes(ax, (8, 3)), heading, reason or f"no production capacity for {what} of {who}"
         )
+    capacity = table(plan_or_frame, "capacity")
+    chosen = capacity if producer is None else capacity[capacity["producer"] == producer]
+    items = [item] if item else [str(i) for i in chosen["item"].unique()]
+    units = sorted({names.item_units.get(i, "unit") for i in items})
+    if len(units) > 1:  # rounds and missiles are never added up
+        return nothing_to_show(
+            new_axes(ax, (8, 3)),
+            heading,
+            f"the items are counted in different units ({', '.join(units)}); pass item=",
+        )
     axes = new_axes(ax, (max(7.0, 0.55 * len(frame) + 4), 4))
     x = np.arange(len(frame))
     axes.bar(x, frame["used"], width=0.7, color=USED, label="delivered (used)")
@@ -119,11 +130,9 @@ def plot_capacity(
         x, frame["available"], where="mid", color=DUE, linewidth=2, label="capacity available"
     )
     period_axis(axes, list(frame["period"]))
-    capacity = table(plan_or_frame, "capacity")
-    chosen = capacity if producer is None else capacity[capacity["producer"] == producer]
-    items = [item] if item else list(chosen["item"].unique())
     axes.set_ylabel(f"{names.unit_of_items(items)} per period")
     axes.yaxis.set_major_formatter(THOUSANDS)
+    whole_ticks(axes.yaxis, frame[["used", "available"]].to_numpy())
     axes.set_ylim(bottom=0)
     tidy(axes)
     axes.set_title(heading, loc="left", fontweight="bold")
@@ -175,5 +184,5 @@ def plot_capacity_by_producer(
             fontsize=9,
             fontweight="bold",
         )
-    finish_grid(figure, axes, len(offers), heading)
+    finish_grid(figure, axes, len(offers), heading, "each panel has its own y scale")
     return figure
