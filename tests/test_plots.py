@@ -779,6 +779,7 @@ def test_save_plan_plots_writes_every_kind(fund_key, tmp_path: Path) -> None:
     names = [p.name for p in written]
     for kind in KINDS:
         assert f"{kind}.png" in names
+    assert "flows-by-payer.png" in names  # the fund pays for the order
     assert all(path.read_bytes()[:4] == b"\x89PNG" for path in written)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)  # no temp files
     only = save_plan_plots(plan, tmp_path / "one", ("png", "svg"), kinds=["funds"], dpi=30)

@@ -37,12 +37,17 @@ Drawing = Callable[[], "Figure"]
 
 
 def plan_plots(
-    plan: Solution, *, kinds: Iterable[str] | None = None, scenario: Scenario | None = None
+    plan: Solution,
+    *,
+    kinds: Iterable[str] | None = None,
+    scenario: Scenario | None = None,
+    weight: str = "auto",
 ) -> list[tuple[str, Drawing]]:
     """The plots of ``plan`` as (file stem, function drawing its figure), in writing order.
 
-    ``flows``: all items (by money when their units differ), and one per item when several
-    were delivered; ``deliveries``: all nations, and one panel per nation (per capability
+    ``flows``: all items (``weight``: see :data:`aggregate.plots.flows.WEIGHTS`), who paid
+    for them when funds or other nations paid some, and one per item when several were
+    delivered; ``deliveries``: all nations, and one panel per nation (per capability
     when capabilities are counted in different units); ``shortfall``, ``capacity``,
     ``funds``: one each.
     """
@@ -53,7 +58,16 @@ def plan_plots(
     out: list[tuple[str, Drawing]] = []
     for kind in chosen:
         if kind == "flows":
-            out.append(("flows", lambda: _root(plot_flows(plan, scenario=scenario))))
+            out.append(("flows", lambda: _root(plot_flows(plan, weight=weight, scenario=scenario))))
+            if _paid_by_others(plan):
+                out.append(
+                    (
+                        "flows-by-payer",
+                        lambda: _root(
+                            plot_flows(plan, by="payer", weight=weight, scenario=scenario)
+                        ),
+                    )
+                )
             orders = plan.tables.get("orders")
             items = (
                 []
@@ -92,6 +106,7 @@ def save_plan_plots(
     kinds: Iterable[str] | None = None,
     scenario: Scenario | None = None,
     dpi: int = 150,
+    weight: str = "auto",
 ) -> list[Path]:
     """Draw every plot of ``plan`` (or the ``kinds`` asked for) into ``folder``, created if
     needed, once per format (``png``, ``svg``, ``pdf``). Returns the files written, in order.
@@ -104,7 +119,7 @@ def save_plan_plots(
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ValueError(f"unknown image format(s) {bad}; choose from {list(FORMATS)}")
-    drawings = plan_plots(plan, kinds=kinds, scenario=scenario)
+    drawings = plan_plots(plan, kinds=kinds, scenario=scenario, weight=weight)
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -130,6 +145,16 @@ def _save_atomically(figure: Figure, path: Path, fmt: str, dpi: int) -> None:
             bbox_inches="tight",
             metadata=None if fmt != "png" else {"Software": "aggregate"},
         )
+
+
+def _paid_by_others(plan: Solution) -> bool:
+    """Whether a fund or another nation paid for some of the orders."""
+    payments = plan.tables.get("payments")
+    if payments is None or payments.empty:
+        return False
+    orders = payments[payments["purpose"] == "order"]
+    others = (orders["payer_type"] == "fund") | (orders["payer"] != orders["beneficiary"])
+    return bool(others.any())
 
 
 def _capabilities_apart(plan: Solution, scenario: Scenario | None) -> list[str]:
