@@ -87,6 +87,9 @@ BY = ("producer", "payer")
 CHANNELS = ("own purchase", "fund", "bilateral purchase", "donation from stock")
 """How a nation receives units, in the order the flow chart lists them."""
 
+_NOISE = 1e-6
+"""A payer's part of a route below this share of the largest payer's is rounding, left out."""
+
 _STOCK = " stock"
 """Suffix of a donor's stock as a flow source (``"DEU stock"``)."""
 
@@ -162,8 +165,20 @@ def _order_payers(source: PlanOrFrame, orders: pd.DataFrame) -> pd.DataFrame:
     pays = pays.assign(channel=kind)
     by_payer = pays.groupby(["producer", "item", "nation", "payer", "channel"], sort=False)
     amounts = by_payer["amount"].sum().reset_index()
-    route = amounts.groupby(["producer", "item", "nation"])["amount"].transform("sum")
-    return amounts.assign(share=amounts["amount"] / route)[columns]
+    route = ["producer", "item", "nation"]
+    # a payer's cent on a million-euro route is the solver's rounding, not a payer
+    largest = amounts.groupby(route)["amount"].transform("max")
+    amounts = amounts[amounts["amount"] > _NOISE * largest]
+    total = amounts.groupby(route)["amount"].transform("sum")
+    return amounts.assign(share=amounts["amount"] / total)[columns]
+
+
+def _several_payers(source: PlanOrFrame, flows: pd.DataFrame) -> bool:
+    """Whether some order drawn was paid by more than one payer (its units are then split
+    between the channels pro rata to money)."""
+    payers = _order_payers(source, table(source, "orders"))
+    drawn = payers[payers["item"].isin(flows["item"].unique())]
+    return bool(drawn.duplicated(["producer", "item", "nation"], keep=False).any())
 
 
 def _payments(source: PlanOrFrame) -> pd.DataFrame | None:
@@ -394,7 +409,15 @@ def plot_flows(
     received = [
         f"{c} {amount(float(by_channel[c]))}" for c in CHANNELS if by_channel.get(c, 0.0) > 0
     ]
-    lines.append("received by channel: " + " · ".join(received))
+    shared = flows.duplicated(["source", "target", "item"], keep=False).any() or (
+        by == "producer" and _several_payers(plan_or_frame, flows)
+    )
+    lines.append(
+        "received by channel"
+        + (" (an order paid by several payers shared pro rata to money)" if shared else "")
+        + ": "
+        + " · ".join(received)
+    )
     if not unvalued.empty:
         lines.append(
             f"left out: {thousands(float(unvalued['quantity'].sum()))} units donated from "
