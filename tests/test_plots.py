@@ -256,12 +256,12 @@ def test_flows_of_a_fund_paid_order_by_payer_and_money(fund_key) -> None:
     (receiver,) = set(plan.orders["nation"])
     ax = plot_flows(plan, scenario=sc)
     assert "fund 1,000" in _note(ax)  # the channel is named in the default chart
-    by_payer = plot_flows(plan, by="payer", scenario=sc)
+    by_payer = plot_flows(plan, by="payer", weight="units", scenario=sc)
     assert {k: lt - lb for k, (lb, lt, _, _) in _bands(by_payer).items()} == {
         ("EPF", receiver): pytest.approx(1000)
     }
     assert "payers" in [t.get_text() for t in by_payer.texts]
-    money = plot_flows(plan, by="payer", weight="money", scenario=sc)
+    money = plot_flows(plan, by="payer", scenario=sc)  # who pays: by money unless asked
     assert {k: lt - lb for k, (lb, lt, _, _) in _bands(money).items()} == {
         ("EPF", receiver): pytest.approx(5e6)
     }

@@ -78,7 +78,8 @@ class FlowLayout:
 WEIGHTS = ("auto", "units", "money")
 """How a band's width is measured: ``units`` of the item, ``money`` (the orders' price and
 delivery cost, donations at their replacement value), or ``auto``: units when every item
-drawn has the same unit, else money (units of different items are never added up)."""
+drawn has the same unit and the sources are producers, else money (units of different
+items are never added up)."""
 
 BY = ("producer", "payer")
 """What the left column shows: who delivers (producers and donors' stocks) or who pays
@@ -190,17 +191,19 @@ def _payments(source: PlanOrFrame) -> pd.DataFrame | None:
     return table(source, "payments")
 
 
-def choose_weight(weight: str, flows: pd.DataFrame, names: Names) -> str:
+def choose_weight(weight: str, flows: pd.DataFrame, names: Names, by: str = "producer") -> str:
     """``units`` or ``money`` for ``weight`` (see :data:`WEIGHTS`) and the ``flows`` drawn.
 
-    Items whose unit is unknown (no scenario) count as one unit. Raises ValueError when
-    ``units`` would add up items of different units.
+    ``auto`` by payer is money: what a payer pays for is money, and units shared among
+    payers pro rata would show fractions of a missile. Items whose unit is unknown (no
+    scenario) count as one unit. Raises ValueError when ``units`` would add up items of
+    different units.
     """
     if weight not in WEIGHTS:
         raise ValueError(f"unknown weight={weight!r}; choose one of {list(WEIGHTS)}")
     units = sorted({names.item_units.get(str(i), "unit") for i in flows["item"].unique()})
     if weight == "auto":
-        return "units" if len(units) <= 1 else "money"
+        return "units" if len(units) <= 1 and by == "producer" else "money"
     if weight == "units" and len(units) > 1:
         raise ValueError(
             f"the flows hold items in different units ({', '.join(units)}), which cannot be "
@@ -294,10 +297,11 @@ def plot_flows(
     ``plan_or_frame``: a plan, its tables dict, or its ``orders`` table (then pass
     ``donations=False``). ``item``: one item id or a list (default: all items).
     ``donations``: also show donors' gifts from stock (default). ``weight``: ``units``,
-    ``money`` or ``auto`` (see :data:`WEIGHTS`; items in different units are never added
-    up). ``by``: ``producer`` (who delivers) or ``payer`` (who pays: the nation itself,
-    another nation, a fund, a donor's stock). ``scenario`` gives readable names, units,
-    the currency and donations' replacement value (needed to weigh them by money).
+    ``money`` or ``auto`` (see :data:`WEIGHTS` and :func:`choose_weight`; items in
+    different units are never added up). ``by``: ``producer`` (who delivers) or ``payer``
+    (who pays: the nation itself, another nation, a fund, a donor's stock). ``scenario``
+    gives readable names, units, the currency and donations' replacement value (needed to
+    weigh them by money).
 
     Each band ``source -> nation`` carries the PathPatch gid ``flow:<source>-><nation>``
     and each bar ``node:<side>:<id>``, so the drawing can be checked. The note under the
@@ -318,7 +322,7 @@ def plot_flows(
         axes = new_axes(ax, (8, 3))
         return nothing_to_show(axes, heading, reason or f"no deliveries of {what} in this plan")
 
-    measure = choose_weight(weight, flows, names)
+    measure = choose_weight(weight, flows, names, by)
     column = "quantity" if measure == "units" else "value"
     unvalued = flows[flows[column].isna()]
     flows = flows[flows[column].notna()]
