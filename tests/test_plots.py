@@ -248,6 +248,7 @@ def test_flows_show_donations_by_default(no_orders) -> None:
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "Poland (from stock)  300" in texts
     assert _says_nothing(plot_flows(plan, donations=False, scenario=sc))  # orders only: none
+    assert _says_nothing(plot_flows(plan.orders, scenario=sc))  # a lone orders table: none
 
 
 def test_flows_of_a_fund_paid_order_by_payer_and_money(fund_key) -> None:

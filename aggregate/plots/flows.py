@@ -127,7 +127,7 @@ def flow_frame(
     rows["value"] = rows["value"] * rows["share"]
     left = "producer" if by == "producer" else "payer"
     parts = [rows.rename(columns={left: "source", "nation": "target"})]
-    if donations:
+    if donations and not isinstance(source, pd.DataFrame):  # a lone orders table has none
         gifts = table(source, "donations")
         facts = None if scenario is None else index(scenario)
         value = [
@@ -294,8 +294,8 @@ def plot_flows(
 ) -> Axes:
     """Alluvial diagram of what each producer (or donor's stock) delivers to each nation.
 
-    ``plan_or_frame``: a plan, its tables dict, or its ``orders`` table (then pass
-    ``donations=False``). ``item``: one item id or a list (default: all items).
+    ``plan_or_frame``: a plan, its tables dict, or its ``orders`` table (then without
+    donations). ``item``: one item id or a list (default: all items).
     ``donations``: also show donors' gifts from stock (default). ``weight``: ``units``,
     ``money`` or ``auto`` (see :data:`WEIGHTS` and :func:`choose_weight`; items in
     different units are never added up). ``by``: ``producer`` (who delivers) or ``payer``
