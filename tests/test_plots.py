@@ -301,6 +301,36 @@ def test_flows_never_add_missiles_to_rounds(mixed) -> None:
     assert "left out: 300 units donated from stock" in _note(bare)
 
 
+def test_flow_labels_of_small_nodes_do_not_overlap() -> None:
+    # one producer delivers 1,000,000 units, fifteen others 10 each: their bars are
+    # hairlines stacked together, but each label gets a line of its own
+    producers = ["BIG"] + [f"P{k:02d}" for k in range(15)]
+    quantity = [1e6] + [10.0] * 15
+    orders = pd.DataFrame(
+        {
+            "contract": [f"{p}/shell" for p in producers],
+            "producer": producers,
+            "item": "shell",
+            "nation": ["UKR"] + [("POL", "DEU", "FRA")[k % 3] for k in range(15)],
+            "order_period": "P1",
+            "arrival_period": "P1",
+            "tier": 0,
+            "unit_price": 1.0,
+            "quantity": quantity,
+            "lots": math.nan,
+            "purchase_cost": quantity,
+            "delivery_cost": 0.0,
+        }
+    )
+    ax = plot_flows(orders)
+    ax.figure.canvas.draw()
+    labels = [t for t in ax.texts if (t.get_gid() or "").startswith("label:")]
+    assert len(labels) == 16 + 4
+    assert _overlapping(labels) == []
+    texts = {t.get_gid(): t.get_text() for t in labels}
+    assert texts["label:BIG"] == "BIG  1,000,000" and texts["label:P07"] == "P07  10"
+
+
 # --- deliveries -----------------------------------------------------------------------------
 
 

@@ -127,7 +127,10 @@ def flow_frame(
     rows["value"] = rows["value"] * rows["share"]
     left = "producer" if by == "producer" else "payer"
     parts = [rows.rename(columns={left: "source", "nation": "target"})]
-    if donations and not isinstance(source, pd.DataFrame):  # a lone orders table has none
+    lone = isinstance(source, pd.DataFrame) or (
+        isinstance(source, Mapping) and "donations" not in source
+    )
+    if donations and not lone:  # a lone orders table has no donations to add
         gifts = table(source, "donations")
         facts = None if scenario is None else index(scenario)
         value = [
@@ -260,6 +263,24 @@ def flow_layout(
     return FlowLayout(sources, targets, bands, total, height)
 
 
+def spread(centres: Sequence[float], spacing: float, floor: float) -> list[float]:
+    """Label heights as near ``centres`` (top to bottom, descending) as can be with at least
+    ``spacing`` between neighbours, none below ``floor`` (pushed up from there if need be)."""
+    out: list[float] = []
+    for centre in centres:
+        out.append(min(centre, out[-1] - spacing) if out else centre)
+    overflow = floor + spacing / 2 - out[-1] if out else 0.0
+    if overflow > 0:  # pushed below the bottom: move the crowded tail up again
+        for k in range(len(out) - 1, -1, -1):
+            lifted = out[k] + overflow
+            if k < len(out) - 1:
+                lifted = max(lifted, out[k + 1] + spacing)
+            if lifted <= out[k]:
+                break
+            out[k] = lifted
+    return out
+
+
 def _band_path(band: Band, x0: float, x1: float) -> Path:
     """A band between two bars: straight ends, S-shaped cubic Bezier edges."""
     xm = (x0 + x1) / 2
@@ -373,30 +394,33 @@ def plot_flows(
                 gid=f"node:source:{node.key}",
             )
         )
-        axes.text(
-            -0.015,
-            node.bottom + node.size / 2,
-            f"{label(node.key)}  {amount(node.size)}",
-            ha="right",
-            va="center",
-            fontsize=9,
-        )
+
     for node in layout.targets:
         axes.add_patch(
             Rectangle(
                 (x1, node.bottom), _BAR, node.size, color="#555555", gid=f"node:target:{node.key}"
             )
         )
-        axes.text(
-            1.015,
-            node.bottom + node.size / 2,
-            f"{amount(node.size)}  {shorten(names.nation(node.key))}",
-            ha="left",
-            va="center",
-            fontsize=9,
-        )
+
     axes.set_xlim(-0.45, 1.45)
     axes.set_ylim(-0.02 * layout.height, 1.08 * layout.height)
+    # a label needs a line of 9 pt whatever its node's size: small nodes' labels are
+    # spread apart so they never overlap (each stays beside or just below its node)
+    inches = axes.get_position().height * axes.figure.get_figheight()
+    spacing = 1.10 * layout.height * (1.05 * 9 / 72) / max(inches, 0.1)
+    sides = (
+        (layout.sources, -0.015, "right", lambda n: f"{label(n.key)}  {amount(n.size)}"),
+        (
+            layout.targets,
+            1.015,
+            "left",
+            lambda n: f"{amount(n.size)}  {shorten(names.nation(n.key))}",
+        ),
+    )
+    for nodes, x, align, text in sides:
+        centres = spread([n.bottom + n.size / 2 for n in nodes], spacing, -0.02 * layout.height)
+        for node, y in zip(nodes, centres, strict=True):
+            axes.text(x, y, text(node), ha=align, va="center", fontsize=9, gid=f"label:{node.key}")
     axes.set_axis_off()
     axes.set_title(heading, loc="left", fontweight="bold")
     if measure == "units":
