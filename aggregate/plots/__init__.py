@@ -6,6 +6,13 @@ returns the Axes (or Figure) without showing it. Pass ``scenario=`` for readable
 units and the currency. An empty case (no shortfall, no funds) draws a clear
 'Nothing to show: ...' message instead of an empty chart.
 
+Quantities of different units are never added up: flows of rounds and missiles are weighed
+by money (``weight="money"``, or one ``item=``), and deliveries, capacity and shortfall
+charts of capabilities or items in different units ask for one (``capability=``,
+``item=``) or name each row's unit. Axes holding whole units (missiles, barrels) tick on
+whole numbers only. Flows show every channel a nation receives by: orders (its own, a
+fund's, another nation's) and donations from stock; ``by="payer"`` shows who paid.
+
 >>> from aggregate.plots import plot_flows
 >>> ax = plot_flows(plan, scenario=scenario)          # doctest: +SKIP
 >>> ax.figure.savefig("flows.png")                     # doctest: +SKIP
