@@ -406,7 +406,9 @@ def plot_flows(
     axes.set_ylim(-0.02 * layout.height, 1.08 * layout.height)
     # a label needs a line of 9 pt whatever its node's size: small nodes' labels are
     # spread apart so they never overlap (each stays beside or just below its node)
-    inches = axes.get_position().height * axes.figure.get_figheight()
+    figure = axes.get_figure(root=True)
+    assert figure is not None  # the axes drawn here always belong to a figure
+    inches = axes.get_position().height * figure.get_figheight()
     spacing = 1.10 * layout.height * (1.05 * 9 / 72) / max(inches, 0.1)
     sides = (
         (layout.sources, -0.015, "right", lambda n: f"{label(n.key)}  {amount(n.size)}"),
