@@ -519,7 +519,8 @@ def test_capacity_by_hand(lateness) -> None:
     ax = plot_capacity(plan, producer="MAKER", item="155-std", scenario=sc)
     assert [b.get_height() for b in ax.containers[0]] == pytest.approx([0, 800, 0])
     (available,) = [line for line in ax.lines if line.get_label() == "capacity available"]
-    assert list(available.get_ydata()) == pytest.approx([1000, 1000, 1000])
+    # a step over each period's slot, the last level repeated at the right edge
+    assert list(available.get_ydata()) == pytest.approx([1000, 1000, 1000, 1000])
     assert "European 155mm producer" in ax.get_title(loc="left")
     assert "26.7%" in " ".join(t.get_text() for t in ax.texts)  # 800 of 3,000
 
@@ -540,12 +541,22 @@ def test_capacity_matches_the_tables(barrels) -> None:
             available[at[row.period]] += row.base + row.added
         assert [b.get_height() for b in ax.containers[0]] == pytest.approx(list(used))
         (line,) = [x for x in ax.lines if x.get_label() == "capacity available"]
-        assert list(line.get_ydata()) == pytest.approx(list(available))
+        assert list(line.get_ydata())[:-1] == pytest.approx(list(available))
         # what the capacity table counts as used is what was delivered
         orders = plan.orders
         delivered = orders[(orders["producer"] == producer) & (orders["item"] == item)]
         assert used.sum() == pytest.approx(delivered["quantity"].sum())
         plt.close("all")
+
+
+def test_one_period_capacity_keeps_its_line(no_funds) -> None:
+    # README: the plant could fill 1,000 rounds this quarter; the powder allows 600
+    sc, plan = no_funds
+    ax = plot_capacity(plan, scenario=sc)
+    (line,) = [x for x in ax.lines if x.get_gid() == "available"]
+    assert list(line.get_xdata()) == pytest.approx([-0.5, 0.5])  # across the whole slot
+    assert list(line.get_ydata()) == pytest.approx([1000, 1000])
+    assert [b.get_height() for b in ax.containers[0]] == pytest.approx([600])
 
 
 def test_capacity_axes_name_each_item_unit(mixed) -> None:

@@ -29,6 +29,7 @@ from aggregate.plots.common import (
     nothing_to_show,
     percent,
     period_axis,
+    period_steps,
     periods_of,
     shorten,
     table,
@@ -107,27 +108,34 @@ def plot_capacity(
     x = np.arange(len(frame))
     axes.bar(x, frame["used"], width=0.7, color=USED, label="delivered (used)")
     if (frame["added"] > 0).any():
+        edges, base = period_steps(frame["base"])
         axes.fill_between(
-            x,
-            frame["base"],
-            frame["available"],
-            step="mid",
+            edges,
+            base,
+            period_steps(frame["available"])[1],
+            step="post",
             color=ADDED,
             alpha=0.35,
             label="added by expansions",
             linewidth=0,
         )
         axes.step(
-            x,
-            frame["base"],
-            where="mid",
+            edges,
+            base,
+            where="post",
             color=DUE,
             linestyle=":",
             linewidth=1.2,
             label="capacity before expansions",
         )
+    # over each period's whole slot, so a one-period plan still shows its capacity
     axes.step(
-        x, frame["available"], where="mid", color=DUE, linewidth=2, label="capacity available"
+        *period_steps(frame["available"]),
+        where="post",
+        color=DUE,
+        linewidth=2,
+        label="capacity available",
+        gid="available",
     )
     period_axis(axes, list(frame["period"]))
     axes.set_ylabel(f"{names.unit_of_items(items)} per period")

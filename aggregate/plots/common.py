@@ -228,6 +228,14 @@ def thousands(value: float) -> str:
 THOUSANDS = FuncFormatter(lambda x, _pos: thousands(x))
 
 
+def period_steps(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of a ``where="post"`` step line over each period's whole slot (edges
+    -0.5 .. n-0.5, the last level repeated), so one period still draws a line."""
+    levels = np.asarray(values, dtype=float)
+    edges = np.arange(len(levels) + 1) - 0.5
+    return edges, np.append(levels, levels[-1:])
+
+
 def whole_ticks(axis: Axis, values: Any) -> None:
     """Ticks on whole numbers only when every value drawn is whole (missiles, barrels), so
     an axis never reads '12.5 missiles'; fractional data keeps matplotlib's ticks."""

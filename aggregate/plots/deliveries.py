@@ -32,6 +32,7 @@ from aggregate.plots.common import (
     no_plan_reason,
     nothing_to_show,
     period_axis,
+    period_steps,
     periods_of,
     shorten,
     table,
@@ -131,10 +132,8 @@ def plot_deliveries(
         label="met late (due earlier)",
     )
     # the line spans each period's whole slot, so one period still shows its due level
-    due = frame["due"].to_numpy(dtype=float)
     axes.step(
-        np.append(x - 0.5, len(frame) - 0.5),
-        np.append(due, due[-1]),
+        *period_steps(frame["due"]),
         where="post",
         color=DUE,
         linewidth=2,
