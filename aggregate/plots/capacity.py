@@ -22,6 +22,7 @@ from aggregate.plots.common import (
     PlanOrFrame,
     caption,
     finish_grid,
+    headroom,
     legend_outside,
     new_axes,
     new_figure,
@@ -141,7 +142,7 @@ def plot_capacity(
     axes.set_ylabel(f"{names.unit_of_items(items)} per period")
     axes.yaxis.set_major_formatter(THOUSANDS)
     whole_ticks(axes.yaxis, frame[["used", "available"]].to_numpy())
-    axes.set_ylim(bottom=0)
+    headroom(axes, float(frame[["used", "available"]].to_numpy().max()))
     tidy(axes)
     axes.set_title(heading, loc="left", fontweight="bold")
     available = float(frame["available"].sum())
@@ -192,5 +193,6 @@ def plot_capacity_by_producer(
             fontsize=9,
             fontweight="bold",
         )
-    finish_grid(figure, axes, len(offers), heading, "each panel has its own y scale")
+    note = "each panel has its own y scale" if len(offers) > 1 else ""
+    finish_grid(figure, axes, len(offers), heading, note)
     return figure

@@ -236,6 +236,12 @@ def period_steps(values: Any) -> tuple[np.ndarray, np.ndarray]:
     return edges, np.append(levels, levels[-1:])
 
 
+def headroom(ax: Axes, top: float) -> None:
+    """y from 0 to a little above ``top`` (the highest bar or line), so a line at the top
+    never runs into the title."""
+    ax.set_ylim(0.0, 1.08 * top if math.isfinite(top) and top > 0 else 1.0)
+
+
 def whole_ticks(axis: Axis, values: Any) -> None:
     """Ticks on whole numbers only when every value drawn is whole (missiles, barrels), so
     an axis never reads '12.5 missiles'; fractional data keeps matplotlib's ticks."""

@@ -26,6 +26,7 @@ from aggregate.plots.common import (
     PlanOrFrame,
     caption,
     finish_grid,
+    headroom,
     legend_outside,
     new_axes,
     new_figure,
@@ -144,7 +145,7 @@ def plot_deliveries(
     axes.set_ylabel(f"{unit} (capability units)")
     axes.yaxis.set_major_formatter(THOUSANDS)
     whole_ticks(axes.yaxis, frame[["due", "met_on_time", "met_late"]].to_numpy())
-    axes.set_ylim(bottom=0)
+    headroom(axes, float(max(frame["due"].max(), (frame["met_on_time"] + frame["met_late"]).max())))
     tidy(axes)
     axes.set_title(heading, loc="left", fontweight="bold")
     short = float(demands.pipe(_select, "nation", nation)["short"].sum())
@@ -218,6 +219,7 @@ def plot_deliveries_by_nation(
         for panel in axes.flat:  # a tick label on every panel: its own scale is visible
             panel.tick_params(labelleft=True)
     note = "one y scale for all panels" if sharey else "each panel has its own y scale"
+    note = note if len(nations) > 1 else ""
     finish_grid(figure, axes, len(nations), "Deliveries against demand by nation", note)
     return figure
 
