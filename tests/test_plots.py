@@ -662,7 +662,10 @@ def test_contributions_titled_by_rule_and_full_width(barrels) -> None:
     assert pledges.get_title(loc="left") == "Fund contributions against pledges"
     assert "exact key share" not in [t.get_text() for t in pledges.get_legend().get_texts()]
     (header,) = [t.get_text() for t in pledges.texts if t.get_gid() == f"fund:{pledge_fund}"]
-    assert "(pledges)" in header
+    assert " · pledges: EUR " in header
+    (key_fund,) = [f for f, rule in rules.items() if rule == "key"]
+    (keyed,) = [t.get_text() for t in ax.texts if t.get_gid() == f"fund:{key_fund}"]
+    assert " key" in keyed.split(" · ")[1]  # e.g. 'GNI key ±5%'
     # the bars get most of the width (the legend beside them took half of it)
     ax.figure.canvas.draw()
     assert ax.get_position().width > 0.6

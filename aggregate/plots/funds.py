@@ -27,6 +27,7 @@ from aggregate.plots.common import (
     table,
     thousands,
 )
+from aggregate.schema.funds import KeyRule
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -92,13 +93,14 @@ def plot_contributions(
     for fid in funds:
         members = frame[frame["fund"] == fid]
         total = float(members["amount"].sum())
-        rule = "key" if fid in keyed else "pledges"
+        rule = _rule(fid, fid in keyed, scenario)
         # the fund's name across the plot, not as a tick label: long names as tick labels
         # squeezed the bars into a third of the width
         axes.text(
             0.0,
             y,
-            f"{shorten(names.fund(fid), 60)} ({rule}): {thousands(total / divisor)}{suffix}",
+            f"{shorten(names.fund(fid), 60)} · {rule}: {names.money()} "
+            f"{thousands(total / divisor)}{suffix}",
             transform=axes.get_yaxis_transform(),
             ha="left",
             va="center",
@@ -198,6 +200,17 @@ def plot_contributions(
             gid="caption",
         )
     return axes
+
+
+def _rule(fid: str, keyed: bool, scenario: Scenario | None) -> str:
+    """The fund's rule in a few words: ``GNI key ±5%``, ``custom key``, ``pledges``."""
+    fund = None if scenario is None else next((f for f in scenario.funds if f.id == fid), None)
+    if fund is None or not isinstance(fund.contribution, KeyRule):
+        return "key shares" if keyed else "pledges"
+    rule = fund.contribution
+    basis = rule.basis.upper() if rule.basis != "custom" else "custom"
+    band = f" ±{rule.tolerance:.0%}" if rule.tolerance > 0 else ""
+    return f"{basis} key{band}"
 
 
 def _heading(funds: Sequence[str], keyed: set[str]) -> str:
