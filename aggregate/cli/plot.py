@@ -91,7 +91,12 @@ def plot_command(
         ),
     ] = "auto",
 ) -> None:
-    """Draw a plan's charts (flows, deliveries, shortfall, capacity, funds) into image files."""
+    """Draw a plan's charts (flows, deliveries, shortfall, capacity, funds) into image files.
+
+    Flows show orders and donations from stock; a second flow chart shows who paid when
+    funds or other nations paid for some orders. Items in different units are weighed by
+    money (see --weight), never added up.
+    """
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display needed, and never a window
