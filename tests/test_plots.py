@@ -197,6 +197,7 @@ def test_flows_show_donations_by_default(no_orders) -> None:
     assert "donation from stock 300" in _note(ax)
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "Poland (from stock)  300" in texts
+    assert ax.get_title(loc="left") == "Who delivers to whom: 155mm HE round (NATO standard)"
     assert _says_nothing(plot_flows(plan, donations=False, scenario=sc))  # orders only: none
     assert _says_nothing(plot_flows(plan.orders, scenario=sc))  # a lone orders table: none
 

@@ -343,6 +343,8 @@ def plot_flows(
         axes = new_axes(ax, (8, 3))
         return nothing_to_show(axes, heading, reason or f"no deliveries of {what} in this plan")
 
+    if title is None and not items and flows["item"].nunique() == 1:
+        heading = f"{verb}: {names.item(str(flows['item'].iloc[0]))}"  # the only item
     measure = choose_weight(weight, flows, names, by)
     column = "quantity" if measure == "units" else "value"
     unvalued = flows[flows[column].isna()]
