@@ -184,7 +184,9 @@ assert check.ok
 # chart can be adjusted or saved (`ax.figure.savefig("flows.png")`).
 #
 # **Who delivers to whom**: each band is as wide as the rounds delivered from a
-# producer (left) to a nation (right) over the whole horizon.
+# producer or a donor's stock (left) to a nation (right) over the whole horizon; the
+# note below says what came by each channel (own purchase, fund, bilateral purchase,
+# donation). `by="payer"` shows who paid instead, `weight="money"` weighs by money.
 
 # %%
 plots.plot_flows(plan, scenario=scenario);

@@ -32,6 +32,7 @@ def test_plot_solves_and_writes_every_kind(tmp_path: Path) -> None:
     assert names == sorted(
         [
             "flows.png",
+            "flows-by-payer.png",  # the fund pays every order
             "deliveries.png",
             "deliveries-by-nation.png",
             "shortfall.png",
@@ -75,12 +76,25 @@ def test_plot_from_solution_json_one_kind_as_svg(tmp_path: Path) -> None:
     assert "solution" in result.output
 
 
+def test_plot_flows_weighted_by_money(tmp_path: Path) -> None:
+    out = tmp_path / "money"
+    result = runner.invoke(
+        app,
+        ["plot", str(FUND_KEY), "--out", str(out), "--kind", "flows", "--weight", "money"],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["flows-by-payer.png", "flows.png"]
+
+
 def test_plot_rejects_bad_options_and_files(tmp_path: Path) -> None:
     bad_kind = runner.invoke(app, ["plot", str(FUND_KEY), "--kind", "pie"])
     assert bad_kind.exit_code == 2
     assert "pie is not one of" in bad_kind.output
     bad_format = runner.invoke(app, ["plot", str(FUND_KEY), "--format", "gif"])
     assert bad_format.exit_code == 2
+    bad_weight = runner.invoke(app, ["plot", str(FUND_KEY), "--weight", "mass"])
+    assert bad_weight.exit_code == 2
+    assert "mass is not one of auto, units, money" in bad_weight.output
     missing = runner.invoke(app, ["plot", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 1
     assert "no such file" in missing.output

@@ -89,6 +89,11 @@ def no_funds() -> tuple[Scenario, Solution]:
     return _load_and_solve(TEACHING / "component-bottleneck" / "scenario.yaml")
 
 
+def _note(ax: Axes) -> str:
+    (note,) = [t.get_text() for t in ax.texts if t.get_gid() == "flow-note"]
+    return note
+
+
 def _says_nothing(ax: Axes) -> bool:
     return any(t.get_text().startswith(NOTHING_TO_SHOW) for t in ax.texts)
 
@@ -134,7 +139,7 @@ def _bands(ax: Axes) -> dict[tuple[str, str], tuple[float, float, float, float]]
 
 def test_flow_bands_are_as_wide_as_the_delivered_volume(barrels) -> None:
     sc, plan = barrels
-    ax = plot_flows(plan, scenario=sc)
+    ax = plot_flows(plan, donations=False, scenario=sc)
     bands = _bands(ax)
     expected = plan.orders.groupby(["producer", "nation"])["quantity"].sum()
     assert set(bands) == set(expected.index)
@@ -161,11 +166,11 @@ def test_flow_bands_are_as_wide_as_the_delivered_volume(barrels) -> None:
 def test_flows_of_one_item_and_with_donations(barrels) -> None:
     sc, plan = barrels
     item = plan.orders["item"].iloc[0]
-    one = _bands(plot_flows(plan, item=item, scenario=sc))
+    one = _bands(plot_flows(plan, item=item, donations=False, scenario=sc))
     assert sum(lt - lb for lb, lt, _, _ in one.values()) == pytest.approx(
         plan.orders.loc[plan.orders["item"] == item, "quantity"].sum()
     )
-    both = _bands(plot_flows(plan, donations=True))
+    both = _bands(plot_flows(plan))  # donations are shown by default
     gifts = {k: v for k, v in both.items() if k[0].endswith(" stock")}
     assert gifts, "the barrels plan donates from stock"
     assert sum(lt - lb for lb, lt, _, _ in gifts.values()) == pytest.approx(
@@ -173,13 +178,63 @@ def test_flows_of_one_item_and_with_donations(barrels) -> None:
     )
 
 
-def test_flows_empty(no_orders) -> None:
+def test_flows_empty(no_funds) -> None:
+    nothing = {"orders": no_funds[1].orders.iloc[0:0], "donations": no_funds[1].donations}
+    assert _says_nothing(plot_flows(nothing))
+
+
+def test_flows_show_donations_by_default(no_orders) -> None:
+    # README: Poland's floor lets it donate 300 of its 1,000 rounds; nobody produces
     sc, plan = no_orders
     assert plan.orders.empty
-    assert _says_nothing(plot_flows(plan, scenario=sc))
+    ax = plot_flows(plan, scenario=sc)
+    assert not _says_nothing(ax)
+    (band,) = _bands(ax).items()
+    assert band[0] == ("POL stock", "UKR")
+    lb, lt, rb, rt = band[1]
+    assert lt - lb == pytest.approx(300) and rt - rb == pytest.approx(300)
+    assert "300 rounds delivered in all" in _note(ax)
+    assert "donation from stock 300" in _note(ax)
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "Poland (from stock)  300" in texts
+    assert ax.get_title(loc="left") == "Who delivers to whom: 155mm HE round (NATO standard)"
+    assert _says_nothing(plot_flows(plan, donations=False, scenario=sc))  # orders only: none
+    assert _says_nothing(plot_flows(plan.orders, scenario=sc))  # a lone orders table: none
+
+
+def test_flows_of_a_fund_paid_order_by_payer_and_money(fund_key) -> None:
+    # README: the fund pays the 1,000 rounds (EUR 5,000 each, EUR 5m) Ukraine receives
+    sc, plan = fund_key
+    (receiver,) = set(plan.orders["nation"])
+    ax = plot_flows(plan, scenario=sc)
+    assert "fund 1,000" in _note(ax)  # the channel is named in the default chart
+    by_payer = plot_flows(plan, by="payer", weight="units", scenario=sc)
+    assert {k: lt - lb for k, (lb, lt, _, _) in _bands(by_payer).items()} == {
+        ("EPF", receiver): pytest.approx(1000)
+    }
+    assert "payers" in [t.get_text() for t in by_payer.texts]
+    money = plot_flows(plan, by="payer", scenario=sc)  # who pays: by money unless asked
+    assert {k: lt - lb for k, (lb, lt, _, _) in _bands(money).items()} == {
+        ("EPF", receiver): pytest.approx(5e6)
+    }
+    assert _note(money).startswith("EUR 5,000 k in all")
+    with pytest.raises(ValueError, match="unknown weight"):
+        plot_flows(plan, weight="mass")
+    with pytest.raises(ValueError, match="unknown by"):
+        plot_flows(plan, by="colour")
 
 
 # --- deliveries -----------------------------------------------------------------------------
+
+
+def test_one_period_deliveries_keep_the_due_line(no_orders) -> None:
+    # README: 500 due in the only quarter, 300 donated, 200 never met
+    sc, plan = no_orders
+    ax = plot_deliveries(plan, scenario=sc)
+    (due,) = [line for line in ax.lines if line.get_gid() == "due"]
+    assert list(due.get_xdata()) == pytest.approx([-0.5, 0.5])  # across the whole slot
+    assert list(due.get_ydata()) == pytest.approx([500, 500])
+    assert [b.get_height() for b in ax.containers[0]] == pytest.approx([300])
 
 
 def test_deliveries_by_hand(lateness) -> None:
@@ -191,7 +246,9 @@ def test_deliveries_by_hand(lateness) -> None:
     assert on_time == pytest.approx([0, 300, 0])
     assert late == pytest.approx([0, 500, 0])
     (due,) = [line for line in ax.lines if line.get_label() == "due this period"]
-    assert list(due.get_ydata()) == pytest.approx([700, 300, 0])
+    # a step over each period's whole slot: edges -0.5 .. 2.5, the last level repeated
+    assert list(due.get_xdata()) == pytest.approx([-0.5, 0.5, 1.5, 2.5])
+    assert list(due.get_ydata()) == pytest.approx([700, 300, 0, 0])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2025Q1", "2025Q2", "2025Q3"]
     caption = " ".join(t.get_text() for t in ax.texts)
     assert "never met: 200" in caption
@@ -276,7 +333,8 @@ def test_capacity_by_hand(lateness) -> None:
     ax = plot_capacity(plan, producer="MAKER", item="155-std", scenario=sc)
     assert [b.get_height() for b in ax.containers[0]] == pytest.approx([0, 800, 0])
     (available,) = [line for line in ax.lines if line.get_label() == "capacity available"]
-    assert list(available.get_ydata()) == pytest.approx([1000, 1000, 1000])
+    # a step over each period's slot, the last level repeated at the right edge
+    assert list(available.get_ydata()) == pytest.approx([1000, 1000, 1000, 1000])
     assert "European 155mm producer" in ax.get_title(loc="left")
     assert "26.7%" in " ".join(t.get_text() for t in ax.texts)  # 800 of 3,000
 
@@ -297,12 +355,22 @@ def test_capacity_matches_the_tables(barrels) -> None:
             available[at[row.period]] += row.base + row.added
         assert [b.get_height() for b in ax.containers[0]] == pytest.approx(list(used))
         (line,) = [x for x in ax.lines if x.get_label() == "capacity available"]
-        assert list(line.get_ydata()) == pytest.approx(list(available))
+        assert list(line.get_ydata())[:-1] == pytest.approx(list(available))
         # what the capacity table counts as used is what was delivered
         orders = plan.orders
         delivered = orders[(orders["producer"] == producer) & (orders["item"] == item)]
         assert used.sum() == pytest.approx(delivered["quantity"].sum())
         plt.close("all")
+
+
+def test_one_period_capacity_keeps_its_line(no_funds) -> None:
+    # README: the plant could fill 1,000 rounds this quarter; the powder allows 600
+    sc, plan = no_funds
+    ax = plot_capacity(plan, scenario=sc)
+    (line,) = [x for x in ax.lines if x.get_gid() == "available"]
+    assert list(line.get_xdata()) == pytest.approx([-0.5, 0.5])  # across the whole slot
+    assert list(line.get_ydata()) == pytest.approx([1000, 1000])
+    assert [b.get_height() for b in ax.containers[0]] == pytest.approx([600])
 
 
 def test_capacity_empty(no_orders) -> None:
@@ -333,8 +401,9 @@ def test_contributions_by_hand(fund_key) -> None:
     for row in plan.contributions.itertuples():
         assert paid[f"paid:{row.fund}:{row.nation}"] == pytest.approx(row.amount)
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[1:] == ["Germany", "France", "Italy"]
+    assert labels == ["Germany", "France", "Italy"]
     assert ax.get_xlabel() == "amount paid in (EUR)"
+    assert ax.get_title(loc="left") == "Fund contributions against key shares"
     # automatic scale: millions of euros read as thousands ('k') on this axis
     assert "EUR k" in plot_contributions(plan, scenario=sc).get_xlabel()
 
@@ -355,10 +424,48 @@ def test_contributions_match_the_table(barrels) -> None:
     assert paid == pytest.approx(expected)
 
 
+def test_contributions_titled_by_rule_and_full_width(barrels) -> None:
+    sc, plan = barrels
+    rules = {f.id: f.contribution.rule for f in sc.funds}
+    assert sorted(rules.values()) == ["key", "pledge"]
+    ax = plot_contributions(plan, scenario=sc)
+    assert ax.get_title(loc="left") == "Fund contributions: key shares and pledges"
+    (pledge_fund,) = [f for f, rule in rules.items() if rule == "pledge"]
+    pledges = plot_contributions(plan, fund=pledge_fund, scenario=sc)
+    # a pledge fund has no key: the title does not promise one, nor the legend
+    assert pledges.get_title(loc="left") == "Fund contributions against pledges"
+    assert "exact key share" not in [t.get_text() for t in pledges.get_legend().get_texts()]
+    (header,) = [t.get_text() for t in pledges.texts if t.get_gid() == f"fund:{pledge_fund}"]
+    assert " · pledges: EUR " in header
+    (key_fund,) = [f for f, rule in rules.items() if rule == "key"]
+    (keyed,) = [t.get_text() for t in ax.texts if t.get_gid() == f"fund:{key_fund}"]
+    assert " key" in keyed.split(" · ")[1]  # e.g. 'GNI key ±5%'
+    # the bars get most of the width (the legend beside them took half of it)
+    ax.figure.canvas.draw()
+    assert ax.get_position().width > 0.6
+    # every member's amount is written beside its bar, in the axis' scale
+    scale = 1e6 if "EUR m" in ax.get_xlabel() else 1e3
+    amounts = {
+        t.get_gid(): t.get_text().strip()
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("amount:")
+    }
+    paid = plan.contributions[plan.contributions.groupby("fund")["amount"].transform("sum") > 0]
+    assert amounts == {
+        f"amount:{r.fund}:{r.nation}": f"{r.amount / scale:,.3g}"
+        if r.amount / scale < 100
+        else f"{r.amount / scale:,.0f}"
+        for r in paid.itertuples()
+    }
+
+
 def test_contributions_empty(no_funds) -> None:
     sc, plan = no_funds
     assert plan.contributions.empty
     assert _says_nothing(plot_contributions(plan, scenario=sc))
+
+
+# --- fair shares ----------------------------------------------------------------------------
 
 
 # --- study ----------------------------------------------------------------------------------
@@ -449,6 +556,7 @@ def test_save_plan_plots_writes_every_kind(fund_key, tmp_path: Path) -> None:
     names = [p.name for p in written]
     for kind in KINDS:
         assert f"{kind}.png" in names
+    assert "flows-by-payer.png" in names  # the fund pays for the order
     assert all(path.read_bytes()[:4] == b"\x89PNG" for path in written)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)  # no temp files
     only = save_plan_plots(plan, tmp_path / "one", ("png", "svg"), kinds=["funds"], dpi=30)

@@ -83,18 +83,33 @@ def plot_command(
     dpi: Annotated[
         int, typer.Option("--dpi", help="Resolution of png files", min=10, max=2400)
     ] = 150,
+    weight: Annotated[
+        str,
+        typer.Option(
+            "--weight",
+            help="Flow band widths: units, money, or auto (units unless the items' units differ)",
+        ),
+    ] = "auto",
 ) -> None:
-    """Draw a plan's charts (flows, deliveries, shortfall, capacity, funds) into image files."""
+    """Draw a plan's charts (flows, deliveries, shortfall, capacity, funds) into image files.
+
+    Flows show orders and donations from stock; a second flow chart shows who paid when
+    funds or other nations paid for some orders. Items in different units are weighed by
+    money (see --weight), never added up.
+    """
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display needed, and never a window
     from aggregate.export import read_solution_json
-    from aggregate.plots import save_plan_plots
+    from aggregate.plots import WEIGHTS, save_plan_plots
     from aggregate.solve import solve
 
     console = _console()
     kinds = _split(kind, _KINDS, "--kind")
     formats = _split(fmt, _FORMATS, "--format")
+    weights = _split(weight, WEIGHTS, "--weight")
+    if len(weights) > 1:
+        raise typer.BadParameter(f"give one of {', '.join(WEIGHTS)}", param_hint="--weight")
     _check_out_folder(out)
     if not file.exists():
         console.print(Text(f"{file}: no such file", style="red"))
@@ -137,6 +152,7 @@ def plot_command(
                 kinds=None if "all" in kinds else kinds,
                 scenario=scenario,
                 dpi=dpi,
+                weight=weights[0],
             )
     except OSError as exc:
         console.print(Text(f"cannot write into {out}: {exc.strerror or exc}", style="red"))

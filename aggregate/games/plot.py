@@ -7,10 +7,18 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.ticker import PercentFormatter
 
 
-def plot_shares(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+def plot_shares(table: pd.DataFrame, ax: Axes | None = None, *, zoom: bool | None = None) -> Axes:
     """Grouped bars: one group per nation, one bar per rule, height = share of the total.
+
+    Every bar is labelled with its share, to as many decimals as it takes to tell apart the
+    rules' different shares for a nation (54.5% against 55.7%). ``zoom``: start the axis
+    just below the smallest share instead of at 0, so close shares differ visibly; the
+    axis label then says where it starts. Default: zoom when every share is positive and
+    they all lie within a fifth of the largest.
 
     ``table`` is either the long table of :func:`aggregate.games.allocations.allocate`
     (columns ``rule``, ``nation``, ``share``) or the wide one of
@@ -43,11 +51,49 @@ def plot_shares(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         )
     ax.set_xticks(x, nations)
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel("share of the grand coalition's cost")
+    values = wide[series].to_numpy(dtype=float)
+    decimals = _decimals(values)
+    for container in ax.containers:
+        if isinstance(container, BarContainer):
+            ax.bar_label(
+                container,
+                labels=[_percent(b.get_height(), decimals) for b in container],
+                fontsize=8,
+                padding=2,
+            )
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    if zoom is None:
+        zoom = low > 0 and high - low < 0.2 * high
+    label = "share of the grand coalition's cost"
+    if zoom and high > low:
+        start = max(0.0, low - 0.5 * (high - low))
+        ax.set_ylim(start, high + 0.25 * (high - low))
+        label += f"\n(axis starts at {_percent(start, decimals)}, not 0)"
+    ax.set_ylabel(label)
     ax.set_title("Fair shares by rule")
     # outside the axes: the bars of several rules fill the plot area
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
+
+
+def _decimals(values: np.ndarray) -> int:
+    """Fewest decimals of a percentage (1 to 3) that tell apart different shares of a nation
+    (a row of ``values``)."""
+    for decimals in (1, 2, 3):
+        clash = False
+        for row in values:
+            finite = sorted({round(float(v), 9) for v in row if math.isfinite(v)})
+            labels = {_percent(v, decimals) for v in finite}
+            clash = clash or len(labels) < len(finite)
+        if not clash:
+            return decimals
+    return 3
+
+
+def _percent(value: float, decimals: int) -> str:
+    return "" if not math.isfinite(value) else f"{value:.{decimals}%}"
 
 
 def _wide(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:

@@ -22,6 +22,7 @@ from aggregate.plots.common import (
     PlanOrFrame,
     caption,
     finish_grid,
+    headroom,
     legend_outside,
     new_axes,
     new_figure,
@@ -29,10 +30,12 @@ from aggregate.plots.common import (
     nothing_to_show,
     percent,
     period_axis,
+    period_steps,
     periods_of,
     shorten,
     table,
     tidy,
+    whole_ticks,
 )
 
 if TYPE_CHECKING:
@@ -92,39 +95,54 @@ def plot_capacity(
         return nothing_to_show(
             new_axes(ax, (8, 3)), heading, reason or f"no production capacity for {what} of {who}"
         )
+    capacity = table(plan_or_frame, "capacity")
+    chosen = capacity if producer is None else capacity[capacity["producer"] == producer]
+    items = [item] if item else [str(i) for i in chosen["item"].unique()]
+    units = sorted({names.item_units.get(i, "unit") for i in items})
+    if len(units) > 1:  # rounds and missiles are never added up
+        return nothing_to_show(
+            new_axes(ax, (8, 3)),
+            heading,
+            f"the items are counted in different units ({', '.join(units)}); pass item=",
+        )
     axes = new_axes(ax, (max(7.0, 0.55 * len(frame) + 4), 4))
     x = np.arange(len(frame))
     axes.bar(x, frame["used"], width=0.7, color=USED, label="delivered (used)")
     if (frame["added"] > 0).any():
+        edges, base = period_steps(frame["base"])
         axes.fill_between(
-            x,
-            frame["base"],
-            frame["available"],
-            step="mid",
+            edges,
+            base,
+            period_steps(frame["available"])[1],
+            step="post",
             color=ADDED,
             alpha=0.35,
             label="added by expansions",
             linewidth=0,
         )
         axes.step(
-            x,
-            frame["base"],
-            where="mid",
+            edges,
+            base,
+            where="post",
             color=DUE,
             linestyle=":",
             linewidth=1.2,
             label="capacity before expansions",
         )
+    # over each period's whole slot, so a one-period plan still shows its capacity
     axes.step(
-        x, frame["available"], where="mid", color=DUE, linewidth=2, label="capacity available"
+        *period_steps(frame["available"]),
+        where="post",
+        color=DUE,
+        linewidth=2,
+        label="capacity available",
+        gid="available",
     )
     period_axis(axes, list(frame["period"]))
-    capacity = table(plan_or_frame, "capacity")
-    chosen = capacity if producer is None else capacity[capacity["producer"] == producer]
-    items = [item] if item else list(chosen["item"].unique())
     axes.set_ylabel(f"{names.unit_of_items(items)} per period")
     axes.yaxis.set_major_formatter(THOUSANDS)
-    axes.set_ylim(bottom=0)
+    whole_ticks(axes.yaxis, frame[["used", "available"]].to_numpy())
+    headroom(axes, float(frame[["used", "available"]].to_numpy().max()))
     tidy(axes)
     axes.set_title(heading, loc="left", fontweight="bold")
     available = float(frame["available"].sum())
@@ -175,5 +193,6 @@ def plot_capacity_by_producer(
             fontsize=9,
             fontweight="bold",
         )
-    finish_grid(figure, axes, len(offers), heading)
+    note = "each panel has its own y scale" if len(offers) > 1 else ""
+    finish_grid(figure, axes, len(offers), heading, note)
     return figure

@@ -15,14 +15,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from aggregate.result import Solution
 from aggregate.tables import TABLES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
     from aggregate.schema import Scenario
@@ -226,6 +228,29 @@ def thousands(value: float) -> str:
 THOUSANDS = FuncFormatter(lambda x, _pos: thousands(x))
 
 
+def period_steps(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of a ``where="post"`` step line over each period's whole slot (edges
+    -0.5 .. n-0.5, the last level repeated), so one period still draws a line."""
+    levels = np.asarray(values, dtype=float)
+    edges = np.arange(len(levels) + 1) - 0.5
+    return edges, np.append(levels, levels[-1:])
+
+
+def headroom(ax: Axes, top: float) -> None:
+    """y from 0 to a little above ``top`` (the highest bar or line), so a line at the top
+    never runs into the title."""
+    ax.set_ylim(0.0, 1.08 * top if math.isfinite(top) and top > 0 else 1.0)
+
+
+def whole_ticks(axis: Axis, values: Any) -> None:
+    """Ticks on whole numbers only when every value drawn is whole (missiles, barrels), so
+    an axis never reads '12.5 missiles'; fractional data keeps matplotlib's ticks."""
+    drawn = np.asarray(values, dtype=float)
+    drawn = drawn[np.isfinite(drawn)]
+    if drawn.size and np.allclose(drawn, np.round(drawn), rtol=0.0, atol=1e-6):
+        axis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+
+
 def money_scale(largest: float) -> tuple[float, str]:
     """Divisor and suffix to show money of magnitude ``largest`` readably (``m``, ``bn``)."""
     if largest >= 1e10:
@@ -283,21 +308,27 @@ def tidy(ax: Axes) -> None:
     ax.spines["right"].set_visible(False)
 
 
-def finish_grid(figure: Figure, axes: Any, used: int, title: str) -> None:
+def finish_grid(figure: Figure, axes: Any, used: int, title: str, note: str = "") -> None:
     """Give a grid of panels one look: per-panel legends and captions hidden (they would
-    crowd the grid), axis labels on the outer panels only, the ``used`` first panels shown,
-    one legend below for all panels, and ``title`` above."""
+    crowd the grid), one period label below the grid, one unit label beside it when every
+    panel has the same (else each panel keeps its own), the ``used`` first panels shown,
+    one legend below for all panels, and ``title`` (and a ``note`` line) above."""
     for panel in axes.flat:
         if panel.get_legend() is not None:
             panel.get_legend().remove()
         for text in panel.texts:
             if text.get_gid() == "caption":
                 text.set_visible(False)
-    for row in axes[:-1]:  # one period label and one unit label per grid, not per panel
+    shown = list(axes.flat)[:used]
+    for row in axes[:-1]:  # one period label per grid, not per panel
         for panel in row:
             panel.set_xlabel("")
-    for panel in axes[:, 1:].flat:
-        panel.set_ylabel("")
+    units = {panel.get_ylabel() for panel in shown}
+    if len(units) == 1:
+        # one label for the grid: a label per panel is taller than a panel and overlaps
+        for panel in axes.flat:
+            panel.set_ylabel("")
+        figure.supylabel(units.pop(), fontsize=10)
     for panel in list(axes.flat)[used:]:
         panel.set_visible(False)
     handles: dict[str, Any] = {}
@@ -311,4 +342,4 @@ def finish_grid(figure: Figure, axes: Any, used: int, title: str) -> None:
         ncols=max(len(handles), 1),
         frameon=False,
     )
-    figure.suptitle(title, fontweight="bold")
+    figure.suptitle(title + (f"\n{note}" if note else ""), fontweight="bold")

@@ -11,7 +11,7 @@ Where the line stands above the bars, the demand of that period is met late or n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,17 +26,20 @@ from aggregate.plots.common import (
     PlanOrFrame,
     caption,
     finish_grid,
+    headroom,
     legend_outside,
     new_axes,
     new_figure,
     no_plan_reason,
     nothing_to_show,
     period_axis,
+    period_steps,
     periods_of,
     shorten,
     table,
     thousands,
     tidy,
+    whole_ticks,
 )
 
 if TYPE_CHECKING:
@@ -109,8 +112,15 @@ def plot_deliveries(
             new_axes(ax, (8, 3)), heading, reason or f"no demand for {what} of {who}"
         )
 
-    axes = new_axes(ax, (max(7.0, 0.55 * len(frame) + 4), 4))
     demands = _select(table(plan_or_frame, "demands"), "capability", capability)
+    units = sorted({names.capability_units.get(str(c), "unit") for c in demands["capability"]})
+    if len(units) > 1:
+        return nothing_to_show(
+            new_axes(ax, (8, 3)),
+            heading,
+            _mixed(units),
+        )
+    axes = new_axes(ax, (max(7.0, 0.55 * len(frame) + 4), 4))
     unit = names.unit_of_capabilities(demands["capability"].unique())
     x = np.arange(len(frame))
     axes.bar(x, frame["met_on_time"], width=0.7, color=MET_ON_TIME, label="met on time")
@@ -122,11 +132,20 @@ def plot_deliveries(
         color=MET_LATE,
         label="met late (due earlier)",
     )
-    axes.step(x, frame["due"], where="mid", color=DUE, linewidth=2, label="due this period")
+    # the line spans each period's whole slot, so one period still shows its due level
+    axes.step(
+        *period_steps(frame["due"]),
+        where="post",
+        color=DUE,
+        linewidth=2,
+        label="due this period",
+        gid="due",
+    )
     period_axis(axes, list(frame["period"]))
     axes.set_ylabel(f"{unit} (capability units)")
     axes.yaxis.set_major_formatter(THOUSANDS)
-    axes.set_ylim(bottom=0)
+    whole_ticks(axes.yaxis, frame[["due", "met_on_time", "met_late"]].to_numpy())
+    headroom(axes, float(max(frame["due"].max(), (frame["met_on_time"] + frame["met_late"]).max())))
     tidy(axes)
     axes.set_title(heading, loc="left", fontweight="bold")
     short = float(demands.pipe(_select, "nation", nation)["short"].sum())
@@ -152,8 +171,14 @@ def plot_deliveries_by_nation(
     periods: Sequence[str] | None = None,
     scenario: Scenario | None = None,
     columns: int = 3,
+    sharey: bool = False,
 ) -> Figure:
-    """One :func:`plot_deliveries` panel per nation with a demand, sharing the period axis."""
+    """One :func:`plot_deliveries` panel per nation with a demand, sharing the period axis.
+
+    ``sharey``: one y scale for every panel (nations compare at a glance, small ones read
+    as flat). Default: each panel its own scale, said above the grid and on every panel's
+    axis, so a small nation's deliveries stay readable.
+    """
     names = Names.of(scenario)
     reason = no_plan_reason(plan_or_frame)
     demands = None if reason else _select(table(plan_or_frame, "demands"), "capability", capability)
@@ -162,19 +187,24 @@ def plot_deliveries_by_nation(
         if demands is None
         else list(demands.groupby("nation")["quantity"].sum().sort_values(ascending=False).index)
     )
-    if not nations:
+    units = (
+        set()
+        if demands is None
+        else {names.capability_units.get(str(c), "unit") for c in demands["capability"]}
+    )
+    if not nations or len(units) > 1:
         figure = new_figure(fig, (8, 3))
         nothing_to_show(
             figure.add_subplot(),
             "Deliveries against demand by nation",
-            reason or "no demands in this plan",
+            reason or ("no demands in this plan" if not nations else _mixed(units)),
         )
         return figure
     cols = min(columns, len(nations))
     rows = -(-len(nations) // cols)
     figure = new_figure(fig, (5.5 * cols, 3.2 * rows))
     figure.set_layout_engine("constrained")  # room for the shared legend below the panels
-    axes = figure.subplots(rows, cols, squeeze=False, sharex=True)
+    axes = figure.subplots(rows, cols, squeeze=False, sharex=True, sharey=sharey)
     for panel, code in zip(axes.flat, nations, strict=False):
         plot_deliveries(
             plan_or_frame,
@@ -185,8 +215,21 @@ def plot_deliveries_by_nation(
             scenario=scenario,
             title=shorten(names.nation(code), 40),
         )
-    finish_grid(figure, axes, len(nations), "Deliveries against demand by nation")
+    if not sharey:
+        for panel in axes.flat:  # a tick label on every panel: its own scale is visible
+            panel.tick_params(labelleft=True)
+    note = "one y scale for all panels" if sharey else "each panel has its own y scale"
+    note = note if len(nations) > 1 else ""
+    finish_grid(figure, axes, len(nations), "Deliveries against demand by nation", note)
     return figure
+
+
+def _mixed(units: Iterable[str]) -> str:
+    """Why capabilities in different units get no common chart."""
+    return (
+        f"the capabilities are counted in different units ({', '.join(sorted(units))}); "
+        "pass capability= to draw one"
+    )
 
 
 def _describe(

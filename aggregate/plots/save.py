@@ -37,12 +37,19 @@ Drawing = Callable[[], "Figure"]
 
 
 def plan_plots(
-    plan: Solution, *, kinds: Iterable[str] | None = None, scenario: Scenario | None = None
+    plan: Solution,
+    *,
+    kinds: Iterable[str] | None = None,
+    scenario: Scenario | None = None,
+    weight: str = "auto",
 ) -> list[tuple[str, Drawing]]:
     """The plots of ``plan`` as (file stem, function drawing its figure), in writing order.
 
-    ``flows``: all items, and one per item when several were delivered; ``deliveries``: all
-    nations, and one panel per nation; ``shortfall``, ``capacity``, ``funds``: one each.
+    ``flows``: all items (``weight``: see :data:`aggregate.plots.flows.WEIGHTS`), who paid
+    for them when funds or other nations paid some, and one per item when several were
+    delivered; ``deliveries``: all nations, and one panel per nation (per capability
+    when capabilities are counted in different units); ``shortfall``, ``capacity``,
+    ``funds``: one each.
     """
     chosen = list(KINDS if kinds is None else kinds)
     unknown = [k for k in chosen if k not in KINDS]
@@ -51,7 +58,16 @@ def plan_plots(
     out: list[tuple[str, Drawing]] = []
     for kind in chosen:
         if kind == "flows":
-            out.append(("flows", lambda: _root(plot_flows(plan, scenario=scenario))))
+            out.append(("flows", lambda: _root(plot_flows(plan, weight=weight, scenario=scenario))))
+            if _paid_by_others(plan):
+                out.append(
+                    (
+                        "flows-by-payer",
+                        lambda: _root(
+                            plot_flows(plan, by="payer", weight=weight, scenario=scenario)
+                        ),
+                    )
+                )
             orders = plan.tables.get("orders")
             items = (
                 []
@@ -62,10 +78,17 @@ def plan_plots(
                 for item in items:
                     out.append((f"flows-{_safe(item)}", _flows_of(plan, item, scenario)))
         elif kind == "deliveries":
-            out.append(("deliveries", lambda: _root(plot_deliveries(plan, scenario=scenario))))
-            out.append(
-                ("deliveries-by-nation", lambda: plot_deliveries_by_nation(plan, scenario=scenario))
-            )
+            capabilities = _capabilities_apart(plan, scenario)
+            if not capabilities:
+                out.append(("deliveries", lambda: _root(plot_deliveries(plan, scenario=scenario))))
+                out.append(
+                    (
+                        "deliveries-by-nation",
+                        lambda: plot_deliveries_by_nation(plan, scenario=scenario),
+                    )
+                )
+            for capability in capabilities:
+                out.extend(_deliveries_of(plan, capability, scenario))
         elif kind == "shortfall":
             out.append(("shortfall", lambda: _root(plot_shortfall(plan, scenario=scenario))))
         elif kind == "capacity":
@@ -83,6 +106,7 @@ def save_plan_plots(
     kinds: Iterable[str] | None = None,
     scenario: Scenario | None = None,
     dpi: int = 150,
+    weight: str = "auto",
 ) -> list[Path]:
     """Draw every plot of ``plan`` (or the ``kinds`` asked for) into ``folder``, created if
     needed, once per format (``png``, ``svg``, ``pdf``). Returns the files written, in order.
@@ -95,7 +119,7 @@ def save_plan_plots(
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ValueError(f"unknown image format(s) {bad}; choose from {list(FORMATS)}")
-    drawings = plan_plots(plan, kinds=kinds, scenario=scenario)
+    drawings = plan_plots(plan, kinds=kinds, scenario=scenario, weight=weight)
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -121,6 +145,43 @@ def _save_atomically(figure: Figure, path: Path, fmt: str, dpi: int) -> None:
             bbox_inches="tight",
             metadata=None if fmt != "png" else {"Software": "aggregate"},
         )
+
+
+def _paid_by_others(plan: Solution) -> bool:
+    """Whether a fund or another nation paid for some of the orders."""
+    payments = plan.tables.get("payments")
+    if payments is None or payments.empty:
+        return False
+    orders = payments[payments["purpose"] == "order"]
+    others = (orders["payer_type"] == "fund") | (orders["payer"] != orders["beneficiary"])
+    return bool(others.any())
+
+
+def _capabilities_apart(plan: Solution, scenario: Scenario | None) -> list[str]:
+    """The demanded capabilities, when they are counted in different units (then each gets
+    its own charts: rounds and missiles are never added up); else none."""
+    demands = plan.tables.get("demands")
+    if scenario is None or demands is None:
+        return []
+    units = {c.id: c.unit for c in scenario.capabilities}
+    demanded = sorted(str(c) for c in demands["capability"].unique())
+    return demanded if len({units.get(c, "unit") for c in demanded}) > 1 else []
+
+
+def _deliveries_of(
+    plan: Solution, capability: str, scenario: Scenario | None
+) -> list[tuple[str, Drawing]]:
+    stem = _safe(capability)
+    return [
+        (
+            f"deliveries-{stem}",
+            lambda: _root(plot_deliveries(plan, capability=capability, scenario=scenario)),
+        ),
+        (
+            f"deliveries-by-nation-{stem}",
+            lambda: plot_deliveries_by_nation(plan, capability=capability, scenario=scenario),
+        ),
+    ]
 
 
 def _flows_of(plan: Solution, item: str, scenario: Scenario | None) -> Drawing:

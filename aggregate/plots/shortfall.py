@@ -120,7 +120,13 @@ def plot_shortfall(
         vmax=max(float(values.max()), 1e-9),
         interpolation="nearest",
     )
-    labels = [shorten(f"{names.nation(n)} · {names.capability(c)}", 50) for n, c in frame.index]
+    units = {c: names.unit_of_capabilities([c]) for _, c in frame.index}
+    apart = len(set(units.values())) > 1  # then each row names its own unit
+    labels = [
+        shorten(f"{names.nation(n)} · {names.capability(c)}", 50)
+        + (f" ({units[c]})" if apart else "")
+        for n, c in frame.index
+    ]
     axes.set_yticks(range(rows))
     axes.set_yticklabels(labels)
     period_axis(axes, list(frame.columns))
@@ -146,10 +152,10 @@ def plot_shortfall(
                     fontsize=8,
                     color="white" if v > dark else "black",
                 )
-    unit = names.unit_of_capabilities(c for _, c in frame.index)
+    unit = "each row's units" if apart else next(iter(units.values()))
     bar = axes.figure.colorbar(image, ax=axes, pad=0.02, format=THOUSANDS)
     bar.set_label(
-        f"{unit} {MEASURES[measure]}" if measure != "weighted_shortfall" else MEASURES[measure]
+        f"{MEASURES[measure]} ({unit})" if measure != "weighted_shortfall" else MEASURES[measure]
     )
     axes.set_title(heading, loc="left", fontweight="bold")
     return axes
