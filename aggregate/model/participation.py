@@ -25,7 +25,7 @@ from aggregate.model.funds import nation_spending
 from aggregate.model.linear import INF, Row, linear
 from aggregate.tables import SPECS
 
-SLACK = 1e-7
+SLACK = 1e-9
 """Relative slack on each bound (at least ``SLACK`` absolute): the going-alone figures come
 from a solve and hold to the solver's tolerances, not exactly."""
 
