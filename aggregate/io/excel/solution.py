@@ -145,8 +145,10 @@ def _formats(
     if unit_basis(table, column) is None:
         return [AMOUNT if spec.unit else None] * count
     whole = set(solution.indivisible)
-    items = list(frame["item"]) if spec.unit != "capability units" and "item" in frame else []
-    plain = [WHOLE if bool(items) and items[i] in whole else AMOUNT for i in range(count)]
+    # whole units are an item's (capability units are items times factors: never whole)
+    counted = spec.unit != "capability units" and "item" in frame
+    items = frame["item"] if counted else pd.Series("", index=frame.index)
+    plain: list[str | None] = [WHOLE if item in whole else AMOUNT for item in items]
     if not mixed(solution, table, column, frame):
         return plain
     # the header says "item units": each cell shows its own ("250.5 rounds", "3 missiles")
