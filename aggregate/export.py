@@ -26,7 +26,7 @@ from aggregate.io.exports import (
 )
 from aggregate.io.units import units_of
 from aggregate.result import Solution, SolveStatus
-from aggregate.tables import conform
+from aggregate.tables import conform, label_units
 
 __all__ = [
     "FIGURE_COLUMNS",
@@ -42,9 +42,11 @@ __all__ = [
 
 
 def read_solution_json(path: str | Path) -> Solution:
-    """Read a ``solution.json`` written by :func:`write_solution` back into a Solution."""
+    """Read a ``solution.json`` written by :func:`write_solution` back into a Solution,
+    its tables typed and carrying their units in ``df.attrs`` as a solved plan's do
+    (:func:`aggregate.tables.units`)."""
     data = json.loads(Path(path).read_text())
-    return Solution(
+    solution = Solution(
         scenario_name=data["scenario"],
         status=SolveStatus(data["status"]),
         pooled=data["pooled"],
@@ -61,6 +63,9 @@ def read_solution_json(path: str | Path) -> Solution:
         },
         **units_of(data),
     )
+    # the same units in df.attrs as a solved plan's (a file without units: the defaults)
+    label_units(solution.tables, solution.currency, solution.units)
+    return solution
 
 
 _PANDAS_TYPES = {"text": "object", "float": "float64", "int": "int64"}

@@ -15,39 +15,18 @@ import pandas as pd
 
 from aggregate.baseline import nation_costs
 from aggregate.result import Solution
-from aggregate.tables import MIXED_CAPABILITIES, MIXED_ITEMS
+from aggregate.tables import (
+    FIGURE_GROUPS,
+    KEY_FIGURES,
+    MIXED_CAPABILITIES,
+    MIXED_ITEMS,
+    figure_unit,
+)
 
 MONEY_DECIMALS = 2
 """Money is shown to the cent: sums of billions carry float noise below it."""
 QUANTITY_DECIMALS = 6
 """Quantities and ratios are shown to 1e-6 (the solver's tolerances are coarser)."""
-
-# key figure -> (group, what a reader calls it, unit kind); the dict keys stay as they are
-# (code, tests and studies read them), the report adds the group, label and unit
-_FIGURES: dict[str, tuple[str, str, str]] = {
-    "status": ("solve", "solve status", ""),
-    "gap": ("solve", "relative MIP gap of the last stage", "share"),
-    "needs_objective": ("solve", "needs stage objective (weighted shortfall)", "capability"),
-    "total_cost": ("costs", "total cost (penalties not included)", "currency"),
-    "purchase_cost": ("costs", "purchases (unit price x quantity)", "currency"),
-    "delivery_cost": ("costs", "delivery", "currency"),
-    "contract_cost": ("costs", "fixed costs of contracts", "currency"),
-    "period_cost": ("costs", "fixed costs of delivery periods", "currency"),
-    "investment_cost": ("costs", "capacity investments", "currency"),
-    "holding_cost": ("costs", "holding stock", "currency"),
-    "penalty_cost": (
-        "penalties",
-        "penalties: soft floors, refill targets (weighted: shortfall, lateness); not in total cost",
-        "currency",
-    ),
-    "short": ("needs", "short, never met (all capabilities)", "capability"),
-    "weighted_shortfall": ("needs", "weighted shortfall (priority, discount)", "capability"),
-    "fill_rate": ("needs", "fill rate (met on time or late / due)", "share"),
-    "on_time_rate": ("needs", "on-time rate (met on time / due)", "share"),
-    "average_lateness": ("needs", "average lateness of late units", "periods"),
-    "unspent_fund_balance": ("funds", "fund money collected, not spent", "currency"),
-}
-_GROUPS = ("costs", "penalties", "needs", "funds", "solve")
 
 _STAGES = {
     "build": "build",
@@ -62,12 +41,6 @@ _STAGES = {
 
 def _currency(solution: Solution) -> str:
     return solution.currency or "currency"
-
-
-def _capability_unit(solution: Solution) -> str:
-    """The one unit of every capability, or :data:`MIXED_CAPABILITIES` where they differ."""
-    found = set(solution.units.get("capability", {}).values())
-    return found.pop() if len(found) == 1 else MIXED_CAPABILITIES
 
 
 def _clean(value: Any, unit: str, currency: str) -> Any:
@@ -102,11 +75,11 @@ def key_figures(solution: Solution) -> pd.DataFrame:
     solve), ``label`` (what it is), ``unit``; then the seconds of each phase
     (``seconds_<phase>``, group solve). ``penalty_cost`` is not part of ``total_cost``."""
     currency = _currency(solution)
-    kinds = {"currency": currency, "capability": _capability_unit(solution)}
     rows = []
     for key, value in solution.key_figures.items():
-        group, label, kind = _FIGURES.get(key, ("other", key, ""))
-        unit = kinds.get(kind, kind)
+        spec = KEY_FIGURES.get(key)
+        group, label = (spec.group, spec.label) if spec else ("other", key)
+        unit = figure_unit(key, currency, solution.units)
         rows.append(
             {
                 "figure": key,
@@ -120,7 +93,7 @@ def key_figures(solution: Solution) -> pd.DataFrame:
         label = f"seconds: {_STAGES.get(phase, phase)}"
         row = {"figure": f"seconds_{phase}", "value": round(seconds, 3), "group": "solve"}
         rows.append(row | {"label": label, "unit": "s"})
-    order = {g: i for i, g in enumerate(_GROUPS)}
+    order = {g: i for i, g in enumerate(FIGURE_GROUPS)}
     frame = pd.DataFrame(rows, columns=["figure", "value", "group", "label", "unit"])
     frame = frame.iloc[
         sorted(range(len(frame)), key=lambda i: (order.get(frame.group.iloc[i], 99), i))

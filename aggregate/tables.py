@@ -13,6 +13,7 @@ an offered (producer, item). :data:`TABLES` is the same as table -> column -> me
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -446,87 +447,234 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-KEY_FIGURES: dict[str, str] = {
-    "status": "solve status (optimal, time_limit, infeasible, ...)",
-    "total_cost": "purchase + delivery + contract + period + investment + holding costs",
-    "purchase_cost": "sum of unit price times quantity",
-    "delivery_cost": "sum of delivery costs",
-    "contract_cost": "fixed costs of contracts placed",
-    "period_cost": "fixed costs of periods with deliveries",
-    "investment_cost": "cost of expansions started",
-    "holding_cost": "cost of holding stock",
-    "penalty_cost": "soft floor and refill penalties (and, weighted mode, shortfall/lateness)",
-    "weighted_shortfall": "sum of the demands' weighted shortfall",
-    "short": "capability units never met",
-    "fill_rate": "share of demanded quantity met (on time or late)",
-    "on_time_rate": "share of demanded quantity met on time",
-    "average_lateness": "late unit-periods per unit met late (0 if none)",
-    "unspent_fund_balance": "contributions not spent by funds",
-    "gap": "relative MIP gap of the last solve stage (0 = proven optimal)",
-    "needs_objective": "weighted shortfall the needs stage reached (the cost stage keeps it)",
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure of a plan (a key of ``Solution.key_figures``), as readers see it."""
+
+    group: str
+    """Where it is shown: ``costs``, ``penalties``, ``needs``, ``funds`` or ``solve``."""
+    label: str
+    """What a reader calls it (the terminal report's wording)."""
+    unit: str
+    """Its unit, in :attr:`Column.unit`'s words: ``currency``, ``capability units``,
+    ``share``, ``periods``; '' for none (the status)."""
+    meaning: str
+    """How it is worked out."""
+
+
+KEY_FIGURES: dict[str, KeyFigure] = {
+    "status": KeyFigure(
+        "solve", "solve status", "", "solve status (optimal, time_limit, infeasible, ...)"
+    ),
+    "gap": KeyFigure(
+        "solve",
+        "relative MIP gap of the last stage",
+        "share",
+        "relative MIP gap of the last solve stage (0 = proven optimal)",
+    ),
+    "needs_objective": KeyFigure(
+        "solve",
+        "needs stage objective (weighted shortfall)",
+        "capability units",
+        "weighted shortfall the needs stage reached (the cost stage keeps it)",
+    ),
+    "total_cost": KeyFigure(
+        "costs",
+        "total cost (penalties not included)",
+        "currency",
+        "purchase + delivery + contract + period + investment + holding costs",
+    ),
+    "purchase_cost": KeyFigure(
+        "costs",
+        "purchases (unit price x quantity)",
+        "currency",
+        "sum of unit price times quantity",
+    ),
+    "delivery_cost": KeyFigure("costs", "delivery", "currency", "sum of delivery costs"),
+    "contract_cost": KeyFigure(
+        "costs", "fixed costs of contracts", "currency", "fixed costs of contracts placed"
+    ),
+    "period_cost": KeyFigure(
+        "costs",
+        "fixed costs of delivery periods",
+        "currency",
+        "fixed costs of periods with deliveries",
+    ),
+    "investment_cost": KeyFigure(
+        "costs", "capacity investments", "currency", "cost of expansions started"
+    ),
+    "holding_cost": KeyFigure("costs", "holding stock", "currency", "cost of holding stock"),
+    "penalty_cost": KeyFigure(
+        "penalties",
+        "penalties: soft floors, refill targets (weighted: shortfall, lateness); not in total cost",
+        "currency",
+        "soft floor and refill penalties (and, weighted mode, shortfall/lateness)",
+    ),
+    "short": KeyFigure(
+        "needs",
+        "short, never met (all capabilities)",
+        "capability units",
+        "capability units never met",
+    ),
+    "weighted_shortfall": KeyFigure(
+        "needs",
+        "weighted shortfall (priority, discount)",
+        "capability units",
+        "sum of the demands' weighted shortfall",
+    ),
+    "fill_rate": KeyFigure(
+        "needs",
+        "fill rate (met on time or late / due)",
+        "share",
+        "share of demanded quantity met (on time or late)",
+    ),
+    "on_time_rate": KeyFigure(
+        "needs",
+        "on-time rate (met on time / due)",
+        "share",
+        "share of demanded quantity met on time",
+    ),
+    "average_lateness": KeyFigure(
+        "needs",
+        "average lateness of late units",
+        "periods",
+        "late unit-periods per unit met late (0 if none)",
+    ),
+    "unspent_fund_balance": KeyFigure(
+        "funds",
+        "fund money collected, not spent",
+        "currency",
+        "contributions not spent by funds",
+    ),
 }
+"""Key figure (the keys of ``Solution.key_figures``, which code and studies read) -> its
+group, label, unit and meaning; :func:`figure_unit` gives the unit of a plan."""
+
+FIGURE_GROUPS = ("costs", "penalties", "needs", "funds", "solve")
+"""The key figures' groups in reading order."""
 
 
 # --- units as data -------------------------------------------------------------------------
 # Every plan table carries its units in ``df.attrs`` (set by :func:`label_units` when the
-# plan is solved); pandas keeps attrs through filtering, sorting and copying:
+# plan is solved or read back); pandas keeps attrs through filtering, sorting and copying:
 #   attrs["table"]    the table's name in SPECS
 #   attrs["currency"] the scenario's currency code ("EUR")
 #   attrs["id_units"] {"item"|"capability"|"component": {id: unit}} from the scenario
 #   attrs["units"]    {column: unit} for every numeric column, as units(df) gives it
 # Read them with units(df) (column -> unit, for headers) and row_units(df, column) (each
-# row's unit, where one column holds several items' quantities).
+# row's unit, where one column holds several items' quantities). The exports
+# (aggregate.io.units) show the same units, with counts in the plural ("rounds").
 
 MIXED_ITEMS = "item units"
 """Unit of a quantity column whose rows hold different units (each row's: :func:`row_units`)."""
 MIXED_CAPABILITIES = "capability units"
 """Unit of a capability column whose rows hold different units (each row's: :func:`row_units`)."""
+MIXED_COMPONENTS = "component units"
+"""Unit of a component column whose rows hold different units."""
+_MIXED = {"item": MIXED_ITEMS, "capability": MIXED_CAPABILITIES, "component": MIXED_COMPONENTS}
 
 _BASIS = {"units": "item", "units/period": "item", "currency/unit": "item"}
 """Spec unit -> the id column whose entry's unit it is (components use ``component``)."""
 
+Naming = Callable[[str], str]
+"""How a count of a thing's unit is named (``round`` -> ``rounds`` in an export's header);
+money per unit keeps the thing's unit as it is (``EUR/round``)."""
 
-def _basis(table: str, spec_unit: str) -> str | None:
-    if spec_unit == "capability units":
+
+def _as_is(unit: str) -> str:
+    return unit
+
+
+def unit_basis(table: str, column: str) -> str | None:
+    """The kind of id (``item``, ``capability``, ``component``), named by the row's column
+    of that name, whose own unit ``column`` of plan table ``table`` counts in; None where
+    the unit depends on no id (money totals, shares, counts, labels)."""
+    unit = {c.name: c for c in SPECS[table].columns}[column].unit
+    if unit == "capability units":
         return "capability"
-    if spec_unit in _BASIS:
-        return "component" if table == "components" else _BASIS[spec_unit]
+    if unit in _BASIS:
+        return "component" if table == "components" else _BASIS[unit]
     return None
 
 
-def _one_unit(frame: pd.DataFrame, basis: str, id_units: dict[str, dict[str, str]]) -> str:
-    """The unit every row's ``basis`` id shares ('' when they differ or none is known); a
-    table without rows takes the scenario's, when all its ids share one."""
-    known = id_units.get(basis, {})
-    if basis in frame.columns and not frame.empty:
-        found = {known.get(str(i), "") for i in frame[basis].unique()}
-    else:
-        found = set(known.values())
+def _shared(units: Iterable[str]) -> str:
+    """The one unit all of ``units`` are, '' when they differ (or there is none)."""
+    found = set(units)
     return found.pop() if len(found) == 1 else ""
 
 
-def column_unit(table: str, column: str, frame: pd.DataFrame) -> str:
+def _one_unit(frame: pd.DataFrame, basis: str, id_units: dict[str, dict[str, str]]) -> str:
+    """The unit every row's ``basis`` id shares ('' when they differ or one is unknown); a
+    table without rows (or without the id column) takes the scenario's, when all its ids
+    share one."""
+    known = id_units.get(basis, {})
+    if basis in frame.columns and not frame.empty:
+        return _shared(known.get(str(i), "") for i in frame[basis].unique())
+    return _shared(known.values())
+
+
+def _context(
+    frame: pd.DataFrame, currency: str | None, id_units: dict[str, dict[str, str]] | None
+) -> tuple[str, dict[str, dict[str, str]]]:
+    """The currency and ids' units to label ``frame`` with: those given, else its attrs."""
+    code = currency or frame.attrs.get("currency") or "currency"
+    return code, frame.attrs.get("id_units", {}) if id_units is None else id_units
+
+
+def _compose(spec_unit: str, thing: str, basis: str, currency: str, name: Naming) -> str:
+    """The unit of a column counting in ``thing`` ('' where rows differ)."""
+    if spec_unit == "currency/unit":
+        return f"{currency}/{thing or 'unit'}"
+    counted = name(thing) if thing else _MIXED[basis]
+    return f"{counted}/period" if spec_unit == "units/period" else counted
+
+
+def column_unit(
+    table: str,
+    column: str,
+    frame: pd.DataFrame,
+    currency: str | None = None,
+    id_units: dict[str, dict[str, str]] | None = None,
+    name: Naming = _as_is,
+) -> str:
     """The unit of ``column`` of plan table ``table`` for ``frame``'s rows: the currency
     code, the item's or capability's own unit (e.g. ``round``, ``EUR/round``,
-    ``round/period``), :data:`MIXED_ITEMS` where rows hold different items' units, or the
-    spec's unit (``share``, ``count``, ...); '' for labels."""
-    spec = {c.name: c for c in SPECS[table].columns}[column]
-    currency = frame.attrs.get("currency") or "currency"
-    id_units = frame.attrs.get("id_units", {})
-    unit = spec.unit
-    basis = _basis(table, unit)
-    if unit == "currency":
-        return currency
+    ``round/period``), :data:`MIXED_ITEMS` (``item units/period``, ``EUR/unit``) where rows
+    hold different items' units, or the spec's unit (``share``, ``count``, ...); '' for
+    labels. ``currency`` and ``id_units`` default to ``frame.attrs``; ``name`` names a count
+    of a thing's unit (see :data:`Naming`)."""
+    spec_unit = {c.name: c for c in SPECS[table].columns}[column].unit
+    code, ids = _context(frame, currency, id_units)
+    if spec_unit == "currency":
+        return code
+    basis = unit_basis(table, column)
     if basis is None:
-        return unit
-    one = _one_unit(frame, basis, id_units)
-    if basis == "capability":
-        return one or MIXED_CAPABILITIES
-    if unit == "currency/unit":
-        return f"{currency}/{one or 'unit'}"
-    if unit == "units/period":
-        return f"{one or 'unit'}/period"
-    return one or ("component units" if basis == "component" else MIXED_ITEMS)
+        return spec_unit
+    return _compose(spec_unit, _one_unit(frame, basis, ids), basis, code, name)
+
+
+def _row_things(
+    frame: pd.DataFrame, table: str, column: str, id_units: dict[str, dict[str, str]]
+) -> pd.Series | None:
+    """Each row's own unit of the thing ``column`` counts (``round``; '' where the id is
+    unknown); None where the unit depends on no row's id."""
+    basis = unit_basis(table, column)
+    if basis is None or basis not in frame.columns:
+        return None
+    known = id_units.get(basis, {})
+    return frame[basis].map(lambda i: known.get(str(i), "")).astype(object)
+
+
+def mixed(
+    table: str,
+    column: str,
+    frame: pd.DataFrame,
+    id_units: dict[str, dict[str, str]] | None = None,
+) -> bool:
+    """Whether the rows of ``column`` count in different units (rounds and missiles), so
+    that each row must say its own (:func:`row_units`)."""
+    things = _row_things(frame, table, column, _context(frame, None, id_units)[1])
+    return things is not None and len({u for u in things if u}) > 1
 
 
 class _Shared(dict[str, Any]):
@@ -568,22 +716,47 @@ def units(frame: pd.DataFrame) -> dict[str, str]:
     return dict(frame.attrs.get("units", {}))
 
 
-def row_units(frame: pd.DataFrame, column: str) -> pd.Series:
+def row_units(
+    frame: pd.DataFrame,
+    column: str,
+    currency: str | None = None,
+    id_units: dict[str, dict[str, str]] | None = None,
+    name: Naming = _as_is,
+    table: str | None = None,
+) -> pd.Series:
     """Each row's unit of ``column`` of a plan table (e.g. ``round`` / ``missile`` for the
-    ``quantity`` of an orders table holding both); the column's one unit on every row
-    where the unit does not depend on the row."""
-    table = frame.attrs.get("table")
+    ``quantity`` of an orders table holding both; ``unit`` where an id's is unknown); the
+    column's one unit on every row where the unit does not depend on the row.
+    ``currency``, ``id_units`` and ``table`` default to ``frame.attrs``; ``name`` as in
+    :func:`column_unit`."""
+    table = table or frame.attrs.get("table")
     if table not in SPECS:
         return pd.Series(units(frame).get(column, ""), index=frame.index, dtype=object)
-    spec = {c.name: c for c in SPECS[table].columns}[column]
-    basis = _basis(table, spec.unit)
-    if basis is None or basis not in frame.columns:
-        return pd.Series(column_unit(table, column, frame), index=frame.index, dtype=object)
-    known = frame.attrs.get("id_units", {}).get(basis, {})
-    each = frame[basis].map(lambda i: known.get(str(i), "unit")).astype(object)
-    currency = frame.attrs.get("currency") or "currency"
-    if spec.unit == "currency/unit":
-        return currency + "/" + each
-    if spec.unit == "units/period":
-        return each + "/period"
-    return each
+    code, ids = _context(frame, currency, id_units)
+    things = _row_things(frame, table, column, ids)
+    if things is None:
+        one = column_unit(table, column, frame, code, ids, name)
+        return pd.Series(one, index=frame.index, dtype=object)
+    spec_unit = {c.name: c for c in SPECS[table].columns}[column].unit
+    basis = str(unit_basis(table, column))
+    each = [_compose(spec_unit, u or "unit", basis, code, name) for u in things]
+    return pd.Series(each, index=frame.index, dtype=object)
+
+
+def figure_unit(
+    figure: str,
+    currency: str,
+    id_units: dict[str, dict[str, str]],
+    name: Naming = _as_is,
+) -> str:
+    """The unit of key figure ``figure`` of a plan in ``currency`` whose ids have
+    ``id_units``: the currency, ``share``, ``periods``, the capabilities' one unit
+    (``round``; :data:`MIXED_CAPABILITIES` where they differ) or '' (the status, or a
+    figure :data:`KEY_FIGURES` does not know); ``name`` as in :func:`column_unit`."""
+    unit = KEY_FIGURES[figure].unit if figure in KEY_FIGURES else ""
+    if unit == "currency":
+        return currency or "currency"
+    if unit == "capability units":
+        one = _shared(id_units.get("capability", {}).values())
+        return name(one) if one else MIXED_CAPABILITIES
+    return unit

@@ -24,11 +24,20 @@ import pyarrow.parquet as pq
 import pytest
 
 import aggregate
-from aggregate.export import read_solution_json, write_solution
+from aggregate import report
+from aggregate.export import key_figures_frame, read_solution_json, write_solution
 from aggregate.io.excel.solution import AMOUNT, EMPTY_REASONS, GAP, MONEY, SHARE, WHOLE
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
-from aggregate.tables import SPECS
+from aggregate.tables import (
+    FIGURE_GROUPS,
+    KEY_FIGURES,
+    MIXED_CAPABILITIES,
+    MIXED_ITEMS,
+    SPECS,
+    row_units,
+    units,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,6 +123,18 @@ def test_mixed_units_are_shown_row_by_row(mixed: Solution, tmp_path: Path) -> No
         for r in demands.iter_rows(min_row=2)
     }
     assert formats == {"fires": f'{AMOUNT} "rounds"', "air": f'{AMOUNT} "missiles"'}
+    # capacity per period: the same, per period (P offers 1000 shells and 10 missiles)
+    capacity = book["capacity"]
+    ccol = _header(capacity)
+    assert "base (item units/period)" in [c.value for c in capacity[1]]
+    base = {
+        r[ccol["item"] - 1].value: (r[ccol["base"] - 1].value, r[ccol["base"] - 1].number_format)
+        for r in capacity.iter_rows(min_row=2)
+    }
+    assert base == {
+        "shell": (1000, f'{AMOUNT} "rounds/period"'),
+        "missile": (10, f'{WHOLE} "missiles/period"'),
+    }
 
 
 def test_key_figures_sheet_has_units_and_formats(mixed: Solution, tmp_path: Path) -> None:
@@ -245,6 +266,54 @@ def test_json_has_units_and_currency_and_reads_back(mixed: Solution, tmp_path: P
     assert aggregate.verify(aggregate.validate(MIXED), back).ok
 
 
+def test_a_plan_read_back_from_json_carries_the_units_of_a_solved_one(
+    mixed: Solution, tmp_path: Path
+) -> None:
+    back = read_solution_json(mixed.to_json(tmp_path / "plan.json"))
+    for name, frame in mixed.tables.items():
+        assert back.tables[name].attrs["table"] == name
+        assert back.tables[name].attrs["currency"] == "USD"
+        assert back.tables[name].attrs["units"] == frame.attrs["units"], name
+        assert units(back.tables[name]) == units(frame), name
+    orders = back.tables["orders"].sort_values("item")  # missile, shell
+    assert units(orders)["quantity"] == MIXED_ITEMS
+    assert (units(orders)["purchase_cost"], units(orders)["unit_price"]) == ("USD", "USD/unit")
+    assert list(row_units(orders, "quantity")) == ["missile", "round"]
+    assert list(row_units(orders, "unit_price")) == ["USD/missile", "USD/round"]
+    # the rows of one item: that item's unit, as for a solved plan
+    assert units(orders[orders["item"] == "shell"])["unit_price"] == "USD/round"
+
+
+def test_key_figure_units_are_the_same_in_the_report_and_the_exports() -> None:
+    # one capability unit (round): counts of it are "round" in the report's frame (as the
+    # tables' attrs say) and "rounds" in the exports; every other unit reads the same
+    numbers: dict[str, Any] = dict.fromkeys(KEY_FIGURES, 1.0)
+    plan = Solution(
+        scenario_name="x",
+        status=SolveStatus.OPTIMAL,
+        currency="USD",
+        units={"capability": {"fires": "round", "barrage": "round"}},
+        key_figures=numbers | {"status": "optimal"},
+    )
+    said = report.key_figures(plan).set_index("figure")["unit"]
+    exported = key_figures_frame(plan).set_index("figure")["unit"]
+    for figure, spec in KEY_FIGURES.items():
+        wanted = {"currency": "USD", "capability units": "round"}.get(spec.unit, spec.unit)
+        assert said[figure] == wanted, figure
+        assert exported[figure] == ("rounds" if wanted == "round" else wanted), figure
+    assert (said["total_cost"], said["fill_rate"], said["status"]) == ("USD", "share", "")
+    # capabilities counted in different units: none is named
+    plan.units = {"capability": {"fires": "round", "air": "missile"}}
+    assert report.key_figures(plan).set_index("figure")["unit"]["short"] == MIXED_CAPABILITIES
+    assert key_figures_frame(plan).set_index("figure")["unit"]["short"] == MIXED_CAPABILITIES
+
+
+def test_every_key_figure_of_a_plan_has_its_unit_group_and_meaning(mixed: Solution) -> None:
+    assert set(mixed.key_figures) <= set(KEY_FIGURES)
+    groups = set(report.key_figures(mixed).group)
+    assert "other" not in groups and groups <= set(FIGURE_GROUPS)
+
+
 def test_json_keeps_the_types_of_an_empty_table_without_a_spec(tmp_path: Path) -> None:
     extra = pd.DataFrame({"x": pd.Series(dtype="float64"), "n": pd.Series(dtype="int64")})
     plan = Solution(scenario_name="x", status=SolveStatus.OPTIMAL, tables={"extra": extra})
@@ -257,6 +326,7 @@ def test_json_keeps_the_types_of_an_empty_table_without_a_spec(tmp_path: Path) -
     (tmp_path / "old.json").write_text(json.dumps(data))
     old = read_solution_json(tmp_path / "old.json")
     assert (old.currency, old.units) == (plan.currency, {})
+    assert old.tables["extra"].attrs == {}  # not a plan table: nothing to label
 
 
 def test_write_solution_writes_the_same_files(mixed: Solution, tmp_path: Path) -> None:

@@ -31,10 +31,9 @@ from aggregate.io.units import (
     figure_meaning,
     figure_unit,
     mixed,
-    plural,
     row_units,
 )
-from aggregate.tables import SPECS, Column
+from aggregate.tables import SPECS, Column, unit_basis
 
 README = "README"
 FIGURES = "key_figures"
@@ -143,18 +142,18 @@ def _formats(
         return [MONEY] * count
     if spec.unit == "share":
         return [SHARE] * count
-    units = row_units(solution, table, column, frame)
-    if not units:
+    if unit_basis(table, column) is None:
         return [AMOUNT if spec.unit else None] * count
     whole = set(solution.indivisible)
-    items = list(frame["item"]) if spec.unit != "capability units" and "item" in frame else []
-    counted = [bool(items) and items[i] in whole for i in range(count)]
+    # whole units are an item's (capability units are items times factors: never whole)
+    counted = spec.unit != "capability units" and "item" in frame
+    items = frame["item"] if counted else pd.Series("", index=frame.index)
+    plain: list[str | None] = [WHOLE if item in whole else AMOUNT for item in items]
     if not mixed(solution, table, column, frame):
-        return [WHOLE if w else AMOUNT for w in counted]
-    return [
-        f'{WHOLE if w else AMOUNT} "{_quoted(plural(u))}"' if u else (WHOLE if w else AMOUNT)
-        for w, u in zip(counted, units, strict=True)
-    ]
+        return plain
+    # the header says "item units": each cell shows its own ("250.5 rounds", "3 missiles")
+    units = row_units(solution, table, column, frame)
+    return [f'{fmt} "{_quoted(u)}"' for fmt, u in zip(plain, units, strict=True)]
 
 
 def _quoted(unit: str) -> str:
