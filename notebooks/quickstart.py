@@ -226,18 +226,20 @@ plots.plot_contributions(plan, scenario=scenario);
 #
 # `aggregate.explain.explain` prices every rule of the plan (each capacity,
 # component supply, budget, fund cap, stock floor and refill target): with the
-# plan's yes/no decisions fixed, the model is re-solved as a linear programme and
-# the dual price of each rule says what **one more unit** of it would be worth.
-# The rules worth most are the bottlenecks. `expansions=False` skips valuing the
-# capacity expansions the plan did not take (one extra solve each).
+# plan's yes/no decisions (contracts, tiers, lots, expansions) kept, the model is
+# re-solved as a linear programme with the rule relaxed, and each value is the
+# re-solved gain per unit, with the range over which it holds (`holds_up_to`) and
+# the scenario field to change (`change`). A value a re-solve does not confirm is
+# not shown. The rules worth most are the bottlenecks. `expansions=False` skips
+# valuing the capacity expansions the plan did not take (one extra solve each).
 
 # %%
 from aggregate.explain import explain, plot_bottlenecks
 
 why = explain(scenario, plan, expansions=False)
 why.bottlenecks.head(10)[
-    ["rank", "rule", "entry", "period", "limit", "used", "shortfall_avoided",
-     "cost_saved"]
+    ["rank", "rule", "change", "period", "limit", "used", "shortfall_avoided",
+     "holds_up_to"]
 ]
 
 # %% [markdown]
@@ -246,15 +248,16 @@ why.bottlenecks.head(10)[
 # units are one round for Ukraine):
 
 # %%
-lines = why.sentences(top=5)  # the top 5 bottlenecks, then every reason
+lines = why.sentences(top=5)  # the top 5 bottlenecks, then the reasons kept
 print("\n".join(lines[:5]))
 print(f"... and {len(lines) - 5:,} more sentences")
 for note in why.notes:
     print("Note:", note)
 
 # %% [markdown]
-# `why.sentences()` continues with every shortfall reason (and expansion option)
-# in words; for a scenario this size that is a long list. The reasons are a table,
+# `why.sentences()` continues with the shortfall reasons (at most 3 per short
+# demand, each one a re-solve shows to avoid shortfall; `explain(..., all_reasons=True)`
+# keeps every one) and the expansion options, in words. The reasons are a table,
 # `why.shortfall_reasons`: one row per short demand and reason. How many short
 # demands each kind of reason touches:
 

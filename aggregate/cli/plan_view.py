@@ -21,7 +21,7 @@ from rich.text import Text
 from aggregate import report
 from aggregate.cli.render import format_number, money_scale, show
 from aggregate.result import Solution
-from aggregate.tables import MIXED_CAPABILITIES
+from aggregate.tables import MIXED_CAPABILITIES, figure_unit
 
 _STYLE = {"optimal": "bold green", "time_limit": "bold yellow"}
 
@@ -167,8 +167,7 @@ def show_value(
     in the scenario's currency, shortfalls in capability units; nations with nothing on
     either side left out unless ``all_rows``."""
     currency = plan.currency or "currency"
-    caps = set(plan.units.get("capability", {}).values())
-    cap = caps.pop() if len(caps) == 1 else MIXED_CAPABILITIES
+    cap = figure_unit("short", currency, plan.units)  # the capabilities' one unit, if shared
     units = {}
     for column in [*by_nation.columns, *totals]:
         if "cost" in column and not column.endswith("share"):
