@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from aggregate.baseline import nation_costs
 from aggregate.result import Solution
 from aggregate.tables import (
     FIGURE_GROUPS,
@@ -204,11 +203,13 @@ def plan_by_nation(solution: Solution) -> pd.DataFrame:
 def money_by_nation(solution: Solution) -> pd.DataFrame:
     """Per nation, in the scenario's currency: ``budget`` (NaN: unlimited), ``spent`` and
     its parts (own ``orders``, ``for_others``, ``contributions`` to funds, sponsored
-    ``investments``, ``fixed_costs``), and ``cost`` (spending with fixed costs shared pro
-    rata to volume and holding costs: :func:`aggregate.baseline.nation_costs`)."""
+    ``investments``, ``fixed_costs``): what its budget pays. (The value of pooling compares
+    another measure, fixed costs shared pro rata to volume:
+    :func:`aggregate.baseline.nation_costs`; shown beside this one it read as a second,
+    unexplained spending figure.)"""
     budgets = solution.tables["budgets"].set_index("nation")
     columns = ["budget", "spent", "orders", "for_others", "contributions", "investments"]
-    frame = budgets[[*columns, "fixed_costs"]].join(nation_costs(solution), how="outer")
+    frame = budgets[[*columns, "fixed_costs"]].copy()
     frame = frame.fillna({c: 0.0 for c in frame.columns if c != "budget"})
     frame.index.name = "nation"
     currency = _currency(solution)
