@@ -164,8 +164,8 @@ class ModelData:
     """(nation, capability) -> units short in the going-alone plan: the most the pooled plan
     may leave short under the participation rule (empty: no rule)."""
     alone_spent: dict[str, float] = field(default_factory=dict)
-    """nation -> its spending in the going-alone plan: the most it may spend pooled under
-    the participation rule (empty: no rule)."""
+    """nation -> its spending in the going-alone plan: what it may spend pooled under the
+    participation rule, plus list price for each unit met beyond it (empty: no rule)."""
     list_price: dict[tuple[str, str], float] = field(default_factory=dict)
     """(nation, capability) of a demand -> the dearest list price of a unit
     (:meth:`~aggregate.schema.facts.ScenarioIndex.list_price`), for the participation rule."""

@@ -29,6 +29,7 @@ QUANTITY_DECIMALS = 6
 
 _STAGES = {
     "build": "build",
+    "solve_alone": "alone",
     "solve_needs": "needs",
     "solve_cost": "cost",
     "solve_weighted": "weighted",
@@ -54,6 +55,10 @@ def _clean(value: Any, unit: str, currency: str) -> Any:
 
 def _with_units(frame: pd.DataFrame, units: dict[str, str], currency: str = "") -> pd.DataFrame:
     """``frame`` with ``attrs["units"]``, its numbers rounded as :func:`_clean` does."""
+    # a report frame is no longer the plan table pandas copied its attrs from: without
+    # this, tables.units() would read it as that table and miss the report's own columns
+    for key in ("table", "id_units"):
+        frame.attrs.pop(key, None)
     frame.attrs["units"] = {c: u for c, u in units.items() if c in frame.columns}
     for column, unit in frame.attrs["units"].items():
         if pd.api.types.is_float_dtype(frame[column]):

@@ -103,10 +103,15 @@ def solve(
             return Solution(
                 scenario_name=scenario.name,
                 status=alone.status,
+                objective=objective or settings.objective,
                 message="the participation rule needs the going-alone plan, which ended "
                 f"{alone.status.value}" + (f": {alone.message}" if alone.message else ""),
                 periods=list(scenario.periods),
                 timings={"solve_alone": alone.timings.get("total", 0.0)},
+                key_figures={"status": alone.status.value, "gap": None},
+                currency=alone.currency,
+                units=alone.units,
+                indivisible=alone.indivisible,
             )
         bounds = participation.bounds(alone.tables)
         if options.time_limit is not None:

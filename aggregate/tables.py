@@ -402,7 +402,8 @@ SPECS: dict[str, Table] = {
                 _id("capability", "capability id (short rows; '' for spent)"),
                 _num(
                     "alone",
-                    "the going-alone plan's figure: the most the pooled plan may have",
+                    "the going-alone plan's figure: the pooled bound (spent: plus list price for "
+                    "each unit met beyond it)",
                     "capability units or currency",
                 ),
                 _num("pooled", "the pooled plan's figure", "capability units or currency"),

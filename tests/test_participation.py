@@ -82,3 +82,14 @@ def test_a_rule_that_cannot_hold_is_reported_infeasible() -> None:
     plan = aggregate.solve(scenario)
     assert plan.status is aggregate.SolveStatus.INFEASIBLE
     assert not plan.tables
+
+
+def test_explain_prices_the_plan_under_the_rule_it_was_solved_with() -> None:
+    # explain re-solves the plan's LP; without the rule's rows it would reach the pooled
+    # optimum without the rule (weighted 14) and call the plan's 17 a MIP-gap artefact
+    from aggregate.explain import explain
+
+    scenario = _case("no_worse_than_alone")
+    plan = aggregate.solve(scenario)
+    why = explain(scenario, plan, expansions=False)
+    assert not any("reaches a weighted shortfall" in note for note in why.notes), why.notes

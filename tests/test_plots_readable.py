@@ -136,6 +136,12 @@ def test_flows_never_add_missiles_to_rounds(mixed) -> None:
     bare = plot_flows(plan, weight="money")
     assert ("DEU stock", "UKR") not in _bands(bare)
     assert "left out: 300 units donated from stock" in _note(bare)
+    # without the scenario the plan's own units still keep missiles apart from rounds
+    # (a plan read back from a file): the default weighs by money
+    auto = plot_flows(plan)
+    assert _bands(auto)[("MISSILES", "UKR")][1] - _bands(auto)[("MISSILES", "UKR")][0] == (
+        pytest.approx(16 * 3e6)
+    )
 
 
 def test_flow_labels_of_small_nodes_do_not_overlap() -> None:

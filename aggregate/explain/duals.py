@@ -46,7 +46,7 @@ from aggregate.explain.matrix import (
 )
 from aggregate.explain.ranging import Stage, Target, flat_up_to, slope, step_scale
 from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
-from aggregate.model import build_model
+from aggregate.model import build_model, participation
 from aggregate.model import registry as reg
 from aggregate.model.highs import active_rows
 from aggregate.model.linear import linear
@@ -121,6 +121,10 @@ def fresh_model(scenario: Scenario, plan: Solution) -> tuple[ModelData, pyo.Conc
     """A new model of the plan's mode (pooled or alone) and objective."""
     data = prepare(scenario, pooled=plan.pooled)
     data.objective = plan.objective
+    stated = plan.tables.get("participation")
+    if plan.pooled and stated is not None and not stated.empty:
+        # the participation rule's bounds, as the plan was solved under them
+        data.alone_short, data.alone_spent = participation.from_table(stated)
     return data, build_model(data)
 
 

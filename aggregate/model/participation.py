@@ -109,6 +109,20 @@ def bounds(
     )
 
 
+def from_table(table: pd.DataFrame) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
+    """The bounds a pooled plan was solved under, read back from its ``participation``
+    table (the ``alone`` column): explain re-solves the plan under the same rules."""
+    short = table[table["measure"] == "short"]
+    spent = table[table["measure"] == "spent"]
+    return (
+        {
+            (str(n), str(c)): float(v)
+            for n, c, v in zip(short.nation, short.capability, short.alone, strict=True)
+        },
+        {str(n): float(v) for n, v in zip(spent.nation, spent.alone, strict=True)},
+    )
+
+
 def table(data: ModelData, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The ``participation`` table: each bound next to the pooled plan's figure (no rows
     without the rule)."""

@@ -736,7 +736,7 @@ _DECLARED: tuple[tuple[str, Family], ...] = (
                 "participation",
                 "raise",
                 "{currency}",
-                "what {nation} may spend (no more than going alone)",
+                "what {nation} may spend (going alone, plus list price for more met demand)",
                 about=("nation",),
             ),
         ),

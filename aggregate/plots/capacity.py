@@ -81,7 +81,7 @@ def plot_capacity(
 
     ``plan_or_frame``: a plan or its ``capacity`` table.
     """
-    names = Names.of(scenario)
+    names = Names.of(scenario, plan_or_frame)
     who = names.producer(producer) if producer else "all producers"
     what = names.item(item) if item else "all items"
     heading = title or f"Capacity use: {who}, {what}"
@@ -161,7 +161,7 @@ def plot_capacity_by_producer(
     columns: int = 3,
 ) -> Figure:
     """One :func:`plot_capacity` panel per (producer, item) offer, busiest first."""
-    names = Names.of(scenario)
+    names = Names.of(scenario, plan_or_frame)
     heading = "Capacity use per producer"
     reason = no_plan_reason(plan_or_frame)
     offers: list[tuple[str, str]] = []

@@ -67,10 +67,24 @@ class Names:
     currency: str = ""
 
     @classmethod
-    def of(cls, scenario: Scenario | None) -> Names:
-        """The names of ``scenario`` (no scenario: every label is the id)."""
+    def of(cls, scenario: Scenario | None, plan: object = None) -> Names:
+        """The names of ``scenario``. Without one every label is the id, and the units and
+        currency come from ``plan`` (a solution, or a plan table carrying its units in
+        ``attrs``), so that a plan read back from a file still keeps rounds and missiles
+        apart."""
         if scenario is None:
-            return cls()
+            units = getattr(plan, "units", None)
+            if not isinstance(units, dict):  # a plan table: its attrs (tables.label_units)
+                attrs = getattr(plan, "attrs", {})
+                units = attrs.get("id_units", {})
+                currency = attrs.get("currency", "")
+            else:
+                currency = getattr(plan, "currency", "")
+            return cls(
+                item_units=dict(units.get("item", {})),
+                capability_units=dict(units.get("capability", {})),
+                currency=currency or "",
+            )
         return cls(
             nations={n.code: n.name or n.code for n in scenario.nations},
             producers={p.id: p.name or p.id for p in scenario.producers},

@@ -99,7 +99,7 @@ def plot_deliveries(
     ``nation``/``capability``: one id or a list to show (default: all, summed).
     ``periods``: period order when a dict of tables is passed (the plan knows its own).
     """
-    names = Names.of(scenario)
+    names = Names.of(scenario, plan_or_frame)
     who = _describe(nation, names.nation, "all nations")
     what = _describe(capability, names.capability, "all capabilities")
     heading = title or f"Deliveries against demand: {who}, {what}"
@@ -179,7 +179,7 @@ def plot_deliveries_by_nation(
     as flat). Default: each panel its own scale, said above the grid and on every panel's
     axis, so a small nation's deliveries stay readable.
     """
-    names = Names.of(scenario)
+    names = Names.of(scenario, plan_or_frame)
     reason = no_plan_reason(plan_or_frame)
     demands = None if reason else _select(table(plan_or_frame, "demands"), "capability", capability)
     nations = (

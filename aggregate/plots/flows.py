@@ -328,7 +328,7 @@ def plot_flows(
     and each bar ``node:<side>:<id>``, so the drawing can be checked. The note under the
     diagram says what a band measures and what each nation received by which channel.
     """
-    names = Names.of(scenario)
+    names = Names.of(scenario, plan_or_frame)
     items = [item] if isinstance(item, str) else list(item or [])
     what = ", ".join(names.item(i) for i in items) if items else "all items"
     verb = "Who delivers to whom" if by == "producer" else "Who pays for whose deliveries"

@@ -51,7 +51,7 @@ def plot_contributions(
     (default: every fund, grouped). ``scale``: divide amounts by this for the axis (default:
     thousands, millions or billions as fits; the axis label says which).
     """
-    names = Names.of(scenario)
+    names = Names.of(scenario, plan_or_frame)
     reason = no_plan_reason(plan_or_frame)
     frame = None
     if reason is None:

@@ -99,7 +99,7 @@ def plot_shortfall(
     ``plan_or_frame``: a plan or its ``demands`` table (then pass ``periods`` to keep the
     scenario's order and show periods without demand).
     """
-    names = Names.of(scenario)
+    names = Names.of(scenario, plan_or_frame)
     heading = title or f"Shortfall by nation and capability: {MEASURES.get(measure, measure)}"
     reason = no_plan_reason(plan_or_frame)
     frame = None if reason else shortfall_frame(plan_or_frame, measure=measure, periods=periods)

@@ -66,10 +66,11 @@ class SolveSettings(StrictModel):
     0 weighs every period alike."""
     participation: Literal["unconditional", "no_worse_than_alone"] = "unconditional"
     """Pooled plans only. ``no_worse_than_alone``: individual rationality, each nation
-    takes part only if pooling leaves it no worse on either measure: no more units short of
-    any capability, and no more spent from its budget, than in the going-alone plan (with
-    aid kept), which is solved first. ``unconditional``: the pooled plan may leave a nation
-    worse off where that serves the needs of all."""
+    takes part only if pooling leaves it no worse: no more units short of any capability
+    than in the going-alone plan (with aid kept, solved first), and no more spent from its
+    budget for the same met demand (each unit met beyond the going-alone plan may cost its
+    list price). ``unconditional``: the pooled plan may leave a nation worse off where that
+    serves the needs of all."""
     default_shortfall_penalty: Money = 1e5
     """Weighted objective: currency units per unit short and unit of priority, where a
     demand gives no penalty of its own."""
