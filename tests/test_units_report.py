@@ -97,6 +97,9 @@ def test_report_frames_carry_units_and_the_currency() -> None:
     needs = report.needs_by_nation(plan)
     assert needs.attrs["units"]["short"] == "unit"  # the scenario's default unit
     assert needs.attrs["units"]["fill_rate"] == "share"
+    # a report frame is not the plan table it was built from: units() reads its own columns
+    assert units(needs)["fill_rate"] == "share"
+    assert units(report.payers(plan))["share"] == "share"
 
 
 # --- key figures -----------------------------------------------------------------------
