@@ -67,7 +67,7 @@ def test_every_written_family_is_declared(path: Path, pooled: bool) -> None:
     undeclared = [name for name in lin.rows if name not in ROW_FAMILIES]
     assert not undeclared, (
         f"{_name(path)} writes rows of {undeclared}, not declared in "
-        "aggregate/model/registry.py: add a Family (builder, docs section, index, verify "
+        "aggregate/model/declared/: add a Family (builder, docs section, index, verify "
         "checks, kind, RuleSpec for a rule)"
     )
 
