@@ -39,7 +39,7 @@ from aggregate.data import ModelData
 from aggregate.model.highs import run_highs
 from aggregate.model.linear import INF, LinearModel
 from aggregate.result import SolveStatus
-from aggregate.status import read_highs
+from aggregate.status import Outcome, read_highs
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,32 @@ def _open_consortia(lin: LinearModel, data: ModelData, x: np.ndarray) -> None:
         x[j] = 1.0 if counted.get(c, 0) >= data.funds[f].min_nations else 0.0
 
 
+MONEY_FEASIBILITY = 1e-6
+"""HiGHS's primal feasibility tolerance in the payer stage, currency units. Its default,
+1e-7, is below the rounding of a double holding a billion (about 2e-7): rows summing
+amounts of 1e9 then end ``optimal`` with a residual of a few 1e-7 called infeasible
+(seen on the EU 1m-shell scenario with longer lead times). A millionth of a currency unit
+is still far below the thousandth the tables keep (:data:`aggregate.extract.MONEY_EPS`)."""
+
+
+def _solve_level(h: highspy.Highs) -> Outcome:
+    """Solve the payer stage's LP ``h`` as it stands, retrying the ways HiGHS can end
+    ``optimal`` without a feasible primal solution: after a row is added to a solved LP
+    (ammunition library scenario) a solve from scratch settles it; at amounts of 1e9 the
+    money tolerance (:data:`MONEY_FEASIBILITY`) does."""
+    run_highs(h)
+    out = read_highs(h, mip=False)
+    for option in (None, ("primal_feasibility_tolerance", MONEY_FEASIBILITY)):
+        if out.status is SolveStatus.OPTIMAL and out.objective is not None:
+            break
+        if option is not None:
+            h.setOptionValue(*option)
+        h.clearSolver()
+        run_highs(h)
+        out = read_highs(h, mip=False)
+    return out
+
+
 def settle_payers(
     lin: LinearModel,
     data: ModelData,
@@ -179,14 +205,7 @@ def settle_payers(
     for name, c in levels(lin, data):
         cost = c[cols]
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
-        run_highs(h)
-        out = read_highs(h, mip=False)
-        if out.status is not SolveStatus.OPTIMAL or out.objective is None:
-            # HiGHS can call the LP optimal without a feasible primal solution after a row was
-            # added to a solved LP (ammunition library scenario); a solve from scratch settles it
-            h.clearSolver()
-            run_highs(h)
-            out = read_highs(h, mip=False)
+        out = _solve_level(h)
         if out.status is not SolveStatus.OPTIMAL or out.objective is None:
             log.warning("payer stage %s ended %s; keeping the cost stage's payments", name, out)
             return None
