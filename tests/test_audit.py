@@ -196,5 +196,6 @@ def test_defensibility_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert set(defensibility.SCENARIOS) >= {
         "air-defence-interceptors",
         "ammo-155mm-2023-2025",
+        "eu-1m-shells-2023",
         "sustainment-barrels",
     }

@@ -235,7 +235,9 @@ def test_zero_rows_are_left_out_unless_asked() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["sustainment-barrels", "air-defence-interceptors"])
+@pytest.mark.parametrize(
+    "name", ["sustainment-barrels", "air-defence-interceptors", "eu-1m-shells-2023"]
+)
 def test_solve_at_100_columns_cuts_no_cell_and_shows_units(name: str) -> None:
     path = ROOT / "models" / name / "scenario.yaml"
     result = CliRunner(env={"COLUMNS": "100"}).invoke(app, ["solve", str(path)])
