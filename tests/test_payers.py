@@ -77,3 +77,20 @@ def test_orders_and_payments_do_not_depend_on_threads_or_list_order(path: Path) 
             pd.testing.assert_frame_equal(
                 _table(plan, name), _table(first, name), obj=f"{name} ({label})"
             )
+
+
+def test_payer_stage_settles_billion_euro_rows(caplog: pytest.LogCaptureFixture) -> None:
+    """The EU 1m-shell scenario with every lead time a quarter longer: HiGHS ends the payer
+    stage's LP 'optimal' with residuals of a few 1e-7 on rows of EUR 1e9 (below a double's
+    rounding there), which HiGHS's default tolerance of 1e-7 calls infeasible. The stage must
+    settle the payments (no warning that it kept the cost stage's), and the plan verify."""
+    raw = aggregate.load(ROOT / "models" / "eu-1m-shells-2023" / "scenario.yaml").model_dump()
+    for producer in raw["producers"]:
+        for offer in producer["offers"]:
+            offer["lead_time"] += 1
+    scenario = aggregate.validate(raw)
+    with caplog.at_level("WARNING", logger="aggregate.model.payers"):
+        plan = aggregate.solve(scenario)
+    assert plan.status.has_plan, plan.message
+    assert not [r for r in caplog.records if "payer stage" in r.getMessage()]
+    assert aggregate.verify(scenario, plan).ok
