@@ -641,6 +641,36 @@ CASES: list[Case] = [
         ["funds[EPF], field 'contribution.shares'", "basis is 'gni'", "ignored"],
     ),
     Case(
+        "key cap below one over the members",
+        "fund_key_cap",
+        _set("funds[EPF].contribution", {"rule": "key", "basis": "gni", "max_share": 0.4}),
+        [
+            "funds[EPF], field 'contribution.max_share'",
+            "max_share 0.4 times the 2 member(s) is 0.8",
+            "at least 1/2",
+        ],
+    ),
+    Case(
+        "key cap leaving the key to members of weight 0",
+        "fund_key_cap",
+        _seq(
+            _set(
+                "funds[EPF].contribution",
+                {
+                    "rule": "key",
+                    "basis": "custom",
+                    "shares": {"DEU": 1, "FRA": 0},
+                    "max_share": 0.6,
+                },
+            ),
+        ),
+        [
+            "funds[EPF], field 'contribution.max_share'",
+            "only 'DEU' have a positive key weight",
+            "at least 1/1",
+        ],
+    ),
+    Case(
         "minimum pledges above cap",
         "fund_pledges",
         _set("funds[IFU].cap", 5e7),

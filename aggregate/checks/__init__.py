@@ -37,6 +37,7 @@ from aggregate.checks.funds import (
     check_fund_cofinancing,
     check_fund_consortium,
     check_fund_key,
+    check_fund_key_cap,
     check_fund_origin,
     check_fund_pledges,
 )
@@ -122,6 +123,7 @@ CHECKS: dict[str, Check] = {
         check_demand_sources,
         # funds
         check_fund_key,
+        check_fund_key_cap,
         check_fund_pledges,
         check_fund_amounts,
         check_fund_cofinancing,
@@ -174,6 +176,7 @@ __all__ = [
     "check_fund_cofinancing",
     "check_fund_consortium",
     "check_fund_key",
+    "check_fund_key_cap",
     "check_fund_origin",
     "check_fund_pledges",
     "check_fund_references",

@@ -8,6 +8,7 @@ from aggregate import labels
 from aggregate.checks.lookups import Index, num, quoted, repeated, unknown_ref
 from aggregate.errors import Problem
 from aggregate.schema import KeyRule, Nation, PledgeRule, Scenario
+from aggregate.schema.facts import key_weights
 
 
 def check_fund_key(s: Scenario) -> list[Problem]:
@@ -81,6 +82,45 @@ def _figure_key_problems(label: str, members: list[Nation], key: KeyRule) -> lis
                 "contribution.shares",
                 f"shares are given but the basis is '{basis}', so they are ignored",
                 "set basis: custom to use them, or remove shares",
+            )
+        )
+    return out
+
+
+def check_fund_key_cap(s: Scenario) -> list[Problem]:
+    """A key's ``max_share`` leaves a key that sums to 1: the members with a positive weight
+    (GNI, GDP or custom share), each at most the cap, must be able to carry the whole key
+    (``cap * members >= 1``)."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for f in s.funds:
+        c = f.contribution
+        if not isinstance(c, KeyRule) or c.max_share is None:
+            continue
+        weights = key_weights(f, ix.nations) or {}
+        members = len(weights)
+        positive = sorted(m for m, w in weights.items() if w > 0)
+        if c.max_share * members < 1 - 1e-12:
+            why = (
+                f"max_share {c.max_share:g} times the {members} member(s) is "
+                f"{num(c.max_share * members)}, below 1: the shares cannot add up to the "
+                "whole key"
+            )
+        elif positive and c.max_share * len(positive) < 1 - 1e-12:
+            why = (
+                f"only {quoted(positive)} have a positive key weight, and max_share "
+                f"{c.max_share:g} times {len(positive)} is below 1: the rest of the key would "
+                "fall on members whose weight is 0"
+            )
+        else:
+            continue
+        out.append(
+            Problem(
+                labels.fund(f.id),
+                "contribution.max_share",
+                why,
+                f"raise max_share to at least 1/{len(positive) or members}, or add members "
+                "with a key weight",
             )
         )
     return out

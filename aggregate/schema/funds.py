@@ -21,6 +21,12 @@ class KeyRule(StrictModel):
     tolerance: Share = 0.0
     """Relative band around the key: a member's share of the contributions lies within
     ``key * (1 - tolerance)`` and ``key * (1 + tolerance)``."""
+    max_share: Share | None = None
+    """Largest key share of any one member (NATO common funding caps the largest
+    contributor's share), a fraction: every share above it is cut to it and the excess is
+    spread over the other members in proportion to their key, repeated until no share is
+    above it (:func:`aggregate.schema.facts.capped_shares`). Absent: no cap. With ``m``
+    members it must be at least ``1 / m``."""
 
 
 class Pledge(StrictModel):
