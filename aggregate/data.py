@@ -108,6 +108,9 @@ class FundData:
     (:func:`aggregate.schema.facts.bilateral_funds`: its one member pays, exactly what it
     buys)."""
     refill_rate: float = 1.0
+    procurement_share: float = 1.0
+    """Largest share of a contract's value the fund pays as procurement
+    (``Fund.max_procurement_share``)."""
 
 
 @dataclass
@@ -472,6 +475,7 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
         min_nations=f.min_nations_per_contract,
         cofinancing=f.max_cofinancing_share,
         refill_rate=f.refill_rate,
+        procurement_share=f.max_procurement_share,
     )
 
 

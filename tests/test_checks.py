@@ -702,6 +702,14 @@ CASES: list[Case] = [
         ["funds[IFU], field 'max_cofinancing_share'", "'investment' is not in uses", "no effect"],
     ),
     Case(
+        "procurement share without procurement",
+        "fund_procurement_share",
+        _seq(
+            _set("funds[IFU].uses", ["investment"]), _set("funds[IFU].max_procurement_share", 0.2)
+        ),
+        ["funds[IFU], field 'max_procurement_share'", "'procurement' is not in uses", "no effect"],
+    ),
+    Case(
         "consortium larger than the scenario",
         "fund_consortium",
         _set("funds[IFU].min_nations_per_contract", 4),

@@ -56,3 +56,20 @@ def test_capped_shares_water_filling() -> None:
     )
     assert capped_shares({"a": 3, "b": 1}, None) == pytest.approx({"a": 0.75, "b": 0.25})
     assert capped_shares({"a": 3, "b": 1}, 0.5) == pytest.approx({"a": 0.5, "b": 0.5})
+
+
+def _paid(plan: aggregate.Solution, payer_type: str) -> float:
+    df = plan.tables["payments"]
+    return float(df[(df["payer_type"] == payer_type) & (df["purpose"] == "order")]["amount"].sum())
+
+
+def test_procurement_share_binds() -> None:
+    """Without its ``max_procurement_share`` EDIRPA pays the whole contract, 3000 (README of
+    ``edirpa-pays-share-of-contract``)."""
+    plan = _solved(
+        "edirpa-pays-share-of-contract", lambda r: r["funds"][0].pop("max_procurement_share")
+    )
+    assert plan.key_figures["total_cost"] == pytest.approx(3000.0)
+    assert _paid(plan, "fund") == pytest.approx(3000.0)
+    assert _paid(plan, "nation") == pytest.approx(0.0, abs=1e-9)
+    assert _amounts(plan) == pytest.approx({"DEU": 2250.0, "FRA": 750.0})

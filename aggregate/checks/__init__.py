@@ -40,6 +40,7 @@ from aggregate.checks.funds import (
     check_fund_key_cap,
     check_fund_origin,
     check_fund_pledges,
+    check_fund_procurement_share,
 )
 from aggregate.checks.industry import (
     check_component_supply,
@@ -127,6 +128,7 @@ CHECKS: dict[str, Check] = {
         check_fund_pledges,
         check_fund_amounts,
         check_fund_cofinancing,
+        check_fund_procurement_share,
         check_fund_consortium,
         check_fund_origin,
         check_bilateral_purchases,
@@ -179,6 +181,7 @@ __all__ = [
     "check_fund_key_cap",
     "check_fund_origin",
     "check_fund_pledges",
+    "check_fund_procurement_share",
     "check_fund_references",
     "check_item_usable",
     "check_lateness_penalties",

@@ -193,6 +193,21 @@ def check_fund_cofinancing(s: Scenario) -> list[Problem]:
     ]
 
 
+def check_fund_procurement_share(s: Scenario) -> list[Problem]:
+    """``max_procurement_share`` only acts on a fund with the ``procurement`` use."""
+    return [
+        Problem(
+            labels.fund(f.id),
+            "max_procurement_share",
+            f"max_procurement_share is {f.max_procurement_share:g} but 'procurement' is not "
+            f"in uses ({quoted(f.uses)}), so it has no effect",
+            "add 'procurement' to uses, or remove max_procurement_share",
+        )
+        for f in s.funds
+        if "procurement" not in f.uses and f.max_procurement_share != 1
+    ]
+
+
 def check_fund_consortium(s: Scenario) -> list[Problem]:
     """A fund's minimum consortium size is reachable: at most the number of nations, and at
     least one nation can benefit."""

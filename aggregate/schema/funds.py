@@ -90,6 +90,13 @@ class Fund(StrictModel):
     wherever the donor's refill orders allow."""
     max_cofinancing_share: Share = 1.0
     """Largest share of an investment's cost the fund may pay."""
+    max_procurement_share: Share = 1.0
+    """Largest share of the value of each contract the fund pays for as ``procurement``
+    (EDIRPA pays a part of a common procurement contract), a fraction: the fund's
+    procurement payments for a contract are at most this share of the purchase and delivery
+    cost of all the contract's orders (pooled: the producer's contract for the item over
+    every nation; going alone: each nation's own contract). Default 1: no limit beyond the
+    cost of what it pays for."""
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)
     """The fund pays for a contract only if at least this many nations order in it
     (EDIRPA: 3, SAFE: 2)."""

@@ -94,6 +94,8 @@ RULES: dict[str, str] = {
     "(going alone, each nation's own contract)",
     "fund_investment_eligible": "a fund pays only for built expansions it may finance",
     "fund_investment_upper": "investment payments <= cofinancing share (and cost in total)",
+    "fund_procurement_share_upper": "a fund's procurement payments for a contract <= its "
+    "max_procurement_share * the purchase and delivery cost of all the contract's orders",
     # payments and budgets
     "payment_record": "a payment row's payer, purpose and references are valid",
     "order_payment_balance": "own + fund payments == purchase + delivery cost of the orders",
