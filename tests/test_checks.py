@@ -710,6 +710,21 @@ CASES: list[Case] = [
         ["funds[IFU], field 'max_procurement_share'", "'procurement' is not in uses", "no effect"],
     ),
     Case(
+        "component origin rule with a supplier of no value",
+        "fund_component_origin",
+        _set("funds[IFU].component_origin", {"countries": ["DEU"], "max_outside_share": 0.35}),
+        ["field 'price'", "no price", "component_origin rule of 'IFU'"],
+    ),
+    Case(
+        "component origin rule with a supplier of no country",
+        "fund_component_origin",
+        _seq(
+            _set("funds[IFU].component_origin", {"countries": ["DEU"], "max_outside_share": 0.35}),
+            lambda r: [s.pop("country", None) for s in r["component_suppliers"]],
+        ),
+        ["field 'country'", "counts its feeds as outside"],
+    ),
+    Case(
         "consortium larger than the scenario",
         "fund_consortium",
         _set("funds[IFU].min_nations_per_contract", 4),

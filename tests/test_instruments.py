@@ -73,3 +73,45 @@ def test_procurement_share_binds() -> None:
     assert _paid(plan, "fund") == pytest.approx(3000.0)
     assert _paid(plan, "nation") == pytest.approx(0.0, abs=1e-9)
     assert _amounts(plan) == pytest.approx({"DEU": 2250.0, "FRA": 750.0})
+
+
+def test_component_origin_binds() -> None:
+    """Without its ``component_origin`` rule SAFE pays for all 100 shells, whatever their
+    fuzes' origin (README of ``safe-component-origin-limits-fund``)."""
+    plan = _solved(
+        "safe-component-origin-limits-fund", lambda r: r["funds"][0].pop("component_origin")
+    )
+    assert plan.key_figures["short"] == pytest.approx(0.0, abs=1e-9)
+    assert plan.key_figures["total_cost"] == pytest.approx(1000.0)
+    assert _paid(plan, "fund") == pytest.approx(1000.0)
+    assert plan.tables["components"]["quantity"].sum() == pytest.approx(100.0)
+    assert _amounts(plan) == pytest.approx({"DEU": 750.0, "FRA": 250.0})
+
+
+def test_verifier_catches_component_origin_breach() -> None:
+    """Ten fuzes moved from the inside supplier to the outside one (values kept in step):
+    the outside share is 50 * 7 / (30 * 13 + 50 * 7) = 350 / 740 > 0.35 while SAFE pays."""
+    sc = aggregate.load(CASES / "safe-component-origin-limits-fund" / "scenario.yaml")
+    plan = aggregate.solve(sc)
+    assert aggregate.verify(sc, plan).ok
+    df = plan.tables["components"]
+    price = {"EUS": 13.0, "OUT": 7.0}
+    df["quantity"] = df["supplier"].map({"EUS": 30.0, "OUT": 50.0})
+    df["value"] = df["quantity"] * df["supplier"].map(price)
+    check = aggregate.verify(sc, plan)
+    assert "component_origin" in set(check.violations["rule"])
+    df["value"] = 0.0
+    assert "component_value" in set(aggregate.verify(sc, plan).violations["rule"])
+
+
+def test_verifier_catches_procurement_share_breach() -> None:
+    """EDIRPA paying 100 more for one nation's orders breaks its 20% of the contract."""
+    sc = aggregate.load(CASES / "edirpa-pays-share-of-contract" / "scenario.yaml")
+    plan = aggregate.solve(sc)
+    assert aggregate.verify(sc, plan).ok
+    df = plan.tables["payments"]
+    fund = (df["payer_type"] == "fund") & (df["purpose"] == "order")
+    first = df.index[fund][0]
+    df.loc[first, "amount"] += 100.0
+    check = aggregate.verify(sc, plan)
+    assert "fund_procurement_share_upper" in set(check.violations["rule"])

@@ -8,7 +8,7 @@ from aggregate import labels
 from aggregate.checks.lookups import Index, num, quoted, repeated, unknown_ref
 from aggregate.errors import Problem
 from aggregate.schema import KeyRule, Nation, PledgeRule, Scenario
-from aggregate.schema.facts import key_weights
+from aggregate.schema.facts import key_weights, supplier_value
 
 
 def check_fund_key(s: Scenario) -> list[Problem]:
@@ -206,6 +206,40 @@ def check_fund_procurement_share(s: Scenario) -> list[Problem]:
         for f in s.funds
         if "procurement" not in f.uses and f.max_procurement_share != 1
     ]
+
+
+def check_fund_component_origin(s: Scenario) -> list[Problem]:
+    """Under a fund's ``component_origin`` rule every component supplier has a value (its
+    ``price``, or its component's ``value``) and a country: the rule weighs each supplier's
+    feeds by value, and a supplier without a country would silently count as outside."""
+    ruled = [f.id for f in s.funds if f.component_origin is not None]
+    if not ruled:
+        return []
+    components = {c.id: c for c in s.components}
+    out: list[Problem] = []
+    for sup in s.component_suppliers:
+        label = labels.supplier(sup.id)
+        if supplier_value(sup, components.get(sup.component)) is None:
+            out.append(
+                Problem(
+                    label,
+                    "price",
+                    f"no price, and component {sup.component!r} has no value, but the "
+                    f"component_origin rule of {quoted(ruled)} weighs feeds by their value",
+                    "give the supplier a price (currency per unit), or the component a value",
+                )
+            )
+        if sup.country is None:
+            out.append(
+                Problem(
+                    label,
+                    "country",
+                    f"no country, so the component_origin rule of {quoted(ruled)} counts its "
+                    "feeds as outside",
+                    "give the supplier's country (ISO alpha-3)",
+                )
+            )
+    return out
 
 
 def check_fund_consortium(s: Scenario) -> list[Problem]:

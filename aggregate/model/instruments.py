@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+import numpy as np
 import pyomo.environ as pyo
 
 from aggregate.data import ContractKey, ModelData, RouteKey
@@ -75,3 +76,131 @@ def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             yield fc, cols, coefs, -INF, 0.0
 
     return keys, rows()
+
+
+def _producer_routes(data: ModelData, f: str, p: str) -> list[RouteKey]:
+    """The routes of producer ``p``'s orders that fund ``f`` may pay for."""
+    return sorted((q, i, n) for (g, q, i, n) in data.fund_pays if g == f and q == p)
+
+
+def origin_pays_bound(data: ModelData, f: str, p: str) -> float:
+    r"""The most fund ``f`` can pay for producer ``p``'s orders: for each item the fund may
+    pay for, the dearest unit price plus the dearest delivery to a nation it pays for, times
+    every unit the offer can deliver (capacity with every expansion, from the lead time on);
+    no more than the fund's cap where it has one."""
+    routes = _producer_routes(data, f, p)
+    bound = 0.0
+    for i in sorted({i for _p, i, _n in routes}):
+        off = data.offers[p, i]
+        delivery = max(off.delivery[n] for q, j, n in routes if j == i)
+        bound += (max(off.prices) + delivery) * sum(off.upper[off.lead :])
+    cap = data.funds[f].cap
+    return bound if cap is None else min(bound, cap)
+
+
+def component_origin_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A fund with a component-origin rule pays for a producer's orders only where the
+    producer's components meet the rule.
+
+    :math:`\sum_{i,n} pays_{f,p,i,n} \le M_{f,p} \, met_{f,p}`, with :math:`M_{f,p} =
+    \min(cap_f, \sum_i (\max_k price_{p,i,k} + \max_n delivery_{p,i,n}) \sum_{a \ge lead}
+    U_{p,i,a})`, the sums over the items and nations the fund may pay for. Valid: the funds
+    pay at most the cost of the orders (``fund_payment_upper``), no order is dearer per unit
+    than the dearest tier and delivery, none delivers more than :math:`U` a period, and a
+    fund pays out no more than it collects (``fund_balance``), at most its cap.
+
+    Only pairs where the rule can bind (:meth:`~aggregate.data.ModelData.origin_pairs`):
+    an outside supplier of some value can feed the producer, and the outside share is below 1.
+    """
+    lin = linear(m)
+    met = lin.col("origin_met")
+    keys = data.origin_pairs()
+
+    def rows() -> Iterator[Row]:
+        for f, p in keys:
+            cols: list[int] = []
+            for route in _producer_routes(data, f, p):
+                cols += route_payments(lin, data, f, route)
+            bound = origin_pays_bound(data, f, p)
+            yield (f, p), [*cols, met[f, p]], [1.0] * len(cols) + [-bound], -INF, 0.0
+
+    return keys, rows()
+
+
+def origin_feed_bound(data: ModelData, f: str, p: str) -> float:
+    """The most the outside part of ``component_origin_upper``'s left side can reach: the
+    outside share's complement times the value every outside supplier serving ``p`` can
+    feed over the horizon (its whole capacity)."""
+    origin = data.funds[f].origin
+    assert origin is not None
+    value = sum(
+        data.supplier_value.get(s, 0.0) * sum(data.supplier_capacity[s])
+        for s, q in data.feeds
+        if q == p and data.outside(f, s)
+    )
+    return (1.0 - origin[1]) * value
+
+
+def component_origin_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Where a fund pays for a producer's orders, at most its outside share of the component
+    value fed to the producer over the horizon comes from outside its countries.
+
+    :math:`\sum_{s \notin C_f, t} v_s \, feed_{s,p,t} \le share_f \sum_{s,t} v_s \,
+    feed_{s,p,t} + M_{f,p} (1 - met_{f,p})`, i.e. :math:`\sum_{s,t} (1[s \notin C_f] -
+    share_f) \, v_s \, feed_{s,p,t} + M_{f,p} \, met_{f,p} \le M_{f,p}`, with :math:`v_s` the
+    supplier's ``price`` (else the component's ``value``), :math:`C_f` the rule's
+    ``countries`` (a supplier without a country is outside), :math:`share_f` its
+    ``max_outside_share`` and :math:`M_{f,p} = (1 - share_f) \sum_{s \notin C_f} v_s
+    \sum_t cap_{s,t}`, over the outside suppliers serving :math:`p`. Valid: the inside terms
+    are at most 0, and an outside supplier feeds at most its capacity.
+
+    Over the horizon, not per period: the instruments judge a procurement's component
+    value as a whole, and the fund's payments for an order are not tied to a period. Per
+    producer, not per item: a feed carries no item (a supplier feeds the producer's
+    components, whatever item they go into).
+    """
+    lin = linear(m)
+    feed, met = lin.col("feed"), lin.col("origin_met")
+    keys = data.origin_pairs()
+    periods = range(len(data.periods))
+
+    def rows() -> Iterator[Row]:
+        for f, p in keys:
+            origin = data.funds[f].origin
+            assert origin is not None
+            cols: list[int] = []
+            coefs: list[float] = []
+            for s, q in data.feeds:
+                value = data.supplier_value.get(s, 0.0)
+                if q != p or value <= 0:
+                    continue
+                weight = ((1.0 if data.outside(f, s) else 0.0) - origin[1]) * value
+                cols += [feed[s, p, t] for t in periods]
+                coefs += [weight] * len(periods)
+            bound = origin_feed_bound(data, f, p)
+            yield (f, p), [*cols, met[f, p]], [*coefs, bound], -INF, bound
+
+    return keys, rows()
+
+
+def open_origins(lin: LinearModel, data: ModelData, x: np.ndarray) -> None:
+    """Set ``origin_met`` in the plan ``x`` (one value per column) to what its feeds allow:
+    1 where they meet the rule, else 0. The payer stage, whose feeds are fixed, then lets a
+    fund pay wherever the rule holds (the cost stage may have left the binary at 0 where
+    the fund's paying changed nothing)."""
+    if "origin_met" not in lin.columns:
+        return
+    feed = lin.col("feed")
+    periods = range(len(data.periods))
+    for (f, p), j in lin.col("origin_met").items():
+        origin = data.funds[f].origin
+        assert origin is not None
+        outside = total = 0.0
+        for s, q in data.feeds:
+            value = data.supplier_value.get(s, 0.0)
+            if q != p or value <= 0:
+                continue
+            fed = value * sum(float(x[feed[s, p, t]]) for t in periods)
+            total += fed
+            outside += fed if data.outside(f, s) else 0.0
+        x[j] = 1.0 if outside <= origin[1] * total + 1e-9 * max(1.0, total) else 0.0

@@ -23,6 +23,8 @@ from typing import Final
 
 from aggregate.model.declared import instruments, money, stocks, supply
 from aggregate.model.declared.instruments import (  # the family names
+    COMPONENT_ORIGIN_PAYS_LINK,
+    COMPONENT_ORIGIN_UPPER,
     FUND_PROCUREMENT_SHARE_UPPER,
 )
 from aggregate.model.declared.money import (  # the family names
@@ -107,6 +109,8 @@ __all__ = [
     "BUDGET_PERIOD_UPPER",
     "BUDGET_UPPER",
     "CAPACITY_UPPER",
+    "COMPONENT_ORIGIN_PAYS_LINK",
+    "COMPONENT_ORIGIN_UPPER",
     "COMPONENT_SUPPLY",
     "CONSORTIUM_JOIN_LINK",
     "CONSORTIUM_LOWER",

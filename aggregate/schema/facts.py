@@ -20,9 +20,9 @@ from functools import cached_property
 
 from aggregate import labels
 from aggregate.schema.base import expand
-from aggregate.schema.funds import Fund, KeyRule, PledgeRule
+from aggregate.schema.funds import ComponentOrigin, Fund, KeyRule, PledgeRule
 from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer
-from aggregate.schema.materiel import Capability, Item
+from aggregate.schema.materiel import Capability, Component, Item
 from aggregate.schema.nations import DonationPolicy, Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.scenario import Scenario
@@ -263,6 +263,22 @@ def fund_order_uses(
     return procurement, refill
 
 
+def supplier_value(supplier: ComponentSupplier, component: Component | None) -> float | None:
+    """Value of one unit a supplier feeds, for component-origin rules: its ``price``, else its
+    component's ``value``; None where neither is given."""
+    if supplier.price is not None:
+        return float(supplier.price)
+    if component is not None and component.value is not None:
+        return float(component.value)
+    return None
+
+
+def origin_inside(origin: ComponentOrigin, country: str | None) -> bool:
+    """Whether a supplier in ``country`` counts as inside a component-origin rule's
+    countries (a supplier without a country counts as outside)."""
+    return country is not None and country in origin.countries
+
+
 def bilateral_funds(nations: Iterable[Nation]) -> dict[str, Fund]:
     """Each bilateral purchase as the fund it acts as, by channel id
     (:func:`aggregate.labels.bilateral`): the payer its one member, paying what it buys (a
@@ -317,6 +333,7 @@ class ScenarioIndex:
         self.suppliers: dict[str, ComponentSupplier] = {
             s.id: s for s in scenario.component_suppliers
         }
+        self.components: dict[str, Component] = {c.id: c for c in scenario.components}
         self.stockpiles: dict[tuple[str, str], Stockpile] = {
             (s.nation, s.item): s for s in scenario.stockpiles
         }
@@ -465,6 +482,11 @@ class ScenarioIndex:
             return None
         assert isinstance(fund.contribution, KeyRule)
         return capped_shares(weights, fund.contribution.max_share)
+
+    def supplier_value(self, supplier: str) -> float | None:
+        """:func:`supplier_value` by id (None: unknown supplier, or no value given)."""
+        s = self.suppliers.get(supplier)
+        return supplier_value(s, self.components.get(s.component)) if s is not None else None
 
     def origin_ok(self, fund: Fund, producer: str) -> bool:
         """Whether ``fund`` may buy from ``producer`` (an unknown producer: only without an

@@ -58,6 +58,19 @@ ContributionRule = Annotated[KeyRule | PledgeRule, Field(discriminator="rule")]
 FundUse = Literal["procurement", "investment", "refill"]
 
 
+class ComponentOrigin(StrictModel):
+    """Where the components of what a fund buys may come from (SAFE: at most 35% of the
+    component cost from outside the EU, EEA and Ukraine; EDIRPA: most component value from
+    the EU or associated countries)."""
+
+    countries: list[NationCode] = Field(min_length=1)
+    """ISO alpha-3 countries whose suppliers count as inside (e.g. the EU and EEA states and
+    Ukraine)."""
+    max_outside_share: Share
+    """Largest share of the component value fed to a producer over the horizon that may come
+    from suppliers outside ``countries`` (or without a country), a fraction, e.g. 0.35."""
+
+
 class Fund(StrictModel):
     """A pooled fund: members pay in, the fund pays for eligible orders and investments."""
 
@@ -97,6 +110,11 @@ class Fund(StrictModel):
     cost of all the contract's orders (pooled: the producer's contract for the item over
     every nation; going alone: each nation's own contract). Default 1: no limit beyond the
     cost of what it pays for."""
+    component_origin: ComponentOrigin | None = None
+    """Origin rule on components: the fund pays for a producer's orders only if, of the
+    component value fed to that producer over the horizon (each supplier's feeds at its
+    ``price``), at most ``max_outside_share`` comes from suppliers outside ``countries``.
+    Absent: no rule."""
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)
     """The fund pays for a contract only if at least this many nations order in it
     (EDIRPA: 3, SAFE: 2)."""

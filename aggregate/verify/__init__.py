@@ -53,7 +53,7 @@ from aggregate.result import Solution
 from aggregate.schema import Scenario
 from aggregate.verify.figures import check_key_figures
 from aggregate.verify.index import Index
-from aggregate.verify.instruments import check_procurement_share
+from aggregate.verify.instruments import check_component_origin, check_procurement_share
 from aggregate.verify.money import (
     check_budgets,
     check_fund_payments,
@@ -112,6 +112,7 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_funds,
     check_fund_payments,
     check_procurement_share,
+    check_component_origin,
     check_payments,
     check_budgets,
     check_participation,
