@@ -115,3 +115,19 @@ def test_verifier_catches_procurement_share_breach() -> None:
     df.loc[first, "amount"] += 100.0
     check = aggregate.verify(sc, plan)
     assert "fund_procurement_share_upper" in set(check.violations["rule"])
+
+
+def test_procurement_share_limits_what_budgets_can_buy() -> None:
+    """With budgets of 700 each, the 20% share leaves the nations 80% of every shell: for
+    ``q`` shells they pay 0.8 * 10 * q <= 3 * 700, so q = 262.5 and 37.5 short (without
+    the share the fund would pay all 300)."""
+
+    def tight(raw: dict[str, Any]) -> None:
+        for n in raw["nations"][:3]:
+            n["budget"] = 700
+
+    plan = _solved("edirpa-pays-share-of-contract", tight)
+    assert plan.key_figures["short"] == pytest.approx(37.5)
+    assert plan.key_figures["total_cost"] == pytest.approx(2625.0)
+    assert _paid(plan, "fund") == pytest.approx(525.0)
+    assert _paid(plan, "nation") == pytest.approx(2100.0)
