@@ -205,7 +205,8 @@ class ModelData:
         (with an outside share below 1), may pay for some of the producer's orders, and an
         outside supplier of some value can feed the producer."""
         producers: dict[str, set[str]] = defaultdict(set)
-        for f, p, _i, _n in self.fund_pays:
+        for key in self.fund_pays:
+            f, p = key[0], key[1]
             origin = self.funds[f].origin
             if origin is not None and origin[1] < 1:
                 producers[f].add(p)

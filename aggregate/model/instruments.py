@@ -28,6 +28,16 @@ def route_payments(lin: LinearModel, data: ModelData, f: str, route: RouteKey) -
     return [lin.col("fund_pays")[key]] if key in data.fund_pays else []
 
 
+def fund_routes(data: ModelData) -> dict[tuple[str, RouteKey], str]:
+    """(fund, route) -> what the fund may pay for on the route (``procurement`` or
+    ``refill``), read from the payment keys' first four parts (fund, producer, item,
+    nation), whatever follows them."""
+    out: dict[tuple[str, RouteKey], str] = {}
+    for key, kind in data.fund_pays.items():
+        out.setdefault((key[0], (key[1], key[2], key[3])), kind)
+    return out
+
+
 def procurement_contracts(data: ModelData) -> dict[tuple[str, ...], list[RouteKey]]:
     """(fund, *contract) -> the contract's routes, for each fund with a procurement share
     below 1 and each contract with a route it pays for as procurement."""
@@ -35,9 +45,9 @@ def procurement_contracts(data: ModelData) -> dict[tuple[str, ...], list[RouteKe
     for route, c in data.contract_of.items():
         routes_of[c].append(route)
     keys: set[tuple[str, ...]] = set()
-    for (f, p, i, n), kind in data.fund_pays.items():
+    for (f, route), kind in fund_routes(data).items():
         if kind == "procurement" and data.funds[f].procurement_share < 1:
-            keys.add((f, *data.contract_of[p, i, n]))
+            keys.add((f, *data.contract_of[route]))
     return {k: sorted(routes_of[k[1:]]) for k in sorted(keys)}
 
 
@@ -57,6 +67,7 @@ def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     """
     lin = linear(m)
     contracts = procurement_contracts(data)
+    kinds = fund_routes(data)
     keys = list(contracts)
 
     def rows() -> Iterator[Row]:
@@ -66,7 +77,7 @@ def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             cols: list[int] = []
             coefs: list[float] = []
             for route in contracts[fc]:
-                if data.fund_pays.get((f, *route)) == "procurement":
+                if kinds.get((f, route)) == "procurement":
                     paid = route_payments(lin, data, f, route)
                     cols += paid
                     coefs += [1.0] * len(paid)
@@ -80,7 +91,7 @@ def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 def _producer_routes(data: ModelData, f: str, p: str) -> list[RouteKey]:
     """The routes of producer ``p``'s orders that fund ``f`` may pay for."""
-    return sorted((q, i, n) for (g, q, i, n) in data.fund_pays if g == f and q == p)
+    return sorted(route for g, route in fund_routes(data) if g == f and route[0] == p)
 
 
 def origin_pays_bound(data: ModelData, f: str, p: str) -> float:
