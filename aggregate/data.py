@@ -108,6 +108,12 @@ class FundData:
     (:func:`aggregate.schema.facts.bilateral_funds`: its one member pays, exactly what it
     buys)."""
     refill_rate: float = 1.0
+    procurement_share: float = 1.0
+    """Largest share of a contract's value the fund pays as procurement
+    (``Fund.max_procurement_share``)."""
+    origin: tuple[frozenset[str], float] | None = None
+    """Component-origin rule: (inside countries, largest outside share of the component
+    value fed to a producer); None without one (``Fund.component_origin``)."""
 
 
 @dataclass
@@ -169,6 +175,11 @@ class ModelData:
     list_price: dict[tuple[str, str], float] = field(default_factory=dict)
     """(nation, capability) of a demand -> the dearest list price of a unit
     (:meth:`~aggregate.schema.facts.ScenarioIndex.list_price`), for the participation rule."""
+    supplier_value: dict[str, float] = field(default_factory=dict)
+    """supplier -> value of one unit it feeds (:func:`~aggregate.schema.facts.supplier_value`;
+    suppliers without a value left out)."""
+    supplier_country: dict[str, str | None] = field(default_factory=dict)
+    """supplier -> its country (None: not given)."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
@@ -181,6 +192,33 @@ class ModelData:
 
     def ntiers(self, offer: OfferKey) -> int:
         return len(self.offers[offer].prices)
+
+    def outside(self, fund: str, supplier: str) -> bool:
+        """Whether ``supplier`` is outside the countries of ``fund``'s component-origin rule
+        (a supplier without a country is outside)."""
+        origin = self.funds[fund].origin
+        country = self.supplier_country.get(supplier)
+        return origin is not None and (country is None or country not in origin[0])
+
+    def origin_pairs(self) -> list[tuple[str, str]]:
+        """(fund, producer) pairs a component-origin rule can bind: the fund has the rule
+        (with an outside share below 1), may pay for some of the producer's orders, and an
+        outside supplier of some value can feed the producer."""
+        producers: dict[str, set[str]] = defaultdict(set)
+        for key in self.fund_pays:
+            f, p = key[0], key[1]
+            origin = self.funds[f].origin
+            if origin is not None and origin[1] < 1:
+                producers[f].add(p)
+        return sorted(
+            (f, p)
+            for f, ps in producers.items()
+            for p in ps
+            if any(
+                q == p and self.outside(f, s) and self.supplier_value.get(s, 0.0) > 0
+                for s, q in self.feeds
+            )
+        )
 
 
 def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
@@ -342,9 +380,14 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     feeds: list[tuple[str, str]] = []
     supplier_component: dict[str, str] = {}
     supplier_capacity: dict[str, list[float]] = {}
+    supplier_value: dict[str, float] = {}
+    components = {c.id: c for c in scenario.components}
     for sup in scenario.component_suppliers:
         supplier_component[sup.id] = sup.component
         supplier_capacity[sup.id] = expand(sup.capacity, periods)
+        value = facts.supplier_value(sup, components.get(sup.component))
+        if value is not None:
+            supplier_value[sup.id] = value
         for p in sorted(makers[sup.component]):
             if not sup.serves or p in sup.serves:
                 feeds.append((sup.id, p))
@@ -394,6 +437,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         feeds=feeds,
         supplier_component=supplier_component,
         supplier_capacity=supplier_capacity,
+        supplier_value=supplier_value,
+        supplier_country={sup.id: sup.country for sup in scenario.component_suppliers},
         funds=funds,
         fund_pays=fund_pays,
         fund_invests=fund_invests,
@@ -472,6 +517,10 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
         min_nations=f.min_nations_per_contract,
         cofinancing=f.max_cofinancing_share,
         refill_rate=f.refill_rate,
+        procurement_share=f.max_procurement_share,
+        origin=None
+        if f.component_origin is None
+        else (frozenset(f.component_origin.countries), f.component_origin.max_outside_share),
     )
 
 

@@ -212,6 +212,8 @@ def _components(data: ModelData, v: dict) -> pd.DataFrame:
             "producer": p,
             "period": data.periods[t],
             "quantity": q,
+            "country": data.supplier_country.get(s) or "",
+            "value": q * data.supplier_value[s] if s in data.supplier_value else math.nan,
         }
         for (s, p, t), q in v["feed"].items()
     ]

@@ -205,6 +205,13 @@ SPECS: dict[str, Table] = {
                 _id("producer", "producer supplied", "producer"),
                 _id("period", "period", "period"),
                 _num("quantity", "units of the component supplied", "units", nonnegative=True),
+                _id("country", "supplier's country ('' when not given), for origin rules"),
+                _num(
+                    "value",
+                    "quantity * the supplier's price (else the component's value); NaN "
+                    "without either",
+                    "currency",
+                ),
             ),
             keys=("supplier", "producer", "period"),
         ),

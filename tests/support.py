@@ -203,8 +203,9 @@ def pooled_solution() -> Solution:
             ("PRD", "rocket", "P3", 20.0, 0.0, 0.0),
         ]),
         "components": frame("components", [
-            ("FZ", "fuze", "PRD", "P2", 30.0),
-            ("FZ", "fuze", "PRD", "P3", 20.0),
+            # supplier, component, producer, period, quantity, country, value (no price: NaN)
+            ("FZ", "fuze", "PRD", "P2", 30.0, "", NAN),
+            ("FZ", "fuze", "PRD", "P3", 20.0, "", NAN),
         ]),
         "donations": frame("donations", [("AAA", "BBB", "shell", "P1", 10.0)]),
         "inventory": frame("inventory", [

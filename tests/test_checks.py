@@ -641,6 +641,36 @@ CASES: list[Case] = [
         ["funds[EPF], field 'contribution.shares'", "basis is 'gni'", "ignored"],
     ),
     Case(
+        "key cap below one over the members",
+        "fund_key_cap",
+        _set("funds[EPF].contribution", {"rule": "key", "basis": "gni", "max_share": 0.4}),
+        [
+            "funds[EPF], field 'contribution.max_share'",
+            "max_share 0.4 times the 2 member(s) is 0.8",
+            "at least 1/2",
+        ],
+    ),
+    Case(
+        "key cap leaving the key to members of weight 0",
+        "fund_key_cap",
+        _seq(
+            _set(
+                "funds[EPF].contribution",
+                {
+                    "rule": "key",
+                    "basis": "custom",
+                    "shares": {"DEU": 1, "FRA": 0},
+                    "max_share": 0.6,
+                },
+            ),
+        ),
+        [
+            "funds[EPF], field 'contribution.max_share'",
+            "only 'DEU' have a positive key weight",
+            "at least 1/1",
+        ],
+    ),
+    Case(
         "minimum pledges above cap",
         "fund_pledges",
         _set("funds[IFU].cap", 5e7),
@@ -670,6 +700,29 @@ CASES: list[Case] = [
         "fund_cofinancing",
         _set("funds[IFU].max_cofinancing_share", 0.3),
         ["funds[IFU], field 'max_cofinancing_share'", "'investment' is not in uses", "no effect"],
+    ),
+    Case(
+        "procurement share without procurement",
+        "fund_procurement_share",
+        _seq(
+            _set("funds[IFU].uses", ["investment"]), _set("funds[IFU].max_procurement_share", 0.2)
+        ),
+        ["funds[IFU], field 'max_procurement_share'", "'procurement' is not in uses", "no effect"],
+    ),
+    Case(
+        "component origin rule with a supplier of no value",
+        "fund_component_origin",
+        _set("funds[IFU].component_origin", {"countries": ["DEU"], "max_outside_share": 0.35}),
+        ["field 'price'", "no price", "component_origin rule of 'IFU'"],
+    ),
+    Case(
+        "component origin rule with a supplier of no country",
+        "fund_component_origin",
+        _seq(
+            _set("funds[IFU].component_origin", {"countries": ["DEU"], "max_outside_share": 0.35}),
+            lambda r: [s.pop("country", None) for s in r["component_suppliers"]],
+        ),
+        ["field 'country'", "counts its feeds as outside"],
     ),
     Case(
         "consortium larger than the scenario",

@@ -132,10 +132,10 @@ def rich_scenario() -> Scenario:
             "sponsor": "DEU",
         }
     ]
-    raw["components"] = [{"id": "FUZE", "unit": "piece"}, {"id": "BARREL:L52"}]
+    raw["components"] = [{"id": "FUZE", "unit": "piece", "value": 120.5}, {"id": "BARREL:L52"}]
     raw["component_suppliers"] = [
         {"id": "JUNGHANS", "component": "FUZE", "capacity": {"2024Q1": 900}, "serves": ["RHM"]},
-        {"id": "BS", "component": "BARREL:L52", "country": "DEU", "capacity": 10},
+        {"id": "BS", "component": "BARREL:L52", "country": "DEU", "capacity": 10, "price": 9e4},
     ]
     raw["funds"] = [
         {
@@ -147,12 +147,15 @@ def rich_scenario() -> Scenario:
                 "basis": "custom",
                 "shares": {"DEU": 3, "UKR": 1},
                 "tolerance": 0.1,
+                "max_share": 0.7,
             },
             "cap": 5e9,
             "uses": ["procurement", "investment"],
             "eligible_producer_countries": [],
             "eligible_beneficiaries": ["UKR"],
             "max_cofinancing_share": 0.5,
+            "max_procurement_share": 0.25,
+            "component_origin": {"countries": ["DEU", "UKR"], "max_outside_share": 0.35},
             "min_nations_per_contract": 2,
         },
         {
@@ -476,7 +479,8 @@ def test_layout_covers_every_schema_field() -> None:
         "expansions": (Expansion, set()),
         "components": (Component, set()),
         "component_suppliers": (ComponentSupplier, set()),
-        "funds": (Fund, {"contribution", "members"}),
+        # component_origin: the columns origin_countries and origin_max_outside_share
+        "funds": (Fund, {"contribution", "members", "component_origin"}),
         "capabilities": (Capability, {"id", "satisfied_by"}),
         "settings": (SolveSettings, set()),
     }

@@ -8,6 +8,7 @@ from aggregate import labels
 from aggregate.checks.lookups import Index, num, quoted, repeated, unknown_ref
 from aggregate.errors import Problem
 from aggregate.schema import KeyRule, Nation, PledgeRule, Scenario
+from aggregate.schema.facts import key_weights, supplier_value
 
 
 def check_fund_key(s: Scenario) -> list[Problem]:
@@ -86,6 +87,45 @@ def _figure_key_problems(label: str, members: list[Nation], key: KeyRule) -> lis
     return out
 
 
+def check_fund_key_cap(s: Scenario) -> list[Problem]:
+    """A key's ``max_share`` leaves a key that sums to 1: the members with a positive weight
+    (GNI, GDP or custom share), each at most the cap, must be able to carry the whole key
+    (``cap * members >= 1``)."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for f in s.funds:
+        c = f.contribution
+        if not isinstance(c, KeyRule) or c.max_share is None:
+            continue
+        weights = key_weights(f, ix.nations) or {}
+        members = len(weights)
+        positive = sorted(m for m, w in weights.items() if w > 0)
+        if c.max_share * members < 1 - 1e-12:
+            why = (
+                f"max_share {c.max_share:g} times the {members} member(s) is "
+                f"{num(c.max_share * members)}, below 1: the shares cannot add up to the "
+                "whole key"
+            )
+        elif positive and c.max_share * len(positive) < 1 - 1e-12:
+            why = (
+                f"only {quoted(positive)} have a positive key weight, and max_share "
+                f"{c.max_share:g} times {len(positive)} is below 1: the rest of the key would "
+                "fall on members whose weight is 0"
+            )
+        else:
+            continue
+        out.append(
+            Problem(
+                labels.fund(f.id),
+                "contribution.max_share",
+                why,
+                f"raise max_share to at least 1/{len(positive) or members}, or add members "
+                "with a key weight",
+            )
+        )
+    return out
+
+
 def check_fund_pledges(s: Scenario) -> list[Problem]:
     """Voluntary pledges fit the fund: their minimums within the cap, their maximums (when
     every member has one) at least the committed size."""
@@ -151,6 +191,55 @@ def check_fund_cofinancing(s: Scenario) -> list[Problem]:
         for f in s.funds
         if "investment" not in f.uses and f.max_cofinancing_share != 1
     ]
+
+
+def check_fund_procurement_share(s: Scenario) -> list[Problem]:
+    """``max_procurement_share`` only acts on a fund with the ``procurement`` use."""
+    return [
+        Problem(
+            labels.fund(f.id),
+            "max_procurement_share",
+            f"max_procurement_share is {f.max_procurement_share:g} but 'procurement' is not "
+            f"in uses ({quoted(f.uses)}), so it has no effect",
+            "add 'procurement' to uses, or remove max_procurement_share",
+        )
+        for f in s.funds
+        if "procurement" not in f.uses and f.max_procurement_share != 1
+    ]
+
+
+def check_fund_component_origin(s: Scenario) -> list[Problem]:
+    """Under a fund's ``component_origin`` rule every component supplier has a value (its
+    ``price``, or its component's ``value``) and a country: the rule weighs each supplier's
+    feeds by value, and a supplier without a country would silently count as outside."""
+    ruled = [f.id for f in s.funds if f.component_origin is not None]
+    if not ruled:
+        return []
+    components = {c.id: c for c in s.components}
+    out: list[Problem] = []
+    for sup in s.component_suppliers:
+        label = labels.supplier(sup.id)
+        if supplier_value(sup, components.get(sup.component)) is None:
+            out.append(
+                Problem(
+                    label,
+                    "price",
+                    f"no price, and component {sup.component!r} has no value, but the "
+                    f"component_origin rule of {quoted(ruled)} weighs feeds by their value",
+                    "give the supplier a price (currency per unit), or the component a value",
+                )
+            )
+        if sup.country is None:
+            out.append(
+                Problem(
+                    label,
+                    "country",
+                    f"no country, so the component_origin rule of {quoted(ruled)} counts its "
+                    "feeds as outside",
+                    "give the supplier's country (ISO alpha-3)",
+                )
+            )
+    return out
 
 
 def check_fund_consortium(s: Scenario) -> list[Problem]:

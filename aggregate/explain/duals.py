@@ -166,6 +166,11 @@ def plan_integers(plan: Solution, data: ModelData, m: pyo.ConcreteModel) -> Comp
         f, c = fc[0], tuple(fc[1:])
         uses = any((f, c[0], c[1], n) in paid for (_p, _i, n) in data.routes if (_p, _i) == c[:2])
         values[m.fund_uses[fc]] = 1.0 if uses else 0.0
+    # the origin rule is met wherever the fund pays for the producer (0 elsewhere: its
+    # value row then leaves the feeds free, as the plan did not need the rule)
+    paying = {(f, p) for (f, p, _i, _n) in paid}
+    for fp in m.ORIGIN:
+        values[m.origin_met[fp]] = 1.0 if tuple(fp) in paying else 0.0
     volume = orders.groupby(["producer", "item", "nation"])["quantity"].sum()
     for cn in m.JOINS:
         c, n = tuple(cn[:-1]), cn[-1]
@@ -213,6 +218,9 @@ def fix_integers(m: pyo.ConcreteModel, data: ModelData, values: ComponentMap) ->
     for key in list(m.consortium_pays_link):
         if values.get(m.fund_uses[key], 0.0) > 0.5:
             m.consortium_pays_link[key].deactivate()
+    for key in list(m.component_origin_pays_link):
+        if values.get(m.origin_met[key], 0.0) > 0.5:
+            m.component_origin_pays_link[key].deactivate()
     for key in list(m.donation_surplus_link):
         if values.get(m.donates[key], 0.0) > 0.5:
             m.donation_surplus_link[key].deactivate()

@@ -52,7 +52,7 @@ from aggregate.schema import (
     PledgeRule,
     Scenario,
 )
-from aggregate.schema.facts import key_shares, usable_pairs
+from aggregate.schema.facts import key_shares, key_weights, usable_pairs
 from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
@@ -203,8 +203,17 @@ def _restrict_funds(scenario: Scenario, members: frozenset[str], items: set[str]
         if isinstance(rule, KeyRule):
             keys = key_shares(f, nations)
             part = sum(keys[m] for m in dict.fromkeys(stay))
+            weights = key_weights(f, nations) or {}
+            carriers = len({m for m in stay if weights.get(m, 0.0) > 0})
+            cap_share = rule.max_share
+            if cap_share is not None and cap_share * carriers < 1 - 1e-12:
+                # too few members left to keep every share under the cap: they carry it all
+                cap_share = None
             rule = rule.model_copy(
-                update={"shares": {m: w for m, w in rule.shares.items() if m in stay}}
+                update={
+                    "shares": {m: w for m, w in rule.shares.items() if m in stay},
+                    "max_share": cap_share,
+                }
             )
         else:
             part = len(set(stay)) / len(set(f.members))

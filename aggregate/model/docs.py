@@ -83,6 +83,7 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
 | `fund_invests[f,e] >= 0` | money fund `f` pays towards expansion `e` |
 | `unspent[f] >= 0` | contributions not spent (0 for a bilateral purchase) |
 | `joins[c,n]`, `fund_uses[f,c]` binary | for funds with a minimum consortium |
+| `origin_met[f,p]` binary | producer `p`'s components meet fund `f`'s `component_origin` rule (the fund may pay for `p`'s orders) |
 
 Whole units: for an item with `indivisible: true`, `x` (where the offer has no `lot_size`;
 with one, whole lots of a whole lot size already make it whole), `give` and `use` are

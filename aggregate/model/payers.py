@@ -24,7 +24,8 @@ The physical plan (orders, builds, donations, stocks) is fixed at the cost stage
 only the money columns move, over the rows that hold them (fund rules, contribution rules,
 budgets), so the plan's cost and needs stay exactly as solved. The consortium binaries of
 funds with a minimum consortium are set to what the fixed orders allow, so that a fund may
-pay wherever the consortium rule lets it.
+pay wherever the consortium rule lets it; likewise the component-origin binaries are set
+to what the fixed feeds allow.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import numpy as np
 
 from aggregate.data import ModelData
 from aggregate.model.highs import run_highs
+from aggregate.model.instruments import open_origins
 from aggregate.model.linear import INF, LinearModel
 from aggregate.result import SolveStatus
 from aggregate.status import Outcome, read_highs
@@ -160,6 +162,7 @@ def settle_payers(
     integer = np.asarray(lin.integer, dtype=bool)
     x[integer] = np.round(x[integer])
     _open_consortia(lin, data, x)
+    open_origins(lin, data, x)
     a = lin.matrix().tocsr()
     touches = np.asarray((a[:, np.flatnonzero(money)] != 0).sum(axis=1)).ravel() > 0
     if active is not None:

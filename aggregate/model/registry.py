@@ -1,8 +1,8 @@
 """Every constraint family of the model, declared once.
 
 A declaration (:class:`~aggregate.model.family.Family`) holds what each layer needs to know about one family: its
-builder (one function in :mod:`~aggregate.model.contracts`, :mod:`~aggregate.model.stocks`
-or :mod:`~aggregate.model.funds`, whose docstring states the maths), the names of its index
+builder (one function in :mod:`~aggregate.model.contracts`, :mod:`~aggregate.model.stocks`,
+:mod:`~aggregate.model.funds` or :mod:`~aggregate.model.instruments`, whose docstring states the maths), the names of its index
 parts, its section in docs/model.md, the checks of :mod:`aggregate.verify` that re-check it
 from a solution's tables, and whether a scenario field sets it (a *rule*: :class:`RuleSpec`
 says which entry and field, and which way relaxing goes) or it is an accounting identity or
@@ -21,7 +21,12 @@ from __future__ import annotations
 
 from typing import Final
 
-from aggregate.model.declared import money, stocks, supply
+from aggregate.model.declared import instruments, money, stocks, supply
+from aggregate.model.declared.instruments import (  # the family names
+    COMPONENT_ORIGIN_PAYS_LINK,
+    COMPONENT_ORIGIN_UPPER,
+    FUND_PROCUREMENT_SHARE_UPPER,
+)
 from aggregate.model.declared.money import (  # the family names
     BILATERAL_CEILING_UPPER,
     BUDGET_PERIOD_UPPER,
@@ -69,7 +74,9 @@ from aggregate.model.family import SECTIONS, Family, RuleSpec
 # Not a family: the needs-first driver's cap on the weighted shortfall (model/objective.py).
 NEEDS_CAP: Final = "needs_cap"
 
-_DECLARED: tuple[tuple[str, Family], ...] = supply.DECLARED + stocks.DECLARED + money.DECLARED
+_DECLARED: tuple[tuple[str, Family], ...] = (
+    supply.DECLARED + stocks.DECLARED + money.DECLARED + instruments.DECLARED
+)
 
 
 def _check(declared: tuple[tuple[str, Family], ...]) -> dict[str, Family]:
@@ -102,6 +109,8 @@ __all__ = [
     "BUDGET_PERIOD_UPPER",
     "BUDGET_UPPER",
     "CAPACITY_UPPER",
+    "COMPONENT_ORIGIN_PAYS_LINK",
+    "COMPONENT_ORIGIN_UPPER",
     "COMPONENT_SUPPLY",
     "CONSORTIUM_JOIN_LINK",
     "CONSORTIUM_LOWER",
@@ -122,6 +131,7 @@ __all__ = [
     "FUND_INVESTMENT_SHARE_UPPER",
     "FUND_INVESTMENT_UPPER",
     "FUND_PAYMENT_UPPER",
+    "FUND_PROCUREMENT_SHARE_UPPER",
     "FUND_REFILL_UPPER",
     "MIN_ORDER_LOWER",
     "NEEDS_CAP",

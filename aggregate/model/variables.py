@@ -31,6 +31,7 @@ SET_DIMEN: dict[str, int | None] = {
     "FUNDS": 1,
     "FUND_USES": None,
     "JOINS": None,
+    "ORIGIN": 2,
 }
 """Every index set of the model and its dimension (None: tuples of varying length)."""
 
@@ -88,6 +89,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
         "FUNDS": list(data.funds),
         "FUND_USES": fund_uses,
         "JOINS": sorted({(*c[1:], n) for c in fund_uses for n in takers[c[1:]]}),
+        "ORIGIN": data.origin_pairs(),
     }
 
 
@@ -194,3 +196,4 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("unspent", m.FUNDS, nn, [0.0 if b else INF for b in bilateral])
     add("fund_uses", m.FUND_USES, binary)
     add("joins", m.JOINS, binary)
+    add("origin_met", m.ORIGIN, binary)

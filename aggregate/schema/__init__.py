@@ -1,7 +1,7 @@
 """The scenario schema (Pydantic v2): what a joint-procurement scenario contains."""
 
 from aggregate.schema.base import PerPeriod, expand
-from aggregate.schema.funds import Fund, KeyRule, Pledge, PledgeRule
+from aggregate.schema.funds import ComponentOrigin, Fund, KeyRule, Pledge, PledgeRule
 from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer, Tier
 from aggregate.schema.materiel import Capability, Component, Equivalence, Item
 from aggregate.schema.nations import BilateralPurchase, Nation
@@ -13,6 +13,7 @@ __all__ = [
     "BilateralPurchase",
     "Capability",
     "Component",
+    "ComponentOrigin",
     "ComponentSupplier",
     "Demand",
     "Equivalence",

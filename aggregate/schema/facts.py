@@ -20,9 +20,9 @@ from functools import cached_property
 
 from aggregate import labels
 from aggregate.schema.base import expand
-from aggregate.schema.funds import Fund, KeyRule, PledgeRule
+from aggregate.schema.funds import ComponentOrigin, Fund, KeyRule, PledgeRule
 from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer
-from aggregate.schema.materiel import Capability, Item
+from aggregate.schema.materiel import Capability, Component, Item
 from aggregate.schema.nations import DonationPolicy, Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.scenario import Scenario
@@ -189,13 +189,56 @@ def key_weights(fund: Fund, nations: Mapping[str, Nation]) -> dict[str, float] |
 
 
 def key_shares(fund: Fund, nations: Mapping[str, Nation]) -> dict[str, float]:
-    """Each member's normalised key share (GNI, GDP or custom weights); equal shares when
-    every weight is 0 (which :func:`aggregate.check` rejects). A key-rule fund only."""
+    """Each member's key share: its GNI (GDP, custom weight) over the members' total, cut to
+    the rule's ``max_share`` (:func:`capped_shares`); equal shares when every weight is 0
+    (which :func:`aggregate.check` rejects). A key-rule fund only."""
     weights = key_weights(fund, nations)
     if weights is None:
         raise TypeError(f"fund {fund.id} has pledges, not a key")
     total = sum(weights.values())
-    return {m: (w / total if total > 0 else 1.0 / len(weights)) for m, w in weights.items()}
+    if total <= 0:
+        weights = dict.fromkeys(weights, 1.0)
+    assert isinstance(fund.contribution, KeyRule)
+    return capped_shares(weights, fund.contribution.max_share)
+
+
+def capped_shares(weights: Mapping[str, float], cap: float | None) -> dict[str, float]:
+    r"""Normalised shares of ``weights`` (positive total), none above ``cap`` (water-filling).
+
+    Start from :math:`s_m = w_m / \sum_j w_j`. While some uncapped share is above the cap,
+    fix every such share at the cap and give what is left, :math:`1 - cap \cdot |C|` (C the
+    capped members), to the uncapped members in proportion to their weights:
+    :math:`s_m = (1 - cap |C|) \, w_m / \sum_{j \notin C} w_j`. Each round caps at least
+    one more member, so it ends within one round per member; raising the others' shares
+    never lowers a capped one, so the result is the unique key that is proportional to the
+    weights below the cap. E.g. weights 60/30/10 with cap 0.4: 0.6 is cut to 0.4 and 0.6 is
+    spread 30:10 (0.45, 0.15); 0.45 is above the cap, so it is cut too and the last 0.2 goes
+    to the third member: 0.4, 0.4, 0.2.
+
+    Without a cap, or with ``cap * members < 1`` (no key can meet it;
+    :func:`aggregate.check` rejects it), the plain normalised shares. Uncapped members whose
+    weights are all 0 share what is left equally (their key would otherwise be undefined;
+    :func:`aggregate.check` rejects that too)."""
+    total = sum(weights.values())
+    shares = {m: w / total for m, w in weights.items()}
+    if cap is None or cap * len(weights) < 1 - 1e-12:
+        return shares
+    capped: set[str] = set()
+    while True:
+        over = [m for m in weights if m not in capped and shares[m] > cap + 1e-12]
+        if not over:
+            return shares
+        capped.update(over)
+        left = 1.0 - cap * len(capped)
+        free = [m for m in weights if m not in capped]
+        free_total = sum(weights[m] for m in free)
+        for m in weights:
+            if m in capped:
+                shares[m] = cap
+            elif free_total > 0:
+                shares[m] = left * weights[m] / free_total
+            else:
+                shares[m] = left / len(free)
 
 
 def origin_ok(fund: Fund, country: str | None) -> bool:
@@ -218,6 +261,22 @@ def fund_order_uses(
     procurement = "procurement" in fund.uses and listed
     refill = "refill" in fund.uses and listed and donor_stock
     return procurement, refill
+
+
+def supplier_value(supplier: ComponentSupplier, component: Component | None) -> float | None:
+    """Value of one unit a supplier feeds, for component-origin rules: its ``price``, else its
+    component's ``value``; None where neither is given."""
+    if supplier.price is not None:
+        return float(supplier.price)
+    if component is not None and component.value is not None:
+        return float(component.value)
+    return None
+
+
+def origin_inside(origin: ComponentOrigin, country: str | None) -> bool:
+    """Whether a supplier in ``country`` counts as inside a component-origin rule's
+    countries (a supplier without a country counts as outside)."""
+    return country is not None and country in origin.countries
 
 
 def bilateral_funds(nations: Iterable[Nation]) -> dict[str, Fund]:
@@ -274,6 +333,7 @@ class ScenarioIndex:
         self.suppliers: dict[str, ComponentSupplier] = {
             s.id: s for s in scenario.component_suppliers
         }
+        self.components: dict[str, Component] = {c.id: c for c in scenario.components}
         self.stockpiles: dict[tuple[str, str], Stockpile] = {
             (s.nation, s.item): s for s in scenario.stockpiles
         }
@@ -414,12 +474,19 @@ class ScenarioIndex:
         return sponsor(e, self.country(e.producer), self.nations)
 
     def key(self, fund: Fund) -> dict[str, float] | None:
-        """Members' key shares of a key-rule fund (None: pledges, or every weight 0)."""
+        """Members' key shares of a key-rule fund, capped (:func:`capped_shares`; None:
+        pledges, or every weight 0)."""
         weights = key_weights(fund, self.nations)
         total = sum(weights.values()) if weights is not None else 0.0
         if weights is None or total <= 0:
             return None
-        return {m: w / total for m, w in weights.items()}
+        assert isinstance(fund.contribution, KeyRule)
+        return capped_shares(weights, fund.contribution.max_share)
+
+    def supplier_value(self, supplier: str) -> float | None:
+        """:func:`supplier_value` by id (None: unknown supplier, or no value given)."""
+        s = self.suppliers.get(supplier)
+        return supplier_value(s, self.components.get(s.component)) if s is not None else None
 
     def origin_ok(self, fund: Fund, producer: str) -> bool:
         """Whether ``fund`` may buy from ``producer`` (an unknown producer: only without an

@@ -21,6 +21,12 @@ class KeyRule(StrictModel):
     tolerance: Share = 0.0
     """Relative band around the key: a member's share of the contributions lies within
     ``key * (1 - tolerance)`` and ``key * (1 + tolerance)``."""
+    max_share: Share | None = None
+    """Largest key share of any one member (NATO common funding caps the largest
+    contributor's share), a fraction: every share above it is cut to it and the excess is
+    spread over the other members in proportion to their key, repeated until no share is
+    above it (:func:`aggregate.schema.facts.capped_shares`). Absent: no cap. With ``m``
+    members it must be at least ``1 / m``."""
 
 
 class Pledge(StrictModel):
@@ -50,6 +56,19 @@ class PledgeRule(StrictModel):
 ContributionRule = Annotated[KeyRule | PledgeRule, Field(discriminator="rule")]
 
 FundUse = Literal["procurement", "investment", "refill"]
+
+
+class ComponentOrigin(StrictModel):
+    """Where the components of what a fund buys may come from (SAFE: at most 35% of the
+    component cost from outside the EU, EEA and Ukraine; EDIRPA: most component value from
+    the EU or associated countries)."""
+
+    countries: list[NationCode] = Field(min_length=1)
+    """ISO alpha-3 countries whose suppliers count as inside (e.g. the EU and EEA states and
+    Ukraine)."""
+    max_outside_share: Share
+    """Largest share of the component value fed to a producer over the horizon that may come
+    from suppliers outside ``countries`` (or without a country), a fraction, e.g. 0.35."""
 
 
 class Fund(StrictModel):
@@ -84,6 +103,18 @@ class Fund(StrictModel):
     wherever the donor's refill orders allow."""
     max_cofinancing_share: Share = 1.0
     """Largest share of an investment's cost the fund may pay."""
+    max_procurement_share: Share = 1.0
+    """Largest share of the value of each contract the fund pays for as ``procurement``
+    (EDIRPA pays a part of a common procurement contract), a fraction: the fund's
+    procurement payments for a contract are at most this share of the purchase and delivery
+    cost of all the contract's orders (pooled: the producer's contract for the item over
+    every nation; going alone: each nation's own contract). Default 1: no limit beyond the
+    cost of what it pays for."""
+    component_origin: ComponentOrigin | None = None
+    """Origin rule on components: the fund pays for a producer's orders only if, of the
+    component value fed to that producer over the horizon (each supplier's feeds at its
+    ``price``), at most ``max_outside_share`` comes from suppliers outside ``countries``.
+    Absent: no rule."""
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)
     """The fund pays for a contract only if at least this many nations order in it
     (EDIRPA: 3, SAFE: 2)."""

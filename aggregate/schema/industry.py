@@ -120,10 +120,16 @@ class ComponentSupplier(StrictModel):
     name: str = ""
     """Readable name."""
     country: NationCode | None = None
-    """ISO alpha-3 country (informational)."""
+    """ISO alpha-3 country of the supplier: a fund's ``component_origin`` rule counts what it
+    feeds as inside or outside the fund's countries (absent: outside every list)."""
     component: Id
     """Component id supplied."""
     capacity: PerPeriodQuantity
     """Units of the component per period (at most 1e9)."""
+    price: Money | None = None
+    """Value of one unit of the component from this supplier, currency units (at most
+    1e13): what a fund's ``component_origin`` rule weighs the supplier's feeds by. Not a cost
+    of the plan (the producer's offer price already pays for its components). Absent: the
+    component's ``value``."""
     serves: list[Id] = []
     """Producer ids it can supply. Empty: every producer."""

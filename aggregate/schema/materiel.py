@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from aggregate.schema.base import Factor, Id, StrictModel
+from aggregate.schema.base import Factor, Id, Money, StrictModel
 
 
 class Item(StrictModel):
@@ -61,3 +61,6 @@ class Component(StrictModel):
     """Readable name."""
     unit: str = "unit"
     """What one unit is (``kg``, ``piece``)."""
+    value: Money | None = None
+    """Value of one unit, currency units (at most 1e13): the default ``price`` of its
+    suppliers, for funds' ``component_origin`` rules. Absent: no default."""

@@ -24,7 +24,8 @@ The package follows the checker's steps: :mod:`~aggregate.verify.plan` reads the
 are in :mod:`~aggregate.verify.supply` (orders, contracts, capacity, investments,
 components), :mod:`~aggregate.verify.units` (whole units of indivisible items),
 :mod:`~aggregate.verify.stocks` (inventory, floors, refills, donations, supply, demands),
-:mod:`~aggregate.verify.money` (funds, payments, budgets) and
+:mod:`~aggregate.verify.money` (funds, payments, budgets),
+:mod:`~aggregate.verify.instruments` (the instruments' shares and origin rules) and
 :mod:`~aggregate.verify.figures` (key figures).
 
 A solution without a plan (``status.has_plan`` false) is not checked: :func:`verify`
@@ -52,6 +53,7 @@ from aggregate.result import Solution
 from aggregate.schema import Scenario
 from aggregate.verify.figures import check_key_figures
 from aggregate.verify.index import Index
+from aggregate.verify.instruments import check_component_origin, check_procurement_share
 from aggregate.verify.money import (
     check_budgets,
     check_fund_payments,
@@ -109,6 +111,8 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_demands,
     check_funds,
     check_fund_payments,
+    check_procurement_share,
+    check_component_origin,
     check_payments,
     check_budgets,
     check_participation,

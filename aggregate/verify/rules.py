@@ -49,6 +49,8 @@ RULES: dict[str, str] = {
     "component_supply": "components needed by deliveries <= components supplied",
     "supplier_capacity_upper": "a supplier's deliveries in a period <= its capacity",
     "supplier_serves": "a supplier sends only its component, only to producers it serves",
+    "component_value": "a components row's country is its supplier's; value == quantity * the "
+    "supplier's price (else the component's value), NaN without either",
     # stock
     "stock_opening": "opening == previous closing (on_hand in the first period)",
     "stock_arrivals": "arrivals == orders delivered to the nation",
@@ -94,6 +96,11 @@ RULES: dict[str, str] = {
     "(going alone, each nation's own contract)",
     "fund_investment_eligible": "a fund pays only for built expansions it may finance",
     "fund_investment_upper": "investment payments <= cofinancing share (and cost in total)",
+    "component_origin": "where a fund with a component_origin rule pays for a producer's "
+    "orders, the component value fed to it from outside the rule's countries <= "
+    "max_outside_share * the value fed from all suppliers (over the horizon)",
+    "fund_procurement_share_upper": "a fund's procurement payments for a contract <= its "
+    "max_procurement_share * the purchase and delivery cost of all the contract's orders",
     # payments and budgets
     "payment_record": "a payment row's payer, purpose and references are valid",
     "order_payment_balance": "own + fund payments == purchase + delivery cost of the orders",

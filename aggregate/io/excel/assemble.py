@@ -238,7 +238,8 @@ def _path_of(offer: dict[str, Any], producers: list[dict[str, Any]]) -> tuple[st
     raise AssertionError("offer not found")  # pragma: no cover - offers come from producers
 
 
-_KEY_COLUMNS = ("basis", "tolerance")
+_KEY_COLUMNS = ("basis", "tolerance", "max_share")
+_ORIGIN_COLUMNS = {"origin_countries": "countries", "origin_max_outside_share": "max_outside_share"}
 
 
 def _purchases(raw: dict[str, Any], rows: list[Row] | None, book: Book) -> None:
@@ -283,6 +284,9 @@ def _funds(raw: dict[str, Any], tables: dict[str, list[Row]], book: Book) -> Non
         if rule is not None or contribution:
             contribution = {"rule": rule or "key", **contribution}
             values["contribution"] = contribution
+        origin = {v: values.pop(k) for k, v in _ORIGIN_COLUMNS.items() if k in values}
+        if origin:
+            values["component_origin"] = origin
         values["members"] = []
         fid = values.get("id")
         if isinstance(fid, str):

@@ -16,6 +16,7 @@ from aggregate.schema import (
     BilateralPurchase,
     Capability,
     Component,
+    ComponentOrigin,
     ComponentSupplier,
     Demand,
     Equivalence,
@@ -264,6 +265,7 @@ SHEETS: tuple[Sheet, ...] = (
             _col(Component, "id", "label"),
             _col(Component, "name", "text"),
             _col(Component, "unit", "text"),
+            _col(Component, "value", "number"),
         ),
     ),
     Sheet(
@@ -278,6 +280,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("component", "label"),
                 ("capacity", "series"),
                 ("serves", "list"),
+                ("price", "number"),
             )
         ),
     ),
@@ -295,6 +298,9 @@ SHEETS: tuple[Sheet, ...] = (
             ),
             _col(KeyRule, "basis", "text", doc="Key rule: " + _describe(KeyRule, "basis")),
             _col(KeyRule, "tolerance", "number", doc=_describe(KeyRule, "tolerance")),
+            _col(
+                KeyRule, "max_share", "number", doc="Key rule: " + _describe(KeyRule, "max_share")
+            ),
             *(
                 _col(Fund, name, kind)
                 for name, kind in (
@@ -306,8 +312,24 @@ SHEETS: tuple[Sheet, ...] = (
                     ("eligible_items", "optlist"),
                     ("refill_rate", "number"),
                     ("max_cofinancing_share", "number"),
+                    ("max_procurement_share", "number"),
                     ("min_nations_per_contract", "whole"),
                 )
+            ),
+            _col(
+                ComponentOrigin,
+                "countries",
+                "optlist",
+                "origin_countries",
+                "Component-origin rule (with origin_max_outside_share): "
+                + _describe(ComponentOrigin, "countries"),
+            ),
+            _col(
+                ComponentOrigin,
+                "max_outside_share",
+                "number",
+                "origin_max_outside_share",
+                "Component-origin rule: " + _describe(ComponentOrigin, "max_outside_share"),
             ),
         ),
     ),

@@ -226,10 +226,19 @@ def _records(name: str, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
     elif name == "funds":
         for fund in data["funds"]:
             rule = fund["contribution"]
-            row = {k: v for k, v in fund.items() if k not in ("contribution", "members")}
+            skip = ("contribution", "members", "component_origin")
+            row = {k: v for k, v in fund.items() if k not in skip}
             row["rule"] = rule["rule"]
             if rule["rule"] == "key":
-                row.update(basis=rule["basis"], tolerance=rule["tolerance"])
+                row.update(
+                    basis=rule["basis"], tolerance=rule["tolerance"], max_share=rule["max_share"]
+                )
+            origin = fund.get("component_origin")
+            if origin is not None:
+                row.update(
+                    origin_countries=origin["countries"],
+                    origin_max_outside_share=origin["max_outside_share"],
+                )
             yield row
     elif name == "fund_members":
         for fund in data["funds"]:

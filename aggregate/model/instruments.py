@@ -1,0 +1,217 @@
+"""The EU and NATO instruments' own rules on what a fund pays: a share of each contract's
+value (EDIRPA), and the origin of the components in what it buys (SAFE, EDIRPA).
+
+One function per constraint family, returning the family's index and rows; see
+:mod:`aggregate.model.contracts` and :mod:`aggregate.model.registry`. Every row reads a
+fund's payments for a route through :func:`route_payments`, the one place that knows how
+those columns are indexed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import numpy as np
+import pyomo.environ as pyo
+
+from aggregate.data import ContractKey, ModelData, RouteKey
+from aggregate.model.contracts import Rows
+from aggregate.model.funds import route_cost
+from aggregate.model.linear import INF, LinearModel, Row, linear
+
+
+def route_payments(lin: LinearModel, data: ModelData, f: str, route: RouteKey) -> list[int]:
+    """The columns of fund ``f``'s payments for ``route`` (producer, item, nation); none where
+    the fund may not pay for it."""
+    key = (f, *route)
+    return [lin.col("fund_pays")[key]] if key in data.fund_pays else []
+
+
+def fund_routes(data: ModelData) -> dict[tuple[str, RouteKey], str]:
+    """(fund, route) -> what the fund may pay for on the route (``procurement`` or
+    ``refill``), read from the payment keys' first four parts (fund, producer, item,
+    nation), whatever follows them."""
+    out: dict[tuple[str, RouteKey], str] = {}
+    for key, kind in data.fund_pays.items():
+        out.setdefault((key[0], (key[1], key[2], key[3])), kind)
+    return out
+
+
+def procurement_contracts(data: ModelData) -> dict[tuple[str, ...], list[RouteKey]]:
+    """(fund, *contract) -> the contract's routes, for each fund with a procurement share
+    below 1 and each contract with a route it pays for as procurement."""
+    routes_of: dict[ContractKey, list[RouteKey]] = defaultdict(list)
+    for route, c in data.contract_of.items():
+        routes_of[c].append(route)
+    keys: set[tuple[str, ...]] = set()
+    for (f, route), kind in fund_routes(data).items():
+        if kind == "procurement" and data.funds[f].procurement_share < 1:
+            keys.add((f, *data.contract_of[route]))
+    return {k: sorted(routes_of[k[1:]]) for k in sorted(keys)}
+
+
+def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A fund pays at most its share of the value of each contract it pays for.
+
+    :math:`\sum_{(p,i,n) \in c} pays_{f,p,i,n} \le share_f \sum_{(p,i,n) \in c} cost_{p,i,n}`,
+    with :math:`cost_{p,i,n} = \sum_{a,k} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k}` and
+    :math:`share_f` the fund's ``max_procurement_share``; the left sum over the routes the
+    fund pays for as procurement, the right over every route of contract :math:`c` (pooled:
+    every nation's orders of :math:`i` from :math:`p`; going alone: one nation's). Only
+    funds with a share below 1 write rows.
+
+    The contract's value is what its orders cost to buy and deliver; its fixed costs
+    (contract and period costs), which no fund pays, are not part of it. Refill
+    reimbursements are bounded by their own rate (``fund_refill_upper``), not by this share.
+    """
+    lin = linear(m)
+    contracts = procurement_contracts(data)
+    kinds = fund_routes(data)
+    keys = list(contracts)
+
+    def rows() -> Iterator[Row]:
+        for fc in keys:
+            f = fc[0]
+            share = data.funds[f].procurement_share
+            cols: list[int] = []
+            coefs: list[float] = []
+            for route in contracts[fc]:
+                if kinds.get((f, route)) == "procurement":
+                    paid = route_payments(lin, data, f, route)
+                    cols += paid
+                    coefs += [1.0] * len(paid)
+                c, v = route_cost(lin, data, *route)
+                cols += c
+                coefs += [-share * x for x in v]
+            yield fc, cols, coefs, -INF, 0.0
+
+    return keys, rows()
+
+
+def _producer_routes(data: ModelData, f: str, p: str) -> list[RouteKey]:
+    """The routes of producer ``p``'s orders that fund ``f`` may pay for."""
+    return sorted(route for g, route in fund_routes(data) if g == f and route[0] == p)
+
+
+def origin_pays_bound(data: ModelData, f: str, p: str) -> float:
+    r"""The most fund ``f`` can pay for producer ``p``'s orders: for each item the fund may
+    pay for, the dearest unit price plus the dearest delivery to a nation it pays for, times
+    every unit the offer can deliver (capacity with every expansion, from the lead time on);
+    no more than the fund's cap where it has one."""
+    routes = _producer_routes(data, f, p)
+    bound = 0.0
+    for i in sorted({i for _p, i, _n in routes}):
+        off = data.offers[p, i]
+        delivery = max(off.delivery[n] for q, j, n in routes if j == i)
+        bound += (max(off.prices) + delivery) * sum(off.upper[off.lead :])
+    cap = data.funds[f].cap
+    return bound if cap is None else min(bound, cap)
+
+
+def component_origin_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A fund with a component-origin rule pays for a producer's orders only where the
+    producer's components meet the rule.
+
+    :math:`\sum_{i,n} pays_{f,p,i,n} \le M_{f,p} \, met_{f,p}`, with :math:`M_{f,p} =
+    \min(cap_f, \sum_i (\max_k price_{p,i,k} + \max_n delivery_{p,i,n}) \sum_{a \ge lead}
+    U_{p,i,a})`, the sums over the items and nations the fund may pay for. Valid: the funds
+    pay at most the cost of the orders (``fund_payment_upper``), no order is dearer per unit
+    than the dearest tier and delivery, none delivers more than :math:`U` a period, and a
+    fund pays out no more than it collects (``fund_balance``), at most its cap.
+
+    Only pairs where the rule can bind (:meth:`~aggregate.data.ModelData.origin_pairs`):
+    an outside supplier of some value can feed the producer, and the outside share is below 1.
+    """
+    lin = linear(m)
+    met = lin.col("origin_met")
+    keys = data.origin_pairs()
+
+    def rows() -> Iterator[Row]:
+        for f, p in keys:
+            cols: list[int] = []
+            for route in _producer_routes(data, f, p):
+                cols += route_payments(lin, data, f, route)
+            bound = origin_pays_bound(data, f, p)
+            yield (f, p), [*cols, met[f, p]], [1.0] * len(cols) + [-bound], -INF, 0.0
+
+    return keys, rows()
+
+
+def origin_feed_bound(data: ModelData, f: str, p: str) -> float:
+    """The most the outside part of ``component_origin_upper``'s left side can reach: the
+    outside share's complement times the value every outside supplier serving ``p`` can
+    feed over the horizon (its whole capacity)."""
+    origin = data.funds[f].origin
+    assert origin is not None
+    value = sum(
+        data.supplier_value.get(s, 0.0) * sum(data.supplier_capacity[s])
+        for s, q in data.feeds
+        if q == p and data.outside(f, s)
+    )
+    return (1.0 - origin[1]) * value
+
+
+def component_origin_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Where a fund pays for a producer's orders, at most its outside share of the component
+    value fed to the producer over the horizon comes from outside its countries.
+
+    :math:`\sum_{s \notin C_f, t} v_s \, feed_{s,p,t} \le share_f \sum_{s,t} v_s \,
+    feed_{s,p,t} + M_{f,p} (1 - met_{f,p})`, i.e. :math:`\sum_{s,t} (1[s \notin C_f] -
+    share_f) \, v_s \, feed_{s,p,t} + M_{f,p} \, met_{f,p} \le M_{f,p}`, with :math:`v_s` the
+    supplier's ``price`` (else the component's ``value``), :math:`C_f` the rule's
+    ``countries`` (a supplier without a country is outside), :math:`share_f` its
+    ``max_outside_share`` and :math:`M_{f,p} = (1 - share_f) \sum_{s \notin C_f} v_s
+    \sum_t cap_{s,t}`, over the outside suppliers serving :math:`p`. Valid: the inside terms
+    are at most 0, and an outside supplier feeds at most its capacity.
+
+    Over the horizon, not per period: the instruments judge a procurement's component
+    value as a whole, and the fund's payments for an order are not tied to a period. Per
+    producer, not per item: a feed carries no item (a supplier feeds the producer's
+    components, whatever item they go into).
+    """
+    lin = linear(m)
+    feed, met = lin.col("feed"), lin.col("origin_met")
+    keys = data.origin_pairs()
+    periods = range(len(data.periods))
+
+    def rows() -> Iterator[Row]:
+        for f, p in keys:
+            origin = data.funds[f].origin
+            assert origin is not None
+            cols: list[int] = []
+            coefs: list[float] = []
+            for s, q in data.feeds:
+                value = data.supplier_value.get(s, 0.0)
+                if q != p or value <= 0:
+                    continue
+                weight = ((1.0 if data.outside(f, s) else 0.0) - origin[1]) * value
+                cols += [feed[s, p, t] for t in periods]
+                coefs += [weight] * len(periods)
+            bound = origin_feed_bound(data, f, p)
+            yield (f, p), [*cols, met[f, p]], [*coefs, bound], -INF, bound
+
+    return keys, rows()
+
+
+def open_origins(lin: LinearModel, data: ModelData, x: np.ndarray) -> None:
+    """Set ``origin_met`` in the plan ``x`` (one value per column) to what its feeds allow:
+    1 where they meet the rule, else 0. The payer stage, whose feeds are fixed, then lets a
+    fund pay wherever the rule holds (the cost stage may have left the binary at 0 where
+    the fund's paying changed nothing)."""
+    if "origin_met" not in lin.columns:
+        return
+    feed = lin.col("feed")
+    periods = range(len(data.periods))
+    for (f, p), j in lin.col("origin_met").items():
+        origin = data.funds[f].origin
+        assert origin is not None
+        outside = total = 0.0
+        for s, q in data.feeds:
+            value = data.supplier_value.get(s, 0.0)
+            if q != p or value <= 0:
+                continue
+            fed = value * sum(float(x[feed[s, p, t]]) for t in periods)
+            total += fed
+            outside += fed if data.outside(f, s) else 0.0
+        x[j] = 1.0 if outside <= origin[1] * total + 1e-9 * max(1.0, total) else 0.0
