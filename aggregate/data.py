@@ -194,6 +194,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     horizon = len(periods)
     can_use = usable_pairs(scenario)
     caps = {c.id: c for c in scenario.capabilities}
+    item_of = {i.id: i for i in scenario.items}
     settings = scenario.settings
 
     # --- what each nation needs: items through demands, and items it stocks -----------------
@@ -212,7 +213,9 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             lateness_penalty=settings.penalties(d)[1],
         )
         for eq in caps[d.capability].satisfied_by:
-            if (d.nation, eq.item) not in can_use:
+            if (d.nation, eq.item) not in can_use or not facts.fits_system(
+                item_of[eq.item], d.system
+            ):
                 continue
             needs.add((d.nation, eq.item))
             for t in range(due, min(due + d.max_lateness, horizon - 1) + 1):

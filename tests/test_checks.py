@@ -606,6 +606,25 @@ CASES: list[Case] = [
         ],
     ),
     Case(
+        "demand for a system no item is qualified for",
+        "demand_usable_items",
+        _set("demands[UKR-2025Q2].system", "Krab"),
+        [
+            "demands[UKR-2025Q2], field 'system'",
+            "no item of capability '155-fire' is qualified for system 'Krab'",
+        ],
+        also={"demand_system"},  # Ukraine does not operate Krab either
+    ),
+    Case(
+        "demand for a system its nation does not operate",
+        "demand_system",
+        _set("demands[DEU-2025Q4].system", "CAESAR"),
+        [
+            "demands[DEU-2025Q4], field 'system'",
+            "system 'CAESAR' is not one DEU operates ('PzH2000')",
+        ],
+    ),
+    Case(
         "demand that can never be met",
         "demand_sources",
         _add_polish_krab,

@@ -49,6 +49,7 @@ from aggregate.checks.industry import (
 )
 from aggregate.checks.needs import (
     check_demand_sources,
+    check_demand_system,
     check_demand_usable_items,
     check_item_usable,
 )
@@ -119,6 +120,7 @@ CHECKS: dict[str, Check] = {
         # needs
         check_item_usable,
         check_demand_usable_items,
+        check_demand_system,
         check_demand_sources,
         # funds
         check_fund_key,
@@ -160,6 +162,7 @@ __all__ = [
     "check_component_supply",
     "check_demand_references",
     "check_demand_sources",
+    "check_demand_system",
     "check_demand_usable_items",
     "check_duplicate_equivalences",
     "check_duplicate_fund_members",

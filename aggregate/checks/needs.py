@@ -7,7 +7,7 @@ from aggregate import labels
 from aggregate.checks.lookups import Index, quoted
 from aggregate.errors import Problem
 from aggregate.schema import Scenario
-from aggregate.schema.facts import usable
+from aggregate.schema.facts import fits_system, usable
 
 
 def check_item_usable(s: Scenario) -> list[Problem]:
@@ -37,8 +37,24 @@ def check_demand_usable_items(s: Scenario) -> list[Problem]:
         nation, cap = ix.nations.get(d.nation), ix.capabilities.get(d.capability)
         if nation is None or cap is None:
             continue
-        items = [ix.items[eq.item] for eq in cap.satisfied_by if eq.item in ix.items]
-        if items and not any(usable(i, nation) for i in items):
+        items = [
+            ix.items[eq.item]
+            for eq in cap.satisfied_by
+            if eq.item in ix.items and fits_system(ix.items[eq.item], d.system)
+        ]
+        if not items and d.system is not None:
+            out.append(
+                Problem(
+                    labels.demand(d.id),
+                    "system",
+                    f"no item of capability '{cap.id}' is qualified for system '{d.system}' "
+                    "(none lists it in its systems, and every item lists some), so nothing "
+                    "can meet this demand",
+                    f"add '{d.system}' to the systems of an item of '{cap.id}', spell the "
+                    "system as the items do, or remove system from the demand",
+                )
+            )
+        elif items and not any(usable(i, nation) for i in items):
             needs = "; ".join(
                 f"'{i.id}' needs " + " or ".join(f"'{sys}'" for sys in i.systems) for i in items
             )
@@ -76,7 +92,9 @@ def check_demand_sources(s: Scenario) -> list[Problem]:
         fitting = [
             eq.item
             for eq in cap.satisfied_by
-            if eq.item in ix.items and usable(ix.items[eq.item], nation)
+            if eq.item in ix.items
+            and usable(ix.items[eq.item], nation)
+            and fits_system(ix.items[eq.item], d.system)
         ]
         if not fitting:  # check_demand_usable_items
             continue
@@ -95,4 +113,27 @@ def check_demand_sources(s: Scenario) -> list[Problem]:
                 f"(held by {d.nation} or by a donor)",
             )
         )
+    return out
+
+
+def check_demand_system(s: Scenario) -> list[Problem]:
+    """A demand tied to a weapon system (``Demand.system``) names a system its nation
+    operates, where the nation lists its systems."""
+    ix = Index(s)
+    out: list[Problem] = []
+    for d in s.demands:
+        nation = ix.nations.get(d.nation)
+        if d.system is None or nation is None or not nation.systems:
+            continue
+        if d.system not in nation.systems:
+            out.append(
+                Problem(
+                    labels.demand(d.id),
+                    "system",
+                    f"system '{d.system}' is not one {nation.code} operates "
+                    f"({quoted(nation.systems)})",
+                    f"spell the system as in {labels.field(labels.nation(nation.code), 'systems')}"
+                    ", add it there, or remove system from the demand",
+                )
+            )
     return out

@@ -12,8 +12,9 @@ with it relaxed avoids shortfall (:mod:`aggregate.explain.ranging`); the most va
 are kept per demand.
 Structural reasons need no LP: a lead time that puts the earliest delivery after
 :math:`t_1` (or after :math:`t_0`, for lateness), an item the nation's weapon systems cannot
-use, a fund that may not pay for the nation's orders, a surplus-policy donor that gives
-nothing because its own demand is short or late.
+use or not qualified for the fleet the demand is for, a fund that may not pay for the
+nation's orders, a surplus-policy donor that gives nothing because its own demand is short
+or late.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from aggregate.explain.rules import Rule
 from aggregate.model import registry as reg
 from aggregate.result import Solution
 from aggregate.schema import Scenario
-from aggregate.schema.facts import usable_pairs
+from aggregate.schema.facts import fits_system, usable_pairs
 
 REASON_COLUMNS = [
     "demand",
@@ -163,10 +164,24 @@ def _structural(
     offered = {i for (_p, i) in data.offers}
     cap = next(c for c in scenario.capabilities if c.id == dd.capability)
     systems = next(x.systems for x in scenario.nations if x.code == n)
+    demand = next(x for x in scenario.demands if x.id == d)
     for eq in cap.satisfied_by:
-        if (n, eq.item) in can_use or eq.item not in offered:
+        if eq.item not in offered:
             continue
         item = next(x for x in scenario.items if x.id == eq.item)
+        if (n, eq.item) in can_use:
+            if not fits_system(item, demand.system):
+                out.append(
+                    (
+                        "compatibility",
+                        labels.item(item.id),
+                        "systems",
+                        "",
+                        f"{item.id} is qualified for {', '.join(item.systems)}, not for "
+                        f"{demand.system}, the fleet this demand is for",
+                    )
+                )
+            continue
         out.append(
             (
                 "compatibility",

@@ -40,6 +40,12 @@ def usable(item: Item, nation: Nation) -> bool:
     return not item.systems or not nation.systems or bool(set(item.systems) & set(nation.systems))
 
 
+def fits_system(item: Item, system: str | None) -> bool:
+    """Whether ``item`` may meet a demand tied to weapon ``system`` (``Demand.system``): any
+    item when the demand names no system, else an item qualified for it or with no systems."""
+    return system is None or not item.systems or system in item.systems
+
+
 def usable_pairs(scenario: Scenario) -> set[tuple[str, str]]:
     """(nation, item) pairs where the nation can use the item (:func:`usable`)."""
     return {
@@ -341,14 +347,22 @@ class ScenarioIndex:
         i_systems = set(self.items[item].systems) if item in self.items else set()
         return not n_systems or not i_systems or bool(n_systems & i_systems)
 
+    def fits(self, demand: Demand, item: str) -> bool:
+        """:func:`fits_system` by id: ``item`` may meet ``demand`` as to its weapon system
+        (an unknown item has no systems)."""
+        it = self.items.get(item)
+        return demand.system is None or it is None or fits_system(it, demand.system)
+
     @cached_property
     def demanded(self) -> set[tuple[str, str]]:
         """(nation, item) pairs where a demand of the nation names a capability the item
-        meets (whether or not the nation can use it)."""
+        meets and the item fits the demand's weapon system (whether or not the nation can
+        use it)."""
         return {
             (d.nation, item)
             for d in self.demands.values()
             for item, _ in self.satisfied_by(d.capability)
+            if self.fits(d, item)
         }
 
     @cached_property
@@ -401,7 +415,9 @@ class ScenarioIndex:
         return [
             d
             for d in self.demands.values()
-            if d.nation == nation and self.factor(d.capability, item) is not None
+            if d.nation == nation
+            and self.factor(d.capability, item) is not None
+            and self.fits(d, item)
         ]
 
     def country(self, producer: str) -> str | None:

@@ -68,7 +68,8 @@ RULES: dict[str, str] = {
     "the item serves are met in full and on time",
     "supply_record": "a supply row's nation and capability are its demand's",
     "supply_equivalent": "the item meets the capability; equivalent == quantity * factor",
-    "supply_compatibility": "the demanding nation can use the item",
+    "supply_compatibility": "the demanding nation can use the item, qualified for the "
+    "demand's weapon system if it names one",
     "supply_window": "units are drawn between the due period and due + max_lateness",
     "supply_periods_late": "periods_late == period - due period",
     "demand_record": "a demand row's nation, capability, due, priority and quantity are its own",

@@ -158,6 +158,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("max_lateness", "whole"),
                 ("shortfall_penalty", "number"),
                 ("lateness_penalty", "number"),
+                ("system", "label"),
             )
         ),
     ),
