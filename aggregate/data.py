@@ -296,7 +296,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             key = (prod.id, off.item)
             base = expand(off.capacity, periods)
             upper = [c + upper_added[key] for c in base]
-            takers = sorted(n for (n, i) in needs if i == off.item)
+            takers = sorted(n for (n, i) in needs if i == off.item and facts.may_buy(off, n))
             offers[key] = OfferData(
                 producer=prod.id,
                 item=off.item,

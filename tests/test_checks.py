@@ -522,6 +522,43 @@ CASES: list[Case] = [
         ["producers[RHM].offers[155-L52], field 'tiers'", "tier 3", "at most 200,000 units"],
     ),
     Case(
+        "offer with no buyers",
+        "offer_buyers",
+        lambda r: _offer(r, "NXT", "155-L52").update(buyers=[]),
+        ["producers[NXT].offers[155-L52], field 'buyers'", "no nation may order"],
+    ),
+    Case(
+        "offer whose buyers are all excluded",
+        "offer_buyers",
+        lambda r: _offer(r, "NXT", "155-L52").update(buyers=["UKR"], excluded_buyers=["UKR"]),
+        ["producers[NXT].offers[155-L52], field 'excluded_buyers'", "every buyer ('UKR')"],
+    ),
+    Case(
+        "offer buyer also excluded",
+        "offer_buyers",
+        lambda r: _offer(r, "NXT", "155-L52").update(
+            buyers=["UKR", "DEU"], excluded_buyers=["DEU"]
+        ),
+        ["field 'excluded_buyers'", "'DEU' listed both in buyers and in excluded_buyers"],
+    ),
+    Case(
+        "offer buyer unknown",
+        "offer_references",
+        lambda r: _offer(r, "NXT", "155-L52").update(buyers=["UKR", "POL"]),
+        ["producers[NXT].offers[155-L52], field 'buyers'", "'POL' is not in nations"],
+    ),
+    Case(
+        "demand whose only offers are closed to it",
+        "demand_sources",
+        _seq(
+            _add_polish_krab,
+            lambda r: r["producers"][0]["offers"].append(
+                {"item": "155-KRAB", "capacity": 10, "price": 1, "excluded_buyers": ["POL"]}
+            ),
+        ),
+        ["demands[POL-2025Q3]: can never be met", "no producer offers POL any item"],
+    ),
+    Case(
         "zero capacity",
         "offer_capacity",
         lambda r: _offer(r, "RHM", "155-L39").update(capacity={"2025Q1": 0}),

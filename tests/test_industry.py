@@ -36,3 +36,35 @@ def test_without_fleets_both_demands_take_the_cheaper_round() -> None:
     got = _solve_without("demand-tied-to-weapon-system", drop_systems)
     assert got["short"] == pytest.approx(0.0, abs=1e-9)
     assert got["total_cost"] == pytest.approx(200.0)
+
+
+def _offer(raw: dict[str, Any], producer: str) -> dict[str, Any]:
+    return next(p for p in raw["producers"] if p["id"] == producer)["offers"][0]
+
+
+def test_without_the_export_ban_latvia_buys_from_c() -> None:
+    got = _solve_without(
+        "offer-open-to-named-buyers", lambda raw: _offer(raw, "C").pop("excluded_buyers")
+    )
+    assert got["total_cost"] == pytest.approx(50.0)
+
+
+def test_without_the_licence_both_buy_from_a() -> None:
+    got = _solve_without("offer-open-to-named-buyers", lambda raw: _offer(raw, "A").pop("buyers"))
+    assert got["total_cost"] == pytest.approx(40.0)
+
+
+def test_explain_names_the_offers_closed_to_a_short_nation() -> None:
+    raw = yaml.safe_load((CASES / "offer-open-to-named-buyers" / "scenario.yaml").read_text())
+    _offer(raw, "B")["capacity"] = 4
+    scenario = aggregate.validate(raw)
+    why = aggregate.explain.explain(scenario, expansions=False, all_reasons=True)
+    reasons = why.shortfall_reasons
+    lva = reasons[reasons.demand == "lva"]
+    assert float(lva.short.iloc[0]) == pytest.approx(6.0)
+    closed = lva[lva.reason == "buyers"]
+    assert sorted(zip(closed.entry, closed.field, strict=True)) == [
+        ("producers[A].offers[shell]", "buyers"),
+        ("producers[C].offers[shell]", "excluded_buyers"),
+    ]
+    assert reasons[reasons.demand == "est"].empty

@@ -43,6 +43,7 @@ from aggregate.checks.funds import (
 from aggregate.checks.industry import (
     check_component_supply,
     check_expansion_window,
+    check_offer_buyers,
     check_offer_capacity,
     check_tier_reachable,
     check_tiers,
@@ -115,6 +116,7 @@ CHECKS: dict[str, Check] = {
         check_tiers,
         check_tier_reachable,
         check_offer_capacity,
+        check_offer_buyers,
         check_expansion_window,
         check_component_supply,
         # needs
@@ -184,6 +186,7 @@ __all__ = [
     "check_lateness_penalties",
     "check_lateness_weight",
     "check_needs_discount",
+    "check_offer_buyers",
     "check_offer_capacity",
     "check_offer_references",
     "check_period_order",

@@ -186,3 +186,41 @@ def check_component_supply(s: Scenario) -> list[Problem]:
                 )
             )
     return out
+
+
+def check_offer_buyers(s: Scenario) -> list[Problem]:
+    """An offer restricted to named buyers leaves some nation free to order: ``buyers`` is
+    not empty and not wholly in ``excluded_buyers``."""
+    out: list[Problem] = []
+    for _, o, label in labelled_offers(s):
+        both = sorted(set(o.buyers or []) & set(o.excluded_buyers))
+        if o.buyers is not None and not o.buyers:
+            out.append(
+                Problem(
+                    label,
+                    "buyers",
+                    "buyers is an empty list, so no nation may order from this offer",
+                    "list the nations that may order, remove buyers (every nation may), or "
+                    "remove the offer",
+                )
+            )
+        elif o.buyers is not None and set(o.buyers) <= set(o.excluded_buyers):
+            out.append(
+                Problem(
+                    label,
+                    "excluded_buyers",
+                    f"every buyer ({quoted(o.buyers)}) is also excluded, so no nation may "
+                    "order from this offer",
+                    "remove them from excluded_buyers or from buyers",
+                )
+            )
+        elif both:
+            out.append(
+                Problem(
+                    label,
+                    "excluded_buyers",
+                    f"{quoted(both)} listed both in buyers and in excluded_buyers",
+                    "keep each nation in one of the two lists",
+                )
+            )
+    return out

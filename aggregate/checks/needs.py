@@ -6,8 +6,8 @@ from __future__ import annotations
 from aggregate import labels
 from aggregate.checks.lookups import Index, quoted
 from aggregate.errors import Problem
-from aggregate.schema import Scenario
-from aggregate.schema.facts import fits_system, usable
+from aggregate.schema import Offer, Scenario
+from aggregate.schema.facts import fits_system, may_buy, usable
 
 
 def check_item_usable(s: Scenario) -> list[Problem]:
@@ -74,9 +74,14 @@ def check_demand_usable_items(s: Scenario) -> list[Problem]:
 
 
 def check_demand_sources(s: Scenario) -> list[Problem]:
-    """A demand with a positive quantity has a source: a producer offering a usable item,
-    the nation's own stock of one, or a donor's stock of one."""
+    """A demand with a positive quantity has a source: a producer offering a usable item
+    that the nation may order (the offer's ``buyers``), the nation's own stock of one, or a
+    donor's stock of one."""
     ix = Index(s)
+    offers_of: dict[str, list[Offer]] = {}  # item -> its offers
+    for p in s.producers:
+        for o in p.offers:
+            offers_of.setdefault(o.item, []).append(o)
     held: dict[str, set[str]] = {}  # item -> nations holding some of it
     donated: set[str] = set()  # items some donor holds
     for st in s.stockpiles:
@@ -99,18 +104,22 @@ def check_demand_sources(s: Scenario) -> list[Problem]:
         if not fitting:  # check_demand_usable_items
             continue
         if any(
-            i in ix.producers_of or d.nation in held.get(i, set()) or i in donated for i in fitting
+            any(may_buy(o, d.nation) for o in offers_of.get(i, []))
+            or d.nation in held.get(i, set())
+            or i in donated
+            for i in fitting
         ):
             continue
         out.append(
             Problem(
                 labels.demand(d.id),
                 "",
-                f"can never be met: no producer offers any item usable by {d.nation} for "
+                f"can never be met: no producer offers {d.nation} any item it can use for "
                 f"'{cap.id}' ({quoted(fitting)}), {d.nation} holds none in stock and no donor "
                 "holds any",
-                "add an offer of one of these items to a producer, or a stockpile of one "
-                f"(held by {d.nation} or by a donor)",
+                "add an offer of one of these items to a producer (open to "
+                f"{d.nation}: its buyers and excluded_buyers), or a stockpile of one (held by "
+                f"{d.nation} or by a donor)",
             )
         )
     return out

@@ -97,7 +97,8 @@ def check_stockpile_references(s: Scenario) -> list[Problem]:
 
 
 def check_offer_references(s: Scenario) -> list[Problem]:
-    """An offer's item exists, its ``delivery_cost_to`` and ``fixed_costs_*`` name nations."""
+    """An offer's item exists, its ``delivery_cost_to``, ``fixed_costs_*``, ``buyers`` and
+    ``excluded_buyers`` name nations."""
     ix = Index(s)
     out: list[Problem] = []
     for _, o, label in labelled_offers(s):
@@ -109,6 +110,8 @@ def check_offer_references(s: Scenario) -> list[Problem]:
         for field, payers in (
             ("fixed_costs_paid_by", [o.fixed_costs_paid_by] if o.fixed_costs_paid_by else []),
             ("fixed_costs_split", list(o.fixed_costs_split)),
+            ("buyers", list(o.buyers or [])),
+            ("excluded_buyers", list(o.excluded_buyers)),
         ):
             missing = [n for n in payers if n not in ix.nations]
             if missing:

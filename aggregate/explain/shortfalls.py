@@ -12,9 +12,9 @@ with it relaxed avoids shortfall (:mod:`aggregate.explain.ranging`); the most va
 are kept per demand.
 Structural reasons need no LP: a lead time that puts the earliest delivery after
 :math:`t_1` (or after :math:`t_0`, for lateness), an item the nation's weapon systems cannot
-use or not qualified for the fleet the demand is for, a fund that may not pay for the
-nation's orders, a surplus-policy donor that gives nothing because its own demand is short
-or late.
+use or not qualified for the fleet the demand is for, an offer closed to the nation (its
+buyers), a fund that may not pay for the nation's orders, a surplus-policy donor that
+gives nothing because its own demand is short or late.
 """
 
 from __future__ import annotations
@@ -192,6 +192,23 @@ def _structural(
                 f"operate ({', '.join(systems)})",
             )
         )
+    route_set = set(data.routes)
+    for prod in scenario.producers:
+        for off in prod.offers:
+            if off.item in items and (prod.id, off.item, n) not in route_set:
+                # the nation needs and can use the item: only the offer's buyers keep it out
+                excluded = n in off.excluded_buyers
+                out.append(
+                    (
+                        "buyers",
+                        labels.offer(prod.id, off.item),
+                        "excluded_buyers" if excluded else "buyers",
+                        "",
+                        f"{prod.id} may not sell {off.item} to {n} ("
+                        + ("excluded_buyers" if excluded else "not among its buyers")
+                        + ")",
+                    )
+                )
     bought = any(r == n and i in items for (_p, i, r) in data.routes)
     given = any(r == n and i in items for (_m, r, i) in data.gifts)
     held = any(data.stocks[n, i].on_hand > 0 for i in items if (n, i) in data.stocks)

@@ -52,7 +52,7 @@ from aggregate.schema import (
     PledgeRule,
     Scenario,
 )
-from aggregate.schema.facts import key_shares, usable_pairs
+from aggregate.schema.facts import key_shares, may_buy, usable_pairs
 from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
@@ -112,11 +112,14 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
     producers = []
     for p in scenario.producers:
         offers = [
-            o.model_copy(update=_restrict_offer(o, members)) for o in p.offers if o.item in items
+            o.model_copy(update=_restrict_offer(o, members))
+            for o in p.offers
+            if o.item in items and any(may_buy(o, n) for n in members)
         ]
         if offers:
             producers.append(p.model_copy(update={"offers": offers}))
     kept_producers = {p.id for p in producers}
+    kept_offers = {(p.id, o.item) for p in producers for o in p.offers}
     capabilities = []
     for c in scenario.capabilities:
         eqs = [e for e in c.satisfied_by if e.item in items]
@@ -125,7 +128,7 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
     expansions = [
         e.model_copy(update={"sponsor": e.sponsor if e.sponsor in members else None})
         for e in scenario.expansions
-        if e.producer in kept_producers and e.item in items
+        if (e.producer, e.item) in kept_offers
     ]
     suppliers = []
     for s in scenario.component_suppliers:
@@ -170,9 +173,12 @@ def _restrict_purchases(
 
 def _restrict_offer(offer: Offer, members: frozenset[str]) -> dict[str, Any]:
     """An offer's fields naming nations, kept for the group's members: a fixed-cost payer
-    outside the group leaves the group's contract to the default rule."""
+    outside the group leaves the group's contract to the default rule (an offer open to no
+    member is left out of the group's scenario)."""
     split = {n: w for n, w in offer.fixed_costs_split.items() if n in members}
     return {
+        "buyers": None if offer.buyers is None else [n for n in offer.buyers if n in members],
+        "excluded_buyers": [n for n in offer.excluded_buyers if n in members],
         "delivery_cost_to": {n: c for n, c in offer.delivery_cost_to.items() if n in members},
         "fixed_costs_paid_by": (
             offer.fixed_costs_paid_by if offer.fixed_costs_paid_by in members else None

@@ -69,6 +69,13 @@ def tier_minimums(offer: Offer) -> list[float]:
     return [0.0, *(float(t.min_volume) for t in offer.tiers)]
 
 
+def may_buy(offer: Offer, nation: str) -> bool:
+    """Whether ``nation`` may order from ``offer``: listed in its ``buyers`` (when given)
+    and not in its ``excluded_buyers``."""
+    listed = offer.buyers is None or nation in offer.buyers
+    return listed and nation not in offer.excluded_buyers
+
+
 def delivery_rate(offer: Offer, nation: str) -> float:
     """Delivery cost per unit of ``offer`` to ``nation``: the named rate, else the default."""
     return float(offer.delivery_cost_to.get(nation, offer.delivery_cost))
@@ -337,7 +344,7 @@ class ScenarioIndex:
             for i, f in self.satisfied_by(capability)
             if f > 0 and self.can_use(nation, i)
             for (_, item), offer in self.offers.items()
-            if item == i
+            if item == i and may_buy(offer, nation)
         ]
         return max(prices, default=0.0)
 
@@ -373,7 +380,8 @@ class ScenarioIndex:
     @cached_property
     def takers(self) -> dict[str, list[str]]:
         """item -> nations that may order it: a stockpile of it, or a demand for a capability
-        it meets that the nation can use (the model's routes)."""
+        it meets that the nation can use (the model's routes, before each offer's
+        :func:`may_buy`)."""
         out: dict[str, set[str]] = defaultdict(set)
         for n, i in self.stockpiles:
             out[i].add(n)
@@ -384,11 +392,12 @@ class ScenarioIndex:
 
     def fixed_cost_shares(self, producer: str, item: str) -> dict[str, float]:
         """Nation -> share of the pooled contract's fixed costs (:func:`fixed_cost_shares`)."""
+        offer = self.offers[producer, item]
         return fixed_cost_shares(
-            self.offers[producer, item],
+            offer,
             self.country(producer),
             self.nations,
-            self.takers.get(item, []),
+            [n for n in self.takers.get(item, []) if may_buy(offer, n)],
         )
 
     @cached_property

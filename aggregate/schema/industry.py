@@ -64,6 +64,12 @@ class Offer(StrictModel):
     fixed_costs_split: dict[NationCode, NonNeg] = {}
     """Nation -> weight: the pooled contract's fixed costs are split in proportion to the
     weights (instead of ``fixed_costs_paid_by``)."""
+    buyers: list[NationCode] | None = None
+    """The only nations that may order from this offer (ISO alpha-3), e.g. an export licence
+    granted to named states, pooled or going alone. Absent: every nation."""
+    excluded_buyers: list[NationCode] = []
+    """Nations that may not order from this offer (ISO alpha-3), e.g. an export ban. Empty:
+    none excluded."""
 
     @model_validator(mode="after")
     def _one_fixed_cost_rule(self) -> Offer:

@@ -22,7 +22,8 @@ RULES: dict[str, str] = {
     "order_purchase_cost": "purchase_cost == unit_price * quantity",
     "order_delivery_cost": "delivery_cost == the route's delivery cost per unit * quantity",
     "order_compatibility": "the receiving nation can use the item (systems) or stocks it",
-    "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile)",
+    "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile) "
+    "and may order from the offer (its buyers and excluded_buyers)",
     "order_tier_price": "unit_price == the price of the order's tier",
     "order_contract_label": "contract is 'producer/item' pooled, 'producer/item/nation' alone",
     # contracts

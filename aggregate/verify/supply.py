@@ -77,6 +77,8 @@ def check_orders(plan: Plan) -> list[Violation]:
             add("order_compatibility", f"{n} operates no system {i} is qualified for", q)
         elif (n, i) not in ix.needed:
             add("order_route", f"{n} has no stockpile of {i} and no demand it meets", q)
+        elif not facts.may_buy(offer, n):
+            add("order_route", f"{n} may not order from this offer (its buyers)", q)
         tier_price = ix.tier_price(offer, r["tier"])
         if tier_price is None:
             add("order_tier_price", f"tier {r['tier']} is not a tier of the offer", NAN)

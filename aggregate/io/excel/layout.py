@@ -214,6 +214,8 @@ SHEETS: tuple[Sheet, ...] = (
                     ("delivery_cost_to", "mapping"),
                     ("fixed_costs_paid_by", "label"),
                     ("fixed_costs_split", "mapping"),
+                    ("buyers", "optlist"),
+                    ("excluded_buyers", "list"),
                 )
             ),
         ),
