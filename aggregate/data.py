@@ -88,6 +88,16 @@ class ExpansionData:
     lead: int
     starts: list[int]
     sponsor: str | None
+    after: str | None = None
+    """The expansion that must have started first (``Expansion.after``)."""
+    ramp: tuple[float, ...] = ()
+    """Share of ``added`` available in each of the first periods once ready
+    (``Expansion.ramp``); in full after them."""
+
+    def share(self, start: int, period: int) -> float:
+        """Share of ``added`` available in ``period`` when started in ``start``
+        (:func:`aggregate.schema.facts.ramp_share`)."""
+        return facts.ramp_share(self.ramp, period - start - self.lead)
 
 
 @dataclass(frozen=True)
@@ -279,6 +289,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             e.lead_periods,
             starts,
             sponsor,
+            e.after,
+            tuple(e.ramp),
         )
 
     # a valid upper bound on capacity in every period: base plus every expansion that can

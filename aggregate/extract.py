@@ -184,7 +184,7 @@ def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
     for (p, i, _n, a, _k), q in v["order"].items():
         used[p, i, a] += q
     built = [
-        (x.producer, x.item, x.added, s + x.lead)
+        (x.producer, x.item, x.added, s + x.lead, x.ramp)
         for e, s in v["build"]
         for x in [data.expansions[e]]
     ]

@@ -606,6 +606,56 @@ CASES: list[Case] = [
         ["expansions[RHM-UNT], field 'lead_periods'", "after the last period '2025Q4'"],
     ),
     Case(
+        "expansion after itself",
+        "expansion_steps",
+        _set("expansions[RHM-UNT].after", "RHM-UNT"),
+        ["expansions[RHM-UNT], field 'after'", "cycle (RHM-UNT -> RHM-UNT)"],
+    ),
+    Case(
+        "expansion steps in a cycle",
+        "expansion_steps",
+        _seq(
+            lambda r: r["expansions"].append(
+                {**copy.deepcopy(r["expansions"][0]), "id": "RHM-L2", "after": "RHM-UNT"}
+            ),
+            _set("expansions[RHM-UNT].after", "RHM-L2"),
+        ),
+        ["expansions[RHM-UNT], field 'after'", "RHM-UNT -> RHM-L2 -> RHM-UNT"],
+    ),
+    Case(
+        "expansion step must start before the step before it may",
+        "expansion_steps",
+        _seq(
+            _set("expansions[RHM-UNT].earliest_start", "2025Q2"),
+            lambda r: r["expansions"].append(
+                {
+                    **copy.deepcopy(r["expansions"][0]),
+                    "id": "RHM-L2",
+                    "after": "RHM-UNT",
+                    "earliest_start": "2025Q1",
+                    "latest_start": "2025Q1",
+                    "lead_periods": 1,
+                }
+            ),
+        ),
+        [
+            "expansions[RHM-L2], field 'latest_start'",
+            "before the earliest start '2025Q2' of the step before it ('RHM-UNT')",
+        ],
+    ),
+    Case(
+        "expansion ramp falls",
+        "expansion_steps",
+        _set("expansions[RHM-UNT].ramp", [0.5, 0.25]),
+        ["expansions[RHM-UNT], field 'ramp'", "falls at position 2 (0.5 then 0.25)"],
+    ),
+    Case(
+        "expansion after an unknown step",
+        "expansion_references",
+        _set("expansions[RHM-UNT].after", "RHM-HALL"),
+        ["expansions[RHM-UNT], field 'after'", "'RHM-HALL' is not in expansions"],
+    ),
+    Case(
         "component supplier misses a producer",
         "component_supply",
         _set("component_suppliers[JUN].serves", ["RHM"]),

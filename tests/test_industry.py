@@ -68,3 +68,35 @@ def test_explain_names_the_offers_closed_to_a_short_nation() -> None:
         ("producers[C].offers[shell]", "excluded_buyers"),
     ]
     assert reasons[reasons.demand == "est"].empty
+
+
+def test_without_precedence_the_second_step_is_built_alone() -> None:
+    def drop_after(raw: dict[str, Any]) -> None:
+        for e in raw["expansions"]:
+            e.pop("after", None)
+
+    got = _solve_without("expansion-step-needs-the-step-before", drop_after)
+    assert got["total_cost"] == pytest.approx(40.0)
+    assert got["investment_cost"] == pytest.approx(30.0)
+
+
+def test_verifier_rejects_a_step_started_without_the_step_before() -> None:
+    scenario = aggregate.load(CASES / "expansion-step-needs-the-step-before" / "scenario.yaml")
+    plan = aggregate.solve(scenario)
+    investments = plan.tables["investments"]
+    plan.tables["investments"] = investments[investments.expansion != "hall"]
+    assert "expansion_precedence" in aggregate.verify(scenario, plan).rules
+
+
+def test_without_the_ramp_the_line_covers_everything() -> None:
+    got = _solve_without("expansion-ramps-up", lambda raw: raw["expansions"][0].pop("ramp"))
+    assert got["total_cost"] == pytest.approx(80.0)
+
+
+def test_verifier_reads_the_ramp_in_the_capacity_table() -> None:
+    scenario = aggregate.load(CASES / "expansion-ramps-up" / "scenario.yaml")
+    plan = aggregate.solve(scenario)
+    capacity = plan.tables["capacity"]
+    at = (capacity.producer == "P") & (capacity.period == "P2")
+    capacity.loc[at, "added"] = 20.0  # the full addition, ignoring the ramp
+    assert "capacity_table" in aggregate.verify(scenario, plan).rules

@@ -42,6 +42,7 @@ from aggregate.checks.funds import (
 )
 from aggregate.checks.industry import (
     check_component_supply,
+    check_expansion_steps,
     check_expansion_window,
     check_offer_buyers,
     check_offer_capacity,
@@ -118,6 +119,7 @@ CHECKS: dict[str, Check] = {
         check_offer_capacity,
         check_offer_buyers,
         check_expansion_window,
+        check_expansion_steps,
         check_component_supply,
         # needs
         check_item_usable,
@@ -173,6 +175,7 @@ __all__ = [
     "check_duplicate_periods",
     "check_duplicate_stockpiles",
     "check_expansion_references",
+    "check_expansion_steps",
     "check_expansion_window",
     "check_floor_penalty",
     "check_fund_amounts",

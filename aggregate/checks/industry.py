@@ -224,3 +224,58 @@ def check_offer_buyers(s: Scenario) -> list[Problem]:
                 )
             )
     return out
+
+
+def check_expansion_steps(s: Scenario) -> list[Problem]:
+    """Steps of a multi-step ramp-up (``Expansion.after``) form chains, not cycles, and a
+    step's latest start is not before the earliest start of the step before it; a ramp
+    profile (``Expansion.ramp``) does not fall."""
+    ix = Index(s)
+    after = {e.id: e.after for e in s.expansions}
+    by_id = {e.id: e for e in s.expansions}
+    out: list[Problem] = []
+    for e in s.expansions:
+        label = labels.expansion(e.id)
+        chain, step = [e.id], e.after
+        while step is not None and step in after and step not in chain:
+            chain.append(step)
+            step = after[step]
+        if step is not None and step in chain:
+            loop = [*chain[chain.index(step) :], step]
+            out.append(
+                Problem(
+                    label,
+                    "after",
+                    f"the steps form a cycle ({' -> '.join(loop)}), so none of them can start",
+                    "make the first step of the ramp-up start on its own (remove its after)",
+                )
+            )
+            continue
+        prev = by_id.get(e.after) if e.after is not None else None
+        bounds = (e.latest_start, prev.earliest_start if prev else None)
+        if prev is not None and all(p in ix.periods for p in bounds if p is not None):
+            latest = ix.periods[e.latest_start] if e.latest_start else len(s.periods) - 1
+            earliest = ix.periods[prev.earliest_start] if prev.earliest_start else 0
+            if latest < earliest:
+                out.append(
+                    Problem(
+                        label,
+                        "latest_start",
+                        f"latest_start '{e.latest_start}' is before the earliest start "
+                        f"'{prev.earliest_start}' of the step before it ('{prev.id}'), so it "
+                        "can never start",
+                        "allow a later start, or an earlier start of the step before it",
+                    )
+                )
+        falls = [k for k in range(1, len(e.ramp)) if e.ramp[k] < e.ramp[k - 1]]
+        if falls:
+            out.append(
+                Problem(
+                    label,
+                    "ramp",
+                    f"the ramp falls at position {falls[0] + 1} ({num(e.ramp[falls[0] - 1])} then "
+                    f"{num(e.ramp[falls[0]])}): capacity ramping up does not shrink",
+                    "list non-decreasing shares of added_capacity, e.g. [0.25, 0.5, 0.75]",
+                )
+            )
+    return out

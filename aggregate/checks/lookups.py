@@ -91,7 +91,9 @@ class Index:
         for e in self.expansions_of.get((producer.id, offer.item), []):
             # an unknown period is reported by check_period_references: start at the first
             start = self.periods.get(e.earliest_start, 0) if e.earliest_start else 0
-            builds.append((producer.id, offer.item, e.added_capacity, start + e.lead_periods))
+            builds.append(
+                (producer.id, offer.item, e.added_capacity, start + e.lead_periods, e.ramp)
+            )
         added = added_capacity(builds, len(self.s.periods))
         return sum(self.series(offer.capacity)) + sum(added.values())
 

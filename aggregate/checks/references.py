@@ -120,8 +120,8 @@ def check_offer_references(s: Scenario) -> list[Problem]:
 
 
 def check_expansion_references(s: Scenario) -> list[Problem]:
-    """An expansion's producer and item exist, the producer offers the item, and the sponsor
-    is a nation."""
+    """An expansion's producer and item exist, the producer offers the item, the sponsor is
+    a nation, and the step it comes after (``after``) is an expansion."""
     ix = Index(s)
     out: list[Problem] = []
     for e in s.expansions:
@@ -144,6 +144,9 @@ def check_expansion_references(s: Scenario) -> list[Problem]:
             )
         if e.sponsor is not None and e.sponsor not in ix.nations:
             out.append(unknown_ref(label, "sponsor", [e.sponsor], "nations", ix.nations))
+        ids = [x.id for x in s.expansions]
+        if e.after is not None and e.after not in ids:
+            out.append(unknown_ref(label, "after", [e.after], "expansions", ids))
     return out
 
 

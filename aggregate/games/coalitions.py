@@ -125,10 +125,16 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         eqs = [e for e in c.satisfied_by if e.item in items]
         if eqs:
             capabilities.append(c.model_copy(update={"satisfied_by": eqs}))
+    kept = {e.id for e in scenario.expansions if (e.producer, e.item) in kept_offers}
+    # a step whose step before it is left out cannot start: leave it out too
+    while dropped := {e.id for e in scenario.expansions if e.id in kept and e.after} - {
+        e.id for e in scenario.expansions if e.after in kept
+    }:
+        kept -= dropped
     expansions = [
         e.model_copy(update={"sponsor": e.sponsor if e.sponsor in members else None})
         for e in scenario.expansions
-        if (e.producer, e.item) in kept_offers
+        if e.id in kept
     ]
     suppliers = []
     for s in scenario.component_suppliers:

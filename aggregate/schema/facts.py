@@ -15,7 +15,7 @@ expanded once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import cached_property
 
 from aggregate import labels
@@ -27,8 +27,10 @@ from aggregate.schema.nations import DonationPolicy, Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.scenario import Scenario
 
-Build = tuple[str, str, float, int]
-"""An expansion built: (producer, item, units added per period, first period ready)."""
+Build = tuple[str, str, float, int] | tuple[str, str, float, int, Sequence[float]]
+"""An expansion built: (producer, item, units added per period, first period ready), with
+its ramp as a fifth part where it has one (the shares of the units available in the first
+periods once ready, ``Expansion.ramp``)."""
 
 
 # --- compatibility --------------------------------------------------------------------
@@ -166,6 +168,15 @@ def start_window(expansion: Expansion, at: Mapping[str, int], horizon: int) -> t
     return first, last
 
 
+def ramp_share(ramp: Sequence[float], since_ready: int) -> float:
+    """Share of an expansion's added capacity available ``since_ready`` periods after it is
+    ready (0 in the period it is ready): 0 before, ``ramp[since_ready]`` while ramping up,
+    1 after the ramp."""
+    if since_ready < 0:
+        return 0.0
+    return float(ramp[since_ready]) if since_ready < len(ramp) else 1.0
+
+
 def added_capacity(
     builds: Iterable[Build], horizon: int
 ) -> defaultdict[tuple[str, str, int], float]:
@@ -173,12 +184,15 @@ def added_capacity(
     (0 for any other key).
 
     An expansion started in period ``s`` with lead ``L`` adds its capacity in every period
-    from ``s + L`` to the end of the horizon.
+    from ``s + L`` to the end of the horizon, the share :func:`ramp_share` of it in period
+    ``s + L + j`` while it ramps up.
     """
     added: defaultdict[tuple[str, str, int], float] = defaultdict(float)
-    for producer, item, units, ready in builds:
+    for build in builds:
+        producer, item, units, ready = build[:4]
+        ramp = build[4] if len(build) > 4 else ()
         for t in range(max(ready, 0), horizon):
-            added[producer, item, t] += float(units)
+            added[producer, item, t] += float(units) * ramp_share(ramp, t - ready)
     return added
 
 
@@ -476,7 +490,9 @@ class ScenarioIndex:
         ready: list[Build] = []
         for e_id, starts in builds.items():
             e = self.expansions[e_id]
-            ready += [(e.producer, e.item, e.added_capacity, s + e.lead_periods) for s in starts]
+            ready += [
+                (e.producer, e.item, e.added_capacity, s + e.lead_periods, e.ramp) for s in starts
+            ]
         return added_capacity(ready, len(self.periods))
 
 

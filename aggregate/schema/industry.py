@@ -14,6 +14,7 @@ from aggregate.schema.base import (
     PerPeriodQuantity,
     PositiveQuantity,
     Quantity,
+    Share,
     StrictModel,
 )
 
@@ -116,6 +117,14 @@ class Expansion(StrictModel):
     sponsor: NationCode | None = None
     """Nation paying the part of the investment no fund pays. Absent: the producer's country
     if it is a nation of the scenario, else the investment is outside every nation's budget."""
+    after: Id | None = None
+    """Id of the expansion this one is the next step of (a multi-step ramp-up): it may start
+    only once that one has started, in the same period or later (each step's own
+    ``lead_periods`` says when its capacity comes). Absent: it may start on its own."""
+    ramp: list[Share] = Field(default=[], max_length=1000)
+    """Fractions of ``added_capacity`` available in the first periods once ready, e.g.
+    ``[0.25, 0.5, 0.75]``: a quarter in the period it is ready, half the next, three quarters
+    the next, in full from then on. Empty: in full as soon as ready."""
 
 
 class ComponentSupplier(StrictModel):

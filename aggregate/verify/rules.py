@@ -44,6 +44,8 @@ RULES: dict[str, str] = {
     "capacity_table": "the capacity table's base, added and used agree with the plan",
     "expansion_once": "an expansion is started at most once",
     "expansion_start_window": "an expansion starts between its earliest and latest start",
+    "expansion_precedence": "an expansion with a step before it (after) starts only once "
+    "that step has started, in the same period or earlier",
     "investment_ready_period": "ready_period == start + lead_periods (empty past the horizon)",
     "investment_record": "producer, item, added capacity, cost and sponsor match the scenario",
     # components

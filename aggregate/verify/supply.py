@@ -241,7 +241,8 @@ def check_capacity(plan: Plan) -> list[Violation]:
 
 
 def check_investments(plan: Plan) -> list[Violation]:
-    """Each expansion once, inside its start window, ready on time, as in the scenario."""
+    """Each expansion once, inside its start window, after the step before it, ready on
+    time, as in the scenario."""
     ix, found = plan.ix, []
     last = len(ix.periods) - 1
     for e_id, starts in plan.builds.items():
@@ -249,6 +250,17 @@ def check_investments(plan: Plan) -> list[Violation]:
             message = f"started {len(starts)} times"
             entity = labels.expansion(e_id)
             found.append(Violation("expansion_once", entity, "", message, len(starts) - 1))
+        after = ix.expansions[e_id].after
+        if after is None:
+            continue
+        before = plan.builds.get(after, [])
+        for s in starts:
+            if not any(t <= s for t in before):
+                message = f"starts in {ix.periods[s]}, but the step before it, {after}, " + (
+                    f"starts later ({ix.periods[min(before)]})" if before else "never starts"
+                )
+                entity = labels.expansion(e_id)
+                found.append(Violation("expansion_precedence", entity, ix.periods[s], message, 1))
     for r in plan.rows("investments"):
         e = ix.expansions[r["expansion"]]
         s = ix.t[r["start_period"]]

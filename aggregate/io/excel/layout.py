@@ -41,6 +41,7 @@ KINDS: dict[str, str] = {
     "bool": "TRUE or FALSE",
     "list": "list, comma-separated (blank: empty)",
     "optlist": "list, comma-separated (blank: no restriction; `none`: empty list)",
+    "numbers": "numbers, comma-separated (blank: none)",
     "series": "number, or a series `period: value, period: value` (step function)",
     "mapping": "pairs `key: number, key: number`",
     "labels": "period labels, comma-separated; may continue on further `periods` rows",
@@ -257,6 +258,8 @@ SHEETS: tuple[Sheet, ...] = (
                 ("earliest_start", "label"),
                 ("latest_start", "label"),
                 ("sponsor", "label"),
+                ("after", "label"),
+                ("ramp", "numbers"),
             )
         ),
     ),
