@@ -82,6 +82,7 @@ class DemandData:
 @dataclass(frozen=True)
 class ExpansionData:
     producer: str
+    """Producer whose offer of ``item`` grows; empty for a component supplier's."""
     item: str
     added: float
     cost: float
@@ -93,6 +94,10 @@ class ExpansionData:
     ramp: tuple[float, ...] = ()
     """Share of ``added`` available in each of the first periods once ready
     (``Expansion.ramp``); in full after them."""
+    supplier: str | None = None
+    """Component supplier whose capacity grows (instead of producer and item)."""
+    country: str | None = None
+    """Country of the producer or supplier (funds' origin rules)."""
 
     def share(self, start: int, period: int) -> float:
         """Share of ``added`` available in ``period`` when started in ``start``
@@ -277,13 +282,15 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     expansions: dict[str, ExpansionData] = {}
     nation_codes = {n.code for n in scenario.nations}
     country = {p.id: p.country for p in scenario.producers}
+    supplier_country = {c.id: c.country for c in scenario.component_suppliers}
     for e in scenario.expansions:
         first, last = facts.start_window(e, at, horizon)
         starts = [s for s in range(first, last + 1) if s + e.lead_periods < horizon]
-        sponsor = facts.sponsor(e, country[e.producer], nation_codes)
+        where = supplier_country[e.supplier] if e.supplier else country[e.producer or ""]
+        sponsor = facts.sponsor(e, where, nation_codes)
         expansions[e.id] = ExpansionData(
-            e.producer,
-            e.item,
+            e.producer or "",
+            e.item or "",
             e.added_capacity,
             e.investment_cost,
             e.lead_periods,
@@ -291,13 +298,15 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             sponsor,
             e.after,
             tuple(e.ramp),
+            e.supplier,
+            where,
         )
 
     # a valid upper bound on capacity in every period: base plus every expansion that can
     # start (the capacity ready by a period, facts.added_capacity, is the model's to choose)
     upper_added: dict[OfferKey, float] = defaultdict(float)
     for x in expansions.values():
-        if x.starts:
+        if x.starts and x.supplier is None:
             upper_added[x.producer, x.item] += x.added
 
     # --- offers, routes and orders ----------------------------------------------------------
@@ -378,7 +387,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
         if "investment" in f.uses:
             for e_id, xd in expansions.items():
-                if xd.starts and facts.origin_ok(f, country[xd.producer]):
+                if xd.starts and facts.origin_ok(f, xd.country):
                     fund_invests.append((f.id, e_id))
     # bilateral purchases are aid, not pooling: a nation going alone still buys for another
     for channel, f in facts.bilateral_funds(scenario.nations).items():

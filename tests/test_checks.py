@@ -650,6 +650,14 @@ CASES: list[Case] = [
         ["expansions[RHM-UNT], field 'ramp'", "falls at position 2 (0.5 then 0.25)"],
     ),
     Case(
+        "expansion of an unknown supplier",
+        "expansion_references",
+        lambda r: r["expansions"].append(
+            {"id": "POWDER", "supplier": "NITRO", "added_capacity": 10, "investment_cost": 5}
+        ),
+        ["expansions[POWDER], field 'supplier'", "'NITRO' is not in component_suppliers"],
+    ),
+    Case(
         "expansion after an unknown step",
         "expansion_references",
         _set("expansions[RHM-UNT].after", "RHM-HALL"),
@@ -1022,6 +1030,20 @@ def test_type_error_wrong_value_in_a_series() -> None:
     err = _type_error(_set("stockpiles[DEU/155-L52].floor", {"2025Q1": "x"}))
     assert len(err.problems) == 1, str(err)
     assert "stockpiles[DEU/155-L52], field 'floor.2025Q1'" in str(err)
+
+
+def test_expansion_of_a_producer_and_a_supplier_at_once() -> None:
+    err = _type_error(_set("expansions[RHM-UNT].supplier", "JUN"))
+    assert len(err.problems) == 1, str(err)
+    assert "expansions[RHM-UNT]" in str(err)
+    assert "give producer and item (a production line) or supplier" in str(err)
+    assert "not both" in str(err)
+
+
+def test_expansion_needs_a_producer_and_item_or_a_supplier() -> None:
+    err = _type_error(_del("expansions[RHM-UNT].item"))
+    assert len(err.problems) == 1, str(err)
+    assert "give both producer and item (a production line), or supplier" in str(err)
 
 
 def test_type_error_unknown_field() -> None:

@@ -100,3 +100,19 @@ def test_verifier_reads_the_ramp_in_the_capacity_table() -> None:
     at = (capacity.producer == "P") & (capacity.period == "P2")
     capacity.loc[at, "added"] = 20.0  # the full addition, ignoring the ramp
     assert "capacity_table" in aggregate.verify(scenario, plan).rules
+
+
+def test_without_the_powder_line_5_shells_stay_short() -> None:
+    got = _solve_without(
+        "component-supplier-expansion-cofinanced", lambda raw: raw.pop("expansions")
+    )
+    assert got["short"] == pytest.approx(5.0)
+    assert got["total_cost"] == pytest.approx(75.0)
+
+
+def test_verifier_counts_a_supplier_expansion_in_its_capacity() -> None:
+    scenario = aggregate.load(CASES / "component-supplier-expansion-cofinanced" / "scenario.yaml")
+    plan = aggregate.solve(scenario)
+    assert aggregate.verify(scenario, plan).ok
+    plan.tables["investments"] = plan.tables["investments"].iloc[0:0]
+    assert "supplier_capacity_upper" in aggregate.verify(scenario, plan).rules

@@ -74,10 +74,11 @@ class Index:
 
     @cached_property
     def expansions_of(self) -> dict[tuple[str, str], list[Expansion]]:
-        """(producer id, item id) -> expansion options."""
+        """(producer id, item id) -> expansion options (not component suppliers')."""
         out: dict[tuple[str, str], list[Expansion]] = {}
         for e in self.s.expansions:
-            out.setdefault((e.producer, e.item), []).append(e)
+            if e.producer is not None and e.item is not None:
+                out.setdefault((e.producer, e.item), []).append(e)
         return out
 
     def series(self, value: float | dict[str, float]) -> list[float]:

@@ -120,12 +120,27 @@ def check_offer_references(s: Scenario) -> list[Problem]:
 
 
 def check_expansion_references(s: Scenario) -> list[Problem]:
-    """An expansion's producer and item exist, the producer offers the item, the sponsor is
-    a nation, and the step it comes after (``after``) is an expansion."""
+    """An expansion's producer and item exist and the producer offers the item (or its
+    component supplier exists), the sponsor is a nation, and the step it comes after
+    (``after``) is an expansion."""
     ix = Index(s)
+    suppliers = [c.id for c in s.component_suppliers]
     out: list[Problem] = []
     for e in s.expansions:
         label = labels.expansion(e.id)
+        if e.sponsor is not None and e.sponsor not in ix.nations:
+            out.append(unknown_ref(label, "sponsor", [e.sponsor], "nations", ix.nations))
+        ids = [x.id for x in s.expansions]
+        if e.after is not None and e.after not in ids:
+            out.append(unknown_ref(label, "after", [e.after], "expansions", ids))
+        if e.supplier is not None:
+            if e.supplier not in suppliers:
+                out.append(
+                    unknown_ref(label, "supplier", [e.supplier], "component_suppliers", suppliers)
+                )
+            continue
+        if e.producer is None or e.item is None:  # the schema requires both
+            continue
         producer = ix.producers.get(e.producer)
         if producer is None:
             out.append(unknown_ref(label, "producer", [e.producer], "producers", ix.producers))
@@ -142,11 +157,6 @@ def check_expansion_references(s: Scenario) -> list[Problem]:
                     f"add an offer of '{e.item}' to {labels.producer(e.producer)}, or change item",
                 )
             )
-        if e.sponsor is not None and e.sponsor not in ix.nations:
-            out.append(unknown_ref(label, "sponsor", [e.sponsor], "nations", ix.nations))
-        ids = [x.id for x in s.expansions]
-        if e.after is not None and e.after not in ids:
-            out.append(unknown_ref(label, "after", [e.after], "expansions", ids))
     return out
 
 

@@ -125,7 +125,18 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         eqs = [e for e in c.satisfied_by if e.item in items]
         if eqs:
             capabilities.append(c.model_copy(update={"satisfied_by": eqs}))
-    kept = {e.id for e in scenario.expansions if (e.producer, e.item) in kept_offers}
+    suppliers = []
+    for s in scenario.component_suppliers:
+        serves = [p for p in s.serves if p in kept_producers]
+        if s.serves and not serves:
+            continue
+        suppliers.append(s.model_copy(update={"serves": serves}))
+    kept_suppliers = {s.id for s in suppliers}
+    kept = {
+        e.id
+        for e in scenario.expansions
+        if (e.producer, e.item) in kept_offers or e.supplier in kept_suppliers
+    }
     # a step whose step before it is left out cannot start: leave it out too
     while dropped := {e.id for e in scenario.expansions if e.id in kept and e.after} - {
         e.id for e in scenario.expansions if e.after in kept
@@ -136,12 +147,6 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         for e in scenario.expansions
         if e.id in kept
     ]
-    suppliers = []
-    for s in scenario.component_suppliers:
-        serves = [p for p in s.serves if p in kept_producers]
-        if s.serves and not serves:
-            continue
-        suppliers.append(s.model_copy(update={"serves": serves}))
     funds = [] if len(members) < 2 else _restrict_funds(scenario, members, items)
     # a bilateral purchase stays where its beneficiary is in the group (for items it keeps)
     nations = [

@@ -178,11 +178,13 @@ def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 
 def _expansion_builds(data: ModelData) -> dict[tuple[str, str], list[tuple[str, int]]]:
-    """(producer, item) -> [(expansion, start)]."""
+    """(producer, item) -> [(expansion, start)]; a component supplier's expansion under
+    (supplier, "")."""
     builds: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for e, x in data.expansions.items():
+        key = (x.supplier, "") if x.supplier is not None else (x.producer, x.item)
         for s in x.starts:
-            builds[x.producer, x.item].append((e, s))
+            builds[key].append((e, s))
     return builds
 
 
@@ -304,20 +306,32 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 
 def supplier_capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""Each component supplier within its capacity.
+    r"""Each component supplier within its capacity, including its expansions ready by then.
 
-    :math:`\sum_p feed_{s,p,t} \le cap_{s,t}`
+    :math:`\sum_p feed_{s,p,t} - \sum_e added_e \sum_{s' + lead_e \le t} ramp_{e,t-s'-lead_e} \, build_{e,s'} \le cap_{s,t}`
+
+    The sum over the expansions :math:`e` of supplier :math:`s` (``Expansion.supplier``: a
+    powder or explosives line, say), as in ``capacity_upper``.
     """
     lin = linear(m)
-    feed = lin.col("feed")
+    feed, build = lin.col("feed"), lin.col("build")
     served: dict[str, list[str]] = defaultdict(list)
     for s, p in data.feeds:
         served[s].append(p)
     keys = [(s, t) for s in served for t in range(len(data.periods))]
+    builds = _expansion_builds(data)
+    expansions = data.expansions
 
     def rows() -> Iterator[Row]:
         for s, t in keys:
             cols = [feed[s, p, t] for p in served[s]]
-            yield (s, t), cols, [1.0] * len(cols), -INF, data.supplier_capacity[s][t]
+            coefs = [1.0] * len(cols)
+            for e, start in builds.get((s, ""), ()):
+                x = expansions[e]
+                share = x.share(start, t)
+                if share > 0:
+                    cols.append(build[e, start])
+                    coefs.append(-x.added * share)
+            yield (s, t), cols, coefs, -INF, data.supplier_capacity[s][t]
 
     return keys, rows()

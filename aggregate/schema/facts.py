@@ -155,7 +155,8 @@ def donation_policy(stockpile: Stockpile, nation: Nation | None) -> DonationPoli
 
 def sponsor(expansion: Expansion, country: str | None, nations: Container[str]) -> str | None:
     """Nation paying the part of an expansion no fund pays: its ``sponsor``, else the
-    producer's ``country`` if that is a nation of the scenario, else none."""
+    ``country`` of its producer (or component supplier) if that is a nation of the
+    scenario, else none."""
     if expansion.sponsor:
         return expansion.sponsor
     return country if country is not None and country in nations else None
@@ -447,10 +448,19 @@ class ScenarioIndex:
         prod = self.producers.get(producer)
         return prod.country if prod is not None else None
 
+    def expansion_country(self, expansion: str) -> str | None:
+        """Country of an expansion: its producer's, or its component supplier's (None:
+        unknown)."""
+        e = self.expansions[expansion]
+        if e.supplier is not None:
+            sup = self.suppliers.get(e.supplier)
+            return sup.country if sup is not None else None
+        return self.country(e.producer) if e.producer is not None else None
+
     def sponsor(self, expansion: str) -> str | None:
         """Nation paying an expansion's remainder (None: no nation)."""
         e = self.expansions[expansion]
-        return sponsor(e, self.country(e.producer), self.nations)
+        return sponsor(e, self.expansion_country(expansion), self.nations)
 
     def key(self, fund: Fund) -> dict[str, float] | None:
         """Members' key shares of a key-rule fund (None: pledges, or every weight 0)."""
@@ -490,10 +500,29 @@ class ScenarioIndex:
         ready: list[Build] = []
         for e_id, starts in builds.items():
             e = self.expansions[e_id]
+            if e.producer is None or e.item is None:
+                continue  # a component supplier's: supplier_added
             ready += [
                 (e.producer, e.item, e.added_capacity, s + e.lead_periods, e.ramp) for s in starts
             ]
         return added_capacity(ready, len(self.periods))
+
+    def supplier_added(
+        self, builds: Mapping[str, Iterable[int]]
+    ) -> defaultdict[tuple[str, int], float]:
+        """(component supplier, period index) -> component capacity added by the supplier
+        expansions built (``builds``: expansion id -> start period indices)."""
+        ready: list[Build] = []
+        for e_id, starts in builds.items():
+            e = self.expansions[e_id]
+            if e.supplier is not None:
+                ready += [
+                    (e.supplier, "", e.added_capacity, s + e.lead_periods, e.ramp) for s in starts
+                ]
+        out: defaultdict[tuple[str, int], float] = defaultdict(float)
+        for (sup, _, t), units in added_capacity(ready, len(self.periods)).items():
+            out[sup, t] += units
+        return out
 
 
 def index(scenario: Scenario) -> ScenarioIndex:

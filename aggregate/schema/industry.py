@@ -96,16 +96,22 @@ class Producer(StrictModel):
 
 
 class Expansion(StrictModel):
-    """An option to add production capacity for an item at a producer."""
+    """An option to add production capacity: for an item at a producer (``producer`` and
+    ``item``), or for a component supplier's component (``supplier``: a powder or explosives
+    line, say)."""
 
     id: Id
     """Unique option id."""
-    producer: Id
-    """Producer id."""
-    item: Id
-    """Item whose capacity grows."""
+    producer: Id | None = None
+    """Producer id (with ``item``; instead of ``supplier``)."""
+    item: Id | None = None
+    """Item whose capacity grows (with ``producer``)."""
+    supplier: Id | None = None
+    """Component supplier id whose component capacity grows (instead of ``producer`` and
+    ``item``)."""
     added_capacity: PositiveQuantity
-    """Units per period added once ready (at most 1e9)."""
+    """Units per period added once ready: of the item, or of a supplier's component (at most
+    1e9)."""
     investment_cost: Money
     """Cost of the investment, currency units (paid in the period it starts)."""
     lead_periods: int = Field(default=0, ge=0, le=1000)
@@ -115,8 +121,9 @@ class Expansion(StrictModel):
     latest_start: PeriodLabel | None = None
     """Last period the investment may start. Absent: any period."""
     sponsor: NationCode | None = None
-    """Nation paying the part of the investment no fund pays. Absent: the producer's country
-    if it is a nation of the scenario, else the investment is outside every nation's budget."""
+    """Nation paying the part of the investment no fund pays. Absent: the producer's (or
+    supplier's) country if it is a nation of the scenario, else the investment is outside
+    every nation's budget."""
     after: Id | None = None
     """Id of the expansion this one is the next step of (a multi-step ramp-up): it may start
     only once that one has started, in the same period or later (each step's own
@@ -125,6 +132,21 @@ class Expansion(StrictModel):
     """Fractions of ``added_capacity`` available in the first periods once ready, e.g.
     ``[0.25, 0.5, 0.75]``: a quarter in the period it is ready, half the next, three quarters
     the next, in full from then on. Empty: in full as soon as ready."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Expansion:
+        line = self.producer is not None or self.item is not None
+        if line and self.supplier is not None:
+            raise ValueError(
+                "give producer and item (a production line) or supplier (a component "
+                "supplier's line), not both"
+            )
+        if self.supplier is None and (self.producer is None or self.item is None):
+            raise ValueError(
+                "give both producer and item (a production line), or supplier (a component "
+                "supplier's line)"
+            )
+        return self
 
 
 class ComponentSupplier(StrictModel):
@@ -135,7 +157,8 @@ class ComponentSupplier(StrictModel):
     name: str = ""
     """Readable name."""
     country: NationCode | None = None
-    """ISO alpha-3 country (informational)."""
+    """ISO alpha-3 country: the sponsor of its expansions by default (if a nation of the
+    scenario) and what funds' origin rules read for them; otherwise informational."""
     component: Id
     """Component id supplied."""
     capacity: PerPeriodQuantity

@@ -47,10 +47,12 @@ RULES: dict[str, str] = {
     "expansion_precedence": "an expansion with a step before it (after) starts only once "
     "that step has started, in the same period or earlier",
     "investment_ready_period": "ready_period == start + lead_periods (empty past the horizon)",
-    "investment_record": "producer, item, added capacity, cost and sponsor match the scenario",
+    "investment_record": "producer, item (or supplier), added capacity, cost and sponsor "
+    "match the scenario",
     # components
     "component_supply": "components needed by deliveries <= components supplied",
-    "supplier_capacity_upper": "a supplier's deliveries in a period <= its capacity",
+    "supplier_capacity_upper": "a supplier's deliveries in a period <= its capacity plus that "
+    "of its expansions ready by then",
     "supplier_serves": "a supplier sends only its component, only to producers it serves",
     # stock
     "stock_opening": "opening == previous closing (on_hand in the first period)",

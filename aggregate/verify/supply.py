@@ -285,8 +285,9 @@ def check_investments(plan: Plan) -> list[Violation]:
                 NAN,
             )
         record = {
-            "producer": (r["producer"], e.producer),
-            "item": (r["item"], e.item),
+            "producer": (r["producer"], e.producer or ""),
+            "item": (r["item"], e.item or ""),
+            "supplier": (r["supplier"], e.supplier or ""),
             "sponsor": (r["sponsor"], ix.sponsor(e.id) or ""),
         }
         for column, (got, want) in record.items():
@@ -321,10 +322,14 @@ def check_components(plan: Plan) -> list[Violation]:
             found.append(Violation("supplier_serves", entity, t, reason, r["quantity"]))
             continue
         supplied[(p, q, t)] += r["quantity"]
+    added = ix.supplier_added(plan.builds)
     for (s_id, t), quantity in sent.items():
-        cap = ix.supplier_capacity[s_id][ix.t[t]]
+        base = ix.supplier_capacity[s_id][ix.t[t]]
+        cap = base + added[s_id, ix.t[t]]
         if (over := plan.excess(quantity, cap)) is not None:
             message = f"sends {num(quantity)}, capacity {num(cap)}"
+            if added[s_id, ix.t[t]]:
+                message += f" (base {num(base)} + added {num(added[s_id, ix.t[t]])})"
             entity = labels.supplier(s_id)
             found.append(Violation("supplier_capacity_upper", entity, t, message, over))
     needed: dict[tuple[str, str, str], float] = defaultdict(float)

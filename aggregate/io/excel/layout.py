@@ -252,6 +252,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("id", "label"),
                 ("producer", "label"),
                 ("item", "label"),
+                ("supplier", "label"),
                 ("added_capacity", "number"),
                 ("investment_cost", "number"),
                 ("lead_periods", "whole"),
