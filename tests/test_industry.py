@@ -116,3 +116,39 @@ def test_verifier_counts_a_supplier_expansion_in_its_capacity() -> None:
     assert aggregate.verify(scenario, plan).ok
     plan.tables["investments"] = plan.tables["investments"].iloc[0:0]
     assert "supplier_capacity_upper" in aggregate.verify(scenario, plan).rules
+
+
+def test_a_group_keeps_only_the_offers_open_to_its_members() -> None:
+    from aggregate.games.coalitions import restrict
+
+    scenario = aggregate.load(CASES / "offer-open-to-named-buyers" / "scenario.yaml")
+    latvia = restrict(scenario, ["LVA"])
+    assert [p.id for p in latvia.producers] == ["B"]
+    estonia = restrict(scenario, ["EST"])
+    assert sorted(p.id for p in estonia.producers) == ["A", "B", "C"]
+    assert next(p for p in estonia.producers if p.id == "C").offers[0].excluded_buyers == []
+
+
+def test_a_group_drops_a_step_whose_step_before_it_is_dropped() -> None:
+    from aggregate.games.coalitions import restrict
+
+    raw = yaml.safe_load(
+        (CASES / "expansion-step-needs-the-step-before" / "scenario.yaml").read_text()
+    )
+    raw["nations"].append({"code": "EST", "name": "Estonia"})
+    raw["demands"].append(
+        {"id": "e", "nation": "EST", "capability": "fire", "period": "P2", "quantity": 1}
+    )
+    # the hall belongs to a producer only Ukraine may buy from; the second line to another
+    raw["producers"].append(
+        {"id": "Q", "country": "DEU", "offers": [{"item": "shell", "capacity": 0, "price": 1}]}
+    )
+    raw["producers"][0]["offers"][0]["buyers"] = ["UKR"]
+    raw["expansions"][1]["producer"] = "Q"
+    scenario = aggregate.validate(raw)
+    estonia = restrict(scenario, ["EST"])
+    assert [e.id for e in estonia.expansions] == []
+    plan = aggregate.solve(estonia)  # Q's offer without its expansion: nothing from Q
+    assert aggregate.verify(estonia, plan).ok
+    assert set(plan.tables["orders"].producer) == {"B"}
+    assert [e.id for e in restrict(scenario, ["UKR"]).expansions] == ["hall", "line2"]

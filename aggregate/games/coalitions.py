@@ -57,10 +57,12 @@ from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
 
-TOLERATED_CHECKS = frozenset({"demand_sources", "item_usable"})
+TOLERATED_CHECKS = frozenset({"demand_sources", "item_usable", "offer_capacity", "tier_reachable"})
 """Checks a restricted scenario may fail and still be solved: a member's demand that only
-an outsider's donation could meet (it is short, and charged its penalty), and an item a
-member holds in stock but cannot use."""
+an outsider's donation could meet (it is short, and charged its penalty), an item a
+member holds in stock but cannot use, and an offer whose capacity (or a tier's volume)
+came from an expansion step the group leaves out because the step before it is outside
+the group (nothing, or less, can be ordered from it)."""
 
 
 # ---------------------------------------------------------------------------------------
