@@ -152,3 +152,20 @@ def test_a_group_drops_a_step_whose_step_before_it_is_dropped() -> None:
     assert aggregate.verify(estonia, plan).ok
     assert set(plan.tables["orders"].producer) == {"B"}
     assert [e.id for e in restrict(scenario, ["UKR"]).expansions] == ["hall", "line2"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "demand-tied-to-weapon-system",
+        "offer-open-to-named-buyers",
+        "expansion-step-needs-the-step-before",
+        "expansion-ramps-up",
+        "component-supplier-expansion-cofinanced",
+    ],
+)
+def test_workbook_round_trip_keeps_the_industry_fields(tmp_path: Path, case: str) -> None:
+    from aggregate.io import load, write_excel
+
+    scenario = load(CASES / case / "scenario.yaml")
+    assert load(write_excel(scenario, tmp_path / "case.xlsx")) == scenario
