@@ -125,12 +125,12 @@ def check_expansion_references(s: Scenario) -> list[Problem]:
     (``after``) is an expansion."""
     ix = Index(s)
     suppliers = [c.id for c in s.component_suppliers]
+    ids = [x.id for x in s.expansions]
     out: list[Problem] = []
     for e in s.expansions:
         label = labels.expansion(e.id)
         if e.sponsor is not None and e.sponsor not in ix.nations:
             out.append(unknown_ref(label, "sponsor", [e.sponsor], "nations", ix.nations))
-        ids = [x.id for x in s.expansions]
         if e.after is not None and e.after not in ids:
             out.append(unknown_ref(label, "after", [e.after], "expansions", ids))
         if e.supplier is not None:
