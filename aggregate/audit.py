@@ -53,7 +53,7 @@ from aggregate import labels
 from aggregate.errors import InputError
 from aggregate.result import Solution
 from aggregate.schema import Scenario
-from aggregate.schema.facts import ScenarioIndex
+from aggregate.schema.facts import ScenarioIndex, origin_ok
 
 FRACTION = 1e-6
 """A quantity whose distance to the nearest whole number exceeds this is fractional."""
@@ -342,7 +342,8 @@ class _Auditor:
             for f in self.ix.funds.values():
                 if "investment" not in f.uses or f.max_cofinancing_share <= 0:
                     continue
-                if not self.ix.origin_ok(f, x.producer) or _big(float(paid.get((f.id, e), 0.0))):
+                country = self.ix.expansion_country(e)
+                if not origin_ok(f, country) or _big(float(paid.get((f.id, e), 0.0))):
                     continue
                 built = _rows(inv[inv.expansion == e])[0]
                 sponsor = str(built.sponsor)
@@ -350,7 +351,7 @@ class _Auditor:
                     "investment_fund_pays_nothing",
                     labels.part(f.id, labels.expansion(e)),
                     sponsor,
-                    x.item,
+                    x.item or x.supplier or "",
                     str(built.start_period),
                     amount=float(cost[e]),
                     explanation=f"{labels.fund(f.id)} may co-finance up to "

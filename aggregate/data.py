@@ -82,12 +82,27 @@ class DemandData:
 @dataclass(frozen=True)
 class ExpansionData:
     producer: str
+    """Producer whose offer of ``item`` grows; empty for a component supplier's."""
     item: str
     added: float
     cost: float
     lead: int
     starts: list[int]
     sponsor: str | None
+    after: str | None = None
+    """The expansion that must have started first (``Expansion.after``)."""
+    ramp: tuple[float, ...] = ()
+    """Share of ``added`` available in each of the first periods once ready
+    (``Expansion.ramp``); in full after them."""
+    supplier: str | None = None
+    """Component supplier whose capacity grows (instead of producer and item)."""
+    country: str | None = None
+    """Country of the producer or supplier (funds' origin rules)."""
+
+    def share(self, start: int, period: int) -> float:
+        """Share of ``added`` available in ``period`` when started in ``start``
+        (:func:`aggregate.schema.facts.ramp_share`)."""
+        return facts.ramp_share(self.ramp, period - start - self.lead)
 
 
 @dataclass(frozen=True)
@@ -232,6 +247,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     horizon = len(periods)
     can_use = usable_pairs(scenario)
     caps = {c.id: c for c in scenario.capabilities}
+    item_of = {i.id: i for i in scenario.items}
     settings = scenario.settings
 
     # --- what each nation needs: items through demands, and items it stocks -----------------
@@ -250,7 +266,9 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             lateness_penalty=settings.penalties(d)[1],
         )
         for eq in caps[d.capability].satisfied_by:
-            if (d.nation, eq.item) not in can_use:
+            if (d.nation, eq.item) not in can_use or not facts.fits_system(
+                item_of[eq.item], d.system
+            ):
                 continue
             needs.add((d.nation, eq.item))
             for t in range(due, min(due + d.max_lateness, horizon - 1) + 1):
@@ -302,25 +320,31 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     expansions: dict[str, ExpansionData] = {}
     nation_codes = {n.code for n in scenario.nations}
     country = {p.id: p.country for p in scenario.producers}
+    supplier_country = {c.id: c.country for c in scenario.component_suppliers}
     for e in scenario.expansions:
         first, last = facts.start_window(e, at, horizon)
         starts = [s for s in range(first, last + 1) if s + e.lead_periods < horizon]
-        sponsor = facts.sponsor(e, country[e.producer], nation_codes)
+        where = supplier_country[e.supplier] if e.supplier else country[e.producer or ""]
+        sponsor = facts.sponsor(e, where, nation_codes)
         expansions[e.id] = ExpansionData(
-            e.producer,
-            e.item,
+            e.producer or "",
+            e.item or "",
             e.added_capacity,
             e.investment_cost,
             e.lead_periods,
             starts,
             sponsor,
+            e.after,
+            tuple(e.ramp),
+            e.supplier,
+            where,
         )
 
     # a valid upper bound on capacity in every period: base plus every expansion that can
     # start (the capacity ready by a period, facts.added_capacity, is the model's to choose)
     upper_added: dict[OfferKey, float] = defaultdict(float)
     for x in expansions.values():
-        if x.starts:
+        if x.starts and x.supplier is None:
             upper_added[x.producer, x.item] += x.added
 
     # --- offers, routes and orders ----------------------------------------------------------
@@ -331,7 +355,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             key = (prod.id, off.item)
             base = expand(off.capacity, periods)
             upper = [c + upper_added[key] for c in base]
-            takers = sorted(n for (n, i) in needs if i == off.item)
+            takers = sorted(n for (n, i) in needs if i == off.item and facts.may_buy(off, n))
             offers[key] = OfferData(
                 producer=prod.id,
                 item=off.item,
@@ -406,7 +430,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
         if "investment" in f.uses:
             for e_id, xd in expansions.items():
-                if xd.starts and facts.origin_ok(f, country[xd.producer]):
+                if xd.starts and facts.origin_ok(f, xd.country):
                     fund_invests.append((f.id, e_id))
     # bilateral purchases are aid, not pooling: a nation going alone still buys for another
     for channel, f in facts.bilateral_funds(scenario.nations).items():

@@ -174,6 +174,7 @@ def _investments(data: ModelData, v: dict) -> pd.DataFrame:
                 "added_capacity": x.added,
                 "investment_cost": x.cost,
                 "sponsor": x.sponsor or "",
+                "supplier": x.supplier or "",
             }
         )
     return _frame("investments", rows)
@@ -184,9 +185,10 @@ def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
     for (p, i, _n, a, _k), q in v["order"].items():
         used[p, i, a] += q
     built = [
-        (x.producer, x.item, x.added, s + x.lead)
+        (x.producer, x.item, x.added, s + x.lead, x.ramp)
         for e, s in v["build"]
         for x in [data.expansions[e]]
+        if x.supplier is None
     ]
     added = added_capacity(built, len(data.periods))
     rows = [

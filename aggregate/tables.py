@@ -170,16 +170,21 @@ SPECS: dict[str, Table] = {
             "capacity expansions started",
             (
                 _id("expansion", "expansion option id", "expansion"),
-                _id("producer", "producer id"),
-                _id("item", "item id"),
+                _id("producer", "producer id (empty for a component supplier's expansion)"),
+                _id("item", "item id (empty for a component supplier's expansion)"),
                 _id("start_period", "period the investment starts (and is paid)", "period"),
                 _id(
                     "ready_period",
                     "first period the added capacity is available (empty past the horizon)",
                 ),
-                _num("added_capacity", "units per period added", "units/period"),
+                _num(
+                    "added_capacity",
+                    "units per period added (of the item, or the supplier's component)",
+                    "units/period",
+                ),
                 _num("investment_cost", "cost of the investment", "currency"),
                 _id("sponsor", "nation paying the part no fund pays (empty: no nation)"),
+                _id("supplier", "component supplier id (empty for a producer's expansion)"),
             ),
         ),
         Table(

@@ -192,7 +192,7 @@ def pooled_solution() -> Solution:
             ("PRD/rocket", "PRD", "rocket", None, 20.0, 0, 30.0, 1, 0.0, 2, 0.0),
         ]),
         "investments": frame("investments", [
-            ("EXP", "PRD", "shell", "P2", "P3", 20.0, 200.0, "AAA"),
+            ("EXP", "PRD", "shell", "P2", "P3", 20.0, 200.0, "AAA", ""),
         ]),
         "capacity": frame("capacity", [
             ("PRD", "shell", "P1", 50.0, 0.0, 0.0),

@@ -522,6 +522,43 @@ CASES: list[Case] = [
         ["producers[RHM].offers[155-L52], field 'tiers'", "tier 3", "at most 200,000 units"],
     ),
     Case(
+        "offer with no buyers",
+        "offer_buyers",
+        lambda r: _offer(r, "NXT", "155-L52").update(buyers=[]),
+        ["producers[NXT].offers[155-L52], field 'buyers'", "no nation may order"],
+    ),
+    Case(
+        "offer whose buyers are all excluded",
+        "offer_buyers",
+        lambda r: _offer(r, "NXT", "155-L52").update(buyers=["UKR"], excluded_buyers=["UKR"]),
+        ["producers[NXT].offers[155-L52], field 'excluded_buyers'", "every buyer ('UKR')"],
+    ),
+    Case(
+        "offer buyer also excluded",
+        "offer_buyers",
+        lambda r: _offer(r, "NXT", "155-L52").update(
+            buyers=["UKR", "DEU"], excluded_buyers=["DEU"]
+        ),
+        ["field 'excluded_buyers'", "'DEU' listed both in buyers and in excluded_buyers"],
+    ),
+    Case(
+        "offer buyer unknown",
+        "offer_references",
+        lambda r: _offer(r, "NXT", "155-L52").update(buyers=["UKR", "POL"]),
+        ["producers[NXT].offers[155-L52], field 'buyers'", "'POL' is not in nations"],
+    ),
+    Case(
+        "demand whose only offers are closed to it",
+        "demand_sources",
+        _seq(
+            _add_polish_krab,
+            lambda r: r["producers"][0]["offers"].append(
+                {"item": "155-KRAB", "capacity": 10, "price": 1, "excluded_buyers": ["POL"]}
+            ),
+        ),
+        ["demands[POL-2025Q3]: can never be met", "no producer offers POL any item"],
+    ),
+    Case(
         "zero capacity",
         "offer_capacity",
         lambda r: _offer(r, "RHM", "155-L39").update(capacity={"2025Q1": 0}),
@@ -569,6 +606,64 @@ CASES: list[Case] = [
         ["expansions[RHM-UNT], field 'lead_periods'", "after the last period '2025Q4'"],
     ),
     Case(
+        "expansion after itself",
+        "expansion_steps",
+        _set("expansions[RHM-UNT].after", "RHM-UNT"),
+        ["expansions[RHM-UNT], field 'after'", "cycle (RHM-UNT -> RHM-UNT)"],
+    ),
+    Case(
+        "expansion steps in a cycle",
+        "expansion_steps",
+        _seq(
+            lambda r: r["expansions"].append(
+                {**copy.deepcopy(r["expansions"][0]), "id": "RHM-L2", "after": "RHM-UNT"}
+            ),
+            _set("expansions[RHM-UNT].after", "RHM-L2"),
+        ),
+        ["expansions[RHM-UNT], field 'after'", "RHM-UNT -> RHM-L2 -> RHM-UNT"],
+    ),
+    Case(
+        "expansion step must start before the step before it may",
+        "expansion_steps",
+        _seq(
+            _set("expansions[RHM-UNT].earliest_start", "2025Q2"),
+            lambda r: r["expansions"].append(
+                {
+                    **copy.deepcopy(r["expansions"][0]),
+                    "id": "RHM-L2",
+                    "after": "RHM-UNT",
+                    "earliest_start": "2025Q1",
+                    "latest_start": "2025Q1",
+                    "lead_periods": 1,
+                }
+            ),
+        ),
+        [
+            "expansions[RHM-L2], field 'latest_start'",
+            "before the earliest start '2025Q2' of the step before it ('RHM-UNT')",
+        ],
+    ),
+    Case(
+        "expansion ramp falls",
+        "expansion_steps",
+        _set("expansions[RHM-UNT].ramp", [0.5, 0.25]),
+        ["expansions[RHM-UNT], field 'ramp'", "falls at position 2 (0.5 then 0.25)"],
+    ),
+    Case(
+        "expansion of an unknown supplier",
+        "expansion_references",
+        lambda r: r["expansions"].append(
+            {"id": "POWDER", "supplier": "NITRO", "added_capacity": 10, "investment_cost": 5}
+        ),
+        ["expansions[POWDER], field 'supplier'", "'NITRO' is not in component_suppliers"],
+    ),
+    Case(
+        "expansion after an unknown step",
+        "expansion_references",
+        _set("expansions[RHM-UNT].after", "RHM-HALL"),
+        ["expansions[RHM-UNT], field 'after'", "'RHM-HALL' is not in expansions"],
+    ),
+    Case(
         "component supplier misses a producer",
         "component_supply",
         _set("component_suppliers[JUN].serves", ["RHM"]),
@@ -603,6 +698,25 @@ CASES: list[Case] = [
             "demands[DEU-2025Q4], field 'capability'",
             "no item of capability '155-fire' is usable by DEU, which operates 'Krab'",
             "'155-L52' needs 'PzH2000' or 'CAESAR'; '155-L39' needs 'M777'",
+        ],
+    ),
+    Case(
+        "demand for a system no item is qualified for",
+        "demand_usable_items",
+        _set("demands[UKR-2025Q2].system", "Krab"),
+        [
+            "demands[UKR-2025Q2], field 'system'",
+            "no item of capability '155-fire' is qualified for system 'Krab'",
+        ],
+        also={"demand_system"},  # Ukraine does not operate Krab either
+    ),
+    Case(
+        "demand for a system its nation does not operate",
+        "demand_system",
+        _set("demands[DEU-2025Q4].system", "CAESAR"),
+        [
+            "demands[DEU-2025Q4], field 'system'",
+            "system 'CAESAR' is not one DEU operates ('PzH2000')",
         ],
     ),
     Case(
@@ -969,6 +1083,20 @@ def test_type_error_wrong_value_in_a_series() -> None:
     err = _type_error(_set("stockpiles[DEU/155-L52].floor", {"2025Q1": "x"}))
     assert len(err.problems) == 1, str(err)
     assert "stockpiles[DEU/155-L52], field 'floor.2025Q1'" in str(err)
+
+
+def test_expansion_of_a_producer_and_a_supplier_at_once() -> None:
+    err = _type_error(_set("expansions[RHM-UNT].supplier", "JUN"))
+    assert len(err.problems) == 1, str(err)
+    assert "expansions[RHM-UNT]" in str(err)
+    assert "give producer and item (a production line) or supplier" in str(err)
+    assert "not both" in str(err)
+
+
+def test_expansion_needs_a_producer_and_item_or_a_supplier() -> None:
+    err = _type_error(_del("expansions[RHM-UNT].item"))
+    assert len(err.problems) == 1, str(err)
+    assert "give both producer and item (a production line), or supplier" in str(err)
 
 
 def test_type_error_unknown_field() -> None:

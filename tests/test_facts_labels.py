@@ -73,3 +73,8 @@ def test_every_entity_label_resolves_to_one_entry(path: Path) -> None:
     found += [labels.field(labels.fund(f.id), "members", m) for f in sc.funds for m in f.members]
     for label in found:
         assert len(resolve(raw, label)) == 1, label
+
+
+def test_added_capacity_follows_the_ramp() -> None:
+    added = facts.added_capacity([("P", "shell", 8.0, 1, [0.25, 0.5])], 5)
+    assert [added["P", "shell", t] for t in range(5)] == [0.0, 2.0, 4.0, 8.0, 8.0]

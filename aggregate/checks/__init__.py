@@ -45,13 +45,16 @@ from aggregate.checks.funds import (
 )
 from aggregate.checks.industry import (
     check_component_supply,
+    check_expansion_steps,
     check_expansion_window,
+    check_offer_buyers,
     check_offer_capacity,
     check_tier_reachable,
     check_tiers,
 )
 from aggregate.checks.needs import (
     check_demand_sources,
+    check_demand_system,
     check_demand_usable_items,
     check_item_usable,
 )
@@ -117,11 +120,14 @@ CHECKS: dict[str, Check] = {
         check_tiers,
         check_tier_reachable,
         check_offer_capacity,
+        check_offer_buyers,
         check_expansion_window,
+        check_expansion_steps,
         check_component_supply,
         # needs
         check_item_usable,
         check_demand_usable_items,
+        check_demand_system,
         check_demand_sources,
         # funds
         check_fund_key,
@@ -166,6 +172,7 @@ __all__ = [
     "check_component_supply",
     "check_demand_references",
     "check_demand_sources",
+    "check_demand_system",
     "check_demand_usable_items",
     "check_duplicate_equivalences",
     "check_duplicate_fund_members",
@@ -174,6 +181,7 @@ __all__ = [
     "check_duplicate_periods",
     "check_duplicate_stockpiles",
     "check_expansion_references",
+    "check_expansion_steps",
     "check_expansion_window",
     "check_floor_penalty",
     "check_fund_amounts",
@@ -190,6 +198,7 @@ __all__ = [
     "check_lateness_penalties",
     "check_lateness_weight",
     "check_needs_discount",
+    "check_offer_buyers",
     "check_offer_capacity",
     "check_offer_references",
     "check_period_order",

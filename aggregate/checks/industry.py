@@ -186,3 +186,96 @@ def check_component_supply(s: Scenario) -> list[Problem]:
                 )
             )
     return out
+
+
+def check_offer_buyers(s: Scenario) -> list[Problem]:
+    """An offer restricted to named buyers leaves some nation free to order: ``buyers`` is
+    not empty and not wholly in ``excluded_buyers``."""
+    out: list[Problem] = []
+    for _, o, label in labelled_offers(s):
+        both = sorted(set(o.buyers or []) & set(o.excluded_buyers))
+        if o.buyers is not None and not o.buyers:
+            out.append(
+                Problem(
+                    label,
+                    "buyers",
+                    "buyers is an empty list, so no nation may order from this offer",
+                    "list the nations that may order, remove buyers (every nation may), or "
+                    "remove the offer",
+                )
+            )
+        elif o.buyers is not None and set(o.buyers) <= set(o.excluded_buyers):
+            out.append(
+                Problem(
+                    label,
+                    "excluded_buyers",
+                    f"every buyer ({quoted(o.buyers)}) is also excluded, so no nation may "
+                    "order from this offer",
+                    "remove them from excluded_buyers or from buyers",
+                )
+            )
+        elif both:
+            out.append(
+                Problem(
+                    label,
+                    "excluded_buyers",
+                    f"{quoted(both)} listed both in buyers and in excluded_buyers",
+                    "keep each nation in one of the two lists",
+                )
+            )
+    return out
+
+
+def check_expansion_steps(s: Scenario) -> list[Problem]:
+    """Steps of a multi-step ramp-up (``Expansion.after``) form chains, not cycles, and a
+    step's latest start is not before the earliest start of the step before it; a ramp
+    profile (``Expansion.ramp``) does not fall."""
+    ix = Index(s)
+    after = {e.id: e.after for e in s.expansions}
+    by_id = {e.id: e for e in s.expansions}
+    out: list[Problem] = []
+    for e in s.expansions:
+        label = labels.expansion(e.id)
+        chain, step = [e.id], e.after
+        while step is not None and step in after and step not in chain:
+            chain.append(step)
+            step = after[step]
+        if step is not None and step in chain:
+            loop = [*chain[chain.index(step) :], step]
+            out.append(
+                Problem(
+                    label,
+                    "after",
+                    f"the steps form a cycle ({' -> '.join(loop)}), so none of them can start",
+                    "make the first step of the ramp-up start on its own (remove its after)",
+                )
+            )
+            continue
+        prev = by_id.get(e.after) if e.after is not None else None
+        bounds = (e.latest_start, prev.earliest_start if prev else None)
+        if prev is not None and all(p in ix.periods for p in bounds if p is not None):
+            latest = ix.periods[e.latest_start] if e.latest_start else len(s.periods) - 1
+            earliest = ix.periods[prev.earliest_start] if prev.earliest_start else 0
+            if latest < earliest:
+                out.append(
+                    Problem(
+                        label,
+                        "latest_start",
+                        f"latest_start '{e.latest_start}' is before the earliest start "
+                        f"'{prev.earliest_start}' of the step before it ('{prev.id}'), so it "
+                        "can never start",
+                        "allow a later start, or an earlier start of the step before it",
+                    )
+                )
+        falls = [k for k in range(1, len(e.ramp)) if e.ramp[k] < e.ramp[k - 1]]
+        if falls:
+            out.append(
+                Problem(
+                    label,
+                    "ramp",
+                    f"the ramp falls at position {falls[0] + 1} ({num(e.ramp[falls[0] - 1])} then "
+                    f"{num(e.ramp[falls[0]])}): capacity ramping up does not shrink",
+                    "list non-decreasing shares of added_capacity, e.g. [0.25, 0.5, 0.75]",
+                )
+            )
+    return out

@@ -74,10 +74,11 @@ class Index:
 
     @cached_property
     def expansions_of(self) -> dict[tuple[str, str], list[Expansion]]:
-        """(producer id, item id) -> expansion options."""
+        """(producer id, item id) -> expansion options (not component suppliers')."""
         out: dict[tuple[str, str], list[Expansion]] = {}
         for e in self.s.expansions:
-            out.setdefault((e.producer, e.item), []).append(e)
+            if e.producer is not None and e.item is not None:
+                out.setdefault((e.producer, e.item), []).append(e)
         return out
 
     def series(self, value: float | dict[str, float]) -> list[float]:
@@ -91,7 +92,9 @@ class Index:
         for e in self.expansions_of.get((producer.id, offer.item), []):
             # an unknown period is reported by check_period_references: start at the first
             start = self.periods.get(e.earliest_start, 0) if e.earliest_start else 0
-            builds.append((producer.id, offer.item, e.added_capacity, start + e.lead_periods))
+            builds.append(
+                (producer.id, offer.item, e.added_capacity, start + e.lead_periods, e.ramp)
+            )
         added = added_capacity(builds, len(self.s.periods))
         return sum(self.series(offer.capacity)) + sum(added.values())
 

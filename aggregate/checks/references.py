@@ -97,7 +97,8 @@ def check_stockpile_references(s: Scenario) -> list[Problem]:
 
 
 def check_offer_references(s: Scenario) -> list[Problem]:
-    """An offer's item exists, its ``delivery_cost_to`` and ``fixed_costs_*`` name nations."""
+    """An offer's item exists, its ``delivery_cost_to``, ``fixed_costs_*``, ``buyers`` and
+    ``excluded_buyers`` name nations."""
     ix = Index(s)
     out: list[Problem] = []
     for _, o, label in labelled_offers(s):
@@ -109,6 +110,8 @@ def check_offer_references(s: Scenario) -> list[Problem]:
         for field, payers in (
             ("fixed_costs_paid_by", [o.fixed_costs_paid_by] if o.fixed_costs_paid_by else []),
             ("fixed_costs_split", list(o.fixed_costs_split)),
+            ("buyers", list(o.buyers or [])),
+            ("excluded_buyers", list(o.excluded_buyers)),
         ):
             missing = [n for n in payers if n not in ix.nations]
             if missing:
@@ -117,12 +120,27 @@ def check_offer_references(s: Scenario) -> list[Problem]:
 
 
 def check_expansion_references(s: Scenario) -> list[Problem]:
-    """An expansion's producer and item exist, the producer offers the item, and the sponsor
-    is a nation."""
+    """An expansion's producer and item exist and the producer offers the item (or its
+    component supplier exists), the sponsor is a nation, and the step it comes after
+    (``after``) is an expansion."""
     ix = Index(s)
+    suppliers = [c.id for c in s.component_suppliers]
+    ids = [x.id for x in s.expansions]
     out: list[Problem] = []
     for e in s.expansions:
         label = labels.expansion(e.id)
+        if e.sponsor is not None and e.sponsor not in ix.nations:
+            out.append(unknown_ref(label, "sponsor", [e.sponsor], "nations", ix.nations))
+        if e.after is not None and e.after not in ids:
+            out.append(unknown_ref(label, "after", [e.after], "expansions", ids))
+        if e.supplier is not None:
+            if e.supplier not in suppliers:
+                out.append(
+                    unknown_ref(label, "supplier", [e.supplier], "component_suppliers", suppliers)
+                )
+            continue
+        if e.producer is None or e.item is None:  # the schema requires both
+            continue
         producer = ix.producers.get(e.producer)
         if producer is None:
             out.append(unknown_ref(label, "producer", [e.producer], "producers", ix.producers))
@@ -139,8 +157,6 @@ def check_expansion_references(s: Scenario) -> list[Problem]:
                     f"add an offer of '{e.item}' to {labels.producer(e.producer)}, or change item",
                 )
             )
-        if e.sponsor is not None and e.sponsor not in ix.nations:
-            out.append(unknown_ref(label, "sponsor", [e.sponsor], "nations", ix.nations))
     return out
 
 

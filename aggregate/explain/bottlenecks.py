@@ -179,9 +179,15 @@ def expansion_values(
             "break_even_cost": math.nan,
             "cheaper_by": math.nan,
         }
+        # a component supplier's expansion adds its component at the supplier
+        what, where = (
+            (data.supplier_component[x.supplier], x.supplier)
+            if x.supplier is not None
+            else (x.item, x.producer)
+        )
         if not sol.status.has_plan:
             row["sentence"] = (
-                f"Expansion {e} ({x.producer}, {x.item}) cannot be taken: with it the rules "
+                f"Expansion {e} ({where}, {what}) cannot be taken: with it the rules "
                 f"conflict ({sol.status.value})."
             )
             rows.append(row)
@@ -200,7 +206,7 @@ def expansion_values(
             if abs(row["break_even_cost"]) <= slack * max(1.0, base_cost):
                 row["break_even_cost"] = 0.0
             row["cheaper_by"] = max(change, 0.0)
-        row["sentence"] = _expansion_sentence(e, x.producer, x.item, x.cost, row, currency)
+        row["sentence"] = _expansion_sentence(e, where, what, x.cost, row, currency)
         rows.append(row)
     return pd.DataFrame(rows, columns=EXPANSION_COLUMNS)
 

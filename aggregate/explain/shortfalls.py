@@ -12,8 +12,9 @@ with it relaxed avoids shortfall (:mod:`aggregate.explain.ranging`); the most va
 are kept per demand.
 Structural reasons need no LP: a lead time that puts the earliest delivery after
 :math:`t_1` (or after :math:`t_0`, for lateness), an item the nation's weapon systems cannot
-use, a fund that may not pay for the nation's orders, a surplus-policy donor that gives
-nothing because its own demand is short or late.
+use or not qualified for the fleet the demand is for, an offer closed to the nation (its
+buyers), a fund that may not pay for the nation's orders, a surplus-policy donor that
+gives nothing because its own demand is short or late.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from aggregate.explain.rules import Rule
 from aggregate.model import registry as reg
 from aggregate.result import Solution
 from aggregate.schema import Scenario
-from aggregate.schema.facts import usable_pairs
+from aggregate.schema.facts import fits_system, usable_pairs
 
 REASON_COLUMNS = [
     "demand",
@@ -163,10 +164,24 @@ def _structural(
     offered = {i for (_p, i) in data.offers}
     cap = next(c for c in scenario.capabilities if c.id == dd.capability)
     systems = next(x.systems for x in scenario.nations if x.code == n)
+    demand = next(x for x in scenario.demands if x.id == d)
     for eq in cap.satisfied_by:
-        if (n, eq.item) in can_use or eq.item not in offered:
+        if eq.item not in offered:
             continue
         item = next(x for x in scenario.items if x.id == eq.item)
+        if (n, eq.item) in can_use:
+            if not fits_system(item, demand.system):
+                out.append(
+                    (
+                        "compatibility",
+                        labels.item(item.id),
+                        "systems",
+                        "",
+                        f"{item.id} is qualified for {', '.join(item.systems)}, not for "
+                        f"{demand.system}, the fleet this demand is for",
+                    )
+                )
+            continue
         out.append(
             (
                 "compatibility",
@@ -177,6 +192,23 @@ def _structural(
                 f"operate ({', '.join(systems)})",
             )
         )
+    route_set = set(data.routes)
+    for prod in scenario.producers:
+        for off in prod.offers:
+            if off.item in items and (prod.id, off.item, n) not in route_set:
+                # the nation needs and can use the item: only the offer's buyers keep it out
+                excluded = n in off.excluded_buyers
+                out.append(
+                    (
+                        "buyers",
+                        labels.offer(prod.id, off.item),
+                        "excluded_buyers" if excluded else "buyers",
+                        "",
+                        f"{prod.id} may not sell {off.item} to {n} ("
+                        + ("excluded_buyers" if excluded else "not among its buyers")
+                        + ")",
+                    )
+                )
     bought = any(r == n and i in items for (_p, i, r) in data.routes)
     given = any(r == n and i in items for (_m, r, i) in data.gifts)
     held = any(data.stocks[n, i].on_hand > 0 for i in items if (n, i) in data.stocks)

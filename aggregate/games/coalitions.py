@@ -52,15 +52,17 @@ from aggregate.schema import (
     PledgeRule,
     Scenario,
 )
-from aggregate.schema.facts import key_shares, key_weights, usable_pairs
+from aggregate.schema.facts import key_shares, key_weights, may_buy, usable_pairs
 from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
 
-TOLERATED_CHECKS = frozenset({"demand_sources", "item_usable"})
+TOLERATED_CHECKS = frozenset({"demand_sources", "item_usable", "offer_capacity", "tier_reachable"})
 """Checks a restricted scenario may fail and still be solved: a member's demand that only
-an outsider's donation could meet (it is short, and charged its penalty), and an item a
-member holds in stock but cannot use."""
+an outsider's donation could meet (it is short, and charged its penalty), an item a
+member holds in stock but cannot use, and an offer whose capacity (or a tier's volume)
+came from an expansion step the group leaves out because the step before it is outside
+the group (nothing, or less, can be ordered from it)."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -112,27 +114,41 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
     producers = []
     for p in scenario.producers:
         offers = [
-            o.model_copy(update=_restrict_offer(o, members)) for o in p.offers if o.item in items
+            o.model_copy(update=_restrict_offer(o, members))
+            for o in p.offers
+            if o.item in items and any(may_buy(o, n) for n in members)
         ]
         if offers:
             producers.append(p.model_copy(update={"offers": offers}))
     kept_producers = {p.id for p in producers}
+    kept_offers = {(p.id, o.item) for p in producers for o in p.offers}
     capabilities = []
     for c in scenario.capabilities:
         eqs = [e for e in c.satisfied_by if e.item in items]
         if eqs:
             capabilities.append(c.model_copy(update={"satisfied_by": eqs}))
-    expansions = [
-        e.model_copy(update={"sponsor": e.sponsor if e.sponsor in members else None})
-        for e in scenario.expansions
-        if e.producer in kept_producers and e.item in items
-    ]
     suppliers = []
     for s in scenario.component_suppliers:
         serves = [p for p in s.serves if p in kept_producers]
         if s.serves and not serves:
             continue
         suppliers.append(s.model_copy(update={"serves": serves}))
+    kept_suppliers = {s.id for s in suppliers}
+    kept = {
+        e.id
+        for e in scenario.expansions
+        if (e.producer, e.item) in kept_offers or e.supplier in kept_suppliers
+    }
+    # a step whose step before it is left out cannot start: leave it out too
+    while dropped := {e.id for e in scenario.expansions if e.id in kept and e.after} - {
+        e.id for e in scenario.expansions if e.after in kept
+    }:
+        kept -= dropped
+    expansions = [
+        e.model_copy(update={"sponsor": e.sponsor if e.sponsor in members else None})
+        for e in scenario.expansions
+        if e.id in kept
+    ]
     funds = [] if len(members) < 2 else _restrict_funds(scenario, members, items)
     # a bilateral purchase stays where its beneficiary is in the group (for items it keeps)
     nations = [
@@ -170,9 +186,12 @@ def _restrict_purchases(
 
 def _restrict_offer(offer: Offer, members: frozenset[str]) -> dict[str, Any]:
     """An offer's fields naming nations, kept for the group's members: a fixed-cost payer
-    outside the group leaves the group's contract to the default rule."""
+    outside the group leaves the group's contract to the default rule (an offer open to no
+    member is left out of the group's scenario)."""
     split = {n: w for n, w in offer.fixed_costs_split.items() if n in members}
     return {
+        "buyers": None if offer.buyers is None else [n for n in offer.buyers if n in members],
+        "excluded_buyers": [n for n in offer.excluded_buyers if n in members],
         "delivery_cost_to": {n: c for n, c in offer.delivery_cost_to.items() if n in members},
         "fixed_costs_paid_by": (
             offer.fixed_costs_paid_by if offer.fixed_costs_paid_by in members else None

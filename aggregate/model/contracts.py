@@ -177,36 +177,43 @@ def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     return m.DELIVERS, rows()
 
 
-def _expansion_builds(data: ModelData) -> dict[tuple[str, str], list[tuple[str, int, int, float]]]:
-    """(producer, item) -> [(expansion, start, ready period, added capacity)]."""
-    builds: dict[tuple[str, str], list[tuple[str, int, int, float]]] = defaultdict(list)
+def _expansion_builds(data: ModelData) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """(producer, item) -> [(expansion, start)]; a component supplier's expansion under
+    (supplier, "")."""
+    builds: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for e, x in data.expansions.items():
+        key = (x.supplier, "") if x.supplier is not None else (x.producer, x.item)
         for s in x.starts:
-            builds[x.producer, x.item].append((e, s, s + x.lead, x.added))
+            builds[key].append((e, s))
     return builds
 
 
 def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Deliveries within capacity, including expansions ready by then.
 
-    :math:`\sum_{n,k} x_{p,i,n,a,k} - \sum_e added_e \sum_{s + lead_e \le a} build_{e,s} \le cap_{p,i,a}`
+    :math:`\sum_{n,k} x_{p,i,n,a,k} - \sum_e added_e \sum_{s + lead_e \le a} ramp_{e,a-s-lead_e} \, build_{e,s} \le cap_{p,i,a}`
 
-    Production counts in the period of delivery.
+    Production counts in the period of delivery. :math:`ramp_{e,j}` is the share of the
+    added capacity available :math:`j` periods after the expansion is ready
+    (``Expansion.ramp``, 1 after the ramp and without one).
     """
     lin = linear(m)
     order, build = lin.col("order"), lin.col("build")
     builds = _expansion_builds(data)
     keys = sorted(data.by_offer_period)
+    expansions = data.expansions
 
     def rows() -> Iterator[Row]:
         for key in keys:
             p, i, a = key
             cols = _cols(order, data.by_offer_period[key])
             coefs = [1.0] * len(cols)
-            for e, s, ready, add in builds.get((p, i), ()):
-                if ready <= a:
+            for e, s in builds.get((p, i), ()):
+                x = expansions[e]
+                share = x.share(s, a)
+                if share > 0:
                     cols.append(build[e, s])
-                    coefs.append(-add)
+                    coefs.append(-x.added * share)
             yield key, cols, coefs, -INF, data.offers[p, i].capacity[a]
 
     return keys, rows()
@@ -225,6 +232,38 @@ def expansion_once(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         for e in keys:
             starts = data.expansions[e].starts
             yield e, [build[e, s] for s in starts], [1.0] * len(starts), -INF, 1.0
+
+    return keys, rows()
+
+
+def expansion_precedence(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A step of a multi-step ramp-up starts only once the step before it has started.
+
+    :math:`build_{e,s} \le \sum_{s' \le s} build_{after_e,s'}`
+
+    For each expansion :math:`e` with a preceding step :math:`after_e` (``Expansion.after``)
+    and each of its start periods :math:`s`.
+
+    The preceding step may start in the same period: each step's own ``lead_periods`` says
+    when its capacity comes, so requiring an earlier period would add a delay the scenario
+    does not state (a step that needs its predecessor's hall built first says so with a
+    longer lead). A step whose predecessor cannot start by then cannot start either.
+    """
+    lin = linear(m)
+    build = lin.col("build")
+    keys = [
+        (e, s)
+        for e, x in data.expansions.items()
+        if x.after is not None and x.after in data.expansions
+        for s in x.starts
+    ]
+
+    def rows() -> Iterator[Row]:
+        for e, s in keys:
+            after = data.expansions[e].after
+            assert after is not None
+            before = [build[after, t] for t in data.expansions[after].starts if t <= s]
+            yield (e, s), [build[e, s], *before], [1.0] + [-1.0] * len(before), -INF, 0.0
 
     return keys, rows()
 
@@ -267,20 +306,32 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 
 def supplier_capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""Each component supplier within its capacity.
+    r"""Each component supplier within its capacity, including its expansions ready by then.
 
-    :math:`\sum_p feed_{s,p,t} \le cap_{s,t}`
+    :math:`\sum_p feed_{s,p,t} - \sum_e added_e \sum_{s' + lead_e \le t} ramp_{e,t-s'-lead_e} \, build_{e,s'} \le cap_{s,t}`
+
+    The sum over the expansions :math:`e` of supplier :math:`s` (``Expansion.supplier``: a
+    powder or explosives line, say), as in ``capacity_upper``.
     """
     lin = linear(m)
-    feed = lin.col("feed")
+    feed, build = lin.col("feed"), lin.col("build")
     served: dict[str, list[str]] = defaultdict(list)
     for s, p in data.feeds:
         served[s].append(p)
     keys = [(s, t) for s in served for t in range(len(data.periods))]
+    builds = _expansion_builds(data)
+    expansions = data.expansions
 
     def rows() -> Iterator[Row]:
         for s, t in keys:
             cols = [feed[s, p, t] for p in served[s]]
-            yield (s, t), cols, [1.0] * len(cols), -INF, data.supplier_capacity[s][t]
+            coefs = [1.0] * len(cols)
+            for e, start in builds.get((s, ""), ()):
+                x = expansions[e]
+                share = x.share(start, t)
+                if share > 0:
+                    cols.append(build[e, start])
+                    coefs.append(-x.added * share)
+            yield (s, t), cols, coefs, -INF, data.supplier_capacity[s][t]
 
     return keys, rows()

@@ -5,8 +5,8 @@ the order of the matrix's columns and rows, which follows the order of the scena
 Two files that list the same nations, producers or funds in another order are the same
 scenario, so the model is built from this canonical form: every list of entries sorted by
 its entries' ids, every list of names sorted, every mapping sorted by key. Lists whose
-order means something keep it: ``periods`` (time), ``tiers`` (volumes increase) and
-``sources`` (prose).
+order means something keep it: ``periods`` (time), ``tiers`` (volumes increase),
+``ramp`` (an expansion's shares period by period) and ``sources`` (prose).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from aggregate.schema.scenario import Scenario
 
-ORDERED: frozenset[str] = frozenset({"periods", "tiers", "sources"})
+ORDERED: frozenset[str] = frozenset({"periods", "tiers", "ramp", "sources"})
 """List fields whose order is part of their meaning."""
 
 KEYS: tuple[tuple[str, ...], ...] = (

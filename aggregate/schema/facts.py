@@ -15,7 +15,7 @@ expanded once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import cached_property
 
 from aggregate import labels
@@ -27,8 +27,10 @@ from aggregate.schema.nations import DonationPolicy, Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.scenario import Scenario
 
-Build = tuple[str, str, float, int]
-"""An expansion built: (producer, item, units added per period, first period ready)."""
+Build = tuple[str, str, float, int] | tuple[str, str, float, int, Sequence[float]]
+"""An expansion built: (producer, item, units added per period, first period ready), with
+its ramp as a fifth part where it has one (the shares of the units available in the first
+periods once ready, ``Expansion.ramp``)."""
 
 
 # --- compatibility --------------------------------------------------------------------
@@ -38,6 +40,12 @@ def usable(item: Item, nation: Nation) -> bool:
     """Whether ``nation`` can use ``item``: an item qualified for named systems needs a nation
     operating one of them; an item or a nation without systems goes with everything."""
     return not item.systems or not nation.systems or bool(set(item.systems) & set(nation.systems))
+
+
+def fits_system(item: Item, system: str | None) -> bool:
+    """Whether ``item`` may meet a demand tied to weapon ``system`` (``Demand.system``): any
+    item when the demand names no system, else an item qualified for it or with no systems."""
+    return system is None or not item.systems or system in item.systems
 
 
 def usable_pairs(scenario: Scenario) -> set[tuple[str, str]]:
@@ -61,6 +69,13 @@ def tier_prices(offer: Offer) -> list[float]:
 def tier_minimums(offer: Offer) -> list[float]:
     """Pooled volume from which each tier applies; 0 for the base tier."""
     return [0.0, *(float(t.min_volume) for t in offer.tiers)]
+
+
+def may_buy(offer: Offer, nation: str) -> bool:
+    """Whether ``nation`` may order from ``offer``: listed in its ``buyers`` (when given)
+    and not in its ``excluded_buyers``."""
+    listed = offer.buyers is None or nation in offer.buyers
+    return listed and nation not in offer.excluded_buyers
 
 
 def delivery_rate(offer: Offer, nation: str) -> float:
@@ -140,7 +155,8 @@ def donation_policy(stockpile: Stockpile, nation: Nation | None) -> DonationPoli
 
 def sponsor(expansion: Expansion, country: str | None, nations: Container[str]) -> str | None:
     """Nation paying the part of an expansion no fund pays: its ``sponsor``, else the
-    producer's ``country`` if that is a nation of the scenario, else none."""
+    ``country`` of its producer (or component supplier) if that is a nation of the
+    scenario, else none."""
     if expansion.sponsor:
         return expansion.sponsor
     return country if country is not None and country in nations else None
@@ -153,6 +169,15 @@ def start_window(expansion: Expansion, at: Mapping[str, int], horizon: int) -> t
     return first, last
 
 
+def ramp_share(ramp: Sequence[float], since_ready: int) -> float:
+    """Share of an expansion's added capacity available ``since_ready`` periods after it is
+    ready (0 in the period it is ready): 0 before, ``ramp[since_ready]`` while ramping up,
+    1 after the ramp."""
+    if since_ready < 0:
+        return 0.0
+    return float(ramp[since_ready]) if since_ready < len(ramp) else 1.0
+
+
 def added_capacity(
     builds: Iterable[Build], horizon: int
 ) -> defaultdict[tuple[str, str, int], float]:
@@ -160,12 +185,15 @@ def added_capacity(
     (0 for any other key).
 
     An expansion started in period ``s`` with lead ``L`` adds its capacity in every period
-    from ``s + L`` to the end of the horizon.
+    from ``s + L`` to the end of the horizon, the share :func:`ramp_share` of it in period
+    ``s + L + j`` while it ramps up.
     """
     added: defaultdict[tuple[str, str, int], float] = defaultdict(float)
-    for producer, item, units, ready in builds:
+    for build in builds:
+        producer, item, units, ready = build[:4]
+        ramp = build[4] if len(build) > 4 else ()
         for t in range(max(ready, 0), horizon):
-            added[producer, item, t] += float(units)
+            added[producer, item, t] += float(units) * ramp_share(ramp, t - ready)
     return added
 
 
@@ -391,7 +419,7 @@ class ScenarioIndex:
             for i, f in self.satisfied_by(capability)
             if f > 0 and self.can_use(nation, i)
             for (_, item), offer in self.offers.items()
-            if item == i
+            if item == i and may_buy(offer, nation)
         ]
         return max(prices, default=0.0)
 
@@ -401,14 +429,22 @@ class ScenarioIndex:
         i_systems = set(self.items[item].systems) if item in self.items else set()
         return not n_systems or not i_systems or bool(n_systems & i_systems)
 
+    def fits(self, demand: Demand, item: str) -> bool:
+        """:func:`fits_system` by id: ``item`` may meet ``demand`` as to its weapon system
+        (an unknown item has no systems)."""
+        it = self.items.get(item)
+        return demand.system is None or it is None or fits_system(it, demand.system)
+
     @cached_property
     def demanded(self) -> set[tuple[str, str]]:
         """(nation, item) pairs where a demand of the nation names a capability the item
-        meets (whether or not the nation can use it)."""
+        meets and the item fits the demand's weapon system (whether or not the nation can
+        use it)."""
         return {
             (d.nation, item)
             for d in self.demands.values()
             for item, _ in self.satisfied_by(d.capability)
+            if self.fits(d, item)
         }
 
     @cached_property
@@ -419,7 +455,8 @@ class ScenarioIndex:
     @cached_property
     def takers(self) -> dict[str, list[str]]:
         """item -> nations that may order it: a stockpile of it, or a demand for a capability
-        it meets that the nation can use (the model's routes)."""
+        it meets that the nation can use (the model's routes, before each offer's
+        :func:`may_buy`)."""
         out: dict[str, set[str]] = defaultdict(set)
         for n, i in self.stockpiles:
             out[i].add(n)
@@ -430,11 +467,12 @@ class ScenarioIndex:
 
     def fixed_cost_shares(self, producer: str, item: str) -> dict[str, float]:
         """Nation -> share of the pooled contract's fixed costs (:func:`fixed_cost_shares`)."""
+        offer = self.offers[producer, item]
         return fixed_cost_shares(
-            self.offers[producer, item],
+            offer,
             self.country(producer),
             self.nations,
-            self.takers.get(item, []),
+            [n for n in self.takers.get(item, []) if may_buy(offer, n)],
         )
 
     @cached_property
@@ -461,17 +499,28 @@ class ScenarioIndex:
         return [
             d
             for d in self.demands.values()
-            if d.nation == nation and self.factor(d.capability, item) is not None
+            if d.nation == nation
+            and self.factor(d.capability, item) is not None
+            and self.fits(d, item)
         ]
 
     def country(self, producer: str) -> str | None:
         prod = self.producers.get(producer)
         return prod.country if prod is not None else None
 
+    def expansion_country(self, expansion: str) -> str | None:
+        """Country of an expansion: its producer's, or its component supplier's (None:
+        unknown)."""
+        e = self.expansions[expansion]
+        if e.supplier is not None:
+            sup = self.suppliers.get(e.supplier)
+            return sup.country if sup is not None else None
+        return self.country(e.producer) if e.producer is not None else None
+
     def sponsor(self, expansion: str) -> str | None:
         """Nation paying an expansion's remainder (None: no nation)."""
         e = self.expansions[expansion]
-        return sponsor(e, self.country(e.producer), self.nations)
+        return sponsor(e, self.expansion_country(expansion), self.nations)
 
     def key(self, fund: Fund) -> dict[str, float] | None:
         """Members' key shares of a key-rule fund, capped (:func:`capped_shares`; None:
@@ -518,8 +567,29 @@ class ScenarioIndex:
         ready: list[Build] = []
         for e_id, starts in builds.items():
             e = self.expansions[e_id]
-            ready += [(e.producer, e.item, e.added_capacity, s + e.lead_periods) for s in starts]
+            if e.producer is None or e.item is None:
+                continue  # a component supplier's: supplier_added
+            ready += [
+                (e.producer, e.item, e.added_capacity, s + e.lead_periods, e.ramp) for s in starts
+            ]
         return added_capacity(ready, len(self.periods))
+
+    def supplier_added(
+        self, builds: Mapping[str, Iterable[int]]
+    ) -> defaultdict[tuple[str, int], float]:
+        """(component supplier, period index) -> component capacity added by the supplier
+        expansions built (``builds``: expansion id -> start period indices)."""
+        ready: list[Build] = []
+        for e_id, starts in builds.items():
+            e = self.expansions[e_id]
+            if e.supplier is not None:
+                ready += [
+                    (e.supplier, "", e.added_capacity, s + e.lead_periods, e.ramp) for s in starts
+                ]
+        out: defaultdict[tuple[str, int], float] = defaultdict(float)
+        for (sup, _, t), units in added_capacity(ready, len(self.periods)).items():
+            out[sup, t] += units
+        return out
 
 
 def index(scenario: Scenario) -> ScenarioIndex:

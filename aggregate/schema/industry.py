@@ -14,6 +14,7 @@ from aggregate.schema.base import (
     PerPeriodQuantity,
     PositiveQuantity,
     Quantity,
+    Share,
     StrictModel,
 )
 
@@ -64,6 +65,12 @@ class Offer(StrictModel):
     fixed_costs_split: dict[NationCode, NonNeg] = {}
     """Nation -> weight: the pooled contract's fixed costs are split in proportion to the
     weights (instead of ``fixed_costs_paid_by``)."""
+    buyers: list[NationCode] | None = None
+    """The only nations that may order from this offer (ISO alpha-3), e.g. an export licence
+    granted to named states, pooled or going alone. Absent: every nation."""
+    excluded_buyers: list[NationCode] = []
+    """Nations that may not order from this offer (ISO alpha-3), e.g. an export ban. Empty:
+    none excluded."""
 
     @model_validator(mode="after")
     def _one_fixed_cost_rule(self) -> Offer:
@@ -89,16 +96,22 @@ class Producer(StrictModel):
 
 
 class Expansion(StrictModel):
-    """An option to add production capacity for an item at a producer."""
+    """An option to add production capacity: for an item at a producer (``producer`` and
+    ``item``), or for a component supplier's component (``supplier``: a powder or explosives
+    line, say)."""
 
     id: Id
     """Unique option id."""
-    producer: Id
-    """Producer id."""
-    item: Id
-    """Item whose capacity grows."""
+    producer: Id | None = None
+    """Producer id (with ``item``; instead of ``supplier``)."""
+    item: Id | None = None
+    """Item whose capacity grows (with ``producer``)."""
+    supplier: Id | None = None
+    """Component supplier id whose component capacity grows (instead of ``producer`` and
+    ``item``)."""
     added_capacity: PositiveQuantity
-    """Units per period added once ready (at most 1e9)."""
+    """Units per period added once ready: of the item, or of a supplier's component (at most
+    1e9)."""
     investment_cost: Money
     """Cost of the investment, currency units (paid in the period it starts)."""
     lead_periods: int = Field(default=0, ge=0, le=1000)
@@ -108,8 +121,32 @@ class Expansion(StrictModel):
     latest_start: PeriodLabel | None = None
     """Last period the investment may start. Absent: any period."""
     sponsor: NationCode | None = None
-    """Nation paying the part of the investment no fund pays. Absent: the producer's country
-    if it is a nation of the scenario, else the investment is outside every nation's budget."""
+    """Nation paying the part of the investment no fund pays. Absent: the producer's (or
+    supplier's) country if it is a nation of the scenario, else the investment is outside
+    every nation's budget."""
+    after: Id | None = None
+    """Id of the expansion this one is the next step of (a multi-step ramp-up): it may start
+    only once that one has started, in the same period or later (each step's own
+    ``lead_periods`` says when its capacity comes). Absent: it may start on its own."""
+    ramp: list[Share] = Field(default=[], max_length=1000)
+    """Fractions of ``added_capacity`` available in the first periods once ready, e.g.
+    ``[0.25, 0.5, 0.75]``: a quarter in the period it is ready, half the next, three quarters
+    the next, in full from then on. Empty: in full as soon as ready."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Expansion:
+        line = self.producer is not None or self.item is not None
+        if line and self.supplier is not None:
+            raise ValueError(
+                "give producer and item (a production line) or supplier (a component "
+                "supplier's line), not both"
+            )
+        if self.supplier is None and (self.producer is None or self.item is None):
+            raise ValueError(
+                "give both producer and item (a production line), or supplier (a component "
+                "supplier's line)"
+            )
+        return self
 
 
 class ComponentSupplier(StrictModel):
@@ -120,8 +157,10 @@ class ComponentSupplier(StrictModel):
     name: str = ""
     """Readable name."""
     country: NationCode | None = None
-    """ISO alpha-3 country of the supplier: a fund's ``component_origin`` rule counts what it
-    feeds as inside or outside the fund's countries (absent: outside every list)."""
+    """ISO alpha-3 country of the supplier: the sponsor of its expansions by default (if a
+    nation of the scenario), the origin funds' ``eligible_producer_countries`` read for its
+    expansions, and what a fund's ``component_origin`` rule counts as inside or outside the
+    fund's countries (absent: outside every list)."""
     component: Id
     """Component id supplied."""
     capacity: PerPeriodQuantity

@@ -44,6 +44,11 @@ class Demand(StrictModel):
     lateness_penalty: Money | None = None
     """Currency units per unit and period late (weighted objective). Absent: the settings'
     ``default_lateness_penalty`` times the priority."""
+    system: str | None = None
+    """Weapon system (fleet) the quantity is for, e.g. ``Krab``: only items qualified for it
+    (its name in the item's ``systems``) or items with no ``systems`` list meet this demand,
+    so one capability can carry a nation's demands for several fleets. Absent: any item of
+    the capability the nation can use."""
 
 
 class Stockpile(StrictModel):

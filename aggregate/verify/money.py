@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from aggregate import labels
-from aggregate.schema import KeyRule
+from aggregate.schema import KeyRule, facts
 from aggregate.verify.cells import NAN, blank, num, sums
 from aggregate.verify.outcome import Violation
 from aggregate.verify.plan import Plan
@@ -258,8 +258,9 @@ def check_fund_investments(plan: Plan) -> list[Violation]:
                 reasons.append("the expansion is not built")
             if "investment" not in fund.uses:
                 reasons.append(f"the fund's uses are {', '.join(fund.uses)}")
-            if not ix.origin_ok(fund, e.producer):
-                reasons.append("the producer's country is not eligible")
+            if not facts.origin_ok(fund, ix.expansion_country(e_id)):
+                where = "supplier" if e.supplier is not None else "producer"
+                reasons.append(f"the {where}'s country is not eligible")
             for reason in reasons:
                 message = f"pays {num(amount)} but {reason}"
                 found.append(Violation("fund_investment_eligible", entity, "", message, amount))

@@ -142,7 +142,9 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
         e = ix.expansions.get(r["expansion"])
         if e is None:
             return f"expansion {r['expansion']!r} is not an expansion of the scenario"
-        if (r["producer"] or e.producer) != e.producer or (r["item"] or e.item) != e.item:
+        if (r["producer"] or e.producer or "") != (e.producer or "") or (
+            r["item"] or e.item or ""
+        ) != (e.item or ""):
             return f"producer/item {r['producer']}/{r['item']} are not expansion {e.id}'s"
     elif purpose == "fixed":
         if kind != "nation":

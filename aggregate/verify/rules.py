@@ -22,7 +22,8 @@ RULES: dict[str, str] = {
     "order_purchase_cost": "purchase_cost == unit_price * quantity",
     "order_delivery_cost": "delivery_cost == the route's delivery cost per unit * quantity",
     "order_compatibility": "the receiving nation can use the item (systems) or stocks it",
-    "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile)",
+    "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile) "
+    "and may order from the offer (its buyers and excluded_buyers)",
     "order_tier_price": "unit_price == the price of the order's tier",
     "order_contract_label": "contract is 'producer/item' pooled, 'producer/item/nation' alone",
     # contracts
@@ -43,11 +44,15 @@ RULES: dict[str, str] = {
     "capacity_table": "the capacity table's base, added and used agree with the plan",
     "expansion_once": "an expansion is started at most once",
     "expansion_start_window": "an expansion starts between its earliest and latest start",
+    "expansion_precedence": "an expansion with a step before it (after) starts only once "
+    "that step has started, in the same period or earlier",
     "investment_ready_period": "ready_period == start + lead_periods (empty past the horizon)",
-    "investment_record": "producer, item, added capacity, cost and sponsor match the scenario",
+    "investment_record": "producer, item (or supplier), added capacity, cost and sponsor "
+    "match the scenario",
     # components
     "component_supply": "components needed by deliveries <= components supplied",
-    "supplier_capacity_upper": "a supplier's deliveries in a period <= its capacity",
+    "supplier_capacity_upper": "a supplier's deliveries in a period <= its capacity plus that "
+    "of its expansions ready by then",
     "supplier_serves": "a supplier sends only its component, only to producers it serves",
     "component_value": "a components row's country is its supplier's; value == quantity * the "
     "supplier's price (else the component's value), NaN without either",
@@ -70,7 +75,8 @@ RULES: dict[str, str] = {
     "the item serves are met in full and on time",
     "supply_record": "a supply row's nation and capability are its demand's",
     "supply_equivalent": "the item meets the capability; equivalent == quantity * factor",
-    "supply_compatibility": "the demanding nation can use the item",
+    "supply_compatibility": "the demanding nation can use the item, qualified for the "
+    "demand's weapon system if it names one",
     "supply_window": "units are drawn between the due period and due + max_lateness",
     "supply_periods_late": "periods_late == period - due period",
     "demand_record": "a demand row's nation, capability, due, priority and quantity are its own",

@@ -284,6 +284,8 @@ def check_supply(plan: Plan) -> list[Violation]:
             )
         if not ix.can_use(d.nation, i):
             add("supply_compatibility", f"{d.nation} cannot use {i}", q)
+        elif not ix.fits(d, i):
+            add("supply_compatibility", f"{i} is not qualified for the demand's {d.system}", q)
         due, t = ix.t[d.period], ix.t[period]
         latest = due + d.max_lateness
         if not due <= t <= latest:

@@ -77,6 +77,8 @@ def check_orders(plan: Plan) -> list[Violation]:
             add("order_compatibility", f"{n} operates no system {i} is qualified for", q)
         elif (n, i) not in ix.needed:
             add("order_route", f"{n} has no stockpile of {i} and no demand it meets", q)
+        elif not facts.may_buy(offer, n):
+            add("order_route", f"{n} may not order from this offer (its buyers)", q)
         tier_price = ix.tier_price(offer, r["tier"])
         if tier_price is None:
             add("order_tier_price", f"tier {r['tier']} is not a tier of the offer", NAN)
@@ -239,7 +241,8 @@ def check_capacity(plan: Plan) -> list[Violation]:
 
 
 def check_investments(plan: Plan) -> list[Violation]:
-    """Each expansion once, inside its start window, ready on time, as in the scenario."""
+    """Each expansion once, inside its start window, after the step before it, ready on
+    time, as in the scenario."""
     ix, found = plan.ix, []
     last = len(ix.periods) - 1
     for e_id, starts in plan.builds.items():
@@ -247,6 +250,17 @@ def check_investments(plan: Plan) -> list[Violation]:
             message = f"started {len(starts)} times"
             entity = labels.expansion(e_id)
             found.append(Violation("expansion_once", entity, "", message, len(starts) - 1))
+        after = ix.expansions[e_id].after
+        if after is None:
+            continue
+        before = plan.builds.get(after, [])
+        for s in starts:
+            if not any(t <= s for t in before):
+                message = f"starts in {ix.periods[s]}, but the step before it, {after}, " + (
+                    f"starts later ({ix.periods[min(before)]})" if before else "never starts"
+                )
+                entity = labels.expansion(e_id)
+                found.append(Violation("expansion_precedence", entity, ix.periods[s], message, 1))
     for r in plan.rows("investments"):
         e = ix.expansions[r["expansion"]]
         s = ix.t[r["start_period"]]
@@ -271,8 +285,9 @@ def check_investments(plan: Plan) -> list[Violation]:
                 NAN,
             )
         record = {
-            "producer": (r["producer"], e.producer),
-            "item": (r["item"], e.item),
+            "producer": (r["producer"], e.producer or ""),
+            "item": (r["item"], e.item or ""),
+            "supplier": (r["supplier"], e.supplier or ""),
             "sponsor": (r["sponsor"], ix.sponsor(e.id) or ""),
         }
         for column, (got, want) in record.items():
@@ -307,10 +322,14 @@ def check_components(plan: Plan) -> list[Violation]:
             found.append(Violation("supplier_serves", entity, t, reason, r["quantity"]))
             continue
         supplied[(p, q, t)] += r["quantity"]
+    added = ix.supplier_added(plan.builds)
     for (s_id, t), quantity in sent.items():
-        cap = ix.supplier_capacity[s_id][ix.t[t]]
+        base = ix.supplier_capacity[s_id][ix.t[t]]
+        cap = base + added[s_id, ix.t[t]]
         if (over := plan.excess(quantity, cap)) is not None:
             message = f"sends {num(quantity)}, capacity {num(cap)}"
+            if added[s_id, ix.t[t]]:
+                message += f" (base {num(base)} + added {num(added[s_id, ix.t[t]])})"
             entity = labels.supplier(s_id)
             found.append(Violation("supplier_capacity_upper", entity, t, message, over))
     needed: dict[tuple[str, str, str], float] = defaultdict(float)

@@ -87,6 +87,12 @@ def _split(value: Any) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
+def _numbers(value: Any) -> list[float]:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [_number(value)]
+    return [_number(part) for part in _split(value)]
+
+
 def _optlist(value: Any) -> list[str]:
     if isinstance(value, str) and value.strip().lower() == "none":
         return []
@@ -123,6 +129,7 @@ READERS: dict[str, Callable[[Any], Any]] = {
     "bool": _bool,
     "list": _split,
     "optlist": _optlist,
+    "numbers": _numbers,
     "series": _series,
     "mapping": _mapping,
     "labels": _split,
@@ -144,6 +151,8 @@ def cell_value(kind: str, value: Any, where: str) -> Any:
     """A value of the raw data as written in a cell of ``kind``."""
     if value is None:
         return None
+    if kind == "numbers":
+        return ", ".join(number_text(v) for v in value) if value else None
     if kind in ("list", "optlist", "labels"):
         if kind != "optlist" and not value:
             return None

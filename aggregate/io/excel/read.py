@@ -175,9 +175,16 @@ def _check_zip(path: Path) -> None:
                     )
     except ScenarioError:
         raise
-    except (zipfile.BadZipFile, OSError):
+    except zipfile.BadZipFile as exc:
+        # zipfile says "Bad CRC-32" for a part whose checksum fails: damaged, not foreign
+        if "CRC" in str(exc):
+            raise file_error(
+                path, f"the workbook is damaged ({clip(str(exc))})", _DAMAGED_FIX
+            ) from None
         raise file_error(path, "this is not an .xlsx workbook", _XLSX_FIX) from None
-    except Exception as exc:  # zlib, a bad checksum, a part cut short: damaged
+    except OSError:
+        raise file_error(path, "this is not an .xlsx workbook", _XLSX_FIX) from None
+    except Exception as exc:  # zlib, a part cut short: damaged
         raise file_error(
             path,
             f"the workbook is damaged ({type(exc).__name__}: {clip(str(exc))})",

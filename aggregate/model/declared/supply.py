@@ -16,6 +16,7 @@ ORDER_LOTS: Final = "order_lots"
 DELIVERY_PERIOD_LINK: Final = "delivery_period_link"
 CAPACITY_UPPER: Final = "capacity_upper"
 EXPANSION_ONCE: Final = "expansion_once"
+EXPANSION_PRECEDENCE: Final = "expansion_precedence"
 COMPONENT_SUPPLY: Final = "component_supply"
 SUPPLIER_CAPACITY_UPPER: Final = "supplier_capacity_upper"
 
@@ -140,6 +141,17 @@ DECLARED: tuple[tuple[str, Family], ...] = (
             ("expansion_once", "expansion_start_window"),
             "link",
             context="expansion {0} starts at most once",
+        ),
+    ),
+    (
+        EXPANSION_PRECEDENCE,
+        Family(
+            contracts.expansion_precedence,
+            CAPACITY,
+            ("expansion", "period"),
+            ("expansion_precedence",),
+            "link",
+            context="expansion {0} starts in {1} only once the step before it has started",
         ),
     ),
     (
