@@ -47,6 +47,10 @@ class OfferData:
     period_cost: list[float]
     delivery: dict[str, float]
     """Delivery cost per unit to each nation on a route."""
+    currency: str = ""
+    """Currency the producer states its prices in ('' : the reporting currency)."""
+    rate: float = 1.0
+    """Reporting-currency units per unit of ``currency`` (the prices above are converted)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,9 @@ class FundData:
     (:func:`aggregate.schema.facts.bilateral_funds`: its one member pays, exactly what it
     buys)."""
     refill_rate: float = 1.0
+    package_size: float | None = None
+    """The fund pays in whole packages of this amount (reporting currency); None: any
+    amount."""
 
 
 @dataclass
@@ -189,6 +196,9 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     The data follow the scenario's canonical order (:mod:`aggregate.schema.canonical`), so
     the order of its lists cannot change the plan."""
     scenario = canonical(scenario)
+    stated = {p.id: facts.stated_currency(scenario, p) for p in scenario.producers}
+    # every amount in the reporting currency, converted once (the verifier reads the same)
+    scenario = facts.in_reporting_currency(scenario)
     periods = list(scenario.periods)
     at = {p: t for t, p in enumerate(periods)}
     horizon = len(periods)
@@ -308,6 +318,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 contract_cost=off.contract_cost,
                 period_cost=expand(off.order_period_cost, periods),
                 delivery={n: facts.delivery_rate(off, n) for n in takers},
+                currency=stated[prod.id][0],
+                rate=stated[prod.id][1],
             )
             routes.extend((prod.id, off.item, n) for n in takers)
 
@@ -472,6 +484,7 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
         min_nations=f.min_nations_per_contract,
         cofinancing=f.max_cofinancing_share,
         refill_rate=f.refill_rate,
+        package_size=f.package_size,
     )
 
 

@@ -123,6 +123,8 @@ def _orders(data: ModelData, v: dict) -> pd.DataFrame:
                 "lots": lots,
                 "purchase_cost": off.prices[k] * q,
                 "delivery_cost": off.delivery[n] * q,
+                "price_currency": off.currency or data.currency,
+                "stated_unit_price": off.prices[k] / off.rate,
             }
         )
     return _frame("orders", rows)
@@ -476,6 +478,9 @@ def _funds(data: ModelData, v: dict) -> pd.DataFrame:
                 "investments": invested,
                 # from the balance, not the column: tables add up exactly
                 "unspent": max(0.0, collected - orders - invested),
+                "packages": math.nan
+                if x.package_size is None
+                else float(round((orders + invested) / x.package_size)),
             }
         )
     return _frame("funds", rows)

@@ -38,8 +38,9 @@ class Column:
     dtype: Dtype = "text"
     unit: str = ""
     """Unit of a number: ``units`` (of the item), ``capability units``, ``currency``,
-    ``currency/unit``, ``units/period``, ``periods``, ``unit-periods``, ``count``, ``share``;
-    empty for labels."""
+    ``currency/unit``, ``price_currency/unit`` (the row's ``price_currency``),
+    ``units/period``, ``periods``, ``unit-periods``, ``count``, ``share``; empty for
+    labels."""
     references: Reference | None = None
     """Scenario set the values belong to (None: not an id checked against the scenario)."""
     nonnegative: bool = False
@@ -138,6 +139,13 @@ SPECS: dict[str, Table] = {
                 ),
                 _num("purchase_cost", "unit_price * quantity", "currency"),
                 _num("delivery_cost", "delivery cost per unit of the route * quantity", "currency"),
+                _id("price_currency", "ISO 4217 currency the producer states its prices in"),
+                _num(
+                    "stated_unit_price",
+                    "unit_price as the producer states it, in price_currency: unit_price / the "
+                    "exchange rate (the same as unit_price in the reporting currency)",
+                    "price_currency/unit",
+                ),
             ),
             keys=("contract", "nation", "arrival_period"),
             offered=True,
@@ -387,6 +395,13 @@ SPECS: dict[str, Table] = {
                     "unspent",
                     "collected but not spent: stays in the fund (never bought away)",
                     "currency",
+                    nonnegative=True,
+                ),
+                _num(
+                    "packages",
+                    "whole packages paid out, (orders + investments) / package_size (NaN: the "
+                    "fund has no package_size)",
+                    "count",
                     nonnegative=True,
                 ),
             ),

@@ -253,3 +253,19 @@ def check_bilateral_purchases(s: Scenario) -> list[Problem]:
                     )
                 )
     return out
+
+
+def check_fund_packages(s: Scenario) -> list[Problem]:
+    """A fund paying in whole packages can pay for at least one: its ``package_size`` is
+    within its cap (both in the fund's currency)."""
+    return [
+        Problem(
+            labels.fund(f.id),
+            "package_size",
+            f"package_size ({num(f.package_size)}) is above cap ({num(f.cap)}), so the fund "
+            "cannot pay for a single package",
+            "lower package_size, or raise cap",
+        )
+        for f in s.funds
+        if f.package_size is not None and f.cap is not None and f.package_size > f.cap
+    ]

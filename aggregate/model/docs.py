@@ -83,6 +83,7 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
 | `fund_invests[f,e] >= 0` | money fund `f` pays towards expansion `e` |
 | `unspent[f] >= 0` | contributions not spent (0 for a bilateral purchase) |
 | `joins[c,n]`, `fund_uses[f,c]` binary | for funds with a minimum consortium |
+| `packages[f]` integer | whole packages fund `f` pays out (only funds with `package_size`) |
 
 Whole units: for an item with `indivisible: true`, `x` (where the offer has no `lot_size`;
 with one, whole lots of a whole lot size already make it whole), `give` and `use` are
@@ -90,6 +91,17 @@ integer. Its `stock`, `below` and `missed` then take whole values too: they foll
 balances, whose data (`on_hand`, `floor`, `refill_target`, `lot_size`) the scenario checks
 require to be whole for such an item. `short` is in capability units and is whole when the
 demand is and its items count with whole factors (checked likewise).
+
+## Currencies
+Every number above is in the scenario's reporting `currency`. A producer, nation or fund
+naming another `currency` has its amounts converted once, before the data are prepared, at
+`exchange_rates` (reporting units per unit, per period) of the period the money is paid:
+a producer's prices, delivery, contract, period and investment costs at its currency's one
+rate (prices are single numbers, so the checks require a producer's currency to have one
+rate over the horizon); a nation's `budget` and bilateral ceilings and a fund's `cap`,
+`committed`, pledges and `package_size` (horizon totals) at the first period's rate; a
+`budget_per_period` at each period's own rate. The verifier reads the same converted
+amounts (`aggregate.schema.facts.in_reporting_currency`).
 
 ## Rules (one function each)
 Notation: `Q[c,n] = sum_{a,k} x` (nation `n`'s volume under `c`), `V[c,k] = sum_{n,a} x[..,k]`,

@@ -43,8 +43,9 @@ from aggregate.status import read_highs
 
 log = logging.getLogger(__name__)
 
-MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent")
-"""The columns the payer stage settles."""
+MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent", "packages")
+"""The columns the payer stage settles (``packages``: a fund's whole packages, which move
+with its payments and stay whole)."""
 
 HINF = highspy.kHighsInf
 REL_TOL = 1e-12
@@ -155,8 +156,14 @@ def settle_payers(
     cols = np.flatnonzero(money)
     col_lower = np.asarray(lin.col_lower, dtype=float)[cols]
     col_upper = np.asarray(lin.col_upper, dtype=float)[cols]
+    # only a fund's whole packages are integer among the money columns: without packages
+    # the stage stays a linear program
+    whole = integer[cols].astype(np.int32)
+    mip = bool(whole.any())
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    if mip:  # each level's optimum is kept as a row: it must be the proven optimum
+        h.setOptionValue("mip_rel_gap", 0.0)
     if threads is not None:
         h.setOptionValue("threads", int(threads))
     h.passModel(
@@ -174,19 +181,19 @@ def settle_payers(
         am.indptr.astype(np.int32),
         am.indices.astype(np.int32),
         am.data.astype(float),
-        np.zeros(len(cols), dtype=np.int32),
+        whole,
     )
     for name, c in levels(lin, data):
         cost = c[cols]
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
         run_highs(h)
-        out = read_highs(h, mip=False)
+        out = read_highs(h, mip=mip)
         if out.status is not SolveStatus.OPTIMAL or out.objective is None:
             # HiGHS can call the LP optimal without a feasible primal solution after a row was
             # added to a solved LP (ammunition library scenario); a solve from scratch settles it
             h.clearSolver()
             run_highs(h)
-            out = read_highs(h, mip=False)
+            out = read_highs(h, mip=mip)
         if out.status is not SolveStatus.OPTIMAL or out.objective is None:
             log.warning("payer stage %s ended %s; keeping the cost stage's payments", name, out)
             return None

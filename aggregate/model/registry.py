@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from aggregate.model.declared import money, stocks, supply
+from aggregate.model.declared import instruments, money, stocks, supply
+from aggregate.model.declared.instruments import FUND_PACKAGE_WHOLE  # the family name
 from aggregate.model.declared.money import (  # the family names
     BILATERAL_CEILING_UPPER,
     BUDGET_PERIOD_UPPER,
@@ -69,7 +70,9 @@ from aggregate.model.family import SECTIONS, Family, RuleSpec
 # Not a family: the needs-first driver's cap on the weighted shortfall (model/objective.py).
 NEEDS_CAP: Final = "needs_cap"
 
-_DECLARED: tuple[tuple[str, Family], ...] = supply.DECLARED + stocks.DECLARED + money.DECLARED
+_DECLARED: tuple[tuple[str, Family], ...] = (
+    supply.DECLARED + stocks.DECLARED + money.DECLARED + instruments.DECLARED
+)
 
 
 def _check(declared: tuple[tuple[str, Family], ...]) -> dict[str, Family]:
@@ -121,6 +124,7 @@ __all__ = [
     "FUND_COMMITTED_LOWER",
     "FUND_INVESTMENT_SHARE_UPPER",
     "FUND_INVESTMENT_UPPER",
+    "FUND_PACKAGE_WHOLE",
     "FUND_PAYMENT_UPPER",
     "FUND_REFILL_UPPER",
     "MIN_ORDER_LOWER",

@@ -6,7 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from aggregate.schema.base import Id, Money, NationCode, NonNeg, Share, StrictModel
+from aggregate.schema.base import (
+    CurrencyCode,
+    Id,
+    Money,
+    NationCode,
+    NonNeg,
+    PositiveMoney,
+    Share,
+    StrictModel,
+)
 
 
 class KeyRule(StrictModel):
@@ -87,3 +96,12 @@ class Fund(StrictModel):
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)
     """The fund pays for a contract only if at least this many nations order in it
     (EDIRPA: 3, SAFE: 2)."""
+    currency: CurrencyCode | None = None
+    """ISO 4217 currency of ``cap``, ``committed``, the pledges' ``min`` and ``max`` and
+    ``package_size``. Absent: the scenario's ``currency``. Converted by
+    ``Scenario.exchange_rates`` at the first period's rate (they are horizon amounts)."""
+    package_size: PositiveMoney | None = None
+    """The fund pays in whole packages of this many currency units (as NATO's PURL packages
+    of US weapons): its payments for orders and investments over the horizon add up to a
+    whole number of packages. What a package buys follows the demands' priorities (the
+    needs-first objective meets the highest-priority shortfalls first). Absent: any amount."""

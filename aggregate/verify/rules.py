@@ -24,6 +24,8 @@ RULES: dict[str, str] = {
     "order_compatibility": "the receiving nation can use the item (systems) or stocks it",
     "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile)",
     "order_tier_price": "unit_price == the price of the order's tier",
+    "order_stated_price": "price_currency is the producer's; stated_unit_price * its exchange "
+    "rate == unit_price",
     "order_contract_label": "contract is 'producer/item' pooled, 'producer/item/nation' alone",
     # contracts
     "contract_label": "the contract row's label, nation and mode agree",
@@ -86,6 +88,7 @@ RULES: dict[str, str] = {
     "bilateral_ceiling_upper": "a nation pays at most the ceiling of its purchases for another",
     "fund_committed_lower": "a fund collects at least its committed size",
     "fund_balance": "a fund spends at most what it collects",
+    "fund_package_whole": "a fund with a package_size pays out a whole number of packages",
     "funds_accounting": "the funds table: collected, paid out and unspent match the payments",
     "fund_payment_eligible": "a fund pays only for orders it is eligible for",
     "fund_payment_upper": "funds pay at most the cost of a nation's orders",

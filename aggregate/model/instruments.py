@@ -1,0 +1,53 @@
+"""Financial instruments of funds beyond plain grants: whole packages (as NATO's PURL).
+
+One function per constraint family, returning the family's index and rows; see
+:mod:`aggregate.model.contracts` and :mod:`aggregate.model.registry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyomo.environ as pyo
+
+from aggregate.data import ModelData
+from aggregate.model.contracts import Rows
+from aggregate.model.linear import LinearModel, Row, linear
+
+
+def fund_payment_columns(lin: LinearModel, data: ModelData, fund: str) -> list[int]:
+    """The columns of everything fund ``fund`` pays out: its payments for orders (every
+    route, every period) and its co-financing of expansions. The one place that knows how
+    the fund's payment columns are indexed."""
+    pays, invests = lin.col("fund_pays"), lin.col("fund_invests")
+    cols = [pays[k] for k in data.fund_pays if k[0] == fund]
+    return cols + [invests[k] for k in data.fund_invests if k[0] == fund]
+
+
+def fund_package_whole(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A fund with a package size pays out a whole number of packages.
+
+    :math:`\sum_{p,i,n} pays_{f,p,i,n} + \sum_e invests_{f,e} - size_f \, packages_f = 0`,
+    with :math:`packages_f \in \{0, 1, 2, \dots\}` and :math:`size_f` the fund's
+    ``package_size`` (reporting currency); only funds with a ``package_size``.
+
+    A package buys from a prioritised list: the needs-first objective weighs each unit short
+    by its demand's priority, so the money of the packages goes to the highest-priority
+    demands the fund may pay for first; the payer stage then lets the fund pay as many whole
+    packages as its members' money allows before the beneficiaries' own budgets. Money paid
+    in beyond the packages stays unspent in the fund. The variable is bounded by
+    :math:`\lfloor cap_f / size_f \rfloor` (payments never exceed the contributions, at most
+    the cap).
+    """
+    lin = linear(m)
+    packages = lin.col("packages")
+    keys = list(m.PACKAGES)
+
+    def rows() -> Iterator[Row]:
+        for f in keys:
+            size = data.funds[f].package_size
+            assert size is not None
+            cols = fund_payment_columns(lin, data, f)
+            yield f, [*cols, packages[f]], [1.0] * len(cols) + [-size], 0.0, 0.0
+
+    return keys, rows()
