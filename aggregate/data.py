@@ -115,6 +115,14 @@ class FundData:
     package_size: float | None = None
     """The fund pays in whole packages of this amount (reporting currency); None: any
     amount."""
+    repaid: float = 0.0
+    """A loan: the share of what it pays for a nation's orders that the nation repays within
+    the horizon, charged to its budget (:func:`aggregate.schema.facts.loan_schedule`); 0
+    for a grant."""
+    interest: float = 0.0
+    """A loan: interest over its schedule per unit of principal (reported only)."""
+    loan: bool = False
+    """``kind: loan``: the beneficiaries owe back what the fund pays for their orders."""
 
 
 @dataclass
@@ -371,7 +379,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     fund_pays: dict[FundPayKey, str] = {}
     fund_invests: list[tuple[str, str]] = []
     for f in scenario.funds:
-        funds[f.id] = _fund_data(f, nations)
+        funds[f.id] = _fund_data(f, nations, at, horizon)
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
         if "investment" in f.uses:
             for e_id, xd in expansions.items():
@@ -379,7 +387,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                     fund_invests.append((f.id, e_id))
     # bilateral purchases are aid, not pooling: a nation going alone still buys for another
     for channel, f in facts.bilateral_funds(scenario.nations).items():
-        funds[channel] = replace(_fund_data(f, nations), channel="bilateral")
+        funds[channel] = replace(_fund_data(f, nations, at, horizon), channel="bilateral")
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
 
     data = ModelData(
@@ -458,7 +466,9 @@ def _group(data: ModelData) -> None:
         data.routes_of.setdefault(route[2], []).append(route)
 
 
-def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
+def _fund_data(
+    f: Fund, nations: Mapping[str, Nation], at: Mapping[str, int], horizon: int
+) -> FundData:
     rule = f.contribution
     key: dict[str, float] | None = None
     pledge_min: dict[str, float] = {}
@@ -485,6 +495,9 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
         cofinancing=f.max_cofinancing_share,
         refill_rate=f.refill_rate,
         package_size=f.package_size,
+        loan=f.kind == "loan",
+        repaid=facts.loan_schedule(f, at, horizon)[0],
+        interest=facts.loan_schedule(f, at, horizon)[1],
     )
 
 

@@ -140,12 +140,7 @@ SPECS: dict[str, Table] = {
                 _num("purchase_cost", "unit_price * quantity", "currency"),
                 _num("delivery_cost", "delivery cost per unit of the route * quantity", "currency"),
                 _id("price_currency", "ISO 4217 currency the producer states its prices in"),
-                _num(
-                    "stated_unit_price",
-                    "unit_price as the producer states it, in price_currency: unit_price / the "
-                    "exchange rate (the same as unit_price in the reporting currency)",
-                    "price_currency/unit",
-                ),
+                _num("stated_unit_price", "unit_price / exchange rate", "price_currency/unit"),
             ),
             keys=("contract", "nation", "arrival_period"),
             offered=True,
@@ -344,17 +339,19 @@ SPECS: dict[str, Table] = {
                 _id("payer_type", "'nation' or 'fund'"),
                 _id(
                     "purpose",
-                    "'order', 'investment', 'contribution' or 'fixed' (a contract's fixed costs)",
+                    "'order', 'investment', 'contribution', 'fixed' (a contract's fixed costs) "
+                    "or 'repayment' (a loan repaid within the horizon)",
                 ),
                 _id("producer", "producer id (orders, investments)"),
                 _id("item", "item id (orders, investments)"),
-                _id("beneficiary", "nation receiving the orders, or the fund paid into"),
+                _id("beneficiary", "nation receiving the orders, or the fund paid into or repaid"),
                 _id("expansion", "expansion id (investments)"),
                 _num("amount", "amount paid", "currency", nonnegative=True),
                 _id(
                     "channel",
                     "how the money flows: 'own' (a nation's own orders or investment), the "
-                    "fund id (fund payments, contributions) or 'bilateral PAYER->BENEFICIARY' "
+                    "fund id (fund payments, contributions, repayments) or 'bilateral "
+                    "PAYER->BENEFICIARY' "
                     "(a nation paying another's orders)",
                 ),
             ),
@@ -368,7 +365,7 @@ SPECS: dict[str, Table] = {
                 _num(
                     "spent",
                     "own order payments + purchases for others + contributions + sponsored "
-                    "investment + fixed costs",
+                    "investment + fixed costs + loan repayments",
                     "currency",
                 ),
                 _num("orders", "payments for the nation's own orders", "currency"),
@@ -380,6 +377,7 @@ SPECS: dict[str, Table] = {
                 _num("contributions", "fund contributions", "currency"),
                 _num("investments", "sponsored investment not paid by funds", "currency"),
                 _num("fixed_costs", "its share of contracts' fixed costs", "currency"),
+                _num("repayments", "loan instalments it repays within the horizon", "currency"),
             ),
             keys=("nation",),
         ),
@@ -397,15 +395,28 @@ SPECS: dict[str, Table] = {
                     "currency",
                     nonnegative=True,
                 ),
-                _num(
-                    "packages",
-                    "whole packages paid out, (orders + investments) / package_size (NaN: the "
-                    "fund has no package_size)",
-                    "count",
-                    nonnegative=True,
-                ),
+                _num("packages", "(orders + investments) / package_size (NaN: none)", "count"),
             ),
             keys=("fund",),
+        ),
+        Table(
+            "loans",
+            "each loan fund's lending to each nation whose orders it paid for",
+            (
+                _id("fund", "loan fund id (kind: loan)", "fund"),
+                _id("nation", "the borrower: the nation whose orders the loan paid for", "nation"),
+                _num("principal", "what the loan paid for the nation's orders", "currency"),
+                _num(
+                    "repaid", "instalments due within the horizon (charged to budget)", "currency"
+                ),
+                _num("outstanding", "principal - repaid: owed after the horizon", "currency"),
+                _num(
+                    "interest",
+                    "principal * interest_rate * (repayment_periods + 1) / 2",
+                    "currency",
+                ),
+            ),
+            keys=("fund", "nation"),
         ),
         Table(
             "participation",
@@ -429,7 +440,7 @@ SPECS: dict[str, Table] = {
 }
 """Table name -> its typed specification."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"participation"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"participation", "loans"})
 """Tables only a rule the scenario may not state writes rows to: a plan without them (one
 exported before they existed) reads as having them empty."""
 

@@ -256,8 +256,8 @@ def pooled_solution() -> Solution:
             ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0, "own"),
         ]),
         "budgets": frame("budgets", [
-            ("AAA", 750.0, 620.0, 260.0, 0.0, 150.0, 100.0, 110.0),
-            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0, 0.0),
+            ("AAA", 750.0, 620.0, 260.0, 0.0, 150.0, 100.0, 110.0, 0.0),
+            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0, 0.0, 0.0),
         ]),
         # fund, collected, orders, investments, unspent, packages (NaN: no package size)
         "funds": frame("funds", [("EPF", 200.0, 100.0, 100.0, 0.0, NAN)]),
@@ -321,8 +321,8 @@ def alone_solution() -> Solution:
         ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0, "own"),
     ])  # fmt: skip
     t["budgets"] = frame("budgets", [
-        ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 0.0, 110.0),
-        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0, 0.0),
+        ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 0.0, 110.0, 0.0),
+        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     ])  # fmt: skip
     t["funds"] = frame("funds", [("EPF", 0.0, 0.0, 0.0, 0.0, NAN)])
     solution.pooled = False

@@ -715,6 +715,24 @@ CASES: list[Case] = [
         _set("funds[IFU].package_size", 2e9),
         ["funds[IFU], field 'package_size'", "above cap (1,000,000,000)", "lower package_size"],
     ),
+    Case(
+        "loan terms on a grant fund",
+        "fund_loans",
+        _set("funds[EPF].repayment_periods", 10),
+        ["funds[EPF], field 'repayment_periods'", "but the fund is a grant", "set kind: loan"],
+    ),
+    Case(
+        "a loan fund with a refill use",
+        "fund_loans",
+        _set("funds[EPF].kind", "loan"),
+        ["funds[EPF], field 'uses'", "lends for procurement only", "'refill', 'investment'"],
+    ),
+    Case(
+        "a loan repaid from an unknown period",
+        "period_references",
+        _seq(_set("funds[IFU].kind", "loan"), _set("funds[IFU].repayment_start", "2030Q1")),
+        ["funds[IFU], field 'repayment_start'", "'2030Q1'"],
+    ),
     # ------------------------------------------------------------------ currencies
     Case(
         "a rate for the reporting currency",

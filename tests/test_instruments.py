@@ -1,7 +1,8 @@
-"""Currencies and whole packages: the rules bind, and amounts convert as documented.
+"""Currencies, whole packages and loans: the rules bind, and amounts convert as documented.
 
-The hand-computed cases (``tests/cases/currency-usd-offer-eur-and-pln-budgets`` and
-``tests/cases/package-fund-pays-whole-packages``) assert each optimum with the rule; these
+The hand-computed cases (``tests/cases/currency-usd-offer-eur-and-pln-budgets``,
+``tests/cases/package-fund-pays-whole-packages`` and
+``tests/cases/loan-repayments-charged-to-budget``) assert each optimum with the rule; these
 tests solve the same scenarios without it and assert the different optimum their READMEs
 state, so that each rule is shown to bind.
 """
@@ -39,6 +40,39 @@ def test_without_the_package_size_the_fund_pays_up_to_its_cap() -> None:
     # the verifier holds that plan against the packages: 500 is 2.5 packages of 200
     rules = set(aggregate.verify(scenario, plan).violations["rule"])
     assert "fund_package_whole" in rules
+
+
+def test_as_a_grant_the_fund_pays_up_to_its_cap_and_nothing_is_repaid() -> None:
+    scenario = _load("loan-repayments-charged-to-budget")
+    grant = scenario.with_changes(
+        {
+            "funds[SAFE].kind": "grant",
+            "funds[SAFE].interest_rate": 0.0,
+            "funds[SAFE].repayment_start": None,
+            "funds[SAFE].repayment_periods": 1,
+        }
+    )
+    plan = aggregate.solve(grant)
+    assert plan.key_figures["short"] == pytest.approx(0)
+    assert plan.key_figures["total_cost"] == pytest.approx(1000)
+    payments = plan.tables["payments"]
+    assert payments.loc[payments.payer == "SAFE", "amount"].sum() == pytest.approx(800)
+    assert plan.tables["loans"].empty
+    assert aggregate.verify(grant, plan).ok
+    # held against the loan, that plan repays nothing of the 800 the loan paid
+    assert "loan_repayment" in set(aggregate.verify(scenario, plan).violations["rule"])
+
+
+def test_a_loan_repaid_after_the_horizon_costs_no_budget() -> None:
+    scenario = _load("loan-repayments-charged-to-budget")
+    later = scenario.with_changes({"funds[SAFE].repayment_start": None})
+    plan = aggregate.solve(later)
+    # nothing falls due within P1..P4: the loan pays up to its cap, Ukraine the rest
+    assert plan.key_figures["short"] == pytest.approx(0)
+    loans = plan.tables["loans"]
+    assert (loans.principal.sum(), loans.repaid.sum()) == pytest.approx((800, 0))
+    assert loans.outstanding.sum() == pytest.approx(800)
+    assert aggregate.verify(later, plan).ok
 
 
 def test_without_the_currencies_every_amount_reads_as_euros() -> None:

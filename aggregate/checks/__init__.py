@@ -39,6 +39,7 @@ from aggregate.checks.funds import (
     check_fund_cofinancing,
     check_fund_consortium,
     check_fund_key,
+    check_fund_loans,
     check_fund_origin,
     check_fund_packages,
     check_fund_pledges,
@@ -132,6 +133,7 @@ CHECKS: dict[str, Check] = {
         check_fund_origin,
         check_bilateral_purchases,
         check_fund_packages,
+        check_fund_loans,
         # currencies
         check_exchange_rates,
         check_currency_rates,
@@ -183,6 +185,7 @@ __all__ = [
     "check_fund_cofinancing",
     "check_fund_consortium",
     "check_fund_key",
+    "check_fund_loans",
     "check_fund_origin",
     "check_fund_packages",
     "check_fund_pledges",

@@ -1,4 +1,5 @@
-"""Financial instruments of funds beyond plain grants: whole packages (as NATO's PURL).
+"""Financial instruments of funds beyond plain grants: whole packages (as NATO's PURL) and
+loans (as the EU's SAFE).
 
 One function per constraint family, returning the family's index and rows; see
 :mod:`aggregate.model.contracts` and :mod:`aggregate.model.registry`.
@@ -13,6 +14,8 @@ import pyomo.environ as pyo
 from aggregate.data import ModelData
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import LinearModel, Row, linear
+
+Terms = tuple[list[int], list[float]]
 
 
 def fund_payment_columns(lin: LinearModel, data: ModelData, fund: str) -> list[int]:
@@ -51,3 +54,24 @@ def fund_package_whole(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             yield f, [*cols, packages[f]], [1.0] * len(cols) + [-size], 0.0, 0.0
 
     return keys, rows()
+
+
+def loan_repayment_terms(lin: LinearModel, data: ModelData, nation: str) -> Terms:
+    r"""What ``nation`` repays within the horizon of the loans that paid for its orders
+    (columns and coefficients), charged to its budget (:func:`aggregate.model.funds.budget_upper`).
+
+    :math:`\sum_{f\ \mathrm{loan}} \sum_{p,i} repaid_f \, pays_{f,p,i,n}`, with
+    :math:`repaid_f` the share of the principal whose instalments fall within the horizon
+    (:func:`aggregate.schema.facts.loan_schedule`). The per-period budget is not charged:
+    it limits a nation's purchases before any fund pays, so a loan-financed order already
+    counts there at its full cost."""
+    pays = lin.col("fund_pays")
+    cols: list[int] = []
+    coefs: list[float] = []
+    for key in data.fund_pays:
+        f, _p, _i, n = key
+        share = data.funds[f].repaid
+        if n == nation and share > 0:
+            cols.append(pays[key])
+            coefs.append(share)
+    return cols, coefs

@@ -220,6 +220,27 @@ def fund_order_uses(
     return procurement, refill
 
 
+def loan_schedule(fund: Fund, at: Mapping[str, int], horizon: int) -> tuple[float, float]:
+    r"""(repaid, interest): the share of a loan's principal repaid within the horizon, and
+    the interest over the whole schedule per unit of principal; (0, 0) for a grant.
+
+    A loan is repaid in :math:`R` = ``repayment_periods`` equal instalments of
+    :math:`1/R` of the principal, one a period from :math:`s` = ``repayment_start``
+    (after the horizon when absent), so the horizon's :math:`T` periods hold
+    :math:`\max(0, \min(R, T - s))` of them: ``repaid`` is that count over :math:`R`.
+    Interest at rate :math:`r` a period is paid on the principal still owed in each
+    repayment period, :math:`1, (R-1)/R, \dots, 1/R` of it:
+    :math:`r \sum_{k=0}^{R-1} (R - k)/R = r (R + 1)/2` per unit of principal (interest
+    before ``repayment_start`` is not counted: fund payments carry no period).
+    """
+    if fund.kind != "loan":
+        return 0.0, 0.0
+    periods = fund.repayment_periods
+    start = at[fund.repayment_start] if fund.repayment_start is not None else horizon
+    within = max(0, min(periods, horizon - start))
+    return within / periods, float(fund.interest_rate) * (periods + 1) / 2
+
+
 def bilateral_funds(nations: Iterable[Nation]) -> dict[str, Fund]:
     """Each bilateral purchase as the fund it acts as, by channel id
     (:func:`aggregate.labels.bilateral`): the payer its one member, paying what it buys (a
@@ -591,6 +612,11 @@ class ScenarioIndex:
         sp = self.stockpiles.get((nation, item))
         donor = sp is not None and sp.donor
         return fund_order_uses(fund, self.country(producer), nation, item, donor)
+
+    def loan(self, fund: Fund) -> tuple[float, float]:
+        """(share of the principal repaid within the horizon, interest per unit of
+        principal) of a loan fund; (0, 0) for a grant (:func:`loan_schedule`)."""
+        return loan_schedule(fund, self.t, len(self.periods))
 
     def floor_start(self, nation: str, item: str, tol: float = 0.0) -> int | None:
         """First period index where the stockpile's floor binds (None: never, or no

@@ -52,6 +52,7 @@ from aggregate.result import Solution
 from aggregate.schema import Scenario
 from aggregate.verify.figures import check_key_figures
 from aggregate.verify.index import Index
+from aggregate.verify.instruments import check_loans
 from aggregate.verify.money import (
     check_budgets,
     check_fund_payments,
@@ -110,6 +111,7 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_funds,
     check_fund_payments,
     check_payments,
+    check_loans,
     check_budgets,
     check_participation,
     check_key_figures,

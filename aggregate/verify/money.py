@@ -409,6 +409,7 @@ def check_budgets(plan: Plan) -> list[Violation]:
     for (_, n), amount in plan.contributions.items():
         contributed[n] += amount
     fixed = sums(plan.payments("nation", "fixed"), ["payer"], "amount")
+    repaid = sums(plan.payments("nation", "repayment"), ["payer"], "amount")
     fixed_outlay = _fixed_outlay(plan)
     for n, nation in ix.nations.items():
         parts = {
@@ -417,6 +418,7 @@ def check_budgets(plan: Plan) -> list[Violation]:
             "contributions": contributed[n],
             "investments": invested[n],
             "fixed_costs": fixed.get((n,), 0.0),
+            "repayments": repaid.get((n,), 0.0),
         }
         spent = sum(parts.values())
 
@@ -451,7 +453,8 @@ def check_budgets(plan: Plan) -> list[Violation]:
                 f"spends {num(spent)} (orders {num(parts['orders'])}, for others "
                 f"{num(parts['for_others'])}, contributions "
                 f"{num(parts['contributions'])}, investments {num(parts['investments'])}, "
-                f"fixed costs {num(parts['fixed_costs'])}), budget {num(nation.budget)}",
+                f"fixed costs {num(parts['fixed_costs'])}, loan repayments "
+                f"{num(parts['repayments'])}), budget {num(nation.budget)}",
                 over,
             )
         if nation.budget_per_period is not None:
