@@ -601,6 +601,7 @@ MIXED_COMPONENTS = "component units"
 _MIXED = {"item": MIXED_ITEMS, "capability": MIXED_CAPABILITIES, "component": MIXED_COMPONENTS}
 
 _BASIS = {"units": "item", "units/period": "item", "currency/unit": "item"}
+_BASIS["price_currency/unit"] = "item"  # a stated price: per item unit, in the row's currency
 """Spec unit -> the id column whose entry's unit it is (components use ``component``)."""
 
 Naming = Callable[[str], str]
@@ -650,7 +651,7 @@ def _context(
 
 def _compose(spec_unit: str, thing: str, basis: str, currency: str, name: Naming) -> str:
     """The unit of a column counting in ``thing`` ('' where rows differ)."""
-    if spec_unit == "currency/unit":
+    if spec_unit in ("currency/unit", "price_currency/unit"):
         return f"{currency}/{thing or 'unit'}"
     counted = name(thing) if thing else _MIXED[basis]
     return f"{counted}/period" if spec_unit == "units/period" else counted
@@ -677,6 +678,9 @@ def column_unit(
     basis = unit_basis(table, column)
     if basis is None:
         return spec_unit
+    if spec_unit == "price_currency/unit":  # the currency the rows' producers state
+        codes = set(frame["price_currency"]) if "price_currency" in frame.columns else set()
+        code = str(codes.pop()) if len(codes) == 1 else "price_currency"
     return _compose(spec_unit, _one_unit(frame, basis, ids), basis, code, name)
 
 
@@ -766,7 +770,12 @@ def row_units(
         return pd.Series(one, index=frame.index, dtype=object)
     spec_unit = {c.name: c for c in SPECS[table].columns}[column].unit
     basis = str(unit_basis(table, column))
-    each = [_compose(spec_unit, u or "unit", basis, code, name) for u in things]
+    codes = [code] * len(frame)
+    if spec_unit == "price_currency/unit" and "price_currency" in frame.columns:
+        codes = [str(c) for c in frame["price_currency"]]
+    each = [
+        _compose(spec_unit, u or "unit", basis, c, name) for u, c in zip(things, codes, strict=True)
+    ]
     return pd.Series(each, index=frame.index, dtype=object)
 
 
