@@ -103,6 +103,17 @@ rate over the horizon); a nation's `budget` and bilateral ceilings and a fund's 
 `budget_per_period` at each period's own rate. The verifier reads the same converted
 amounts (`aggregate.schema.facts.in_reporting_currency`).
 
+## Loans
+A fund of `kind: loan` pays for eligible orders like a grant fund (same rows, same payer
+stage), but the beneficiary owes back what it paid: `repayment_periods` (R) equal
+instalments, one a period from `repayment_start` (s; absent: after the horizon). The
+instalments inside the horizon's T periods, a share `repaid_f = max(0, min(R, T - s)) / R`
+of each payment, are charged to the beneficiary's `budget` (`budget_upper`); its
+`budget_per_period` is not charged (it limits purchases before any fund pays, so the
+order already counts there in full). The rest (`outstanding`) and the interest, `rate (R +
+1) / 2` per unit of principal (on the balance owed in each repayment period), are
+reported in the `loans` table, not charged (`aggregate.schema.facts.loan_schedule`).
+
 ## Rules (one function each)
 Notation: `Q[c,n] = sum_{a,k} x` (nation `n`'s volume under `c`), `V[c,k] = sum_{n,a} x[..,k]`,
 `U[p,i,a]` = base capacity plus every expansion's addition (an upper bound), `cost[p,i,n] =

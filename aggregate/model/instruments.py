@@ -18,12 +18,21 @@ from aggregate.model.linear import LinearModel, Row, linear
 Terms = tuple[list[int], list[float]]
 
 
+def fund_order_columns(
+    lin: LinearModel, data: ModelData, fund: str, nation: str | None = None
+) -> list[int]:
+    """The columns of fund ``fund``'s payments for orders (every route and period; only
+    ``nation``'s orders when given). The one place that knows how a fund's payment columns
+    are indexed."""
+    pays = lin.col("fund_pays")
+    return [pays[k] for k in data.fund_pays if k[0] == fund and nation in (None, k[-1])]
+
+
 def fund_payment_columns(lin: LinearModel, data: ModelData, fund: str) -> list[int]:
-    """The columns of everything fund ``fund`` pays out: its payments for orders (every
-    route, every period) and its co-financing of expansions. The one place that knows how
-    the fund's payment columns are indexed."""
-    pays, invests = lin.col("fund_pays"), lin.col("fund_invests")
-    cols = [pays[k] for k in data.fund_pays if k[0] == fund]
+    """The columns of everything fund ``fund`` pays out: its payments for orders
+    (:func:`fund_order_columns`) and its co-financing of expansions."""
+    invests = lin.col("fund_invests")
+    cols = fund_order_columns(lin, data, fund)
     return cols + [invests[k] for k in data.fund_invests if k[0] == fund]
 
 
@@ -65,13 +74,11 @@ def loan_repayment_terms(lin: LinearModel, data: ModelData, nation: str) -> Term
     (:func:`aggregate.schema.facts.loan_schedule`). The per-period budget is not charged:
     it limits a nation's purchases before any fund pays, so a loan-financed order already
     counts there at its full cost."""
-    pays = lin.col("fund_pays")
     cols: list[int] = []
     coefs: list[float] = []
-    for key in data.fund_pays:
-        f, _p, _i, n = key
-        share = data.funds[f].repaid
-        if n == nation and share > 0:
-            cols.append(pays[key])
-            coefs.append(share)
+    for f, x in data.funds.items():
+        if x.repaid > 0:
+            paid = fund_order_columns(lin, data, f, nation)
+            cols += paid
+            coefs += [x.repaid] * len(paid)
     return cols, coefs

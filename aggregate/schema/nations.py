@@ -85,4 +85,5 @@ class Nation(StrictModel):
     """ISO 4217 currency of ``budget``, ``budget_per_period`` and the ``ceiling`` of each
     of ``buys_for``. Absent: the scenario's ``currency``. Converted by
     ``Scenario.exchange_rates``: a horizon amount (budget, ceiling) at the first period's
-    rate, ``budget_per_period`` at each period's own rate."""
+    rate, ``budget_per_period`` at each period's own rate. ``gni`` and ``gdp`` stay in the
+    reporting currency: key shares compare them across nations."""
