@@ -13,7 +13,7 @@ import pyomo.environ as pyo
 
 from aggregate import labels
 from aggregate.data import ModelData
-from aggregate.model import instruments
+from aggregate.model import financing
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, LinearModel, Row, linear
 
@@ -361,7 +361,7 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     :math:`\sum_{p,i} (cost_{p,i,n} - \sum_f pays_{f,p,i,n}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) + fixed_n + repay_n \le budget_n`,
     with :math:`repay_n = \sum_{f\ \mathrm{loan}, p, i} repaid_f \, pays_{f,p,i,n}` what it
     repays within the horizon of loans that paid for its orders
-    (:func:`aggregate.model.instruments.loan_repayment_terms`; 0 without loans),
+    (:func:`aggregate.model.financing.loan_repayment_terms`; 0 without loans),
     :math:`fixed_n = \sum_c share_{c,n} (contractcost_c \, open_c + \sum_a periodcost_{c,a} \, delivers_{c,a})`
     and :math:`share_{c,n}` set by the offer's ``fixed_costs_paid_by`` or
     ``fixed_costs_split`` (default: the producer's country if a nation of the scenario, else
@@ -406,7 +406,7 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
     cols += c
     coefs += v
     # loans: the instalments falling within the horizon come back out of the budget
-    c, v = instruments.loan_repayment_terms(lin, data, n)
+    c, v = financing.loan_repayment_terms(lin, data, n)
     cols += c
     coefs += v
     for e, sponsor in data.sponsor_of.items():

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from aggregate.model.declared import instruments, money, stocks, supply
-from aggregate.model.declared.instruments import FUND_PACKAGE_WHOLE  # the family name
+from aggregate.model.declared import financing, money, stocks, supply
+from aggregate.model.declared.financing import FUND_PACKAGE_WHOLE  # the family name
 from aggregate.model.declared.money import (  # the family names
     BILATERAL_CEILING_UPPER,
     BUDGET_PERIOD_UPPER,
@@ -71,7 +71,7 @@ from aggregate.model.family import SECTIONS, Family, RuleSpec
 NEEDS_CAP: Final = "needs_cap"
 
 _DECLARED: tuple[tuple[str, Family], ...] = (
-    supply.DECLARED + stocks.DECLARED + money.DECLARED + instruments.DECLARED
+    supply.DECLARED + stocks.DECLARED + money.DECLARED + financing.DECLARED
 )
 
 

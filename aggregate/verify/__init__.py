@@ -51,8 +51,8 @@ from collections.abc import Callable
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 from aggregate.verify.figures import check_key_figures
+from aggregate.verify.financing import check_loans
 from aggregate.verify.index import Index
-from aggregate.verify.instruments import check_loans
 from aggregate.verify.money import (
     check_budgets,
     check_fund_payments,

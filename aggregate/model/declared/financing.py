@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from aggregate.model import instruments
+from aggregate.model import financing
 from aggregate.model.family import FUND, FUNDS, Family, RuleSpec
 
 FUND_PACKAGE_WHOLE: Final = "fund_package_whole"
@@ -13,7 +13,7 @@ DECLARED: tuple[tuple[str, Family], ...] = (
     (
         FUND_PACKAGE_WHOLE,
         Family(
-            instruments.fund_package_whole,
+            financing.fund_package_whole,
             FUNDS,
             ("fund",),
             ("fund_package_whole",),
