@@ -47,6 +47,10 @@ class OfferData:
     period_cost: list[float]
     delivery: dict[str, float]
     """Delivery cost per unit to each nation on a route."""
+    currency: str = ""
+    """Currency the producer states its prices in ('' : the reporting currency)."""
+    rate: float = 1.0
+    """Reporting-currency units per unit of ``currency`` (the prices above are converted)."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,17 @@ class FundData:
     origin: tuple[frozenset[str], float] | None = None
     """Component-origin rule: (inside countries, largest outside share of the component
     value fed to a producer); None without one (``Fund.component_origin``)."""
+    package_size: float | None = None
+    """The fund pays in whole packages of this amount (reporting currency); None: any
+    amount."""
+    repaid: float = 0.0
+    """A loan: the share of what it pays for a nation's orders that the nation repays within
+    the horizon, charged to its budget (:func:`aggregate.schema.facts.loan_schedule`); 0
+    for a grant."""
+    interest: float = 0.0
+    """A loan: interest over its schedule per unit of principal (reported only)."""
+    loan: bool = False
+    """``kind: loan``: the beneficiaries owe back what the fund pays for their orders."""
 
 
 @dataclass
@@ -242,6 +257,9 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     The data follow the scenario's canonical order (:mod:`aggregate.schema.canonical`), so
     the order of its lists cannot change the plan."""
     scenario = canonical(scenario)
+    stated = {p.id: facts.stated_currency(scenario, p) for p in scenario.producers}
+    # every amount in the reporting currency, converted once (the verifier reads the same)
+    scenario = facts.in_reporting_currency(scenario)
     periods = list(scenario.periods)
     at = {p: t for t, p in enumerate(periods)}
     horizon = len(periods)
@@ -370,6 +388,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 contract_cost=off.contract_cost,
                 period_cost=expand(off.order_period_cost, periods),
                 delivery={n: facts.delivery_rate(off, n) for n in takers},
+                currency=stated[prod.id][0],
+                rate=stated[prod.id][1],
             )
             routes.extend((prod.id, off.item, n) for n in takers)
 
@@ -426,7 +446,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     fund_pays: dict[FundPayKey, str] = {}
     fund_invests: list[tuple[str, str]] = []
     for f in scenario.funds:
-        funds[f.id] = _fund_data(f, nations)
+        funds[f.id] = _fund_data(f, nations, at, horizon)
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
         if "investment" in f.uses:
             for e_id, xd in expansions.items():
@@ -434,7 +454,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                     fund_invests.append((f.id, e_id))
     # bilateral purchases are aid, not pooling: a nation going alone still buys for another
     for channel, f in facts.bilateral_funds(scenario.nations).items():
-        funds[channel] = replace(_fund_data(f, nations), channel="bilateral")
+        funds[channel] = replace(_fund_data(f, nations, at, horizon), channel="bilateral")
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
 
     data = ModelData(
@@ -515,7 +535,9 @@ def _group(data: ModelData) -> None:
         data.routes_of.setdefault(route[2], []).append(route)
 
 
-def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
+def _fund_data(
+    f: Fund, nations: Mapping[str, Nation], at: Mapping[str, int], horizon: int
+) -> FundData:
     rule = f.contribution
     key: dict[str, float] | None = None
     pledge_min: dict[str, float] = {}
@@ -545,6 +567,10 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:
         origin=None
         if f.component_origin is None
         else (frozenset(f.component_origin.countries), f.component_origin.max_outside_share),
+        package_size=f.package_size,
+        loan=f.kind == "loan",
+        repaid=facts.loan_schedule(f, at, horizon)[0],
+        interest=facts.loan_schedule(f, at, horizon)[1],
     )
 
 

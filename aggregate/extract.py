@@ -100,6 +100,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
     tables["payments"] = _payments(data, v, tables["orders"], tables["contracts"])
     tables["budgets"] = _budgets(data, tables["payments"])
     tables["funds"] = _funds(data, v)
+    tables["loans"] = _loans(data, v)
     tables["participation"] = participation.table(data, tables)
     return tables, _key_figures(lin, x, data, tables)
 
@@ -123,6 +124,8 @@ def _orders(data: ModelData, v: dict) -> pd.DataFrame:
                 "lots": lots,
                 "purchase_cost": off.prices[k] * q,
                 "delivery_cost": off.delivery[n] * q,
+                "price_currency": off.currency or data.currency,
+                "stated_unit_price": off.prices[k] / off.rate,
             }
         )
     return _frame("orders", rows)
@@ -400,6 +403,11 @@ def _payments(
     for (f, n), amount in v["contrib"].items():
         if data.funds[f].channel != "bilateral":
             rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount, f))
+    # loans: the beneficiary repays the instalments falling within the horizon to the fund
+    for (f, n), principal in sorted(_loan_principal(data, v).items()):
+        repaid = data.funds[f].repaid * principal
+        if repaid > EPS:
+            rows.append(_pay(n, "nation", "repayment", "", "", f, "", repaid, f))
     # fixed costs as the contracts table charges them, split by the offer's stated rule
     for r in contracts.to_dict("records"):
         p, i, n = str(r["producer"]), str(r["item"]), str(r["nation"] or "")
@@ -409,6 +417,35 @@ def _payments(
             if share * total > EPS:
                 rows.append(_pay(payer, "nation", "fixed", p, i, "", "", share * total))
     return _frame("payments", rows)
+
+
+def _loan_principal(data: ModelData, v: dict) -> dict[tuple[str, str], float]:
+    """(loan fund, nation) -> what the loan paid for the nation's orders (its principal)."""
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    for (f, _p, _i, n), amount in v["fund_pays"].items():
+        if data.funds[f].loan and amount > EPS:
+            out[f, n] += amount
+    return out
+
+
+def _loans(data: ModelData, v: dict) -> pd.DataFrame:
+    """Each loan's principal per beneficiary, what is repaid within the horizon (charged to
+    the beneficiary's budget), what is still owed at its end, and the interest over the
+    schedule (:func:`aggregate.schema.facts.loan_schedule`)."""
+    rows = []
+    for (f, n), principal in sorted(_loan_principal(data, v).items()):
+        x = data.funds[f]
+        rows.append(
+            {
+                "fund": f,
+                "nation": n,
+                "principal": principal,
+                "repaid": x.repaid * principal,
+                "outstanding": (1.0 - x.repaid) * principal,
+                "interest": x.interest * principal,
+            }
+        )
+    return _frame("loans", rows)
 
 
 def _pay(
@@ -444,7 +481,7 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
     by = own.groupby([own.payer, purpose])["amount"].sum()
     nations = sorted({n for _p, _i, n in data.routes} | set(data.budgets) | set(own.payer))
     rows = []
-    kinds = ("order", "for_others", "contribution", "investment", "fixed")
+    kinds = ("order", "for_others", "contribution", "investment", "fixed", "repayment")
     for n in nations:
         parts = {k: float(by.get((n, k), 0.0)) for k in kinds}
         rows.append(
@@ -457,6 +494,7 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
                 "contributions": parts["contribution"],
                 "investments": parts["investment"],
                 "fixed_costs": parts["fixed"],
+                "repayments": parts["repayment"],
             }
         )
     return _frame("budgets", rows)
@@ -480,6 +518,9 @@ def _funds(data: ModelData, v: dict) -> pd.DataFrame:
                 "investments": invested,
                 # from the balance, not the column: tables add up exactly
                 "unspent": max(0.0, collected - orders - invested),
+                "packages": math.nan
+                if x.package_size is None
+                else float(round((orders + invested) / x.package_size)),
             }
         )
     return _frame("funds", rows)

@@ -1,7 +1,8 @@
 """What a scenario contains, as tidy DataFrames (for ``aggregate summary`` and notebooks).
 
-Quantities are in the item's or capability's unit, money in the scenario's currency;
-a missing limit (no budget, no cap) is NaN.
+Quantities are in the item's or capability's unit, money in the scenario's (reporting)
+currency, amounts stated in another converted as the model reads them; a missing limit (no
+budget, no cap) is NaN.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import math
 import pandas as pd
 
 from aggregate.schema import Scenario, expand
+from aggregate.schema.facts import in_reporting_currency
 
 
 def sizes(scenario: Scenario) -> pd.DataFrame:
@@ -137,7 +139,7 @@ def funds(scenario: Scenario) -> pd.DataFrame:
     funds), ``uses`` (comma-separated).
     """
     rows = []
-    for fund in scenario.funds:
+    for fund in in_reporting_currency(scenario).funds:
         rule = fund.contribution
         pledged = (
             float(sum(p.min for p in rule.pledges.values())) if rule.rule == "pledge" else math.nan
@@ -167,7 +169,7 @@ def budgets(scenario: Scenario) -> pd.DataFrame:
     """
     periods = list(scenario.periods)
     rows = []
-    for nation in scenario.nations:
+    for nation in in_reporting_currency(scenario).nations:
         per_period = nation.budget_per_period
         rows.append(
             (

@@ -38,8 +38,9 @@ class Column:
     dtype: Dtype = "text"
     unit: str = ""
     """Unit of a number: ``units`` (of the item), ``capability units``, ``currency``,
-    ``currency/unit``, ``units/period``, ``periods``, ``unit-periods``, ``count``, ``share``;
-    empty for labels."""
+    ``currency/unit``, ``price_currency/unit`` (the row's ``price_currency``),
+    ``units/period``, ``periods``, ``unit-periods``, ``count``, ``share``; empty for
+    labels."""
     references: Reference | None = None
     """Scenario set the values belong to (None: not an id checked against the scenario)."""
     nonnegative: bool = False
@@ -138,6 +139,8 @@ SPECS: dict[str, Table] = {
                 ),
                 _num("purchase_cost", "unit_price * quantity", "currency"),
                 _num("delivery_cost", "delivery cost per unit of the route * quantity", "currency"),
+                _id("price_currency", "ISO 4217 currency the producer states its prices in"),
+                _num("stated_unit_price", "unit_price / exchange rate", "price_currency/unit"),
             ),
             keys=("contract", "nation", "arrival_period"),
             offered=True,
@@ -348,17 +351,19 @@ SPECS: dict[str, Table] = {
                 _id("payer_type", "'nation' or 'fund'"),
                 _id(
                     "purpose",
-                    "'order', 'investment', 'contribution' or 'fixed' (a contract's fixed costs)",
+                    "'order', 'investment', 'contribution', 'fixed' (a contract's fixed costs) "
+                    "or 'repayment' (a loan repaid within the horizon)",
                 ),
                 _id("producer", "producer id (orders, investments)"),
                 _id("item", "item id (orders, investments)"),
-                _id("beneficiary", "nation receiving the orders, or the fund paid into"),
+                _id("beneficiary", "nation receiving the orders, or the fund paid into or repaid"),
                 _id("expansion", "expansion id (investments)"),
                 _num("amount", "amount paid", "currency", nonnegative=True),
                 _id(
                     "channel",
                     "how the money flows: 'own' (a nation's own orders or investment), the "
-                    "fund id (fund payments, contributions) or 'bilateral PAYER->BENEFICIARY' "
+                    "fund id (fund payments, contributions, repayments) or 'bilateral "
+                    "PAYER->BENEFICIARY' "
                     "(a nation paying another's orders)",
                 ),
             ),
@@ -372,7 +377,7 @@ SPECS: dict[str, Table] = {
                 _num(
                     "spent",
                     "own order payments + purchases for others + contributions + sponsored "
-                    "investment + fixed costs",
+                    "investment + fixed costs + loan repayments",
                     "currency",
                 ),
                 _num("orders", "payments for the nation's own orders", "currency"),
@@ -384,6 +389,7 @@ SPECS: dict[str, Table] = {
                 _num("contributions", "fund contributions", "currency"),
                 _num("investments", "sponsored investment not paid by funds", "currency"),
                 _num("fixed_costs", "its share of contracts' fixed costs", "currency"),
+                _num("repayments", "loan instalments it repays within the horizon", "currency"),
             ),
             keys=("nation",),
         ),
@@ -401,8 +407,28 @@ SPECS: dict[str, Table] = {
                     "currency",
                     nonnegative=True,
                 ),
+                _num("packages", "(orders + investments) / package_size (NaN: none)", "count"),
             ),
             keys=("fund",),
+        ),
+        Table(
+            "loans",
+            "each loan fund's lending to each nation whose orders it paid for",
+            (
+                _id("fund", "loan fund id (kind: loan)", "fund"),
+                _id("nation", "the borrower: the nation whose orders the loan paid for", "nation"),
+                _num("principal", "what the loan paid for the nation's orders", "currency"),
+                _num(
+                    "repaid", "instalments due within the horizon (charged to budget)", "currency"
+                ),
+                _num("outstanding", "principal - repaid: owed after the horizon", "currency"),
+                _num(
+                    "interest",
+                    "principal * interest_rate * (repayment_periods + 1) / 2",
+                    "currency",
+                ),
+            ),
+            keys=("fund", "nation"),
         ),
         Table(
             "participation",
@@ -426,7 +452,7 @@ SPECS: dict[str, Table] = {
 }
 """Table name -> its typed specification."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"participation"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"participation", "loans"})
 """Tables only a rule the scenario may not state writes rows to: a plan without them (one
 exported before they existed) reads as having them empty."""
 
@@ -587,6 +613,7 @@ MIXED_COMPONENTS = "component units"
 _MIXED = {"item": MIXED_ITEMS, "capability": MIXED_CAPABILITIES, "component": MIXED_COMPONENTS}
 
 _BASIS = {"units": "item", "units/period": "item", "currency/unit": "item"}
+_BASIS["price_currency/unit"] = "item"  # a stated price: per item unit, in the row's currency
 """Spec unit -> the id column whose entry's unit it is (components use ``component``)."""
 
 Naming = Callable[[str], str]
@@ -636,7 +663,7 @@ def _context(
 
 def _compose(spec_unit: str, thing: str, basis: str, currency: str, name: Naming) -> str:
     """The unit of a column counting in ``thing`` ('' where rows differ)."""
-    if spec_unit == "currency/unit":
+    if spec_unit in ("currency/unit", "price_currency/unit"):
         return f"{currency}/{thing or 'unit'}"
     counted = name(thing) if thing else _MIXED[basis]
     return f"{counted}/period" if spec_unit == "units/period" else counted
@@ -663,6 +690,9 @@ def column_unit(
     basis = unit_basis(table, column)
     if basis is None:
         return spec_unit
+    if spec_unit == "price_currency/unit":  # the currency the rows' producers state
+        codes = set(frame["price_currency"]) if "price_currency" in frame.columns else set()
+        code = str(codes.pop()) if len(codes) == 1 else "price_currency"
     return _compose(spec_unit, _one_unit(frame, basis, ids), basis, code, name)
 
 
@@ -752,7 +782,12 @@ def row_units(
         return pd.Series(one, index=frame.index, dtype=object)
     spec_unit = {c.name: c for c in SPECS[table].columns}[column].unit
     basis = str(unit_basis(table, column))
-    each = [_compose(spec_unit, u or "unit", basis, code, name) for u in things]
+    codes = [code] * len(frame)
+    if spec_unit == "price_currency/unit" and "price_currency" in frame.columns:
+        codes = [str(c) for c in frame["price_currency"]]
+    each = [
+        _compose(spec_unit, u or "unit", basis, c, name) for u, c in zip(things, codes, strict=True)
+    ]
     return pd.Series(each, index=frame.index, dtype=object)
 
 

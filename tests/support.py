@@ -177,10 +177,16 @@ def frame(table: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(TABLES[table]))
 
 
+def orders_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """An orders table from rows up to ``delivery_cost``: every price is stated in the
+    scenario's currency (EUR), so ``stated_unit_price`` is ``unit_price``."""
+    return frame("orders", [(*r, "EUR", r[7]) for r in rows])
+
+
 def pooled_solution() -> Solution:
     """The joint plan described in the module docstring."""
     tables = {
-        "orders": frame("orders", [
+        "orders": orders_frame([
             ("PRD/shell", "PRD", "shell", "AAA", "P1", "P2", 1, 8.0, 30.0, 3.0, 240.0, 30.0),
             ("PRD/shell", "PRD", "shell", "AAA", "P2", "P3", 1, 8.0, 10.0, 1.0, 80.0, 10.0),
             ("PRD/shell", "PRD", "shell", "BBB", "P2", "P3", 1, 8.0, 10.0, 1.0, 80.0, 20.0),
@@ -251,11 +257,11 @@ def pooled_solution() -> Solution:
             ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0, "own"),
         ]),
         "budgets": frame("budgets", [
-            ("AAA", 750.0, 620.0, 260.0, 0.0, 150.0, 100.0, 110.0),
-            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0, 0.0),
+            ("AAA", 750.0, 620.0, 260.0, 0.0, 150.0, 100.0, 110.0, 0.0),
+            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0, 0.0, 0.0),
         ]),
-        # fund, collected, orders, investments, unspent
-        "funds": frame("funds", [("EPF", 200.0, 100.0, 100.0, 0.0)]),
+        # fund, collected, orders, investments, unspent, packages (NaN: no package size)
+        "funds": frame("funds", [("EPF", 200.0, 100.0, 100.0, 0.0, NAN)]),
     }  # fmt: skip
     key_figures = {
         "status": "optimal",
@@ -288,7 +294,7 @@ def alone_solution() -> Solution:
     no expansion (P3 capacity 10 is enough for AAA's 10)."""
     solution = pooled_solution()
     t = solution.tables
-    t["orders"] = frame("orders", [
+    t["orders"] = orders_frame([
         ("PRD/shell/AAA", "PRD", "shell", "AAA", "P1", "P2", 0, 10.0, 30.0, 3.0, 300.0, 30.0),
         ("PRD/shell/AAA", "PRD", "shell", "AAA", "P2", "P3", 0, 10.0, 10.0, 1.0, 100.0, 10.0),
         ("PRD/rocket/BBB", "PRD", "rocket", "BBB", "P1", "P1", 0, 30.0, 15.0, NAN, 450.0, 0.0),
@@ -316,10 +322,10 @@ def alone_solution() -> Solution:
         ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0, "own"),
     ])  # fmt: skip
     t["budgets"] = frame("budgets", [
-        ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 0.0, 110.0),
-        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0, 0.0),
+        ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 0.0, 110.0, 0.0),
+        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     ])  # fmt: skip
-    t["funds"] = frame("funds", [("EPF", 0.0, 0.0, 0.0, 0.0)])
+    t["funds"] = frame("funds", [("EPF", 0.0, 0.0, 0.0, 0.0, NAN)])
     solution.pooled = False
     solution.key_figures |= {
         "total_cost": 1200.0,

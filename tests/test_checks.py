@@ -876,6 +876,74 @@ CASES: list[Case] = [
         _set("nations[DEU].buys_for", [{"beneficiary": "DEU"}]),
         ["nations[DEU].buys_for[DEU], field 'beneficiary'", "DEU buys for itself"],
     ),
+    Case(
+        "package larger than the fund's cap",
+        "fund_packages",
+        _set("funds[IFU].package_size", 2e9),
+        ["funds[IFU], field 'package_size'", "above cap (1,000,000,000)", "lower package_size"],
+    ),
+    Case(
+        "loan terms on a grant fund",
+        "fund_loans",
+        _set("funds[EPF].repayment_periods", 10),
+        ["funds[EPF], field 'repayment_periods'", "but the fund is a grant", "set kind: loan"],
+    ),
+    Case(
+        "a loan fund with a refill use",
+        "fund_loans",
+        _set("funds[EPF].kind", "loan"),
+        ["funds[EPF], field 'uses'", "lends for procurement only", "'refill', 'investment'"],
+    ),
+    Case(
+        "a loan repaid from an unknown period",
+        "period_references",
+        _seq(_set("funds[IFU].kind", "loan"), _set("funds[IFU].repayment_start", "2030Q1")),
+        ["funds[IFU], field 'repayment_start'", "'2030Q1'"],
+    ),
+    # ------------------------------------------------------------------ currencies
+    Case(
+        "a rate for the reporting currency",
+        "exchange_rates",
+        _set("exchange_rates", {"EUR": 1.0}),
+        ["scenario, field 'exchange_rates.EUR'", "is the reporting currency", "remove"],
+    ),
+    Case(
+        "a rate series starting after the first period",
+        "exchange_rates",
+        _set("exchange_rates", {"USD": {"2025Q2": 0.9}}),
+        ["field 'exchange_rates.USD'", "starts after the first period (2025Q1)", "2025Q1 too"],
+    ),
+    Case(
+        "a rate of 0",
+        "exchange_rates",
+        _set("exchange_rates", {"USD": {"2025Q1": 0.9, "2025Q3": 0.0}}),
+        ["field 'exchange_rates.USD'", "the rate is 0 in '2025Q3', '2025Q4'", "above 0"],
+    ),
+    Case(
+        "a rate in an unknown period",
+        "exchange_rates",
+        _set("exchange_rates", {"USD": {"2025Q1": 0.9, "2026Q1": 0.8}}),
+        ["field 'exchange_rates.USD'", "'2026Q1'"],
+    ),
+    Case(
+        "a nation's currency without a rate",
+        "currency_rates",
+        _set("nations[FRA].currency", "USD"),
+        [
+            "nations[FRA], field 'currency'",
+            "its amounts are in USD but exchange_rates has no rate for USD",
+            "add exchange_rates: {USD: <EUR per USD>}",
+        ],
+    ),
+    Case(
+        "a producer's currency whose rate changes",
+        "currency_rates",
+        _seq(
+            _set("producers[RHM].currency", "USD"),
+            _set("exchange_rates", {"USD": {"2025Q1": 0.9, "2025Q3": 0.95}}),
+        ),
+        ["producers[RHM], field 'currency'", "changes over the horizon (0.9 to 0.95)"],
+    ),
     # ------------------------------------------------------------------ numbers
     Case(
         "quantities spanning more than the solver resolves",

@@ -178,8 +178,9 @@ def test_readme_sheet_says_which_plan_and_why_sheets_are_empty(
         money = any(c.unit.startswith("currency") for c in SPECS[name].columns)
         assert ("USD" in (units or "")) == money, name
         assert note == (f"empty: {EMPTY_REASONS[name]}" if frame.empty else None)
-    assert readme["orders"][2] == "USD/unit: unit_price; item units: quantity; USD: " + (
-        "purchase_cost, delivery_cost"
+    assert readme["orders"][2] == (
+        "USD/unit: unit_price, stated_unit_price; item units: quantity; "
+        "USD: purchase_cost, delivery_cost"
     )
 
 

@@ -612,7 +612,7 @@ def test_workbook_structure_problems(tmp_path: Path) -> None:
     text = problem_text(exc)
     assert "sheet 'offer': unknown sheet" in text
     assert "items row 1, field 'colour': unknown column" in text
-    assert "scenario row 7, field 'field': unknown field 'nmae'" in text
+    assert "scenario row 8, field 'field': unknown field 'nmae'" in text
     assert "_my notes" not in text
 
 

@@ -8,7 +8,8 @@ they run; :func:`check_scenario` runs them all and tags each problem with its ch
 The checks live in one module per section of the scenario (:mod:`~aggregate.checks.duplicates`,
 :mod:`~aggregate.checks.references`, :mod:`~aggregate.checks.stockpiles`,
 :mod:`~aggregate.checks.industry`, :mod:`~aggregate.checks.needs`,
-:mod:`~aggregate.checks.funds`, :mod:`~aggregate.checks.units`, :mod:`~aggregate.checks.numbers`,
+:mod:`~aggregate.checks.funds`, :mod:`~aggregate.checks.currency`,
+:mod:`~aggregate.checks.units`, :mod:`~aggregate.checks.numbers`,
 :mod:`~aggregate.checks.settings`), over the shared lookups of
 :mod:`~aggregate.checks.lookups`; this module lists them.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from aggregate.checks.currency import check_currency_rates, check_exchange_rates
 from aggregate.checks.duplicates import (
     check_duplicate_equivalences,
     check_duplicate_fund_members,
@@ -39,7 +41,9 @@ from aggregate.checks.funds import (
     check_fund_consortium,
     check_fund_key,
     check_fund_key_cap,
+    check_fund_loans,
     check_fund_origin,
+    check_fund_packages,
     check_fund_pledges,
     check_fund_procurement_share,
 )
@@ -140,6 +144,11 @@ CHECKS: dict[str, Check] = {
         check_fund_consortium,
         check_fund_origin,
         check_bilateral_purchases,
+        check_fund_packages,
+        check_fund_loans,
+        # currencies
+        check_exchange_rates,
+        check_currency_rates,
         # numbers
         check_coefficient_range,
         # settings
@@ -170,6 +179,7 @@ __all__ = [
     "check_coefficient_range",
     "check_component_references",
     "check_component_supply",
+    "check_currency_rates",
     "check_demand_references",
     "check_demand_sources",
     "check_demand_system",
@@ -180,6 +190,7 @@ __all__ = [
     "check_duplicate_offers",
     "check_duplicate_periods",
     "check_duplicate_stockpiles",
+    "check_exchange_rates",
     "check_expansion_references",
     "check_expansion_steps",
     "check_expansion_window",
@@ -190,7 +201,9 @@ __all__ = [
     "check_fund_consortium",
     "check_fund_key",
     "check_fund_key_cap",
+    "check_fund_loans",
     "check_fund_origin",
+    "check_fund_packages",
     "check_fund_pledges",
     "check_fund_procurement_share",
     "check_fund_references",

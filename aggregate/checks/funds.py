@@ -342,3 +342,57 @@ def check_bilateral_purchases(s: Scenario) -> list[Problem]:
                     )
                 )
     return out
+
+
+def check_fund_packages(s: Scenario) -> list[Problem]:
+    """A fund paying in whole packages can pay for at least one: its ``package_size`` is
+    within its cap (both in the fund's currency)."""
+    return [
+        Problem(
+            labels.fund(f.id),
+            "package_size",
+            f"package_size ({num(f.package_size)}) is above cap ({num(f.cap)}), so the fund "
+            "cannot pay for a single package",
+            "lower package_size, or raise cap",
+        )
+        for f in s.funds
+        if f.package_size is not None and f.cap is not None and f.package_size > f.cap
+    ]
+
+
+def check_fund_loans(s: Scenario) -> list[Problem]:
+    """Loan terms only on a loan fund; a loan fund lends for procurement only (who would owe
+    an investment or a refill reimbursement back is not modelled)."""
+    out: list[Problem] = []
+    for f in s.funds:
+        label = labels.fund(f.id)
+        if f.kind == "grant":
+            stated = [
+                name
+                for name, given in (
+                    ("interest_rate", f.interest_rate != 0),
+                    ("repayment_start", f.repayment_start is not None),
+                    ("repayment_periods", f.repayment_periods != 1),
+                )
+                if given
+            ]
+            if stated:
+                out.append(
+                    Problem(
+                        label,
+                        stated[0],
+                        f"{', '.join(stated)} given but the fund is a grant (kind: grant), so "
+                        "nothing is repaid",
+                        "set kind: loan, or remove the loan terms",
+                    )
+                )
+        elif other := [u for u in f.uses if u != "procurement"]:
+            out.append(
+                Problem(
+                    label,
+                    "uses",
+                    f"a loan fund lends for procurement only, but uses has {quoted(other)}",
+                    "remove those uses, or make them a separate grant fund",
+                )
+            )
+    return out

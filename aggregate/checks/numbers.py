@@ -7,6 +7,7 @@ from aggregate import labels
 from aggregate.checks.lookups import labelled_offers, num
 from aggregate.errors import Problem
 from aggregate.schema import PledgeRule, Scenario
+from aggregate.schema.facts import in_reporting_currency
 
 QUANTITY_RANGE = 1e9
 """Largest ratio between a scenario's largest and smallest nonzero quantity (units)."""
@@ -71,6 +72,7 @@ def _money(s: Scenario) -> list[_Value]:
     for f in s.funds:
         out += _series_values(f.cap, labels.fund(f.id), "cap")
         out += [(f.committed, labels.fund(f.id), "committed")]
+        out += _series_values(f.package_size, labels.fund(f.id), "package_size")
         if isinstance(f.contribution, PledgeRule):
             for member, pledge in f.contribution.pledges.items():
                 out += _series_values(pledge.min, labels.fund(f.id), f"pledges.{member}.min")
@@ -107,7 +109,9 @@ def check_coefficient_range(s: Scenario) -> list[Problem]:
     """The scenario's nonzero quantities span at most :data:`QUANTITY_RANGE` and its
     amounts of money at most :data:`MONEY_RANGE`: the solver works in double precision
     with tolerances of about 1e-9, so wider spreads make its answer unreliable (a demand
-    ignored, a cost rounded away). The problem names the smallest and the largest entry."""
+    ignored, a cost rounded away). The problem names the smallest and the largest entry.
+    Amounts are compared in the reporting currency, as the model reads them."""
+    money = _money(in_reporting_currency(s))
     return _range_problem(_quantities(s), QUANTITY_RANGE, "quantities", "times") + _range_problem(
-        _money(s), MONEY_RANGE, "amounts of money", "times"
+        money, MONEY_RANGE, "amounts of money", "times"
     )

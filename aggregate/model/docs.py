@@ -84,6 +84,7 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
 | `unspent[f] >= 0` | contributions not spent (0 for a bilateral purchase) |
 | `joins[c,n]`, `fund_uses[f,c]` binary | for funds with a minimum consortium |
 | `origin_met[f,p]` binary | producer `p`'s components meet fund `f`'s `component_origin` rule (the fund may pay for `p`'s orders) |
+| `packages[f]` integer | whole packages fund `f` pays out (only funds with `package_size`) |
 
 Whole units: for an item with `indivisible: true`, `x` (where the offer has no `lot_size`;
 with one, whole lots of a whole lot size already make it whole), `give` and `use` are
@@ -91,6 +92,30 @@ integer. Its `stock`, `below` and `missed` then take whole values too: they foll
 balances, whose data (`on_hand`, `floor`, `refill_target`, `lot_size`) the scenario checks
 require to be whole for such an item. `short` is in capability units and is whole when the
 demand is and its items count with whole factors (checked likewise).
+
+## Currencies
+Every number above is in the scenario's reporting `currency`. A producer, nation or fund
+naming another `currency` has its amounts converted once, before the data are prepared, at
+`exchange_rates` (reporting units per unit, per period) of the period the money is paid:
+a producer's prices, delivery, contract, period and investment costs at its currency's one
+rate (prices are single numbers, so the checks require a producer's currency to have one
+rate over the horizon); a nation's `budget` and bilateral ceilings and a fund's `cap`,
+`committed`, pledges and `package_size` (horizon totals) at the first period's rate; a
+`budget_per_period` at each period's own rate. The verifier reads the same converted
+amounts (`aggregate.schema.facts.in_reporting_currency`). Explanations price a rule per unit
+of the reporting currency, also where the field to change is stated in another (raising
+`nations[POL].budget`, in PLN, by one EUR is raising it by 1 / rate PLN).
+
+## Loans
+A fund of `kind: loan` pays for eligible orders like a grant fund (same rows, same payer
+stage), but the beneficiary owes back what it paid: `repayment_periods` (R) equal
+instalments, one a period from `repayment_start` (s; absent: after the horizon). The
+instalments inside the horizon's T periods, a share `repaid_f = max(0, min(R, T - s)) / R`
+of each payment, are charged to the beneficiary's `budget` (`budget_upper`); its
+`budget_per_period` is not charged (it limits purchases before any fund pays, so the
+order already counts there in full). The rest (`outstanding`) and the interest, `rate (R +
+1) / 2` per unit of principal (on the balance owed in each repayment period), are
+reported in the `loans` table, not charged (`aggregate.schema.facts.loan_schedule`).
 
 ## Rules (one function each)
 Notation: `Q[c,n] = sum_{a,k} x` (nation `n`'s volume under `c`), `V[c,k] = sum_{n,a} x[..,k]`,

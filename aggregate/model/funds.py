@@ -13,6 +13,7 @@ import pyomo.environ as pyo
 
 from aggregate import labels
 from aggregate.data import ModelData
+from aggregate.model import financing
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, LinearModel, Row, linear
 
@@ -354,11 +355,14 @@ def consortium_join_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Each nation's spending within its budget: orders net of what funds pay, contributions,
-    the part of the investments it sponsors that no fund pays, and its share of contracts'
-    fixed costs.
+    the part of the investments it sponsors that no fund pays, its share of contracts'
+    fixed costs, and its loan repayments within the horizon.
 
-    :math:`\sum_{p,i} (cost_{p,i,n} - \sum_f pays_{f,p,i,n}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) + fixed_n \le budget_n`,
-    with :math:`fixed_n = \sum_c share_{c,n} (contractcost_c \, open_c + \sum_a periodcost_{c,a} \, delivers_{c,a})`
+    :math:`\sum_{p,i} (cost_{p,i,n} - \sum_f pays_{f,p,i,n}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) + fixed_n + repay_n \le budget_n`,
+    with :math:`repay_n = \sum_{f\ \mathrm{loan}, p, i} repaid_f \, pays_{f,p,i,n}` what it
+    repays within the horizon of loans that paid for its orders
+    (:func:`aggregate.model.financing.loan_repayment_terms`; 0 without loans),
+    :math:`fixed_n = \sum_c share_{c,n} (contractcost_c \, open_c + \sum_a periodcost_{c,a} \, delivers_{c,a})`
     and :math:`share_{c,n}` set by the offer's ``fixed_costs_paid_by`` or
     ``fixed_costs_split`` (default: the producer's country if a nation of the scenario, else
     an equal split among the nations that may order the item; going alone, the contract's
@@ -378,7 +382,8 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 
 def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
-    """What nation ``n`` pays itself: orders net of funds, contributions, sponsored investment."""
+    """What nation ``n`` pays itself: orders net of funds, contributions, sponsored
+    investment, fixed costs, and loan repayments within the horizon."""
     pays, contrib = lin.col("fund_pays"), lin.col("contrib")
     build, invests = lin.col("build"), lin.col("fund_invests")
     cols: list[int] = []
@@ -398,6 +403,10 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
             cols.append(contrib[f, n])
             coefs.append(1.0)
     c, v = fixed_cost_terms(lin, data, n)
+    cols += c
+    coefs += v
+    # loans: the instalments falling within the horizon come back out of the budget
+    c, v = financing.loan_repayment_terms(lin, data, n)
     cols += c
     coefs += v
     for e, sponsor in data.sponsor_of.items():

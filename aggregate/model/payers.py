@@ -45,8 +45,9 @@ from aggregate.status import Outcome, read_highs
 
 log = logging.getLogger(__name__)
 
-MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent")
-"""The columns the payer stage settles."""
+MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent", "packages")
+"""The columns the payer stage settles (``packages``: a fund's whole packages, which move
+with its payments and stay whole)."""
 
 HINF = highspy.kHighsInf
 REL_TOL = 1e-12
@@ -123,13 +124,13 @@ amounts of 1e9 then end ``optimal`` with a residual of a few 1e-7 called infeasi
 is still far below the thousandth the tables keep (:data:`aggregate.extract.MONEY_EPS`)."""
 
 
-def _solve_level(h: highspy.Highs) -> Outcome:
+def _solve_level(h: highspy.Highs, mip: bool) -> Outcome:
     """Solve the payer stage's LP ``h`` as it stands, retrying the ways HiGHS can end
     ``optimal`` without a feasible primal solution: after a row is added to a solved LP
     (ammunition library scenario) a solve from scratch settles it; at amounts of 1e9 the
     money tolerance (:data:`MONEY_FEASIBILITY`) does."""
     run_highs(h)
-    out = read_highs(h, mip=False)
+    out = read_highs(h, mip=mip)
     for option in (None, ("primal_feasibility_tolerance", MONEY_FEASIBILITY)):
         if out.status is SolveStatus.OPTIMAL and out.objective is not None:
             break
@@ -137,7 +138,7 @@ def _solve_level(h: highspy.Highs) -> Outcome:
             h.setOptionValue(*option)
         h.clearSolver()
         run_highs(h)
-        out = read_highs(h, mip=False)
+        out = read_highs(h, mip=mip)
     return out
 
 
@@ -184,8 +185,14 @@ def settle_payers(
     cols = np.flatnonzero(money)
     col_lower = np.asarray(lin.col_lower, dtype=float)[cols]
     col_upper = np.asarray(lin.col_upper, dtype=float)[cols]
+    # only a fund's whole packages are integer among the money columns: without packages
+    # the stage stays a linear program
+    whole = integer[cols].astype(np.int32)
+    mip = bool(whole.any())
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    if mip:  # each level's optimum is kept as a row: it must be the proven optimum
+        h.setOptionValue("mip_rel_gap", 0.0)
     if threads is not None:
         h.setOptionValue("threads", int(threads))
     h.passModel(
@@ -203,12 +210,12 @@ def settle_payers(
         am.indptr.astype(np.int32),
         am.indices.astype(np.int32),
         am.data.astype(float),
-        np.zeros(len(cols), dtype=np.int32),
+        whole,
     )
     for name, c in levels(lin, data):
         cost = c[cols]
         h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost)
-        out = _solve_level(h)
+        out = _solve_level(h, mip)
         if out.status is not SolveStatus.OPTIMAL or out.objective is None:
             log.warning("payer stage %s ended %s; keeping the cost stage's payments", name, out)
             return None

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from aggregate.model.declared import instruments, money, stocks, supply
+from aggregate.model.declared import financing, instruments, money, stocks, supply
+from aggregate.model.declared.financing import FUND_PACKAGE_WHOLE  # the family name
 from aggregate.model.declared.instruments import (  # the family names
     COMPONENT_ORIGIN_PAYS_LINK,
     COMPONENT_ORIGIN_UPPER,
@@ -76,7 +77,7 @@ from aggregate.model.family import SECTIONS, Family, RuleSpec
 NEEDS_CAP: Final = "needs_cap"
 
 _DECLARED: tuple[tuple[str, Family], ...] = (
-    supply.DECLARED + stocks.DECLARED + money.DECLARED + instruments.DECLARED
+    supply.DECLARED + stocks.DECLARED + money.DECLARED + instruments.DECLARED + financing.DECLARED
 )
 
 
@@ -132,6 +133,7 @@ __all__ = [
     "FUND_COMMITTED_LOWER",
     "FUND_INVESTMENT_SHARE_UPPER",
     "FUND_INVESTMENT_UPPER",
+    "FUND_PACKAGE_WHOLE",
     "FUND_PAYMENT_UPPER",
     "FUND_PROCUREMENT_SHARE_UPPER",
     "FUND_REFILL_UPPER",

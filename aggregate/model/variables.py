@@ -32,6 +32,7 @@ SET_DIMEN: dict[str, int | None] = {
     "FUND_USES": None,
     "JOINS": None,
     "ORIGIN": 2,
+    "PACKAGES": 1,
 }
 """Every index set of the model and its dimension (None: tuples of varying length)."""
 
@@ -90,6 +91,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
         "FUND_USES": fund_uses,
         "JOINS": sorted({(*c[1:], n) for c in fund_uses for n in takers[c[1:]]}),
         "ORIGIN": data.origin_pairs(),
+        "PACKAGES": [f for f, x in data.funds.items() if x.package_size is not None],
     }
 
 
@@ -197,3 +199,19 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("fund_uses", m.FUND_USES, binary)
     add("joins", m.JOINS, binary)
     add("origin_met", m.ORIGIN, binary)
+    # whole packages a fund pays for; its cap bounds them (payments never exceed what the
+    # members pay in, at most the cap)
+    add(
+        "packages",
+        m.PACKAGES,
+        pyo.NonNegativeIntegers,
+        [_most_packages(data, f) for f in m.PACKAGES],
+    )
+
+
+def _most_packages(data: ModelData, fund: str) -> float:
+    """The most whole packages fund ``fund`` can pay for: its cap over the package size
+    (no bound without a cap)."""
+    x = data.funds[fund]
+    assert x.package_size is not None
+    return INF if x.cap is None else float(math.floor(x.cap / x.package_size + 1e-9))

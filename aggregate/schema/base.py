@@ -87,6 +87,9 @@ PositiveQuantity = Annotated[float, Field(gt=0, le=MAX_QUANTITY), AfterValidator
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY), AfterValidator(_finite)]
 """Currency units: between 0 and :data:`MAX_MONEY` (1e13)."""
 
+PositiveMoney = Annotated[float, Field(gt=0, le=MAX_MONEY), AfterValidator(_finite)]
+"""Currency units above 0, at most :data:`MAX_MONEY` (1e13)."""
+
 Factor = Annotated[float, Field(ge=MIN_FACTOR, le=MAX_FACTOR), AfterValidator(_finite)]
 """A ratio between units, between :data:`MIN_FACTOR` (1e-6) and :data:`MAX_FACTOR` (1e6)."""
 
@@ -106,6 +109,16 @@ PerPeriodQuantity = Quantity | dict[PeriodLabel, Quantity]
 
 PerPeriodMoney = Money | dict[PeriodLabel, Money]
 """A :data:`PerPeriod` amount in currency units, each at most :data:`MAX_MONEY` (1e13)."""
+
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 currency code in capitals, e.g. ``EUR``, ``USD``."""
+
+Rate = Annotated[float, Field(ge=0, le=MAX_FACTOR), AfterValidator(_finite)]
+"""An exchange rate: reporting-currency units per unit of another currency, at most
+:data:`MAX_FACTOR` (1e6); 0 is rejected by :func:`aggregate.check` with the entry named."""
+
+PerPeriodRate = Rate | dict[PeriodLabel, Rate]
+"""A :data:`PerPeriod` exchange rate (a step series); it must hold from the first period."""
 
 
 def expand(value: float | dict[str, float], periods: list[str]) -> list[float]:

@@ -6,7 +6,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from aggregate.schema.base import Id, Money, NationCode, NonNeg, Share, StrictModel
+from aggregate.schema.base import (
+    CurrencyCode,
+    Id,
+    Money,
+    NationCode,
+    NonNeg,
+    PeriodLabel,
+    PositiveMoney,
+    Share,
+    StrictModel,
+)
 
 
 class KeyRule(StrictModel):
@@ -118,3 +128,29 @@ class Fund(StrictModel):
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)
     """The fund pays for a contract only if at least this many nations order in it
     (EDIRPA: 3, SAFE: 2)."""
+    currency: CurrencyCode | None = None
+    """ISO 4217 currency of ``cap``, ``committed``, the pledges' ``min`` and ``max`` and
+    ``package_size``. Absent: the scenario's ``currency``. Converted by
+    ``Scenario.exchange_rates`` at the first period's rate (they are horizon amounts)."""
+    package_size: PositiveMoney | None = None
+    """The fund pays in whole packages of this many currency units (as NATO's PURL packages
+    of US weapons): its payments for orders and investments over the horizon add up to a
+    whole number of packages. What a package buys follows the demands' priorities (the
+    needs-first objective meets the highest-priority shortfalls first). Absent: any amount."""
+    kind: Literal["grant", "loan"] = "grant"
+    """``grant`` (the default): what the fund pays is a gift to the beneficiary. ``loan`` (as
+    the EU's SAFE): the fund pays for eligible orders like a grant fund, but each
+    beneficiary owes back what the fund paid for its orders, in ``repayment_periods`` equal
+    instalments from ``repayment_start``; the instalments falling within the horizon are
+    charged to the beneficiary's ``budget``, the rest and the interest are reported (the
+    ``loans`` table)."""
+    interest_rate: Share = 0.0
+    """A loan's interest per period, as a fraction of the principal still owed (0.01: 1% a
+    period), from ``repayment_start`` on; reported in the ``loans`` table, not charged to
+    budgets. Only with ``kind: loan``."""
+    repayment_start: PeriodLabel | None = None
+    """A loan's first repayment period. Absent: after the horizon (nothing is repaid within
+    it). Only with ``kind: loan``."""
+    repayment_periods: int = Field(default=1, ge=1, le=1000)
+    """A loan's number of equal repayment instalments, one a period from
+    ``repayment_start``. Only with ``kind: loan``."""

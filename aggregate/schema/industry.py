@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from aggregate.schema.base import (
+    CurrencyCode,
     Id,
     Money,
     NationCode,
@@ -93,6 +94,11 @@ class Producer(StrictModel):
     the scenario."""
     offers: list[Offer] = Field(min_length=1)
     """One offer per item the producer makes."""
+    currency: CurrencyCode | None = None
+    """ISO 4217 currency of every amount of its offers (prices, tiers, delivery, contract
+    and period costs) and of its expansions' ``investment_cost``. Absent: the scenario's
+    ``currency``. Converted by ``Scenario.exchange_rates``, which for a producer's currency
+    must be one rate over the horizon (prices are single numbers, paid when orders arrive)."""
 
 
 class Expansion(StrictModel):

@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from aggregate.schema.base import Id, Money, NationCode, NonNeg, PerPeriodMoney, StrictModel
+from aggregate.schema.base import (
+    CurrencyCode,
+    Id,
+    Money,
+    NationCode,
+    NonNeg,
+    PerPeriodMoney,
+    StrictModel,
+)
 
 
 class BilateralPurchase(StrictModel):
@@ -73,3 +81,9 @@ class Nation(StrictModel):
     buys_for: list[BilateralPurchase] = []
     """Bilateral purchases: other nations whose orders this nation pays for directly, one
     entry per beneficiary."""
+    currency: CurrencyCode | None = None
+    """ISO 4217 currency of ``budget``, ``budget_per_period`` and the ``ceiling`` of each
+    of ``buys_for``. Absent: the scenario's ``currency``. Converted by
+    ``Scenario.exchange_rates``: a horizon amount (budget, ceiling) at the first period's
+    rate, ``budget_per_period`` at each period's own rate. ``gni`` and ``gdp`` stay in the
+    reporting currency: key shares compare them across nations."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from aggregate.schema.base import PeriodLabel, StrictModel
+from aggregate.schema.base import CurrencyCode, PeriodLabel, PerPeriodRate, StrictModel
 from aggregate.schema.funds import Fund
 from aggregate.schema.industry import ComponentSupplier, Expansion, Producer
 from aggregate.schema.materiel import Capability, Component, Item
@@ -34,7 +34,15 @@ class Scenario(StrictModel):
     sources: list[str] = []
     """Where the figures come from (reports, press, datasets)."""
     currency: str = Field(default=DEFAULT_CURRENCY, pattern=r"^[A-Z]{3}$")
-    """ISO 4217 code of every money amount in the scenario."""
+    """ISO 4217 code of the reporting currency: every money amount of the scenario is in it,
+    except the amounts of a producer, nation or fund that names its own ``currency``; every
+    table and report is in it."""
+    exchange_rates: dict[CurrencyCode, PerPeriodRate] = {}
+    """Currency (ISO 4217) -> units of the reporting ``currency`` one unit of it is worth,
+    per period (one number, or a step series from the first period on), e.g.
+    ``{USD: 0.92}``. Every ``currency`` named by a producer, nation or fund other than the
+    reporting one needs a rate. How each amount is converted:
+    :func:`aggregate.schema.facts.in_reporting_currency`."""
     periods: list[PeriodLabel] = Field(min_length=1, max_length=1000)
     """Ordered period labels (e.g. ``2024Q1``, ``2024-01``); the first is the start."""
     nations: list[Nation] = Field(min_length=1)

@@ -52,6 +52,7 @@ from collections.abc import Callable
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 from aggregate.verify.figures import check_key_figures
+from aggregate.verify.financing import check_loans
 from aggregate.verify.index import Index
 from aggregate.verify.instruments import check_component_origin, check_procurement_share
 from aggregate.verify.money import (
@@ -114,6 +115,7 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_procurement_share,
     check_component_origin,
     check_payments,
+    check_loans,
     check_budgets,
     check_participation,
     check_key_figures,

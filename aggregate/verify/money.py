@@ -90,6 +90,15 @@ def check_funds(plan: Plan) -> list[Violation]:
         spent = plan.fund_spent.get(f_id, 0.0)
         if (over := plan.excess(spent, total)) is not None:
             add("fund_balance", f"pays out {num(spent)}, collects {num(total)}", over)
+        if fund.package_size is not None:
+            size = float(fund.package_size)
+            whole = round(spent / size)
+            if (gap := plan.gap(spent, whole * size, spent)) is not None:
+                add(
+                    "fund_package_whole",
+                    f"pays out {num(spent)}, {num(spent / size)} packages of {num(size)}",
+                    gap,
+                )
     found += _funds_table(plan)
     return found
 
@@ -120,6 +129,13 @@ def _funds_table(plan: Plan) -> list[Violation]:
                 message = f"no funds row; the fund collects {num(total)}"
                 found.append(Violation("funds_accounting", labels.fund(f_id), "", message, total))
             continue
+        size = plan.ix.funds[f_id].package_size
+        if size is not None:
+            # a count: compared on its own scale, not the fund's money
+            packages = (orders + invested) / float(size)
+            if (gap := plan.gap(r["packages"], packages)) is not None:
+                message = f"packages {num(r['packages'])}, the payments give {num(packages)}"
+                found.append(Violation("funds_accounting", labels.fund(f_id), "", message, gap))
         for column, value in want.items():
             if (gap := plan.gap(r[column], value, total)) is not None:
                 message = f"{column} {num(r[column])}, the payments give {num(value)}"
@@ -394,6 +410,7 @@ def check_budgets(plan: Plan) -> list[Violation]:
     for (_, n), amount in plan.contributions.items():
         contributed[n] += amount
     fixed = sums(plan.payments("nation", "fixed"), ["payer"], "amount")
+    repaid = sums(plan.payments("nation", "repayment"), ["payer"], "amount")
     fixed_outlay = _fixed_outlay(plan)
     for n, nation in ix.nations.items():
         parts = {
@@ -402,6 +419,7 @@ def check_budgets(plan: Plan) -> list[Violation]:
             "contributions": contributed[n],
             "investments": invested[n],
             "fixed_costs": fixed.get((n,), 0.0),
+            "repayments": repaid.get((n,), 0.0),
         }
         spent = sum(parts.values())
 
@@ -436,7 +454,8 @@ def check_budgets(plan: Plan) -> list[Violation]:
                 f"spends {num(spent)} (orders {num(parts['orders'])}, for others "
                 f"{num(parts['for_others'])}, contributions "
                 f"{num(parts['contributions'])}, investments {num(parts['investments'])}, "
-                f"fixed costs {num(parts['fixed_costs'])}), budget {num(nation.budget)}",
+                f"fixed costs {num(parts['fixed_costs'])}, loan repayments "
+                f"{num(parts['repayments'])}), budget {num(nation.budget)}",
                 over,
             )
         if nation.budget_per_period is not None:

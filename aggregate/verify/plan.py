@@ -125,8 +125,11 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
     payer, kind, purpose = r["payer"], r["payer_type"], r["purpose"]
     if kind not in ("nation", "fund"):
         return f"payer_type {kind!r} is neither 'nation' nor 'fund'"
-    if purpose not in ("order", "investment", "contribution", "fixed"):
-        return f"purpose {purpose!r} is not 'order', 'investment', 'contribution' or 'fixed'"
+    if purpose not in ("order", "investment", "contribution", "fixed", "repayment"):
+        return (
+            f"purpose {purpose!r} is not 'order', 'investment', 'contribution', 'fixed' or "
+            "'repayment'"
+        )
     if payer not in (ix.nations if kind == "nation" else ix.funds):
         return f"payer {payer!r} is not a {kind} of the scenario"
     if (problem := _channel_problem(r, ix)) is not None:
@@ -146,6 +149,12 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
             r["item"] or e.item or ""
         ) != (e.item or ""):
             return f"producer/item {r['producer']}/{r['item']} are not expansion {e.id}'s"
+    elif purpose == "repayment":
+        if kind != "nation":
+            return "only nations repay loans"
+        fund = ix.funds.get(r["beneficiary"])
+        if fund is None or fund.kind != "loan":
+            return f"repayment to {r['beneficiary']!r}, which is not a loan fund"
     elif purpose == "fixed":
         if kind != "nation":
             return "only nations pay contracts' fixed costs"
@@ -164,7 +173,7 @@ def _channel_problem(r: dict[str, Any], ix: Index) -> str | None:
     investment, the fund for a fund's payments and a contribution, a bilateral purchase of
     the payer for the beneficiary's orders."""
     payer, kind, purpose, channel = r["payer"], r["payer_type"], r["purpose"], r["channel"]
-    if purpose == "contribution":
+    if purpose in ("contribution", "repayment"):
         want = r["beneficiary"]
     elif kind == "fund":
         want = payer

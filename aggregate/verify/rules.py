@@ -25,6 +25,8 @@ RULES: dict[str, str] = {
     "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile) "
     "and may order from the offer (its buyers and excluded_buyers)",
     "order_tier_price": "unit_price == the price of the order's tier",
+    "order_stated_price": "price_currency is the producer's; stated_unit_price * its exchange "
+    "rate == unit_price",
     "order_contract_label": "contract is 'producer/item' pooled, 'producer/item/nation' alone",
     # contracts
     "contract_label": "the contract row's label, nation and mode agree",
@@ -94,6 +96,7 @@ RULES: dict[str, str] = {
     "bilateral_ceiling_upper": "a nation pays at most the ceiling of its purchases for another",
     "fund_committed_lower": "a fund collects at least its committed size",
     "fund_balance": "a fund spends at most what it collects",
+    "fund_package_whole": "a fund with a package_size pays out a whole number of packages",
     "funds_accounting": "the funds table: collected, paid out and unspent match the payments",
     "fund_payment_eligible": "a fund pays only for orders it is eligible for",
     "fund_payment_upper": "funds pay at most the cost of a nation's orders",
@@ -114,6 +117,8 @@ RULES: dict[str, str] = {
     "investment_payment_balance": "the sponsor pays the part of an investment no fund pays",
     "fixed_cost_payments": "a contract's fixed costs are paid by the offer's fixed-cost rule",
     "budget_accounting": "the budgets table sums the nation's payments",
+    "loan_repayment": "a nation repays a loan fund the share of what it paid for its orders "
+    "falling due within the horizon; the loans table agrees",
     "budget_upper": "spent <= budget",
     "budget_period_upper": (
         "purchase + delivery of orders arriving in a period + the fixed costs falling in it "

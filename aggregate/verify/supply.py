@@ -88,6 +88,20 @@ def check_orders(plan: Plan) -> list[Violation]:
                 f"unit_price {num(price)} but tier {whole(r['tier'])} costs {num(tier_price)}",
                 gap,
             )
+        code, fx = ix.stated.get(p, (ix.scenario.currency, 1.0))
+        if r["price_currency"] != code:
+            add(
+                "order_stated_price",
+                f"price_currency {r['price_currency']!r}, {p} states {code}",
+                NAN,
+            )
+        elif (gap := plan.gap(r["stated_unit_price"] * fx, price)) is not None:
+            add(
+                "order_stated_price",
+                f"stated_unit_price {num(r['stated_unit_price'])} {code} * rate {num(fx)} != "
+                f"unit_price {num(price)}",
+                gap,
+            )
         label = ix.contract_label(p, i, n, plan.pooled)
         if r["contract"] != label:
             mode = "pooled" if plan.pooled else "going alone"

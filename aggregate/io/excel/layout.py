@@ -101,6 +101,13 @@ SHEETS: tuple[Sheet, ...] = (
             _col(Scenario, "name", "text"),
             _col(Scenario, "description", "text"),
             _col(Scenario, "currency", "text"),
+            _col(
+                Scenario,
+                "exchange_rates",
+                "mapping",
+                doc=_describe(Scenario, "exchange_rates")
+                + " In a workbook: one rate per currency for the whole horizon.",
+            ),
             _col(Scenario, "periods", "labels"),
             _col(Scenario, "sources", "lines"),
         ),
@@ -119,6 +126,7 @@ SHEETS: tuple[Sheet, ...] = (
             _col(Nation, "memberships", "list"),
             _col(Nation, "systems", "list"),
             _col(Nation, "donation_policy", "text"),
+            _col(Nation, "currency", "label"),
         ),
     ),
     Sheet(
@@ -193,6 +201,7 @@ SHEETS: tuple[Sheet, ...] = (
             _col(Producer, "id", "label"),
             _col(Producer, "name", "text"),
             _col(Producer, "country", "label"),
+            _col(Producer, "currency", "label"),
         ),
     ),
     Sheet(
@@ -321,6 +330,12 @@ SHEETS: tuple[Sheet, ...] = (
                     ("max_cofinancing_share", "number"),
                     ("max_procurement_share", "number"),
                     ("min_nations_per_contract", "whole"),
+                    ("currency", "label"),
+                    ("package_size", "number"),
+                    ("kind", "text"),
+                    ("interest_rate", "number"),
+                    ("repayment_start", "label"),
+                    ("repayment_periods", "whole"),
                 )
             ),
             _col(

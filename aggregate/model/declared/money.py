@@ -267,7 +267,7 @@ DECLARED: tuple[tuple[str, Family], ...] = (
             funds.budget_upper,
             BUDGETS,
             ("nation",),
-            ("budget_upper", "budget_accounting"),
+            ("budget_upper", "budget_accounting", "loan_repayment"),
             "rule",
             RuleSpec(
                 "budget",

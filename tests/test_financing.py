@@ -1,0 +1,116 @@
+"""Currencies, whole packages and loans: the rules bind, and amounts convert as documented.
+
+The hand-computed cases (``tests/cases/currency-usd-offer-eur-and-pln-budgets``,
+``tests/cases/package-fund-pays-whole-packages`` and
+``tests/cases/loan-repayments-charged-to-budget``) assert each optimum with the rule; these
+tests solve the same scenarios without it and assert the different optimum their READMEs
+state, so that each rule is shown to bind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import aggregate
+from aggregate.data import prepare
+from aggregate.schema.facts import ScenarioIndex, in_reporting_currency
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def _load(name: str) -> aggregate.Scenario:
+    return aggregate.load(CASES / name / "scenario.yaml")
+
+
+def _short(solution: aggregate.Solution) -> dict[str, float]:
+    demands = solution.tables["demands"]
+    return dict(zip(demands["demand"], demands["short"], strict=True))
+
+
+def test_without_the_package_size_the_fund_pays_up_to_its_cap() -> None:
+    scenario = _load("package-fund-pays-whole-packages")
+    free = scenario.with_changes({"funds[PURL].package_size": None})
+    plan = aggregate.solve(free)
+    assert plan.key_figures["short"] == pytest.approx(65)
+    assert plan.key_figures["total_cost"] == pytest.approx(650)
+    assert _short(plan) == pytest.approx({"u-air": 0, "u-fire": 65})
+    assert aggregate.verify(free, plan).ok
+    # the verifier holds that plan against the packages: 500 is 2.5 packages of 200
+    rules = set(aggregate.verify(scenario, plan).violations["rule"])
+    assert "fund_package_whole" in rules
+
+
+def test_as_a_grant_the_fund_pays_up_to_its_cap_and_nothing_is_repaid() -> None:
+    scenario = _load("loan-repayments-charged-to-budget")
+    grant = scenario.with_changes(
+        {
+            "funds[SAFE].kind": "grant",
+            "funds[SAFE].interest_rate": 0.0,
+            "funds[SAFE].repayment_start": None,
+            "funds[SAFE].repayment_periods": 1,
+        }
+    )
+    plan = aggregate.solve(grant)
+    assert plan.key_figures["short"] == pytest.approx(0)
+    assert plan.key_figures["total_cost"] == pytest.approx(1000)
+    payments = plan.tables["payments"]
+    assert payments.loc[payments.payer == "SAFE", "amount"].sum() == pytest.approx(800)
+    assert plan.tables["loans"].empty
+    assert aggregate.verify(grant, plan).ok
+    # held against the loan, that plan repays nothing of the 800 the loan paid
+    assert "loan_repayment" in set(aggregate.verify(scenario, plan).violations["rule"])
+
+
+def test_a_loan_repaid_after_the_horizon_costs_no_budget() -> None:
+    scenario = _load("loan-repayments-charged-to-budget")
+    later = scenario.with_changes({"funds[SAFE].repayment_start": None})
+    plan = aggregate.solve(later)
+    # nothing falls due within P1..P4: the loan pays up to its cap, Ukraine the rest
+    assert plan.key_figures["short"] == pytest.approx(0)
+    loans = plan.tables["loans"]
+    assert (loans.principal.sum(), loans.repaid.sum()) == pytest.approx((800, 0))
+    assert loans.outstanding.sum() == pytest.approx(800)
+    assert aggregate.verify(later, plan).ok
+
+
+def test_without_the_currencies_every_amount_reads_as_euros() -> None:
+    scenario = _load("currency-usd-offer-eur-and-pln-budgets")
+    plain = scenario.with_changes({"producers[LMT].currency": None, "nations[POL].currency": None})
+    plan = aggregate.solve(plain)
+    assert plan.key_figures["total_cost"] == pytest.approx(24_000_000)
+    assert _short(plan) == pytest.approx({"d-air": 6, "p-air": 0})
+
+
+def test_conversion_by_period_and_once() -> None:
+    scenario = _load("currency-usd-offer-eur-and-pln-budgets").with_changes(
+        {
+            "periods": ["P1", "P2"],
+            "exchange_rates": {"USD": 0.9, "PLN": {"P1": 0.25, "P2": 0.2}},
+            "nations[POL].budget_per_period": {"P1": 1000, "P2": 2000},
+        }
+    )
+    converted = in_reporting_currency(scenario)
+    pol = next(n for n in converted.nations if n.code == "POL")
+    # a horizon budget at the first period's rate, a per-period budget at each period's
+    assert pol.budget == pytest.approx(16_000_000 * 0.25)
+    assert pol.budget_per_period == pytest.approx({"P1": 250, "P2": 400})
+    assert pol.currency is None
+    assert in_reporting_currency(converted) == converted
+    data = prepare(scenario)
+    assert data.offers["LMT", "PAC-3"].prices == pytest.approx([3_600_000])
+    assert (data.offers["LMT", "PAC-3"].currency, data.offers["LMT", "PAC-3"].rate) == ("USD", 0.9)
+    assert data.period_budgets["POL"] == pytest.approx([250, 400])
+    # the verifier's index reads the same converted amounts
+    ix = ScenarioIndex(scenario)
+    assert ix.nations["POL"].budget == pytest.approx(data.budgets["POL"])
+    assert ix.offers["LMT", "PAC-3"].price == pytest.approx(3_600_000)
+
+
+def test_a_fund_in_another_currency_converts_its_amounts() -> None:
+    scenario = _load("package-fund-pays-whole-packages").with_changes(
+        {"exchange_rates": {"USD": 0.5}, "funds[PURL].currency": "USD"}
+    )
+    fund = prepare(scenario).funds["PURL"]
+    assert (fund.cap, fund.package_size) == pytest.approx((250, 100))
