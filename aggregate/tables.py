@@ -232,6 +232,9 @@ SPECS: dict[str, Table] = {
                 _num("donated_in", "units received as donations", "units"),
                 _num("donated_out", "units donated to others", "units"),
                 _num("used", "units drawn to meet demands", "units"),
+                _num("worn", "units worn out by use (to the worn pool; sustainment)", "units"),
+                _num("spares_drawn", "units drawn as spares for use (sustainment)", "units"),
+                _num("repaired", "repaired units back from repair shops", "units"),
                 _num("closing", "stock at the end of the period", "units"),
                 _num("floor", "floor binding in this period (0 where none binds)", "units"),
                 _num(
@@ -241,8 +244,23 @@ SPECS: dict[str, Table] = {
                     nonnegative=True,
                 ),
                 _num("holding_cost", "holding cost of the closing stock", "currency"),
+                _num("worn_pool", "worn units awaiting repair at the end", "units"),
             ),
             keys=("nation", "item", "period"),
+        ),
+        Table(
+            "repairs",
+            "worn units a repair shop takes in (sustainment)",
+            (
+                _id("shop", "repair shop id"),
+                _id("nation", "owner of the worn units", "nation"),
+                _id("item", "item repaired", "item"),
+                _id("period", "period the shop takes them in", "period"),
+                _id("returned", "period they are back in the owner's stock", "period"),
+                _num("quantity", "units taken in", "units", nonnegative=True),
+                _num("repair_cost", "repair and transport cost", "currency"),
+            ),
+            keys=("shop", "nation", "item", "period"),
         ),
         Table(
             "supply",
@@ -414,7 +432,7 @@ SPECS: dict[str, Table] = {
 }
 """Table name -> its typed specification."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"participation"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"participation", "repairs"})
 """Tables only a rule the scenario may not state writes rows to: a plan without them (one
 exported before they existed) reads as having them empty."""
 
@@ -483,7 +501,7 @@ KEY_FIGURES: dict[str, KeyFigure] = {
         "costs",
         "total cost (penalties not included)",
         "currency",
-        "purchase + delivery + contract + period + investment + holding costs",
+        "purchase + delivery + contract + period + investment + holding + repair costs",
     ),
     "purchase_cost": KeyFigure(
         "costs",
@@ -505,6 +523,7 @@ KEY_FIGURES: dict[str, KeyFigure] = {
         "costs", "capacity investments", "currency", "cost of expansions started"
     ),
     "holding_cost": KeyFigure("costs", "holding stock", "currency", "cost of holding stock"),
+    "repair_cost": KeyFigure("costs", "repairs", "currency", "repair and transport of worn units"),
     "penalty_cost": KeyFigure(
         "penalties",
         "penalties: soft floors, refill targets (weighted: shortfall, lateness); not in total cost",

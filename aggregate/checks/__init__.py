@@ -8,7 +8,8 @@ they run; :func:`check_scenario` runs them all and tags each problem with its ch
 The checks live in one module per section of the scenario (:mod:`~aggregate.checks.duplicates`,
 :mod:`~aggregate.checks.references`, :mod:`~aggregate.checks.stockpiles`,
 :mod:`~aggregate.checks.industry`, :mod:`~aggregate.checks.needs`,
-:mod:`~aggregate.checks.funds`, :mod:`~aggregate.checks.units`, :mod:`~aggregate.checks.numbers`,
+:mod:`~aggregate.checks.funds`, :mod:`~aggregate.checks.sustainment`,
+:mod:`~aggregate.checks.units`, :mod:`~aggregate.checks.numbers`,
 :mod:`~aggregate.checks.settings`), over the shared lookups of
 :mod:`~aggregate.checks.lookups`; this module lists them.
 
@@ -75,6 +76,7 @@ from aggregate.checks.stockpiles import (
     check_refill_target_floor,
     check_stockpile_floor_start,
 )
+from aggregate.checks.sustainment import check_sustainment_references, check_sustainment_rules
 from aggregate.checks.units import check_whole_units
 from aggregate.errors import Problem
 from aggregate.schema import Scenario
@@ -102,6 +104,7 @@ CHECKS: dict[str, Check] = {
         check_expansion_references,
         check_component_references,
         check_fund_references,
+        check_sustainment_references,
         # stockpiles
         check_stockpile_floor_start,
         check_refill_plan,
@@ -110,6 +113,8 @@ CHECKS: dict[str, Check] = {
         check_donation_policy,
         # whole units of indivisible items
         check_whole_units,
+        # sustainment
+        check_sustainment_rules,
         # industry
         check_tiers,
         check_tier_reachable,
@@ -190,6 +195,8 @@ __all__ = [
     "check_scenario",
     "check_stockpile_floor_start",
     "check_stockpile_references",
+    "check_sustainment_references",
+    "check_sustainment_rules",
     "check_tier_reachable",
     "check_tiers",
     "check_whole_units",

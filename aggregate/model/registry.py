@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from aggregate.model.declared import money, stocks, supply
+from aggregate.model.declared import money, stocks, supply, sustainment
 from aggregate.model.declared.money import (  # the family names
     BILATERAL_CEILING_UPPER,
     BUDGET_PERIOD_UPPER,
@@ -64,12 +64,18 @@ from aggregate.model.declared.supply import (  # the family names
     TIER_VOLUME_LOWER,
     TIER_VOLUME_UPPER,
 )
+from aggregate.model.declared.sustainment import (  # the family names
+    REPAIR_CAPACITY_UPPER,
+    WORN_POOL_BALANCE,
+)
 from aggregate.model.family import SECTIONS, Family, RuleSpec
 
 # Not a family: the needs-first driver's cap on the weighted shortfall (model/objective.py).
 NEEDS_CAP: Final = "needs_cap"
 
-_DECLARED: tuple[tuple[str, Family], ...] = supply.DECLARED + stocks.DECLARED + money.DECLARED
+_DECLARED: tuple[tuple[str, Family], ...] = (
+    supply.DECLARED + stocks.DECLARED + sustainment.DECLARED + money.DECLARED
+)
 
 
 def _check(declared: tuple[tuple[str, Family], ...]) -> dict[str, Family]:
@@ -130,6 +136,7 @@ __all__ = [
     "PARTICIPATION_SHORT_UPPER",
     "PARTICIPATION_SPEND_UPPER",
     "REFILL_TARGET_LOWER",
+    "REPAIR_CAPACITY_UPPER",
     "ROW_FAMILIES",
     "RULE_FAMILIES",
     "SECTIONS",
@@ -139,6 +146,7 @@ __all__ = [
     "TIER_CHOICE",
     "TIER_VOLUME_LOWER",
     "TIER_VOLUME_UPPER",
+    "WORN_POOL_BALANCE",
     "Family",
     "RuleSpec",
 ]

@@ -14,15 +14,20 @@ import pyomo.environ as pyo
 from aggregate.data import ModelData
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, Row, linear
+from aggregate.model.sustainment import stock_terms
 
 
 def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Stock carried over time.
 
     :math:`stock_{n,i,t} = stock_{n,i,t-1} + \sum_{p,k} x_{p,i,n,t,k} + \sum_g give_{g,n,i,t}
-    - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t}`, with :math:`stock_{n,i,-1} = on\_hand`;
-    as a row: :math:`stock_{n,i,t} - stock_{n,i,t-1} - arrivals - gifts\,in + gifts\,out
-    + used = on\_hand` (for :math:`t = 0`, else 0).
+    - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t} - worn_{n,i,t} - spares_{n,i,t} +
+    returned_{n,i,t}`, with :math:`stock_{n,i,-1} = on\_hand`; as a row:
+    :math:`stock_{n,i,t} - stock_{n,i,t-1} - arrivals - gifts\,in + gifts\,out + used +
+    worn + spares - returned = on\_hand` (for :math:`t = 0`, else 0). The last three
+    terms come from the sustainment block (:func:`aggregate.model.sustainment.stock_terms`:
+    units worn out by use, spares drawn for use, repaired units back from a shop) and are
+    0 without one.
     """
     lin = linear(m)
     order, stock, give, use = lin.col("order"), lin.col("stock"), lin.col("give"), lin.col("use")
@@ -34,6 +39,7 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     uses: dict[tuple[str, str, int], list] = defaultdict(list)
     for d, i, t in data.supply:
         uses[data.demands[d].nation, i, t].append((d, i, t))
+    sustain = stock_terms(m, data)
 
     def rows() -> Iterator[Row]:
         for key in m.STOCK:
@@ -53,6 +59,9 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             used = [use[u] for u in uses.get(key, ())]
             cols += arrivals + gin + gout + used
             coefs += [-1.0] * (len(arrivals) + len(gin)) + [1.0] * (len(gout) + len(used))
+            if key in sustain:
+                cols += sustain[key][0]
+                coefs += sustain[key][1]
             yield key, cols, coefs, before, before
 
     return m.STOCK, rows()

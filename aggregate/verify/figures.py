@@ -40,6 +40,7 @@ def _key_figures(plan: Plan) -> dict[str, float]:
         "period_cost": float(t["contracts"]["period_cost"].sum()),
         "investment_cost": float(t["investments"]["investment_cost"].sum()),
         "holding_cost": float(t["inventory"]["holding_cost"].sum()),
+        "repair_cost": float(t["repairs"]["repair_cost"].sum()),
     }
     figures["total_cost"] = sum(figures.values())
     demands = t["demands"]

@@ -61,7 +61,10 @@ def check_inventory(plan: Plan) -> list[Violation]:
             if (gap := plan.gap(r["donated_out"], out)) is not None:
                 message = f"donated_out {num(r['donated_out'])}, gives {num(out)}"
                 add("stock_donations", message, gap)
+            # worn, spares_drawn and repaired are checked against use and repairs in
+            # verify/sustainment.py
             parts = [r["opening"], r["arrivals"], r["donated_in"], -r["donated_out"], -r["used"]]
+            parts += [-r["worn"], -r["spares_drawn"], r["repaired"]]
             balance = sum(parts)
             scale = sum(abs(x) for x in parts)
             if (gap := plan.gap(r["closing"], balance, scale)) is not None:
