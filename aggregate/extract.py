@@ -257,13 +257,13 @@ def _inventory(m: pyo.ConcreteModel, data: ModelData, v: dict) -> pd.DataFrame:
                 "donated_in": flows["in"][n, i, t],
                 "donated_out": flows["out"][n, i, t],
                 "used": flows["used"][n, i, t],
-                "worn": worn[n, i, t],
-                "spares_drawn": spares[n, i, t],
-                "repaired": repaired[n, i, t],
                 "closing": closing,
                 "floor": s.floor[t] if binds and s else 0.0,
                 "below_floor": v["below"].get((n, i, t), 0.0),
                 "holding_cost": (s.holding[t] * closing) if s else 0.0,
+                "worn": worn[n, i, t],
+                "spares_drawn": spares[n, i, t],
+                "repaired": repaired[n, i, t],
                 "worn_pool": v["worn"].get((n, i, t), 0.0),
             }
         )

@@ -232,9 +232,6 @@ SPECS: dict[str, Table] = {
                 _num("donated_in", "units received as donations", "units"),
                 _num("donated_out", "units donated to others", "units"),
                 _num("used", "units drawn to meet demands", "units"),
-                _num("worn", "units worn out by use (to the worn pool; sustainment)", "units"),
-                _num("spares_drawn", "units drawn as spares for use (sustainment)", "units"),
-                _num("repaired", "repaired units back from repair shops", "units"),
                 _num("closing", "stock at the end of the period", "units"),
                 _num("floor", "floor binding in this period (0 where none binds)", "units"),
                 _num(
@@ -244,6 +241,11 @@ SPECS: dict[str, Table] = {
                     nonnegative=True,
                 ),
                 _num("holding_cost", "holding cost of the closing stock", "currency"),
+                # sustainment (0 without it): closing also takes out worn and spares_drawn and
+                # adds repaired
+                _num("worn", "units worn out by use (to the worn pool)", "units"),
+                _num("spares_drawn", "units drawn as spares for use", "units"),
+                _num("repaired", "repaired units back from repair shops", "units"),
                 _num("worn_pool", "worn units awaiting repair at the end", "units"),
             ),
             keys=("nation", "item", "period"),

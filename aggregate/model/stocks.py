@@ -21,13 +21,16 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Stock carried over time.
 
     :math:`stock_{n,i,t} = stock_{n,i,t-1} + \sum_{p,k} x_{p,i,n,t,k} + \sum_g give_{g,n,i,t}
-    - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t} - worn_{n,i,t} - spares_{n,i,t} +
-    returned_{n,i,t}`, with :math:`stock_{n,i,-1} = on\_hand`; as a row:
-    :math:`stock_{n,i,t} - stock_{n,i,t-1} - arrivals - gifts\,in + gifts\,out + used +
-    worn + spares - returned = on\_hand` (for :math:`t = 0`, else 0). The last three
-    terms come from the sustainment block (:func:`aggregate.model.sustainment.stock_terms`:
-    units worn out by use, spares drawn for use, repaired units back from a shop) and are
-    0 without one.
+    - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t} - \sum_u (w_{n,i,u} + s_{n,i,u})
+    \sum_{d \in D_n} use_{d,u,t} + \sum_s repair_{s,n,i,t - \tau_s}`, with
+    :math:`stock_{n,i,-1} = on\_hand`; as a row: :math:`stock_{n,i,t} - stock_{n,i,t-1} -
+    arrivals - gifts\,in + gifts\,out + used + worn\,out + spares - returned = on\_hand`
+    (for :math:`t = 0`, else 0). The last three terms come from the sustainment block (0
+    without one; built by ``aggregate.model.sustainment.stock_terms``): :math:`w_{n,i,u}`
+    units of :math:`i` worn out and :math:`s_{n,i,u}` spares of :math:`i` drawn per unit of
+    :math:`u` that nation :math:`n` uses for its demands :math:`D_n` (``1 /
+    uses_per_unit`` of a ``wear`` or ``spares`` rule), and the units shop :math:`s` took in
+    :math:`\tau_s` periods earlier (repair plus transport time) back repaired.
     """
     lin = linear(m)
     order, stock, give, use = lin.col("order"), lin.col("stock"), lin.col("give"), lin.col("use")
