@@ -87,3 +87,12 @@ def test_verifier_catches_broken_sustainment(
     plan.tables.update(tables)
     found = set(aggregate.verify(sc, plan).violations["rule"])
     assert rules <= found, found
+
+
+def test_sustainment_round_trips_through_excel(tmp_path: Path) -> None:
+    from aggregate.io import write_excel
+
+    for name in ("forward-repair-avoids-shortfall", "spares-use-forces-purchase"):
+        scenario = _case(name)
+        path = write_excel(scenario, tmp_path / f"{name}.xlsx")
+        assert aggregate.load(path) == scenario
