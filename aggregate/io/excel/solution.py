@@ -71,6 +71,7 @@ EMPTY_REASONS: dict[str, str] = {
     "funds": "the scenario has no fund (or bilateral purchase)",
     "participation": "the scenario does not state the participation rule "
     "(settings.participation: no_worse_than_alone), or this is the going-alone plan",
+    "repairs": "no repair shop in the scenario (sustainment), or nothing worn was worth repairing",
 }
 """Table -> why it can be empty in a plan, said on the README sheet."""
 
