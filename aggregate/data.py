@@ -272,6 +272,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
 
     # --- donation arcs: donor stock to nations that can use and need the item ---------------
     demanded = {(demands[d].nation, i) for d, i, _ in supply}
+    # a nation whose use wears an item out (or consumes it as a spare) may receive it too
+    demanded |= {k for k in set(wear) | set(spares) if k in can_use}
     # gifts flow from donors to nations that do not donate the item themselves: passing a
     # gift on would only inflate what a refill fund may reimburse
     donors = {k for k, st in stocks.items() if st.donor}

@@ -76,7 +76,10 @@ RULES: dict[str, str] = {
     "repair_cost": "repair_cost == (cost + transport_cost) * quantity",
     "repair_capacity_upper": "units a shop takes in per period <= its capacity",
     # donations, supply and demands
-    "donation_arc": "donor holds a donor stockpile; recipient differs, can use and needs it",
+    "donation_arc": (
+        "donor holds a donor stockpile; recipient differs, can use and needs it (a demand, "
+        "or a use that wears it out or consumes it as a spare)"
+    ),
     "donation_from_stock_upper": "units a donor gives over the horizon <= its opening stock",
     "donation_surplus_upper": "a surplus-policy donor gives an item only while its own demands "
     "the item serves are met in full and on time",

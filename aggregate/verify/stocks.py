@@ -199,8 +199,8 @@ def check_donations(plan: Plan) -> list[Violation]:
             reasons.append("donor and recipient are the same")
         if not ix.can_use(n, i):
             reasons.append(f"{n} cannot use {i}")
-        elif (n, i) not in ix.demanded:
-            reasons.append(f"{n} has no demand {i} meets")
+        elif (n, i) not in ix.demanded and (n, i) not in ix.sustained:
+            reasons.append(f"{n} has no demand {i} meets, nor a use that wears {i} out")
         recipient_stock = ix.stockpiles.get((n, i))
         if recipient_stock is not None and recipient_stock.donor:
             reasons.append(f"{n} is itself a donor of {i} (gifts are not passed on)")
