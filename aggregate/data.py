@@ -286,6 +286,11 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     served: dict[StockKey, set[str]] = defaultdict(set)
     for d_id, i, _ in supply:
         served[demands[d_id].nation, i].add(d_id)
+    # a demand whose use wears an item out (or consumes it as a spare) needs it as much
+    # (:meth:`~aggregate.schema.facts.ScenarioIndex.served_by`, the verifier's reading)
+    for rates in (wear, spares):
+        for (n, i), by in rates.items():
+            served[n, i].update(d for d, u, _ in supply if u in by and demands[d].nation == n)
     donor_needs = {
         (m, i): sorted(served[m, i])
         for (m, _, i) in gifts

@@ -96,3 +96,12 @@ def test_sustainment_round_trips_through_excel(tmp_path: Path) -> None:
         scenario = _case(name)
         path = write_excel(scenario, tmp_path / f"{name}.xlsx")
         assert aggregate.load(path) == scenario
+
+
+def test_surplus_policy_protects_the_donors_wear() -> None:
+    """Under the priority policy Germany gives all its barrels and is 500 rounds short."""
+    sc = _case("surplus-donor-keeps-barrels-it-wears")
+    plan = _solve(sc.with_changes({"stockpiles[DEU/barrel].donation_policy": "priority"}))
+    demands = plan.tables["demands"].set_index("demand")
+    assert demands.short.to_dict() == {"deu-fire": 500, "ukr-fire": 0}
+    assert plan.tables["donations"].quantity.sum() == pytest.approx(10)

@@ -199,7 +199,8 @@ def donation_surplus_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     The policy is the stockpile's ``donation_policy``, else its nation's, else ``surplus``
     (the default). For every surplus donor :math:`(m, i)` and each of its own demands :math:`d \in D(m, i)`
-    (a capability :math:`i` meets, which :math:`m` can use):
+    (a capability :math:`i` meets, which :math:`m` can use; or one whose use of another item
+    wears :math:`i` out or consumes it as a spare, under the sustainment block):
 
     :math:`short_d + \sum_{j,\,t > due_d} f_j \, use_{d,j,t} + q_d \, donates_{m,i} \le q_d`
 

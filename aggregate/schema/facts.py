@@ -438,15 +438,34 @@ class ScenarioIndex:
         return donation_policy(sp, self.nations.get(nation))
 
     def served_by(self, nation: str, item: str) -> list[Demand]:
-        """The demands of ``nation`` that ``item`` can serve: it meets their capability and
-        the nation can use it (what a ``surplus`` donor of the item must meet first)."""
-        if not self.can_use(nation, item):
-            return []
+        """The demands of ``nation`` that ``item`` can serve (what a ``surplus`` donor of the
+        item must meet first): it meets their capability and the nation can use it, or the
+        nation's use of an item meeting them wears ``item`` out or consumes it as a spare
+        (:func:`consumption`)."""
+        by = set(self.worn_by.get((nation, item), ()))
+        direct = self.can_use(nation, item)
         return [
             d
             for d in self.demands.values()
-            if d.nation == nation and self.factor(d.capability, item) is not None
+            if d.nation == nation
+            and (
+                (direct and self.factor(d.capability, item) is not None)
+                or any(
+                    self.factor(d.capability, u) is not None and self.can_use(nation, u)
+                    for u in sorted(by)
+                )
+            )
         ]
+
+    @cached_property
+    def worn_by(self) -> dict[tuple[str, str], set[str]]:
+        """(nation, item) -> the items whose use by the nation wears it out or consumes it
+        as a spare (:func:`consumption`)."""
+        out: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for kind in ("wear", "spares"):
+            for key, rates in consumption(self.scenario, kind).items():
+                out[key].update(rates)
+        return dict(out)
 
     def country(self, producer: str) -> str | None:
         prod = self.producers.get(producer)
