@@ -105,3 +105,16 @@ def test_surplus_policy_protects_the_donors_wear() -> None:
     demands = plan.tables["demands"].set_index("demand")
     assert demands.short.to_dict() == {"deu-fire": 500, "ukr-fire": 0}
     assert plan.tables["donations"].quantity.sum() == pytest.approx(10)
+
+
+def test_explain_names_the_worn_out_item() -> None:
+    """A shortfall no rule row holds (no barrel life left) is explained by the wear."""
+    from aggregate.explain import explain
+
+    sc = _case("forward-repair-avoids-shortfall")
+    sc = sc.with_changes({"sustainment.repair_shops[FORWARD]": ("remove", None)})
+    reasons = explain(sc, _solve(sc), expansions=False).shortfall_reasons
+    assert set(reasons.demand) == {"fire-P2", "fire-P3"}
+    assert set(reasons.reason) == {"worn out"}
+    assert set(reasons.entry) == {"sustainment.wear[barrel]"}
+    assert "of which UKR had none left in P2" in reasons.sentence.iloc[0]
