@@ -75,7 +75,8 @@ class AidComparison:
 def nation_costs(solution: Solution) -> pd.Series:
     """Each nation's cost: its payments (own orders, purchases for others, contributions,
     sponsored investment), plus a share of fixed contract and period costs pro rata to its
-    volume in the contract, plus holding costs of its stocks.
+    volume in the contract, plus holding costs of its stocks and repair costs of its worn
+    units.
 
     Two readings differ from the budgets table on purpose: fixed costs are shared by volume
     (what each nation's orders cost the framework, on both sides alike) rather than by the
@@ -95,11 +96,15 @@ def nation_costs(solution: Solution) -> pd.Series:
     prorated = share / volume * fixed.reindex(share.index.get_level_values("contract")).values
     fixed_by_nation = prorated.groupby(level="nation").sum()
     holding = t["inventory"].groupby("nation")["holding_cost"].sum()
-    nations = own.index.union(fixed_by_nation.index).union(holding.index)
+    # repairs, like holding, are paid outside budgets: charged to the owner of the units
+    repairs = t["repairs"] if "repairs" in t else pd.DataFrame(columns=["nation", "repair_cost"])
+    repair = repairs.groupby("nation")["repair_cost"].sum()
+    nations = own.index.union(fixed_by_nation.index).union(holding.index).union(repair.index)
     return (
         own.reindex(nations, fill_value=0.0)
         + fixed_by_nation.reindex(nations, fill_value=0.0)
         + holding.reindex(nations, fill_value=0.0)
+        + repair.reindex(nations, fill_value=0.0)
     ).rename("cost")
 
 

@@ -146,6 +146,21 @@ class FundData:
     """``kind: loan``: the beneficiaries owe back what the fund pays for their orders."""
 
 
+@dataclass(frozen=True)
+class ShopData:
+    """A repair shop (:class:`~aggregate.schema.sustainment.RepairShop`)."""
+
+    capacity: list[float]
+    """Worn units it can take in per period."""
+    turnaround: int
+    """Periods from taking a unit in to its return: repair time plus transport time."""
+    cost: float
+    """Repair plus transport cost per unit."""
+
+
+RepairKey = tuple[str, str, str, int]  # (shop, nation, item, period taken in)
+
+
 @dataclass
 class ModelData:
     """Everything the model needs, as plain Python containers."""
@@ -210,6 +225,15 @@ class ModelData:
     suppliers without a value left out)."""
     supplier_country: dict[str, str | None] = field(default_factory=dict)
     """supplier -> its country (None: not given)."""
+    wear: dict[StockKey, dict[str, float]] = field(default_factory=dict)
+    """(nation, worn item) -> used item -> units worn out per unit used
+    (:func:`~aggregate.schema.facts.consumption`); empty without a sustainment block."""
+    spares: dict[StockKey, dict[str, float]] = field(default_factory=dict)
+    """(nation, spare item) -> used item -> spares consumed per unit used."""
+    shops: dict[str, ShopData] = field(default_factory=dict)
+    repairs: list[RepairKey] = field(default_factory=list)
+    """Repairs a shop can take in: an item it repairs, worn by a nation it serves, in a
+    period with capacity whose return falls within the horizon."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
@@ -314,8 +338,16 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         )
         needs.add((s.nation, s.item))
 
+    # --- sustainment: what use wears out or consumes is needed (ordered, stocked) ----------
+    wear = facts.consumption(scenario, "wear")
+    spares = facts.consumption(scenario, "spares")
+    needs.update(k for k in sorted(set(wear) | set(spares)) if k in can_use)
+    shops, repairs = _repairs(scenario, wear, periods)
+
     # --- donation arcs: donor stock to nations that can use and need the item ---------------
     demanded = {(demands[d].nation, i) for d, i, _ in supply}
+    # a nation whose use wears an item out (or consumes it as a spare) may receive it too
+    demanded |= {k for k in set(wear) | set(spares) if k in can_use}
     # gifts flow from donors to nations that do not donate the item themselves: passing a
     # gift on would only inflate what a refill fund may reimburse
     donors = {k for k, st in stocks.items() if st.donor}
@@ -328,6 +360,11 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     served: dict[StockKey, set[str]] = defaultdict(set)
     for d_id, i, _ in supply:
         served[demands[d_id].nation, i].add(d_id)
+    # a demand whose use wears an item out (or consumes it as a spare) needs it as much
+    # (:meth:`~aggregate.schema.facts.ScenarioIndex.served_by`, the verifier's reading)
+    for rates in (wear, spares):
+        for (n, i), by in rates.items():
+            served[n, i].update(d for d, u, _ in supply if u in by and demands[d].nation == n)
     donor_needs = {
         (m, i): sorted(served[m, i])
         for (m, _, i) in gifts
@@ -495,6 +532,10 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
         indivisible=frozenset(it.id for it in scenario.items if it.indivisible),
         fixed_payers=fixed_payers,
+        wear=wear,
+        spares=spares,
+        shops=shops,
+        repairs=repairs,
         list_price={
             (n, c): index.list_price(n, c)
             for n, c in sorted({(d.nation, d.capability) for d in scenario.demands})
@@ -533,6 +574,30 @@ def _group(data: ModelData) -> None:
         by_contract_period((c, a), []).append(key)
     for route in data.routes:
         data.routes_of.setdefault(route[2], []).append(route)
+
+
+def _repairs(
+    scenario: Scenario, wear: dict[StockKey, dict[str, float]], periods: list[str]
+) -> tuple[dict[str, ShopData], list[RepairKey]]:
+    """The repair shops' data and the repairs each can take in (:attr:`ModelData.repairs`)."""
+    shops: dict[str, ShopData] = {}
+    repairs: list[RepairKey] = []
+    if scenario.sustainment is None:
+        return shops, repairs
+    for r in scenario.sustainment.repair_shops:
+        data = ShopData(
+            capacity=expand(r.capacity, periods),
+            turnaround=r.repair_time + r.transport_time,
+            cost=r.cost + r.transport_cost,
+        )
+        shops[r.id] = data
+        for n, i in wear:
+            if i not in r.items or (r.serves and n not in r.serves):
+                continue
+            for t in range(len(periods) - data.turnaround):
+                if data.capacity[t] > 0:
+                    repairs.append((r.id, n, i, t))
+    return shops, repairs
 
 
 def _fund_data(

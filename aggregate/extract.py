@@ -77,6 +77,8 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
             "short",
             "below",
             "missed",
+            "worn",
+            "repair",
             "feed",
             "contrib",
             "fund_pays",
@@ -92,6 +94,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
         "components": _components(data, v),
         "donations": _donations(data, v),
         "inventory": _inventory(m, data, v),
+        "repairs": _repairs(data, v),
         "supply": _supply(data, v),
         "demands": _demands(data, v),
         "refills": _refills(data, v),
@@ -244,6 +247,7 @@ def _inventory(m: pyo.ConcreteModel, data: ModelData, v: dict) -> pd.DataFrame:
         flows["out"][g, i, t] += q
     for (d, i, t), q in v["use"].items():
         flows["used"][data.demands[d].nation, i, t] += q
+    worn, spares, repaired = _sustainment_flows(data, v)
     rows = []
     for n, i, t in linear(m).columns["stock"].keys:
         s = data.stocks.get((n, i))
@@ -264,9 +268,49 @@ def _inventory(m: pyo.ConcreteModel, data: ModelData, v: dict) -> pd.DataFrame:
                 "floor": s.floor[t] if binds and s else 0.0,
                 "below_floor": v["below"].get((n, i, t), 0.0),
                 "holding_cost": (s.holding[t] * closing) if s else 0.0,
+                "worn": worn[n, i, t],
+                "spares_drawn": spares[n, i, t],
+                "repaired": repaired[n, i, t],
+                "worn_pool": v["worn"].get((n, i, t), 0.0),
             }
         )
     return _frame("inventory", rows)
+
+
+def _sustainment_flows(data: ModelData, v: dict) -> tuple[defaultdict, defaultdict, defaultdict]:
+    """(nation, item, period) -> units worn out, spares drawn and repaired units back."""
+    used: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (d, i, t), q in v["use"].items():
+        used[data.demands[d].nation, i, t] += q
+    out: list[defaultdict] = []
+    for rates in (data.wear, data.spares):
+        flow: defaultdict = defaultdict(float)
+        for (n, i), by in rates.items():
+            for u, rate in by.items():
+                for t in range(len(data.periods)):
+                    if (n, u, t) in used:
+                        flow[n, i, t] += rate * used[n, u, t]
+        out.append(flow)
+    repaired: defaultdict = defaultdict(float)
+    for (s, n, i, t), q in v["repair"].items():
+        repaired[n, i, t + data.shops[s].turnaround] += q
+    return out[0], out[1], repaired
+
+
+def _repairs(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = [
+        {
+            "shop": s,
+            "nation": n,
+            "item": i,
+            "period": data.periods[t],
+            "returned": data.periods[t + data.shops[s].turnaround],
+            "quantity": q,
+            "repair_cost": data.shops[s].cost * q,
+        }
+        for (s, n, i, t), q in v["repair"].items()
+    ]
+    return _frame("repairs", rows)
 
 
 def _supply(data: ModelData, v: dict) -> pd.DataFrame:
@@ -549,7 +593,15 @@ def _key_figures(
     figures: dict[str, Any] = {
         "total_cost": sum(
             terms[k]
-            for k in ("purchase", "delivery", "contract", "period", "investment", "holding")
+            for k in (
+                "purchase",
+                "delivery",
+                "contract",
+                "period",
+                "investment",
+                "holding",
+                "repair",
+            )
         ),
         **{
             f"{k}_cost": terms[k]
@@ -560,6 +612,7 @@ def _key_figures(
                 "period",
                 "investment",
                 "holding",
+                "repair",
                 "penalty",
             )
         },

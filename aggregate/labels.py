@@ -37,6 +37,9 @@ PRODUCERS = "producers"
 EXPANSIONS = "expansions"
 SUPPLIERS = "component_suppliers"
 FUNDS = "funds"
+REPAIR_SHOPS = "sustainment.repair_shops"
+WEAR = "sustainment.wear"
+SPARES = "sustainment.spares"
 
 
 def entry(collection: str, ident: str) -> str:
@@ -99,6 +102,11 @@ OWN = "own"
 BILATERAL = "bilateral "
 """Prefix of a bilateral purchase's channel id (``bilateral DEU->UKR``); a fund id cannot
 contain ``>``, so a channel id never equals a fund id."""
+
+
+def repair_shop(ident: str) -> str:
+    """A repair shop of the sustainment block: ``sustainment.repair_shops[ident]``."""
+    return entry(REPAIR_SHOPS, ident)
 
 
 def bilateral(payer: str, beneficiary: str) -> str:

@@ -256,8 +256,28 @@ SPECS: dict[str, Table] = {
                     nonnegative=True,
                 ),
                 _num("holding_cost", "holding cost of the closing stock", "currency"),
+                # sustainment (0 without it): closing also takes out worn and spares_drawn and
+                # adds repaired
+                _num("worn", "units worn out by use (to the worn pool)", "units"),
+                _num("spares_drawn", "units drawn as spares for use", "units"),
+                _num("repaired", "repaired units back from repair shops", "units"),
+                _num("worn_pool", "worn units awaiting repair at the end", "units"),
             ),
             keys=("nation", "item", "period"),
+        ),
+        Table(
+            "repairs",
+            "worn units a repair shop takes in (sustainment)",
+            (
+                _id("shop", "repair shop id"),
+                _id("nation", "owner of the worn units", "nation"),
+                _id("item", "item repaired", "item"),
+                _id("period", "period the shop takes them in", "period"),
+                _id("returned", "period they are back in the owner's stock", "period"),
+                _num("quantity", "units taken in", "units", nonnegative=True),
+                _num("repair_cost", "repair and transport cost", "currency"),
+            ),
+            keys=("shop", "nation", "item", "period"),
         ),
         Table(
             "supply",
@@ -452,7 +472,7 @@ SPECS: dict[str, Table] = {
 }
 """Table name -> its typed specification."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"participation", "loans"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"participation", "loans", "repairs"})
 """Tables only a rule the scenario may not state writes rows to: a plan without them (one
 exported before they existed) reads as having them empty."""
 
@@ -521,7 +541,7 @@ KEY_FIGURES: dict[str, KeyFigure] = {
         "costs",
         "total cost (penalties not included)",
         "currency",
-        "purchase + delivery + contract + period + investment + holding costs",
+        "purchase + delivery + contract + period + investment + holding + repair costs",
     ),
     "purchase_cost": KeyFigure(
         "costs",
@@ -543,6 +563,7 @@ KEY_FIGURES: dict[str, KeyFigure] = {
         "costs", "capacity investments", "currency", "cost of expansions started"
     ),
     "holding_cost": KeyFigure("costs", "holding stock", "currency", "cost of holding stock"),
+    "repair_cost": KeyFigure("costs", "repairs", "currency", "repair and transport of worn units"),
     "penalty_cost": KeyFigure(
         "penalties",
         "penalties: soft floors, refill targets (weighted: shortfall, lateness); not in total cost",

@@ -14,21 +14,22 @@
 # ---
 
 # %% [markdown]
-# # Study: spare barrels for Ukraine's guns: the barrel makers or their suppliers?
+# # Study: barrels for Ukraine's guns: the barrel makers or their suppliers?
 #
 # The Ukraine Defense Contact Group's national armaments directors map the
 # production capacity of key capabilities **and of their component parts** (gun
 # barrels, ball bearings, ...) to find the supply-chain constraints
 # (`models/SOURCES.md`). This notebook asks that question of one scenario
-# from the library, `models/sustainment-barrels`: spare barrels for Ukraine's
-# PzH 2000, CAESAR, M109 and Bohdana guns, 2024-2026. Every barrel kit needs a
-# forged barrel blank, two bearing sets and a recoil-system kit, each from a
-# handful of suppliers with their own capacity.
+# from the library, `models/sustainment-barrels`: Ukraine's PzH 2000, CAESAR,
+# M109 and Bohdana guns, 2024-2026, fire only while their barrels have life;
+# worn barrels are relined at repair shops or replaced by new ones. Every new
+# barrel kit needs a forged barrel blank, two bearing sets and a recoil-system
+# kit, each from a handful of suppliers with their own capacity.
 #
 # **The question.** If the coalition could raise one kind of capacity by half
 # (the barrel makers, the forges, the bearing makers or the recoil-system
-# suppliers), which would get Ukraine the most barrels? And which combination
-# closes most of the gap?
+# suppliers), which would let Ukraine's guns fire the most? And which
+# combination closes most of the gap?
 #
 # 1. solve the scenario as it is and ask `aggregate.explain` what binds,
 # 2. state the study: one variant per lever, a few combinations, and a grid,
@@ -73,9 +74,9 @@ print(size_line(scenario))
 # %% [markdown]
 # ## 1. The scenario as it is
 #
-# Solve it, check the plan, and see how much each nation gets. Quantities are
-# barrel-equivalents: a relined M109 barrel (Ukrainian repair of a worn tube)
-# counts as half a new one.
+# Solve it, check the plan, and see how much each nation gets. Demands are in
+# thousands of rounds fired: a shortfall is fire a gun fleet could not deliver
+# for want of barrel life.
 
 # %%
 plan = aggregate.solve(scenario)
@@ -86,7 +87,7 @@ report.plan_by_nation(plan)
 
 # %% [markdown]
 # What binds? `explain` gives the value of **one more unit** of every rule
-# (weighted shortfall avoided: barrels times the demand's priority, 10 for
+# (weighted shortfall avoided: thousands of rounds times the demand's priority, 10 for
 # Ukraine). Rules of component suppliers (`component supply`) next to the
 # producers' own `capacity` tell whether the makers or their suppliers hold the
 # plan back.
@@ -174,7 +175,7 @@ grid = Grid(
 )
 study = Study(
     name="barrels-bottleneck",
-    description="Which capacity limits Ukraine's spare barrels?",
+    description="Which capacity limits the fire of Ukraine's guns (barrel life)?",
     base=str(BASE),
     solve={"threads": 1},  # one solver thread per worker process
     variants=variants,
@@ -254,7 +255,7 @@ table[
 ]
 
 # %% [markdown]
-# **One lever at a time.** Ukraine's barrels never delivered, its fill rate and
+# **One lever at a time.** Ukraine's rounds never fired, its fill rate and
 # the coalition's total cost (all nations, 2024-2026), against the base (dashed):
 
 # %%
@@ -264,7 +265,7 @@ plot_study(
     columns=["ukraine_short", "ukraine_fill_rate", "cost_eur_m"],
     base="base",
     labels={
-        "ukraine_short": "Ukraine: barrels short",
+        "ukraine_short": "Ukraine: thousand rounds short",
         "ukraine_fill_rate": "Ukraine: fill rate",
         "cost_eur_m": "total cost (EUR m)",
     },
@@ -305,7 +306,7 @@ plot_variants(table, column="cost_eur_m", base="base", label="total cost (EUR m)
 # The answer, in sentences built from the table above (so it follows the numbers
 # when the scenario or the study changes). The solver stops within the
 # scenario's MIP gap of the best weighted shortfall; a change of Ukraine's
-# shortfall smaller than that gap (converted to Ukraine's barrels) is called
+# shortfall smaller than that gap (converted to Ukraine's rounds) is called
 # *within the solver's tolerance*, not an effect.
 
 # %%
@@ -316,7 +317,7 @@ tolerance = scenario.settings.mip_gap * base["weighted_shortfall"] / priority
 
 
 def cut(variant: str) -> float:
-    # barrels of Ukraine's shortfall that the variant avoids
+    # thousands of rounds of Ukraine's shortfall that the variant avoids
     short = rows["ukraine_short"]
     return float(short["base"] - short[variant])
 
@@ -334,7 +335,7 @@ def grid_point(bearings: float, recoil: float) -> str:
 
 def barrels(x: float) -> str:
     note = " (within the solver's tolerance)" if abs(x) <= tolerance else ""
-    return f"{x:,.0f} barrels{note}"
+    return f"{x:,.0f} thousand rounds{note}"
 
 
 one = {k: f"{k}-x{RAISE:g}" for k in LEVERS}
@@ -346,10 +347,10 @@ suppliers, everything = cut(f"suppliers-x{RAISE:g}"), cut(f"everything-x{RAISE:g
 top = points.iloc[points["ukraine_fill_rate"].argmax()]
 
 lines = [
-    f"**Today.** Ukraine receives {base['ukraine_met']:,.0f} of the "
-    f"{base['ukraine_demand']:,.0f} barrels its guns wear out in 2024-2026 "
-    f"({fill('base')}); {base['ukraine_short']:,.0f} never arrive. "
-    f"Tolerance of the solves: about {tolerance:,.0f} barrels.",
+    f"**Today.** Ukraine's guns fire {base['ukraine_met']:,.0f} of the "
+    f"{base['ukraine_demand']:,.0f} thousand rounds planned for 2024-2026 "
+    f"({fill('base')}); {base['ukraine_short']:,.0f} are never fired. "
+    f"Tolerance of the solves: about {tolerance:,.0f} thousand rounds.",
     f"**One lever.** Raised by half one at a time, {LEVERS[best][0]} cut Ukraine's "
     f"shortfall the most: by {barrels(single[best])}, a fill rate of "
     f"{fill(one[best])}. The others: "
@@ -381,9 +382,9 @@ if extra > 2 * max(single["makers"], tolerance):
     )
 last = rows.loc[f"everything-x{RAISE:g}"]
 extra_cost = last["total_cost"] - base["total_cost"]
-extra_met = base["short"] - last["short"]  # all nations, barrel-equivalents
+extra_met = base["short"] - last["short"]  # all nations, thousands of rounds
 per_barrel = (
-    f", about EUR {extra_cost / extra_met:,.0f} per extra barrel delivered"
+    f", about EUR {extra_cost / extra_met:,.0f} per extra thousand rounds fired"
     if extra_met > tolerance and extra_cost > 0
     else ""
 )

@@ -183,6 +183,12 @@ def orders_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     return frame("orders", [(*r, "EUR", r[7]) for r in rows])
 
 
+def _no_wear(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Inventory rows with the sustainment columns (worn, spares drawn, repaired, worn
+    pool) at 0: the fixture has no sustainment block."""
+    return [(*row, 0.0, 0.0, 0.0, 0.0) for row in rows]
+
+
 def pooled_solution() -> Solution:
     """The joint plan described in the module docstring."""
     tables = {
@@ -214,7 +220,7 @@ def pooled_solution() -> Solution:
             ("FZ", "fuze", "PRD", "P3", 20.0, "", NAN),
         ]),
         "donations": frame("donations", [("AAA", "BBB", "shell", "P1", 10.0)]),
-        "inventory": frame("inventory", [
+        "inventory": frame("inventory", _no_wear([
             # nation, item, period, opening, arrivals, in, out, used, closing, floor, below, hold
             ("AAA", "shell", "P1", 40.0, 0.0, 0.0, 10.0, 0.0, 30.0, 20.0, 0.0, 15.0),
             ("AAA", "shell", "P2", 30.0, 30.0, 0.0, 0.0, 30.0, 30.0, 20.0, 0.0, 15.0),
@@ -225,7 +231,7 @@ def pooled_solution() -> Solution:
             ("BBB", "rocket", "P1", 0.0, 15.0, 0.0, 0.0, 15.0, 0.0, 0.0, 0.0, 0.0),
             ("BBB", "rocket", "P2", 0.0, 5.0, 0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0),
             ("BBB", "rocket", "P3", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
-        ]),
+        ])),
         "supply": frame("supply", [
             ("DB", "BBB", "fires", "shell", "P1", 10.0, 10.0, 0),
             ("DB", "BBB", "fires", "rocket", "P1", 15.0, 30.0, 0),

@@ -1018,7 +1018,67 @@ CASES: list[Case] = [
         _indivisible("155-L52", lambda r: _offer(r, "NXT", "155-L52").update(lot_size=2.5)),
         ["producers[NXT].offers[155-L52], field 'lot_size'", "lot_size is 2.5"],
     ),
+    Case(
+        "wear rule naming an unknown item",
+        "sustainment_references",
+        lambda r: _sustain(r, wear=[{"item": "barrel", "by": "155-L52", "uses_per_unit": 2500}]),
+        ["sustainment.wear[barrel], field 'item'", "'barrel' is not in items"],
+    ),
+    Case(
+        "repair shop serving an unknown nation",
+        "sustainment_references",
+        lambda r: _sustain(
+            r,
+            barrel=True,
+            wear=[{"item": "barrel", "by": "155-L52", "uses_per_unit": 2500}],
+            repair_shops=[
+                {
+                    "id": "FWD",
+                    "country": "POL",
+                    "items": ["barrel"],
+                    "capacity": 5,
+                    "serves": ["XXX"],
+                }
+            ],
+        ),
+        ["sustainment.repair_shops[FWD], field 'serves'", "'XXX' is not in nations"],
+    ),
+    Case(
+        "worn item indivisible",
+        "sustainment_rules",
+        lambda r: _sustain(
+            r,
+            barrel=True,
+            wear=[{"item": "barrel", "by": "155-L52", "uses_per_unit": 2500}],
+            then=lambda raw: _by_id(raw, "items", "barrel").update(indivisible=True),
+        ),
+        [
+            "sustainment.wear[barrel], field 'item'",
+            "item 'barrel' is indivisible, but wear and spares are rates",
+            "Fix: set `indivisible: false` on items[barrel]",
+        ],
+    ),
+    Case(
+        "repair shop for an item nothing wears out",
+        "sustainment_rules",
+        lambda r: _sustain(
+            r,
+            repair_shops=[{"id": "DEPOT", "country": "DEU", "items": ["155-L39"], "capacity": 5}],
+        ),
+        ["sustainment.repair_shops[DEPOT], field 'items'", "'155-L39' never wear out"],
+    ),
 ]
+
+
+def _sustain(
+    raw: Raw, barrel: bool = False, then: Callable[[Raw], None] | None = None, **block: Any
+) -> None:
+    """Give the scenario a sustainment block (and a barrel item if ``barrel``)."""
+    if barrel:
+        raw["items"].append({"id": "barrel", "unit": "barrel"})
+    raw["sustainment"] = block
+    if then is not None:
+        then(raw)
 
 
 def test_tiny_scenario_is_valid() -> None:

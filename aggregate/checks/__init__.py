@@ -9,6 +9,7 @@ The checks live in one module per section of the scenario (:mod:`~aggregate.chec
 :mod:`~aggregate.checks.references`, :mod:`~aggregate.checks.stockpiles`,
 :mod:`~aggregate.checks.industry`, :mod:`~aggregate.checks.needs`,
 :mod:`~aggregate.checks.funds`, :mod:`~aggregate.checks.currency`,
+:mod:`~aggregate.checks.sustainment`,
 :mod:`~aggregate.checks.units`, :mod:`~aggregate.checks.numbers`,
 :mod:`~aggregate.checks.settings`), over the shared lookups of
 :mod:`~aggregate.checks.lookups`; this module lists them.
@@ -85,6 +86,7 @@ from aggregate.checks.stockpiles import (
     check_refill_target_floor,
     check_stockpile_floor_start,
 )
+from aggregate.checks.sustainment import check_sustainment_references, check_sustainment_rules
 from aggregate.checks.units import check_whole_units
 from aggregate.errors import Problem
 from aggregate.schema import Scenario
@@ -112,6 +114,7 @@ CHECKS: dict[str, Check] = {
         check_expansion_references,
         check_component_references,
         check_fund_references,
+        check_sustainment_references,
         # stockpiles
         check_stockpile_floor_start,
         check_refill_plan,
@@ -120,6 +123,8 @@ CHECKS: dict[str, Check] = {
         check_donation_policy,
         # whole units of indivisible items
         check_whole_units,
+        # sustainment
+        check_sustainment_rules,
         # industry
         check_tiers,
         check_tier_reachable,
@@ -221,6 +226,8 @@ __all__ = [
     "check_scenario",
     "check_stockpile_floor_start",
     "check_stockpile_references",
+    "check_sustainment_references",
+    "check_sustainment_rules",
     "check_tier_reachable",
     "check_tiers",
     "check_whole_units",

@@ -254,6 +254,37 @@ def _withheld(data: ModelData, plan: Solution, d: str) -> list[tuple[str, str, s
     return out
 
 
+def _worn_out(data: ModelData, plan: Solution, d: str, last: int) -> list[tuple[str, str, str]]:
+    """(entry, field, detail) for each item whose life the use of ``d``'s items wears out
+    (or that it consumes as a spare) and that the demand's nation had none of left in a
+    period of its window: no rule row holds that limit (the stock cannot go below 0)."""
+    n, due = data.demands[d].nation, data.demands[d].due
+    items = {i for (k, i, _t) in data.supply if k == d}
+    stock = plan.tables["inventory"].set_index(["nation", "item", "period"])["closing"]
+    out: list[tuple[str, str, str]] = []
+    for kind, rates in (("wear", data.wear), ("spares", data.spares)):
+        for (m, w), by in rates.items():
+            if m != n or not items & set(by):
+                continue
+            empty = [
+                data.periods[t]
+                for t in range(due, last + 1)
+                if float(stock.get((n, w, data.periods[t]), 0.0)) <= TOL
+            ]
+            if empty:
+                what = "wears out" if kind == "wear" else "consumes as spares"
+                out.append(
+                    (
+                        labels.entry(labels.WEAR if kind == "wear" else labels.SPARES, w),
+                        "",
+                        f"its use {what} {w}, of which {n} had none left in {empty[0]}: "
+                        f"more {w} (orders, donations, or repairs back sooner) would let it use "
+                        "more",
+                    )
+                )
+    return out
+
+
 def _fund_reasons(scenario: Scenario, data: ModelData, n: str) -> list[tuple[str, str, str]]:
     """(entry, field, detail) for each fund that may not pay for ``n``'s orders."""
     routes = [(p, i) for (p, i, r) in data.routes if r == n]
@@ -414,6 +445,8 @@ def shortfall_reasons(
         late = late_units > 0
         for reason, entry, fld, period, detail in _structural(scenario, data, d, last, late):
             found.append(_plain(base, reason, entry, fld, period, f"{head}: {detail}."))
+        for entry, fld, detail in _worn_out(data, plan, d, last):
+            found.append(_plain(base, "worn out", entry, fld, "", f"{head}: {detail}."))
         for entry, fld, detail in _withheld(data, plan, d):
             found.append(
                 _plain(base, "surplus donation policy", entry, fld, "", f"{head}: {detail}.")

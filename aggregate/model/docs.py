@@ -131,9 +131,11 @@ limit, *lower* a requirement or *widen* a band. An *identity* is an accounting b
 TAIL = """\
 ## Objective
 `cost = sum (price_k + delivery) x + sum contract_cost * open + sum order_period_cost * delivers
-+ sum investment_cost * build + sum holding_cost * stock + sum floor_penalty * below
-+ sum refill_penalty * missed`. Money left unspent in a fund is not a cost (it is reported in
-the `funds` table): a plan never buys beyond demand, floors and refill targets to use it up.
++ sum investment_cost * build + sum holding_cost * stock + sum (repair cost + transport cost)
+* repair + sum floor_penalty * below + sum refill_penalty * missed` (repair costs, like
+holding costs, are paid outside nations' budgets and funds). Money left unspent in a fund is
+not a cost (it is reported in the `funds` table): a plan never buys beyond demand, floors and
+refill targets to use it up.
 
 `needs = sum_d priority_d * (1 + needs_discount)^(-due_d) * (short[d] + lateness_weight *
 sum_{i,t} (t - due_d) * factor_i * use[d,i,t])`, with `due_d` counted from the first period (0).

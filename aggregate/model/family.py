@@ -34,6 +34,7 @@ FUND = labels.fund("{fund}")
 NATION = labels.nation("{nation}")
 PURCHASE = labels.buys_for("{nation}", "{beneficiary}")
 SUPPLIER = labels.supplier("{supplier}")
+SHOP = labels.repair_shop("{shop}")
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ STOCKS = "Stocks, donations and demand"
 FUNDS = "Funds"
 BUDGETS = "Budgets"
 PARTICIPATION = "Participation"
+SUSTAINMENT = "Sustainment"
 
-SECTIONS: tuple[str, ...] = (SUPPLY, CAPACITY, STOCKS, FUNDS, BUDGETS, PARTICIPATION)
+SECTIONS: tuple[str, ...] = (SUPPLY, CAPACITY, STOCKS, SUSTAINMENT, FUNDS, BUDGETS, PARTICIPATION)
 """The sections of docs/model.md's rules, in order."""

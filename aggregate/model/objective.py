@@ -60,6 +60,11 @@ def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
             ("build", (e, s), data.expansions[e].cost) for (e, s) in lin.columns["build"].keys
         ),
         "holding": lin.vector(holding()),
+        "repair": lin.vector(
+            ("repair", r, data.shops[r[0]].cost)
+            for r in lin.columns["repair"].keys
+            if data.shops[r[0]].cost > 0
+        ),
         "penalty": lin.vector(penalty()),
     }
 

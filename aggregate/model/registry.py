@@ -21,7 +21,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from aggregate.model.declared import financing, instruments, money, stocks, supply
+from aggregate.model.declared import (
+    financing,
+    instruments,
+    money,
+    stocks,
+    supply,
+    sustainment,
+)
 from aggregate.model.declared.financing import FUND_PACKAGE_WHOLE  # the family name
 from aggregate.model.declared.instruments import (  # the family names
     COMPONENT_ORIGIN_PAYS_LINK,
@@ -71,13 +78,22 @@ from aggregate.model.declared.supply import (  # the family names
     TIER_VOLUME_LOWER,
     TIER_VOLUME_UPPER,
 )
+from aggregate.model.declared.sustainment import (  # the family names
+    REPAIR_CAPACITY_UPPER,
+    WORN_POOL_BALANCE,
+)
 from aggregate.model.family import SECTIONS, Family, RuleSpec
 
 # Not a family: the needs-first driver's cap on the weighted shortfall (model/objective.py).
 NEEDS_CAP: Final = "needs_cap"
 
 _DECLARED: tuple[tuple[str, Family], ...] = (
-    supply.DECLARED + stocks.DECLARED + money.DECLARED + instruments.DECLARED + financing.DECLARED
+    supply.DECLARED
+    + stocks.DECLARED
+    + sustainment.DECLARED
+    + money.DECLARED
+    + instruments.DECLARED
+    + financing.DECLARED
 )
 
 
@@ -144,6 +160,7 @@ __all__ = [
     "PARTICIPATION_SHORT_UPPER",
     "PARTICIPATION_SPEND_UPPER",
     "REFILL_TARGET_LOWER",
+    "REPAIR_CAPACITY_UPPER",
     "ROW_FAMILIES",
     "RULE_FAMILIES",
     "SECTIONS",
@@ -153,6 +170,7 @@ __all__ = [
     "TIER_CHOICE",
     "TIER_VOLUME_LOWER",
     "TIER_VOLUME_UPPER",
+    "WORN_POOL_BALANCE",
     "Family",
     "RuleSpec",
 ]

@@ -14,15 +14,23 @@ import pyomo.environ as pyo
 from aggregate.data import ModelData
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, Row, linear
+from aggregate.model.sustainment import stock_terms
 
 
 def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Stock carried over time.
 
     :math:`stock_{n,i,t} = stock_{n,i,t-1} + \sum_{p,k} x_{p,i,n,t,k} + \sum_g give_{g,n,i,t}
-    - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t}`, with :math:`stock_{n,i,-1} = on\_hand`;
-    as a row: :math:`stock_{n,i,t} - stock_{n,i,t-1} - arrivals - gifts\,in + gifts\,out
-    + used = on\_hand` (for :math:`t = 0`, else 0).
+    - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t} - \sum_u (w_{n,i,u} + s_{n,i,u})
+    \sum_{d \in D_n} use_{d,u,t} + \sum_s repair_{s,n,i,t - \tau_s}`, with
+    :math:`stock_{n,i,-1} = on\_hand`; as a row: :math:`stock_{n,i,t} - stock_{n,i,t-1} -
+    arrivals - gifts\,in + gifts\,out + used + worn\,out + spares - returned = on\_hand`
+    (for :math:`t = 0`, else 0). The last three terms come from the sustainment block (0
+    without one; built by ``aggregate.model.sustainment.stock_terms``): :math:`w_{n,i,u}`
+    units of :math:`i` worn out and :math:`s_{n,i,u}` spares of :math:`i` drawn per unit of
+    :math:`u` that nation :math:`n` uses for its demands :math:`D_n` (``1 /
+    uses_per_unit`` of a ``wear`` or ``spares`` rule), and the units shop :math:`s` took in
+    :math:`\tau_s` periods earlier (repair plus transport time) back repaired.
     """
     lin = linear(m)
     order, stock, give, use = lin.col("order"), lin.col("stock"), lin.col("give"), lin.col("use")
@@ -34,6 +42,7 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     uses: dict[tuple[str, str, int], list] = defaultdict(list)
     for d, i, t in data.supply:
         uses[data.demands[d].nation, i, t].append((d, i, t))
+    sustain = stock_terms(m, data)
 
     def rows() -> Iterator[Row]:
         for key in m.STOCK:
@@ -53,6 +62,9 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             used = [use[u] for u in uses.get(key, ())]
             cols += arrivals + gin + gout + used
             coefs += [-1.0] * (len(arrivals) + len(gin)) + [1.0] * (len(gout) + len(used))
+            if key in sustain:
+                cols += sustain[key][0]
+                coefs += sustain[key][1]
             yield key, cols, coefs, before, before
 
     return m.STOCK, rows()
@@ -187,7 +199,8 @@ def donation_surplus_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     The policy is the stockpile's ``donation_policy``, else its nation's, else ``surplus``
     (the default). For every surplus donor :math:`(m, i)` and each of its own demands :math:`d \in D(m, i)`
-    (a capability :math:`i` meets, which :math:`m` can use):
+    (a capability :math:`i` meets, which :math:`m` can use; or one whose use of another item
+    wears :math:`i` out or consumes it as a spare, under the sustainment block):
 
     :math:`short_d + \sum_{j,\,t > due_d} f_j \, use_{d,j,t} + q_d \, donates_{m,i} \le q_d`
 

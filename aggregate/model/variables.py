@@ -24,6 +24,8 @@ SET_DIMEN: dict[str, int | None] = {
     "DEMANDS": 1,
     "BELOW": 3,
     "MISSED": 2,
+    "WORN": 3,
+    "REPAIRS": 4,
     "FEEDS": 3,
     "CONTRIB": 2,
     "FUND_PAYS": 4,
@@ -83,6 +85,8 @@ def index_sets(data: ModelData) -> dict[str, list]:
             for (n, i), s in data.stocks.items()
             if s.refill_penalty is not None and s.refill_target is not None
         ],
+        "WORN": [(n, i, t) for (n, i) in data.wear for t in periods],
+        "REPAIRS": data.repairs,
         "FEEDS": [(s, p, t) for (s, p) in data.feeds for t in periods],
         "CONTRIB": [(f, n) for f, x in data.funds.items() for n in x.members],
         "FUND_PAYS": list(data.fund_pays),
@@ -125,6 +129,8 @@ def _stock_keys(data: ModelData) -> list[tuple[str, str]]:
     keys.update((n, i) for (_, i, n) in data.routes)
     keys.update((r, i) for (_, r, i) in data.gifts)
     keys.update((data.demands[d].nation, i) for (d, i, _) in data.supply)
+    keys.update(data.wear)
+    keys.update(data.spares)
     return sorted(keys)
 
 
@@ -189,6 +195,12 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("short", m.DEMANDS, nn)
     add("below", m.BELOW, nn)
     add("missed", m.MISSED, nn)
+    # worn units awaiting repair, and units a shop takes in: rates, never whole-unit decisions
+    # (checks/ keeps worn and spare items divisible)
+    add("worn", m.WORN, nn)
+    # no upper bound at the shop's capacity: repair_capacity_upper is the rule, and a bound
+    # binding beside it would take its dual (explain's price of repair capacity)
+    add("repair", m.REPAIRS, nn)
     add("feed", m.FEEDS, nn)
     add("contrib", m.CONTRIB, nn)
     add("fund_pays", m.FUND_PAYS, nn)

@@ -8,6 +8,7 @@ from aggregate.schema.nations import BilateralPurchase, Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.scenario import Scenario
 from aggregate.schema.settings import SolveSettings
+from aggregate.schema.sustainment import RepairShop, Spares, Sustainment, Wear
 
 __all__ = [
     "BilateralPurchase",
@@ -27,9 +28,13 @@ __all__ = [
     "Pledge",
     "PledgeRule",
     "Producer",
+    "RepairShop",
     "Scenario",
     "SolveSettings",
+    "Spares",
     "Stockpile",
+    "Sustainment",
     "Tier",
+    "Wear",
     "expand",
 ]

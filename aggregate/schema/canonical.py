@@ -22,6 +22,7 @@ KEYS: tuple[tuple[str, ...], ...] = (
     ("id",),
     ("code",),
     ("nation", "item"),  # stockpiles
+    ("item", "by"),  # sustainment wear and spares
     ("item",),  # offers, satisfied_by
     ("beneficiary",),  # buys_for
 )

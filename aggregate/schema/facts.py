@@ -510,6 +510,44 @@ def in_reporting_currency(scenario: Scenario) -> Scenario:
 # --- the scenario, looked up by id ----------------------------------------------------
 
 
+# --- sustainment ---------------------------------------------------------------------
+
+
+def consumption(scenario: Scenario, kind: str) -> dict[tuple[str, str], dict[str, float]]:
+    """(nation, consumed item) -> used item -> units consumed per unit used, for the
+    sustainment block's ``wear`` or ``spares`` rules (``kind``).
+
+    A rule applies to a nation (of its ``nations``, or any) with a demand for a capability
+    its ``by`` item meets and can use: what that nation draws of ``by`` to meet demands
+    wears out ``1 / uses_per_unit`` of ``item`` (or consumes as many spares) per unit.
+    Unknown ids (which the checks report) are left out."""
+    out: dict[tuple[str, str], dict[str, float]] = {}
+    if scenario.sustainment is None:
+        return out
+    rules = scenario.sustainment.wear if kind == "wear" else scenario.sustainment.spares
+    nations = {n.code: n for n in scenario.nations}
+    items = {i.id: i for i in scenario.items}
+    meets = {c.id: {eq.item for eq in c.satisfied_by} for c in scenario.capabilities}
+    for r in rules:
+        if r.by not in items or r.item not in items:
+            continue
+        for d in sorted(scenario.demands, key=lambda d: d.id):
+            n = nations.get(d.nation)
+            if n is None or r.by not in meets.get(d.capability, ()) or not usable(items[r.by], n):
+                continue
+            if r.nations and d.nation not in r.nations:
+                continue
+            rates = out.setdefault((d.nation, r.item), {})
+            rates[r.by] = 1.0 / r.uses_per_unit
+    return dict(sorted(out.items()))
+
+
+def sustained_pairs(scenario: Scenario) -> set[tuple[str, str]]:
+    """(nation, item) pairs a nation needs because its use wears the item out or consumes
+    it as a spare (:func:`consumption`): it may order them."""
+    return set(consumption(scenario, "wear")) | set(consumption(scenario, "spares"))
+
+
 class ScenarioIndex:
     """A scenario looked up by id, with the facts above answered by id.
 
@@ -627,8 +665,14 @@ class ScenarioIndex:
 
     @cached_property
     def needed(self) -> set[tuple[str, str]]:
-        """(nation, item) pairs where the nation needs the item: a stockpile, or a demand."""
-        return set(self.stockpiles) | self.demanded
+        """(nation, item) pairs where the nation needs the item: a stockpile, a demand, or
+        its use of another item wears it out or consumes it (:func:`sustained_pairs`)."""
+        return set(self.stockpiles) | self.demanded | self.sustained
+
+    @cached_property
+    def sustained(self) -> set[tuple[str, str]]:
+        """:func:`sustained_pairs` of the scenario."""
+        return sustained_pairs(self.scenario)
 
     @cached_property
     def takers(self) -> dict[str, list[str]]:
@@ -638,7 +682,7 @@ class ScenarioIndex:
         out: dict[str, set[str]] = defaultdict(set)
         for n, i in self.stockpiles:
             out[i].add(n)
-        for n, i in self.demanded:
+        for n, i in sorted(self.demanded | self.sustained):
             if self.can_use(n, i):
                 out[i].add(n)
         return {i: sorted(ns) for i, ns in out.items()}
@@ -670,17 +714,36 @@ class ScenarioIndex:
         return donation_policy(sp, self.nations.get(nation))
 
     def served_by(self, nation: str, item: str) -> list[Demand]:
-        """The demands of ``nation`` that ``item`` can serve: it meets their capability and
-        the nation can use it (what a ``surplus`` donor of the item must meet first)."""
-        if not self.can_use(nation, item):
-            return []
+        """The demands of ``nation`` that ``item`` can serve (what a ``surplus`` donor of the
+        item must meet first): it meets their capability and the nation can use it, or the
+        nation's use of an item meeting them wears ``item`` out or consumes it as a spare
+        (:func:`consumption`)."""
+        by = set(self.worn_by.get((nation, item), ()))
+        direct = self.can_use(nation, item)
         return [
             d
             for d in self.demands.values()
             if d.nation == nation
-            and self.factor(d.capability, item) is not None
-            and self.fits(d, item)
+            and (
+                (direct and self.factor(d.capability, item) is not None and self.fits(d, item))
+                or any(
+                    self.factor(d.capability, u) is not None
+                    and self.can_use(nation, u)
+                    and self.fits(d, u)
+                    for u in sorted(by)
+                )
+            )
         ]
+
+    @cached_property
+    def worn_by(self) -> dict[tuple[str, str], set[str]]:
+        """(nation, item) -> the items whose use by the nation wears it out or consumes it
+        as a spare (:func:`consumption`)."""
+        out: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for kind in ("wear", "spares"):
+            for key, rates in consumption(self.scenario, kind).items():
+                out[key].update(rates)
+        return dict(out)
 
     def country(self, producer: str) -> str | None:
         prod = self.producers.get(producer)

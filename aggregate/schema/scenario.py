@@ -14,6 +14,7 @@ from aggregate.schema.materiel import Capability, Component, Item
 from aggregate.schema.nations import Nation
 from aggregate.schema.needs import Demand, Stockpile
 from aggregate.schema.settings import SolveSettings
+from aggregate.schema.sustainment import Sustainment
 
 DEFAULT_CURRENCY = "EUR"
 """The currency of a scenario that names none."""
@@ -65,6 +66,8 @@ class Scenario(StrictModel):
     """Suppliers of components."""
     funds: list[Fund] = []
     """International funds."""
+    sustainment: Sustainment | None = None
+    """Wear, repair shops and spares (None, the default: nothing wears out)."""
     settings: SolveSettings = SolveSettings()
     """Objective and solver settings."""
 

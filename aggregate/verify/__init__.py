@@ -24,6 +24,7 @@ The package follows the checker's steps: :mod:`~aggregate.verify.plan` reads the
 are in :mod:`~aggregate.verify.supply` (orders, contracts, capacity, investments,
 components), :mod:`~aggregate.verify.units` (whole units of indivisible items),
 :mod:`~aggregate.verify.stocks` (inventory, floors, refills, donations, supply, demands),
+:mod:`~aggregate.verify.sustainment` (wear, spares, the worn pool, repairs),
 :mod:`~aggregate.verify.money` (funds, payments, budgets),
 :mod:`~aggregate.verify.instruments` (the instruments' shares and origin rules) and
 :mod:`~aggregate.verify.figures` (key figures).
@@ -43,6 +44,9 @@ Readings of the rules where the tables leave a choice (each states what is assum
 - ``lateness_weight``, ``needs_discount`` and the weighted penalties come from
   ``scenario.settings`` (the objective mode from ``solution.objective``).
 - ``on_time_rate`` and ``fill_rate`` are 1 without demand.
+- Worn units and spares are drawn in the period of the use that wears or consumes them; the
+  pool of worn units opens at 0; a repair returns exactly ``repair_time + transport_time``
+  periods after the shop takes it in (the ``repairs`` table's ``returned``).
 """
 
 from __future__ import annotations
@@ -86,6 +90,7 @@ from aggregate.verify.supply import (
     check_investments,
     check_orders,
 )
+from aggregate.verify.sustainment import check_repairs, check_wear
 from aggregate.verify.units import check_whole_units
 
 __all__ = [
@@ -107,6 +112,8 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_inventory,
     check_floors,
     check_refills,
+    check_wear,
+    check_repairs,
     check_donations,
     check_supply,
     check_demands,

@@ -63,15 +63,32 @@ RULES: dict[str, str] = {
     "stock_arrivals": "arrivals == orders delivered to the nation",
     "stock_donations": "donated_in / donated_out == the donations table",
     "stock_used": "used == units drawn for demands (supply table)",
-    "stock_balance": "closing == opening + arrivals + donated_in - donated_out - used",
+    "stock_balance": (
+        "closing == opening + arrivals + donated_in - donated_out - used - worn - spares_drawn"
+        " + repaired"
+    ),
     "stock_nonnegative": "closing >= 0",
     "stock_holding_cost": "holding_cost == holding cost per unit in the period * closing",
     "stock_floor_lower": "closing >= floor - below_floor (below_floor only for soft floors)",
     "stock_floor_table": "the inventory's floor column is the floor binding in the period",
     "refill_target_lower": "closing at refill_by >= target - missed (missed only if soft)",
     "refill_table": "the refills table's target, period and level agree with the plan",
+    # sustainment
+    "worn_from_use": "worn == units of the wearing item used / its uses_per_unit",
+    "spares_from_use": "spares_drawn == units of the consuming item used / uses_per_unit",
+    "worn_pool_balance": "worn_pool == previous worn_pool + worn - units taken in for repair",
+    "repair_within_pool": "a shop takes in only worn units in the owner's pool",
+    "repair_record": "a repair shop of the scenario repairs an item it lists for a nation it "
+    "serves, whose use wears the item",
+    "repair_return": "returned == period + repair_time + transport_time; the inventory's "
+    "repaired column is what returns",
+    "repair_cost": "repair_cost == (cost + transport_cost) * quantity",
+    "repair_capacity_upper": "units a shop takes in per period <= its capacity",
     # donations, supply and demands
-    "donation_arc": "donor holds a donor stockpile; recipient differs, can use and needs it",
+    "donation_arc": (
+        "donor holds a donor stockpile; recipient differs, can use and needs it (a demand, "
+        "or a use that wears it out or consumes it as a spare)"
+    ),
     "donation_from_stock_upper": "units a donor gives over the horizon <= its opening stock",
     "donation_surplus_upper": "a surplus-policy donor gives an item only while its own demands "
     "the item serves are met in full and on time",

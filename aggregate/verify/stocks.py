@@ -61,7 +61,10 @@ def check_inventory(plan: Plan) -> list[Violation]:
             if (gap := plan.gap(r["donated_out"], out)) is not None:
                 message = f"donated_out {num(r['donated_out'])}, gives {num(out)}"
                 add("stock_donations", message, gap)
+            # worn, spares_drawn and repaired are checked against use and repairs in
+            # verify/sustainment.py
             parts = [r["opening"], r["arrivals"], r["donated_in"], -r["donated_out"], -r["used"]]
+            parts += [-r["worn"], -r["spares_drawn"], r["repaired"]]
             balance = sum(parts)
             scale = sum(abs(x) for x in parts)
             if (gap := plan.gap(r["closing"], balance, scale)) is not None:
@@ -196,8 +199,8 @@ def check_donations(plan: Plan) -> list[Violation]:
             reasons.append("donor and recipient are the same")
         if not ix.can_use(n, i):
             reasons.append(f"{n} cannot use {i}")
-        elif (n, i) not in ix.demanded:
-            reasons.append(f"{n} has no demand {i} meets")
+        elif (n, i) not in ix.demanded and (n, i) not in ix.sustained:
+            reasons.append(f"{n} has no demand {i} meets, nor a use that wears {i} out")
         recipient_stock = ix.stockpiles.get((n, i))
         if recipient_stock is not None and recipient_stock.donor:
             reasons.append(f"{n} is itself a donor of {i} (gifts are not passed on)")

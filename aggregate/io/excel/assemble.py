@@ -13,7 +13,7 @@ from typing import Any
 
 from aggregate.errors import Problem, entry_label
 from aggregate.io.excel.cells import clip
-from aggregate.io.excel.layout import SHEET_BY_NAME
+from aggregate.io.excel.layout import SHEET_BY_NAME, SUSTAINMENT_SHEETS
 from aggregate.schema import Scenario
 
 
@@ -65,6 +65,7 @@ def assemble(tables: dict[str, list[Row]], kv: dict[str, list[Row]], book: Book)
         _plain(raw, name, tables.get(name), book)
     _funds(raw, tables, book)
     _purchases(raw, tables.get("bilateral_purchases"), book)
+    _sustainment(raw, tables, book)
     # the schema's order of fields, so a dump of the raw data reads like a YAML scenario
     order = list(Scenario.model_fields)
     return {k: raw[k] for k in sorted(raw, key=order.index)}
@@ -102,6 +103,19 @@ def _plain(raw: dict[str, Any], name: str, rows: list[Row] | None, book: Book) -
     for row in rows:
         book.rows.append(((name, len(entries)), f"{name} row {row.number}"))
         entries.append(dict(row.values))
+
+
+def _sustainment(raw: dict[str, Any], tables: dict[str, list[Row]], book: Book) -> None:
+    """The sustainment block from its sheets; none when they hold no row (as written for a
+    scenario without one)."""
+    block: dict[str, Any] = {}
+    for name in SUSTAINMENT_SHEETS:
+        for row in tables.get(name) or []:
+            entries = block.setdefault(name, [])
+            book.rows.append((("sustainment", name, len(entries)), f"{name} row {row.number}"))
+            entries.append(dict(row.values))
+    if block:
+        raw["sustainment"] = block
 
 
 def _required(sheet: str, row: Row, names: Iterable[str], book: Book) -> bool:

@@ -28,10 +28,13 @@ from aggregate.schema import (
     Offer,
     Pledge,
     Producer,
+    RepairShop,
     Scenario,
     SolveSettings,
+    Spares,
     Stockpile,
     Tier,
+    Wear,
 )
 
 KINDS: dict[str, str] = {
@@ -389,6 +392,51 @@ SHEETS: tuple[Sheet, ...] = (
         ),
     ),
     Sheet(
+        "wear",
+        "Sustainment: one row per item worn out by the use of another (e.g. a barrel by rounds).",
+        tuple(
+            _col(Wear, name, kind)
+            for name, kind in (
+                ("item", "label"),
+                ("by", "label"),
+                ("uses_per_unit", "number"),
+                ("nations", "list"),
+            )
+        ),
+    ),
+    Sheet(
+        "spares",
+        "Sustainment: one row per spare item consumed by the use of another.",
+        tuple(
+            _col(Spares, name, kind)
+            for name, kind in (
+                ("item", "label"),
+                ("by", "label"),
+                ("uses_per_unit", "number"),
+                ("nations", "list"),
+            )
+        ),
+    ),
+    Sheet(
+        "repair_shops",
+        "Sustainment: one row per repair shop.",
+        tuple(
+            _col(RepairShop, name, kind)
+            for name, kind in (
+                ("id", "label"),
+                ("name", "text"),
+                ("country", "label"),
+                ("items", "list"),
+                ("capacity", "series"),
+                ("repair_time", "whole"),
+                ("cost", "number"),
+                ("serves", "list"),
+                ("transport_cost", "number"),
+                ("transport_time", "whole"),
+            )
+        ),
+    ),
+    Sheet(
         "settings",
         "Objective and solver settings: one field per row; a blank value keeps the default.",
         tuple(
@@ -413,6 +461,8 @@ SHEETS: tuple[Sheet, ...] = (
 """Every sheet of a scenario workbook, in the order written."""
 
 SHEET_BY_NAME = {s.name: s for s in SHEETS}
+SUSTAINMENT_SHEETS = ("wear", "spares", "repair_shops")
+"""Sheets of the sustainment block (``Scenario.sustainment``): its three lists."""
 README = "README"
 NOTES = "notes"
 KV_HEADER = ("field", "value", NOTES)

@@ -72,6 +72,7 @@ EMPTY_REASONS: dict[str, str] = {
     "loans": "no loan fund (kind: loan) paid for an order",
     "participation": "the scenario does not state the participation rule "
     "(settings.participation: no_worse_than_alone), or this is the going-alone plan",
+    "repairs": "no repair shop in the scenario (sustainment), or nothing worn was worth repairing",
 }
 """Table -> why it can be empty in a plan, said on the README sheet."""
 

@@ -18,7 +18,15 @@ from openpyxl.utils import get_column_letter
 
 from aggregate.io.cells import guard_formula_text
 from aggregate.io.excel.cells import cell_value
-from aggregate.io.excel.layout import KINDS, KV_HEADER, NOTES, README, SHEETS, Sheet
+from aggregate.io.excel.layout import (
+    KINDS,
+    KV_HEADER,
+    NOTES,
+    README,
+    SHEETS,
+    SUSTAINMENT_SHEETS,
+    Sheet,
+)
 from aggregate.io.files import scenario_data, write_bytes_with
 from aggregate.schema import Scenario, SolveSettings
 
@@ -240,6 +248,8 @@ def _records(name: str, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
                     origin_max_outside_share=origin["max_outside_share"],
                 )
             yield row
+    elif name in SUSTAINMENT_SHEETS:
+        yield from (data.get("sustainment") or {}).get(name, [])
     elif name == "fund_members":
         for fund in data["funds"]:
             yield from _member_rows(fund)

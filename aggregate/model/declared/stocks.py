@@ -23,7 +23,7 @@ DECLARED: tuple[tuple[str, Family], ...] = (
             stocks.stock_balance,
             STOCKS,
             ("nation", "item", "period"),
-            ("stock_balance",),
+            ("stock_balance", "worn_from_use", "spares_from_use", "repair_return"),
             "identity",
             context="stock balance of {0} {1} in {2}",
         ),
