@@ -157,7 +157,7 @@ def test_docs_are_generated_from_the_registry() -> None:
 
 # position of the period in each variable's index (periods print as labels)
 PERIOD_AT = {"order": 3, "lots": 3, "delivers": -1, "build": 1, "stock": 2, "give": 3}
-PERIOD_AT |= {"use": 2, "below": 2, "feed": 2}
+PERIOD_AT |= {"use": 2, "below": 2, "feed": 2, "fund_pays": 4, "fund_invests": 2, "paid_in": 2}
 
 
 def _label(name: str, key: Any, period_at: set[int], periods: list[str]) -> str:

@@ -39,6 +39,7 @@ from aggregate.checks.funds import (
     check_fund_key,
     check_fund_origin,
     check_fund_pledges,
+    check_fund_window,
 )
 from aggregate.checks.industry import (
     check_component_supply,
@@ -124,6 +125,7 @@ CHECKS: dict[str, Check] = {
         check_fund_key,
         check_fund_pledges,
         check_fund_amounts,
+        check_fund_window,
         check_fund_cofinancing,
         check_fund_consortium,
         check_fund_origin,
@@ -177,6 +179,7 @@ __all__ = [
     "check_fund_origin",
     "check_fund_pledges",
     "check_fund_references",
+    "check_fund_window",
     "check_item_usable",
     "check_lateness_penalties",
     "check_lateness_weight",

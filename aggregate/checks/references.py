@@ -16,8 +16,9 @@ from aggregate.schema import KeyRule, Scenario
 
 
 def check_period_references(s: Scenario) -> list[Problem]:
-    """Every period named anywhere (demand periods, refill dates, expansion windows and the
-    keys of every per-period series) is one of ``periods``."""
+    """Every period named anywhere (demand periods, refill dates, expansion windows, funds'
+    open windows and tranches, and the keys of every per-period series) is one of
+    ``periods``."""
     ix = Index(s)
     refs: list[tuple[str, str, list[str]]] = []
     for d in s.demands:
@@ -40,6 +41,10 @@ def check_period_references(s: Scenario) -> list[Problem]:
             refs.append((labels.expansion(e.id), field, [value] if value is not None else []))
     for c in s.component_suppliers:
         refs.append((labels.supplier(c.id), "capacity", series_keys(c.capacity)))
+    for f in s.funds:
+        for field, value in (("opens", f.opens), ("closes", f.closes)):
+            refs.append((labels.fund(f.id), field, [value] if value is not None else []))
+        refs.append((labels.fund(f.id), "tranches", list(f.tranches or {})))
     out: list[Problem] = []
     for entry, field, named in refs:
         missing = [p for p in named if p not in ix.periods]

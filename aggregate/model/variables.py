@@ -26,8 +26,9 @@ SET_DIMEN: dict[str, int | None] = {
     "MISSED": 2,
     "FEEDS": 3,
     "CONTRIB": 2,
-    "FUND_PAYS": 4,
-    "FUND_INVESTS": 2,
+    "FUND_PAYS": 5,
+    "FUND_INVESTS": 3,
+    "PAID_IN": 3,
     "FUNDS": 1,
     "FUND_USES": None,
     "JOINS": None,
@@ -83,12 +84,26 @@ def index_sets(data: ModelData) -> dict[str, list]:
         ],
         "FEEDS": [(s, p, t) for (s, p) in data.feeds for t in periods],
         "CONTRIB": [(f, n) for f, x in data.funds.items() for n in x.members],
-        "FUND_PAYS": list(data.fund_pays),
+        "FUND_PAYS": data.fund_pays_at(),
         "FUND_INVESTS": data.fund_invests,
+        "PAID_IN": paid_in_index(data),
         "FUNDS": list(data.funds),
         "FUND_USES": fund_uses,
         "JOINS": sorted({(*c[1:], n) for c in fund_uses for n in takers[c[1:]]}),
     }
+
+
+def paid_in_index(data: ModelData) -> list[tuple[str, str, int]]:
+    """(fund, member, period) of the payments into funds with tranches: only in periods
+    with a tranche (nothing else can come in)."""
+    return [
+        (f, n, t)
+        for f, x in data.funds.items()
+        if x.tranches is not None
+        for n in x.members
+        for t in range(len(data.periods))
+        if x.is_open(t) and x.tranches[t] > 0
+    ]
 
 
 def add_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -189,6 +204,7 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("contrib", m.CONTRIB, nn)
     add("fund_pays", m.FUND_PAYS, nn)
     add("fund_invests", m.FUND_INVESTS, nn)
+    add("paid_in", m.PAID_IN, nn)
     # a bilateral purchase pays exactly what it buys: nothing is collected ahead to stay unspent
     bilateral = [data.funds[f].channel == "bilateral" for f in m.FUNDS]
     add("unspent", m.FUNDS, nn, [0.0 if b else INF for b in bilateral])

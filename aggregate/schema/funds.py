@@ -6,7 +6,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from aggregate.schema.base import Id, Money, NationCode, NonNeg, Share, StrictModel
+from aggregate.schema.base import (
+    Id,
+    Money,
+    NationCode,
+    NonNeg,
+    PeriodLabel,
+    Share,
+    StrictModel,
+)
 
 
 class KeyRule(StrictModel):
@@ -87,3 +95,16 @@ class Fund(StrictModel):
     min_nations_per_contract: int = Field(default=1, ge=1, le=1000)
     """The fund pays for a contract only if at least this many nations order in it
     (EDIRPA: 3, SAFE: 2)."""
+    opens: PeriodLabel | None = None
+    """First period in which the fund pays (for orders and investments) and collects, one of
+    ``periods``. Absent: the horizon's first period."""
+    closes: PeriodLabel | None = None
+    """Last period in which the fund pays and collects, one of ``periods``. Absent: the
+    horizon's last period. Orders paid after it (see ``Nation.pays_at``) are paid by their
+    nation."""
+    tranches: dict[PeriodLabel, Money] | None = Field(default=None, min_length=1)
+    """Instalments: period -> the most the members together pay in within that period,
+    currency units (at most 1e13). Periods not listed: nothing comes in. With tranches the
+    fund also keeps a cash balance: by the end of each period it has paid out at most what
+    it has collected so far. Absent: contributions are horizon totals (no schedule, no cash
+    balance)."""

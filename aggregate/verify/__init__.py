@@ -55,6 +55,7 @@ from aggregate.verify.index import Index
 from aggregate.verify.money import (
     check_budgets,
     check_fund_payments,
+    check_fund_timing,
     check_funds,
     check_payments,
 )
@@ -109,6 +110,7 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_demands,
     check_funds,
     check_fund_payments,
+    check_fund_timing,
     check_payments,
     check_budgets,
     check_participation,

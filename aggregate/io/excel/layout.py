@@ -117,6 +117,7 @@ SHEETS: tuple[Sheet, ...] = (
             _col(Nation, "memberships", "list"),
             _col(Nation, "systems", "list"),
             _col(Nation, "donation_policy", "text"),
+            _col(Nation, "pays_at", "text"),
         ),
     ),
     Sheet(
@@ -307,6 +308,9 @@ SHEETS: tuple[Sheet, ...] = (
                     ("refill_rate", "number"),
                     ("max_cofinancing_share", "number"),
                     ("min_nations_per_contract", "whole"),
+                    ("opens", "label"),
+                    ("closes", "label"),
+                    ("tranches", "mapping"),
                 )
             ),
         ),
