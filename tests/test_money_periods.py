@@ -72,3 +72,16 @@ def test_paying_on_delivery_the_same_budget_buys_less() -> None:
     assert sol.key_figures["total_cost"] == pytest.approx(1000)
     assert sol.key_figures["weighted_shortfall"] == pytest.approx(10.5 / 1.0201)
     assert _paid(sol, payer="UKR", purpose="order", period="P3") == pytest.approx(500)
+
+
+def test_payments_by_period_shows_when_each_payer_pays() -> None:
+    from aggregate import report
+
+    sc = aggregate.load(CASES / "tranche-schedule-delays-deliveries" / "scenario.yaml")
+    frame = report.payments_by_period(_solved(sc)).set_index(["payer", "purpose"])
+    assert list(frame.columns) == ["payer_type", "P1", "P2", "P3", "total"]
+    # the tranches: Germany pays in 1,000 in P1 and in P2; the fund pays its orders then
+    for payer, purpose in (("DEU", "contribution"), ("F", "order")):
+        row = frame.loc[(payer, purpose)]
+        assert [row.P1, row.P2, row.P3, row.total] == pytest.approx([1000, 1000, 0, 2000])
+    assert frame.attrs["units"]["P1"] == "EUR"
