@@ -27,6 +27,9 @@ StockKey = tuple[str, str]  # (nation, item)
 FundPayKey = tuple[str, str, str, str]  # (fund, producer, item, nation)
 FundPayAtKey = tuple[str, str, str, str, int]  # (fund, producer, item, nation, paid period)
 FundInvestKey = tuple[str, str, int]  # (fund, expansion, start period)
+HORIZON = -1
+"""The period part of the payment column of a fund without a schedule (:attr:`FundData.timed`
+false): one column for the route's orders over the whole horizon."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,10 @@ class FundData:
     """Last period the fund pays and collects."""
     tranches: list[float] | None = None
     """Most the members pay in per period (0 where no tranche), None without a schedule."""
+    timed: bool = False
+    """The fund has tranches or is open for only part of the horizon: its payments are split
+    by period. Otherwise when it pays changes nothing (every period open, no cash balance),
+    so it pays each route's orders from one column over the horizon (:data:`HORIZON`)."""
 
     def is_open(self, t: int) -> bool:
         return self.opens <= t <= self.closes
@@ -168,7 +175,8 @@ class ModelData:
     """Nations that pay their orders at award (``Nation.pays_at``), the others at delivery."""
     fund_pay_periods: dict[FundPayKey, list[int]] = field(default_factory=dict)
     """(fund, producer, item, nation) -> the open periods of the fund in which orders of the
-    route are paid (:meth:`paid_period`), ascending."""
+    route are paid (:meth:`paid_period`), ascending; ``[HORIZON]`` for a fund that is not
+    :attr:`~FundData.timed`."""
     indivisible: frozenset[str] = frozenset()
     """Items ordered, delivered, donated and used in whole units (``Item.indivisible``)."""
     currency: str = DEFAULT_CURRENCY
@@ -474,7 +482,7 @@ def _fund_pay_periods(data: ModelData) -> None:
         periods = [t for t in sorted(paid.get((p, i, n), [])) if data.funds[f].is_open(t)]
         if periods:
             keep[key] = kind
-            data.fund_pay_periods[key] = periods
+            data.fund_pay_periods[key] = periods if data.funds[f].timed else [HORIZON]
     data.fund_pays = keep
 
 
@@ -531,6 +539,9 @@ def _fund_data(f: Fund, nations: Mapping[str, Nation], periods: list[str]) -> Fu
         opens=periods.index(f.opens) if f.opens is not None else 0,
         closes=periods.index(f.closes) if f.closes is not None else len(periods) - 1,
         tranches=[f.tranches.get(p, 0.0) for p in periods] if f.tranches is not None else None,
+        timed=f.tranches is not None
+        or f.opens not in (None, periods[0])
+        or f.closes not in (None, periods[-1]),
     )
 
 

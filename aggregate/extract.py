@@ -11,7 +11,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from aggregate import labels
-from aggregate.data import ModelData
+from aggregate.data import HORIZON, ModelData
 from aggregate.model import participation
 from aggregate.model.linear import LinearModel, linear
 from aggregate.model.payers import MONEY
@@ -374,7 +374,7 @@ def _payments(
         off = data.offers[p, i]
         cost[p, i, n, data.paid_period(o)] += (off.prices[k] + off.delivery[n]) * q
     funded: dict[tuple[str, str, str, int], float] = defaultdict(float)
-    for (f, p, i, n, t), amount in v["fund_pays"].items():
+    for (f, p, i, n, t), amount in sorted(_fund_periods(data, v, cost).items()):
         funded[p, i, n, t] += amount
         fx, period = data.funds[f], data.periods[t]
         if fx.channel == "bilateral":  # the payer pays the producer itself
@@ -416,6 +416,41 @@ def _payments(
             rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount, f))
     rows += _fixed_payments(data, v, contracts)
     return _frame("payments", rows)
+
+
+def _fund_periods(
+    data: ModelData, v: dict, cost: dict[tuple[str, str, str, int], float]
+) -> dict[tuple[str, str, str, str, int], float]:
+    """Fund payments by period: a fund with a schedule as solved; one without
+    (:data:`~aggregate.data.HORIZON`) pays the route's orders in the order they are paid,
+    what the scheduled funds leave of each period's cost first (its total is within the
+    route's cost: ``fund_payment_upper``)."""
+    out: dict[tuple[str, str, str, str, int], float] = defaultdict(float)
+    whole: list[tuple[tuple[str, str, str, str], float]] = []
+    for (f, p, i, n, t), amount in v["fund_pays"].items():
+        if t == HORIZON:
+            whole.append(((f, p, i, n), amount))
+        else:
+            out[f, p, i, n, t] += amount
+    left = dict(cost)
+    for (_f, p, i, n, t), amount in out.items():
+        left[p, i, n, t] = left.get((p, i, n, t), 0.0) - amount
+    paid_in: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for p, i, n, t in sorted(cost):
+        paid_in[p, i, n].append(t)
+    for (f, p, i, n), amount in sorted(whole):
+        periods = paid_in.get((p, i, n), [])
+        for t in periods:
+            part = min(amount, max(0.0, left[p, i, n, t]))
+            if t == periods[-1]:
+                part = amount  # what rounding leaves lands in the last period
+            if part > 0:
+                out[f, p, i, n, t] += part
+                left[p, i, n, t] -= part
+                amount -= part
+            if amount <= 0:
+                break
+    return out
 
 
 def _fixed_payments(data: ModelData, v: dict, contracts: pd.DataFrame) -> list[dict[str, Any]]:

@@ -164,7 +164,11 @@ def _label(name: str, key: Any, period_at: set[int], periods: list[str]) -> str:
     parts = key if isinstance(key, tuple) else (key,)
     n = len(parts)
     at = {p % n for p in period_at}
-    shown = [periods[int(x)] if j in at else str(x) for j, x in enumerate(parts)]
+    # a fund without a schedule pays from one column over the horizon (period -1)
+    shown = [
+        (periods[int(x)] if int(x) >= 0 else "horizon") if j in at else str(x)
+        for j, x in enumerate(parts)
+    ]
     return f"{name}[{','.join(shown)}]"
 
 

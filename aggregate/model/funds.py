@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pyomo.environ as pyo
 
 from aggregate import labels
-from aggregate.data import ModelData
+from aggregate.data import HORIZON, ModelData
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, LinearModel, Row, linear
 
@@ -33,7 +33,10 @@ def paid_columns(
 ) -> list[int]:
     """The columns of fund ``f``'s payments for nation ``n``'s orders of ``i`` from ``p``:
     one per period in which the fund may pay them (``period`` None: all of them, whose sum
-    is the fund's payment for the route over the horizon). Empty where it pays nothing."""
+    is the fund's payment for the route over the horizon). A fund that is not
+    :attr:`~aggregate.data.FundData.timed` has one column over the horizon
+    (:data:`~aggregate.data.HORIZON`), which no single period selects. Empty where it pays
+    nothing."""
     periods = data.fund_pay_periods.get((f, p, i, n))
     if not periods:
         return []
@@ -51,31 +54,50 @@ def paid_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str, t: int)
 
 
 def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""Funds pay at most the cost of what they pay for, in the period it is paid.
+    r"""Funds pay at most the cost of what they pay for, over the horizon and, for funds
+    with a schedule, in the period it is paid.
 
-    :math:`\sum_f pays_{f,p,i,n,t} \le cost_{p,i,n,t}`, with
-    :math:`cost_{p,i,n,t} = \sum_{a,k: paid(a) = t} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k}`
-    and :math:`paid(a)` the arrival period :math:`a`, or the order period
-    :math:`a - lead_{p,i}` for a nation that pays at award (``pays_at``).
+    :math:`\sum_{f,t} pays_{f,p,i,n,t} \le cost_{p,i,n}` for a route some fund without a
+    schedule may pay, and :math:`\sum_{f\ timed} pays_{f,p,i,n,t} \le cost_{p,i,n,t}`
+    for each period :math:`t` a fund with a schedule may pay it in, with
+    :math:`cost_{p,i,n,t} = \sum_{a,k: paid(a) = t} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k}`,
+    :math:`cost_{p,i,n} = \sum_t cost_{p,i,n,t}` and :math:`paid(a)` the arrival period
+    :math:`a`, or the order period :math:`a - lead_{p,i}` for a nation that pays at award
+    (``pays_at``).
 
     A fund pays only where it is eligible: its ``uses`` has ``procurement`` and :math:`n` is
     an eligible beneficiary, or ``refill`` and :math:`n` holds a donor stockpile of
     :math:`i` (and is an eligible beneficiary if the fund lists them), and the producer's
-    country is eligible; and only in its open periods (``opens`` to ``closes``), so orders
-    paid after a fund closes are paid by their nation.
+    country is eligible. A fund with a schedule (tranches, or ``opens``/``closes`` inside
+    the horizon) pays only in its open periods, so orders paid after it closes are paid by
+    their nation; a fund without one has a single column per route over the horizon
+    (:math:`t` = ``horizon``): when it pays changes no rule.
     """
     lin = linear(m)
     pays = lin.col("fund_pays")
-    payers: dict[tuple[str, str, str, int], list[str]] = defaultdict(list)
-    for f, p, i, n, t in data.fund_pays_at():
-        payers[p, i, n, t].append(f)
-    keys = sorted(payers)
+    timed: dict[tuple[str, str, str, int], list[str]] = defaultdict(list)
+    every: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
+    whole: set[tuple[str, str, str]] = set()
+    for key in data.fund_pays_at():
+        f, p, i, n, t = key
+        every[p, i, n].append(key)
+        if t == HORIZON:
+            whole.add((p, i, n))
+        else:
+            timed[p, i, n, t].append(f)
+    keys: list[tuple] = [*sorted(whole), *sorted(timed)]
 
     def rows() -> Iterator[Row]:
-        for p, i, n, t in keys:
-            funds = [pays[f, p, i, n, t] for f in payers[p, i, n, t]]
-            cols, costs = paid_cost(lin, data, p, i, n, t)
-            yield (p, i, n, t), funds + cols, [1.0] * len(funds) + [-c for c in costs], -INF, 0.0
+        for key in keys:
+            if len(key) == 3:
+                p, i, n = key
+                funds = [pays[k] for k in every[p, i, n]]
+                cols, costs = route_cost(lin, data, p, i, n)
+            else:
+                p, i, n, t = key
+                funds = [pays[f, p, i, n, t] for f in timed[p, i, n, t]]
+                cols, costs = paid_cost(lin, data, p, i, n, t)
+            yield key, funds + cols, [1.0] * len(funds) + [-c for c in costs], -INF, 0.0
 
     return keys, rows()
 

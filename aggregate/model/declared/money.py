@@ -58,10 +58,10 @@ DECLARED: tuple[tuple[str, Family], ...] = (
         Family(
             funds.fund_payment_upper,
             FUNDS,
-            ("producer", "item", "nation", "period"),
+            ("producer", "item", "nation", "period?"),
             ("fund_payment_upper", "fund_payment_eligible", "fund_open_window"),
             "link",
-            context="funds pay at most the cost of {2}'s orders of {1} from {0} paid in {3}",
+            context="funds pay at most the cost of {2}'s orders of {1} from {0}",
         ),
     ),
     (
