@@ -97,7 +97,8 @@ class Fund(StrictModel):
     (EDIRPA: 3, SAFE: 2)."""
     opens: PeriodLabel | None = None
     """First period in which the fund pays (for orders and investments) and collects, one of
-    ``periods``. Absent: the horizon's first period."""
+    ``periods``. Absent: the horizon's first period. Without ``tranches`` the members'
+    contributions are horizon totals; with them, every tranche falls in an open period."""
     closes: PeriodLabel | None = None
     """Last period in which the fund pays and collects, one of ``periods``. Absent: the
     horizon's last period. Orders paid after it (see ``Nation.pays_at``) are paid by their
