@@ -85,3 +85,29 @@ def test_payments_by_period_shows_when_each_payer_pays() -> None:
         row = frame.loc[(payer, purpose)]
         assert [row.P1, row.P2, row.P3, row.total] == pytest.approx([1000, 1000, 0, 2000])
     assert frame.attrs["units"]["P1"] == "EUR"
+
+
+def test_paid_columns_one_per_period_only_for_a_fund_with_a_schedule() -> None:
+    """The accessor other rules write fund payments through: a fund with tranches has a
+    column per period the route's orders can be paid in; without a schedule one column."""
+    from aggregate.data import HORIZON, prepare
+    from aggregate.model import build_model, linear
+    from aggregate.model.funds import paid_columns
+
+    sc = aggregate.load(CASES / "tranche-schedule-delays-deliveries" / "scenario.yaml")
+    lin = linear(build_model(prepare(sc)))
+    pays = lin.col("fund_pays")
+    assert paid_columns(lin, prepare(sc), "F", "P", "shell", "UKR") == [
+        pays["F", "P", "shell", "UKR", t] for t in (0, 1, 2)
+    ]
+    assert paid_columns(lin, prepare(sc), "F", "P", "shell", "UKR", period=1) == [
+        pays["F", "P", "shell", "UKR", 1]
+    ]
+    untimed = _variant(
+        "tranche-schedule-delays-deliveries", lambda r: r["funds"][0].pop("tranches")
+    )
+    data = prepare(untimed)
+    lin = linear(build_model(data))
+    assert paid_columns(lin, data, "F", "P", "shell", "UKR") == [
+        lin.col("fund_pays")["F", "P", "shell", "UKR", HORIZON]
+    ]
