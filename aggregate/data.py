@@ -25,6 +25,11 @@ LotKey = tuple[str, str, str, int]  # (producer, item, nation, arrival period)
 ContractKey = tuple[str, ...]  # (producer, item) pooled, (producer, item, nation) alone
 StockKey = tuple[str, str]  # (nation, item)
 FundPayKey = tuple[str, str, str, str]  # (fund, producer, item, nation)
+FundPayAtKey = tuple[str, str, str, str, int]  # (fund, producer, item, nation, paid period)
+FundInvestKey = tuple[str, str, int]  # (fund, expansion, start period)
+HORIZON = -1
+"""The period part of the payment column of a fund without a schedule (:attr:`FundData.timed`
+false): one column for the route's orders over the whole horizon."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,20 @@ class FundData:
     loan: bool = False
     """``kind: loan``: the beneficiaries owe back what the fund pays for their orders."""
 
+    opens: int = 0
+    """First period the fund pays and collects."""
+    closes: int = 0
+    """Last period the fund pays and collects."""
+    tranches: list[float] | None = None
+    """Most the members pay in per period (0 where no tranche), None without a schedule."""
+    timed: bool = False
+    """The fund has tranches or is open for only part of the horizon: its payments are split
+    by period. Otherwise when it pays changes nothing (every period open, no cash balance),
+    so it pays each route's orders from one column over the horizon (:data:`HORIZON`)."""
+
+    def is_open(self, t: int) -> bool:
+        return self.opens <= t <= self.closes
+
 
 @dataclass(frozen=True)
 class ShopData:
@@ -196,11 +215,20 @@ class ModelData:
     supplier_capacity: dict[str, list[float]]
     funds: dict[str, FundData]
     fund_pays: dict[FundPayKey, str]
-    """(fund, producer, item, nation) -> 'procurement' or 'refill'."""
-    fund_invests: list[tuple[str, str]]
+    """(fund, producer, item, nation) -> 'procurement' or 'refill', for the routes whose
+    orders the fund may pay in at least one of its open periods."""
+    fund_invests: list[FundInvestKey]
+    """(fund, expansion, start): the fund may co-finance the expansion built from ``start``
+    (an open period of the fund, when the investment is paid)."""
     budgets: dict[str, float]
     period_budgets: dict[str, list[float]]
     sponsor_of: dict[str, str]
+    pays_award: frozenset[str] = frozenset()
+    """Nations that pay their orders at award (``Nation.pays_at``), the others at delivery."""
+    fund_pay_periods: dict[FundPayKey, list[int]] = field(default_factory=dict)
+    """(fund, producer, item, nation) -> the open periods of the fund in which orders of the
+    route are paid (:meth:`paid_period`), ascending; ``[HORIZON]`` for a fund that is not
+    :attr:`~FundData.timed`."""
     indivisible: frozenset[str] = frozenset()
     """Items ordered, delivered, donated and used in whole units (``Item.indivisible``)."""
     currency: str = DEFAULT_CURRENCY
@@ -243,6 +271,8 @@ class ModelData:
     by_contract_period: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
     routes_of: dict[str, list[RouteKey]] = field(default_factory=dict)
     """nation -> its routes."""
+    by_route_paid: dict[tuple[str, str, str, int], list[OrderKey]] = field(default_factory=dict)
+    """(producer, item, nation, paid period) -> the route's orders paid in that period."""
 
     def ntiers(self, offer: OfferKey) -> int:
         return len(self.offers[offer].prices)
@@ -273,6 +303,16 @@ class ModelData:
                 for s, q in self.feeds
             )
         )
+
+    def paid_period(self, order: OrderKey) -> int:
+        """The period an order is paid: its arrival, or its order period (arrival minus the
+        lead time) for a nation paying at award."""
+        p, i, n, a, _k = order
+        return a - self.offers[p, i].lead if n in self.pays_award else a
+
+    def fund_pays_at(self) -> list[FundPayAtKey]:
+        """The index of the fund payment columns: (fund, producer, item, nation, period)."""
+        return [(*k, t) for k, periods in self.fund_pay_periods.items() for t in periods]
 
 
 def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
@@ -481,17 +521,20 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     nations = {n.code: n for n in scenario.nations}
     funds: dict[str, FundData] = {}
     fund_pays: dict[FundPayKey, str] = {}
-    fund_invests: list[tuple[str, str]] = []
+    fund_invests: list[FundInvestKey] = []
     for f in scenario.funds:
-        funds[f.id] = _fund_data(f, nations, at, horizon)
+        funds[f.id] = _fund_data(f, nations, at, horizon, periods)
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
         if "investment" in f.uses:
             for e_id, xd in expansions.items():
-                if xd.starts and facts.origin_ok(f, xd.country):
-                    fund_invests.append((f.id, e_id))
+                if facts.origin_ok(f, xd.country):
+                    # an investment is paid when its build starts, in an open period
+                    fund_invests.extend(
+                        (f.id, e_id, s) for s in xd.starts if funds[f.id].is_open(s)
+                    )
     # bilateral purchases are aid, not pooling: a nation going alone still buys for another
     for channel, f in facts.bilateral_funds(scenario.nations).items():
-        funds[channel] = replace(_fund_data(f, nations, at, horizon), channel="bilateral")
+        funds[channel] = replace(_fund_data(f, nations, at, horizon, periods), channel="bilateral")
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
 
     data = ModelData(
@@ -530,6 +573,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             if n.budget_per_period is not None
         },
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
+        pays_award=frozenset(n.code for n in scenario.nations if n.pays_at == "award"),
         indivisible=frozenset(it.id for it in scenario.items if it.indivisible),
         fixed_payers=fixed_payers,
         wear=wear,
@@ -553,7 +597,24 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         },
     )
     _group(data)
+    _fund_pay_periods(data)
     return data
+
+
+def _fund_pay_periods(data: ModelData) -> None:
+    """Keep the fund payment routes with orders paid in an open period of the fund, and
+    the periods in which they are (sparse: a fund pays only where an order can be paid)."""
+    paid: dict[RouteKey, list[int]] = defaultdict(list)
+    for p, i, n, t in data.by_route_paid:
+        paid[p, i, n].append(t)
+    keep: dict[FundPayKey, str] = {}
+    for key, kind in data.fund_pays.items():
+        f, p, i, n = key
+        periods = [t for t in sorted(paid.get((p, i, n), [])) if data.funds[f].is_open(t)]
+        if periods:
+            keep[key] = kind
+            data.fund_pay_periods[key] = periods if data.funds[f].timed else [HORIZON]
+    data.fund_pays = keep
 
 
 def _group(data: ModelData) -> None:
@@ -563,10 +624,14 @@ def _group(data: ModelData) -> None:
     by_route = data.by_route.setdefault
     by_arrival = data.by_arrival.setdefault
     by_contract_period = data.by_contract_period.setdefault
+    by_route_paid = data.by_route_paid.setdefault
     contract_of = data.contract_of
+    award = data.pays_award
+    offers = data.offers
     for key in data.orders:
         p, i, n, a, k = key
         c = contract_of[p, i, n]
+        by_route_paid((p, i, n, a - offers[p, i].lead if n in award else a), []).append(key)
         by_offer_period((p, i, a), []).append(key)
         by_contract_tier((c, k), []).append(key)
         by_route((p, i, n), []).append(key)
@@ -601,7 +666,7 @@ def _repairs(
 
 
 def _fund_data(
-    f: Fund, nations: Mapping[str, Nation], at: Mapping[str, int], horizon: int
+    f: Fund, nations: Mapping[str, Nation], at: Mapping[str, int], horizon: int, periods: list[str]
 ) -> FundData:
     rule = f.contribution
     key: dict[str, float] | None = None
@@ -636,6 +701,12 @@ def _fund_data(
         loan=f.kind == "loan",
         repaid=facts.loan_schedule(f, at, horizon)[0],
         interest=facts.loan_schedule(f, at, horizon)[1],
+        opens=periods.index(f.opens) if f.opens is not None else 0,
+        closes=periods.index(f.closes) if f.closes is not None else len(periods) - 1,
+        tranches=[f.tranches.get(p, 0.0) for p in periods] if f.tranches is not None else None,
+        timed=f.tranches is not None
+        or f.opens not in (None, periods[0])
+        or f.closes not in (None, periods[-1]),
     )
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from aggregate import labels
-from aggregate.data import ModelData
+from aggregate.data import HORIZON, ModelData
 from aggregate.model import participation
 from aggregate.model.linear import LinearModel, linear
 from aggregate.model.payers import MONEY
@@ -84,6 +84,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
             "fund_pays",
             "fund_invests",
             "unspent",
+            "paid_in",
         )
     }
     tables = {
@@ -415,58 +416,128 @@ def _contributions(data: ModelData, v: dict) -> pd.DataFrame:
 def _payments(
     data: ModelData, v: dict, orders: pd.DataFrame, contracts: pd.DataFrame
 ) -> pd.DataFrame:
+    """Every payment, in the period it falls (:meth:`~aggregate.data.ModelData.paid_period`
+    for orders)."""
     rows: list[dict[str, Any]] = []
-    cost = (
-        orders.assign(total=orders.purchase_cost + orders.delivery_cost)
-        .groupby(["producer", "item", "nation"])["total"]
-        .sum()
-    )
-    funded: dict[tuple[str, str, str], float] = defaultdict(float)
-    for (f, p, i, n), amount in v["fund_pays"].items():
-        funded[p, i, n] += amount
-        fx = data.funds[f]
+    cost: dict[tuple[str, str, str, int], float] = defaultdict(float)
+    for o, q in v["order"].items():
+        p, i, n, _a, k = o
+        off = data.offers[p, i]
+        cost[p, i, n, data.paid_period(o)] += (off.prices[k] + off.delivery[n]) * q
+    funded: dict[tuple[str, str, str, int], float] = defaultdict(float)
+    for (f, p, i, n, t), amount in sorted(_fund_periods(data, v, cost).items()):
+        funded[p, i, n, t] += amount
+        fx, period = data.funds[f], data.periods[t]
         if fx.channel == "bilateral":  # the payer pays the producer itself
-            rows.append(_pay(fx.members[0], "nation", "order", p, i, n, "", amount, f))
+            rows.append(_pay(fx.members[0], "nation", "order", p, i, n, "", amount, f, period))
         else:
-            rows.append(_pay(f, "fund", "order", p, i, n, "", amount, f))
-    for route, total in cost.items():
-        p, i, n = route  # type: ignore[misc]
-        own = total - funded[p, i, n]
+            rows.append(_pay(f, "fund", "order", p, i, n, "", amount, f, period))
+    for (p, i, n, t), total in sorted(cost.items()):
+        own = total - funded[p, i, n, t]
         if own > EPS:
-            rows.append(_pay(n, "nation", "order", p, i, n, "", own))
+            rows.append(_pay(n, "nation", "order", p, i, n, "", own, period=data.periods[t]))
     fund_share: dict[str, float] = defaultdict(float)
-    for (f, e), amount in v["fund_invests"].items():
+    for (f, e, s), amount in v["fund_invests"].items():
         x = data.expansions[e]
         fund_share[e] += amount
-        rows.append(_pay(f, "fund", "investment", x.producer, x.item, "", e, amount, f))
-    for e, _s in v["build"]:
+        period = data.periods[s]
+        rows.append(_pay(f, "fund", "investment", x.producer, x.item, "", e, amount, f, period))
+    for e, s in v["build"]:
         x = data.expansions[e]
         own = x.cost - fund_share[e]
         if x.sponsor and own > EPS:
-            rows.append(_pay(x.sponsor, "nation", "investment", x.producer, x.item, "", e, own))
+            rows.append(
+                _pay(
+                    x.sponsor,
+                    "nation",
+                    "investment",
+                    x.producer,
+                    x.item,
+                    "",
+                    e,
+                    own,
+                    period=data.periods[s],
+                )
+            )
+    scheduled = {f for f, x in data.funds.items() if x.tranches is not None}
+    for (f, n, t), amount in v["paid_in"].items():
+        rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount, f, data.periods[t]))
     for (f, n), amount in v["contrib"].items():
-        if data.funds[f].channel != "bilateral":
+        if data.funds[f].channel != "bilateral" and f not in scheduled:
             rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount, f))
     # loans: the beneficiary repays the instalments falling within the horizon to the fund
     for (f, n), principal in sorted(_loan_principal(data, v).items()):
         repaid = data.funds[f].repaid * principal
         if repaid > EPS:
             rows.append(_pay(n, "nation", "repayment", "", "", f, "", repaid, f))
-    # fixed costs as the contracts table charges them, split by the offer's stated rule
+    rows += _fixed_payments(data, v, contracts)
+    return _frame("payments", rows)
+
+
+def _fund_periods(
+    data: ModelData, v: dict, cost: dict[tuple[str, str, str, int], float]
+) -> dict[tuple[str, str, str, str, int], float]:
+    """Fund payments by period: a fund with a schedule as solved; one without
+    (:data:`~aggregate.data.HORIZON`) pays the route's orders in the order they are paid,
+    what the scheduled funds leave of each period's cost first (its total is within the
+    route's cost: ``fund_payment_upper``)."""
+    out: dict[tuple[str, str, str, str, int], float] = defaultdict(float)
+    whole: list[tuple[tuple[str, str, str, str], float]] = []
+    for (f, p, i, n, t), amount in v["fund_pays"].items():
+        if t == HORIZON:
+            whole.append(((f, p, i, n), amount))
+        else:
+            out[f, p, i, n, t] += amount
+    left = dict(cost)
+    for (_f, p, i, n, t), amount in out.items():
+        left[p, i, n, t] = left.get((p, i, n, t), 0.0) - amount
+    paid_in: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for p, i, n, t in sorted(cost):
+        paid_in[p, i, n].append(t)
+    for (f, p, i, n), amount in sorted(whole):
+        periods = paid_in.get((p, i, n), [])
+        for t in periods:
+            part = min(amount, max(0.0, left[p, i, n, t]))
+            if t == periods[-1]:
+                part = amount  # what rounding leaves lands in the last period
+            if part > 0:
+                out[f, p, i, n, t] += part
+                left[p, i, n, t] -= part
+                amount -= part
+            if amount <= 0:
+                break
+    return out
+
+
+def _fixed_payments(data: ModelData, v: dict, contracts: pd.DataFrame) -> list[dict[str, Any]]:
+    """Fixed costs as the contracts table charges them, split by the offer's stated rule:
+    the contract cost in the first period, each period cost in its period."""
+    periods: dict[tuple, set[int]] = defaultdict(set)
+    for p, i, n, a, _k in v["order"]:
+        periods[data.contract_of[p, i, n]].add(a)
+    rows: list[dict[str, Any]] = []
     for r in contracts.to_dict("records"):
         p, i, n = str(r["producer"]), str(r["item"]), str(r["nation"] or "")
         c = (p, i, n) if n else (p, i)
-        total = float(r["contract_cost"]) + float(r["period_cost"])
+        off = data.offers[p, i]
+        due: dict[int, float] = defaultdict(float)
+        due[0] += float(r["contract_cost"])
+        for a in periods[c]:
+            due[a] += off.period_cost[a]
         for payer, share in sorted(data.fixed_payers.get(c, {}).items()):
-            if share * total > EPS:
-                rows.append(_pay(payer, "nation", "fixed", p, i, "", "", share * total))
-    return _frame("payments", rows)
+            for t, amount in sorted(due.items()):
+                if share * amount > EPS:
+                    period = data.periods[t]
+                    rows.append(
+                        _pay(payer, "nation", "fixed", p, i, "", "", share * amount, period=period)
+                    )
+    return rows
 
 
 def _loan_principal(data: ModelData, v: dict) -> dict[tuple[str, str], float]:
     """(loan fund, nation) -> what the loan paid for the nation's orders (its principal)."""
     out: dict[tuple[str, str], float] = defaultdict(float)
-    for (f, _p, _i, n), amount in v["fund_pays"].items():
+    for (f, _p, _i, n, _t), amount in v["fund_pays"].items():
         if data.funds[f].loan and amount > EPS:
             out[f, n] += amount
     return out
@@ -502,6 +573,7 @@ def _pay(
     expansion: str,
     amount: float,
     channel: str = labels.OWN,
+    period: str = "",
 ) -> dict[str, Any]:
     return {
         "payer": payer,
@@ -511,6 +583,7 @@ def _pay(
         "item": item,
         "beneficiary": beneficiary,
         "expansion": expansion,
+        "period": period,
         "amount": amount,
         "channel": channel,
     }

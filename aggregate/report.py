@@ -291,6 +291,35 @@ def payers(solution: Solution) -> pd.DataFrame:
     return _with_units(out, {"amount": currency, "share": "share"}, currency)
 
 
+def payments_by_period(solution: Solution) -> pd.DataFrame:
+    """What each payer (nation or fund) pays in each period, in the scenario's currency:
+    one row per payer and purpose (``order``, ``investment``, ``contribution``, ``fixed``),
+    one column per period in the scenario's order (an order in the period it is paid:
+    arrival, or order period for a nation paying at award), ``horizon`` for payments with
+    no period (contributions to a fund without tranches), ``total``."""
+    p = solution.tables["payments"]
+    currency = _currency(solution)
+    periods = list(solution.periods) or sorted({x for x in p["period"] if x})
+    columns = [*periods, "horizon"]
+    keys = ["payer", "payer_type", "purpose"]
+    if p.empty:
+        frame = pd.DataFrame(columns=[*keys, *columns, "total"])
+        return _with_units(frame, dict.fromkeys([*columns, "total"], currency), currency)
+    when = p["period"].where(p["period"] != "", "horizon")
+    wide = p.assign(when=when).pivot_table(
+        index=keys, columns="when", values="amount", aggfunc="sum", fill_value=0.0
+    )
+    wide = wide.reindex(columns=columns, fill_value=0.0).astype(float)
+    if not (wide["horizon"].abs() > 0).any():
+        wide = wide.drop(columns=["horizon"])
+    wide["total"] = wide.sum(axis=1)
+    wide = wide[wide["total"].abs() > 0.005]
+    wide.columns.name = None
+    out = wide.reset_index()
+    money = [c for c in out.columns if c not in keys]
+    return _with_units(out, dict.fromkeys(money, currency), currency)
+
+
 __all__ = [
     "CHANNELS",
     "contributions",
@@ -300,6 +329,7 @@ __all__ = [
     "needs_by_nation",
     "orders_by_contract",
     "payers",
+    "payments_by_period",
     "plan_by_nation",
     "shortfalls",
     "solve_line",

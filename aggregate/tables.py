@@ -378,6 +378,15 @@ SPECS: dict[str, Table] = {
                 _id("item", "item id (orders, investments)"),
                 _id("beneficiary", "nation receiving the orders, or the fund paid into or repaid"),
                 _id("expansion", "expansion id (investments)"),
+                _id(
+                    "period",
+                    "period label the payment falls in: an order's arrival period, or its "
+                    "order period for a nation paying at award (pays_at; a fund without "
+                    "tranches or open window pays a route's orders in the order they are "
+                    "paid); an investment's start; a fixed cost's period (contract costs in "
+                    "the first); a contribution's tranche period ('' for a fund without "
+                    "tranches: a horizon total)",
+                ),
                 _num("amount", "amount paid", "currency", nonnegative=True),
                 _id(
                     "channel",

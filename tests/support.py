@@ -251,16 +251,23 @@ def pooled_solution() -> Solution:
             ("EPF", "BBB", 50.0, 0.25, 0.25, 50.0, 50.0),
         ]),
         "payments": frame("payments", [
-            ("AAA", "nation", "order", "PRD", "shell", "AAA", None, 260.0, "own"),
-            ("EPF", "fund", "order", "PRD", "shell", "AAA", None, 100.0, "EPF"),
-            ("BBB", "nation", "order", "PRD", "shell", "BBB", None, 100.0, "own"),
-            ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, 600.0, "own"),
-            ("EPF", "fund", "investment", "PRD", "shell", None, "EXP", 100.0, "EPF"),
-            ("AAA", "nation", "investment", "PRD", "shell", None, "EXP", 100.0, "own"),
-            ("AAA", "nation", "contribution", None, None, "EPF", None, 150.0, "EPF"),
-            ("BBB", "nation", "contribution", None, None, "EPF", None, 50.0, "EPF"),
-            # AAA hosts PRD: it pays the shell contract's fixed costs (100 + 2 periods * 5)
-            ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0, "own"),
+            # orders are paid in their arrival period (pays_at: delivery)
+            ("AAA", "nation", "order", "PRD", "shell", "AAA", None, "P2", 170.0, "own"),
+            ("AAA", "nation", "order", "PRD", "shell", "AAA", None, "P3", 90.0, "own"),
+            ("EPF", "fund", "order", "PRD", "shell", "AAA", None, "P2", 100.0, "EPF"),
+            ("BBB", "nation", "order", "PRD", "shell", "BBB", None, "P3", 100.0, "own"),
+            ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, "P1", 450.0, "own"),
+            ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, "P2", 150.0, "own"),
+            ("EPF", "fund", "investment", "PRD", "shell", None, "EXP", "P2", 100.0, "EPF"),
+            ("AAA", "nation", "investment", "PRD", "shell", None, "EXP", "P2", 100.0, "own"),
+            # contributions to a fund without tranches are horizon totals (period '')
+            ("AAA", "nation", "contribution", None, None, "EPF", None, "", 150.0, "EPF"),
+            ("BBB", "nation", "contribution", None, None, "EPF", None, "", 50.0, "EPF"),
+            # AAA hosts PRD: it pays the shell contract's fixed costs (100 in P1 + 5 in
+            # each of the 2 delivery periods)
+            ("AAA", "nation", "fixed", "PRD", "shell", None, None, "P1", 100.0, "own"),
+            ("AAA", "nation", "fixed", "PRD", "shell", None, None, "P2", 5.0, "own"),
+            ("AAA", "nation", "fixed", "PRD", "shell", None, None, "P3", 5.0, "own"),
         ]),
         "budgets": frame("budgets", [
             ("AAA", 750.0, 620.0, 260.0, 0.0, 150.0, 100.0, 110.0, 0.0),
@@ -323,9 +330,13 @@ def alone_solution() -> Solution:
         ("EPF", "BBB", 0.0, 0.0, 0.25, 0.0, 0.0),
     ])  # fmt: skip
     t["payments"] = frame("payments", [
-        ("AAA", "nation", "order", "PRD", "shell", "AAA", None, 440.0, "own"),
-        ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, 600.0, "own"),
-        ("AAA", "nation", "fixed", "PRD", "shell", None, None, 110.0, "own"),
+        ("AAA", "nation", "order", "PRD", "shell", "AAA", None, "P2", 330.0, "own"),
+        ("AAA", "nation", "order", "PRD", "shell", "AAA", None, "P3", 110.0, "own"),
+        ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, "P1", 450.0, "own"),
+        ("BBB", "nation", "order", "PRD", "rocket", "BBB", None, "P2", 150.0, "own"),
+        ("AAA", "nation", "fixed", "PRD", "shell", None, None, "P1", 100.0, "own"),
+        ("AAA", "nation", "fixed", "PRD", "shell", None, None, "P2", 5.0, "own"),
+        ("AAA", "nation", "fixed", "PRD", "shell", None, None, "P3", 5.0, "own"),
     ])  # fmt: skip
     t["budgets"] = frame("budgets", [
         ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 0.0, 110.0, 0.0),

@@ -97,10 +97,11 @@ def _bbb_pays_60_for_aaa(data: Data, solution: Solution, **purchase: Any) -> Non
     """BBB pays 60 of AAA's 260 for shells through a bilateral purchase; budgets follow."""
     nation(data, "BBB")["buys_for"] = [{"beneficiary": "AAA", **purchase}]
     nation(data, "BBB")["budget"] = 900.0
-    where = {"payer": "AAA", "purpose": "order"}
-    set_cell(solution, "payments", "amount", 200.0, **where)
+    # of AAA's own 170 in P2 (its P2 orders cost 270; the fund pays 100), BBB pays 60
+    where = {"payer": "AAA", "purpose": "order", "period": "P2"}
+    set_cell(solution, "payments", "amount", 110.0, **where)
     df = solution.tables["payments"]
-    row = df[(df["payer"] == "AAA") & (df["purpose"] == "order")].copy()
+    row = df[(df["payer"] == "AAA") & (df["purpose"] == "order") & (df["period"] == "P2")].copy()
     row[["payer", "amount", "channel"]] = ["BBB", 60.0, "bilateral BBB->AAA"]
     solution.tables["payments"] = pd.concat([df, row], ignore_index=True)
     set_cell(solution, "budgets", "orders", 200.0, nation="AAA")

@@ -810,6 +810,39 @@ CASES: list[Case] = [
         ["funds[EPF], field 'committed'", "committed (3,000,000,000) is above cap (2,000,000,000)"],
     ),
     Case(
+        "fund closes before it opens",
+        "fund_window",
+        _seq(_set("funds[EPF].opens", "2025Q3"), _set("funds[EPF].closes", "2025Q2")),
+        ["funds[EPF], field 'closes'", "closes in 2025Q2, before it opens in 2025Q3"],
+    ),
+    Case(
+        "tranche outside the open periods",
+        "fund_window",
+        _seq(
+            _set("funds[EPF].closes", "2025Q2"),
+            _set("funds[EPF].tranches", {"2025Q1": 4e8, "2025Q3": 4e8}),
+        ),
+        ["funds[EPF], field 'tranches'", "'2025Q3'", "outside the fund's open periods"],
+    ),
+    Case(
+        "tranches below committed",
+        "fund_window",
+        _set("funds[EPF].tranches", {"2025Q1": 1e8, "2025Q2": 1e8}),
+        ["funds[EPF], field 'tranches'", "add up to 200,000,000, below committed"],
+    ),
+    Case(
+        "fund window period unknown",
+        "period_references",
+        _set("funds[EPF].opens", "2024Q4"),
+        ["funds[EPF], field 'opens'", "'2024Q4' is not in periods"],
+    ),
+    Case(
+        "tranche period unknown",
+        "period_references",
+        _set("funds[IFU].tranches", {"2026Q1": 1e8}),
+        ["funds[IFU], field 'tranches'", "'2026Q1' is not in periods"],
+    ),
+    Case(
         "cofinancing share without investment",
         "fund_cofinancing",
         _set("funds[IFU].max_cofinancing_share", 0.3),

@@ -158,13 +158,18 @@ def test_docs_are_generated_from_the_registry() -> None:
 # position of the period in each variable's index (periods print as labels)
 PERIOD_AT = {"order": 3, "lots": 3, "delivers": -1, "build": 1, "stock": 2, "give": 3}
 PERIOD_AT |= {"use": 2, "below": 2, "feed": 2, "worn": 2, "repair": 3}
+PERIOD_AT |= {"fund_pays": 4, "fund_invests": 2, "paid_in": 2}
 
 
 def _label(name: str, key: Any, period_at: set[int], periods: list[str]) -> str:
     parts = key if isinstance(key, tuple) else (key,)
     n = len(parts)
     at = {p % n for p in period_at}
-    shown = [periods[int(x)] if j in at else str(x) for j, x in enumerate(parts)]
+    # a fund without a schedule pays from one column over the horizon (period -1)
+    shown = [
+        (periods[int(x)] if int(x) >= 0 else "horizon") if j in at else str(x)
+        for j, x in enumerate(parts)
+    ]
     return f"{name}[{','.join(shown)}]"
 
 

@@ -236,10 +236,22 @@ def _repeat_demand_row(data: Data, solution: Solution) -> None:
 
 def _fund_pays_more(data: Data, solution: Solution) -> None:
     set_cell(solution, "payments", "amount", 220.0, payer="EPF", purpose="order")
-    set_cell(solution, "payments", "amount", 140.0, payer="AAA", purpose="order")
+    # AAA pays 50 of its P2 orders (270 - 220) and all 90 of P3's: 140
+    set_cell(solution, "payments", "amount", 50.0, payer="AAA", purpose="order", period="P2")
     set_cell(solution, "budgets", "orders", 140.0, nation="AAA")
     set_cell(solution, "budgets", "spent", 500.0, nation="AAA")
     stockpile(data)["unit_value"] = 100.0  # so only the fund's balance breaks
+
+
+def _tranches(tranches: dict[str, float], periods: dict[str, str]) -> Tamper:
+    """EPF collects in ``tranches``; each member pays its contribution in its period."""
+
+    def go(data: Data, solution: Solution) -> None:
+        fund(data)["tranches"] = tranches
+        for n, period in periods.items():
+            set_cell(solution, "payments", "period", period, payer=n, purpose="contribution")
+
+    return go
 
 
 def _stranger_contributes(data: Data, solution: Solution) -> None:
@@ -397,8 +409,20 @@ CASES: list[Any] = [
                  {"fund_payment_eligible"}, True, id="beneficiary"),
     pytest.param(_with(lambda d: fund(d).update(uses=["procurement", "investment"])),
                  set(), True, id="procurement use lifts the refill limit"),
+    pytest.param(_with(lambda d: fund(d).update(closes="P1")), {"fund_open_window"}, True,
+                 id="fund pays after it closes"),
+    pytest.param(_with(lambda d: fund(d).update(tranches={"P1": 200.0})),
+                 {"contribution_periods", "fund_cash_balance"}, False,
+                 id="contributions without their tranche periods"),
+    pytest.param(_tranches({"P2": 150.0}, {"AAA": "P2", "BBB": "P2"}), {"fund_tranche_upper"},
+                 True, id="tranche"),
+    pytest.param(_tranches({"P1": 100.0, "P3": 200.0}, {"AAA": "P3", "BBB": "P1"}),
+                 {"fund_cash_balance"}, True, id="cash balance"),
+    pytest.param(_with(lambda d: nation(d, "AAA").update(pays_at="award")),
+                 {"order_payment_balance", "fund_payment_upper"}, False,
+                 id="orders paid at award"),
     # payments and budgets
-    pytest.param(_cell("payments", "amount", 250.0, payer="AAA", purpose="order"),
+    pytest.param(_cell("payments", "amount", 160.0, payer="AAA", purpose="order", period="P2"),
                  {"order_payment_balance", "budget_accounting"}, True, id="order payments"),
     pytest.param(_cell("payments", "amount", 140.0, payer="AAA", purpose="contribution"),
                  {"contribution_payments"}, False, id="contribution payments"),

@@ -47,6 +47,7 @@ from aggregate.checks.funds import (
     check_fund_packages,
     check_fund_pledges,
     check_fund_procurement_share,
+    check_fund_window,
 )
 from aggregate.checks.industry import (
     check_component_supply,
@@ -143,6 +144,7 @@ CHECKS: dict[str, Check] = {
         check_fund_key_cap,
         check_fund_pledges,
         check_fund_amounts,
+        check_fund_window,
         check_fund_cofinancing,
         check_fund_procurement_share,
         check_fund_component_origin,
@@ -212,6 +214,7 @@ __all__ = [
     "check_fund_pledges",
     "check_fund_procurement_share",
     "check_fund_references",
+    "check_fund_window",
     "check_item_usable",
     "check_lateness_penalties",
     "check_lateness_weight",

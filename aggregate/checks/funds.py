@@ -178,6 +178,59 @@ def check_fund_amounts(s: Scenario) -> list[Problem]:
     ]
 
 
+def check_fund_window(s: Scenario) -> list[Problem]:
+    """A fund opens no later than it closes; its tranches fall in its open periods and add
+    up to at least its committed size (periods not in ``periods`` are reported by
+    ``check_period_references``)."""
+    at = {p: t for t, p in enumerate(s.periods)}
+    out: list[Problem] = []
+    for f in s.funds:
+        label = labels.fund(f.id)
+        first = at.get(f.opens, -1) if f.opens is not None else 0
+        last = at.get(f.closes, -1) if f.closes is not None else len(s.periods) - 1
+        if f.opens is not None and f.closes is not None and 0 <= last < first:
+            out.append(
+                Problem(
+                    label,
+                    "closes",
+                    f"the fund closes in {f.closes}, before it opens in {f.opens}, so it is "
+                    "never open",
+                    "swap opens and closes, or move one of them",
+                )
+            )
+            continue
+        if f.tranches is None:
+            continue
+        outside = [
+            p
+            for p in f.tranches
+            if p in at and first >= 0 and last >= 0 and not first <= at[p] <= last
+        ]
+        if outside:
+            out.append(
+                Problem(
+                    label,
+                    "tranches",
+                    f"tranche(s) in {quoted(outside)} fall outside the fund's open periods "
+                    f"({s.periods[first] if first >= 0 else f.opens} to "
+                    f"{s.periods[last] if last >= 0 else f.closes}), where it collects nothing",
+                    "move the tranches into the open periods, or widen opens/closes",
+                )
+            )
+        total = sum(f.tranches.values())
+        if total < f.committed:
+            out.append(
+                Problem(
+                    label,
+                    "tranches",
+                    f"the tranches add up to {num(total)}, below committed "
+                    f"({num(f.committed)}), so the members cannot pay in the committed size",
+                    "raise the tranches, or lower committed",
+                )
+            )
+    return out
+
+
 def check_fund_cofinancing(s: Scenario) -> list[Problem]:
     """``max_cofinancing_share`` only acts on a fund with the ``investment`` use."""
     return [

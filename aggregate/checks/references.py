@@ -16,8 +16,9 @@ from aggregate.schema import KeyRule, Scenario
 
 
 def check_period_references(s: Scenario) -> list[Problem]:
-    """Every period named anywhere (demand periods, refill dates, expansion windows, loans'
-    repayment starts and the keys of every per-period series) is one of ``periods``."""
+    """Every period named anywhere (demand periods, refill dates, expansion windows, funds'
+    open windows and tranches, loans' repayment starts and the keys of every per-period
+    series) is one of ``periods``."""
     ix = Index(s)
     refs: list[tuple[str, str, list[str]]] = []
     for d in s.demands:
@@ -43,6 +44,9 @@ def check_period_references(s: Scenario) -> list[Problem]:
     for f in s.funds:
         start = [f.repayment_start] if f.repayment_start is not None else []
         refs.append((labels.fund(f.id), "repayment_start", start))
+        for field, value in (("opens", f.opens), ("closes", f.closes)):
+            refs.append((labels.fund(f.id), field, [value] if value is not None else []))
+        refs.append((labels.fund(f.id), "tranches", list(f.tranches or {})))
     out: list[Problem] = []
     for entry, field, named in refs:
         missing = [p for p in named if p not in ix.periods]

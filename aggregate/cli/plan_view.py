@@ -127,6 +127,10 @@ def _details(console: Console, plan: Solution, currency: str, all_rows: bool) ->
     funds = report.fund_money(plan)
     if not funds.empty:
         show(console, "Funds", funds, currency=currency, keys=("fund",))
+    by_period = report.payments_by_period(plan)
+    if len(plan.periods) > 1 and not by_period.empty:
+        title = "Payments by period (orders when paid: on delivery, or at award)"
+        show(console, title, by_period, currency=currency, keys=("payer",))
     orders = report.orders_by_contract(plan)
     if not orders.empty:
         orders = _unit_in_title(orders)

@@ -88,6 +88,10 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
                 out.extend(_budgets(payer, last))
             else:
                 out.extend([(reg.FUND_CAP_UPPER, (f,)), (reg.CONSORTIUM_PAYS_LINK, (f, *c))])
+                if data.funds[f].tranches is not None:  # money in by instalments
+                    for t in range(last + 1):
+                        out.append((reg.FUND_TRANCHE_UPPER, (f, t)))
+                        out.append((reg.FUND_CASH_BALANCE, (f, t)))
                 # the money paid in: each member's key share or pledge, and its budget
                 for m in data.funds[f].members:
                     out.extend(

@@ -79,8 +79,9 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
 | `below[n,i,t] >= 0`, `missed[n,i] >= 0` | soft floor / soft refill shortfalls |
 | `feed[s,p,t] >= 0` | component units supplier `s` sends producer `p` |
 | `contrib[f,m] >= 0` | member `m`'s contribution to fund `f` (`f` also a bilateral purchase `bilateral n->r`, its one member the payer `n`) |
-| `fund_pays[f,p,i,n] >= 0` | money fund `f` pays for `n`'s orders of `i` from `p` |
-| `fund_invests[f,e] >= 0` | money fund `f` pays towards expansion `e` |
+| `fund_pays[f,p,i,n,t] >= 0` | money fund `f` pays in `t` for `n`'s orders of `i` from `p` paid in `t` (their arrival, or order period for a nation with `pays_at: award`; only open periods of `f`); `t` = `horizon` (one column) for a fund without tranches open the whole horizon |
+| `fund_invests[f,e,s] >= 0` | money fund `f` pays towards expansion `e` built from `s` (paid in `s`, an open period of `f`) |
+| `paid_in[f,m,t] >= 0` | member `m`'s payment into a fund `f` with tranches in `t` (a period with a tranche) |
 | `unspent[f] >= 0` | contributions not spent (0 for a bilateral purchase) |
 | `joins[c,n]`, `fund_uses[f,c]` binary | for funds with a minimum consortium |
 | `origin_met[f,p]` binary | producer `p`'s components meet fund `f`'s `component_origin` rule (the fund may pay for `p`'s orders) |

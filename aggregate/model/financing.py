@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 from aggregate.data import ModelData
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import LinearModel, Row, linear
+from aggregate.model.variables import paid_columns
 
 Terms = tuple[list[int], list[float]]
 
@@ -24,8 +25,12 @@ def fund_order_columns(
     """The columns of fund ``fund``'s payments for orders (every route and period; only
     ``nation``'s orders when given). The one place that knows how a fund's payment columns
     are indexed."""
-    pays = lin.col("fund_pays")
-    return [pays[k] for k in data.fund_pays if k[0] == fund and nation in (None, k[-1])]
+    return [
+        c
+        for k in data.fund_pays
+        if k[0] == fund and nation in (None, k[-1])
+        for c in paid_columns(lin, data, *k)
+    ]
 
 
 def fund_payment_columns(lin: LinearModel, data: ModelData, fund: str) -> list[int]:

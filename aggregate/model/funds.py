@@ -12,10 +12,11 @@ from collections.abc import Iterator
 import pyomo.environ as pyo
 
 from aggregate import labels
-from aggregate.data import ModelData
+from aggregate.data import HORIZON, ModelData
 from aggregate.model import financing
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, LinearModel, Row, linear
+from aggregate.model.variables import paid_columns
 
 Terms = tuple[list[int], list[float]]
 
@@ -29,29 +30,60 @@ def route_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str) -> Ter
     return [order[o] for o in keys], [off.prices[o[4]] + off.delivery[n] for o in keys]
 
 
-def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""Funds pay at most the cost of what they pay for.
+def paid_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str, t: int) -> Terms:
+    """Purchase plus delivery cost of the route's orders paid in period ``t``
+    (:meth:`~aggregate.data.ModelData.paid_period`)."""
+    off = data.offers[p, i]
+    order = lin.col("order")
+    keys = data.by_route_paid.get((p, i, n, t), [])
+    return [order[o] for o in keys], [off.prices[o[4]] + off.delivery[n] for o in keys]
 
-    :math:`\sum_f pays_{f,p,i,n} \le cost_{p,i,n}`, with
-    :math:`cost_{p,i,n} = \sum_{a,k} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k}`.
+
+def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""Funds pay at most the cost of what they pay for, over the horizon and, for funds
+    with a schedule, in the period it is paid.
+
+    :math:`\sum_{f,t} pays_{f,p,i,n,t} \le cost_{p,i,n}` for a route some fund without a
+    schedule may pay, and :math:`\sum_{f\ timed} pays_{f,p,i,n,t} \le cost_{p,i,n,t}`
+    for each period :math:`t` a fund with a schedule may pay it in, with
+    :math:`cost_{p,i,n,t} = \sum_{a,k: paid(a) = t} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k}`,
+    :math:`cost_{p,i,n} = \sum_t cost_{p,i,n,t}` and :math:`paid(a)` the arrival period
+    :math:`a`, or the order period :math:`a - lead_{p,i}` for a nation that pays at award
+    (``pays_at``).
 
     A fund pays only where it is eligible: its ``uses`` has ``procurement`` and :math:`n` is
     an eligible beneficiary, or ``refill`` and :math:`n` holds a donor stockpile of
     :math:`i` (and is an eligible beneficiary if the fund lists them), and the producer's
-    country is eligible.
+    country is eligible. A fund with a schedule (tranches, or ``opens``/``closes`` inside
+    the horizon) pays only in its open periods, so orders paid after it closes are paid by
+    their nation; a fund without one has a single column per route over the horizon
+    (:math:`t` = ``horizon``): when it pays changes no rule.
     """
     lin = linear(m)
     pays = lin.col("fund_pays")
-    payers: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for f, p, i, n in data.fund_pays:
-        payers[p, i, n].append(f)
-    keys = sorted(payers)
+    timed: dict[tuple[str, str, str, int], list[str]] = defaultdict(list)
+    every: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
+    whole: set[tuple[str, str, str]] = set()
+    for key in data.fund_pays_at():
+        f, p, i, n, t = key
+        every[p, i, n].append(key)
+        if t == HORIZON:
+            whole.add((p, i, n))
+        else:
+            timed[p, i, n, t].append(f)
+    keys: list[tuple] = [*sorted(whole), *sorted(timed)]
 
     def rows() -> Iterator[Row]:
-        for p, i, n in keys:
-            funds = [pays[f, p, i, n] for f in payers[p, i, n]]
-            cols, costs = route_cost(lin, data, p, i, n)
-            yield (p, i, n), funds + cols, [1.0] * len(funds) + [-c for c in costs], -INF, 0.0
+        for key in keys:
+            if len(key) == 3:
+                p, i, n = key
+                funds = [pays[k] for k in every[p, i, n]]
+                cols, costs = route_cost(lin, data, p, i, n)
+            else:
+                p, i, n, t = key
+                funds = [pays[f, p, i, n, t] for f in timed[p, i, n, t]]
+                cols, costs = paid_cost(lin, data, p, i, n, t)
+            yield key, funds + cols, [1.0] * len(funds) + [-c for c in costs], -INF, 0.0
 
     return keys, rows()
 
@@ -60,12 +92,12 @@ def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Refill reimbursements up to the fund's rate of the replacement value of what the
     nation gave away.
 
-    :math:`\sum_p pays_{f,p,i,n} \le rate_f \, value_{n,i} \sum_{r,t} give_{n,r,i,t}` where
+    :math:`\sum_{p,t} pays_{f,p,i,n,t} \le rate_f \, value_{n,i} \sum_{r,t} give_{n,r,i,t}` where
     the fund's only ground for paying :math:`n`'s orders is ``refill`` (:math:`rate_f` its
     ``refill_rate``, 1 by default).
     """
     lin = linear(m)
-    pays, give = lin.col("fund_pays"), lin.col("give")
+    give = lin.col("give")
     refill: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for (f, p, i, n), kind in data.fund_pays.items():
         if kind == "refill":
@@ -77,7 +109,7 @@ def fund_refill_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     def rows() -> Iterator[Row]:
         for f, i, n in keys:
-            paid = [pays[f, p, i, n] for p in refill[f, i, n]]
+            paid = [j for p in refill[f, i, n] for j in paid_columns(lin, data, f, p, i, n)]
             gifts = [give[g] for g in given.get((n, i), ())]
             value = data.funds[f].refill_rate * data.stocks[n, i].unit_value
             yield (f, i, n), paid + gifts, [1.0] * len(paid) + [-value] * len(gifts), -INF, 0.0
@@ -94,18 +126,20 @@ def _invested(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict, dict]:
 
 
 def fund_investment_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""A fund co-finances at most its share of a built expansion's cost.
+    r"""A fund co-finances at most its share of a built expansion's cost, paid when the
+    build starts.
 
-    :math:`invests_{f,e} \le share_f \, cost_e \sum_s build_{e,s}`; only funds with the
-    ``investment`` use and an eligible producer country.
+    :math:`invests_{f,e,s} \le share_f \, cost_e \, build_{e,s}`; only funds with the
+    ``investment`` use and an eligible producer country, and only starts :math:`s` in the
+    fund's open periods.
     """
-    invests, built = _invested(m, data)
+    lin = linear(m)
+    invests, build = lin.col("fund_invests"), lin.col("build")
 
     def rows() -> Iterator[Row]:
-        for f, e in m.FUND_INVESTS:
-            b = built[e]
+        for f, e, s in m.FUND_INVESTS:
             limit = data.funds[f].cofinancing * data.expansions[e].cost
-            yield (f, e), [invests[f, e], *b], [1.0] + [-limit] * len(b), -INF, 0.0
+            yield (f, e, s), [invests[f, e, s], build[e, s]], [1.0, -limit], -INF, 0.0
 
     return m.FUND_INVESTS, rows()
 
@@ -113,17 +147,17 @@ def fund_investment_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 def fund_investment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Funds together pay at most the cost of a built expansion.
 
-    :math:`\sum_f invests_{f,e} \le cost_e \sum_s build_{e,s}`
+    :math:`\sum_{f,s} invests_{f,e,s} \le cost_e \sum_s build_{e,s}`
     """
     invests, built = _invested(m, data)
-    by_exp: dict[str, list[str]] = defaultdict(list)
-    for f, e in data.fund_invests:
-        by_exp[e].append(f)
+    by_exp: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for key in data.fund_invests:
+        by_exp[key[1]].append(key)
     keys = sorted(by_exp)
 
     def rows() -> Iterator[Row]:
         for e in keys:
-            paid = [invests[f, e] for f in by_exp[e]]
+            paid = [invests[k] for k in by_exp[e]]
             b = built[e]
             cost = data.expansions[e].cost
             yield e, paid + b, [1.0] * len(paid) + [-cost] * len(b), -INF, 0.0
@@ -139,12 +173,12 @@ def _paid_in(lin: LinearModel, data: ModelData, f: str) -> list[int]:
 def fund_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Money in equals money out plus what stays unspent.
 
-    :math:`\sum_{p,i,n} pays_{f,p,i,n} + \sum_e invests_{f,e} + unspent_f - \sum_m contrib_{f,m} = 0`
+    :math:`\sum_{p,i,n,t} pays_{f,p,i,n,t} + \sum_{e,s} invests_{f,e,s} + unspent_f - \sum_m contrib_{f,m} = 0`
     """
     lin = linear(m)
     pays, invests, unspent = lin.col("fund_pays"), lin.col("fund_invests"), lin.col("unspent")
     paid: dict[str, list] = defaultdict(list)
-    for key in data.fund_pays:
+    for key in data.fund_pays_at():
         paid[key[0]].append(key)
     invested: dict[str, list] = defaultdict(list)
     for fi in data.fund_invests:
@@ -157,6 +191,88 @@ def fund_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             yield f, out + into, [1.0] * len(out) + [-1.0] * len(into), 0.0, 0.0
 
     return m.FUNDS, rows()
+
+
+def contribution_periods(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A member's contribution to a fund with tranches is what it pays in over the periods.
+
+    :math:`\sum_t paidin_{f,m,t} - contrib_{f,m} = 0`, over the periods :math:`t` with a
+    tranche while the fund is open. The horizon rules (key band, pledges, cap, committed
+    size, budgets) read :math:`contrib_{f,m}`; the schedule and the cash balance read
+    :math:`paidin_{f,m,t}`.
+    """
+    lin = linear(m)
+    contrib, paid_in = lin.col("contrib"), lin.col("paid_in")
+    periods: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for f, n, t in m.PAID_IN:
+        periods[f, n].append(t)
+    keys = [(f, n) for f, x in data.funds.items() if x.tranches is not None for n in x.members]
+
+    def rows() -> Iterator[Row]:
+        for f, n in keys:
+            cols = [paid_in[f, n, t] for t in periods.get((f, n), [])]
+            yield (f, n), [*cols, contrib[f, n]], [1.0] * len(cols) + [-1.0], 0.0, 0.0
+
+    return keys, rows()
+
+
+def fund_tranche_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""The members together pay into a fund at most its tranche in each period.
+
+    :math:`\sum_m paidin_{f,m,t} \le tranche_{f,t}` for each period :math:`t` with a tranche
+    while the fund is open (nothing comes in in other periods: they have no
+    :math:`paidin` columns).
+    """
+    lin = linear(m)
+    paid_in = lin.col("paid_in")
+    members: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for f, n, t in m.PAID_IN:
+        members[f, t].append(n)
+    keys = sorted(members, key=lambda k: (k[0], k[1]))
+
+    def rows() -> Iterator[Row]:
+        for f, t in keys:
+            cols = [paid_in[f, n, t] for n in members[f, t]]
+            tranches = data.funds[f].tranches
+            assert tranches is not None
+            yield (f, t), cols, [1.0] * len(cols), -INF, tranches[t]
+
+    return keys, rows()
+
+
+def fund_cash_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""By the end of each period a fund with tranches has paid out at most what it has
+    collected so far.
+
+    :math:`\sum_{\tau \le t} \big(\sum_{p,i,n} pays_{f,p,i,n,\tau} + \sum_e invests_{f,e,\tau}\big) - \sum_{\tau \le t} \sum_m paidin_{f,m,\tau} \le 0`
+    for each open period :math:`t` of the fund; an investment is paid in the period its
+    build starts. Money collected and not yet spent stays in the fund.
+    """
+    lin = linear(m)
+    pays, invests, paid_in = lin.col("fund_pays"), lin.col("fund_invests"), lin.col("paid_in")
+    out: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for key in data.fund_pays_at():
+        out[key[0], key[4]].append(pays[key])
+    for f, e, start in data.fund_invests:
+        out[f, start].append(invests[f, e, start])
+    into: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for key in m.PAID_IN:
+        into[key[0], key[2]].append(paid_in[key])
+    keys = [
+        (f, t)
+        for f, x in data.funds.items()
+        if x.tranches is not None
+        for t in range(x.opens, x.closes + 1)
+    ]
+
+    def rows() -> Iterator[Row]:
+        for f, t in keys:
+            spent = [j for tau in range(t + 1) for j in out.get((f, tau), [])]
+            came = [j for tau in range(t + 1) for j in into.get((f, tau), [])]
+            if spent:
+                yield (f, t), spent + came, [1.0] * len(spent) + [-1.0] * len(came), -INF, 0.0
+
+    return keys, rows()
 
 
 def fund_cap_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
@@ -179,7 +295,7 @@ def fund_cap_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 def bilateral_ceiling_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""A nation's bilateral purchases for another nation within their ceiling.
 
-    :math:`\sum_{p,i} pays_{b,p,i,r} \le ceiling_b` for each purchase :math:`b` of payer
+    :math:`\sum_{p,i,t} pays_{b,p,i,r,t} \le ceiling_b` for each purchase :math:`b` of payer
     :math:`n` for beneficiary :math:`r` (``nations[n].buys_for[r]``) with a ceiling.
 
     A bilateral purchase is a fund with one member, the payer, that pays for the
@@ -191,7 +307,7 @@ def bilateral_ceiling_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     lin = linear(m)
     pays = lin.col("fund_pays")
     paid: dict[str, list] = defaultdict(list)
-    for key in data.fund_pays:
+    for key in data.fund_pays_at():
         paid[key[0]].append(key)
     channels: dict[tuple[str, str], str] = {}
     for f, x in data.funds.items():
@@ -282,16 +398,16 @@ def contribution_pledge(m: pyo.ConcreteModel, data: ModelData) -> None:
 def consortium_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""A fund with a minimum consortium pays for a contract only if it uses that contract.
 
-    :math:`\sum_n pays_{f,p,i,n} \le M_c \, uses_{f,c}`, with :math:`M_c` the worst unit
+    :math:`\sum_{n,t} pays_{f,p,i,n,t} \le M_c \, uses_{f,c}`, with :math:`M_c` the worst unit
     price plus delivery times the offer's total capacity; only funds with
     ``min_nations_per_contract > 1``.
     """
     lin = linear(m)
-    pays_col, uses = lin.col("fund_pays"), lin.col("fund_uses")
-    pays: dict[tuple, list] = defaultdict(list)
+    uses = lin.col("fund_uses")
+    pays: dict[tuple, list[int]] = defaultdict(list)
     for f, p, i, n in data.fund_pays:
         if data.funds[f].min_nations > 1:
-            pays[(f, *data.contract_of[p, i, n])].append((f, p, i, n))
+            pays[(f, *data.contract_of[p, i, n])] += paid_columns(lin, data, f, p, i, n)
 
     def big_m(c: tuple) -> float:
         p, i = data.contracts[c]
@@ -301,7 +417,7 @@ def consortium_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     def rows() -> Iterator[Row]:
         for fc in m.FUND_USES:
-            cols = [pays_col[k] for k in pays[fc]]
+            cols = pays[fc]
             yield fc, [*cols, uses[fc]], [1.0] * len(cols) + [-big_m(fc[1:])], -INF, 0.0
 
     return m.FUND_USES, rows()
@@ -358,8 +474,8 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     the part of the investments it sponsors that no fund pays, its share of contracts'
     fixed costs, and its loan repayments within the horizon.
 
-    :math:`\sum_{p,i} (cost_{p,i,n} - \sum_f pays_{f,p,i,n}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_f invests_{f,e}) + fixed_n + repay_n \le budget_n`,
-    with :math:`repay_n = \sum_{f\ \mathrm{loan}, p, i} repaid_f \, pays_{f,p,i,n}` what it
+    :math:`\sum_{p,i} (cost_{p,i,n} - \sum_{f,t} pays_{f,p,i,n,t}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_{f,s} invests_{f,e,s}) + fixed_n + repay_n \le budget_n`,
+    with :math:`repay_n = \sum_{f\ \mathrm{loan}, p, i, t} repaid_f \, pays_{f,p,i,n,t}` what it
     repays within the horizon of loans that paid for its orders
     (:func:`aggregate.model.financing.loan_repayment_terms`; 0 without loans),
     :math:`fixed_n = \sum_c share_{c,n} (contractcost_c \, open_c + \sum_a periodcost_{c,a} \, delivers_{c,a})`
@@ -384,7 +500,7 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
     """What nation ``n`` pays itself: orders net of funds, contributions, sponsored
     investment, fixed costs, and loan repayments within the horizon."""
-    pays, contrib = lin.col("fund_pays"), lin.col("contrib")
+    contrib = lin.col("contrib")
     build, invests = lin.col("build"), lin.col("fund_invests")
     cols: list[int] = []
     coefs: list[float] = []
@@ -395,9 +511,9 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
         coefs += v
     for f in data.funds:
         for p, i, r in routes:
-            if (f, p, i, r) in data.fund_pays:
-                cols.append(pays[f, p, i, r])
-                coefs.append(-1.0)
+            paid = paid_columns(lin, data, f, p, i, r)
+            cols += paid
+            coefs += [-1.0] * len(paid)
     for f, x in data.funds.items():
         if n in x.members:
             cols.append(contrib[f, n])
@@ -417,9 +533,10 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
             cols.append(build[e, s])
             coefs.append(cost)
         for f in data.funds:
-            if (f, e) in invests:
-                cols.append(invests[f, e])
-                coefs.append(-1.0)
+            for s in data.expansions[e].starts:
+                if (f, e, s) in invests:
+                    cols.append(invests[f, e, s])
+                    coefs.append(-1.0)
     return cols, coefs
 
 
@@ -447,17 +564,19 @@ def fixed_cost_terms(lin: LinearModel, data: ModelData, n: str, period: int | No
 
 
 def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""The nation's cash outlay per period: orders arriving, before any fund reimbursement,
-    and its share of contracts' fixed costs falling in the period.
+    r"""The nation's cash outlay per period: orders paid in the period (arriving, or ordered
+    for a nation paying at award), before any fund reimbursement, and its share of
+    contracts' fixed costs falling in the period.
 
-    :math:`\sum_{p,i,k} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k} + \sum_c share_{c,n} (contractcost_c \, open_c [a = 0] + periodcost_{c,a} \, delivers_{c,a}) \le budget_{n,a}`
+    :math:`\sum_{p,i,a,k: paid(a) = t} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k} + \sum_c share_{c,n} (contractcost_c \, open_c [t = 0] + periodcost_{c,t} \, delivers_{c,t}) \le budget_{n,t}`,
+    with :math:`paid(a) = a` (``pays_at: delivery``) or :math:`a - lead_{p,i}` (``award``).
     """
     lin = linear(m)
     order = lin.col("order")
     keys = [(n, a) for n, limits in data.period_budgets.items() for a in range(len(data.periods))]
     by_nation_period: dict[tuple[str, int], list] = defaultdict(list)
     for o in data.orders:
-        by_nation_period[o[2], o[3]].append(o)
+        by_nation_period[o[2], data.paid_period(o)].append(o)
 
     def rows() -> Iterator[Row]:
         for n, a in keys:

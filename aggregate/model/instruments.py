@@ -19,13 +19,13 @@ from aggregate.data import ContractKey, ModelData, RouteKey
 from aggregate.model.contracts import Rows
 from aggregate.model.funds import route_cost
 from aggregate.model.linear import INF, LinearModel, Row, linear
+from aggregate.model.variables import paid_columns
 
 
 def route_payments(lin: LinearModel, data: ModelData, f: str, route: RouteKey) -> list[int]:
     """The columns of fund ``f``'s payments for ``route`` (producer, item, nation); none where
     the fund may not pay for it."""
-    key = (f, *route)
-    return [lin.col("fund_pays")[key]] if key in data.fund_pays else []
+    return paid_columns(lin, data, f, *route)
 
 
 def fund_routes(data: ModelData) -> dict[tuple[str, RouteKey], str]:

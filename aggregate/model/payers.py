@@ -2,7 +2,7 @@
 
 Cost and needs do not depend on who pays (a fund's payment and the beneficiary's own payment
 cost the same, and unspent money is no cost), so after the cost stage the money columns
-(``contrib``, ``fund_pays``, ``fund_invests``, ``unspent``) are a tie the solver would break
+(``contrib``, ``fund_pays``, ``fund_invests``, ``unspent``, ``paid_in``) are a tie the solver would break
 arbitrarily. This stage settles them by stated rules, in order (each optimum kept, within a
 hair of tolerance, while the next is optimised):
 
@@ -16,7 +16,9 @@ hair of tolerance, while the next is optimised):
    whatever they pay for: a bilateral refill comes after every fund's;
 5. the rest is the nation's own: members pay in no more than the funds' committed size and
    what the funds spend (least money collected, so unspent money is only committed money);
-6. ties left: each money column carries a fixed weight derived from its ids (CRC-32 of the
+6. members of a fund with tranches pay in as late as its cash balance allows (least sum of
+   each payment in times the number of periods from its period to the horizon's end);
+7. ties left: each money column carries a fixed weight derived from its ids (CRC-32 of the
    index), the same whatever the order of the scenario's lists or the thread count; the
    least weighted sum is kept. The weights are generic, so the optimum is unique.
 
@@ -45,9 +47,10 @@ from aggregate.status import Outcome, read_highs
 
 log = logging.getLogger(__name__)
 
-MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent", "packages")
+MONEY: tuple[str, ...] = ("contrib", "fund_pays", "fund_invests", "unspent", "paid_in", "packages")
 """The columns the payer stage settles (``packages``: a fund's whole packages, which move
-with its payments and stay whole)."""
+with its payments and stay whole; ``paid_in``: contributions by period to funds with
+tranches)."""
 
 HINF = highspy.kHighsInf
 REL_TOL = 1e-12
@@ -76,12 +79,18 @@ def levels(lin: LinearModel, data: ModelData) -> list[tuple[str, np.ndarray]]:
         # a bilateral purchase comes after every fund, whatever it pays for (refills too)
         if data.funds[key[0]].channel == "bilateral":
             bilateral[j] = -1.0
-        elif data.fund_pays.get(key) == "refill":
+        elif data.fund_pays.get(key[:4]) == "refill":
             refill[j] = -1.0
         else:
             fund[j] = -1.0
     collected = np.zeros(n)
     collected[list(_block(lin, "contrib"))] = 1.0
+    # members of a fund with tranches pay in as late as its cash balance allows
+    early = np.zeros(n)
+    if "paid_in" in lin.columns:
+        horizon = len(data.periods)
+        for (_f, _m, t), j in lin.col("paid_in").items():
+            early[j] = float(horizon - t)
     ties = np.zeros(n)
     for name in MONEY:
         if name in lin.columns:
@@ -93,6 +102,7 @@ def levels(lin: LinearModel, data: ModelData) -> list[tuple[str, np.ndarray]]:
         ("procurement", fund),
         ("bilateral", bilateral),
         ("collected", collected),
+        ("early", early),
         ("ties", ties),
     ]
     return [(name, c) for name, c in out if c.any()]

@@ -28,8 +28,9 @@ SET_DIMEN: dict[str, int | None] = {
     "REPAIRS": 4,
     "FEEDS": 3,
     "CONTRIB": 2,
-    "FUND_PAYS": 4,
-    "FUND_INVESTS": 2,
+    "FUND_PAYS": 5,
+    "FUND_INVESTS": 3,
+    "PAID_IN": 3,
     "FUNDS": 1,
     "FUND_USES": None,
     "JOINS": None,
@@ -89,14 +90,28 @@ def index_sets(data: ModelData) -> dict[str, list]:
         "REPAIRS": data.repairs,
         "FEEDS": [(s, p, t) for (s, p) in data.feeds for t in periods],
         "CONTRIB": [(f, n) for f, x in data.funds.items() for n in x.members],
-        "FUND_PAYS": list(data.fund_pays),
+        "FUND_PAYS": data.fund_pays_at(),
         "FUND_INVESTS": data.fund_invests,
+        "PAID_IN": paid_in_index(data),
         "FUNDS": list(data.funds),
         "FUND_USES": fund_uses,
         "JOINS": sorted({(*c[1:], n) for c in fund_uses for n in takers[c[1:]]}),
         "ORIGIN": data.origin_pairs(),
         "PACKAGES": [f for f, x in data.funds.items() if x.package_size is not None],
     }
+
+
+def paid_in_index(data: ModelData) -> list[tuple[str, str, int]]:
+    """(fund, member, period) of the payments into funds with tranches: only in periods
+    with a tranche (nothing else can come in)."""
+    return [
+        (f, n, t)
+        for f, x in data.funds.items()
+        if x.tranches is not None
+        for n in x.members
+        for t in range(len(data.periods))
+        if x.is_open(t) and x.tranches[t] > 0
+    ]
 
 
 def add_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -205,6 +220,7 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("contrib", m.CONTRIB, nn)
     add("fund_pays", m.FUND_PAYS, nn)
     add("fund_invests", m.FUND_INVESTS, nn)
+    add("paid_in", m.PAID_IN, nn)
     # a bilateral purchase pays exactly what it buys: nothing is collected ahead to stay unspent
     bilateral = [data.funds[f].channel == "bilateral" for f in m.FUNDS]
     add("unspent", m.FUNDS, nn, [0.0 if b else INF for b in bilateral])
@@ -227,3 +243,19 @@ def _most_packages(data: ModelData, fund: str) -> float:
     x = data.funds[fund]
     assert x.package_size is not None
     return INF if x.cap is None else float(math.floor(x.cap / x.package_size + 1e-9))
+
+
+def paid_columns(
+    lin: LinearModel, data: ModelData, f: str, p: str, i: str, n: str, period: int | None = None
+) -> list[int]:
+    """The columns of fund ``f``'s payments for nation ``n``'s orders of ``i`` from ``p``:
+    one per period in which the fund may pay them (``period`` None: all of them, whose sum
+    is the fund's payment for the route over the horizon). A fund that is not
+    :attr:`~aggregate.data.FundData.timed` has one column over the horizon
+    (:data:`~aggregate.data.HORIZON`), which no single period selects. Empty where it pays
+    nothing."""
+    periods = data.fund_pay_periods.get((f, p, i, n))
+    if not periods:
+        return []
+    pays = lin.col("fund_pays")
+    return [pays[f, p, i, n, t] for t in periods if period is None or t == period]

@@ -414,7 +414,7 @@ def in_reporting_currency(scenario: Scenario) -> Scenario:
     * a nation's ``budget`` and bilateral ``ceiling`` (horizon totals) at the first period's
       rate, its ``budget_per_period`` at each period's own rate;
     * a fund's ``cap``, ``committed``, pledges and ``package_size`` (horizon totals) at the
-      first period's rate.
+      first period's rate, each of its ``tranches`` at its own period's rate.
 
     Converted entries name no currency, so converting twice changes nothing; an entry whose
     currency has no rate is left as it is (the checks report it). The model's data, the
@@ -490,6 +490,11 @@ def in_reporting_currency(scenario: Scenario) -> Scenario:
             "cap": None if f.cap is None else converted(f.cap, r),
             "package_size": None if f.package_size is None else converted(f.package_size, r),
         }
+        if f.tranches is not None:
+            at = {p: t for t, p in enumerate(periods)}
+            update["tranches"] = {
+                p: converted(v, r, at[p]) if p in at else v for p, v in f.tranches.items()
+            }
         if isinstance(f.contribution, PledgeRule):
             pledges = {
                 m: p.model_copy(

@@ -154,3 +154,17 @@ class Fund(StrictModel):
     repayment_periods: int = Field(default=1, ge=1, le=1000)
     """A loan's number of equal repayment instalments, one a period from
     ``repayment_start``. Only with ``kind: loan``."""
+    opens: PeriodLabel | None = None
+    """First period in which the fund pays (for orders and investments) and collects, one of
+    ``periods``. Absent: the horizon's first period. Without ``tranches`` the members'
+    contributions are horizon totals; with them, every tranche falls in an open period."""
+    closes: PeriodLabel | None = None
+    """Last period in which the fund pays and collects, one of ``periods``. Absent: the
+    horizon's last period. Orders paid after it (see ``Nation.pays_at``) are paid by their
+    nation."""
+    tranches: dict[PeriodLabel, Money] | None = Field(default=None, min_length=1)
+    """Instalments: period -> the most the members together pay in within that period,
+    currency units (at most 1e13). Periods not listed: nothing comes in. With tranches the
+    fund also keeps a cash balance: by the end of each period it has paid out at most what
+    it has collected so far. Absent: contributions are horizon totals (no schedule, no cash
+    balance)."""

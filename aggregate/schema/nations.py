@@ -60,9 +60,16 @@ class Nation(StrictModel):
     unlimited."""
     budget_per_period: PerPeriodMoney | None = None
     """Cash limit per period on the nation's own purchases (before fund reimbursement),
-    currency units per period. Absent: no per-period limit. Payments are not split by
-    period, so the nation's orders another nation pays for bilaterally count here too, and
-    its purchases for other nations do not."""
+    currency units per period: each order counts in the period it is paid (``pays_at``),
+    with the nation's share of fixed costs. Absent: no per-period limit. The limit is on the
+    cash the nation lays out before any fund or bilateral payer reimburses it, so its
+    orders another nation pays for bilaterally count here too, and its purchases for other
+    nations do not."""
+    pays_at: Literal["delivery", "award"] = "delivery"
+    """When the nation's orders are paid: ``delivery`` (the default), in their arrival
+    period; ``award``, in their order period (arrival minus the offer's lead time). Sets
+    the period in which an order counts against ``budget_per_period`` and in which a fund
+    pays for it (a fund pays only while open, within its cash balance)."""
     memberships: list[str] = []
     """Organisations the nation belongs to, e.g. ``[EU, NATO]`` (informational; fund
     membership is stated on each fund)."""

@@ -62,6 +62,7 @@ from aggregate.verify.instruments import check_component_origin, check_procureme
 from aggregate.verify.money import (
     check_budgets,
     check_fund_payments,
+    check_fund_timing,
     check_funds,
     check_payments,
 )
@@ -121,6 +122,7 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_fund_payments,
     check_procurement_share,
     check_component_origin,
+    check_fund_timing,
     check_payments,
     check_loans,
     check_budgets,

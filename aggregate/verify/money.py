@@ -246,16 +246,83 @@ def check_fund_payments(plan: Plan) -> list[Violation]:
             )
     # funds co-finance expansions going alone too (aid is kept)
     found += check_fund_investments(plan)
-    fund_paid: dict[tuple[str, str, str], float] = defaultdict(float)
-    for (_, p, i, n), amount in plan.fund_order_pay.items():
-        fund_paid[(p, i, n)] += amount
-    for (p, i, n), paid in fund_paid.items():
-        cost = plan.order_cost.get((p, i, n), 0.0)
+    fund_paid: dict[tuple[str, ...], float] = defaultdict(float)
+    for (_, p, i, n, period), amount in _fund_order_pay_at(plan).items():
+        fund_paid[(p, i, n, period)] += amount
+    for (p, i, n, period), paid in fund_paid.items():
+        cost = plan.paid_cost.get((p, i, n, period), 0.0)
         if (over := plan.excess(paid, cost)) is not None:
-            message = f"funds pay {num(paid)}, the orders cost {num(cost)}"
+            message = f"funds pay {num(paid)}, the orders paid in the period cost {num(cost)}"
             entity = labels.route(p, i, n)
-            found.append(Violation("fund_payment_upper", entity, "", message, over))
+            found.append(Violation("fund_payment_upper", entity, period, message, over))
     return found
+
+
+def _fund_order_pay_at(plan: Plan) -> dict[tuple[str, ...], float]:
+    """(fund or bilateral channel, producer, item, nation, period) -> payments for the
+    nation's orders by funds and other nations in the period."""
+    df = plan.tables["payments"]
+    kind = df["payer_type"]
+    others = (kind == "fund") | ((kind == "nation") & (df["channel"] != labels.OWN))
+    df = df[(df["purpose"] == "order") & others]
+    return sums(df, ["channel", "producer", "item", "beneficiary", "period"], "amount")
+
+
+def check_fund_timing(plan: Plan) -> list[Violation]:
+    """``fund_open_window``, ``contribution_periods``, ``fund_tranche_upper`` and
+    ``fund_cash_balance``: when funds pay and collect."""
+    ix, found = plan.ix, []
+    outflow: dict[tuple[str, str], float] = defaultdict(float)
+    inflow: dict[tuple[str, str], float] = defaultdict(float)
+    starts = {(r["expansion"], r["start_period"]) for r in plan.rows("investments")}
+    for r in plan.rows("payments"):
+        f, period, purpose = r["channel"], r["period"], r["purpose"]
+        fund = ix.funds.get(f)
+        if fund is None or purpose == "fixed":
+            continue  # own payments and bilateral purchases: no fund, no window
+        entity = labels.fund(f)
+        if purpose == "contribution":
+            inflow[f, period] += r["amount"]
+            scheduled = fund.tranches is not None
+            if scheduled == (period == ""):
+                want = "a tranche period" if scheduled else "'' (a horizon total)"
+                message = f"{r['payer']} pays {num(r['amount'])} in {period!r}, expected {want}"
+                found.append(Violation("contribution_periods", entity, period, message, NAN))
+        else:
+            outflow[f, period] += r["amount"]
+            if purpose == "investment" and (r["expansion"], period) not in starts:
+                message = (
+                    f"pays {num(r['amount'])} towards {r['expansion']} in {period}, not when "
+                    "its build starts"
+                )
+                found.append(Violation("fund_open_window", entity, period, message, r["amount"]))
+        if period and plan.positive(r["amount"]) and not _open(plan, f, period):
+            message = f"{purpose} payment of {num(r['amount'])} while the fund is closed"
+            found.append(Violation("fund_open_window", entity, period, message, r["amount"]))
+    for f, fund in ix.funds.items():
+        if fund.tranches is None:
+            continue
+        came = spent = 0.0
+        for period in ix.periods:
+            tranche = float(fund.tranches.get(period, 0.0))
+            into = inflow.get((f, period), 0.0)
+            if (over := plan.excess(into, tranche)) is not None:
+                message = f"members pay in {num(into)}, the tranche is {num(tranche)}"
+                found.append(Violation("fund_tranche_upper", labels.fund(f), period, message, over))
+            came += into
+            spent += outflow.get((f, period), 0.0)
+            if (over := plan.excess(spent, came)) is not None:
+                message = f"paid out {num(spent)} by the end of the period, collected {num(came)}"
+                found.append(Violation("fund_cash_balance", labels.fund(f), period, message, over))
+    return found
+
+
+def _open(plan: Plan, f: str, period: str) -> bool:
+    """Whether fund ``f`` is open in ``period`` (its ``opens`` to its ``closes``)."""
+    fund, t = plan.ix.funds[f], plan.ix.t
+    first = t[fund.opens] if fund.opens is not None else 0
+    last = t[fund.closes] if fund.closes is not None else len(plan.ix.periods) - 1
+    return period in t and first <= t[period] <= last
 
 
 def check_fund_investments(plan: Plan) -> list[Violation]:
@@ -310,6 +377,7 @@ def check_payments(plan: Plan) -> list[Violation]:
             message = f"{n} pays {num(own)} + funds {num(funds)}, the orders cost {num(cost)}"
             entity = labels.route(p, i, n)
             found.append(Violation("order_payment_balance", entity, "", message, gap))
+    found += _order_payment_periods(plan)
     paid_in = sums(plan.payments("nation", "contribution"), ["beneficiary", "payer"], "amount")
     for key in sorted(set(paid_in) | set(plan.contributions)):
         paid, recorded = paid_in.get(key, 0.0), plan.contributions.get(key, 0.0)
@@ -343,6 +411,31 @@ def check_payments(plan: Plan) -> list[Violation]:
             entity = labels.expansion(e_id)
             found.append(Violation("investment_payment_balance", entity, "", message, gap))
     found += _fixed_cost_payments(plan)
+    return found
+
+
+def _order_payment_periods(plan: Plan) -> list[Violation]:
+    """``order_payment_balance`` per period: the orders paid in a period (arrival, or order
+    period at award) are paid in that period, by the nation and the funds together."""
+    found: list[Violation] = []
+    paid: dict[tuple[str, ...], float] = defaultdict(float)
+    df = plan.payments("nation", "order")
+    own = df[df["channel"] == labels.OWN]
+    for (p, i, n, period), amount in sums(
+        own, ["producer", "item", "beneficiary", "period"], "amount"
+    ).items():
+        paid[(p, i, n, period)] += amount
+    for (_, p, i, n, period), amount in _fund_order_pay_at(plan).items():
+        paid[(p, i, n, period)] += amount
+    for key in sorted(set(plan.paid_cost) | set(paid)):
+        p, i, n, period = key
+        cost, amount = plan.paid_cost.get(key, 0.0), paid.get(key, 0.0)
+        if (gap := plan.gap(amount, cost)) is not None:
+            message = (
+                f"payments {num(amount)} in the period, the orders paid in it cost {num(cost)}"
+            )
+            entity = labels.route(p, i, n)
+            found.append(Violation("order_payment_balance", entity, period, message, gap))
     return found
 
 
@@ -465,7 +558,7 @@ def check_budgets(plan: Plan) -> list[Violation]:
                 outlay += fixed_outlay.get((n, period), 0.0)
                 if (over := plan.excess(outlay, limits[t])) is not None:
                     message = (
-                        f"orders arriving and fixed costs cost {num(outlay)}, "
+                        f"orders paid ({nation.pays_at}) and fixed costs cost {num(outlay)}, "
                         f"budget {num(limits[t])}"
                     )
                     add("budget_period_upper", message, over, period=period)

@@ -130,6 +130,10 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
             f"purpose {purpose!r} is not 'order', 'investment', 'contribution', 'fixed' or "
             "'repayment'"
         )
+    period = r.get("period", "")
+    # contributions to a fund without tranches and loan repayments are horizon totals
+    if period not in ix.t and (period != "" or purpose not in ("contribution", "repayment")):
+        return f"period {period!r} is not a period of the scenario"
     if payer not in (ix.nations if kind == "nation" else ix.funds):
         return f"payer {payer!r} is not a {kind} of the scenario"
     if (problem := _channel_problem(r, ix)) is not None:
@@ -269,9 +273,29 @@ class Plan:
 
     @cached_property
     def outlay(self) -> dict[tuple[str, ...], float]:
-        """(nation, arrival period) -> purchase + delivery cost of orders arriving."""
-        orders = self.tables["orders"].assign(cost=self._order_money)
-        return sums(orders, ["nation", "arrival_period"], "cost")
+        """(nation, period) -> purchase + delivery cost of the orders paid in the period."""
+        orders = self.tables["orders"].assign(cost=self._order_money, paid=self._paid_period)
+        return sums(orders, ["nation", "paid"], "cost")
+
+    @cached_property
+    def paid_cost(self) -> dict[tuple[str, ...], float]:
+        """(producer, item, nation, period) -> purchase + delivery cost of the nation's
+        orders paid in the period."""
+        orders = self.tables["orders"].assign(cost=self._order_money, paid=self._paid_period)
+        return sums(orders, ["producer", "item", "nation", "paid"], "cost")
+
+    @property
+    def _paid_period(self) -> pd.Series:
+        """Each order's payment period: its arrival, or its order period for a nation that
+        pays at award (``Nation.pays_at``)."""
+        orders = self.tables["orders"]
+        award = {n for n, x in self.ix.nations.items() if x.pays_at == "award"}
+        at_award = orders["nation"].isin(award)
+        return orders["order_period"].where(at_award, orders["arrival_period"])
+
+    def payments_by_period(self, payer_type: str, purpose: str, by: list[str]) -> dict:
+        """Sums of the payments' amounts by ``by`` and ``period``."""
+        return sums(self.payments(payer_type, purpose), [*by, "period"], "amount")
 
     @property
     def _order_money(self) -> pd.Series:

@@ -127,9 +127,17 @@ RULES: dict[str, str] = {
     "max_outside_share * the value fed from all suppliers (over the horizon)",
     "fund_procurement_share_upper": "a fund's procurement payments for a contract <= its "
     "max_procurement_share * the purchase and delivery cost of all the contract's orders",
+    "fund_open_window": "a fund pays (orders, investments) and collects only from opens to "
+    "closes; an investment is paid when its build starts",
+    "contribution_periods": "contributions to a fund with tranches fall in periods; to "
+    "other funds they are horizon totals (period '')",
+    "fund_tranche_upper": "members pay into a fund at most its tranche in each period",
+    "fund_cash_balance": "by the end of each period a fund with tranches has paid out at most "
+    "what it has collected so far",
     # payments and budgets
     "payment_record": "a payment row's payer, purpose and references are valid",
-    "order_payment_balance": "own + fund payments == purchase + delivery cost of the orders",
+    "order_payment_balance": "own + fund payments == purchase + delivery cost of the orders, "
+    "over the horizon and in each period they are paid (arrival, or order period at award)",
     "contribution_payments": "contribution payments == the contributions table",
     "investment_payment_balance": "the sponsor pays the part of an investment no fund pays",
     "fixed_cost_payments": "a contract's fixed costs are paid by the offer's fixed-cost rule",
@@ -138,8 +146,8 @@ RULES: dict[str, str] = {
     "falling due within the horizon; the loans table agrees",
     "budget_upper": "spent <= budget",
     "budget_period_upper": (
-        "purchase + delivery of orders arriving in a period + the fixed costs falling in it "
-        "<= its budget"
+        "purchase + delivery of orders paid in a period (arriving, or ordered for a nation "
+        "paying at award) + the fixed costs falling in it <= its budget"
     ),
     "participation": (
         "settings.participation no_worse_than_alone: no nation more short of a capability "

@@ -130,6 +130,7 @@ SHEETS: tuple[Sheet, ...] = (
             _col(Nation, "systems", "list"),
             _col(Nation, "donation_policy", "text"),
             _col(Nation, "currency", "label"),
+            _col(Nation, "pays_at", "text"),
         ),
     ),
     Sheet(
@@ -339,6 +340,9 @@ SHEETS: tuple[Sheet, ...] = (
                     ("interest_rate", "number"),
                     ("repayment_start", "label"),
                     ("repayment_periods", "whole"),
+                    ("opens", "label"),
+                    ("closes", "label"),
+                    ("tranches", "mapping"),
                 )
             ),
             _col(

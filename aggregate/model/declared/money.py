@@ -24,6 +24,9 @@ FUND_INVESTMENT_SHARE_UPPER: Final = "fund_investment_share_upper"
 FUND_INVESTMENT_UPPER: Final = "fund_investment_upper"
 FUND_BALANCE: Final = "fund_balance"
 FUND_CAP_UPPER: Final = "fund_cap_upper"
+CONTRIBUTION_PERIODS: Final = "contribution_periods"
+FUND_TRANCHE_UPPER: Final = "fund_tranche_upper"
+FUND_CASH_BALANCE: Final = "fund_cash_balance"
 BILATERAL_CEILING_UPPER: Final = "bilateral_ceiling_upper"
 FUND_COMMITTED_LOWER: Final = "fund_committed_lower"
 CONTRIBUTION_KEY_LOWER: Final = "contribution_key_lower"
@@ -55,8 +58,8 @@ DECLARED: tuple[tuple[str, Family], ...] = (
         Family(
             funds.fund_payment_upper,
             FUNDS,
-            ("producer", "item", "nation"),
-            ("fund_payment_upper", "fund_payment_eligible"),
+            ("producer", "item", "nation", "period?"),
+            ("fund_payment_upper", "fund_payment_eligible", "fund_open_window"),
             "link",
             context="funds pay at most the cost of {2}'s orders of {1} from {0}",
         ),
@@ -85,8 +88,8 @@ DECLARED: tuple[tuple[str, Family], ...] = (
         Family(
             funds.fund_investment_share_upper,
             FUNDS,
-            ("fund", "expansion"),
-            ("fund_investment_upper",),
+            ("fund", "expansion", "period"),
+            ("fund_investment_upper", "fund_open_window"),
             "rule",
             RuleSpec(
                 "co-financing share",
@@ -119,6 +122,57 @@ DECLARED: tuple[tuple[str, Family], ...] = (
             ("fund_balance",),
             "identity",
             context="money in and out of fund {0}",
+        ),
+    ),
+    (
+        CONTRIBUTION_PERIODS,
+        Family(
+            funds.contribution_periods,
+            FUNDS,
+            ("fund", "nation"),
+            ("contribution_periods",),
+            "identity",
+            context="{1}'s payments into fund {0} over the periods",
+        ),
+    ),
+    (
+        FUND_TRANCHE_UPPER,
+        Family(
+            funds.fund_tranche_upper,
+            FUNDS,
+            ("fund", "period"),
+            ("fund_tranche_upper", "fund_open_window"),
+            "rule",
+            RuleSpec(
+                "fund tranche",
+                FUND,
+                "tranches",
+                "raise",
+                "{currency}",
+                "the tranche of fund {fund}",
+                period="period",
+                about=("fund",),
+            ),
+        ),
+    ),
+    (
+        FUND_CASH_BALANCE,
+        Family(
+            funds.fund_cash_balance,
+            FUNDS,
+            ("fund", "period"),
+            ("fund_cash_balance",),
+            "rule",
+            RuleSpec(
+                "fund cash balance",
+                FUND,
+                "tranches",
+                "raise",
+                "{currency}",
+                "what fund {fund} may pay out beyond the money collected so far",
+                period="period",
+                about=("fund",),
+            ),
         ),
     ),
     (
