@@ -47,6 +47,9 @@ class OfferData:
     period_cost: list[float]
     delivery: dict[str, float]
     """Delivery cost per unit to each nation on a route."""
+    commitments: dict[str, tuple[float, float | None, int]] = field(default_factory=dict)
+    """nation -> (min_volume, max_volume or None, first order period index) of its
+    commitment to the offer (``Offer.commitments``)."""
 
 
 @dataclass(frozen=True)
@@ -308,6 +311,14 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 contract_cost=off.contract_cost,
                 period_cost=expand(off.order_period_cost, periods),
                 delivery={n: facts.delivery_rate(off, n) for n in takers},
+                commitments={
+                    c.nation: (
+                        c.min_volume,
+                        c.max_volume,
+                        at[c.joins_from] if c.joins_from is not None else 0,
+                    )
+                    for c in off.commitments
+                },
             )
             routes.extend((prod.id, off.item, n) for n in takers)
 
@@ -320,7 +331,9 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         c: ContractKey = (p, i) if pooled else (p, i, n)
         contract_of[p, i, n] = c
         contracts[c] = (p, i)
-        for a in range(od.lead, horizon):
+        # a committed nation orders from its joins_from on: arrival >= joins_from + lead
+        joins = od.commitments[n][2] if n in od.commitments else 0
+        for a in range(od.lead + joins, horizon):
             if od.upper[a] <= 0:
                 continue
             if od.lot is not None:

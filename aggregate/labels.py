@@ -37,6 +37,7 @@ PRODUCERS = "producers"
 EXPANSIONS = "expansions"
 SUPPLIERS = "component_suppliers"
 FUNDS = "funds"
+PLACED_ORDERS = "placed_orders"
 
 
 def entry(collection: str, ident: str) -> str:
@@ -91,6 +92,15 @@ def expansion(ident: str) -> str:
 
 def supplier(ident: str) -> str:
     return entry(SUPPLIERS, ident)
+
+
+def placed_order(ident: str) -> str:
+    return entry(PLACED_ORDERS, ident)
+
+
+def commitment(producer_id: str, item_id: str, nation_code: str) -> str:
+    """A nation's commitment to an offer: ``producers[p].offers[i].commitments[nation=n]``."""
+    return field(offer(producer_id, item_id), "commitments", f"nation={nation_code}")
 
 
 OWN = "own"

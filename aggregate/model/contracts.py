@@ -284,3 +284,53 @@ def supplier_capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             yield (s, t), cols, [1.0] * len(cols), -INF, data.supplier_capacity[s][t]
 
     return keys, rows()
+
+
+def _commitments(data: ModelData, bound: int) -> list[tuple[str, str, str]]:
+    """Routes (producer, item, nation) whose nation's commitment to the offer sets a
+    ``bound`` (0: a minimum above 0, 1: a maximum)."""
+    keys = []
+    for p, i, n in data.routes:
+        c = data.offers[p, i].commitments.get(n)
+        if c is not None and (c[0] > 0 if bound == 0 else c[1] is not None):
+            keys.append((p, i, n))
+    return keys
+
+
+def commitment_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A nation committed to a framework orders at least its minimum volume under it.
+
+    :math:`\sum_{a,k} x_{p,i,n,a,k} \ge minvol_{p,i,n}` over the nation's orders of the offer
+    (pooled or going alone: a commitment is an agreement already made). Orders already
+    placed do not count towards it.
+    """
+    lin = linear(m)
+    order = lin.col("order")
+    keys = _commitments(data, 0)
+
+    def rows() -> Iterator[Row]:
+        for p, i, n in keys:
+            cols = _cols(order, data.by_route.get((p, i, n), []))
+            least = data.offers[p, i].commitments[n][0]
+            yield (p, i, n), cols, [1.0] * len(cols), least, INF
+
+    return keys, rows()
+
+
+def commitment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A nation committed to a framework orders at most its maximum volume under it.
+
+    :math:`\sum_{a,k} x_{p,i,n,a,k} \le maxvol_{p,i,n}` (only where ``max_volume`` is given).
+    """
+    lin = linear(m)
+    order = lin.col("order")
+    keys = _commitments(data, 1)
+
+    def rows() -> Iterator[Row]:
+        for p, i, n in keys:
+            cols = _cols(order, data.by_route.get((p, i, n), []))
+            most = data.offers[p, i].commitments[n][1]
+            assert most is not None
+            yield (p, i, n), cols, [1.0] * len(cols), -INF, most
+
+    return keys, rows()

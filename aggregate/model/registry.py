@@ -53,6 +53,8 @@ from aggregate.model.declared.stocks import (  # the family names
 )
 from aggregate.model.declared.supply import (  # the family names
     CAPACITY_UPPER,
+    COMMITMENT_LOWER,
+    COMMITMENT_UPPER,
     COMPONENT_SUPPLY,
     DELIVERY_PERIOD_LINK,
     EXPANSION_ONCE,
@@ -102,6 +104,8 @@ __all__ = [
     "BUDGET_PERIOD_UPPER",
     "BUDGET_UPPER",
     "CAPACITY_UPPER",
+    "COMMITMENT_LOWER",
+    "COMMITMENT_UPPER",
     "COMPONENT_SUPPLY",
     "CONSORTIUM_JOIN_LINK",
     "CONSORTIUM_LOWER",

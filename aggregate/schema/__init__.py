@@ -2,16 +2,25 @@
 
 from aggregate.schema.base import PerPeriod, expand
 from aggregate.schema.funds import Fund, KeyRule, Pledge, PledgeRule
-from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer, Tier
+from aggregate.schema.industry import (
+    Commitment,
+    ComponentSupplier,
+    Expansion,
+    Offer,
+    Producer,
+    Tier,
+)
 from aggregate.schema.materiel import Capability, Component, Equivalence, Item
 from aggregate.schema.nations import BilateralPurchase, Nation
 from aggregate.schema.needs import Demand, Stockpile
+from aggregate.schema.orders import PlacedOrder
 from aggregate.schema.scenario import Scenario
 from aggregate.schema.settings import SolveSettings
 
 __all__ = [
     "BilateralPurchase",
     "Capability",
+    "Commitment",
     "Component",
     "ComponentSupplier",
     "Demand",
@@ -23,6 +32,7 @@ __all__ = [
     "Nation",
     "Offer",
     "PerPeriod",
+    "PlacedOrder",
     "Pledge",
     "PledgeRule",
     "Producer",

@@ -24,6 +24,7 @@ KEYS: tuple[tuple[str, ...], ...] = (
     ("nation", "item"),  # stockpiles
     ("item",),  # offers, satisfied_by
     ("beneficiary",),  # buys_for
+    ("nation",),  # an offer's commitments
 )
 """The fields that identify an entry of a list, tried in this order."""
 

@@ -29,6 +29,33 @@ class Tier(StrictModel):
     most 1e13)."""
 
 
+class Commitment(StrictModel):
+    """A nation's commitment to a framework (the offer's pooled contract): how much it must
+    and may order under it over the horizon, and from when it may order.
+
+    Commitments are agreements already made: they hold going alone too (the nation's own
+    contract with the producer), so the value of pooling measures pooling only."""
+
+    nation: NationCode
+    """The committed nation (ISO alpha-3); one commitment per nation and offer."""
+    min_volume: Quantity = 0.0
+    """Units the nation must order under the offer over the horizon (default 0: none); the
+    orders already placed (``Scenario.placed_orders``) do not count towards it."""
+    max_volume: Quantity | None = None
+    """Most units the nation may order under the offer over the horizon, orders already
+    placed not counted. Absent: no limit."""
+    joins_from: PeriodLabel | None = None
+    """First period in which the nation may place an order under the offer: an order's
+    period (arrival period minus ``lead_time``) must not be earlier. Absent: from the first
+    period."""
+
+    @model_validator(mode="after")
+    def _band(self) -> Commitment:
+        if self.max_volume is not None and self.max_volume < self.min_volume:
+            raise ValueError("max_volume is below min_volume; give max_volume >= min_volume")
+        return self
+
+
 class Offer(StrictModel):
     """What one producer offers for one item: capacity, prices and contract terms."""
 
@@ -64,6 +91,10 @@ class Offer(StrictModel):
     fixed_costs_split: dict[NationCode, NonNeg] = {}
     """Nation -> weight: the pooled contract's fixed costs are split in proportion to the
     weights (instead of ``fixed_costs_paid_by``)."""
+
+    commitments: list[Commitment] = []
+    """Per-nation commitments to the offer's contract (minimum and maximum volume, joining
+    period); nations without one order freely."""
 
     @model_validator(mode="after")
     def _one_fixed_cost_rule(self) -> Offer:

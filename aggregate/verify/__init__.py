@@ -78,6 +78,7 @@ from aggregate.verify.stocks import (
 )
 from aggregate.verify.supply import (
     check_capacity,
+    check_commitments,
     check_components,
     check_contracts,
     check_investments,
@@ -98,6 +99,7 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_orders,
     check_whole_units,
     check_contracts,
+    check_commitments,
     check_capacity,
     check_investments,
     check_components,

@@ -38,6 +38,10 @@ RULES: dict[str, str] = {
     "contract_period_cost": "period_cost == sum of order_period_cost over delivery periods",
     "contract_alone": "a going-alone contract serves one nation",
     "contract_cost": "contract_cost == the offer's contract_cost for a placed contract",
+    # commitments to an offer
+    "commitment_lower": "a committed nation's volume under the offer >= its min_volume",
+    "commitment_upper": "a committed nation's volume under the offer <= its max_volume",
+    "commitment_joins_from": "a committed nation orders nothing before its joins_from",
     # capacity and investments
     "capacity_upper": "deliveries <= base capacity + capacity of expansions ready",
     "capacity_table": "the capacity table's base, added and used agree with the plan",

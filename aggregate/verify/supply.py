@@ -12,7 +12,7 @@ from typing import Any
 
 from aggregate import labels
 from aggregate.schema import facts
-from aggregate.verify.cells import NAN, blank, num, records, whole
+from aggregate.verify.cells import NAN, blank, num, records, sums, whole
 from aggregate.verify.outcome import Violation
 from aggregate.verify.plan import Plan
 
@@ -323,4 +323,41 @@ def check_components(plan: Plan) -> list[Violation]:
             message = f"deliveries need {num(need)} {q}, suppliers send {num(have)}"
             entity = labels.flow(labels.component(q), labels.producer(p))
             found.append(Violation("component_supply", entity, a, message, over))
+    return found
+
+
+# --- commitments ----------------------------------------------------------------------
+
+
+def check_commitments(plan: Plan) -> list[Violation]:
+    """Each nation's commitment to an offer: its ordered volume within the committed
+    minimum and maximum, no order placed before the period it joins."""
+    ix, found = plan.ix, []
+    volume = sums(plan.tables["orders"], ["producer", "item", "nation"], "quantity")
+    for (p, i), offer in sorted(ix.offers.items()):
+        for c in offer.commitments:
+            n = c.nation
+            entity = labels.commitment(p, i, n)
+            v = volume.get((p, i, n), 0.0)
+            if (under := plan.excess(c.min_volume, v)) is not None:
+                message = f"{n} orders {num(v)}, below its committed minimum {num(c.min_volume)}"
+                found.append(Violation("commitment_lower", entity, "", message, under))
+            most = c.max_volume
+            if most is not None and (over := plan.excess(v, most)) is not None:
+                message = f"{n} orders {num(v)}, above its committed maximum {num(most)}"
+                found.append(Violation("commitment_upper", entity, "", message, over))
+    for r in plan.rows("orders"):
+        offer = ix.offers[(r["producer"], r["item"])]
+        joins = next((c.joins_from for c in offer.commitments if c.nation == r["nation"]), None)
+        if joins is None or not plan.positive(r["quantity"]):
+            continue
+        ordered = ix.t.get(r["order_period"])
+        if ordered is not None and ordered < ix.t[joins]:
+            entity = labels.route(r["producer"], r["item"], r["nation"])
+            message = f"ordered in {r['order_period']}, before {r['nation']} joins in {joins}"
+            found.append(
+                Violation(
+                    "commitment_joins_from", entity, r["order_period"], message, r["quantity"]
+                )
+            )
     return found

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from aggregate.schema import (
     BilateralPurchase,
     Capability,
+    Commitment,
     Component,
     ComponentSupplier,
     Demand,
@@ -25,6 +26,7 @@ from aggregate.schema import (
     KeyRule,
     Nation,
     Offer,
+    PlacedOrder,
     Pledge,
     Producer,
     Scenario,
@@ -228,6 +230,18 @@ SHEETS: tuple[Sheet, ...] = (
         ),
     ),
     Sheet(
+        "commitments",
+        "Optional: one row per nation's commitment to an offer (volume band, joining period).",
+        (
+            _key("producer", "Producer id of the offer."),
+            _key("item", "Item id of the offer."),
+            _col(Commitment, "nation", "label"),
+            _col(Commitment, "min_volume", "number"),
+            _col(Commitment, "max_volume", "number"),
+            _col(Commitment, "joins_from", "label"),
+        ),
+    ),
+    Sheet(
         "capacity",
         "Optional: an offer's capacity by period, one row per (producer, item, period); the "
         "value holds until the next period given, and is 0 before the first. Leave the "
@@ -254,6 +268,23 @@ SHEETS: tuple[Sheet, ...] = (
                 ("earliest_start", "label"),
                 ("latest_start", "label"),
                 ("sponsor", "label"),
+            )
+        ),
+    ),
+    Sheet(
+        "placed_orders",
+        "Optional: one row per order placed before the plan starts.",
+        tuple(
+            _col(PlacedOrder, name, kind)
+            for name, kind in (
+                ("id", "label"),
+                ("producer", "label"),
+                ("item", "label"),
+                ("nation", "label"),
+                ("deliveries", "mapping"),
+                ("price", "number"),
+                ("cancellable", "bool"),
+                ("cancellation_fee", "number"),
             )
         ),
     ),

@@ -1,0 +1,63 @@
+"""Contracts over time: the hand-computed cases' rules bind (the same scenario without the
+rule gives the other optimum their README states), and their checks catch bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import aggregate
+from aggregate.errors import ScenarioError
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def _case(name: str) -> aggregate.Scenario:
+    return aggregate.load(CASES / name / "scenario.yaml")
+
+
+def test_without_the_commitment_all_comes_from_the_cheaper_producer() -> None:
+    sc = _case("commitment-minimum-orders-more")
+    plan = aggregate.solve(sc.with_changes({"producers[B].offers[shell].commitments": []}))
+    assert plan.key_figures["total_cost"] == pytest.approx(10)
+    assert set(plan.tables["orders"]["producer"]) == {"A"}
+
+
+def test_without_the_commitment_the_late_joiner_is_on_time() -> None:
+    sc = _case("commitment-late-joiner-short")
+    plan = aggregate.solve(sc.with_changes({"producers[P].offers[shell].commitments": []}))
+    assert plan.key_figures["short"] == pytest.approx(0)
+    assert plan.tables["demands"]["met_on_time"].sum() == pytest.approx(10)
+    assert plan.key_figures["total_cost"] == pytest.approx(10)
+
+
+def test_commitment_checks() -> None:
+    sc = _case("commitment-late-joiner-short")
+    bad = {
+        "producers[P].offers[shell].commitments": [
+            {"nation": "POL", "min_volume": 1},
+            {"nation": "UKR", "joins_from": "P9"},
+        ]
+    }
+    with pytest.raises(ScenarioError) as err:
+        sc.with_changes(bad)
+    text = str(err.value)
+    assert "field 'commitments': 'POL' is not in nations" in text, text
+    assert "commitments[nation=UKR], field 'joins_from': 'P9' is not in periods" in text, text
+
+
+def test_the_verifier_checks_commitments() -> None:
+    sc = _case("commitment-late-joiner-short")
+    plan = aggregate.solve(sc)
+    orders = plan.tables["orders"]
+    # 9 units ordered in P1: above the maximum 8 and before UKR joins in P2
+    plan.tables["orders"] = orders.assign(quantity=9.0, order_period="P1", arrival_period="P1")
+    rules = set(aggregate.verify(sc, plan).violations["rule"])
+    assert {"commitment_upper", "commitment_joins_from"} <= rules, rules
+    sc = _case("commitment-minimum-orders-more")
+    plan = aggregate.solve(sc)
+    orders = plan.tables["orders"]
+    plan.tables["orders"] = orders[orders["producer"] != "B"]
+    rules = set(aggregate.verify(sc, plan).violations["rule"])
+    assert "commitment_lower" in rules, rules
