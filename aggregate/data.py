@@ -53,6 +53,22 @@ class OfferData:
 
 
 @dataclass(frozen=True)
+class PlacedData:
+    """An order placed before the plan (``Scenario.placed_orders``)."""
+
+    producer: str
+    item: str
+    nation: str
+    deliveries: list[float]
+    """Units arriving per period (as ordered, before any cancellation)."""
+    price: float
+    """Currency per unit kept, delivery included."""
+    fee: float
+    """Currency per unit cancelled."""
+    cancellable: bool
+
+
+@dataclass(frozen=True)
 class StockData:
     on_hand: float
     floor: list[float]
@@ -153,6 +169,10 @@ class ModelData:
     budgets: dict[str, float]
     period_budgets: dict[str, list[float]]
     sponsor_of: dict[str, str]
+    placed: dict[str, PlacedData] = field(default_factory=dict)
+    """Orders already placed, by id."""
+    cancels: list[tuple[str, int]] = field(default_factory=list)
+    """(placed order, period) where a cancellable order delivers: units the plan may cancel."""
     indivisible: frozenset[str] = frozenset()
     """Items ordered, delivered, donated and used in whole units (``Item.indivisible``)."""
     currency: str = DEFAULT_CURRENCY
@@ -181,9 +201,31 @@ class ModelData:
     by_contract_period: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
     routes_of: dict[str, list[RouteKey]] = field(default_factory=dict)
     """nation -> its routes."""
+    placed_flows: dict[str, dict[tuple[str, str, int], tuple[float, list[tuple[str, int]]]]] = (
+        field(default_factory=dict)
+    )
+    """``offer``/``nation`` -> (producer or nation, item, period) -> (units placed orders
+    deliver, their cancellable (order, period) pairs): :meth:`placed_at`."""
 
     def ntiers(self, offer: OfferKey) -> int:
         return len(self.offers[offer].prices)
+
+    def placed_at(self, key: tuple[str, str, int], by: str) -> tuple[float, list[tuple[str, int]]]:
+        """(units placed orders deliver, their cancellable (order, period) pairs) at ``key``:
+        (producer, item, period) for ``by="offer"``, (nation, item, period) for
+        ``by="nation"``."""
+        units, cancels = self.placed_flows[by].get(key, (0.0, []))
+        return units, list(cancels)
+
+    def placed_of(self, contract: ContractKey) -> list[str]:
+        """The placed orders counting towards ``contract``'s volume: every placed order of
+        the offer pooled, the nation's own going alone."""
+        return [
+            o
+            for o, x in self.placed.items()
+            if (x.producer, x.item) == contract[:2]
+            and (len(contract) == 2 or x.nation == contract[2])
+        ]
 
 
 def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
@@ -383,6 +425,18 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         funds[channel] = replace(_fund_data(f, nations), channel="bilateral")
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
 
+    placed = {
+        o.id: PlacedData(
+            o.producer,
+            o.item,
+            o.nation,
+            expand_deliveries(o.deliveries, periods),
+            o.price,
+            o.cancellation_fee,
+            o.cancellable,
+        )
+        for o in scenario.placed_orders
+    }
     data = ModelData(
         name=scenario.name,
         pooled=pooled,
@@ -417,6 +471,14 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             if n.budget_per_period is not None
         },
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
+        placed=placed,
+        cancels=[
+            (o, t)
+            for o, x in placed.items()
+            if x.cancellable
+            for t in range(horizon)
+            if x.deliveries[t] > 0
+        ],
         indivisible=frozenset(it.id for it in scenario.items if it.indivisible),
         fixed_payers=fixed_payers,
         list_price={
@@ -439,6 +501,11 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     return data
 
 
+def expand_deliveries(deliveries: Mapping[str, float], periods: list[str]) -> list[float]:
+    """A placed order's ``{period: units}`` as units per period (0 where none arrive)."""
+    return [float(deliveries.get(p, 0.0)) for p in periods]
+
+
 def _group(data: ModelData) -> None:
     # one pass over every order: bind the dicts' methods once (10^5-10^6 orders)
     by_offer_period = data.by_offer_period.setdefault
@@ -457,6 +524,19 @@ def _group(data: ModelData) -> None:
         by_contract_period((c, a), []).append(key)
     for route in data.routes:
         data.routes_of.setdefault(route[2], []).append(route)
+    for by in ("offer", "nation"):
+        flows: dict[tuple[str, str, int], tuple[float, list[tuple[str, int]]]] = {}
+        for o, x in data.placed.items():
+            who = x.producer if by == "offer" else x.nation
+            for t, units in enumerate(x.deliveries):
+                if units <= 0:
+                    continue
+                before, cancels = flows.get((who, x.item, t), (0.0, []))
+                flows[who, x.item, t] = (
+                    before + units,
+                    [*cancels, (o, t)] if x.cancellable else cancels,
+                )
+        data.placed_flows[by] = flows
 
 
 def _fund_data(f: Fund, nations: Mapping[str, Nation]) -> FundData:

@@ -82,6 +82,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
             "fund_pays",
             "fund_invests",
             "unspent",
+            "cancel",
         )
     }
     tables = {
@@ -96,9 +97,10 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
         "demands": _demands(data, v),
         "refills": _refills(data, v),
         "contributions": _contributions(data, v),
+        "placed_orders": _placed_orders(data, v),
     }
     tables["payments"] = _payments(data, v, tables["orders"], tables["contracts"])
-    tables["budgets"] = _budgets(data, tables["payments"])
+    tables["budgets"] = _budgets(data, tables["payments"], tables["placed_orders"])
     tables["funds"] = _funds(data, v)
     tables["participation"] = participation.table(data, tables)
     return tables, _key_figures(lin, x, data, tables)
@@ -126,6 +128,43 @@ def _orders(data: ModelData, v: dict) -> pd.DataFrame:
             }
         )
     return _frame("orders", rows)
+
+
+def _placed_orders(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = []
+    for o, x in data.placed.items():
+        for t, ordered in enumerate(x.deliveries):
+            if ordered <= 0:
+                continue
+            cut = v["cancel"].get((o, t), 0.0)
+            rows.append(
+                {
+                    "placed_order": o,
+                    "producer": x.producer,
+                    "item": x.item,
+                    "nation": x.nation,
+                    "period": data.periods[t],
+                    "ordered": ordered,
+                    "cancelled": cut,
+                    "delivered": ordered - cut,
+                    "unit_price": x.price,
+                    "cost": x.price * (ordered - cut),
+                    "cancellation_fee": x.fee,
+                    "cancellation_cost": x.fee * cut,
+                }
+            )
+    return _frame("placed_orders", rows)
+
+
+def _placed_deliveries(data: ModelData, v: dict, by: str) -> dict[tuple[str, str, int], float]:
+    """(producer or nation, item, period) -> units placed orders deliver, net of cancels."""
+    out: dict[tuple[str, str, int], float] = defaultdict(float)
+    for o, x in data.placed.items():
+        who = x.producer if by == "offer" else x.nation
+        for t, units in enumerate(x.deliveries):
+            if units > 0:
+                out[who, x.item, t] += units - v["cancel"].get((o, t), 0.0)
+    return out
 
 
 def _contracts(data: ModelData, v: dict) -> pd.DataFrame:
@@ -180,7 +219,7 @@ def _investments(data: ModelData, v: dict) -> pd.DataFrame:
 
 
 def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
-    used: dict[tuple[str, str, int], float] = defaultdict(float)
+    used = _placed_deliveries(data, v, "offer")
     for (p, i, _n, a, _k), q in v["order"].items():
         used[p, i, a] += q
     built = [
@@ -230,6 +269,7 @@ def _inventory(m: pyo.ConcreteModel, data: ModelData, v: dict) -> pd.DataFrame:
     flows: dict[str, dict[tuple[str, str, int], float]] = {
         k: defaultdict(float) for k in ("arrivals", "in", "out", "used")
     }
+    flows["arrivals"].update(_placed_deliveries(data, v, "nation"))
     for (_p, i, n, a, _k), q in v["order"].items():
         flows["arrivals"][n, i, a] += q
     for (g, r, i, t), q in v["give"].items():
@@ -431,18 +471,25 @@ def _pay(
     }
 
 
-def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
+def _budgets(data: ModelData, payments: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
     own = payments[payments.payer_type == "nation"]
     # an order payment through a bilateral channel is spent for another nation
     purpose = own.purpose.where(
         (own.purpose != "order") | (own.channel == labels.OWN), "for_others"
     )
     by = own.groupby([own.payer, purpose])["amount"].sum()
-    nations = sorted({n for _p, _i, n in data.routes} | set(data.budgets) | set(own.payer))
+    placed_cost = (placed.cost + placed.cancellation_cost).groupby(placed.nation).sum()
+    nations = sorted(
+        {n for _p, _i, n in data.routes}
+        | set(data.budgets)
+        | set(own.payer)
+        | {x.nation for x in data.placed.values()}
+    )
     rows = []
     kinds = ("order", "for_others", "contribution", "investment", "fixed")
     for n in nations:
         parts = {k: float(by.get((n, k), 0.0)) for k in kinds}
+        parts["placed"] = float(placed_cost.get(n, 0.0))
         rows.append(
             {
                 "nation": n,
@@ -453,6 +500,7 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
                 "contributions": parts["contribution"],
                 "investments": parts["investment"],
                 "fixed_costs": parts["fixed"],
+                "placed_orders": parts["placed"],
             }
         )
     return _frame("budgets", rows)
@@ -490,6 +538,9 @@ def _key_figures(
     # contracts table charges for the periods that have orders (equal at an optimum).
     if "period" in terms and not tables["contracts"].empty:
         terms["period"] = float(tables["contracts"]["period_cost"].sum())
+    # the model holds only the decided part of the placed orders' cost: report all of it
+    placed = tables["placed_orders"]
+    terms["placed"] = float(placed["cost"].sum() + placed["cancellation_cost"].sum())
     demands, funds = tables["demands"], tables["funds"]
     due = float(demands.quantity.sum())
     met = float(demands.met_on_time.sum() + demands.met_late.sum())
@@ -504,7 +555,15 @@ def _key_figures(
     figures: dict[str, Any] = {
         "total_cost": sum(
             terms[k]
-            for k in ("purchase", "delivery", "contract", "period", "investment", "holding")
+            for k in (
+                "purchase",
+                "delivery",
+                "contract",
+                "period",
+                "investment",
+                "holding",
+                "placed",
+            )
         ),
         **{
             f"{k}_cost": terms[k]
@@ -515,6 +574,7 @@ def _key_figures(
                 "period",
                 "investment",
                 "holding",
+                "placed",
                 "penalty",
             )
         },

@@ -360,7 +360,7 @@ SPECS: dict[str, Table] = {
                 _num(
                     "spent",
                     "own order payments + purchases for others + contributions + sponsored "
-                    "investment + fixed costs",
+                    "investment + fixed costs + orders already placed",
                     "currency",
                 ),
                 _num("orders", "payments for the nation's own orders", "currency"),
@@ -372,6 +372,9 @@ SPECS: dict[str, Table] = {
                 _num("contributions", "fund contributions", "currency"),
                 _num("investments", "sponsored investment not paid by funds", "currency"),
                 _num("fixed_costs", "its share of contracts' fixed costs", "currency"),
+                _num(
+                    "placed_orders", "orders already placed: cost + cancellation fees", "currency"
+                ),
             ),
             keys=("nation",),
         ),
@@ -391,6 +394,32 @@ SPECS: dict[str, Table] = {
                 ),
             ),
             keys=("fund",),
+        ),
+        Table(
+            "placed_orders",
+            "orders placed before the plan (scenario placed_orders) per delivery period: units "
+            "ordered, cancelled by the plan and delivered, and their cost",
+            (
+                _id("placed_order", "placed order id"),
+                _id("producer", "producer id", "producer"),
+                _id("item", "item id", "item"),
+                _id("nation", "ordering (receiving and paying) nation", "nation"),
+                _id("period", "delivery period", "period"),
+                *(
+                    _num(name, meaning, unit, nonnegative=True)
+                    for name, meaning, unit in (
+                        ("ordered", "units the order delivers in the period", "units"),
+                        ("cancelled", "units cancelled (0 for a binding order)", "units"),
+                        ("delivered", "ordered - cancelled", "units"),
+                        ("unit_price", "price per unit, delivery included", "currency/unit"),
+                        ("cost", "unit_price * delivered", "currency"),
+                        ("cancellation_fee", "fee per unit cancelled", "currency/unit"),
+                        ("cancellation_cost", "cancellation_fee * cancelled", "currency"),
+                    )
+                ),
+            ),
+            keys=("placed_order", "period"),
+            offered=True,
         ),
         Table(
             "participation",
@@ -414,7 +443,7 @@ SPECS: dict[str, Table] = {
 }
 """Table name -> its typed specification."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"participation"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"participation", "placed_orders"})
 """Tables only a rule the scenario may not state writes rows to: a plan without them (one
 exported before they existed) reads as having them empty."""
 
@@ -483,7 +512,8 @@ KEY_FIGURES: dict[str, KeyFigure] = {
         "costs",
         "total cost (penalties not included)",
         "currency",
-        "purchase + delivery + contract + period + investment + holding costs",
+        "purchase + delivery + contract + period + investment + holding costs + orders "
+        "already placed (the same pooled and going alone)",
     ),
     "purchase_cost": KeyFigure(
         "costs",
@@ -505,6 +535,9 @@ KEY_FIGURES: dict[str, KeyFigure] = {
         "costs", "capacity investments", "currency", "cost of expansions started"
     ),
     "holding_cost": KeyFigure("costs", "holding stock", "currency", "cost of holding stock"),
+    "placed_cost": KeyFigure(
+        "costs", "orders already placed", "currency", "units delivered x price + cancellation fees"
+    ),
     "penalty_cost": KeyFigure(
         "penalties",
         "penalties: soft floors, refill targets (weighted: shortfall, lateness); not in total cost",

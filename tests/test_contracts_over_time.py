@@ -61,3 +61,54 @@ def test_the_verifier_checks_commitments() -> None:
     plan.tables["orders"] = orders[orders["producer"] != "B"]
     rules = set(aggregate.verify(sc, plan).violations["rule"])
     assert "commitment_lower" in rules, rules
+
+
+# --- orders already placed -------------------------------------------------------------
+
+
+def test_without_the_placed_order_the_capacity_is_free() -> None:
+    sc = _case("placed-order-takes-capacity").with_changes({"placed_orders": []})
+    plan = aggregate.solve(sc)
+    assert plan.key_figures["total_cost"] == pytest.approx(19)
+    assert plan.key_figures["placed_cost"] == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"placed_orders[old].cancellation_fee": 6},
+        {"placed_orders[old].cancellable": False, "placed_orders[old].cancellation_fee": 0},
+    ],
+    ids=["fee above price", "binding"],
+)
+def test_an_order_is_kept_when_cancelling_saves_nothing(change: dict) -> None:
+    sc = _case("placed-order-cancelled-when-not-needed").with_changes(change)
+    plan = aggregate.solve(sc)
+    assert aggregate.verify(sc, plan).ok
+    assert plan.key_figures["total_cost"] == pytest.approx(50)
+    assert plan.tables["placed_orders"]["cancelled"].sum() == pytest.approx(0)
+
+
+def test_the_verifier_checks_placed_orders() -> None:
+    sc = _case("placed-order-cancelled-when-not-needed")
+    plan = aggregate.solve(sc)
+    placed = plan.tables["placed_orders"]
+    # cancelling more than ordered, and stock and money that ignore the cancellation
+    plan.tables["placed_orders"] = placed.assign(cancelled=11.0, delivered=-1.0)
+    rules = set(aggregate.verify(sc, plan).violations["rule"])
+    assert {"placed_order_cancel", "placed_order_record", "stock_arrivals"} <= rules, rules
+    sc = _case("placed-order-takes-capacity")
+    plan = aggregate.solve(sc)
+    placed = plan.tables["placed_orders"]
+    plan.tables["placed_orders"] = placed.assign(cancelled=1.0, delivered=5.0, cost=10.0)
+    rules = set(aggregate.verify(sc, plan).violations["rule"])
+    assert {"placed_order_cancel", "budget_accounting", "key_figures"} <= rules, rules
+
+
+def test_binding_placed_orders_must_fit_the_budget() -> None:
+    sc = _case("placed-order-takes-capacity")
+    with pytest.raises(ScenarioError) as err:
+        sc.with_changes({"nations[DEU].budget": 10, "nations[DEU].budget_per_period": 11})
+    text = str(err.value)
+    assert "nations[DEU], field 'budget': the binding orders already placed cost 12" in text
+    assert "field 'budget_per_period'" in text and "P1 (12 > 11)" in text, text

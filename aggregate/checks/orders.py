@@ -61,6 +61,8 @@ def check_placed_orders(s: Scenario) -> list[Problem]:
     ix = Index(s)
     out: list[Problem] = []
     binding: defaultdict[tuple[str, str, str], float] = defaultdict(float)
+    # what binding orders cost each nation, in total and per delivery period
+    owed: defaultdict[tuple[str, str], float] = defaultdict(float)
     for ident, n in repeated(o.id for o in s.placed_orders).items():
         out.append(
             Problem(
@@ -107,6 +109,7 @@ def check_placed_orders(s: Scenario) -> list[Problem]:
         if not po.cancellable:
             for p, q in po.deliveries.items():
                 binding[po.producer, po.item, p] += q
+                owed[po.nation, p] += q * po.price
     offers = {(p.id, o.item): o for p, o, _ in labelled_offers(s)}
     for (p, i, t), q in sorted(binding.items()):
         off = offers.get((p, i))
@@ -124,4 +127,43 @@ def check_placed_orders(s: Scenario) -> list[Problem]:
                     "deliveries (or make one cancellable)",
                 )
             )
+    out += _placed_budgets(s, ix, owed)
+    return out
+
+
+def _placed_budgets(s: Scenario, ix: Index, owed: dict[tuple[str, str], float]) -> list[Problem]:
+    """Binding placed orders within their nation's budget and budget per period (they are
+    paid whatever the plan does)."""
+    out: list[Problem] = []
+    for code, nation in ix.nations.items():
+        mine = {p: v for (n, p), v in owed.items() if n == code and p in ix.periods}
+        total = sum(mine.values())
+        label = labels.nation(code)
+        if nation.budget is not None and total > nation.budget:
+            out.append(
+                Problem(
+                    label,
+                    "budget",
+                    f"the binding orders already placed cost {num(total)}, above the budget "
+                    f"of {num(nation.budget)}",
+                    "raise the budget, or correct the placed orders (or make one cancellable)",
+                )
+            )
+        if nation.budget_per_period is not None:
+            limits = ix.series(nation.budget_per_period)
+            over = [
+                f"{p} ({num(v)} > {num(limits[ix.periods[p]])})"
+                for p, v in sorted(mine.items(), key=lambda pv: ix.periods[pv[0]])
+                if v > limits[ix.periods[p]]
+            ]
+            if over:
+                out.append(
+                    Problem(
+                        label,
+                        "budget_per_period",
+                        "the binding orders already placed cost more than the period's "
+                        f"budget in {', '.join(over)}",
+                        "raise the budget of those periods, or correct the placed orders",
+                    )
+                )
     return out

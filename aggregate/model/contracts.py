@@ -55,16 +55,40 @@ def tier_volume_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     :math:`V_{c,k} \ge minvol_k \, tier_{c,k}`, with :math:`V_{c,k} = \sum_{n,a} x_{p,i,n,a,k}`
     the contract's volume priced at tier :math:`k` (a tier's price applies to every unit once
     the pooled volume reaches it). Only tiers with :math:`minvol_k > 0` write a row.
+
+    Orders already placed under the offer count towards the volume (a framework's discount
+    counts what was ordered under it before the plan; pooled every nation's, going alone the
+    nation's own), net of the units cancelled, and keep their own price:
+    :math:`\sum_{k'} V_{c,k'} + \sum_{o \in placed_c} (D_o - \sum_t cancel_{o,t}) \ge
+    minvol_k \, tier_{c,k}`. It sums the volume of every tier, which is the volume at tier
+    :math:`k` whenever :math:`tier_{c,k} = 1` (orders only under the chosen tier,
+    ``order_tier_link``), and holds trivially otherwise.
     """
     lin = linear(m)
     order, tier = lin.col("order"), lin.col("tier")
+    cancel = lin.col("cancel")
+    placed = {c: data.placed_of(c) for c in data.contracts}
 
     def rows() -> Iterator[Row]:
         for ck in m.CONTRACT_TIERS:
+            c = tuple(ck[:-1])
             volume, off = _tier_volume(order, data, ck)
             threshold = data.offers[off].tier_min[int(ck[-1])]
-            if threshold > 0:
+            if threshold <= 0:
+                continue
+            if not placed[c]:
                 yield ck, [*volume, tier[ck]], [1.0] * len(volume) + [-threshold], 0.0, INF
+                continue
+            volume = [
+                order[o]
+                for k in range(data.ntiers(off))
+                for o in data.by_contract_tier.get((c, k), [])
+            ]
+            kept = sum(sum(data.placed[o].deliveries) for o in placed[c])
+            cut = [cancel[o, t] for o, t in data.cancels if o in placed[c]]
+            cols = [*volume, *cut, tier[ck]]
+            coefs = [1.0] * len(volume) + [-1.0] * len(cut) + [-threshold]
+            yield ck, cols, coefs, -kept, INF
 
     return m.CONTRACT_TIERS, rows()
 
@@ -191,23 +215,31 @@ def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     :math:`\sum_{n,k} x_{p,i,n,a,k} - \sum_e added_e \sum_{s + lead_e \le a} build_{e,s} \le cap_{p,i,a}`
 
-    Production counts in the period of delivery.
+    Production counts in the period of delivery. Orders already placed take their
+    deliveries' share: :math:`placed_{p,i,a} - \sum_o cancel_{o,a}` joins the left side
+    (as a constant, moved to the right, and the cancellable units' columns).
     """
     lin = linear(m)
-    order, build = lin.col("order"), lin.col("build")
+    order, build, cancel = lin.col("order"), lin.col("build"), lin.col("cancel")
     builds = _expansion_builds(data)
-    keys = sorted(data.by_offer_period)
+    # periods a cancellable placed order delivers in need a row even without new orders
+    # (binding ones fit the base capacity: checks/orders.py)
+    extra = {k for k, (_, cut) in data.placed_flows.get("offer", {}).items() if cut}
+    keys = sorted(set(data.by_offer_period) | extra)
 
     def rows() -> Iterator[Row]:
         for key in keys:
             p, i, a = key
-            cols = _cols(order, data.by_offer_period[key])
+            cols = _cols(order, data.by_offer_period.get(key, []))
             coefs = [1.0] * len(cols)
             for e, s, ready, add in builds.get((p, i), ()):
                 if ready <= a:
                     cols.append(build[e, s])
                     coefs.append(-add)
-            yield key, cols, coefs, -INF, data.offers[p, i].capacity[a]
+            placed, cut = data.placed_at(key, "offer")
+            cols += [cancel[c] for c in cut]
+            coefs += [-1.0] * len(cut)
+            yield key, cols, coefs, -INF, data.offers[p, i].capacity[a] - placed
 
     return keys, rows()
 

@@ -61,6 +61,12 @@ def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
         ),
         "holding": lin.vector(holding()),
         "penalty": lin.vector(penalty()),
+        # orders already placed: only what the plan decides, a cancelled unit's fee less its
+        # price (the cost of the units placed is a constant, reported from the
+        # placed_orders table)
+        "placed": lin.vector(
+            ("cancel", (o, t), data.placed[o].fee - data.placed[o].price) for o, t in data.cancels
+        ),
     }
 
 

@@ -22,10 +22,13 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     :math:`stock_{n,i,t} = stock_{n,i,t-1} + \sum_{p,k} x_{p,i,n,t,k} + \sum_g give_{g,n,i,t}
     - \sum_r give_{n,r,i,t} - \sum_d use_{d,i,t}`, with :math:`stock_{n,i,-1} = on\_hand`;
     as a row: :math:`stock_{n,i,t} - stock_{n,i,t-1} - arrivals - gifts\,in + gifts\,out
-    + used = on\_hand` (for :math:`t = 0`, else 0).
+    + used = on\_hand` (for :math:`t = 0`, else 0). Orders already placed arrive too:
+    :math:`placed_{n,i,t} - \sum_o cancel_{o,t}` joins the arrivals (the constant on the
+    right side, the cancellable units' columns on the left).
     """
     lin = linear(m)
     order, stock, give, use = lin.col("order"), lin.col("stock"), lin.col("give"), lin.col("use")
+    cancel = lin.col("cancel")
     gifts_in: dict[tuple[str, str, int], list] = defaultdict(list)
     gifts_out: dict[tuple[str, str, int], list] = defaultdict(list)
     for g, r, i, t in m.GIFTS:
@@ -53,6 +56,10 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             used = [use[u] for u in uses.get(key, ())]
             cols += arrivals + gin + gout + used
             coefs += [-1.0] * (len(arrivals) + len(gin)) + [1.0] * (len(gout) + len(used))
+            placed, cut = data.placed_at(key, "nation")
+            cols += [cancel[c] for c in cut]
+            coefs += [1.0] * len(cut)
+            before += placed
             yield key, cols, coefs, before, before
 
     return m.STOCK, rows()

@@ -31,6 +31,7 @@ SET_DIMEN: dict[str, int | None] = {
     "FUNDS": 1,
     "FUND_USES": None,
     "JOINS": None,
+    "CANCELS": 2,
 }
 """Every index set of the model and its dimension (None: tuples of varying length)."""
 
@@ -88,6 +89,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
         "FUNDS": list(data.funds),
         "FUND_USES": fund_uses,
         "JOINS": sorted({(*c[1:], n) for c in fund_uses for n in takers[c[1:]]}),
+        "CANCELS": data.cancels,
     }
 
 
@@ -121,6 +123,7 @@ def _stock_keys(data: ModelData) -> list[tuple[str, str]]:
     keys.update((n, i) for (_, i, n) in data.routes)
     keys.update((r, i) for (_, r, i) in data.gifts)
     keys.update((data.demands[d].nation, i) for (d, i, _) in data.supply)
+    keys.update((x.nation, x.item) for x in data.placed.values())
     return sorted(keys)
 
 
@@ -194,3 +197,11 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("unspent", m.FUNDS, nn, [0.0 if b else INF for b in bilateral])
     add("fund_uses", m.FUND_USES, binary)
     add("joins", m.JOINS, binary)
+    # units of a cancellable placed order cancelled in a delivery period: at most those due
+    add(
+        "cancel",
+        m.CANCELS,
+        nn,
+        [data.placed[o].deliveries[t] for o, t in data.cancels],
+        whole=lambda c: data.placed[c[0]].item in indivisible,
+    )

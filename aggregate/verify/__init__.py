@@ -83,6 +83,7 @@ from aggregate.verify.supply import (
     check_contracts,
     check_investments,
     check_orders,
+    check_placed_orders,
 )
 from aggregate.verify.units import check_whole_units
 
@@ -100,6 +101,7 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_whole_units,
     check_contracts,
     check_commitments,
+    check_placed_orders,
     check_capacity,
     check_investments,
     check_components,

@@ -40,6 +40,9 @@ def _key_figures(plan: Plan) -> dict[str, float]:
         "period_cost": float(t["contracts"]["period_cost"].sum()),
         "investment_cost": float(t["investments"]["investment_cost"].sum()),
         "holding_cost": float(t["inventory"]["holding_cost"].sum()),
+        "placed_cost": float(
+            t["placed_orders"]["cost"].sum() + t["placed_orders"]["cancellation_cost"].sum()
+        ),
     }
     figures["total_cost"] = sum(figures.values())
     demands = t["demands"]

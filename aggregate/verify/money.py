@@ -401,6 +401,7 @@ def check_budgets(plan: Plan) -> list[Violation]:
             "contributions": contributed[n],
             "investments": invested[n],
             "fixed_costs": fixed.get((n,), 0.0),
+            "placed_orders": plan.placed_spent.get(n, 0.0),
         }
         spent = sum(parts.values())
 
@@ -435,7 +436,8 @@ def check_budgets(plan: Plan) -> list[Violation]:
                 f"spends {num(spent)} (orders {num(parts['orders'])}, for others "
                 f"{num(parts['for_others'])}, contributions "
                 f"{num(parts['contributions'])}, investments {num(parts['investments'])}, "
-                f"fixed costs {num(parts['fixed_costs'])}), budget {num(nation.budget)}",
+                f"fixed costs {num(parts['fixed_costs'])}, orders already placed "
+                f"{num(parts['placed_orders'])}), budget {num(nation.budget)}",
                 over,
             )
         if nation.budget_per_period is not None:
@@ -443,9 +445,11 @@ def check_budgets(plan: Plan) -> list[Violation]:
             for t, period in enumerate(ix.periods):
                 outlay = plan.outlay.get((n, period), 0.0)
                 outlay += fixed_outlay.get((n, period), 0.0)
+                outlay += plan.placed_outlay.get((n, period), 0.0)
                 if (over := plan.excess(outlay, limits[t])) is not None:
                     message = (
-                        f"orders arriving and fixed costs cost {num(outlay)}, "
+                        f"orders arriving, fixed costs and orders already placed cost "
+                        f"{num(outlay)}, "
                         f"budget {num(limits[t])}"
                     )
                     add("budget_period_upper", message, over, period=period)

@@ -38,6 +38,10 @@ RULES: dict[str, str] = {
     "contract_period_cost": "period_cost == sum of order_period_cost over delivery periods",
     "contract_alone": "a going-alone contract serves one nation",
     "contract_cost": "contract_cost == the offer's contract_cost for a placed contract",
+    # orders already placed
+    "placed_order_record": "a placed_orders row per delivery: ids, ordered, price, fee as the "
+    "scenario's; delivered == ordered - cancelled; cost and cancellation_cost follow",
+    "placed_order_cancel": "cancelled <= ordered, and 0 for an order that is not cancellable",
     # commitments to an offer
     "commitment_lower": "a committed nation's volume under the offer >= its min_volume",
     "commitment_upper": "a committed nation's volume under the offer <= its max_volume",

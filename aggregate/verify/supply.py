@@ -143,7 +143,9 @@ def check_contracts(plan: Plan) -> list[Violation]:
                 )
             if k >= 1:
                 need = float(offer.tiers[k - 1].min_volume)
-                if (over := plan.excess(need, volume)) is not None:
+                # orders already placed under the offer count (net of cancellations)
+                placed = plan.placed_volume(p, i, n if not plan.pooled else None)
+                if (over := plan.excess(need, volume + placed)) is not None:
                     add(
                         "tier_volume_lower",
                         f"tier {k} needs volume {num(need)}, the orders total {num(volume)}",
@@ -360,4 +362,64 @@ def check_commitments(plan: Plan) -> list[Violation]:
                     "commitment_joins_from", entity, r["order_period"], message, r["quantity"]
                 )
             )
+    return found
+
+
+# --- orders already placed ------------------------------------------------------------
+
+
+def check_placed_orders(plan: Plan) -> list[Violation]:
+    """The placed_orders table: one row per order and delivery period of the scenario, units
+    as ordered, none cancelled of a binding order, no more than ordered of a cancellable one,
+    delivered and money as they follow (capacity, stock and budgets count the delivered
+    units and the money in their own checks)."""
+    found: list[Violation] = []
+    rows = {(r["placed_order"], r["period"]): r for r in plan.rows("placed_orders")}
+    orders = {o.id: o for o in plan.ix.scenario.placed_orders}
+    for key in sorted(set(rows) - {(o, p) for o, x in orders.items() for p in x.deliveries}):
+        message = "no such delivery of an order already placed"
+        found.append(
+            Violation("placed_order_record", labels.placed_order(key[0]), key[1], message, NAN)
+        )
+    for o, x in sorted(orders.items()):
+        entity = labels.placed_order(o)
+        for period, units in x.deliveries.items():
+
+            def add(
+                rule: str, message: str, excess: float, period: str = period, entity: str = entity
+            ) -> None:
+                found.append(Violation(rule, entity, period, message, excess))
+
+            r = rows.get((o, period))
+            if r is None:
+                if units > 0:
+                    add("placed_order_record", f"no row for the {num(units)} units due", units)
+                continue
+            same = {"producer": x.producer, "item": x.item, "nation": x.nation}
+            for column, value in same.items():
+                if r[column] != value:
+                    add(
+                        "placed_order_record", f"{column} {r[column]!r}, the order's {value!r}", NAN
+                    )
+            numbers = {
+                "ordered": units,
+                "unit_price": x.price,
+                "cancellation_fee": x.cancellation_fee,
+                "delivered": r["ordered"] - r["cancelled"],
+                "cost": x.price * r["delivered"],
+                "cancellation_cost": x.cancellation_fee * r["cancelled"],
+            }
+            for column, value in numbers.items():
+                if (gap := plan.gap(r[column], value)) is not None:
+                    add(
+                        "placed_order_record",
+                        f"{column} {num(r[column])}, expected {num(value)}",
+                        gap,
+                    )
+            if not x.cancellable and plan.positive(r["cancelled"]):
+                message = f"{num(r['cancelled'])} units cancelled of a binding order"
+                add("placed_order_cancel", message, r["cancelled"])
+            elif (over := plan.excess(r["cancelled"], units)) is not None:
+                message = f"{num(r['cancelled'])} units cancelled of {num(units)} ordered"
+                add("placed_order_cancel", message, over)
     return found

@@ -69,6 +69,7 @@ EMPTY_REASONS: dict[str, str] = {
     "payments": "no payment",
     "budgets": "no nation in the plan",
     "funds": "the scenario has no fund (or bilateral purchase)",
+    "placed_orders": "the scenario has no order placed before the plan (placed_orders)",
     "participation": "the scenario does not state the participation rule "
     "(settings.participation: no_worse_than_alone), or this is the going-alone plan",
 }
