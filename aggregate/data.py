@@ -38,7 +38,8 @@ class OfferData:
     upper: list[float]
     """Base capacity plus every expansion's addition: a valid upper bound per period."""
     prices: list[float]
-    """Unit price per tier; index 0 is the base price."""
+    """Highest unit price per tier over the horizon (index 0 the base price): a bound; an
+    order's own price is :meth:`price`."""
     tier_min: list[float]
     """Pooled volume from which each tier applies; 0 for the base tier."""
     min_order: float
@@ -47,9 +48,16 @@ class OfferData:
     period_cost: list[float]
     delivery: dict[str, float]
     """Delivery cost per unit to each nation on a route."""
+    price_by_period: list[list[float]] = field(default_factory=list)
+    """Unit price per tier and order period (:func:`aggregate.schema.facts.tier_prices`)."""
     commitments: dict[str, tuple[float, float | None, int]] = field(default_factory=dict)
     """nation -> (min_volume, max_volume or None, first order period index) of its
     commitment to the offer (``Offer.commitments``)."""
+
+    def price(self, tier: int, arrival: int) -> float:
+        """Unit price of an order of tier ``tier`` arriving in period ``arrival``: the tier's
+        price in the order period, ``arrival - lead`` (escalation prices the award)."""
+        return self.price_by_period[tier][arrival - self.lead]
 
 
 @dataclass(frozen=True)
@@ -339,6 +347,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             base = expand(off.capacity, periods)
             upper = [c + upper_added[key] for c in base]
             takers = sorted(n for (n, i) in needs if i == off.item)
+            by_period = facts.tier_prices(off, periods)
             offers[key] = OfferData(
                 producer=prod.id,
                 item=off.item,
@@ -346,7 +355,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 lead=off.lead_time,
                 capacity=base,
                 upper=upper,
-                prices=facts.tier_prices(off),
+                prices=[max(series) for series in by_period],
+                price_by_period=by_period,
                 tier_min=facts.tier_minimums(off),
                 min_order=off.min_order,
                 lot=off.lot_size,

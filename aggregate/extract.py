@@ -120,10 +120,10 @@ def _orders(data: ModelData, v: dict) -> pd.DataFrame:
                 "order_period": data.periods[a - off.lead],
                 "arrival_period": data.periods[a],
                 "tier": k,
-                "unit_price": off.prices[k],
+                "unit_price": off.price(k, a),
                 "quantity": q,
                 "lots": lots,
-                "purchase_cost": off.prices[k] * q,
+                "purchase_cost": off.price(k, a) * q,
                 "delivery_cost": off.delivery[n] * q,
             }
         )
@@ -188,7 +188,9 @@ def _contracts(data: ModelData, v: dict) -> pd.DataFrame:
                 "nation": c[2] if len(c) > 2 else "",
                 "volume": volume[c],
                 "tier": tier,
-                "unit_price": off.prices[tier],
+                # the tier's price for an order placed in the first period (an escalating
+                # offer's orders each pay their own order period's: the orders table)
+                "unit_price": off.price_by_period[tier][0],
                 "nations": len(nations[c]),
                 "contract_cost": off.contract_cost,
                 "order_periods": len(periods[c]),

@@ -544,6 +544,15 @@ CASES: list[Case] = [
         ["producers[RHM].offers[155-L39], field 'lot_size'", "lot_size (45,000) exceeds"],
     ),
     Case(
+        "escalating price starting late",
+        "tiers",
+        lambda r: _offer(r, "NXT", "155-L52").update(price={"2025Q2": 4200}),
+        [
+            "producers[NXT].offers[155-L52], field 'price'",
+            "the price series starts after the first period 2025Q1",
+        ],
+    ),
+    Case(
         "commitment of an unknown nation",
         "commitments",
         lambda r: _offer(r, "NXT", "155-L52").update(commitments=[{"nation": "POL"}]),

@@ -112,3 +112,40 @@ def test_binding_placed_orders_must_fit_the_budget() -> None:
     text = str(err.value)
     assert "nations[DEU], field 'budget': the binding orders already placed cost 12" in text
     assert "field 'budget_per_period'" in text and "P1 (12 > 11)" in text, text
+
+
+# --- prices per period (escalation) ----------------------------------------------------
+
+
+def test_without_escalation_the_plan_orders_just_in_time() -> None:
+    sc = _case("escalation-orders-before-the-price-rises")
+    plan = aggregate.solve(sc.with_changes({"producers[A].offers[shell].price": 2}))
+    assert plan.key_figures["total_cost"] == pytest.approx(20)
+    assert list(plan.tables["orders"]["order_period"]) == ["P2"]
+
+
+def test_the_verifier_prices_an_order_at_its_order_period() -> None:
+    sc = _case("escalation-orders-before-the-price-rises")
+    plan = aggregate.solve(sc)
+    orders = plan.tables["orders"]
+    # priced at the arrival period's 5 instead of the order period's 2
+    plan.tables["orders"] = orders.assign(unit_price=5.0, purchase_cost=50.0)
+    rules = set(aggregate.verify(sc, plan).violations["rule"])
+    assert "order_tier_price" in rules, rules
+
+
+def test_price_checks() -> None:
+    sc = _case("escalation-orders-before-the-price-rises")
+    with pytest.raises(ScenarioError) as err:
+        sc.with_changes(
+            {
+                "producers[A].offers[shell].price": {"P2": 5},
+                "producers[A].offers[shell].tiers": [
+                    {"min_volume": 5, "price": {"P1": 1, "P3": 6, "P9": 1}}
+                ],
+            }
+        )
+    text = str(err.value)
+    assert "field 'price': the price series starts after the first period P1" in text, text
+    assert "tier 1 (1) is above the base price (0) in P1" in text, text
+    assert "tiers[#1], field 'price': 'P9' is not in periods" in text, text

@@ -66,7 +66,8 @@ def _money(s: Scenario) -> list[_Value]:
         for name in ("price", "contract_cost", "order_period_cost", "delivery_cost"):
             out += _series_values(getattr(o, name), label, name)
         out += _series_values(o.delivery_cost_to, label, "delivery_cost_to")
-        out += [(t.price, _tier(label, i + 1), "price") for i, t in enumerate(o.tiers)]
+        for i, t in enumerate(o.tiers):
+            out += _series_values(t.price, _tier(label, i + 1), "price")
     out += [(e.investment_cost, labels.expansion(e.id), "investment_cost") for e in s.expansions]
     for f in s.funds:
         out += _series_values(f.cap, labels.fund(f.id), "cap")

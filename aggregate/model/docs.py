@@ -106,7 +106,9 @@ demand is and its items count with whole factors (checked likewise).
 ## Rules (one function each)
 Notation: `Q[c,n] = sum_{a,k} x` (nation `n`'s volume under `c`), `V[c,k] = sum_{n,a} x[..,k]`,
 `U[p,i,a]` = base capacity plus every expansion's addition (an upper bound), `cost[p,i,n] =
-sum_{a,k} (price_k + delivery[p,n]) x[p,i,n,a,k]`.
+sum_{a,k} (price_k + delivery[p,n]) x[p,i,n,a,k]`. `price_k` is tier `k`'s price in the order
+period `a - lead_time` of `x[p,i,n,a,k]`: an escalating price (`price: {period: price}`) is
+the price agreed when the order is placed, the award, not at delivery.
 
 A *rule* is set by a scenario field (the entry is written in the path language of the
 validation messages, e.g. `producers[RHM].offers[155-L52]`) and can be relaxed: *raise* a

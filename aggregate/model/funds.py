@@ -25,7 +25,7 @@ def route_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str) -> Ter
     off = data.offers[p, i]
     order = lin.col("order")
     keys = data.by_route.get((p, i, n), [])
-    return [order[o] for o in keys], [off.prices[o[4]] + off.delivery[n] for o in keys]
+    return [order[o] for o in keys], [off.price(o[4], o[3]) + off.delivery[n] for o in keys]
 
 
 def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
@@ -490,7 +490,7 @@ def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         for n, a in keys:
             terms = by_nation_period.get((n, a), [])
             coefs = [
-                data.offers[o[0], o[1]].prices[o[4]] + data.offers[o[0], o[1]].delivery[n]
+                data.offers[o[0], o[1]].price(o[4], o[3]) + data.offers[o[0], o[1]].delivery[n]
                 for o in terms
             ]
             cols = [order[o] for o in terms]

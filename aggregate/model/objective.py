@@ -27,7 +27,7 @@ def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
     start, stop = lin.columns["order"].start, lin.columns["order"].stop
     purchase = np.zeros(lin.ncols)
     delivery = np.zeros(lin.ncols)
-    purchase[start:stop] = [off[o[0], o[1]].prices[o[4]] for o in data.orders]
+    purchase[start:stop] = [off[o[0], o[1]].price(o[4], o[3]) for o in data.orders]
     delivery[start:stop] = [off[o[0], o[1]].delivery[o[2]] for o in data.orders]
 
     def holding() -> Iterator[tuple[str, tuple, float]]:

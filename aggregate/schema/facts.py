@@ -53,9 +53,23 @@ def usable_pairs(scenario: Scenario) -> set[tuple[str, str]]:
 # --- offers ---------------------------------------------------------------------------
 
 
-def tier_prices(offer: Offer) -> list[float]:
-    """Unit price per tier; index 0 is the base price, k the k-th discount tier."""
-    return [float(offer.price), *(float(t.price) for t in offer.tiers)]
+def tier_prices(offer: Offer, periods: list[str]) -> list[list[float]]:
+    """Unit price per tier and ORDER period: ``[k][o]`` is what a unit of tier ``k`` (0 the
+    base price, k the k-th discount tier) costs when ordered in period ``o`` (arrival minus
+    lead time). A constant price is the same in every period; a series (escalation) is a
+    step function of the order (award) period, the price agreed when the order is placed.
+    The one definition of an order's price: the model's data and the verifier read it."""
+    return [expand(offer.price, periods), *(expand(t.price, periods) for t in offer.tiers)]
+
+
+def price_values(price: float | Mapping[str, float]) -> list[float]:
+    """The values a price (a number or a series) takes."""
+    return [float(v) for v in price.values()] if isinstance(price, Mapping) else [float(price)]
+
+
+def escalates(offer: Offer) -> bool:
+    """Whether any price of the offer (base or tier) is a series."""
+    return any(isinstance(x, Mapping) for x in (offer.price, *(t.price for t in offer.tiers)))
 
 
 def tier_minimums(offer: Offer) -> list[float]:
@@ -92,11 +106,13 @@ def fixed_cost_shares(
 
 
 def cheapest_prices(producers: Iterable[Producer]) -> dict[str, float]:
-    """item -> the cheapest base price any producer offers it at."""
+    """item -> the cheapest base price any producer offers it at (the lowest value of an
+    escalating price)."""
     cheapest: dict[str, float] = {}
     for prod in producers:
         for off in prod.offers:
-            cheapest[off.item] = min(cheapest.get(off.item, off.price), off.price)
+            low = min(price_values(off.price))
+            cheapest[off.item] = min(cheapest.get(off.item, low), low)
     return cheapest
 
 
@@ -323,11 +339,11 @@ class ScenarioIndex:
 
     def list_price(self, nation: str, capability: str) -> float:
         """The dearest base price plus delivery of one unit of ``capability`` that ``nation``
-        can order (an offer of an item it can use, per the item's factor); 0 where none.
-        The participation rule lets a nation pay at most this for each unit it gets beyond
-        its going-alone plan."""
+        can order (an offer of an item it can use, per the item's factor; the highest value
+        of an escalating price); 0 where none. The participation rule lets a nation pay at
+        most this for each unit it gets beyond its going-alone plan."""
         prices = [
-            (float(offer.price) + delivery_rate(offer, nation)) / f
+            (max(price_values(offer.price)) + delivery_rate(offer, nation)) / f
             for i, f in self.satisfied_by(capability)
             if f > 0 and self.can_use(nation, i)
             for (_, item), offer in self.offers.items()

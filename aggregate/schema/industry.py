@@ -24,9 +24,10 @@ class Tier(StrictModel):
     min_volume: PositiveQuantity
     """Pooled contract volume (units over the horizon) from which the tier applies (at most
     1e9)."""
-    price: Money
+    price: PerPeriodMoney
     """Unit price for all units of the contract once the tier is reached, currency units (at
-    most 1e13)."""
+    most 1e13); a series ``{period: price}`` writes escalation: an order pays the price of the
+    period it is placed in (arrival minus ``lead_time``)."""
 
 
 class Commitment(StrictModel):
@@ -63,8 +64,10 @@ class Offer(StrictModel):
     """Item id."""
     capacity: PerPeriodQuantity
     """Units the producer can deliver per period (a series writes a ramp-up); at most 1e9."""
-    price: Money
-    """Base unit price, currency units, paid below the first tier (at most 1e13)."""
+    price: PerPeriodMoney
+    """Base unit price, currency units, paid below the first tier (at most 1e13). A series
+    ``{period: price}`` writes escalation (it must start at the first period): an order pays
+    the price of the period it is placed in, its award (arrival minus ``lead_time``)."""
     tiers: list[Tier] = []
     """All-units discount tiers on the pooled contract volume, increasing volumes."""
     min_order: Quantity = 0.0

@@ -77,13 +77,17 @@ def check_orders(plan: Plan) -> list[Violation]:
             add("order_compatibility", f"{n} operates no system {i} is qualified for", q)
         elif (n, i) not in ix.needed:
             add("order_route", f"{n} has no stockpile of {i} and no demand it meets", q)
-        tier_price = ix.tier_price(offer, r["tier"])
+        # the price of the order (award) period: an escalating offer's price when ordered
+        tier_price = ix.tier_price(
+            offer, r["tier"], r["order_period"] if o_idx is not None else None
+        )
         if tier_price is None:
             add("order_tier_price", f"tier {r['tier']} is not a tier of the offer", NAN)
         elif (gap := plan.gap(price, tier_price)) is not None:
             add(
                 "order_tier_price",
-                f"unit_price {num(price)} but tier {whole(r['tier'])} costs {num(tier_price)}",
+                f"unit_price {num(price)} but tier {whole(r['tier'])} costs {num(tier_price)}"
+                + (f" when ordered in {r['order_period']}" if facts.escalates(offer) else ""),
                 gap,
             )
         label = ix.contract_label(p, i, n, plan.pooled)
@@ -151,8 +155,11 @@ def check_contracts(plan: Plan) -> list[Violation]:
                         f"tier {k} needs volume {num(need)}, the orders total {num(volume)}",
                         over,
                     )
+        # an escalating offer's orders pay their own order period's price (order_tier_price)
+        same_price = not facts.escalates(offer)
         for o in records(group):
-            if whole(o["tier"]) != k or plan.gap(o["unit_price"], r["unit_price"]) is not None:
+            differs = same_price and plan.gap(o["unit_price"], r["unit_price"]) is not None
+            if whole(o["tier"]) != k or differs:
                 found.append(
                     Violation(
                         "order_tier_link",

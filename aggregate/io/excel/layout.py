@@ -205,7 +205,7 @@ SHEETS: tuple[Sheet, ...] = (
                 for name, kind in (
                     ("item", "label"),
                     ("capacity", "series"),
-                    ("price", "number"),
+                    ("price", "series"),
                     ("min_order", "number"),
                     ("lot_size", "number"),
                     ("lead_time", "whole"),
@@ -226,7 +226,7 @@ SHEETS: tuple[Sheet, ...] = (
             _key("producer", "Producer id of the offer."),
             _key("item", "Item id of the offer."),
             _col(Tier, "min_volume", "number"),
-            _col(Tier, "price", "number"),
+            _col(Tier, "price", "series"),
         ),
     ),
     Sheet(
