@@ -128,7 +128,7 @@ SPECS: dict[str, Table] = {
                 _num(
                     "tier", "price tier of the contract (0 = base price, k = k-th tier)", "", "int"
                 ),
-                _num("unit_price", "price per unit under the contract's tier", "currency/unit"),
+                _num("unit_price", "the tier's unit price in the order period", "currency/unit"),
                 _num("quantity", "units delivered", "units", nonnegative=True),
                 _num(
                     "lots",
@@ -152,7 +152,7 @@ SPECS: dict[str, Table] = {
                 _id("nation", "the single nation of a going-alone contract; empty when pooled"),
                 _num("volume", "units ordered under the contract over the horizon", "units"),
                 _num("tier", "price tier reached (0 = base price)", "", "int"),
-                _num("unit_price", "price per unit at that tier", "currency/unit"),
+                _num("unit_price", "the tier's unit price ordered in period 1", "currency/unit"),
                 _num("nations", "number of nations ordering under the contract", "count", "int"),
                 _num("contract_cost", "fixed cost of placing the contract", "currency"),
                 _num("order_periods", "number of periods with a delivery", "count", "int"),

@@ -23,15 +23,17 @@ RULES: dict[str, str] = {
     "order_delivery_cost": "delivery_cost == the route's delivery cost per unit * quantity",
     "order_compatibility": "the receiving nation can use the item (systems) or stocks it",
     "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile)",
-    "order_tier_price": "unit_price == the price of the order's tier",
+    "order_tier_price": "unit_price == the price of the order's tier in its order period",
     "order_contract_label": "contract is 'producer/item' pooled, 'producer/item/nation' alone",
     # contracts
     "contract_label": "the contract row's label, nation and mode agree",
     "contract_volume": "volume == sum of the contract's order quantities",
     "tier_choice": "the tier is one of the offer's (0 = base price)",
-    "contract_tier_price": "the contract's unit_price is its tier's price",
+    "contract_tier_price": "the contract's unit_price is its tier's price (ordered in the first "
+    "period, where prices escalate)",
     "tier_volume_lower": "tier k >= 1 needs volume >= the tier's min_volume",
-    "order_tier_link": "every order of a contract has the contract's tier and unit_price",
+    "order_tier_link": "every order of a contract has the contract's tier and (prices not "
+    "escalating) unit_price",
     "min_order_lower": "a contract with volume has volume >= min_order",
     "contract_nations": "nations == number of distinct nations ordering",
     "contract_order_periods": "order_periods == number of arrival periods with a delivery",
