@@ -149,3 +149,14 @@ def test_price_checks() -> None:
     assert "field 'price': the price series starts after the first period P1" in text, text
     assert "tier 1 (1) is above the base price (0) in P1" in text, text
     assert "tiers[#1], field 'price': 'P9' is not in periods" in text, text
+
+
+def test_explain_reads_limits_as_the_scenario_states_them() -> None:
+    # capacity 10 with 6 placed: the rule reads 10 of 10, not the 4 left of 4
+    sc = _case("placed-order-takes-capacity")
+    text = " ".join(aggregate.explain.explain(sc).sentences(reasons=False))
+    assert "capacity for shell at A in P1" in text and "(uses 10 of 10)" in text, text
+    # a budget of 25 spent on the placed order's units kept and fees: 25 of 25
+    sc = _case("placed-order-cancelled-when-not-needed").with_changes({"nations[DEU].budget": 25})
+    text = " ".join(aggregate.explain.explain(sc).sentences(reasons=False))
+    assert "DEU's budget" in text and "(uses 25 of 25)" in text, text
