@@ -160,3 +160,15 @@ def test_explain_reads_limits_as_the_scenario_states_them() -> None:
     sc = _case("placed-order-cancelled-when-not-needed").with_changes({"nations[DEU].budget": 25})
     text = " ".join(aggregate.explain.explain(sc).sentences(reasons=False))
     assert "DEU's budget" in text and "(uses 25 of 25)" in text, text
+
+
+def test_a_coalition_keeps_its_members_placed_orders_and_commitments() -> None:
+    from aggregate.games.coalitions import coalition_value, restrict
+
+    sc = _case("placed-order-counts-towards-tier")
+    assert [o.id for o in restrict(sc, ["POL"]).placed_orders] == ["old"]
+    assert restrict(sc, ["DEU"]).placed_orders == []
+    # Poland alone has no demand, only its placed order: it pays 5 * 9
+    assert coalition_value(sc, ["POL"]).cost == pytest.approx(45)
+    golden = aggregate.load(Path(__file__).parent / "golden" / "scenario.yaml")
+    assert restrict(golden, ["AAA", "BBB"]).producers[0].offers[0].commitments == []
