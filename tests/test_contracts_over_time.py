@@ -172,3 +172,17 @@ def test_a_coalition_keeps_its_members_placed_orders_and_commitments() -> None:
     assert coalition_value(sc, ["POL"]).cost == pytest.approx(45)
     golden = aggregate.load(Path(__file__).parent / "golden" / "scenario.yaml")
     assert restrict(golden, ["AAA", "BBB"]).producers[0].offers[0].commitments == []
+
+
+def test_an_indivisible_item_is_cancelled_in_whole_units() -> None:
+    # a budget of 25.5 keeps k units at 5 and cancels 10 - k at 1: 10 + 4k <= 25.5, k <= 3.875;
+    # whole shells: 3 kept (1 short), 7 cancelled, 3 * 5 + 7 * 1 = 22
+    sc = _case("placed-order-cancelled-when-not-needed").with_changes(
+        {"items[shell].indivisible": True, "nations[DEU].budget": 25.5}
+    )
+    plan = aggregate.solve(sc)
+    assert aggregate.verify(sc, plan).ok
+    placed = plan.tables["placed_orders"]
+    assert list(placed["delivered"]) == [3] and list(placed["cancelled"]) == [7]
+    assert plan.key_figures["placed_cost"] == pytest.approx(22)
+    assert plan.key_figures["short"] == pytest.approx(1)

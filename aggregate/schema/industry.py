@@ -71,7 +71,9 @@ class Offer(StrictModel):
     tiers: list[Tier] = []
     """All-units discount tiers on the pooled contract volume, increasing volumes."""
     min_order: Quantity = 0.0
-    """Minimum pooled contract volume (units over the horizon) if the contract is placed."""
+    """Minimum pooled contract volume (units over the horizon) if the contract is placed;
+    orders already placed (``Scenario.placed_orders``) do not count towards it (they do
+    towards the tiers)."""
     lot_size: PositiveQuantity | None = None
     """Orders come in whole lots of this many units. Absent: any quantity."""
     lead_time: int = Field(default=0, ge=0, le=1000)
