@@ -43,7 +43,8 @@ class OfferData:
     upper: list[float]
     """Base capacity plus every expansion's addition: a valid upper bound per period."""
     prices: list[float]
-    """Unit price per tier; index 0 is the base price."""
+    """Highest unit price per tier over the horizon (index 0 the base price): a bound; an
+    order's own price is :meth:`price`."""
     tier_min: list[float]
     """Pooled volume from which each tier applies; 0 for the base tier."""
     min_order: float
@@ -56,6 +57,32 @@ class OfferData:
     """Currency the producer states its prices in ('' : the reporting currency)."""
     rate: float = 1.0
     """Reporting-currency units per unit of ``currency`` (the prices above are converted)."""
+    price_by_period: list[list[float]] = field(default_factory=list)
+    """Unit price per tier and order period (:func:`aggregate.schema.facts.tier_prices`)."""
+    commitments: dict[str, tuple[float, float | None, int]] = field(default_factory=dict)
+    """nation -> (min_volume, max_volume or None, first order period index) of its
+    commitment to the offer (``Offer.commitments``)."""
+
+    def price(self, tier: int, arrival: int) -> float:
+        """Unit price of an order of tier ``tier`` arriving in period ``arrival``: the tier's
+        price in the order period, ``arrival - lead`` (escalation prices the award)."""
+        return self.price_by_period[tier][arrival - self.lead]
+
+
+@dataclass(frozen=True)
+class PlacedData:
+    """An order placed before the plan (``Scenario.placed_orders``)."""
+
+    producer: str
+    item: str
+    nation: str
+    deliveries: list[float]
+    """Units arriving per period (as ordered, before any cancellation)."""
+    price: float
+    """Currency per unit kept, delivery included."""
+    fee: float
+    """Currency per unit cancelled."""
+    cancellable: bool
 
 
 @dataclass(frozen=True)
@@ -229,6 +256,10 @@ class ModelData:
     """(fund, producer, item, nation) -> the open periods of the fund in which orders of the
     route are paid (:meth:`paid_period`), ascending; ``[HORIZON]`` for a fund that is not
     :attr:`~FundData.timed`."""
+    placed: dict[str, PlacedData] = field(default_factory=dict)
+    """Orders already placed, by id."""
+    cancels: list[tuple[str, int]] = field(default_factory=list)
+    """(placed order, period) where a cancellable order delivers: units the plan may cancel."""
     indivisible: frozenset[str] = frozenset()
     """Items ordered, delivered, donated and used in whole units (``Item.indivisible``)."""
     currency: str = DEFAULT_CURRENCY
@@ -273,6 +304,11 @@ class ModelData:
     """nation -> its routes."""
     by_route_paid: dict[tuple[str, str, str, int], list[OrderKey]] = field(default_factory=dict)
     """(producer, item, nation, paid period) -> the route's orders paid in that period."""
+    placed_flows: dict[str, dict[tuple[str, str, int], tuple[float, list[tuple[str, int]]]]] = (
+        field(default_factory=dict)
+    )
+    """``offer``/``nation`` -> (producer or nation, item, period) -> (units placed orders
+    deliver, their cancellable (order, period) pairs): :meth:`placed_at`."""
 
     def ntiers(self, offer: OfferKey) -> int:
         return len(self.offers[offer].prices)
@@ -313,6 +349,23 @@ class ModelData:
     def fund_pays_at(self) -> list[FundPayAtKey]:
         """The index of the fund payment columns: (fund, producer, item, nation, period)."""
         return [(*k, t) for k, periods in self.fund_pay_periods.items() for t in periods]
+
+    def placed_at(self, key: tuple[str, str, int], by: str) -> tuple[float, list[tuple[str, int]]]:
+        """(units placed orders deliver, their cancellable (order, period) pairs) at ``key``:
+        (producer, item, period) for ``by="offer"``, (nation, item, period) for
+        ``by="nation"``."""
+        units, cancels = self.placed_flows[by].get(key, (0.0, []))
+        return units, list(cancels)
+
+    def placed_of(self, contract: ContractKey) -> list[str]:
+        """The placed orders counting towards ``contract``'s volume: every placed order of
+        the offer pooled, the nation's own going alone."""
+        return [
+            o
+            for o, x in self.placed.items()
+            if (x.producer, x.item) == contract[:2]
+            and (len(contract) == 2 or x.nation == contract[2])
+        ]
 
 
 def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
@@ -451,6 +504,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             base = expand(off.capacity, periods)
             upper = [c + upper_added[key] for c in base]
             takers = sorted(n for (n, i) in needs if i == off.item and facts.may_buy(off, n))
+            by_period = facts.tier_prices(off, periods)
             offers[key] = OfferData(
                 producer=prod.id,
                 item=off.item,
@@ -458,7 +512,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 lead=off.lead_time,
                 capacity=base,
                 upper=upper,
-                prices=facts.tier_prices(off),
+                prices=[max(series) for series in by_period],
+                price_by_period=by_period,
                 tier_min=facts.tier_minimums(off),
                 min_order=off.min_order,
                 lot=off.lot_size,
@@ -467,6 +522,14 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                 delivery={n: facts.delivery_rate(off, n) for n in takers},
                 currency=stated[prod.id][0],
                 rate=stated[prod.id][1],
+                commitments={
+                    c.nation: (
+                        c.min_volume,
+                        c.max_volume,
+                        at[c.joins_from] if c.joins_from is not None else 0,
+                    )
+                    for c in off.commitments
+                },
             )
             routes.extend((prod.id, off.item, n) for n in takers)
 
@@ -479,7 +542,9 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         c: ContractKey = (p, i) if pooled else (p, i, n)
         contract_of[p, i, n] = c
         contracts[c] = (p, i)
-        for a in range(od.lead, horizon):
+        # a committed nation orders from its joins_from on: arrival >= joins_from + lead
+        joins = od.commitments[n][2] if n in od.commitments else 0
+        for a in range(od.lead + joins, horizon):
             if od.upper[a] <= 0:
                 continue
             if od.lot is not None:
@@ -537,6 +602,18 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         funds[channel] = replace(_fund_data(f, nations, at, horizon, periods), channel="bilateral")
         fund_pays.update(_fund_pay_keys(f, routes, offers, stocks))
 
+    placed = {
+        o.id: PlacedData(
+            o.producer,
+            o.item,
+            o.nation,
+            expand_deliveries(o.deliveries, periods),
+            o.price,
+            o.cancellation_fee,
+            o.cancellable,
+        )
+        for o in scenario.placed_orders
+    }
     data = ModelData(
         name=scenario.name,
         pooled=pooled,
@@ -574,6 +651,14 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         },
         sponsor_of={e: x.sponsor for e, x in expansions.items() if x.sponsor is not None},
         pays_award=frozenset(n.code for n in scenario.nations if n.pays_at == "award"),
+        placed=placed,
+        cancels=[
+            (o, t)
+            for o, x in placed.items()
+            if x.cancellable
+            for t in range(horizon)
+            if x.deliveries[t] > 0
+        ],
         indivisible=frozenset(it.id for it in scenario.items if it.indivisible),
         fixed_payers=fixed_payers,
         wear=wear,
@@ -617,6 +702,11 @@ def _fund_pay_periods(data: ModelData) -> None:
     data.fund_pays = keep
 
 
+def expand_deliveries(deliveries: Mapping[str, float], periods: list[str]) -> list[float]:
+    """A placed order's ``{period: units}`` as units per period (0 where none arrive)."""
+    return [float(deliveries.get(p, 0.0)) for p in periods]
+
+
 def _group(data: ModelData) -> None:
     # one pass over every order: bind the dicts' methods once (10^5-10^6 orders)
     by_offer_period = data.by_offer_period.setdefault
@@ -639,6 +729,19 @@ def _group(data: ModelData) -> None:
         by_contract_period((c, a), []).append(key)
     for route in data.routes:
         data.routes_of.setdefault(route[2], []).append(route)
+    for by in ("offer", "nation"):
+        flows: dict[tuple[str, str, int], tuple[float, list[tuple[str, int]]]] = {}
+        for o, x in data.placed.items():
+            who = x.producer if by == "offer" else x.nation
+            for t, units in enumerate(x.deliveries):
+                if units <= 0:
+                    continue
+                before, cancels = flows.get((who, x.item, t), (0.0, []))
+                flows[who, x.item, t] = (
+                    before + units,
+                    [*cancels, (o, t)] if x.cancellable else cancels,
+                )
+        data.placed_flows[by] = flows
 
 
 def _repairs(

@@ -85,6 +85,7 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
             "fund_invests",
             "unspent",
             "paid_in",
+            "cancel",
         )
     }
     tables = {
@@ -100,9 +101,10 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
         "demands": _demands(data, v),
         "refills": _refills(data, v),
         "contributions": _contributions(data, v),
+        "placed_orders": _placed_orders(data, v),
     }
     tables["payments"] = _payments(data, v, tables["orders"], tables["contracts"])
-    tables["budgets"] = _budgets(data, tables["payments"])
+    tables["budgets"] = _budgets(data, tables["payments"], tables["placed_orders"])
     tables["funds"] = _funds(data, v)
     tables["loans"] = _loans(data, v)
     tables["participation"] = participation.table(data, tables)
@@ -123,16 +125,53 @@ def _orders(data: ModelData, v: dict) -> pd.DataFrame:
                 "order_period": data.periods[a - off.lead],
                 "arrival_period": data.periods[a],
                 "tier": k,
-                "unit_price": off.prices[k],
+                "unit_price": off.price(k, a),
                 "quantity": q,
                 "lots": lots,
-                "purchase_cost": off.prices[k] * q,
+                "purchase_cost": off.price(k, a) * q,
                 "delivery_cost": off.delivery[n] * q,
                 "price_currency": off.currency or data.currency,
-                "stated_unit_price": off.prices[k] / off.rate,
+                "stated_unit_price": off.price(k, a) / off.rate,
             }
         )
     return _frame("orders", rows)
+
+
+def _placed_orders(data: ModelData, v: dict) -> pd.DataFrame:
+    rows = []
+    for o, x in data.placed.items():
+        for t, ordered in enumerate(x.deliveries):
+            if ordered <= 0:
+                continue
+            cut = v["cancel"].get((o, t), 0.0)
+            rows.append(
+                {
+                    "placed_order": o,
+                    "producer": x.producer,
+                    "item": x.item,
+                    "nation": x.nation,
+                    "period": data.periods[t],
+                    "ordered": ordered,
+                    "cancelled": cut,
+                    "delivered": ordered - cut,
+                    "unit_price": x.price,
+                    "cost": x.price * (ordered - cut),
+                    "cancellation_fee": x.fee,
+                    "cancellation_cost": x.fee * cut,
+                }
+            )
+    return _frame("placed_orders", rows)
+
+
+def _placed_deliveries(data: ModelData, v: dict, by: str) -> dict[tuple[str, str, int], float]:
+    """(producer or nation, item, period) -> units placed orders deliver, net of cancels."""
+    out: dict[tuple[str, str, int], float] = defaultdict(float)
+    for o, x in data.placed.items():
+        who = x.producer if by == "offer" else x.nation
+        for t, units in enumerate(x.deliveries):
+            if units > 0:
+                out[who, x.item, t] += units - v["cancel"].get((o, t), 0.0)
+    return out
 
 
 def _contracts(data: ModelData, v: dict) -> pd.DataFrame:
@@ -156,7 +195,9 @@ def _contracts(data: ModelData, v: dict) -> pd.DataFrame:
                 "nation": c[2] if len(c) > 2 else "",
                 "volume": volume[c],
                 "tier": tier,
-                "unit_price": off.prices[tier],
+                # the tier's price for an order placed in the first period (an escalating
+                # offer's orders each pay their own order period's: the orders table)
+                "unit_price": off.price_by_period[tier][0],
                 "nations": len(nations[c]),
                 "contract_cost": off.contract_cost,
                 "order_periods": len(periods[c]),
@@ -188,7 +229,7 @@ def _investments(data: ModelData, v: dict) -> pd.DataFrame:
 
 
 def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
-    used: dict[tuple[str, str, int], float] = defaultdict(float)
+    used = _placed_deliveries(data, v, "offer")
     for (p, i, _n, a, _k), q in v["order"].items():
         used[p, i, a] += q
     built = [
@@ -241,6 +282,7 @@ def _inventory(m: pyo.ConcreteModel, data: ModelData, v: dict) -> pd.DataFrame:
     flows: dict[str, dict[tuple[str, str, int], float]] = {
         k: defaultdict(float) for k in ("arrivals", "in", "out", "used")
     }
+    flows["arrivals"].update(_placed_deliveries(data, v, "nation"))
     for (_p, i, n, a, _k), q in v["order"].items():
         flows["arrivals"][n, i, a] += q
     for (g, r, i, t), q in v["give"].items():
@@ -421,9 +463,9 @@ def _payments(
     rows: list[dict[str, Any]] = []
     cost: dict[tuple[str, str, str, int], float] = defaultdict(float)
     for o, q in v["order"].items():
-        p, i, n, _a, k = o
+        p, i, n, a, k = o
         off = data.offers[p, i]
-        cost[p, i, n, data.paid_period(o)] += (off.prices[k] + off.delivery[n]) * q
+        cost[p, i, n, data.paid_period(o)] += (off.price(k, a) + off.delivery[n]) * q
     funded: dict[tuple[str, str, str, int], float] = defaultdict(float)
     for (f, p, i, n, t), amount in sorted(_fund_periods(data, v, cost).items()):
         funded[p, i, n, t] += amount
@@ -589,18 +631,25 @@ def _pay(
     }
 
 
-def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
+def _budgets(data: ModelData, payments: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
     own = payments[payments.payer_type == "nation"]
     # an order payment through a bilateral channel is spent for another nation
     purpose = own.purpose.where(
         (own.purpose != "order") | (own.channel == labels.OWN), "for_others"
     )
     by = own.groupby([own.payer, purpose])["amount"].sum()
-    nations = sorted({n for _p, _i, n in data.routes} | set(data.budgets) | set(own.payer))
+    placed_cost = (placed.cost + placed.cancellation_cost).groupby(placed.nation).sum()
+    nations = sorted(
+        {n for _p, _i, n in data.routes}
+        | set(data.budgets)
+        | set(own.payer)
+        | {x.nation for x in data.placed.values()}
+    )
     rows = []
     kinds = ("order", "for_others", "contribution", "investment", "fixed", "repayment")
     for n in nations:
         parts = {k: float(by.get((n, k), 0.0)) for k in kinds}
+        parts["placed"] = float(placed_cost.get(n, 0.0))
         rows.append(
             {
                 "nation": n,
@@ -612,6 +661,7 @@ def _budgets(data: ModelData, payments: pd.DataFrame) -> pd.DataFrame:
                 "investments": parts["investment"],
                 "fixed_costs": parts["fixed"],
                 "repayments": parts["repayment"],
+                "placed_orders": parts["placed"],
             }
         )
     return _frame("budgets", rows)
@@ -652,6 +702,9 @@ def _key_figures(
     # contracts table charges for the periods that have orders (equal at an optimum).
     if "period" in terms and not tables["contracts"].empty:
         terms["period"] = float(tables["contracts"]["period_cost"].sum())
+    # the model holds only the decided part of the placed orders' cost: report all of it
+    placed = tables["placed_orders"]
+    terms["placed"] = float(placed["cost"].sum() + placed["cancellation_cost"].sum())
     demands, funds = tables["demands"], tables["funds"]
     due = float(demands.quantity.sum())
     met = float(demands.met_on_time.sum() + demands.met_late.sum())
@@ -674,6 +727,7 @@ def _key_figures(
                 "investment",
                 "holding",
                 "repair",
+                "placed",
             )
         ),
         **{
@@ -686,6 +740,7 @@ def _key_figures(
                 "investment",
                 "holding",
                 "repair",
+                "placed",
                 "penalty",
             )
         },

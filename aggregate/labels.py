@@ -40,6 +40,7 @@ FUNDS = "funds"
 REPAIR_SHOPS = "sustainment.repair_shops"
 WEAR = "sustainment.wear"
 SPARES = "sustainment.spares"
+PLACED_ORDERS = "placed_orders"
 
 
 def entry(collection: str, ident: str) -> str:
@@ -94,6 +95,15 @@ def expansion(ident: str) -> str:
 
 def supplier(ident: str) -> str:
     return entry(SUPPLIERS, ident)
+
+
+def placed_order(ident: str) -> str:
+    return entry(PLACED_ORDERS, ident)
+
+
+def commitment(producer_id: str, item_id: str, nation_code: str) -> str:
+    """A nation's commitment to an offer: ``producers[p].offers[i].commitments[nation=n]``."""
+    return field(offer(producer_id, item_id), "commitments", f"nation={nation_code}")
 
 
 OWN = "own"

@@ -129,7 +129,7 @@ SPECS: dict[str, Table] = {
                 _num(
                     "tier", "price tier of the contract (0 = base price, k = k-th tier)", "", "int"
                 ),
-                _num("unit_price", "price per unit under the contract's tier", "currency/unit"),
+                _num("unit_price", "the tier's unit price in the order period", "currency/unit"),
                 _num("quantity", "units delivered", "units", nonnegative=True),
                 _num(
                     "lots",
@@ -155,7 +155,7 @@ SPECS: dict[str, Table] = {
                 _id("nation", "the single nation of a going-alone contract; empty when pooled"),
                 _num("volume", "units ordered under the contract over the horizon", "units"),
                 _num("tier", "price tier reached (0 = base price)", "", "int"),
-                _num("unit_price", "price per unit at that tier", "currency/unit"),
+                _num("unit_price", "the tier's unit price ordered in period 1", "currency/unit"),
                 _num("nations", "number of nations ordering under the contract", "count", "int"),
                 _num("contract_cost", "fixed cost of placing the contract", "currency"),
                 _num("order_periods", "number of periods with a delivery", "count", "int"),
@@ -406,7 +406,7 @@ SPECS: dict[str, Table] = {
                 _num(
                     "spent",
                     "own order payments + purchases for others + contributions + sponsored "
-                    "investment + fixed costs + loan repayments",
+                    "investment + fixed costs + loan repayments + orders already placed",
                     "currency",
                 ),
                 _num("orders", "payments for the nation's own orders", "currency"),
@@ -419,6 +419,9 @@ SPECS: dict[str, Table] = {
                 _num("investments", "sponsored investment not paid by funds", "currency"),
                 _num("fixed_costs", "its share of contracts' fixed costs", "currency"),
                 _num("repayments", "loan instalments it repays within the horizon", "currency"),
+                _num(
+                    "placed_orders", "orders already placed: cost + cancellation fees", "currency"
+                ),
             ),
             keys=("nation",),
         ),
@@ -460,6 +463,32 @@ SPECS: dict[str, Table] = {
             keys=("fund", "nation"),
         ),
         Table(
+            "placed_orders",
+            "orders placed before the plan (scenario placed_orders) per delivery period: units "
+            "ordered, cancelled by the plan and delivered, and their cost",
+            (
+                _id("placed_order", "placed order id"),
+                _id("producer", "producer id", "producer"),
+                _id("item", "item id", "item"),
+                _id("nation", "ordering (receiving and paying) nation", "nation"),
+                _id("period", "delivery period", "period"),
+                *(
+                    _num(name, meaning, unit, nonnegative=True)
+                    for name, meaning, unit in (
+                        ("ordered", "units the order delivers in the period", "units"),
+                        ("cancelled", "units cancelled (0 for a binding order)", "units"),
+                        ("delivered", "ordered - cancelled", "units"),
+                        ("unit_price", "price per unit, delivery included", "currency/unit"),
+                        ("cost", "unit_price * delivered", "currency"),
+                        ("cancellation_fee", "fee per unit cancelled", "currency/unit"),
+                        ("cancellation_cost", "cancellation_fee * cancelled", "currency"),
+                    )
+                ),
+            ),
+            keys=("placed_order", "period"),
+            offered=True,
+        ),
+        Table(
             "participation",
             "the participation rule (settings.participation: no_worse_than_alone): each "
             "nation's going-alone figure, the pooled plan's bound, next to its pooled figure",
@@ -481,7 +510,7 @@ SPECS: dict[str, Table] = {
 }
 """Table name -> its typed specification."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"participation", "loans", "repairs"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"participation", "loans", "repairs", "placed_orders"})
 """Tables only a rule the scenario may not state writes rows to: a plan without them (one
 exported before they existed) reads as having them empty."""
 
@@ -550,7 +579,8 @@ KEY_FIGURES: dict[str, KeyFigure] = {
         "costs",
         "total cost (penalties not included)",
         "currency",
-        "purchase + delivery + contract + period + investment + holding + repair costs",
+        "purchase + delivery + contract + period + investment + holding + repair costs + "
+        "orders already placed (the same pooled and going alone)",
     ),
     "purchase_cost": KeyFigure(
         "costs",
@@ -573,6 +603,9 @@ KEY_FIGURES: dict[str, KeyFigure] = {
     ),
     "holding_cost": KeyFigure("costs", "holding stock", "currency", "cost of holding stock"),
     "repair_cost": KeyFigure("costs", "repairs", "currency", "repair and transport of worn units"),
+    "placed_cost": KeyFigure(
+        "costs", "orders already placed", "currency", "units delivered x price + cancellation fees"
+    ),
     "penalty_cost": KeyFigure(
         "penalties",
         "penalties: soft floors, refill targets (weighted: shortfall, lateness); not in total cost",

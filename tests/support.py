@@ -270,8 +270,8 @@ def pooled_solution() -> Solution:
             ("AAA", "nation", "fixed", "PRD", "shell", None, None, "P3", 5.0, "own"),
         ]),
         "budgets": frame("budgets", [
-            ("AAA", 750.0, 620.0, 260.0, 0.0, 150.0, 100.0, 110.0, 0.0),
-            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0, 0.0, 0.0),
+            ("AAA", 750.0, 620.0, 260.0, 0.0, 150.0, 100.0, 110.0, 0.0, 0.0),
+            ("BBB", 800.0, 750.0, 700.0, 0.0, 50.0, 0.0, 0.0, 0.0, 0.0),
         ]),
         # fund, collected, orders, investments, unspent, packages (NaN: no package size)
         "funds": frame("funds", [("EPF", 200.0, 100.0, 100.0, 0.0, NAN)]),
@@ -285,6 +285,7 @@ def pooled_solution() -> Solution:
         "period_cost": 10.0,
         "investment_cost": 200.0,
         "holding_cost": 50.0,
+        "placed_cost": 0.0,
         "penalty_cost": 0.0,
         "weighted_shortfall": 10.0 / 1.01 + 1.0,
         "short": 5.0,
@@ -339,8 +340,8 @@ def alone_solution() -> Solution:
         ("AAA", "nation", "fixed", "PRD", "shell", None, None, "P3", 5.0, "own"),
     ])  # fmt: skip
     t["budgets"] = frame("budgets", [
-        ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 0.0, 110.0, 0.0),
-        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        ("AAA", 750.0, 550.0, 440.0, 0.0, 0.0, 0.0, 110.0, 0.0, 0.0),
+        ("BBB", 800.0, 600.0, 600.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     ])  # fmt: skip
     t["funds"] = frame("funds", [("EPF", 0.0, 0.0, 0.0, 0.0, NAN)])
     solution.pooled = False

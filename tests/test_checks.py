@@ -581,6 +581,116 @@ CASES: list[Case] = [
         ["producers[RHM].offers[155-L39], field 'lot_size'", "lot_size (45,000) exceeds"],
     ),
     Case(
+        "escalating price starting late",
+        "tiers",
+        lambda r: _offer(r, "NXT", "155-L52").update(price={"2025Q2": 4200}),
+        [
+            "producers[NXT].offers[155-L52], field 'price'",
+            "the price series starts after the first period 2025Q1",
+        ],
+    ),
+    Case(
+        "commitment of an unknown nation",
+        "commitments",
+        lambda r: _offer(r, "NXT", "155-L52").update(commitments=[{"nation": "POL"}]),
+        ["producers[NXT].offers[155-L52], field 'commitments'", "'POL' is not in nations"],
+    ),
+    Case(
+        "commitment joins in an unknown period",
+        "commitments",
+        lambda r: _offer(r, "NXT", "155-L52").update(
+            commitments=[{"nation": "DEU", "joins_from": "2026Q1"}]
+        ),
+        [
+            "producers[NXT].offers[155-L52].commitments[nation=DEU], field 'joins_from'",
+            "'2026Q1' is not in periods",
+        ],
+    ),
+    Case(
+        "commitment given twice",
+        "commitments",
+        lambda r: _offer(r, "NXT", "155-L52").update(
+            commitments=[{"nation": "DEU"}, {"nation": "DEU", "min_volume": 5}]
+        ),
+        ["producers[NXT].offers[155-L52], field 'commitments'", "2 commitments of nation DEU"],
+    ),
+    Case(
+        "commitment to a minimum the nation may not order",
+        "commitments",
+        lambda r: _offer(r, "RHM", "155-L39").update(
+            commitments=[{"nation": "DEU", "min_volume": 5}]
+        ),
+        [
+            "producers[RHM].offers[155-L39].commitments[nation=DEU], field 'min_volume'",
+            "DEU must order 5 units of '155-L39' but may order none",
+        ],
+    ),
+    Case(
+        "placed order of an offer that does not exist",
+        "placed_orders",
+        lambda r: r.update(
+            placed_orders=[
+                {
+                    "id": "old",
+                    "producer": "NXT",
+                    "item": "155-L39",
+                    "nation": "POL",
+                    "deliveries": {"2026Q1": 10},
+                    "price": 1,
+                }
+            ]
+        ),
+        [
+            "placed_orders[old], field 'item'",
+            "producer 'NXT' has no offer for item '155-L39'",
+            "placed_orders[old], field 'nation': 'POL' is not in nations",
+            "placed_orders[old], field 'deliveries': '2026Q1' is not in periods",
+        ],
+    ),
+    Case(
+        "binding placed orders above capacity",
+        "placed_orders",
+        lambda r: r.update(
+            placed_orders=[
+                {
+                    "id": f"old{k}",
+                    "producer": "NXT",
+                    "item": "155-L52",
+                    "nation": "DEU",
+                    "deliveries": {"2025Q2": 10000},
+                    "price": 1,
+                }
+                for k in (1, 2)
+            ]
+        ),
+        [
+            "producers[NXT].offers[155-L52], field 'capacity[2025Q2]'",
+            "the binding orders already placed deliver 20,000 units in 2025Q2, above the "
+            "capacity of 15,000",
+        ],
+    ),
+    Case(
+        "placed order of part units of an indivisible item",
+        "placed_orders",
+        _indivisible(
+            "155-L52",
+            lambda r: r.update(
+                placed_orders=[
+                    {
+                        "id": "old",
+                        "producer": "NXT",
+                        "item": "155-L52",
+                        "nation": "DEU",
+                        "deliveries": {"2025Q2": 0.5},
+                        "price": 1,
+                    }
+                ]
+            ),
+        ),
+        ["placed_orders[old], field 'deliveries'", "'155-L52' is indivisible"],
+        also={"whole_units"},
+    ),
+    Case(
         "lead time beyond horizon",
         "offer_capacity",
         lambda r: _offer(r, "NXT", "155-L52").update(lead_time=4),

@@ -108,7 +108,7 @@ def test_remove_and_append_entries() -> None:
     ("path", "named", "choices"),
     [
         ("producers[KNDS].offers[0].price", "no entry 'KNDS'", ["RHM", "NXT"]),
-        ("producers[RHM].offers[155-L52].capcity", "no field 'capcity'", ["capacity", "price"]),
+        ("producers[RHM].offers[155-L52].capcity", "no field 'capcity'", ["capacity", "item"]),
         ("nations.DEU.budget", "nations is a list", ["UKR", "DEU", "FRA"]),
         ("demands[nation=POL].quantity", "nation = 'POL'", ["DEU", "UKR"]),
         ("producers[RHM].offers[155-L52].price.eur", "no field 'eur'", []),

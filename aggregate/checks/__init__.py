@@ -65,6 +65,7 @@ from aggregate.checks.needs import (
     check_item_usable,
 )
 from aggregate.checks.numbers import MONEY_RANGE, QUANTITY_RANGE, check_coefficient_range
+from aggregate.checks.orders import check_commitments, check_placed_orders
 from aggregate.checks.references import (
     check_capability_references,
     check_component_references,
@@ -134,6 +135,8 @@ CHECKS: dict[str, Check] = {
         check_expansion_window,
         check_expansion_steps,
         check_component_supply,
+        check_commitments,
+        check_placed_orders,
         # needs
         check_item_usable,
         check_demand_usable_items,

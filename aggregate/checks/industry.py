@@ -12,21 +12,34 @@ from aggregate.schema.facts import start_window
 
 def check_tiers(s: Scenario) -> list[Problem]:
     """All-units discount tiers: ``min_volume`` strictly increases and the price never rises
-    (a tier's price is at most the base price and the previous tier's price)."""
+    (a tier's price is at most the base price and the previous tier's price, in every period
+    where prices escalate); an escalating price starts at the first period (before its
+    first value a series is 0: units would be free)."""
+    ix = Index(s)
     out: list[Problem] = []
     for _, o, label in labelled_offers(s):
         order: list[str] = []
         rises: list[str] = []
         prev_volume: float | None = None
-        prev_price, prev_name = o.price, "the base price"
+        prev_price, prev_name = ix.series(o.price), "the base price"
         for k, t in enumerate(o.tiers, 1):
             if prev_volume is not None and t.min_volume <= prev_volume:
                 order.append(
                     f"tier {k} ({num(t.min_volume)}) is not above tier {k - 1} ({num(prev_volume)})"
                 )
-            if t.price > prev_price:
-                rises.append(f"tier {k} ({num(t.price)}) is above {prev_name} ({num(prev_price)})")
-            prev_volume, prev_price, prev_name = t.min_volume, t.price, f"tier {k}"
+            price = ix.series(t.price)
+            above = [j for j, (a, b) in enumerate(zip(price, prev_price, strict=True)) if a > b]
+            if above:
+                j = above[0]
+                when = (
+                    f" in {s.periods[j]}"
+                    if isinstance(t.price, dict) or isinstance(o.price, dict)
+                    else ""
+                )
+                rises.append(
+                    f"tier {k} ({num(price[j])}) is above {prev_name} ({num(prev_price[j])}){when}"
+                )
+            prev_volume, prev_price, prev_name = t.min_volume, price, f"tier {k}"
         if order:
             out.append(
                 Problem(
@@ -46,6 +59,21 @@ def check_tiers(s: Scenario) -> list[Problem]:
                     "correct the base price",
                 )
             )
+        first = s.periods[0] if s.periods else None
+        for where, given in (
+            (label, o.price),
+            *((labels.field(label, "tiers", f"#{k}"), t.price) for k, t in enumerate(o.tiers, 1)),
+        ):
+            if isinstance(given, dict) and given and first not in given:
+                out.append(
+                    Problem(
+                        where,
+                        "price",
+                        f"the price series starts after the first period {first}: orders "
+                        "placed before its first value would cost 0",
+                        f"give the price from {first} on ({first}: <price>)",
+                    )
+                )
     return out
 
 

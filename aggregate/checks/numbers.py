@@ -48,6 +48,13 @@ def _quantities(s: Scenario) -> list[_Value]:
         out += _series_values(st.refill_target, label, "refill_target")
     for c in s.component_suppliers:
         out += _series_values(c.capacity, labels.supplier(c.id), "capacity")
+    for po in s.placed_orders:
+        out += _series_values(po.deliveries, labels.placed_order(po.id), "deliveries")
+    for prod, o, _ in labelled_offers(s):
+        for held in o.commitments:
+            where = labels.commitment(prod.id, o.item, held.nation)
+            out += [(held.min_volume, where, "min_volume")]
+            out += _series_values(held.max_volume, where, "max_volume")
     return out
 
 
@@ -67,8 +74,12 @@ def _money(s: Scenario) -> list[_Value]:
         for name in ("price", "contract_cost", "order_period_cost", "delivery_cost"):
             out += _series_values(getattr(o, name), label, name)
         out += _series_values(o.delivery_cost_to, label, "delivery_cost_to")
-        out += [(t.price, _tier(label, i + 1), "price") for i, t in enumerate(o.tiers)]
+        for i, t in enumerate(o.tiers):
+            out += _series_values(t.price, _tier(label, i + 1), "price")
     out += [(e.investment_cost, labels.expansion(e.id), "investment_cost") for e in s.expansions]
+    for po in s.placed_orders:
+        out += [(po.price, labels.placed_order(po.id), "price")]
+        out += [(po.cancellation_fee, labels.placed_order(po.id), "cancellation_fee")]
     for f in s.funds:
         out += _series_values(f.cap, labels.fund(f.id), "cap")
         out += [(f.committed, labels.fund(f.id), "committed")]

@@ -33,6 +33,9 @@ def check_period_references(s: Scenario) -> list[Problem]:
     for _, o, label in labelled_offers(s):
         refs.append((label, "capacity", series_keys(o.capacity)))
         refs.append((label, "order_period_cost", series_keys(o.order_period_cost)))
+        refs.append((label, "price", series_keys(o.price)))
+        for k, t in enumerate(o.tiers, 1):
+            refs.append((labels.field(label, "tiers", f"#{k}"), "price", series_keys(t.price)))
     for e in s.expansions:
         for field, value in (
             ("earliest_start", e.earliest_start),

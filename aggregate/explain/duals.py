@@ -48,6 +48,7 @@ from aggregate.explain.ranging import Stage, Target, flat_up_to, slope, step_sca
 from aggregate.explain.rules import RULE_FAMILIES, Namer, Rule, describe, pledge_rule
 from aggregate.model import build_model, participation
 from aggregate.model import registry as reg
+from aggregate.model.funds import placed_constant
 from aggregate.model.highs import active_rows
 from aggregate.model.linear import linear
 from aggregate.model.objective import needs_cap_bound
@@ -261,16 +262,20 @@ def _row_values(
     program: MatrixProgram,
     result: MatrixResult,
     settled: dict[tuple[str, tuple[Any, ...]], float] | None = None,
+    data: ModelData | None = None,
 ) -> dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]]:
     """(family, index) -> (value of one more unit, limit, used, sense) for rule rows.
 
     Limit and use count what the plan's fixed decisions add to a limit: a capacity row
     ``order - added * build <= capacity`` with the expansion built reads ``order`` against
     ``capacity + added`` (400 of 400 rather than 100 of 100). ``settled`` gives the use of
-    rows that hold money with the payers settled as the solve settles them."""
+    rows that hold money with the payers settled as the solve settles them. Orders already
+    placed (``data``) count on both sides as the scenario states the limit: a capacity of
+    10 with 6 placed reads 10 of 10, not 4 of 4."""
     out: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
     lower, upper = np.asarray(program.lp.row_lower_), np.asarray(program.lp.row_upper_)
     added = _fixed_additions(program)
+    placed = _placed_constants(data) if data is not None and data.placed else {}
     for r, (key, sense) in enumerate(program.rows):
         if key[0] not in RULE_FAMILIES:
             continue
@@ -281,10 +286,24 @@ def _row_values(
         if prev is not None:  # a ranged row: the two sides never both bind
             value += prev[0]
         extra = float(added[r]) if sense != 0 else 0.0
-        used = float(result.row_value[r])
+        used = float(result.row_value[r]) + placed.get(key, 0.0)
         if settled is not None and key in settled:
             used = settled[key]
-        out[key] = (value, limit - extra, used - extra, sense)
+        out[key] = (value, limit - extra + placed.get(key, 0.0), used - extra, sense)
+    return out
+
+
+def _placed_constants(data: ModelData) -> dict[tuple[str, tuple[Any, ...]], float]:
+    """(family, index) -> what orders already placed put on a rule row's right-hand side
+    (capacity they take, budget they spend if none is cancelled)."""
+    out: dict[tuple[str, tuple[Any, ...]], float] = {}
+    for (p, i, a), (units, _) in data.placed_flows.get("offer", {}).items():
+        out[reg.CAPACITY_UPPER, (p, i, a)] = units
+    for n in sorted({x.nation for x in data.placed.values()}):
+        out[reg.BUDGET_UPPER, (n,)] = placed_constant(data, n)
+        out[reg.PARTICIPATION_SPEND_UPPER, (n,)] = placed_constant(data, n)
+        for a in range(len(data.periods)):
+            out[reg.BUDGET_PERIOD_UPPER, (n, a)] = placed_constant(data, n, a)
     return out
 
 
@@ -304,8 +323,10 @@ def settled_use(
         return None
     x = settled
     activity = lin.matrix().tocsr() @ x
+    # rows read as the scenario states them: orders already placed on both sides
+    placed = _placed_constants(data) if data.placed else {}
     out = {
-        (name, _index(key)): float(activity[block.start + k])
+        (name, _index(key)): float(activity[block.start + k]) + placed.get((name, _index(key)), 0.0)
         for name, block in lin.rows.items()
         if name in RULE_FAMILIES
         for k, key in enumerate(block.keys)
@@ -324,11 +345,18 @@ def plan_use(plan: Solution, data: ModelData) -> dict[tuple[str, tuple[Any, ...]
     out: dict[tuple[str, tuple[Any, ...]], float] = {
         (reg.BUDGET_UPPER, (n,)): 0.0 for n in data.budgets
     }
+    # orders already placed are paid outside the payments table (the placed_orders table)
+    placed = plan.tables.get("placed_orders")
+    if placed is not None and not placed.empty:
+        money = (placed.cost + placed.cancellation_cost).groupby(placed.nation).sum()
+        for n, v in money.items():
+            if n in data.budgets:
+                out[reg.BUDGET_UPPER, (str(n),)] += float(v)
     if payments is None or payments.empty:
         return out
     own = payments[payments.payer_type == "nation"]
     for n, v in own.groupby("payer")["amount"].sum().items():
-        out[reg.BUDGET_UPPER, (str(n),)] = float(v)
+        out[reg.BUDGET_UPPER, (str(n),)] = out.get((reg.BUDGET_UPPER, (str(n),)), 0.0) + float(v)
     paid_in = own[own.purpose == "contribution"]
     by_member = paid_in.groupby(["payer", "beneficiary"])["amount"].sum()
     for (n, f), v in zip(by_member.index.tolist(), by_member.tolist(), strict=True):
@@ -407,7 +435,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         program, result, cost_stage = _stage(m, "weighted_obj")
         need_stage: Stage | None = None
         settled = {**(settled_use(m, data, program, result) or {}), **plan_use(plan, data)}
-        cost_rows = _row_values(program, result, settled)
+        cost_rows = _row_values(program, result, settled, data)
         cost_pledges = _pledge_values(program, result, data)
         need_rows: dict[tuple[str, tuple[Any, ...]], tuple[float, float, float, int]] = {}
         need_pledges: dict[tuple[str, str, str], tuple[float, float, float]] = {}
@@ -415,7 +443,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
     else:
         program, result, need_stage = _stage(m, "needs_obj")
         needs = float(result.objective or 0.0)
-        need_rows = _row_values(program, result)
+        need_rows = _row_values(program, result, data=data)
         need_pledges = _pledge_values(program, result, data)
         reported = plan.key_figures.get("needs_objective")
         if reported is not None and needs < float(reported) - 1e-6 * max(1.0, abs(needs)):
@@ -434,7 +462,7 @@ def marginal_values(scenario: Scenario, plan: Solution) -> Marginals:
         m.needs_cap["explain"] = m.needs <= bound
         program, result, cost_stage = _stage(m, "cost_obj")
         settled = {**(settled_use(m, data, program, result) or {}), **plan_use(plan, data)}
-        cost_rows = _row_values(program, result, settled)
+        cost_rows = _row_values(program, result, settled, data)
         cost_pledges = _pledge_values(program, result, data)
         cost = float(result.objective or 0.0)
     rules: list[Rule] = []

@@ -79,6 +79,7 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
             out.extend((reg.SUPPLIER_CAPACITY_UPPER, (s, a)) for s in feeders.get(p, []))
         c = data.contract_of[p, i, n]
         out.append((reg.MIN_ORDER_LOWER, c))
+        out.append((reg.COMMITMENT_UPPER, (p, i, n)))
         for f, fp, fi, fn in data.fund_pays:
             if (fp, fi, fn) != (p, i, n):
                 continue
@@ -142,7 +143,23 @@ def _structural(
             continue
         lead = data.offers[p, i].lead
         entry = labels.offer(p, i)
-        if lead > last:
+        joins = data.offers[p, i].commitments.get(n, (0.0, None, 0))[2]
+        if joins > 0 and (lead + joins > last or (late and lead + joins > dd.due)):
+            # the nation joins the framework late: its earliest order is in joins_from
+            first = lead + joins
+            out.append(
+                (
+                    "joins late",
+                    labels.commitment(p, i, n),
+                    "joins_from",
+                    periods[joins],
+                    f"{n} may order {i} from {p} only from {periods[joins]} on (its "
+                    "commitment's joins_from), so its earliest delivery is "
+                    + (f"in {periods[first]}" if first <= last else f"after {periods[last]}")
+                    + f", after the due period {periods[dd.due]}",
+                )
+            )
+        elif lead > last:
             out.append(
                 (
                     "lead time",

@@ -93,12 +93,17 @@ def _spread(total: float, weights: Mapping[str, float], players: Sequence[str]) 
 
 
 def volume_received(game: CoalitionGame) -> dict[str, float]:
-    """Units each nation receives in the grand coalition's plan: deliveries to it plus
-    donations it receives."""
+    """Units each nation receives in the grand coalition's plan: deliveries to it (orders
+    already placed included, net of cancellations) plus donations it receives."""
     t = game.grand_plan().tables
     orders = t["orders"].groupby("nation")["quantity"].sum()
     gifts = t["donations"].groupby("recipient")["quantity"].sum()
-    return {n: float(orders.get(n, 0.0)) + float(gifts.get(n, 0.0)) for n in game.players}
+    placed = t.get("placed_orders")
+    held = placed.groupby("nation")["delivered"].sum() if placed is not None else pd.Series()
+    return {
+        n: float(orders.get(n, 0.0)) + float(gifts.get(n, 0.0)) + float(held.get(n, 0.0))
+        for n in game.players
+    }
 
 
 def proportional(game: CoalitionGame) -> pd.DataFrame:

@@ -75,7 +75,9 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
     * nations, demands, stockpiles, budgets: the members' only;
     * items: those a member can use or holds; offers, expansions, capabilities' items and
       component suppliers follow (a producer left with no offer is dropped);
-    * ``delivery_cost_to`` and an expansion's ``sponsor`` keep members only;
+    * ``delivery_cost_to``, an offer's ``commitments`` and an expansion's ``sponsor`` keep
+      members only; orders already placed: the members' (their cost is the group's; the
+      producers keep their full capacity, as for every group);
     * funds: none for a single nation. For a larger group a fund keeps its
       members in the group, its eligible beneficiaries in the group, the members' key
       shares and pledges; its ``cap`` and ``committed`` scale with the remaining members'
@@ -101,11 +103,14 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         return scenario
     nations = [n for n in scenario.nations if n.code in members]
     stockpiles = [s for s in scenario.stockpiles if s.nation in members]
+    placed = [o for o in scenario.placed_orders if o.nation in members]
     can_use = usable_pairs(scenario)
     items = {
         i.id
         for i in scenario.items
-        if any((n, i.id) in can_use for n in members) or any(s.item == i.id for s in stockpiles)
+        if any((n, i.id) in can_use for n in members)
+        or any(s.item == i.id for s in stockpiles)
+        or any(o.item == i.id for o in placed)
     }
     if not items:
         # the group can use and holds nothing: it has no demand either (a demand has a
@@ -165,6 +170,7 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         expansions=[e.model_dump() for e in expansions],
         component_suppliers=[s.model_dump() for s in suppliers],
         funds=[f.model_dump() for f in funds],
+        placed_orders=[o.model_dump() for o in placed],
     )
     sub = Scenario.model_validate(raw, strict=False)
     problems = [p for p in check_scenario(sub) if p.check not in TOLERATED_CHECKS]
@@ -197,6 +203,7 @@ def _restrict_offer(offer: Offer, members: frozenset[str]) -> dict[str, Any]:
             offer.fixed_costs_paid_by if offer.fixed_costs_paid_by in members else None
         ),
         "fixed_costs_split": split if any(w > 0 for w in split.values()) else {},
+        "commitments": [c for c in offer.commitments if c.nation in members],
     }
 
 
@@ -280,7 +287,7 @@ class CoalitionValue:
     value: float
     """:math:`c(S)`: weighted objective; ``inf`` when the group has no feasible plan."""
     cost: float
-    """Total cost (purchase, delivery, fixed, investment, holding)."""
+    """Total cost (purchase, delivery, fixed, investment, holding, orders already placed)."""
     penalties: float
     """Shortfall, lateness, soft floor and refill penalties."""
     unspent: float
@@ -341,7 +348,8 @@ def solve_group(
     if not members:
         return empty_value(), None
     sub = restrict(scenario, members)
-    if not (sub.demands or sub.stockpiles or any(f.committed > 0 for f in sub.funds)):
+    held = sub.demands or sub.stockpiles or sub.placed_orders
+    if not (held or any(f.committed > 0 for f in sub.funds)):
         # nothing to buy or hold: the group spends nothing (and HiGHS rejects an empty model)
         return replace(empty_value(), group=members, verified=True if verify else None), None
     plan = solve(sub, objective="weighted", **solve_options)

@@ -55,16 +55,40 @@ def tier_volume_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     :math:`V_{c,k} \ge minvol_k \, tier_{c,k}`, with :math:`V_{c,k} = \sum_{n,a} x_{p,i,n,a,k}`
     the contract's volume priced at tier :math:`k` (a tier's price applies to every unit once
     the pooled volume reaches it). Only tiers with :math:`minvol_k > 0` write a row.
+
+    Orders already placed under the offer count towards the volume (a framework's discount
+    counts what was ordered under it before the plan; pooled every nation's, going alone the
+    nation's own), net of the units cancelled, and keep their own price:
+    :math:`\sum_{k'} V_{c,k'} + \sum_{o \in placed_c} (D_o - \sum_t cancel_{o,t}) \ge
+    minvol_k \, tier_{c,k}`. It sums the volume of every tier, which is the volume at tier
+    :math:`k` whenever :math:`tier_{c,k} = 1` (orders only under the chosen tier,
+    ``order_tier_link``), and holds trivially otherwise.
     """
     lin = linear(m)
     order, tier = lin.col("order"), lin.col("tier")
+    cancel = lin.col("cancel")
+    placed = {c: data.placed_of(c) for c in data.contracts}
 
     def rows() -> Iterator[Row]:
         for ck in m.CONTRACT_TIERS:
+            c = tuple(ck[:-1])
             volume, off = _tier_volume(order, data, ck)
             threshold = data.offers[off].tier_min[int(ck[-1])]
-            if threshold > 0:
+            if threshold <= 0:
+                continue
+            if not placed[c]:
                 yield ck, [*volume, tier[ck]], [1.0] * len(volume) + [-threshold], 0.0, INF
+                continue
+            volume = [
+                order[o]
+                for k in range(data.ntiers(off))
+                for o in data.by_contract_tier.get((c, k), [])
+            ]
+            kept = sum(sum(data.placed[o].deliveries) for o in placed[c])
+            cut = [cancel[o, t] for o, t in data.cancels if o in placed[c]]
+            cols = [*volume, *cut, tier[ck]]
+            coefs = [1.0] * len(volume) + [-1.0] * len(cut) + [-threshold]
+            yield ck, cols, coefs, -kept, INF
 
     return m.CONTRACT_TIERS, rows()
 
@@ -195,18 +219,23 @@ def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     Production counts in the period of delivery. :math:`ramp_{e,j}` is the share of the
     added capacity available :math:`j` periods after the expansion is ready
-    (``Expansion.ramp``, 1 after the ramp and without one).
+    (``Expansion.ramp``, 1 after the ramp and without one). Orders already placed take
+    their deliveries' share: :math:`placed_{p,i,a} - \sum_o cancel_{o,a}` joins the left
+    side (as a constant, moved to the right, and the cancellable units' columns).
     """
     lin = linear(m)
-    order, build = lin.col("order"), lin.col("build")
+    order, build, cancel = lin.col("order"), lin.col("build"), lin.col("cancel")
     builds = _expansion_builds(data)
-    keys = sorted(data.by_offer_period)
+    # periods a cancellable placed order delivers in need a row even without new orders
+    # (binding ones fit the base capacity: checks/orders.py)
+    extra = {k for k, (_, cut) in data.placed_flows.get("offer", {}).items() if cut}
+    keys = sorted(set(data.by_offer_period) | extra)
     expansions = data.expansions
 
     def rows() -> Iterator[Row]:
         for key in keys:
             p, i, a = key
-            cols = _cols(order, data.by_offer_period[key])
+            cols = _cols(order, data.by_offer_period.get(key, []))
             coefs = [1.0] * len(cols)
             for e, s in builds.get((p, i), ()):
                 x = expansions[e]
@@ -214,7 +243,10 @@ def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
                 if share > 0:
                     cols.append(build[e, s])
                     coefs.append(-x.added * share)
-            yield key, cols, coefs, -INF, data.offers[p, i].capacity[a]
+            placed, cut = data.placed_at(key, "offer")
+            cols += [cancel[c] for c in cut]
+            coefs += [-1.0] * len(cut)
+            yield key, cols, coefs, -INF, data.offers[p, i].capacity[a] - placed
 
     return keys, rows()
 
@@ -333,5 +365,55 @@ def supplier_capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
                     cols.append(build[e, start])
                     coefs.append(-x.added * share)
             yield (s, t), cols, coefs, -INF, data.supplier_capacity[s][t]
+
+    return keys, rows()
+
+
+def _commitments(data: ModelData, bound: int) -> list[tuple[str, str, str]]:
+    """Routes (producer, item, nation) whose nation's commitment to the offer sets a
+    ``bound`` (0: a minimum above 0, 1: a maximum)."""
+    keys = []
+    for p, i, n in data.routes:
+        c = data.offers[p, i].commitments.get(n)
+        if c is not None and (c[0] > 0 if bound == 0 else c[1] is not None):
+            keys.append((p, i, n))
+    return keys
+
+
+def commitment_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A nation committed to a framework orders at least its minimum volume under it.
+
+    :math:`\sum_{a,k} x_{p,i,n,a,k} \ge minvol_{p,i,n}` over the nation's orders of the offer
+    (pooled or going alone: a commitment is an agreement already made). Orders already
+    placed do not count towards it.
+    """
+    lin = linear(m)
+    order = lin.col("order")
+    keys = _commitments(data, 0)
+
+    def rows() -> Iterator[Row]:
+        for p, i, n in keys:
+            cols = _cols(order, data.by_route.get((p, i, n), []))
+            least = data.offers[p, i].commitments[n][0]
+            yield (p, i, n), cols, [1.0] * len(cols), least, INF
+
+    return keys, rows()
+
+
+def commitment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""A nation committed to a framework orders at most its maximum volume under it.
+
+    :math:`\sum_{a,k} x_{p,i,n,a,k} \le maxvol_{p,i,n}` (only where ``max_volume`` is given).
+    """
+    lin = linear(m)
+    order = lin.col("order")
+    keys = _commitments(data, 1)
+
+    def rows() -> Iterator[Row]:
+        for p, i, n in keys:
+            cols = _cols(order, data.by_route.get((p, i, n), []))
+            most = data.offers[p, i].commitments[n][1]
+            assert most is not None
+            yield (p, i, n), cols, [1.0] * len(cols), -INF, most
 
     return keys, rows()

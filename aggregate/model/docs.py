@@ -40,7 +40,18 @@ Periods `t = 0..T-1` in the order of `Scenario.periods`. Per-period values (`Per
 are step series: a value holds from its period until the next one given, 0 before the first.
 Production is counted in the period of **delivery** (capacity and components bind there);
 an order placed in period `t` arrives in `t + lead_time`, so only arrival periods
-`a >= lead_time` exist.
+`a >= lead_time` exist; for a nation with a commitment to the offer (`Offer.commitments`),
+only `a >= joins_from + lead_time` (no order before it joins).
+
+## Orders already placed
+`placed_orders` are orders placed before the plan, delivering `D[o,t]` units in period `t`.
+Their deliveries take the offer's capacity, arrive in the nation's stock, cost the nation
+`price_o` per unit (delivery included) from its budget, in the delivery period (no fund pays
+them, no tier reprices them) and count towards the volume of the offer's contract for its
+discount tiers (pooled every nation's, going alone the nation's own; not towards `min_order`
+or a commitment's `min_volume`, which are about new orders). Binding orders are constants;
+a cancellable one's units may be cancelled, `cancel[o,t]`, for `fee_o` per unit. They are
+the same pooled and going alone, so the value of pooling is unchanged by them.
 
 ## Who can use what (compatibility)
 Nation `n` can use item `i` if the item lists no `systems`, or the nation lists no
@@ -86,10 +97,11 @@ Nation `n` can use item `i` if the item lists no `systems`, or the nation lists 
 | `joins[c,n]`, `fund_uses[f,c]` binary | for funds with a minimum consortium |
 | `origin_met[f,p]` binary | producer `p`'s components meet fund `f`'s `component_origin` rule (the fund may pay for `p`'s orders) |
 | `packages[f]` integer | whole packages fund `f` pays out (only funds with `package_size`) |
+| `cancel[o,t] <= D[o,t]` | units of cancellable placed order `o` cancelled in delivery period `t` |
 
 Whole units: for an item with `indivisible: true`, `x` (where the offer has no `lot_size`;
-with one, whole lots of a whole lot size already make it whole), `give` and `use` are
-integer. Its `stock`, `below` and `missed` then take whole values too: they follow from the
+with one, whole lots of a whole lot size already make it whole), `give`, `use` and `cancel`
+are integer. Its `stock`, `below` and `missed` then take whole values too: they follow from the
 balances, whose data (`on_hand`, `floor`, `refill_target`, `lot_size`) the scenario checks
 require to be whole for such an item. `short` is in capability units and is whole when the
 demand is and its items count with whole factors (checked likewise).
@@ -121,7 +133,9 @@ reported in the `loans` table, not charged (`aggregate.schema.facts.loan_schedul
 ## Rules (one function each)
 Notation: `Q[c,n] = sum_{a,k} x` (nation `n`'s volume under `c`), `V[c,k] = sum_{n,a} x[..,k]`,
 `U[p,i,a]` = base capacity plus every expansion's addition (an upper bound), `cost[p,i,n] =
-sum_{a,k} (price_k + delivery[p,n]) x[p,i,n,a,k]`.
+sum_{a,k} (price_k + delivery[p,n]) x[p,i,n,a,k]`. `price_k` is tier `k`'s price in the order
+period `a - lead_time` of `x[p,i,n,a,k]`: an escalating price (`price: {period: price}`) is
+the price agreed when the order is placed, the award, not at delivery.
 
 A *rule* is set by a scenario field (the entry is written in the path language of the
 validation messages, e.g. `producers[RHM].offers[155-L52]`) and can be relaxed: *raise* a
@@ -133,9 +147,11 @@ TAIL = """\
 ## Objective
 `cost = sum (price_k + delivery) x + sum contract_cost * open + sum order_period_cost * delivers
 + sum investment_cost * build + sum holding_cost * stock + sum (repair cost + transport cost)
-* repair + sum floor_penalty * below + sum refill_penalty * missed` (repair costs, like
-holding costs, are paid outside nations' budgets and funds). Money left unspent in a fund is
-not a cost (it is reported in the `funds` table): a plan never buys beyond demand, floors and
+* repair + sum floor_penalty * below + sum refill_penalty * missed + sum (fee_o - price_o)
+cancel[o,t]` (repair costs, like holding costs, are paid outside nations' budgets and funds;
+the placed orders' cost before any cancellation is a constant: the key figure `placed_cost`
+reports it with the fees, and `total_cost` includes it). Money left unspent in a fund is not
+a cost (it is reported in the `funds` table): a plan never buys beyond demand, floors and
 refill targets to use it up.
 
 `needs = sum_d priority_d * (1 + needs_discount)^(-due_d) * (short[d] + lateness_weight *

@@ -27,7 +27,7 @@ def route_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str) -> Ter
     off = data.offers[p, i]
     order = lin.col("order")
     keys = data.by_route.get((p, i, n), [])
-    return [order[o] for o in keys], [off.prices[o[4]] + off.delivery[n] for o in keys]
+    return [order[o] for o in keys], [off.price(o[4], o[3]) + off.delivery[n] for o in keys]
 
 
 def paid_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str, t: int) -> Terms:
@@ -36,7 +36,7 @@ def paid_cost(lin: LinearModel, data: ModelData, p: str, i: str, n: str, t: int)
     off = data.offers[p, i]
     order = lin.col("order")
     keys = data.by_route_paid.get((p, i, n, t), [])
-    return [order[o] for o in keys], [off.prices[o[4]] + off.delivery[n] for o in keys]
+    return [order[o] for o in keys], [off.price(o[4], o[3]) + off.delivery[n] for o in keys]
 
 
 def fund_payment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
@@ -483,6 +483,10 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     ``fixed_costs_split`` (default: the producer's country if a nation of the scenario, else
     an equal split among the nations that may order the item; going alone, the contract's
     own nation).
+
+    Orders already placed are the nation's own (no fund pays them):
+    :math:`placed_n = \sum_{o: nation_o = n} \sum_t (price_o (D_{o,t} - cancel_{o,t}) + fee_o
+    \, cancel_{o,t})` joins its spending, the constant part on the right side.
     """
     lin = linear(m)
     keys = sorted(data.budgets)
@@ -492,7 +496,7 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             cols, coefs = nation_spending(lin, data, n)
             # a nation that can neither buy nor contribute has nothing to limit
             if any(coefs):
-                yield n, cols, coefs, -INF, data.budgets[n]
+                yield n, cols, coefs, -INF, data.budgets[n] - placed_constant(data, n)
 
     return keys, rows()
 
@@ -525,6 +529,9 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
     c, v = financing.loan_repayment_terms(lin, data, n)
     cols += c
     coefs += v
+    c, v = placed_terms(lin, data, n)
+    cols += c
+    coefs += v
     for e, sponsor in data.sponsor_of.items():
         if sponsor != n:
             continue
@@ -538,6 +545,32 @@ def nation_spending(lin: LinearModel, data: ModelData, n: str) -> Terms:
                     cols.append(invests[f, e, s])
                     coefs.append(-1.0)
     return cols, coefs
+
+
+def placed_terms(lin: LinearModel, data: ModelData, n: str, period: int | None = None) -> Terms:
+    r"""Nation ``n``'s spending on its orders already placed that the plan decides: each unit
+    cancelled saves its price and costs the fee (:math:`(fee_o - price_o) \, cancel_{o,t}`),
+    in the period of the cancelled delivery; ``period`` None: every period. The rest,
+    :func:`placed_constant`, is fixed."""
+    cancel = lin.col("cancel")
+    cols: list[int] = []
+    coefs: list[float] = []
+    for o, t in data.cancels:
+        x = data.placed[o]
+        if x.nation == n and period in (None, t) and x.fee != x.price:
+            cols.append(cancel[o, t])
+            coefs.append(x.fee - x.price)
+    return cols, coefs
+
+
+def placed_constant(data: ModelData, n: str, period: int | None = None) -> float:
+    """What nation ``n``'s orders already placed cost if none is cancelled: price times the
+    units delivered, in the delivery period (``period`` None: every period)."""
+    return sum(
+        x.price * (sum(x.deliveries) if period is None else x.deliveries[period])
+        for x in data.placed.values()
+        if x.nation == n
+    )
 
 
 def fixed_cost_terms(lin: LinearModel, data: ModelData, n: str, period: int | None = None) -> Terms:
@@ -570,6 +603,9 @@ def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     :math:`\sum_{p,i,a,k: paid(a) = t} (price_k + delivery_{p,n}) \, x_{p,i,n,a,k} + \sum_c share_{c,n} (contractcost_c \, open_c [t = 0] + periodcost_{c,t} \, delivers_{c,t}) \le budget_{n,t}`,
     with :math:`paid(a) = a` (``pays_at: delivery``) or :math:`a - lead_{p,i}` (``award``).
+
+    Orders already placed are paid on delivery, a cancellation's fee in the period of the
+    cancelled delivery (:math:`placed_{n,a}` of ``budget_upper`` in period :math:`a`).
     """
     lin = linear(m)
     order = lin.col("order")
@@ -582,14 +618,18 @@ def budget_period_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         for n, a in keys:
             terms = by_nation_period.get((n, a), [])
             coefs = [
-                data.offers[o[0], o[1]].prices[o[4]] + data.offers[o[0], o[1]].delivery[n]
+                data.offers[o[0], o[1]].price(o[4], o[3]) + data.offers[o[0], o[1]].delivery[n]
                 for o in terms
             ]
             cols = [order[o] for o in terms]
             fixed_cols, fixed_coefs = fixed_cost_terms(lin, data, n, a)
             cols += fixed_cols
             coefs += fixed_coefs
+            placed_cols, placed_coefs = placed_terms(lin, data, n, a)
+            cols += placed_cols
+            coefs += placed_coefs
             if any(coefs):
-                yield (n, a), cols, coefs, -INF, data.period_budgets[n][a]
+                limit = data.period_budgets[n][a] - placed_constant(data, n, a)
+                yield (n, a), cols, coefs, -INF, limit
 
     return keys, rows()

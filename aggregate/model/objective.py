@@ -27,7 +27,7 @@ def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
     start, stop = lin.columns["order"].start, lin.columns["order"].stop
     purchase = np.zeros(lin.ncols)
     delivery = np.zeros(lin.ncols)
-    purchase[start:stop] = [off[o[0], o[1]].prices[o[4]] for o in data.orders]
+    purchase[start:stop] = [off[o[0], o[1]].price(o[4], o[3]) for o in data.orders]
     delivery[start:stop] = [off[o[0], o[1]].delivery[o[2]] for o in data.orders]
 
     def holding() -> Iterator[tuple[str, tuple, float]]:
@@ -66,6 +66,12 @@ def cost_vectors(lin: LinearModel, data: ModelData) -> dict[str, np.ndarray]:
             if data.shops[r[0]].cost > 0
         ),
         "penalty": lin.vector(penalty()),
+        # orders already placed: only what the plan decides, a cancelled unit's fee less its
+        # price (the cost of the units placed is a constant, reported from the
+        # placed_orders table)
+        "placed": lin.vector(
+            ("cancel", (o, t), data.placed[o].fee - data.placed[o].price) for o, t in data.cancels
+        ),
     }
 
 

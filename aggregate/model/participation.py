@@ -21,7 +21,7 @@ import pyomo.environ as pyo
 
 from aggregate.data import ModelData
 from aggregate.model.contracts import Rows
-from aggregate.model.funds import nation_spending
+from aggregate.model.funds import nation_spending, placed_constant
 from aggregate.model.linear import INF, Row, linear
 from aggregate.tables import SPECS
 
@@ -81,7 +81,8 @@ def participation_spend_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     def rows() -> Iterator[Row]:
         for n in keys:
             cols, coefs = nation_spending(lin, data, n)
-            limit = data.alone_spent[n]
+            # orders already placed: the same in both plans, their fixed part on the right
+            limit = data.alone_spent[n] - placed_constant(data, n)
             price = {c: data.list_price.get((n, c), 0.0) for _, c in demands[n]}
             for d, c in demands[n]:
                 if price[c] > 0:

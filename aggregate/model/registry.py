@@ -69,6 +69,8 @@ from aggregate.model.declared.stocks import (  # the family names
 )
 from aggregate.model.declared.supply import (  # the family names
     CAPACITY_UPPER,
+    COMMITMENT_LOWER,
+    COMMITMENT_UPPER,
     COMPONENT_SUPPLY,
     DELIVERY_PERIOD_LINK,
     EXPANSION_ONCE,
@@ -130,6 +132,8 @@ __all__ = [
     "BUDGET_PERIOD_UPPER",
     "BUDGET_UPPER",
     "CAPACITY_UPPER",
+    "COMMITMENT_LOWER",
+    "COMMITMENT_UPPER",
     "COMPONENT_ORIGIN_PAYS_LINK",
     "COMPONENT_ORIGIN_UPPER",
     "COMPONENT_SUPPLY",

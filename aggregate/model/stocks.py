@@ -31,9 +31,13 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     :math:`u` that nation :math:`n` uses for its demands :math:`D_n` (``1 /
     uses_per_unit`` of a ``wear`` or ``spares`` rule), and the units shop :math:`s` took in
     :math:`\tau_s` periods earlier (repair plus transport time) back repaired.
+    Orders already placed arrive too: :math:`placed_{n,i,t} - \sum_o cancel_{o,t}` joins
+    the arrivals (the constant on the right side, the cancellable units' columns on the
+    left).
     """
     lin = linear(m)
     order, stock, give, use = lin.col("order"), lin.col("stock"), lin.col("give"), lin.col("use")
+    cancel = lin.col("cancel")
     gifts_in: dict[tuple[str, str, int], list] = defaultdict(list)
     gifts_out: dict[tuple[str, str, int], list] = defaultdict(list)
     for g, r, i, t in m.GIFTS:
@@ -65,6 +69,10 @@ def stock_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             if key in sustain:
                 cols += sustain[key][0]
                 coefs += sustain[key][1]
+            placed, cut = data.placed_at(key, "nation")
+            cols += [cancel[c] for c in cut]
+            coefs += [1.0] * len(cut)
+            before += placed
             yield key, cols, coefs, before, before
 
     return m.STOCK, rows()

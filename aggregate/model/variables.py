@@ -36,6 +36,7 @@ SET_DIMEN: dict[str, int | None] = {
     "JOINS": None,
     "ORIGIN": 2,
     "PACKAGES": 1,
+    "CANCELS": 2,
 }
 """Every index set of the model and its dimension (None: tuples of varying length)."""
 
@@ -98,6 +99,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
         "JOINS": sorted({(*c[1:], n) for c in fund_uses for n in takers[c[1:]]}),
         "ORIGIN": data.origin_pairs(),
         "PACKAGES": [f for f, x in data.funds.items() if x.package_size is not None],
+        "CANCELS": data.cancels,
     }
 
 
@@ -146,6 +148,7 @@ def _stock_keys(data: ModelData) -> list[tuple[str, str]]:
     keys.update((data.demands[d].nation, i) for (d, i, _) in data.supply)
     keys.update(data.wear)
     keys.update(data.spares)
+    keys.update((x.nation, x.item) for x in data.placed.values())
     return sorted(keys)
 
 
@@ -234,6 +237,15 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.PACKAGES,
         pyo.NonNegativeIntegers,
         [_most_packages(data, f) for f in m.PACKAGES],
+    )
+
+    # units of a cancellable placed order cancelled in a delivery period: at most those due
+    add(
+        "cancel",
+        m.CANCELS,
+        nn,
+        [data.placed[o].deliveries[t] for o, t in data.cancels],
+        whole=lambda c: data.placed[c[0]].item in indivisible,
     )
 
 

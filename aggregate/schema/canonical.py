@@ -25,6 +25,7 @@ KEYS: tuple[tuple[str, ...], ...] = (
     ("item", "by"),  # sustainment wear and spares
     ("item",),  # offers, satisfied_by
     ("beneficiary",),  # buys_for
+    ("nation",),  # an offer's commitments
 )
 """The fields that identify an entry of a list, tried in this order."""
 

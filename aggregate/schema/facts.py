@@ -61,9 +61,23 @@ def usable_pairs(scenario: Scenario) -> set[tuple[str, str]]:
 # --- offers ---------------------------------------------------------------------------
 
 
-def tier_prices(offer: Offer) -> list[float]:
-    """Unit price per tier; index 0 is the base price, k the k-th discount tier."""
-    return [float(offer.price), *(float(t.price) for t in offer.tiers)]
+def tier_prices(offer: Offer, periods: list[str]) -> list[list[float]]:
+    """Unit price per tier and ORDER period: ``[k][o]`` is what a unit of tier ``k`` (0 the
+    base price, k the k-th discount tier) costs when ordered in period ``o`` (arrival minus
+    lead time). A constant price is the same in every period; a series (escalation) is a
+    step function of the order (award) period, the price agreed when the order is placed.
+    The one definition of an order's price: the model's data and the verifier read it."""
+    return [expand(offer.price, periods), *(expand(t.price, periods) for t in offer.tiers)]
+
+
+def price_values(price: float | Mapping[str, float]) -> list[float]:
+    """The values a price (a number or a series) takes."""
+    return [float(v) for v in price.values()] if isinstance(price, Mapping) else [float(price)]
+
+
+def escalates(offer: Offer) -> bool:
+    """Whether any price of the offer (base or tier) is a series."""
+    return any(isinstance(x, Mapping) for x in (offer.price, *(t.price for t in offer.tiers)))
 
 
 def tier_minimums(offer: Offer) -> list[float]:
@@ -107,11 +121,13 @@ def fixed_cost_shares(
 
 
 def cheapest_prices(producers: Iterable[Producer]) -> dict[str, float]:
-    """item -> the cheapest base price any producer offers it at."""
+    """item -> the cheapest base price any producer offers it at (the lowest value of an
+    escalating price)."""
     cheapest: dict[str, float] = {}
     for prod in producers:
         for off in prod.offers:
-            cheapest[off.item] = min(cheapest.get(off.item, off.price), off.price)
+            low = min(price_values(off.price))
+            cheapest[off.item] = min(cheapest.get(off.item, low), low)
     return cheapest
 
 
@@ -408,7 +424,8 @@ def in_reporting_currency(scenario: Scenario) -> Scenario:
     * a producer's unit prices, tier prices and delivery costs at the rate of the order's
       arrival period, its contract costs at the first period's (contracts are placed at the
       start), each ``order_period_cost`` at its own period's rate, an expansion's
-      ``investment_cost`` at its start period's rate. A producer's currency has one rate
+      ``investment_cost`` at its start period's rate, an order already placed's price and
+      cancellation fee at the first period's rate. A producer's currency has one rate
       over the horizon (:func:`aggregate.check` requires it while prices are single
       numbers), so all of these are that one rate;
     * a nation's ``budget`` and bilateral ``ceiling`` (horizon totals) at the first period's
@@ -435,9 +452,11 @@ def in_reporting_currency(scenario: Scenario) -> Scenario:
         offers = [
             o.model_copy(
                 update={
-                    "price": converted(o.price, r),
+                    # a price series (escalation) is converted period by period
+                    "price": _converted_series(o.price, r, periods),
                     "tiers": [
-                        t.model_copy(update={"price": converted(t.price, r)}) for t in o.tiers
+                        t.model_copy(update={"price": _converted_series(t.price, r, periods)})
+                        for t in o.tiers
                     ],
                     "delivery_cost": converted(o.delivery_cost, r),
                     "delivery_cost_to": {n: converted(v, r) for n, v in o.delivery_cost_to.items()},
@@ -457,6 +476,18 @@ def in_reporting_currency(scenario: Scenario) -> Scenario:
             if e.producer in producer_rate
             else e
             for e in scenario.expansions
+        ]
+        # an order already placed was agreed in its producer's currency, at its first rate
+        changes["placed_orders"] = [
+            o.model_copy(
+                update={
+                    "price": converted(o.price, producer_rate[o.producer]),
+                    "cancellation_fee": converted(o.cancellation_fee, producer_rate[o.producer]),
+                }
+            )
+            if o.producer in producer_rate
+            else o
+            for o in scenario.placed_orders
         ]
 
     nations: list[Nation] = []
@@ -632,11 +663,11 @@ class ScenarioIndex:
 
     def list_price(self, nation: str, capability: str) -> float:
         """The dearest base price plus delivery of one unit of ``capability`` that ``nation``
-        can order (an offer of an item it can use, per the item's factor); 0 where none.
-        The participation rule lets a nation pay at most this for each unit it gets beyond
-        its going-alone plan."""
+        can order (an offer of an item it can use, per the item's factor; the highest value
+        of an escalating price); 0 where none. The participation rule lets a nation pay at
+        most this for each unit it gets beyond its going-alone plan."""
         prices = [
-            (float(offer.price) + delivery_rate(offer, nation)) / f
+            (max(price_values(offer.price)) + delivery_rate(offer, nation)) / f
             for i, f in self.satisfied_by(capability)
             if f > 0 and self.can_use(nation, i)
             for (_, item), offer in self.offers.items()

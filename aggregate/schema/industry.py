@@ -26,9 +26,37 @@ class Tier(StrictModel):
     min_volume: PositiveQuantity
     """Pooled contract volume (units over the horizon) from which the tier applies (at most
     1e9)."""
-    price: Money
+    price: PerPeriodMoney
     """Unit price for all units of the contract once the tier is reached, currency units (at
-    most 1e13)."""
+    most 1e13); a series ``{period: price}`` writes escalation: an order pays the price of the
+    period it is placed in (arrival minus ``lead_time``)."""
+
+
+class Commitment(StrictModel):
+    """A nation's commitment to a framework (the offer's pooled contract): how much it must
+    and may order under it over the horizon, and from when it may order.
+
+    Commitments are agreements already made: they hold going alone too (the nation's own
+    contract with the producer), so the value of pooling measures pooling only."""
+
+    nation: NationCode
+    """The committed nation (ISO alpha-3); one commitment per nation and offer."""
+    min_volume: Quantity = 0.0
+    """Units the nation must order under the offer over the horizon (default 0: none); the
+    orders already placed (``Scenario.placed_orders``) do not count towards it."""
+    max_volume: Quantity | None = None
+    """Most units the nation may order under the offer over the horizon, orders already
+    placed not counted. Absent: no limit."""
+    joins_from: PeriodLabel | None = None
+    """First period in which the nation may place an order under the offer: an order's
+    period (arrival period minus ``lead_time``) must not be earlier. Absent: from the first
+    period."""
+
+    @model_validator(mode="after")
+    def _band(self) -> Commitment:
+        if self.max_volume is not None and self.max_volume < self.min_volume:
+            raise ValueError("max_volume is below min_volume; give max_volume >= min_volume")
+        return self
 
 
 class Offer(StrictModel):
@@ -38,12 +66,16 @@ class Offer(StrictModel):
     """Item id."""
     capacity: PerPeriodQuantity
     """Units the producer can deliver per period (a series writes a ramp-up); at most 1e9."""
-    price: Money
-    """Base unit price, currency units, paid below the first tier (at most 1e13)."""
+    price: PerPeriodMoney
+    """Base unit price, currency units, paid below the first tier (at most 1e13). A series
+    ``{period: price}`` writes escalation (it must start at the first period): an order pays
+    the price of the period it is placed in, its award (arrival minus ``lead_time``)."""
     tiers: list[Tier] = []
     """All-units discount tiers on the pooled contract volume, increasing volumes."""
     min_order: Quantity = 0.0
-    """Minimum pooled contract volume (units over the horizon) if the contract is placed."""
+    """Minimum pooled contract volume (units over the horizon) if the contract is placed;
+    orders already placed (``Scenario.placed_orders``) do not count towards it (they do
+    towards the tiers)."""
     lot_size: PositiveQuantity | None = None
     """Orders come in whole lots of this many units. Absent: any quantity."""
     lead_time: int = Field(default=0, ge=0, le=1000)
@@ -72,6 +104,10 @@ class Offer(StrictModel):
     excluded_buyers: list[NationCode] = []
     """Nations that may not order from this offer (ISO alpha-3), e.g. an export ban. Empty:
     none excluded."""
+
+    commitments: list[Commitment] = []
+    """Per-nation commitments to the offer's contract (minimum and maximum volume, joining
+    period); nations without one order freely."""
 
     @model_validator(mode="after")
     def _one_fixed_cost_rule(self) -> Offer:

@@ -13,6 +13,7 @@ from aggregate.schema.industry import ComponentSupplier, Expansion, Producer
 from aggregate.schema.materiel import Capability, Component, Item
 from aggregate.schema.nations import Nation
 from aggregate.schema.needs import Demand, Stockpile
+from aggregate.schema.orders import PlacedOrder
 from aggregate.schema.settings import SolveSettings
 from aggregate.schema.sustainment import Sustainment
 
@@ -60,6 +61,8 @@ class Scenario(StrictModel):
     """Manufacturers and their offers."""
     expansions: list[Expansion] = []
     """Capacity expansion options."""
+    placed_orders: list[PlacedOrder] = []
+    """Orders placed before the plan starts (fixed deliveries, cancellable where allowed)."""
     components: list[Component] = []
     """Components items consume."""
     component_suppliers: list[ComponentSupplier] = []

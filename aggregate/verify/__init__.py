@@ -86,10 +86,12 @@ from aggregate.verify.stocks import (
 )
 from aggregate.verify.supply import (
     check_capacity,
+    check_commitments,
     check_components,
     check_contracts,
     check_investments,
     check_orders,
+    check_placed_orders,
 )
 from aggregate.verify.sustainment import check_repairs, check_wear
 from aggregate.verify.units import check_whole_units
@@ -107,6 +109,8 @@ CHECKS: tuple[Callable[[Plan], list[Violation]], ...] = (
     check_orders,
     check_whole_units,
     check_contracts,
+    check_commitments,
+    check_placed_orders,
     check_capacity,
     check_investments,
     check_components,

@@ -45,6 +45,9 @@ def _key_figures(plan: Plan) -> dict[str, float]:
         "investment_cost": float(t["investments"]["investment_cost"].sum()),
         "holding_cost": float(t["inventory"]["holding_cost"].sum()),
         "repair_cost": float(t["repairs"]["repair_cost"].sum()),
+        "placed_cost": float(
+            t["placed_orders"]["cost"].sum() + t["placed_orders"]["cancellation_cost"].sum()
+        ),
     }
     figures["total_cost"] = sum(figures.values())
     demands = t["demands"]

@@ -31,13 +31,15 @@ class Index(ScenarioIndex):
             "fund": set(self.funds),
         }
 
-    def tier_price(self, offer: Offer, tier: float) -> float | None:
-        """Price of tier ``tier`` (0 = base); None when the offer has no such tier."""
+    def tier_price(self, offer: Offer, tier: float, ordered: str | None = None) -> float | None:
+        """Price of tier ``tier`` (0 = base) for an order placed in period ``ordered`` (None:
+        the first period); None when the offer has no such tier or the period is unknown."""
         k = whole(tier)
-        prices = facts.tier_prices(offer)
-        if k is None or not 0 <= k < len(prices):
+        prices = facts.tier_prices(offer, self.periods)
+        o = self.t.get(ordered) if ordered is not None else 0
+        if k is None or not 0 <= k < len(prices) or o is None:
             return None
-        return prices[k]
+        return prices[k][o]
 
     def contract_label(self, producer: str, item: str, nation: str, pooled: bool) -> str:
         """The tables' label of the contract an order of ``nation`` belongs to."""

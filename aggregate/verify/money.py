@@ -513,6 +513,7 @@ def check_budgets(plan: Plan) -> list[Violation]:
             "investments": invested[n],
             "fixed_costs": fixed.get((n,), 0.0),
             "repayments": repaid.get((n,), 0.0),
+            "placed_orders": plan.placed_spent.get(n, 0.0),
         }
         spent = sum(parts.values())
 
@@ -548,7 +549,8 @@ def check_budgets(plan: Plan) -> list[Violation]:
                 f"{num(parts['for_others'])}, contributions "
                 f"{num(parts['contributions'])}, investments {num(parts['investments'])}, "
                 f"fixed costs {num(parts['fixed_costs'])}, loan repayments "
-                f"{num(parts['repayments'])}), budget {num(nation.budget)}",
+                f"{num(parts['repayments'])}, orders already placed "
+                f"{num(parts['placed_orders'])}), budget {num(nation.budget)}",
                 over,
             )
         if nation.budget_per_period is not None:
@@ -556,9 +558,11 @@ def check_budgets(plan: Plan) -> list[Violation]:
             for t, period in enumerate(ix.periods):
                 outlay = plan.outlay.get((n, period), 0.0)
                 outlay += fixed_outlay.get((n, period), 0.0)
+                outlay += plan.placed_outlay.get((n, period), 0.0)
                 if (over := plan.excess(outlay, limits[t])) is not None:
                     message = (
-                        f"orders paid ({nation.pays_at}) and fixed costs cost {num(outlay)}, "
+                        f"orders paid ({nation.pays_at}), fixed costs and orders already "
+                        f"placed cost {num(outlay)}, "
                         f"budget {num(limits[t])}"
                     )
                     add("budget_period_upper", message, over, period=period)

@@ -239,13 +239,51 @@ class Plan:
 
     @cached_property
     def delivered(self) -> dict[tuple[str, ...], float]:
-        """(producer, item, period) -> units delivered."""
-        return sums(self.tables["orders"], ["producer", "item", "arrival_period"], "quantity")
+        """(producer, item, period) -> units delivered, orders already placed included."""
+        out = sums(self.tables["orders"], ["producer", "item", "arrival_period"], "quantity")
+        return self._with_placed(out, "producer")
 
     @cached_property
     def arrivals(self) -> dict[tuple[str, ...], float]:
-        """(nation, item, period) -> units delivered to the nation."""
-        return sums(self.tables["orders"], ["nation", "item", "arrival_period"], "quantity")
+        """(nation, item, period) -> units delivered to the nation, orders already placed
+        included."""
+        out = sums(self.tables["orders"], ["nation", "item", "arrival_period"], "quantity")
+        return self._with_placed(out, "nation")
+
+    def _with_placed(
+        self, out: dict[tuple[str, ...], float], who: str
+    ) -> dict[tuple[str, ...], float]:
+        placed = sums(self.tables["placed_orders"], [who, "item", "period"], "delivered")
+        merged = defaultdict(float, out)
+        for key, units in placed.items():
+            merged[key] += units
+        return dict(merged)
+
+    def placed_volume(self, producer: str, item: str, nation: str | None = None) -> float:
+        """Units the orders already placed deliver under an offer, net of cancellations (one
+        nation's only, given ``nation``): what counts towards the contract's tiers."""
+        df = self.tables["placed_orders"]
+        rows = df[(df["producer"] == producer) & (df["item"] == item)]
+        if nation is not None:
+            rows = rows[rows["nation"] == nation]
+        return float(rows["delivered"].sum())
+
+    @cached_property
+    def placed_outlay(self) -> dict[tuple[str, ...], float]:
+        """(nation, period) -> what its orders already placed cost in the period: units
+        delivered at their price plus fees of the units cancelled."""
+        df = self.tables["placed_orders"]
+        return sums(
+            df.assign(money=df["cost"] + df["cancellation_cost"]), ["nation", "period"], "money"
+        )
+
+    @cached_property
+    def placed_spent(self) -> dict[str, float]:
+        """nation -> what its orders already placed cost over the horizon."""
+        out: dict[str, float] = defaultdict(float)
+        for (n, _), amount in self.placed_outlay.items():
+            out[n] += amount
+        return dict(out)
 
     @cached_property
     def donated_in(self) -> dict[tuple[str, ...], float]:

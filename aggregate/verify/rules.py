@@ -24,7 +24,7 @@ RULES: dict[str, str] = {
     "order_compatibility": "the receiving nation can use the item (systems) or stocks it",
     "order_route": "the receiving nation needs the item (a demand it meets, or a stockpile) "
     "and may order from the offer (its buyers and excluded_buyers)",
-    "order_tier_price": "unit_price == the price of the order's tier",
+    "order_tier_price": "unit_price == the price of the order's tier in its order period",
     "order_stated_price": "price_currency is the producer's; stated_unit_price * its exchange "
     "rate == unit_price",
     "order_contract_label": "contract is 'producer/item' pooled, 'producer/item/nation' alone",
@@ -32,15 +32,25 @@ RULES: dict[str, str] = {
     "contract_label": "the contract row's label, nation and mode agree",
     "contract_volume": "volume == sum of the contract's order quantities",
     "tier_choice": "the tier is one of the offer's (0 = base price)",
-    "contract_tier_price": "the contract's unit_price is its tier's price",
+    "contract_tier_price": "the contract's unit_price is its tier's price (ordered in the first "
+    "period, where prices escalate)",
     "tier_volume_lower": "tier k >= 1 needs volume >= the tier's min_volume",
-    "order_tier_link": "every order of a contract has the contract's tier and unit_price",
+    "order_tier_link": "every order of a contract has the contract's tier and (prices not "
+    "escalating) unit_price",
     "min_order_lower": "a contract with volume has volume >= min_order",
     "contract_nations": "nations == number of distinct nations ordering",
     "contract_order_periods": "order_periods == number of arrival periods with a delivery",
     "contract_period_cost": "period_cost == sum of order_period_cost over delivery periods",
     "contract_alone": "a going-alone contract serves one nation",
     "contract_cost": "contract_cost == the offer's contract_cost for a placed contract",
+    # orders already placed
+    "placed_order_record": "a placed_orders row per delivery: ids, ordered, price, fee as the "
+    "scenario's; delivered == ordered - cancelled; cost and cancellation_cost follow",
+    "placed_order_cancel": "cancelled <= ordered, and 0 for an order that is not cancellable",
+    # commitments to an offer
+    "commitment_lower": "a committed nation's volume under the offer >= its min_volume",
+    "commitment_upper": "a committed nation's volume under the offer <= its max_volume",
+    "commitment_joins_from": "a committed nation orders nothing before its joins_from",
     # capacity and investments
     "capacity_upper": "deliveries <= base capacity + capacity of expansions ready",
     "capacity_table": "the capacity table's base, added and used agree with the plan",

@@ -12,7 +12,7 @@ from typing import Any
 
 from aggregate import labels
 from aggregate.schema import facts
-from aggregate.verify.cells import NAN, blank, num, records, whole
+from aggregate.verify.cells import NAN, blank, num, records, sums, whole
 from aggregate.verify.outcome import Violation
 from aggregate.verify.plan import Plan
 
@@ -79,13 +79,17 @@ def check_orders(plan: Plan) -> list[Violation]:
             add("order_route", f"{n} has no stockpile of {i} and no demand it meets", q)
         elif not facts.may_buy(offer, n):
             add("order_route", f"{n} may not order from this offer (its buyers)", q)
-        tier_price = ix.tier_price(offer, r["tier"])
+        # the price of the order (award) period: an escalating offer's price when ordered
+        tier_price = ix.tier_price(
+            offer, r["tier"], r["order_period"] if o_idx is not None else None
+        )
         if tier_price is None:
             add("order_tier_price", f"tier {r['tier']} is not a tier of the offer", NAN)
         elif (gap := plan.gap(price, tier_price)) is not None:
             add(
                 "order_tier_price",
-                f"unit_price {num(price)} but tier {whole(r['tier'])} costs {num(tier_price)}",
+                f"unit_price {num(price)} but tier {whole(r['tier'])} costs {num(tier_price)}"
+                + (f" when ordered in {r['order_period']}" if facts.escalates(offer) else ""),
                 gap,
             )
         code, fx = ix.stated.get(p, (ix.scenario.currency, 1.0))
@@ -159,14 +163,19 @@ def check_contracts(plan: Plan) -> list[Violation]:
                 )
             if k >= 1:
                 need = float(offer.tiers[k - 1].min_volume)
-                if (over := plan.excess(need, volume)) is not None:
+                # orders already placed under the offer count (net of cancellations)
+                placed = plan.placed_volume(p, i, n if not plan.pooled else None)
+                if (over := plan.excess(need, volume + placed)) is not None:
                     add(
                         "tier_volume_lower",
                         f"tier {k} needs volume {num(need)}, the orders total {num(volume)}",
                         over,
                     )
+        # an escalating offer's orders pay their own order period's price (order_tier_price)
+        same_price = not facts.escalates(offer)
         for o in records(group):
-            if whole(o["tier"]) != k or plan.gap(o["unit_price"], r["unit_price"]) is not None:
+            differs = same_price and plan.gap(o["unit_price"], r["unit_price"]) is not None
+            if whole(o["tier"]) != k or differs:
                 found.append(
                     Violation(
                         "order_tier_link",
@@ -356,4 +365,101 @@ def check_components(plan: Plan) -> list[Violation]:
             message = f"deliveries need {num(need)} {q}, suppliers send {num(have)}"
             entity = labels.flow(labels.component(q), labels.producer(p))
             found.append(Violation("component_supply", entity, a, message, over))
+    return found
+
+
+# --- commitments ----------------------------------------------------------------------
+
+
+def check_commitments(plan: Plan) -> list[Violation]:
+    """Each nation's commitment to an offer: its ordered volume within the committed
+    minimum and maximum, no order placed before the period it joins."""
+    ix, found = plan.ix, []
+    volume = sums(plan.tables["orders"], ["producer", "item", "nation"], "quantity")
+    for (p, i), offer in sorted(ix.offers.items()):
+        for c in offer.commitments:
+            n = c.nation
+            entity = labels.commitment(p, i, n)
+            v = volume.get((p, i, n), 0.0)
+            if (under := plan.excess(c.min_volume, v)) is not None:
+                message = f"{n} orders {num(v)}, below its committed minimum {num(c.min_volume)}"
+                found.append(Violation("commitment_lower", entity, "", message, under))
+            most = c.max_volume
+            if most is not None and (over := plan.excess(v, most)) is not None:
+                message = f"{n} orders {num(v)}, above its committed maximum {num(most)}"
+                found.append(Violation("commitment_upper", entity, "", message, over))
+    for r in plan.rows("orders"):
+        offer = ix.offers[(r["producer"], r["item"])]
+        joins = next((c.joins_from for c in offer.commitments if c.nation == r["nation"]), None)
+        if joins is None or not plan.positive(r["quantity"]):
+            continue
+        ordered = ix.t.get(r["order_period"])
+        if ordered is not None and ordered < ix.t[joins]:
+            entity = labels.route(r["producer"], r["item"], r["nation"])
+            message = f"ordered in {r['order_period']}, before {r['nation']} joins in {joins}"
+            found.append(
+                Violation(
+                    "commitment_joins_from", entity, r["order_period"], message, r["quantity"]
+                )
+            )
+    return found
+
+
+# --- orders already placed ------------------------------------------------------------
+
+
+def check_placed_orders(plan: Plan) -> list[Violation]:
+    """The placed_orders table: one row per order and delivery period of the scenario, units
+    as ordered, none cancelled of a binding order, no more than ordered of a cancellable one,
+    delivered and money as they follow (capacity, stock and budgets count the delivered
+    units and the money in their own checks)."""
+    found: list[Violation] = []
+    rows = {(r["placed_order"], r["period"]): r for r in plan.rows("placed_orders")}
+    orders = {o.id: o for o in plan.ix.scenario.placed_orders}
+    for key in sorted(set(rows) - {(o, p) for o, x in orders.items() for p in x.deliveries}):
+        message = "no such delivery of an order already placed"
+        found.append(
+            Violation("placed_order_record", labels.placed_order(key[0]), key[1], message, NAN)
+        )
+    for o, x in sorted(orders.items()):
+        entity = labels.placed_order(o)
+        for period, units in x.deliveries.items():
+
+            def add(
+                rule: str, message: str, excess: float, period: str = period, entity: str = entity
+            ) -> None:
+                found.append(Violation(rule, entity, period, message, excess))
+
+            r = rows.get((o, period))
+            if r is None:
+                if units > 0:
+                    add("placed_order_record", f"no row for the {num(units)} units due", units)
+                continue
+            same = {"producer": x.producer, "item": x.item, "nation": x.nation}
+            for column, value in same.items():
+                if r[column] != value:
+                    add(
+                        "placed_order_record", f"{column} {r[column]!r}, the order's {value!r}", NAN
+                    )
+            numbers = {
+                "ordered": units,
+                "unit_price": x.price,
+                "cancellation_fee": x.cancellation_fee,
+                "delivered": r["ordered"] - r["cancelled"],
+                "cost": x.price * r["delivered"],
+                "cancellation_cost": x.cancellation_fee * r["cancelled"],
+            }
+            for column, value in numbers.items():
+                if (gap := plan.gap(r[column], value)) is not None:
+                    add(
+                        "placed_order_record",
+                        f"{column} {num(r[column])}, expected {num(value)}",
+                        gap,
+                    )
+            if not x.cancellable and plan.positive(r["cancelled"]):
+                message = f"{num(r['cancelled'])} units cancelled of a binding order"
+                add("placed_order_cancel", message, r["cancelled"])
+            elif (over := plan.excess(r["cancelled"], units)) is not None:
+                message = f"{num(r['cancelled'])} units cancelled of {num(units)} ordered"
+                add("placed_order_cancel", message, over)
     return found

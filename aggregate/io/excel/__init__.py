@@ -9,8 +9,10 @@ Layout (see :func:`write_template`, whose ``README`` sheet explains every column
 * every other sheet: a header row with the column names, then one row per entry. Blank
   cells mean "absent" (the schema's default applies); blank rows are skipped.
 * ``capabilities``: one row per (capability, item, factor); ``offers``: one row per
-  (producer, item), their discount tiers on ``tiers`` and, optionally, a capacity that
-  varies by period on ``capacity`` (then leave the offer's ``capacity`` cell blank);
+  (producer, item), their discount tiers on ``tiers``, nations' commitments to it on
+  ``commitments`` and, optionally, a capacity that varies by period on ``capacity`` (then
+  leave the offer's ``capacity`` cell blank); orders already placed on ``placed_orders``
+  (``deliveries`` as ``period: units`` pairs);
   ``funds`` and their members on ``fund_members`` (key shares or pledge ranges).
 * lists are comma- (or semicolon-) separated text: ``PzH2000, CAESAR``; mappings and
   series are ``key: number`` pairs: ``UKR: 2.5, POL: 1``, ``2025Q3: 6000, 2026Q1: 20000``.

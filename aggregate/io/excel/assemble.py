@@ -61,7 +61,7 @@ def assemble(tables: dict[str, list[Row]], kv: dict[str, list[Row]], book: Book)
     for name in ("demands", "stockpiles"):
         _plain(raw, name, tables.get(name), book)
     _producers(raw, tables, book)
-    for name in ("expansions", "components", "component_suppliers"):
+    for name in ("expansions", "placed_orders", "components", "component_suppliers"):
         _plain(raw, name, tables.get(name), book)
     _funds(raw, tables, book)
     _purchases(raw, tables.get("bilateral_purchases"), book)
@@ -164,7 +164,9 @@ def _capabilities(raw: dict[str, Any], rows: list[Row] | None, book: Book) -> No
 
 def _producers(raw: dict[str, Any], tables: dict[str, list[Row]], book: Book) -> None:
     rows = tables.get("producers")
-    if rows is None and not any(tables.get(n) for n in ("offers", "tiers", "capacity")):
+    if rows is None and not any(
+        tables.get(n) for n in ("offers", "tiers", "commitments", "capacity")
+    ):
         return
     producers: list[dict[str, Any]] = raw.setdefault("producers", [])
     by_id: dict[str, int] = {}
@@ -219,6 +221,19 @@ def _producers(raw: dict[str, Any], tables: dict[str, list[Row]], book: Book) ->
         tier_path = (*_path_of(offer, producers), "tiers", len(tiers))
         book.rows.append((tier_path, f"tiers row {row.number}"))
         tiers.append({k: v for k, v in row.values.items() if k not in ("producer", "item")})
+
+    for row in tables.get("commitments", []):
+        offer = offer_of("commitments", row)
+        if offer is None:
+            continue
+        held = offer.setdefault("commitments", [])
+        book.rows.append(
+            (
+                (*_path_of(offer, producers), "commitments", len(held)),
+                f"commitments row {row.number}",
+            )
+        )
+        held.append({k: v for k, v in row.values.items() if k not in ("producer", "item")})
 
     from_sheet: set[int] = set()
     for row in tables.get("capacity", []):

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from aggregate.schema import (
     BilateralPurchase,
     Capability,
+    Commitment,
     Component,
     ComponentOrigin,
     ComponentSupplier,
@@ -26,6 +27,7 @@ from aggregate.schema import (
     KeyRule,
     Nation,
     Offer,
+    PlacedOrder,
     Pledge,
     Producer,
     RepairShop,
@@ -219,7 +221,7 @@ SHEETS: tuple[Sheet, ...] = (
                 for name, kind in (
                     ("item", "label"),
                     ("capacity", "series"),
-                    ("price", "number"),
+                    ("price", "series"),
                     ("min_order", "number"),
                     ("lot_size", "number"),
                     ("lead_time", "whole"),
@@ -242,7 +244,19 @@ SHEETS: tuple[Sheet, ...] = (
             _key("producer", "Producer id of the offer."),
             _key("item", "Item id of the offer."),
             _col(Tier, "min_volume", "number"),
-            _col(Tier, "price", "number"),
+            _col(Tier, "price", "series"),
+        ),
+    ),
+    Sheet(
+        "commitments",
+        "Optional: one row per nation's commitment to an offer (volume band, joining period).",
+        (
+            _key("producer", "Producer id of the offer."),
+            _key("item", "Item id of the offer."),
+            _col(Commitment, "nation", "label"),
+            _col(Commitment, "min_volume", "number"),
+            _col(Commitment, "max_volume", "number"),
+            _col(Commitment, "joins_from", "label"),
         ),
     ),
     Sheet(
@@ -275,6 +289,23 @@ SHEETS: tuple[Sheet, ...] = (
                 ("sponsor", "label"),
                 ("after", "label"),
                 ("ramp", "numbers"),
+            )
+        ),
+    ),
+    Sheet(
+        "placed_orders",
+        "Optional: one row per order placed before the plan starts.",
+        tuple(
+            _col(PlacedOrder, name, kind)
+            for name, kind in (
+                ("id", "label"),
+                ("producer", "label"),
+                ("item", "label"),
+                ("nation", "label"),
+                ("deliveries", "mapping"),
+                ("price", "number"),
+                ("cancellable", "bool"),
+                ("cancellation_fee", "number"),
             )
         ),
     ),

@@ -70,6 +70,7 @@ EMPTY_REASONS: dict[str, str] = {
     "budgets": "no nation in the plan",
     "funds": "the scenario has no fund (or bilateral purchase)",
     "loans": "no loan fund (kind: loan) paid for an order",
+    "placed_orders": "the scenario has no order placed before the plan (placed_orders)",
     "participation": "the scenario does not state the participation rule "
     "(settings.participation: no_worse_than_alone), or this is the going-alone plan",
     "repairs": "no repair shop in the scenario (sustainment), or nothing worn was worth repairing",

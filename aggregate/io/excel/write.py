@@ -198,7 +198,7 @@ def _table_rows(sheet: Sheet, data: dict[str, Any] | None) -> list[list[Any]]:
 
 def _records(name: str, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
     """The rows of sheet ``name`` as dicts column -> raw value."""
-    plain = ("items", "demands", "stockpiles", "expansions", "components")
+    plain = ("items", "demands", "stockpiles", "expansions", "placed_orders", "components")
     if name in (*plain, "component_suppliers"):
         yield from data[name]
     elif name == "nations":
@@ -215,7 +215,7 @@ def _records(name: str, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
     elif name == "producers":
         for p in data["producers"]:
             yield {k: v for k, v in p.items() if k != "offers"}
-    elif name in ("offers", "tiers", "capacity"):
+    elif name in ("offers", "tiers", "commitments", "capacity"):
         for p in data["producers"]:
             for offer in p["offers"]:
                 key = {"producer": p["id"], "item": offer["item"]}
@@ -223,11 +223,13 @@ def _records(name: str, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
                     series = isinstance(offer["capacity"], dict) and offer["capacity"]
                     yield {
                         "producer": p["id"],
-                        **{k: v for k, v in offer.items() if k != "tiers"},
+                        **{k: v for k, v in offer.items() if k not in ("tiers", "commitments")},
                         "capacity": None if series else offer["capacity"],
                     }
                 elif name == "tiers":
                     yield from ({**key, **tier} for tier in offer["tiers"])
+                elif name == "commitments":
+                    yield from ({**key, **c} for c in offer.get("commitments", []))
                 elif isinstance(offer["capacity"], dict):
                     for period, value in offer["capacity"].items():
                         yield {**key, "period": period, "capacity": value}

@@ -19,6 +19,11 @@ EXPANSION_ONCE: Final = "expansion_once"
 EXPANSION_PRECEDENCE: Final = "expansion_precedence"
 COMPONENT_SUPPLY: Final = "component_supply"
 SUPPLIER_CAPACITY_UPPER: Final = "supplier_capacity_upper"
+COMMITMENT_LOWER: Final = "commitment_lower"
+COMMITMENT_UPPER: Final = "commitment_upper"
+
+COMMITMENT = "commitments[nation={nation}]"
+"""A nation's commitment to an offer, in the path language (from the offer)."""
 
 
 DECLARED: tuple[tuple[str, Family], ...] = (
@@ -100,6 +105,44 @@ DECLARED: tuple[tuple[str, Family], ...] = (
             ("order_lots",),
             "link",
             context="whole lots of {1} from {0}",
+        ),
+    ),
+    (
+        COMMITMENT_LOWER,
+        Family(
+            contracts.commitment_lower,
+            SUPPLY,
+            ("producer", "item", "nation"),
+            ("commitment_lower",),
+            "rule",
+            RuleSpec(
+                "commitment",
+                OFFER,
+                f"{COMMITMENT}.min_volume",
+                "lower",
+                "{unit}",
+                "{nation}'s committed minimum order of {item} at {producer}",
+                about=("producer", "item", "nation"),
+            ),
+        ),
+    ),
+    (
+        COMMITMENT_UPPER,
+        Family(
+            contracts.commitment_upper,
+            SUPPLY,
+            ("producer", "item", "nation"),
+            ("commitment_upper",),
+            "rule",
+            RuleSpec(
+                "commitment",
+                OFFER,
+                f"{COMMITMENT}.max_volume",
+                "raise",
+                "{unit}",
+                "{nation}'s committed maximum order of {item} at {producer}",
+                about=("producer", "item", "nation"),
+            ),
         ),
     ),
     (
