@@ -53,7 +53,8 @@ from aggregate import labels
 from aggregate.errors import InputError
 from aggregate.result import Solution
 from aggregate.schema import Scenario
-from aggregate.schema.facts import ScenarioIndex, origin_ok
+from aggregate.schema.facts import origin_ok
+from aggregate.schema.scenario_index import ScenarioIndex
 
 FRACTION = 1e-6
 """A quantity whose distance to the nearest whole number exceeds this is fractional."""

@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from aggregate.key_figures import FIGURE_GROUPS, KEY_FIGURES
 from aggregate.result import Solution
 from aggregate.tables import (
-    FIGURE_GROUPS,
-    KEY_FIGURES,
     MIXED_CAPABILITIES,
     MIXED_ITEMS,
     figure_unit,

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from aggregate.schema import Scenario, expand
-from aggregate.schema.facts import in_reporting_currency
+from aggregate.schema.currency import in_reporting_currency
 
 
 def sizes(scenario: Scenario) -> pd.DataFrame:

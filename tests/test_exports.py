@@ -27,11 +27,10 @@ import aggregate
 from aggregate import report
 from aggregate.export import key_figures_frame, read_solution_json, write_solution
 from aggregate.io.excel.solution import AMOUNT, EMPTY_REASONS, GAP, MONEY, SHARE, WHOLE
+from aggregate.key_figures import FIGURE_GROUPS, KEY_FIGURES
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.tables import (
-    FIGURE_GROUPS,
-    KEY_FIGURES,
     MIXED_CAPABILITIES,
     MIXED_ITEMS,
     SPECS,

@@ -15,7 +15,8 @@ import pytest
 
 import aggregate
 from aggregate.data import prepare
-from aggregate.schema.facts import ScenarioIndex, in_reporting_currency
+from aggregate.schema.currency import in_reporting_currency
+from aggregate.schema.scenario_index import ScenarioIndex
 
 CASES = Path(__file__).resolve().parent / "cases"
 

@@ -7,7 +7,7 @@ from aggregate import labels
 from aggregate.checks.lookups import labelled_offers, num
 from aggregate.errors import Problem
 from aggregate.schema import PledgeRule, Scenario
-from aggregate.schema.facts import in_reporting_currency
+from aggregate.schema.currency import in_reporting_currency
 
 QUANTITY_RANGE = 1e9
 """Largest ratio between a scenario's largest and smallest nonzero quantity (units)."""

@@ -9,7 +9,7 @@ from aggregate import labels
 from aggregate.checks.lookups import Index, labelled_offers, num, quoted, repeated, unknown_ref
 from aggregate.errors import Problem
 from aggregate.schema import Scenario
-from aggregate.schema.facts import index
+from aggregate.schema.scenario_index import index
 
 
 def check_commitments(s: Scenario) -> list[Problem]:

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from aggregate import tables
+from aggregate.key_figures import KEY_FIGURES
 from aggregate.status import SolveStatus
 from aggregate.tables import SPECS
 
@@ -90,8 +91,8 @@ def figure_unit(solution: SolutionLike, figure: str) -> str:
 
 
 def figure_meaning(figure: str) -> str:
-    """What a key figure means (:data:`aggregate.tables.KEY_FIGURES`), '' if undocumented."""
-    spec = tables.KEY_FIGURES.get(figure)
+    """What a key figure means (:data:`aggregate.key_figures.KEY_FIGURES`), '' if undocumented."""
+    spec = KEY_FIGURES.get(figure)
     return spec.meaning if spec else ""
 
 

@@ -115,7 +115,7 @@ rate (prices are single numbers, so the checks require a producer's currency to 
 rate over the horizon); a nation's `budget` and bilateral ceilings and a fund's `cap`,
 `committed`, pledges and `package_size` (horizon totals) at the first period's rate; a
 `budget_per_period` at each period's own rate. The verifier reads the same converted
-amounts (`aggregate.schema.facts.in_reporting_currency`). Explanations price a rule per unit
+amounts (`aggregate.schema.currency.in_reporting_currency`). Explanations price a rule per unit
 of the reporting currency, also where the field to change is stated in another (raising
 `nations[POL].budget`, in PLN, by one EUR is raising it by 1 / rate PLN).
 

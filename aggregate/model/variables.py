@@ -263,7 +263,7 @@ def paid_columns(
     """The columns of fund ``f``'s payments for nation ``n``'s orders of ``i`` from ``p``:
     one per period in which the fund may pay them (``period`` None: all of them, whose sum
     is the fund's payment for the route over the horizon). A fund that is not
-    :attr:`~aggregate.data.FundData.timed` has one column over the horizon
+    :attr:`~aggregate.records.FundData.timed` has one column over the horizon
     (:data:`~aggregate.data.HORIZON`), which no single period selects. Empty where it pays
     nothing."""
     periods = data.fund_pay_periods.get((f, p, i, n))

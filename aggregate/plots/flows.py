@@ -34,7 +34,7 @@ from aggregate.plots.common import (
     table,
     thousands,
 )
-from aggregate.schema.facts import index
+from aggregate.schema.scenario_index import index
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

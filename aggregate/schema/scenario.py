@@ -44,7 +44,7 @@ class Scenario(StrictModel):
     per period (one number, or a step series from the first period on), e.g.
     ``{USD: 0.92}``. Every ``currency`` named by a producer, nation or fund other than the
     reporting one needs a rate. How each amount is converted:
-    :func:`aggregate.schema.facts.in_reporting_currency`."""
+    :func:`aggregate.schema.currency.in_reporting_currency`."""
     periods: list[PeriodLabel] = Field(min_length=1, max_length=1000)
     """Ordered period labels (e.g. ``2024Q1``, ``2024-01``); the first is the start."""
     nations: list[Nation] = Field(min_length=1)

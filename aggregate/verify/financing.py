@@ -16,7 +16,7 @@ from aggregate.verify.plan import Plan
 def check_loans(plan: Plan) -> list[Violation]:
     """``loan_repayment``: each nation repays a loan fund, within the horizon, the share of
     what the loan paid for its orders whose instalments fall in the horizon
-    (:meth:`~aggregate.schema.facts.ScenarioIndex.loan`); the loans table states principal,
+    (:meth:`~aggregate.schema.scenario_index.ScenarioIndex.loan`); the loans table states principal,
     repaid, outstanding and interest from the same payments. Grants are repaid nothing."""
     ix, found = plan.ix, []
     principal: dict[tuple[str, str], float] = defaultdict(float)

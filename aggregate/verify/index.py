@@ -7,12 +7,12 @@ from functools import cached_property
 
 from aggregate import labels
 from aggregate.schema import Offer, facts
-from aggregate.schema.facts import ScenarioIndex
+from aggregate.schema.scenario_index import ScenarioIndex
 from aggregate.verify.cells import whole
 
 
 class Index(ScenarioIndex):
-    """The scenario looked up by id (:class:`~aggregate.schema.facts.ScenarioIndex`)."""
+    """The scenario looked up by id (:class:`~aggregate.schema.scenario_index.ScenarioIndex`)."""
 
     @cached_property
     def known(self) -> dict[str, set[str]]:
