@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 import aggregate
@@ -159,3 +160,12 @@ def test_the_cli_reports_a_missing_extra_with_exit_code_2(
     assert "aggregate plot needs the optional package 'matplotlib'" in result.output
     assert "Traceback" not in result.output
     assert not isinstance(result.exception, MissingExtraError)
+
+
+def test_citation_and_changelog_follow_the_package() -> None:
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["cff-version"] == "1.2.0"
+    assert str(citation["version"]) == PYPROJECT["project"]["version"]
+    assert citation["license"] == PYPROJECT["project"]["license"]
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in changelog  # Keep a Changelog: changes land here first
