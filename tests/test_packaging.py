@@ -169,3 +169,14 @@ def test_citation_and_changelog_follow_the_package() -> None:
     assert citation["license"] == PYPROJECT["project"]["license"]
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert "## [Unreleased]" in changelog  # Keep a Changelog: changes land here first
+
+
+def test_the_study_command_reports_a_missing_studies_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _without(monkeypatch, "duckdb", "aggregate.study")
+    study = ROOT / "models" / "studies" / "ammo-fund-timing.yaml"
+    result = CliRunner().invoke(app, ["study", str(study)])
+    assert result.exit_code == 2, result.output
+    assert 'pip install "aggregate[studies]"' in result.output
+    assert "Traceback" not in result.output
