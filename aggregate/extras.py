@@ -3,18 +3,14 @@
 The core install (``pip install aggregate``) loads, solves, verifies and explains scenarios
 from the command line or Python. The rest is in extras named for what they enable:
 
-=========== ======================================== ==========================================
-extra       enables                                  packages
-=========== ======================================== ==========================================
-``plots``   :mod:`aggregate.plots`, ``aggregate      matplotlib
-            plot``, the plots of explain and games
-``studies`` :mod:`aggregate.study`, ``aggregate      duckdb, dask, distributed, psutil
-            study``
-``parquet`` Parquet export of solution tables        pyarrow
-``bench``   ``benchmarks/run.py``                    pyscipopt, psutil, tabulate
-``docs``    the documentation site                   mkdocs-material, mkdocstrings, mkdocs-jupyter
-``all``     plots, studies and parquet
-=========== ======================================== ==========================================
+- ``plots``: :mod:`aggregate.plots`, ``aggregate plot`` and the plots of explain and games
+  (matplotlib);
+- ``studies``: :mod:`aggregate.study` and ``aggregate study`` (duckdb, dask, distributed,
+  psutil);
+- ``parquet``: Parquet export of solution tables (pyarrow);
+- ``bench``: ``benchmarks/run.py`` (pyscipopt, psutil, tabulate);
+- ``docs``: the documentation site (mkdocs-material, mkdocstrings, mkdocs-jupyter);
+- ``all``: plots, studies and parquet.
 
 Every import of an optional package inside :mod:`aggregate` goes through :func:`require`
 (lazily, where the feature starts), so a missing extra says which one and how to install it
