@@ -4,7 +4,9 @@ The core (load, solve, verify, compare, diff, audit) is imported here; the large
 are subpackages loaded on first use, so ``import aggregate`` stays quick:
 ``aggregate.explain`` (bottlenecks, shortfall reasons, infeasibility diagnosis),
 ``aggregate.games`` (fair shares: Shapley, nucleolus, core), ``aggregate.study``
-(variants, parallel and Dask sweeps, resumable store) and ``aggregate.plots``.
+(variants, parallel and Dask sweeps, resumable store) and ``aggregate.plots``; the last two
+need the ``studies`` and ``plots`` extras (see :mod:`aggregate.extras`). The scenario
+library loads by name: ``aggregate.examples.load("ammo-155mm-2023-2025")``.
 """
 
 import importlib as _importlib
@@ -13,6 +15,7 @@ from types import ModuleType as _ModuleType
 
 # loads the path language behind Scenario.with_changes (the schema cannot import it)
 import aggregate.overrides as _overrides  # noqa: F401
+from aggregate import examples
 from aggregate.audit import Audit, audit
 from aggregate.baseline import AidComparison, Comparison, compare, compare_aid, without_aid
 from aggregate.differences import PlanDiff, diff
@@ -55,6 +58,7 @@ __all__ = [
     "compare",
     "compare_aid",
     "diff",
+    "examples",
     "json_schema",
     "load",
     "save",

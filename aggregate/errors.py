@@ -211,3 +211,22 @@ def _short(value: Any) -> str:
     except ValueError:  # an int too long to print (Python's 4,300-digit limit)
         return f"an integer of {value.bit_length():,} bits"
     return shorten(text)
+
+
+class MissingExtraError(AggregateError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    The message names the extra that installs it and the exact command, e.g.
+    ``pip install "aggregate[studies]"``; :func:`aggregate.extras.require` raises it.
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.feature = feature
+        self.module = module
+        self.extra = extra
+        self.command = f'pip install "aggregate[{extra}]"'
+        super().__init__(
+            f"{feature} needs the optional package '{module}', which is not installed. "
+            f"Install the '{extra}' extra: {self.command}",
+            name=module,
+        )

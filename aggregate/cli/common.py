@@ -4,7 +4,8 @@ Exit codes: 0 success, 1 the command could not do its work (e.g. it would overwr
 file, the disk filled up, a Dask scheduler did not answer), 2 an input is invalid: a
 scenario or study (the problems are listed, never a traceback), a results store that is
 not one, or an option (a value out of range, an unknown format, an ``--out`` that cannot
-be written). Options are checked before any solve, like typer checks their types, so a
+be written), or a feature whose optional extra is not installed (the message gives the
+pip command). Options are checked before any solve, like typer checks their types, so a
 bad one costs no time and writes nothing. 3 a solve ended without a plan.
 """
 
@@ -15,14 +16,16 @@ import numbers
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
-from aggregate.errors import ScenarioError
+from aggregate.errors import MissingExtraError, ScenarioError
 from aggregate.io import load
 from aggregate.schema import Scenario
 
@@ -33,8 +36,22 @@ EXIT_NO_PLAN = 3
 EXIT_INTERRUPTED = 130
 """Exit code when Ctrl-C (or SIGTERM) stopped the work (128 + SIGINT, as shells report it)."""
 
+
+class _Commands(TyperGroup):
+    """The command group: a feature whose optional extra is missing exits with code 2 and
+    the pip command that installs it, never a traceback (whichever command reached it)."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click.Context
+        try:
+            return super().invoke(ctx)
+        except MissingExtraError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+
+
 app = typer.Typer(
     name="aggregate",
+    cls=_Commands,
     help="Multinational demand aggregation for defence procurement.",
     no_args_is_help=True,
     add_completion=False,

@@ -238,7 +238,9 @@ def _csv_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
 
 def _chart(why: Any, path: Path, top: int) -> None:
     # a Figure without pyplot: no GUI backend, nothing global changed
-    from matplotlib.figure import Figure
+    from aggregate.extras import require
+
+    Figure = require("matplotlib.figure", "explain --plot").Figure
 
     from aggregate.explain import plot_bottlenecks
 

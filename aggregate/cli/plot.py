@@ -97,8 +97,9 @@ def plot_command(
     funds or other nations paid for some orders. Items in different units are weighed by
     money (see --weight), never added up.
     """
-    import matplotlib
+    from aggregate.extras import require
 
+    matplotlib = require("matplotlib", "aggregate plot")
     matplotlib.use("Agg")  # files only: no display needed, and never a window
     from aggregate.export import read_solution_json
     from aggregate.plots import WEIGHTS, save_plan_plots

@@ -156,6 +156,9 @@ def share_command(
                 Text("The core is not empty: some shares leave no group better off alone.")
             )
     if plot is not None:
+        from aggregate.extras import require
+
+        require("matplotlib", "share --plot")  # before the games are solved, not after
         from aggregate.games.plot import plot_shares
 
         def write(path: Path) -> None:

@@ -21,8 +21,9 @@ def plot_bottlenecks(explanation: Explanation, ax: Axes | None = None, top: int 
     the scenario field to change (``producers[RHM].offers[155-L52].capacity``) and its
     period, and its end with the value and the relaxation it holds over.
     """
-    import matplotlib.pyplot as plt
+    from aggregate.extras import require
 
+    plt = require("matplotlib.pyplot", "plot_bottlenecks")
     if ax is None:
         _fig, ax = plt.subplots(
             figsize=(8, 0.45 * max(min(top, len(explanation.bottlenecks)), 3) + 1)

@@ -6,6 +6,12 @@ import math
 
 import numpy as np
 import pandas as pd
+
+from aggregate.extras import require
+
+# before matplotlib's own imports: a missing extra says how to install it
+require("matplotlib", "aggregate.games.plot")
+
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.ticker import PercentFormatter

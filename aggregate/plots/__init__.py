@@ -18,6 +18,11 @@ fund's, another nation's) and donations from stock; ``by="payer"`` shows who pai
 >>> ax.figure.savefig("flows.png")                     # doctest: +SKIP
 """
 
+from aggregate.extras import require as _require
+
+# before the modules below import matplotlib: a missing extra says how to install it
+_require("matplotlib", "aggregate.plots")
+
 from aggregate.plots.capacity import capacity_frame, plot_capacity, plot_capacity_by_producer
 from aggregate.plots.common import NOTHING_TO_SHOW, Names
 from aggregate.plots.deliveries import delivery_frame, plot_deliveries, plot_deliveries_by_nation

@@ -6,6 +6,11 @@ State a study in YAML or Python (:class:`Study`: named variants, grids, seeded s
 (:meth:`Store.comparison`, :meth:`Store.table`). A re-run skips what is stored.
 """
 
+from aggregate.extras import require as _require
+
+# before the modules below import DuckDB: a missing extra says how to install it
+_require("duckdb", "aggregate.study")
+
 from aggregate.overrides import OverrideError, apply_overrides, parse_path, resolve
 from aggregate.study.compare import by_nation, comparison
 from aggregate.study.runner import Finished, StudyResult, default_workers, run_study

@@ -85,8 +85,9 @@ def tls_security(
     absent = [f"{k} {v}" for k, v in given.items() if not Path(v).is_file()]
     if absent:
         raise SchedulerError(f"no such file: {', '.join(absent)}")
-    from distributed.security import Security
+    from aggregate.extras import require
 
+    Security = require("distributed.security", "A TLS Dask cluster").Security
     return Security(
         tls_ca_file=str(ca_file),
         tls_client_cert=str(cert),
@@ -98,7 +99,9 @@ def tls_security(
 def probe_scheduler(address: str, timeout: float, security: Any = None) -> None:
     """Reach the scheduler and hear its greeting within ``timeout`` seconds, else raise
     :class:`TimeoutError` or :class:`OSError` saying so."""
-    from distributed.comm import connect
+    from aggregate.extras import require
+
+    connect = require("distributed.comm", "A Dask cluster").connect
 
     args = security.get_connection_args("client") if security is not None else {}
 

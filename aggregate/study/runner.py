@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
-import importlib.util
 import logging
 import multiprocessing
 import os
@@ -38,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from aggregate.study.cluster import CONNECT_TIMEOUT, check_scheduler_address, probe_scheduler
+from aggregate.study.progress import Bar
 from aggregate.study.spec import Study, load_study
 from aggregate.study.store import Store
 from aggregate.study.task import Job, Outcome, run_variant
@@ -106,7 +106,7 @@ def default_workers() -> int:
         import psutil
 
         cores = psutil.cpu_count(logical=False)
-    except ImportError:  # pragma: no cover - psutil is a dependency
+    except ImportError:  # psutil comes with the studies extra; the count of CPUs will do
         cores = None
     return max(1, cores or os.cpu_count() or 1)
 
@@ -339,7 +339,9 @@ def _worker_start(driver: int) -> None:
 
 
 def _watch_driver(driver: int, every: float = 0.5) -> None:
-    import psutil
+    from aggregate.extras import require
+
+    psutil = require("psutil", "A study's worker")
 
     try:
         proc = psutil.Process(driver)
@@ -365,10 +367,10 @@ def _dask(
     security: Any = None,
     timeout: float = CONNECT_TIMEOUT,
 ) -> Iterator[tuple[Any, int]]:
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:  # pragma: no cover - distributed is a dependency
-        raise RuntimeError("Dask distributed is not installed: pip install distributed") from None
+    from aggregate.extras import require
+
+    distributed = require("distributed", "A Dask study")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
     if scheduler is not None:
         address = check_scheduler_address(scheduler)
         try:
@@ -537,11 +539,6 @@ class _Loop:
             )
 
 
-def _bar(total: int, enabled: bool, title: str) -> Any:
-    """A tqdm bar: a widget in notebooks (with ipywidgets installed), text elsewhere."""
-    options = {"total": total, "desc": title, "unit": "variant", "disable": not enabled}
-    if importlib.util.find_spec("ipywidgets") is None:
-        from tqdm import tqdm  # tqdm.auto would warn and fall back to this anyway
-    else:
-        from tqdm.auto import tqdm
-    return tqdm(**options)
+def _bar(total: int, enabled: bool, title: str) -> Bar:
+    """The progress bar (rich): text in terminals, a widget in notebooks with ipywidgets."""
+    return Bar(total, enabled, title)
