@@ -1,0 +1,206 @@
+"""Errors that teach on first contact (issue #17): each message a new analyst meets first
+says what is wrong in the scenario's own words and the exact fix.
+
+- unknown fields and ids: "did you mean";
+- formats named: ISO 3166-1 alpha-3 (with the code of a country name), ISO 4217, periods;
+- the ``satisfied_by: [item]`` shorthand accepted, other wrong shapes told what to write,
+  and no message names an internal class;
+- type errors and reference problems reported in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from aggregate.errors import ScenarioError, problems_from_validation
+from aggregate.schema.base import StrictModel
+from aggregate.validation import validate
+
+
+def _raw(**fields: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "name": "first try",
+        "periods": ["2024Q1", "2024Q2", "2024Q3"],
+        "nations": [{"code": "UKR", "name": "Ukraine"}, {"code": "DEU", "name": "Germany"}],
+        "items": [{"id": "shell-155"}],
+        "capabilities": [{"id": "155-fire", "satisfied_by": [{"item": "shell-155"}]}],
+        "producers": [
+            {
+                "id": "RHM",
+                "country": "DEU",
+                "offers": [{"item": "shell-155", "capacity": 500, "price": 4000}],
+            }
+        ],
+        "demands": [
+            {
+                "id": "UKR-1",
+                "nation": "UKR",
+                "capability": "155-fire",
+                "period": "2024Q2",
+                "quantity": 100,
+            }
+        ],
+    }
+    raw.update(fields)
+    return raw
+
+
+def _error(raw: dict[str, Any]) -> str:
+    with pytest.raises(ScenarioError) as info:
+        validate(raw)
+    return str(info.value)
+
+
+# ----------------------------------------------------------------------- did you mean
+
+
+def test_item_in_a_demand_suggests_capability() -> None:
+    raw = _raw()
+    raw["demands"][0]["item"] = raw["demands"][0].pop("capability")
+    text = _error(raw)
+    assert "demands[UKR-1], field 'item': unknown field 'item' (did you mean 'capability'?)" in (
+        text
+    )
+    assert "Fix: rename it to `capability`" in text
+
+
+def test_misspelt_field_suggests_the_closest_field_of_that_entry() -> None:
+    raw = _raw()
+    raw["nations"][1]["budgt"] = 0
+    text = _error(raw)
+    assert "nations[DEU], field 'budgt': unknown field 'budgt' (did you mean 'budget'?)" in text
+
+
+def test_unknown_field_without_a_close_one_lists_the_fields() -> None:
+    raw = _raw()
+    raw["items"][0]["colour"] = "green"
+    text = _error(raw)
+    assert "unknown field 'colour'. Fix: remove it; the fields here are: components, id," in text
+
+
+def test_unknown_id_suggests_the_closest_id_of_that_kind() -> None:
+    raw = _raw()
+    raw["capabilities"][0]["satisfied_by"] = [{"item": "shell-15"}]
+    text = _error(raw)
+    assert "'shell-15' is not in items (did you mean 'shell-155'? valid: 'shell-155')" in text
+    assert "Fix: write 'shell-155', or add 'shell-15' to items" in text
+
+
+def test_unknown_period_lists_the_periods_and_the_closest() -> None:
+    raw = _raw()
+    raw["demands"][0]["period"] = "2024-Q2"
+    text = _error(raw)
+    assert (
+        "'2024-Q2' is not in periods (did you mean '2024Q2'? valid: '2024Q1', '2024Q2', "
+        "'2024Q3')" in text
+    )
+
+
+# ---------------------------------------------------------------------- format hints
+
+
+def test_country_name_gets_its_iso_code() -> None:
+    raw = _raw()
+    raw["nations"][1]["code"] = "Germany"
+    text = _error(raw)
+    assert (
+        "nations[Germany], field 'code': must be an ISO 3166-1 alpha-3 country code in "
+        "capitals, e.g. DEU (got 'Germany'). Fix: write `DEU`" in text
+    )
+
+
+def test_country_code_in_lower_case() -> None:
+    raw = _raw()
+    raw["demands"][0]["nation"] = "ukr"
+    assert "e.g. DEU (got 'ukr'). Fix: write `UKR`" in _error(raw)
+
+
+def test_unknown_country_name_still_names_the_format() -> None:
+    raw = _raw()
+    raw["demands"][0]["nation"] = "Atlantis"
+    text = _error(raw)
+    assert "must be an ISO 3166-1 alpha-3 country code in capitals, e.g. DEU" in text
+    assert "Fix: write the country's three-letter code" in text
+
+
+def test_currency_names_iso_4217() -> None:
+    text = _error(_raw(currency="euro"))
+    assert "field 'currency': must be an ISO 4217 currency code in capitals, e.g. EUR" in text
+    assert _error(_raw(currency="eur")).endswith("Fix: write `EUR`")
+
+
+def test_bad_id_says_what_an_id_may_hold() -> None:
+    raw = _raw()
+    raw["items"][0]["id"] = "#shell"
+    assert "must be an id: a letter or digit first" in _error(raw)
+
+
+# ------------------------------------------------------------- satisfied_by shorthand
+
+
+def test_satisfied_by_accepts_bare_item_ids() -> None:
+    sc = validate(_raw(capabilities=[{"id": "155-fire", "satisfied_by": ["shell-155"]}]))
+    (eq,) = sc.capabilities[0].satisfied_by
+    assert (eq.item, eq.factor) == ("shell-155", 1.0)
+
+
+def test_satisfied_by_other_shapes_say_what_to_write() -> None:
+    text = _error(_raw(capabilities=[{"id": "155-fire", "satisfied_by": [1.5]}]))
+    assert (
+        "capabilities[155-fire].satisfied_by[#1]: must be a mapping of fields: item "
+        "(required), factor (got 1.5). Fix: write it as `{item: ...}`" in text
+    )
+    assert "Equivalence" not in text
+
+
+def _schema_classes() -> list[type[StrictModel]]:
+    out: list[type[StrictModel]] = []
+    stack = list(StrictModel.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        out.append(cls)
+        stack.extend(cls.__subclasses__())
+    return sorted(out, key=lambda c: c.__name__)
+
+
+@pytest.mark.parametrize("wrong", [3.5, "text", ["a"], {"bogus": 1}, None])
+def test_no_message_names_a_schema_class(wrong: Any) -> None:
+    """Wrong shapes in every field of every schema class: no message names a class."""
+    classes = _schema_classes()
+    names = re.compile(r"\b(" + "|".join(c.__name__ for c in classes) + r")\b")
+    for cls in classes:
+        for field in cls.model_fields:
+            try:
+                cls.model_validate({field: wrong})
+            except ValidationError as exc:
+                for p in problems_from_validation(exc, {field: wrong}):
+                    text = p.describe()
+                    assert not names.search(text), (cls.__name__, field, text)
+
+
+# ------------------------------------------------------------------- all in one pass
+
+
+def test_type_errors_and_reference_problems_in_one_pass() -> None:
+    raw = _raw()
+    raw["demands"].append(
+        {"id": "DEU-1", "nation": "DEU", "capability": "155-fire", "period": "2024Q1"}
+    )
+    raw["demands"][0]["period"] = "2025Q1"
+    text = _error(raw)
+    assert "demands[DEU-1], field 'quantity': Field required" in text
+    assert "demands[UKR-1], field 'period': '2025Q1' is not in periods" in text
+
+
+def test_reference_to_an_entry_with_a_type_error_is_not_reported() -> None:
+    """The item has a type error; the capability naming it must not be told it is unknown."""
+    raw = _raw()
+    raw["items"][0]["indivisible"] = "yes"
+    text = _error(raw)
+    assert "field 'indivisible'" in text
+    assert "not in items" not in text
+    assert text.startswith("1 problem(s)")
