@@ -5,17 +5,23 @@ says what is wrong in the scenario's own words and the exact fix.
 - formats named: ISO 3166-1 alpha-3 (with the code of a country name), ISO 4217, periods;
 - the ``satisfied_by: [item]`` shorthand accepted, other wrong shapes told what to write,
   and no message names an internal class;
-- type errors and reference problems reported in one pass.
+- type errors and reference problems reported in one pass;
+- warnings for valid patterns that are usually mistakes, printed by validate and solve.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+import aggregate
+from aggregate.cli import app
 from aggregate.errors import ScenarioError, problems_from_validation
 from aggregate.schema.base import StrictModel
 from aggregate.validation import validate
@@ -25,7 +31,10 @@ def _raw(**fields: Any) -> dict[str, Any]:
     raw: dict[str, Any] = {
         "name": "first try",
         "periods": ["2024Q1", "2024Q2", "2024Q3"],
-        "nations": [{"code": "UKR", "name": "Ukraine"}, {"code": "DEU", "name": "Germany"}],
+        "nations": [
+            {"code": "UKR", "name": "Ukraine"},
+            {"code": "DEU", "name": "Germany", "gni": 4e12},
+        ],
         "items": [{"id": "shell-155"}],
         "capabilities": [{"id": "155-fire", "satisfied_by": [{"item": "shell-155"}]}],
         "producers": [
@@ -204,3 +213,60 @@ def test_reference_to_an_entry_with_a_type_error_is_not_reported() -> None:
     assert "field 'indivisible'" in text
     assert "not in items" not in text
     assert text.startswith("1 problem(s)")
+
+
+# ------------------------------------------------------------------------ warnings
+
+
+def _fund(**fields: Any) -> dict[str, Any]:
+    return {"id": "F", "members": ["DEU"], **fields}
+
+
+def _warnings(raw: dict[str, Any]) -> list[str]:
+    return [p.describe() for p in aggregate.warnings(validate(raw))]
+
+
+def test_a_plain_scenario_has_no_warnings() -> None:
+    assert _warnings(_raw(nations=[{"code": "UKR", "name": "Ukraine", "budget": 0}])) == []
+
+
+def test_recipient_without_budget_beside_a_fund() -> None:
+    (text,) = _warnings(_raw(funds=[_fund(eligible_beneficiaries=["UKR"])]))
+    assert text == (
+        "nations[UKR], field 'budget': UKR has no budget, and an absent budget means "
+        "unlimited: UKR can pay for all its own orders, so the funds that may pay for it "
+        "('F') need not pay anything. Fix: write `budget: 0` if UKR pays for nothing "
+        "itself, or its real budget"
+    )
+    raw = _raw(funds=[_fund(eligible_beneficiaries=["UKR"])])
+    raw["nations"][0]["budget"] = 0
+    assert _warnings(raw) == []
+
+
+def test_fund_with_members_but_nothing_to_pay_for() -> None:
+    raw = _raw(funds=[_fund(eligible_beneficiaries=["DEU"])])  # DEU demands nothing
+    raw["nations"][0]["budget"] = 0
+    (text,) = _warnings(raw)
+    assert text.startswith(
+        "funds[F], field 'eligible_beneficiaries': the fund has members ('DEU') but nothing "
+        "it may pay for: no eligible beneficiary demands an eligible item"
+    )
+
+
+def test_item_no_demand_uses() -> None:
+    raw = _raw()
+    raw["items"].append({"id": "shell-105"})
+    (text,) = _warnings(raw)
+    assert text.startswith("items[shell-105]: no demand uses this item")
+
+
+def test_validate_and_solve_print_warnings(tmp_path: Path) -> None:
+    raw = _raw(funds=[_fund(eligible_beneficiaries=["UKR"])])
+    path = tmp_path / "first.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "WARNING " in result.output and "absent budget means unlimited" in result.output
+    result = runner.invoke(app, ["solve", str(path), "--formats", "json"])
+    assert "absent budget means unlimited" in result.output
