@@ -1,6 +1,7 @@
 """The workbook template's drop-down lists and example sheets, generated from the schema
 (issue #17, Excel): every field with fixed choices gets a drop-down of exactly the values
-the schema allows, every id column a drop-down of the ids of the sheet it refers to."""
+the schema allows, every id column a drop-down of the ids of the sheet it refers to, and
+every sheet example rows on the template's ``_examples`` sheet."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from aggregate import validate
-from aggregate.io import load_excel, write_excel, write_template
+from aggregate.io import load_excel, read_excel, write_excel, write_template
+from aggregate.io.excel.example import example_scenario
 from aggregate.io.excel.layout import SHEET_BY_NAME, SHEETS, choices_of
+from aggregate.io.excel.write import EXAMPLES
 from aggregate.schema import Fund, Item, SolveSettings, Stockpile
 from tests.support import tiny_raw
 
@@ -92,3 +95,42 @@ def test_a_scenario_workbook_with_drop_downs_reads_back_equal(tmp_path: Path) ->
     path = write_excel(scenario, tmp_path / "tiny.xlsx")
     assert _validations(openpyxl.load_workbook(path)["demands"])  # the drop-downs are there
     assert load_excel(path) == scenario
+
+
+def _blocks(ws: Any) -> dict[str, list[list[Any]]]:
+    """The ``_examples`` sheet's blocks: sheet name -> header and rows."""
+    names = {s.name for s in SHEETS}
+    out: dict[str, list[list[Any]]] = {}
+    current: list[list[Any]] | None = None
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        first = str(values[0]) if values else ""
+        if first.split(":")[0] in names and len(values) == 1:
+            current = out.setdefault(first.split(":")[0], [])
+        elif not values:
+            current = None
+        elif current is not None:
+            current.append(values)
+    return out
+
+
+def test_examples_sheet_has_rows_for_every_sheet(template: Any, tmp_path: Path) -> None:
+    """Each sheet's block holds at least one example row, and the very rows a workbook of
+    the example scenario holds: copied to their sheets, they read back as that scenario."""
+    blocks = _blocks(template[EXAMPLES])
+    assert sorted(blocks) == sorted(s.name for s in SHEETS)
+    saved = openpyxl.load_workbook(write_excel(example_scenario(), tmp_path / "example.xlsx"))
+    for sheet in SHEETS:
+        assert len(blocks[sheet.name]) >= 2, sheet.name  # header and a row
+        written = [
+            [v for v in row if v is not None]
+            for row in saved[sheet.name].iter_rows(values_only=True)
+        ]
+        assert [[v for v in row if v is not None] for row in blocks[sheet.name]] == written
+
+
+def test_example_rows_are_not_read_as_data(tmp_path: Path) -> None:
+    raw = read_excel(write_template(tmp_path / "t.xlsx"))
+    assert not raw.get("demands") and not raw.get("nations")

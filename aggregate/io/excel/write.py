@@ -34,8 +34,10 @@ from aggregate.schema import Scenario, SolveSettings
 
 
 def write_template(path: str | Path) -> Path:
-    """Write an empty scenario workbook: every sheet with its headers, and a README sheet
-    explaining each column, its unit and how to write it. Returns the path."""
+    """Write an empty scenario workbook: every sheet with its headers and drop-down lists,
+    a README sheet explaining each column, its unit and how to write it, and an
+    ``_examples`` sheet (ignored when read) with example rows for every sheet. Returns the
+    path."""
     return _write(None, Path(path))
 
 
@@ -63,11 +65,48 @@ def _write(data: dict[str, Any] | None, path: Path) -> Path:
         ws = workbook.create_sheet(sheet.name)
         rows = _kv_rows(sheet, data) if sheet.key_value else _table_rows(sheet, data)
         _write_sheet(ws, sheet, rows, template=data is None)
+    if data is None:
+        _write_examples(workbook.create_sheet(EXAMPLES))
     for ws in workbook.worksheets:  # names and labels come from the file's author
         for cells in ws.iter_rows():
             guard_formula_text(cells)
     write_bytes_with(path, workbook.save)
     return path
+
+
+EXAMPLES = "_examples"
+"""The template's sheet of example rows (its name starts with ``_``: never read)."""
+
+
+def _write_examples(ws: Any) -> None:
+    """Every sheet's columns with the rows of :func:`example_scenario`, one block per sheet,
+    written by the same code as a scenario's workbook (so they cannot drift from it)."""
+    from aggregate.io.excel.example import example_scenario
+
+    data = scenario_data(example_scenario())
+    ws.append(
+        [
+            "Example rows for every sheet (a made-up scenario). This sheet is never read: copy "
+            "rows to the sheet of the same name and change them."
+        ]
+    )
+    ws["A1"].font = Font(bold=True)
+    for sheet in SHEETS:
+        ws.append([])
+        ws.append([f"{sheet.name}: {sheet.doc}"])
+        ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+        header = list(KV_HEADER) if sheet.key_value else [c.name for c in sheet.columns]
+        ws.append(header)
+        for cell in ws[ws.max_row]:
+            cell.font = _HEADER_FONT
+            cell.fill = _HEADER_FILL
+        rows = _kv_rows(sheet, data) if sheet.key_value else _table_rows(sheet, data)
+        for row in rows:
+            ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.number_format = _TEXT_FORMAT
+    ws.column_dimensions["A"].width = 24
 
 
 def _write_readme(ws: Any) -> None:
@@ -80,7 +119,10 @@ def _write_readme(ws: Any) -> None:
         "Keep ids and period labels as text (the template formats those columns as Text, "
         "so Excel does not turn 2024-01 into a date).",
         "Money is in the scenario's currency; quantities in the item's or capability's unit.",
-        "Sheets whose names start with _ and columns named notes are ignored.",
+        "Sheets whose names start with _ and columns named notes are ignored; the "
+        f"{EXAMPLES} sheet shows example rows for every sheet.",
+        "Cells with a drop-down list take one of its values (fields with fixed choices, and "
+        "ids written on another sheet: nation codes, item ids, producers...).",
         "Check a workbook with: aggregate validate FILE.xlsx",
         "",
     ]
