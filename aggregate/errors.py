@@ -145,11 +145,12 @@ def problems_from_validation(exc: ValidationError, raw: Any) -> list[Problem]:
     seen: set[tuple[str, str, str]] = set()
     errors = exc.errors(include_url=False)
     taken = [e for e in errors if _branch_taken(raw, e["loc"])] or errors
+    root = _schema_model(exc.title)  # the class validated: a Scenario, a Study...
     for err in taken:
         loc = [k for k in err["loc"] if not _is_union_branch(k)]
         entry_path, field = _split(raw, loc)
         entry = entry_label(raw, entry_path)
-        message, fix = _teach(err)
+        message, fix = _teach(err, root)
         if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
             message += f" (got {_short(err['input'])})"
         key = (entry, field, message)
@@ -160,14 +161,14 @@ def problems_from_validation(exc: ValidationError, raw: Any) -> list[Problem]:
     return problems
 
 
-def _teach(err: Any) -> tuple[str, str]:
+def _teach(err: Any, root: type[BaseModel] | None) -> tuple[str, str]:
     """The message and fix of one Pydantic error, in the scenario's words: the format a
     value must follow, the field or code meant, never an internal class name."""
     kind, loc = err["type"], [k for k in err["loc"] if not _is_union_branch(k)]
     fix = _FIXES.get(kind, "")
     value = err.get("input")
     if kind == "extra_forbidden" and loc:
-        return _unknown_field(err["loc"], str(loc[-1]))
+        return _unknown_field(_models_at(root, err["loc"][:-1]), str(loc[-1]))
     if kind == "string_pattern_mismatch":
         return _pattern(loc, err.get("ctx", {}).get("pattern", ""), value, err["msg"], fix)
     if kind in ("model_type", "model_attributes_type", "dataclass_type"):
@@ -182,8 +183,10 @@ def _teach(err: Any) -> tuple[str, str]:
 
 
 def _pattern(loc: Sequence[Any], pattern: str, value: Any, msg: str, fix: str) -> tuple[str, str]:
-    if pattern != "^[A-Z]{3}$":  # the id pattern: say what an id may hold
+    if pattern == hints.ID_PATTERN:
         return f"must be {hints.ID_FORMAT}", "remove the characters an id may not hold"
+    if pattern != hints.CODE_PATTERN:
+        return msg, fix
     if loc and loc[-1] == "currency":
         guess = str(value).strip().upper() if isinstance(value, str) else ""
         return f"must be {hints.CURRENCY_FORMAT}", (
@@ -195,9 +198,8 @@ def _pattern(loc: Sequence[Any], pattern: str, value: Any, msg: str, fix: str) -
     return f"must be {hints.NATION_FORMAT}", f"write `{code}`"
 
 
-def _unknown_field(loc: Sequence[Any], name: str) -> tuple[str, str]:
-    """An unknown field, with the field of that entry most likely meant."""
-    models = _models_at(loc[:-1])
+def _unknown_field(models: list[type[BaseModel]], name: str) -> tuple[str, str]:
+    """An unknown field, with the field of the entry's ``models`` most likely meant."""
     fields = sorted({f for m in models for f in m.model_fields})
     meant = next(
         (
@@ -216,11 +218,9 @@ def _unknown_field(loc: Sequence[Any], name: str) -> tuple[str, str]:
     return f"unknown field '{shorten(name)}'", f"remove it; the fields here are: {listed}"
 
 
-def _models_at(loc: Sequence[Any]) -> list[type[BaseModel]]:
-    """The schema classes an input location may hold (several for a union)."""
-    from aggregate.schema import Scenario  # the schema does not import this module
-
-    types_: list[Any] = [Scenario]
+def _models_at(root: type[BaseModel] | None, loc: Sequence[Any]) -> list[type[BaseModel]]:
+    """The classes an input location under ``root`` may hold (several for a union)."""
+    types_: list[Any] = [root] if root is not None else []
     for key in loc:
         nxt: list[Any] = []
         for tp in _flatten(types_):
@@ -253,12 +253,11 @@ def _flatten(tps: Sequence[Any]) -> list[Any]:
 
 
 def _schema_model(name: str) -> type[BaseModel] | None:
-    from aggregate.schema.base import StrictModel
-
-    stack: list[type[BaseModel]] = [StrictModel]
+    """The model class of this package named ``name`` (Pydantic's errors give names)."""
+    stack: list[type[BaseModel]] = [BaseModel]
     while stack:
         cls = stack.pop()
-        if cls.__name__ == name:
+        if cls.__name__ == name and cls.__module__.startswith("aggregate."):
             return cls
         stack.extend(cls.__subclasses__())
     return None

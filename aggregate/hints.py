@@ -60,6 +60,11 @@ COUNTRY_CODES: dict[str, str] = {
 """Country name (lower case) -> ISO 3166-1 alpha-3 code, for the countries of the scenario
 library and their neighbours: enough to turn ``Germany`` into ``DEU`` in a message."""
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/+ -]*$"
+"""The pattern of every id (:data:`aggregate.schema.base.Id`)."""
+CODE_PATTERN = "^[A-Z]{3}$"
+"""The pattern of nation codes and currency codes."""
+
 NATION_FORMAT = "an ISO 3166-1 alpha-3 country code in capitals, e.g. DEU"
 CURRENCY_FORMAT = "an ISO 4217 currency code in capitals, e.g. EUR"
 ID_FORMAT = (

@@ -21,8 +21,10 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 import aggregate
+from aggregate import hints
 from aggregate.cli import app
 from aggregate.errors import ScenarioError, problems_from_validation
+from aggregate.schema import Item, Nation
 from aggregate.schema.base import StrictModel
 from aggregate.validation import validate
 
@@ -270,3 +272,23 @@ def test_validate_and_solve_print_warnings(tmp_path: Path) -> None:
     assert "WARNING " in result.output and "absent budget means unlimited" in result.output
     result = runner.invoke(app, ["solve", str(path), "--formats", "json"])
     assert "absent budget means unlimited" in result.output
+
+
+def test_the_hints_know_the_schema_patterns() -> None:
+    """The hints recognise an id or a code by its pattern: the same as the schema's."""
+    patterns = {
+        getattr(m, "pattern", None)
+        for model, name in ((Item, "id"), (Nation, "code"))
+        for m in model.model_fields[name].metadata
+    }
+    assert {hints.ID_PATTERN, hints.CODE_PATTERN} <= patterns
+
+
+def test_a_study_file_is_told_about_its_own_fields() -> None:
+    """Errors of another model (a study file) suggest that model's fields, not a scenario's."""
+    from aggregate.study.spec import parse_study
+
+    with pytest.raises(ScenarioError) as info:
+        parse_study({"name": "s", "scenario": "x.yaml", "periodz": 3})
+    assert "unknown field 'periodz'" in str(info.value)
+    assert "'periods'" not in str(info.value)
