@@ -292,3 +292,22 @@ def test_a_study_file_is_told_about_its_own_fields() -> None:
         parse_study({"name": "s", "scenario": "x.yaml", "periodz": 3})
     assert "unknown field 'periodz'" in str(info.value)
     assert "'periods'" not in str(info.value)
+
+
+def test_workbook_misspelt_column_and_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from aggregate.io import load_excel, write_excel
+    from aggregate.io.excel.example import example_scenario
+
+    path = write_excel(example_scenario(), tmp_path / "book.xlsx")
+    book = openpyxl.load_workbook(path)
+    header = {c.value: c for c in book["offers"][1]}
+    header["capacity"].value = "capcity"
+    book["demands"].title = "demand"
+    book.save(path)
+    with pytest.raises(ScenarioError) as info:
+        load_excel(path)
+    text = str(info.value)
+    assert "field 'capcity': unknown column (did you mean 'capacity'?)" in text
+    assert "sheet 'demand': unknown sheet (did you mean 'demands'?)" in text
