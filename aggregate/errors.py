@@ -6,6 +6,7 @@ fix it; all problems of an input are gathered into one :class:`ScenarioError`.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -171,6 +172,11 @@ def _teach(err: Any, root: type[BaseModel] | None) -> tuple[str, str]:
         return _unknown_field(_models_at(root, err["loc"][:-1]), str(loc[-1]))
     if kind == "string_pattern_mismatch":
         return _pattern(loc, err.get("ctx", {}).get("pattern", ""), value, err["msg"], fix)
+    if kind == "literal_error" and isinstance(value, str):
+        allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        meant = hints.closest(value, allowed)
+        if meant is not None:
+            return err["msg"], f"write `{meant}`"
     if kind in ("model_type", "model_attributes_type", "dataclass_type"):
         model = _schema_model(err.get("ctx", {}).get("class_name", ""))
         if model is not None:

@@ -311,3 +311,11 @@ def test_workbook_misspelt_column_and_sheet(tmp_path: Path) -> None:
     text = str(info.value)
     assert "field 'capcity': unknown column (did you mean 'capacity'?)" in text
     assert "sheet 'demand': unknown sheet (did you mean 'demands'?)" in text
+
+
+def test_a_choice_misspelt_gets_the_one_meant() -> None:
+    text = _error(_raw(settings={"objective": "needs-first"}))
+    assert (
+        "field 'settings.objective': Input should be 'needs_first' or 'weighted' (got "
+        "'needs-first'). Fix: write `needs_first`" in text
+    )
