@@ -14,7 +14,10 @@ from aggregate.schema import Scenario
 def validate(raw: Any, file: str | None = None) -> Scenario:
     """Validate raw data as a scenario: field types first, then the consistency checks.
 
-    Raises :class:`ScenarioError` listing every problem (and naming ``file``) if invalid.
+    Raises :class:`ScenarioError` listing every problem (and naming ``file``) if invalid:
+    with type errors, the reference and duplicate problems of the entries that did validate
+    are listed too (see :func:`_checks_of_the_rest`), so one pass shows both. Warnings
+    (valid but usually a mistake) are :func:`aggregate.warnings`' job, not this one's.
     """
     from aggregate.checks import check_scenario  # checks import the schema; keep this light
 
