@@ -18,6 +18,7 @@ import aggregate.overrides as _overrides  # noqa: F401
 from aggregate import examples
 from aggregate.audit import Audit, audit
 from aggregate.baseline import AidComparison, Comparison, compare, compare_aid, without_aid
+from aggregate.checks.warnings import scenario_warnings as warnings
 from aggregate.differences import PlanDiff, diff
 from aggregate.errors import Problem, ScenarioError
 from aggregate.io import json_schema, load, save
@@ -65,6 +66,7 @@ __all__ = [
     "solve",
     "validate",
     "verify",
+    "warnings",
     "without_aid",
     *_schema_all,
 ]

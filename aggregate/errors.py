@@ -6,11 +6,16 @@ fix it; all problems of an input are gathered into one :class:`ScenarioError`.
 
 from __future__ import annotations
 
+import re
+import types
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+from aggregate import hints
 
 # Field names that identify an entry, in the order they are tried.
 _ID_FIELDS = ("id", "code")
@@ -141,19 +146,139 @@ def problems_from_validation(exc: ValidationError, raw: Any) -> list[Problem]:
     seen: set[tuple[str, str, str]] = set()
     errors = exc.errors(include_url=False)
     taken = [e for e in errors if _branch_taken(raw, e["loc"])] or errors
+    root = _schema_model(exc.title)  # the class validated: a Scenario, a Study...
     for err in taken:
         loc = [k for k in err["loc"] if not _is_union_branch(k)]
         entry_path, field = _split(raw, loc)
         entry = entry_label(raw, entry_path)
-        message = err["msg"]
+        message, fix = _teach(err, root)
         if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
             message += f" (got {_short(err['input'])})"
         key = (entry, field, message)
         if key in seen:  # the same fault reached by two routes is said once
             continue
         seen.add(key)
-        problems.append(Problem(entry, field, message, _FIXES.get(err["type"], "")))
+        problems.append(Problem(entry, field, message, fix))
     return problems
+
+
+def _teach(err: Any, root: type[BaseModel] | None) -> tuple[str, str]:
+    """The message and fix of one Pydantic error, in the scenario's words: the format a
+    value must follow, the field or code meant, never an internal class name."""
+    kind, loc = err["type"], [k for k in err["loc"] if not _is_union_branch(k)]
+    fix = _FIXES.get(kind, "")
+    value = err.get("input")
+    if kind == "extra_forbidden" and loc:
+        return _unknown_field(_models_at(root, err["loc"][:-1]), str(loc[-1]))
+    if kind == "string_pattern_mismatch":
+        return _pattern(loc, err.get("ctx", {}).get("pattern", ""), value, err["msg"], fix)
+    if kind == "literal_error" and isinstance(value, str):
+        allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        meant = hints.closest(value, allowed)
+        if meant is not None:
+            return err["msg"], f"write `{meant}`"
+    if kind in ("model_type", "model_attributes_type", "dataclass_type"):
+        model = _schema_model(err.get("ctx", {}).get("class_name", ""))
+        if model is not None:
+            return (
+                f"must be a mapping of fields: {_fields_of(model)}",
+                f"write it as `{{{_example_of(model)}}}`",
+            )
+        return "must be a mapping of fields", "write it as `{field: value, ...}`"
+    return err["msg"], fix
+
+
+def _pattern(loc: Sequence[Any], pattern: str, value: Any, msg: str, fix: str) -> tuple[str, str]:
+    if pattern == hints.ID_PATTERN:
+        return f"must be {hints.ID_FORMAT}", "remove the characters an id may not hold"
+    if pattern != hints.CODE_PATTERN:
+        return msg, fix
+    if loc and loc[-1] == "currency":
+        guess = str(value).strip().upper() if isinstance(value, str) else ""
+        return f"must be {hints.CURRENCY_FORMAT}", (
+            f"write `{guess}`" if len(guess) == 3 and guess.isalpha() else "write e.g. `EUR`"
+        )
+    code = hints.country_code(value) if isinstance(value, str) else None
+    if code is None:
+        return f"must be {hints.NATION_FORMAT}", "write the country's three-letter code"
+    return f"must be {hints.NATION_FORMAT}", f"write `{code}`"
+
+
+def _unknown_field(models: list[type[BaseModel]], name: str) -> tuple[str, str]:
+    """An unknown field, with the field of the entry's ``models`` most likely meant."""
+    fields = sorted({f for m in models for f in m.model_fields})
+    meant = next(
+        (
+            hints.CONFUSED_FIELDS[(m.__name__, name)]
+            for m in models
+            if (m.__name__, name) in hints.CONFUSED_FIELDS
+        ),
+        None,
+    ) or hints.closest(name, fields)
+    if meant is not None and meant != name:
+        return (
+            f"unknown field '{shorten(name)}' (did you mean '{meant}'?)",
+            f"rename it to `{meant}`",
+        )
+    listed = ", ".join(fields) if fields else "see `aggregate schema`"
+    return f"unknown field '{shorten(name)}'", f"remove it; the fields here are: {listed}"
+
+
+def _models_at(root: type[BaseModel] | None, loc: Sequence[Any]) -> list[type[BaseModel]]:
+    """The classes an input location under ``root`` may hold (several for a union)."""
+    types_: list[Any] = [root] if root is not None else []
+    for key in loc:
+        nxt: list[Any] = []
+        for tp in _flatten(types_):
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                field = tp.model_fields.get(str(key))
+                if field is not None:
+                    nxt.append(field.annotation)
+                elif "rule" in tp.model_fields and tp.model_fields["rule"].default == key:
+                    nxt.append(tp)  # a discriminated union's branch tag (``key``, ``pledge``)
+                continue
+            origin = typing.get_origin(tp)
+            if origin in (list, dict):
+                nxt.append(typing.get_args(tp)[-1])
+        types_ = nxt
+    return [t for t in _flatten(types_) if isinstance(t, type) and issubclass(t, BaseModel)]
+
+
+def _flatten(tps: Sequence[Any]) -> list[Any]:
+    """Union members and Annotated bases, unwrapped."""
+    out: list[Any] = []
+    for tp in tps:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            out.extend(_flatten([typing.get_args(tp)[0]]))
+        elif origin in (typing.Union, types.UnionType):
+            out.extend(_flatten(typing.get_args(tp)))
+        else:
+            out.append(tp)
+    return out
+
+
+def _schema_model(name: str) -> type[BaseModel] | None:
+    """The model class of this package named ``name`` (Pydantic's errors give names)."""
+    stack: list[type[BaseModel]] = [BaseModel]
+    while stack:
+        cls = stack.pop()
+        if cls.__name__ == name and cls.__module__.startswith("aggregate."):
+            return cls
+        stack.extend(cls.__subclasses__())
+    return None
+
+
+def _fields_of(model: type[BaseModel]) -> str:
+    required = [n for n, f in model.model_fields.items() if f.is_required()]
+    optional = [n for n, f in model.model_fields.items() if not f.is_required()]
+    parts = [*(f"{n} (required)" for n in required), *optional]
+    return ", ".join(parts)
+
+
+def _example_of(model: type[BaseModel]) -> str:
+    required = [n for n, f in model.model_fields.items() if f.is_required()]
+    return ", ".join(f"{n}: ..." for n in required or list(model.model_fields)[:1])
 
 
 def _is_union_branch(key: Any) -> bool:

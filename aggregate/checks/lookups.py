@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TypeVar
 
-from aggregate import labels
+from aggregate import hints, labels
 from aggregate.errors import Problem, shorten
 from aggregate.schema import (
     Capability,
@@ -140,11 +140,20 @@ def unknown_ref(
 ) -> Problem:
     """A reference (or several) to ids that ``section`` does not define."""
     verb = "is" if len(missing) == 1 else "are"
+    options = list(valid)
+    meant = {m: hints.closest(m, options) for m in missing}
+    guesses = [f"'{g}' for '{shorten(m)}'" for m, g in meant.items() if g is not None and g != m]
+    if len(missing) == 1 and guesses:
+        guesses = [f"'{meant[missing[0]]}'"]
+    hint = f"did you mean {', '.join(guesses)}? " if guesses else ""
+    fix = f"use {noun} of {section} (check spelling and case), or add the missing one to {section}"
+    if len(missing) == 1 and guesses:
+        fix = f"write '{meant[missing[0]]}', or add '{shorten(missing[0])}' to {section}"
     return Problem(
         entry,
         field,
-        f"{quoted(missing)} {verb} not in {section} (valid: {quoted(valid)})",
-        f"use {noun} of {section} (check spelling and case), or add the missing one to {section}",
+        f"{quoted(missing)} {verb} not in {section} ({hint}valid: {quoted(options)})",
+        fix,
     )
 
 

@@ -97,6 +97,15 @@ def _print_problems(console: Console, error: ScenarioError) -> None:
         console.print(Text(f"  - {problem.describe()}"), soft_wrap=True)
 
 
+def _print_warnings(console: Console, scenario: Scenario, where: str = "") -> None:
+    """The scenario's warnings (valid but usually a mistake), one a line; nothing if none."""
+    from aggregate.checks.warnings import scenario_warnings
+
+    for problem in scenario_warnings(scenario):
+        text = Text.assemble(("WARNING ", "bold yellow"), problem.describe(where or None))
+        console.print(text, soft_wrap=True)
+
+
 def _load_or_exit(console: Console, file: Path) -> Scenario:
     """Load a scenario, or list its problems and exit with code 2."""
     try:

@@ -23,6 +23,7 @@ from aggregate.cli.common import (
     _load_or_exit,
     _positive_finite,
     _print_problems,
+    _print_warnings,
     _write,
     app,
 )
@@ -39,7 +40,9 @@ def validate_command(
         typer.Argument(help="Scenario files (.yaml, .yml, .json, .xlsx)", show_default=False),
     ],
 ) -> None:
-    """Check scenario files: field types and consistency. Exit 2 if any is invalid."""
+    """Check scenario files: field types and consistency. Exit 2 if any is invalid.
+
+    Valid files may get warnings: patterns that are valid but usually a mistake."""
     console = _console()
     invalid = 0
     for path in files:
@@ -53,6 +56,7 @@ def validate_command(
             Text.assemble(("OK ", "bold green"), f"{path}: {size_line(scenario)}"),
             soft_wrap=True,
         )
+        _print_warnings(console, scenario, str(path))
     if invalid:
         console.print(Text(f"{invalid} of {len(files)} file(s) invalid", style="bold red"))
         raise typer.Exit(EXIT_INVALID)
@@ -185,6 +189,7 @@ def solve_command(
     _check_out_folder(out)
     chosen = _formats(formats)
     scenario = _load_or_exit(console, file)
+    _print_warnings(console, scenario, str(file))
     if objective not in (None, "needs_first", "weighted"):
         console.print(Text("--objective must be needs_first or weighted", style="red"))
         raise typer.Exit(1)

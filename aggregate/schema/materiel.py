@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
 
 from aggregate.schema.base import Factor, Id, Money, StrictModel
 
@@ -39,6 +41,16 @@ class Equivalence(StrictModel):
     1e-6 and 1e6)."""
 
 
+def _bare_items(value: Any) -> Any:
+    """``satisfied_by: [shell-155]``: a bare item id is that item with factor 1."""
+    if not isinstance(value, list):
+        return value
+    return [
+        {"item": str(v)} if isinstance(v, str | int) and not isinstance(v, bool) else v
+        for v in value
+    ]
+
+
 class Capability(StrictModel):
     """What nations demand, e.g. ``155mm artillery fire``; met by interchangeable items."""
 
@@ -48,8 +60,16 @@ class Capability(StrictModel):
     """Readable name."""
     unit: str = "unit"
     """Unit of demand (e.g. ``round-equivalent``)."""
-    satisfied_by: list[Equivalence] = Field(min_length=1)
-    """The interchangeable items that meet this capability, each with its factor."""
+    satisfied_by: Annotated[
+        list[Equivalence],
+        BeforeValidator(
+            _bare_items,
+            json_schema_input_type=Annotated[list[Equivalence | Id], Field(min_length=1)],
+        ),
+    ] = Field(min_length=1)
+    """The interchangeable items that meet this capability, each with its factor
+    (``{item: shell-155, factor: 1.2}``). A bare item id is short for factor 1:
+    ``satisfied_by: [shell-155, shell-155-er]``."""
 
 
 class Component(StrictModel):

@@ -8,9 +8,13 @@ all follow :data:`SHEETS`.
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from aggregate.schema import (
     BilateralPurchase,
@@ -64,6 +68,11 @@ class Column:
     kind: str
     doc: str
     required: bool = False
+    choices: tuple[str, ...] = ()
+    """The values the schema allows (a ``Literal`` or a boolean), for a drop-down list."""
+    refers: str = ""
+    """``sheet.column`` whose values this column names (``nations.code``): a drop-down of
+    the ids written there."""
 
 
 @dataclass(frozen=True)
@@ -85,17 +94,79 @@ def _describe(model: type[BaseModel], name: str) -> str:
     return " ".join(text.replace("``", "").split())
 
 
+_NATION_PATTERN = "^[A-Z]{3}$"
+
+REFERS: dict[str, str] = {
+    "item": "items.id",
+    "capability": "capabilities.capability",
+    "producer": "producers.id",
+    "supplier": "component_suppliers.id",
+    "component": "components.id",
+    "fund": "funds.id",
+}
+"""Id fields (by name) that name an entry of another sheet; nation codes are found by their
+type (:data:`~aggregate.schema.base.NationCode`), wherever they are."""
+
+
+def _parts(annotation: Any) -> list[Any]:
+    """Every type and metadata object inside an annotation (unions, lists, Annotated)."""
+    out = [annotation]
+    if isinstance(annotation, FieldInfo):
+        out.extend(annotation.metadata)
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(annotation)
+        out.extend([*_parts(base), *meta])
+    elif origin in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(annotation):
+            out.extend(_parts(arg))
+    return out
+
+
+def choices_of(info: FieldInfo) -> tuple[str, ...]:
+    """The values a field allows when the schema fixes them: a ``Literal``'s (or a list of
+    one's) values, or TRUE and FALSE for a boolean; empty for any other field."""
+    parts = _parts(info.annotation)
+    for part in parts:
+        if typing.get_origin(part) is typing.Literal:
+            return tuple(str(a) for a in typing.get_args(part))
+    if bool in parts:
+        return ("TRUE", "FALSE")
+    return ()
+
+
+def _refers(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields[name]
+    nation = any(
+        getattr(m, "pattern", None) == _NATION_PATTERN
+        for part in [info, *_parts(info.annotation)]
+        for m in (part.metadata if isinstance(part, FieldInfo) else [part])
+    )
+    if nation and model is not Scenario:  # the scenario's currency has the same pattern
+        return "nations.code"
+    return REFERS.get(name, "")
+
+
 def _col(
     model: type[BaseModel], name: str, kind: str, column: str | None = None, doc: str = ""
 ) -> Column:
-    """A column documented by the schema field ``model.name``."""
+    """A column documented by the schema field ``model.name``; its drop-down choices and
+    the sheet it refers to come from the field's type."""
     info = model.model_fields[name]
-    return Column(column or name, kind, doc or _describe(model, name), info.is_required())
+    return Column(
+        column or name,
+        kind,
+        doc or _describe(model, name),
+        info.is_required(),
+        choices_of(info),
+        _refers(model, name),
+    )
 
 
 def _key(name: str, doc: str, kind: str = "label") -> Column:
     """A column linking rows of two sheets (always required)."""
-    return Column(name, kind, doc, True)
+    refers = "nations.code" if name == "nation" else REFERS.get(name, "")
+    return Column(name, kind, doc, True, refers=refers)
 
 
 SHEETS: tuple[Sheet, ...] = (
@@ -346,6 +417,7 @@ SHEETS: tuple[Sheet, ...] = (
                 "text",
                 "Contribution rule: key (a burden-sharing key, the default) or pledge "
                 "(voluntary pledges, given on fund_members).",
+                choices=("key", "pledge"),
             ),
             _col(KeyRule, "basis", "text", doc="Key rule: " + _describe(KeyRule, "basis")),
             _col(KeyRule, "tolerance", "number", doc=_describe(KeyRule, "tolerance")),

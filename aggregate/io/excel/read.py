@@ -16,6 +16,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 
 from aggregate.errors import ScenarioError
+from aggregate.hints import did_you_mean
 from aggregate.io.excel.assemble import Book, Row, assemble, locate
 from aggregate.io.excel.cells import READERS, CellError, blank, clip
 from aggregate.io.excel.layout import KV_HEADER, NOTES, README, SHEET_BY_NAME, Sheet
@@ -106,7 +107,7 @@ def _read(path: Path) -> tuple[dict[str, Any], Book]:
                 book.problem(
                     f"sheet '{title}'",
                     "",
-                    "unknown sheet",
+                    "unknown sheet" + did_you_mean(name, SHEET_BY_NAME),
                     f"rename it to one of {', '.join(SHEET_BY_NAME)}, or start its name "
                     "with _ to keep it as notes",
                 )
@@ -224,7 +225,9 @@ def _sheet_rows(ws: Any, sheet: Sheet, book: Book) -> list[Row]:
             book.problem(
                 f"{sheet.name} row 1",
                 name,
-                "duplicate column" if name in columns else "unknown column",
+                "duplicate column"
+                if name in columns
+                else "unknown column" + did_you_mean(str(name), expected),
                 f"use the columns {', '.join(expected)}",
             )
             name = None
@@ -300,7 +303,8 @@ def _kv_cells(sheet: Sheet, number: int, values: dict[str, Any], book: Book) -> 
         book.problem(
             where,
             "field",
-            f"unknown field '{clip(str(raw_name))}'",
+            f"unknown field '{clip(str(raw_name))}'"
+            + did_you_mean(name, [c.name for c in sheet.columns]),
             f"use one of {', '.join(c.name for c in sheet.columns)}",
         )
         return None

@@ -15,6 +15,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from aggregate.io.cells import guard_formula_text
 from aggregate.io.excel.cells import cell_value
@@ -23,8 +24,10 @@ from aggregate.io.excel.layout import (
     KV_HEADER,
     NOTES,
     README,
+    SHEET_BY_NAME,
     SHEETS,
     SUSTAINMENT_SHEETS,
+    Column,
     Sheet,
 )
 from aggregate.io.files import scenario_data, write_bytes_with
@@ -32,8 +35,10 @@ from aggregate.schema import Scenario, SolveSettings
 
 
 def write_template(path: str | Path) -> Path:
-    """Write an empty scenario workbook: every sheet with its headers, and a README sheet
-    explaining each column, its unit and how to write it. Returns the path."""
+    """Write an empty scenario workbook: every sheet with its headers and drop-down lists,
+    a README sheet explaining each column, its unit and how to write it, and an
+    ``_examples`` sheet (ignored when read) with example rows for every sheet. Returns the
+    path."""
     return _write(None, Path(path))
 
 
@@ -61,11 +66,48 @@ def _write(data: dict[str, Any] | None, path: Path) -> Path:
         ws = workbook.create_sheet(sheet.name)
         rows = _kv_rows(sheet, data) if sheet.key_value else _table_rows(sheet, data)
         _write_sheet(ws, sheet, rows, template=data is None)
+    if data is None:
+        _write_examples(workbook.create_sheet(EXAMPLES))
     for ws in workbook.worksheets:  # names and labels come from the file's author
         for cells in ws.iter_rows():
             guard_formula_text(cells)
     write_bytes_with(path, workbook.save)
     return path
+
+
+EXAMPLES = "_examples"
+"""The template's sheet of example rows (its name starts with ``_``: never read)."""
+
+
+def _write_examples(ws: Any) -> None:
+    """Every sheet's columns with the rows of :func:`example_scenario`, one block per sheet,
+    written by the same code as a scenario's workbook (so they cannot drift from it)."""
+    from aggregate.io.excel.example import example_scenario
+
+    data = scenario_data(example_scenario())
+    ws.append(
+        [
+            "Example rows for every sheet (a made-up scenario). This sheet is never read: copy "
+            "rows to the sheet of the same name and change them."
+        ]
+    )
+    ws["A1"].font = Font(bold=True)
+    for sheet in SHEETS:
+        ws.append([])
+        ws.append([f"{sheet.name}: {sheet.doc}"])
+        ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+        header = list(KV_HEADER) if sheet.key_value else [c.name for c in sheet.columns]
+        ws.append(header)
+        for cell in ws[ws.max_row]:
+            cell.font = _HEADER_FONT
+            cell.fill = _HEADER_FILL
+        rows = _kv_rows(sheet, data) if sheet.key_value else _table_rows(sheet, data)
+        for row in rows:
+            ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.number_format = _TEXT_FORMAT
+    ws.column_dimensions["A"].width = 24
 
 
 def _write_readme(ws: Any) -> None:
@@ -78,7 +120,10 @@ def _write_readme(ws: Any) -> None:
         "Keep ids and period labels as text (the template formats those columns as Text, "
         "so Excel does not turn 2024-01 into a date).",
         "Money is in the scenario's currency; quantities in the item's or capability's unit.",
-        "Sheets whose names start with _ and columns named notes are ignored.",
+        "Sheets whose names start with _ and columns named notes are ignored; the "
+        f"{EXAMPLES} sheet shows example rows for every sheet.",
+        "Cells with a drop-down list take one of its values (fields with fixed choices, and "
+        "ids written on another sheet: nation codes, item ids, producers...).",
         "Check a workbook with: aggregate validate FILE.xlsx",
         "",
     ]
@@ -94,11 +139,16 @@ def _write_readme(ws: Any) -> None:
         ws.append([sheet.name, "", "", "", sheet.doc])
         ws.cell(ws.max_row, 1).font = _HEADER_FONT
         for column in sheet.columns:
+            how = KINDS[column.kind]
+            if column.choices:
+                how += f"; one of: {', '.join(column.choices)}"
+            elif column.refers:
+                how += f"; an id of the {column.refers.replace('.', ' sheet, column ')}"
             ws.append(
                 [
                     sheet.name,
                     column.name,
-                    KINDS[column.kind],
+                    how,
                     "yes" if column.required else "",
                     column.doc,
                 ]
@@ -116,6 +166,8 @@ def _write_sheet(ws: Any, sheet: Sheet, rows: list[list[Any]], template: bool) -
         if not sheet.key_value:
             column = sheet.columns[index]
             note = f"{column.doc}\n\nWrite: {KINDS[column.kind]}."
+            if column.choices:
+                note += f" Choices: {', '.join(column.choices)}."
             if column.required:
                 note += " Required."
             cell.comment = Comment(note, "aggregate", height=160, width=320)
@@ -137,6 +189,63 @@ def _write_sheet(ws: Any, sheet: Sheet, rows: list[list[Any]], template: bool) -
     if sheet.key_value:
         for row_cells in ws.iter_rows(min_row=2):
             row_cells[2].alignment = Alignment(wrap_text=True, vertical="top")
+    _add_drop_downs(ws, sheet)
+
+
+_LAST_ROW = 1_048_576
+"""Excel's last row: a drop-down covers the whole column, for rows typed later."""
+
+_SINGLE = ("text", "label", "bool")
+"""Cell kinds holding one value: a drop-down list fits them; lists get a prompt instead."""
+
+
+def _add_drop_downs(ws: Any, sheet: Sheet) -> None:
+    """Drop-down lists from the layout's schema metadata: the allowed values of a field
+    with fixed choices (a ``Literal`` or a boolean), and the ids of the sheet a column
+    refers to (nation codes, item ids, producers...). A list column with fixed choices gets
+    a prompt naming them (a drop-down picks one value only)."""
+    if sheet.key_value:
+        rows = {c.value: c.row for c in ws["A"][1:] if isinstance(c.value, str)}
+        for column in sheet.columns:
+            row = rows.get(column.name)
+            if column.choices and row is not None and column.kind in _SINGLE:
+                _validation(ws, column, f"B{row}")
+        return
+    for index, column in enumerate(sheet.columns):
+        letter = get_column_letter(index + 1)
+        _validation(ws, column, f"{letter}2:{letter}{_LAST_ROW}", own=f"{sheet.name}.{column.name}")
+
+
+def _validation(ws: Any, column: Column, cells: str, own: str = "") -> None:
+    dv: DataValidation | None = None
+    choices = ",".join(column.choices)
+    if column.choices and column.kind in _SINGLE and len(choices) <= 250:  # Excel's limit
+        dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+        dv.error = f"Choose one of: {', '.join(column.choices)}."
+        dv.errorTitle = column.name
+    elif column.choices:
+        dv = DataValidation(allow_blank=True)
+        dv.prompt = f"One or more of: {', '.join(column.choices)} (comma-separated)."
+        dv.promptTitle = column.name
+    elif column.refers and column.refers != own and column.kind == "label":
+        target, name = column.refers.split(".")
+        refer = SHEET_BY_NAME[target].column(name)
+        if refer is None:  # pragma: no cover - guarded by the layout test
+            raise AssertionError(column.refers)
+        letter = get_column_letter(SHEET_BY_NAME[target].columns.index(refer) + 1)
+        dv = DataValidation(
+            type="list", formula1=f"{target}!${letter}$2:${letter}${_LAST_ROW}", allow_blank=True
+        )
+        # a warning, not a stop: the id may be typed before its row on the other sheet
+        dv.errorStyle = "warning"
+        dv.error = f"Not (yet) an id of the {target} sheet's {name} column."
+        dv.errorTitle = column.name
+    if dv is None:
+        return
+    dv.showErrorMessage = dv.type == "list"
+    dv.showInputMessage = bool(dv.prompt)
+    ws.add_data_validation(dv)
+    dv.add(cells)
 
 
 def _is_text_field(sheet: Sheet, name: str) -> bool:
