@@ -53,6 +53,7 @@ from aggregate.schema import (
     Scenario,
 )
 from aggregate.schema.facts import key_shares, key_weights, may_buy, usable_pairs
+from aggregate.schema.sustainment import RepairShop, Spares, Sustainment, Wear
 from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
@@ -77,13 +78,21 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
       component suppliers follow (a producer left with no offer is dropped);
     * ``delivery_cost_to``, an offer's ``commitments`` and an expansion's ``sponsor`` keep
       members only; orders already placed: the members' (their cost is the group's; the
-      producers keep their full capacity, as for every group);
+      producers keep their full capacity, as for every group); a member's commitment to a
+      minimum keeps the offer's item;
+    * sustainment: a wear or spares rule stays when its items stay and it applies to a
+      member (``nations`` keep the members; a list that empties drops the rule); the items
+      a kept rule wears or consumes stay with the item that wears them; a repair shop
+      keeps the worn items left and the members it serves (a ``serves`` list that empties,
+      or no item left, drops it); see :func:`_restrict_sustainment`;
     * funds: none for a single nation. For a larger group a fund keeps its
       members in the group, its eligible beneficiaries in the group, the members' key
-      shares and pledges; its ``cap`` and ``committed`` scale with the remaining members'
-      part of the key (a pledge fund: their part of the members' count). A fund with no
-      member or no eligible beneficiary left, or whose ``min_nations_per_contract``
-      exceeds the group, is dropped.
+      shares and pledges; its ``cap``, ``committed`` and ``tranches`` scale with the
+      remaining members' part of the key (a pledge fund: their part of the members'
+      count). A fund with no member or no eligible beneficiary left, whose
+      ``min_nations_per_contract`` exceeds the group, or whose scaled ``cap`` is below
+      one ``package_size`` (the package keeps its size: it is what the seller sells), is
+      dropped.
 
     The grand coalition returns ``scenario`` itself. The result passes the consistency
     checks except those in :data:`TOLERATED_CHECKS`; any other problem raises
@@ -111,11 +120,19 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         if any((n, i.id) in can_use for n in members)
         or any(s.item == i.id for s in stockpiles)
         or any(o.item == i.id for o in placed)
+        or any(
+            c.nation in members and c.min_volume > 0
+            for p in scenario.producers
+            for o in p.offers
+            if o.item == i.id
+            for c in o.commitments
+        )
     }
     if not items:
         # the group can use and holds nothing: it has no demand either (a demand has a
         # usable item in a valid scenario); keep every item so the scenario stays well formed
         items = {i.id for i in scenario.items}
+    items |= _worn_and_spare_items(scenario, members, items)
     producers = []
     for p in scenario.producers:
         offers = [
@@ -132,6 +149,12 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         eqs = [e for e in c.satisfied_by if e.item in items]
         if eqs:
             capabilities.append(c.model_copy(update={"satisfied_by": eqs}))
+    if not capabilities:
+        # the group holds only items no capability is met with (spare barrels, say) and has
+        # no demand; a scenario needs a capability: keep the first one with its items, which
+        # the group cannot order (no offer is added for them) and has no use for
+        capabilities = scenario.capabilities[:1]
+        items |= {e.item for e in capabilities[0].satisfied_by}
     suppliers = []
     for s in scenario.component_suppliers:
         serves = [p for p in s.serves if p in kept_producers]
@@ -171,12 +194,60 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         component_suppliers=[s.model_dump() for s in suppliers],
         funds=[f.model_dump() for f in funds],
         placed_orders=[o.model_dump() for o in placed],
+        sustainment=_restrict_sustainment(scenario.sustainment, members, items),
     )
     sub = Scenario.model_validate(raw, strict=False)
     problems = [p for p in check_scenario(sub) if p.check not in TOLERATED_CHECKS]
     if problems:
         raise ScenarioError(problems, f"{scenario.name} restricted to {_label(members)}")
     return sub
+
+
+def _applies(nations: list[str], members: frozenset[str]) -> bool:
+    """Whether a rule listing ``nations`` (empty: every nation) applies to a member."""
+    return not nations or any(n in members for n in nations)
+
+
+def _worn_and_spare_items(scenario: Scenario, members: frozenset[str], items: set[str]) -> set[str]:
+    """Items a sustainment rule wears out or consumes when the group uses an item it keeps:
+    without them the group could use the item with no wear and no spares, and be charged
+    less than the same use costs in the grand coalition."""
+    if scenario.sustainment is None:
+        return set()
+    rules: list[Wear | Spares] = [*scenario.sustainment.wear, *scenario.sustainment.spares]
+    return {r.item for r in rules if r.by in items and _applies(r.nations, members)}
+
+
+def _restrict_sustainment(
+    block: Sustainment | None, members: frozenset[str], items: set[str]
+) -> dict[str, Any] | None:
+    """The sustainment block for the group: a wear or spares rule stays when both its items
+    stay and it applies to a member (its ``nations`` keep the members; a list that empties
+    drops the rule, as an empty list would mean every nation); a repair shop keeps the worn
+    items it repairs that a kept wear rule wears out, and the members it serves (a ``serves``
+    list that empties, or a shop with no item left, drops the shop). Capacity, times and
+    costs are kept whole: as producers, a shop is open to the group at full capacity."""
+    if block is None:
+        return None
+
+    def kept(rules: list[Wear] | list[Spares]) -> list[dict[str, Any]]:
+        return [
+            r.model_copy(update={"nations": [n for n in r.nations if n in members]}).model_dump()
+            for r in rules
+            if r.item in items and r.by in items and _applies(r.nations, members)
+        ]
+
+    wear, spares = kept(block.wear), kept(block.spares)
+    worn = {r["item"] for r in wear}
+    shops: list[RepairShop] = []
+    for shop in block.repair_shops:
+        repaired = [i for i in shop.items if i in worn]
+        if repaired and _applies(shop.serves, members):
+            serves = [n for n in shop.serves if n in members]
+            shops.append(shop.model_copy(update={"items": repaired, "serves": serves}))
+    if not (wear or spares or shops):
+        return None
+    return {"wear": wear, "spares": spares, "repair_shops": [s.model_dump() for s in shops]}
 
 
 def _restrict_purchases(
@@ -248,14 +319,23 @@ def _restrict_funds(scenario: Scenario, members: frozenset[str], items: set[str]
             )
         cap = None if f.cap is None else f.cap * part
         committed = f.committed * part
+        paid_in = part  # the tranches' scale: the members' part, as the cap's
         if isinstance(rule, PledgeRule):
             least = sum(p.min for p in rule.pledges.values())
             cap = None if cap is None else max(cap, least)
+            scheduled = sum(f.tranches.values()) if f.tranches else 0.0
+            if scheduled * part < least:
+                # the members' least pledges must fit in the schedule
+                paid_in = min(1.0, least / scheduled) if scheduled > 0 else part
             maxima = [rule.pledges[m].max if m in rule.pledges else None for m in set(stay)]
             if all(x is not None for x in maxima):
                 committed = min(committed, sum(x for x in maxima if x is not None))
         if cap is not None:
             committed = min(committed, cap)
+            if f.package_size is not None and cap < f.package_size:
+                # a package is what the seller sells, whoever buys it: the group keeps its
+                # size, and a share of the fund below one package buys nothing
+                continue
         out.append(
             f.model_copy(
                 update={
@@ -265,6 +345,11 @@ def _restrict_funds(scenario: Scenario, members: frozenset[str], items: set[str]
                     "contribution": rule,
                     "cap": cap,
                     "committed": committed,
+                    "tranches": (
+                        None
+                        if f.tranches is None
+                        else {p: t * paid_in for p, t in f.tranches.items()}
+                    ),
                 }
             )
         )
