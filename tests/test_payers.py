@@ -80,14 +80,23 @@ def test_orders_and_payments_do_not_depend_on_threads_or_list_order(path: Path) 
 
 
 def test_payer_stage_settles_billion_euro_rows(caplog: pytest.LogCaptureFixture) -> None:
-    """The EU 1m-shell scenario with every lead time a quarter longer: HiGHS ends the payer
-    stage's LP 'optimal' with residuals of a few 1e-7 on rows of EUR 1e9 (below a double's
-    rounding there), which HiGHS's default tolerance of 1e-7 calls infeasible. The stage must
-    settle the payments (no warning that it kept the cost stage's), and the plan verify."""
+    """The EU 1m-shell scenario with the producers' whole output for the pledge (capacity /
+    0.6) and no bilateral purchases: HiGHS ends the payer stage's LP 'optimal' with
+    residuals of a few 1e-7 on rows of EUR 1e9 (below a double's rounding there), which
+    HiGHS's default tolerance of 1e-7 calls infeasible. The stage must settle the payments
+    (no warning that it kept the cost stage's), and the plan verify. (Every lead time a
+    quarter longer gave such rows until payments were written by period; it no longer does.
+    This variant does: with HiGHS's default tolerance its investment level warns.)"""
     raw = aggregate.load(ROOT / "models" / "eu-1m-shells-2023" / "scenario.yaml").model_dump()
     for producer in raw["producers"]:
         for offer in producer["offers"]:
-            offer["lead_time"] += 1
+            cap = offer["capacity"]
+            if isinstance(cap, dict):
+                offer["capacity"] = {t: v / 0.6 for t, v in cap.items()}
+            else:
+                offer["capacity"] = cap / 0.6
+    for nation in raw["nations"]:
+        nation["buys_for"] = []
     scenario = aggregate.validate(raw)
     with caplog.at_level("WARNING", logger="aggregate.model.payers"):
         plan = aggregate.solve(scenario)
