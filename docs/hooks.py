@@ -1,0 +1,112 @@
+"""MkDocs hooks: the pages generated from the code at build time, so they cannot drift.
+
+* ``guide/scenario-format.md``, ``guide/tables.md``, ``guide/cli.md``: from
+  :mod:`aggregate.io.reference` (the schema, the table declarations, the command line);
+* ``api.md``: one mkdocstrings entry per name of ``aggregate.__all__``;
+* ``benchmarks.md`` and ``changelog.md``: benchmarks/README.md and CHANGELOG.md as they are;
+* ``notebooks/*.ipynb``: the notebooks of notebooks/ (mkdocs-jupyter renders them).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _this_tree() -> None:
+    """Document this source tree, whichever aggregate is installed (MkDocs restores
+    ``sys.path`` after loading a hook, so this runs when the pages are made)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+API_GROUPS: dict[str, list[str]] = {
+    "Load, check and save scenarios": ["load", "save", "validate", "check", "json_schema"],
+    "Solve and verify": ["solve", "Solution", "SolveStatus", "verify", "Verification"],
+    "Compare plans": ["compare", "Comparison", "compare_aid", "AidComparison", "without_aid"],
+    "Differences and audit": ["diff", "PlanDiff", "audit", "Audit"],
+    "Errors": ["ScenarioError", "Problem"],
+}
+
+
+def _path(name: str) -> str:
+    """Where ``aggregate.<name>`` is defined: ``aggregate.solve`` is also a module's name,
+    and the documentation tool would show the module."""
+    import aggregate
+
+    obj = getattr(aggregate, name)
+    return f"{obj.__module__}.{obj.__qualname__}"
+
+
+def _api_page() -> str:
+    _this_tree()
+    import aggregate
+
+    listed = {name for names in API_GROUPS.values() for name in names}
+    schema = [n for n in aggregate.__all__ if n not in listed]
+    lines = [
+        "# API reference",
+        "",
+        "The public surface: every name of `aggregate.__all__` (`import aggregate`). The",
+        "subpackages `aggregate.explain`, `aggregate.games`, `aggregate.study` and",
+        "`aggregate.plots` load on first use; their main entry points are listed last.",
+        "",
+    ]
+    for title, names in API_GROUPS.items():
+        lines += [f"## {title}", ""]
+        lines += [f"::: {_path(name)}\n    options:\n      heading_level: 3\n" for name in names]
+    lines += ["## Scenario schema classes", ""]
+    lines += [
+        f"::: aggregate.{name}\n    options:\n      heading_level: 3\n      members: false\n"
+        for name in schema
+    ]
+    lines += ["## Subpackages", ""]
+    for module in ("explain", "games", "study", "plots"):
+        lines += [
+            f"::: aggregate.{module}\n    options:\n      heading_level: 3\n      members: false\n"
+        ]
+    return "\n".join(lines)
+
+
+def _included(path: Path, title: str, missing: str) -> str:
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    return f"# {title}\n\n{missing}\n"
+
+
+def _pages() -> dict[str, str]:
+    _this_tree()
+    from aggregate.io.reference import cli_reference, scenario_reference, tables_reference
+
+    return {
+        "guide/scenario-format.md": scenario_reference(),
+        "guide/tables.md": tables_reference(),
+        "guide/cli.md": cli_reference(),
+        "api.md": _api_page(),
+        "benchmarks.md": _included(ROOT / "benchmarks" / "README.md", "Benchmarks", ""),
+        "changelog.md": _included(
+            ROOT / "CHANGELOG.md", "Changelog", "No release has been recorded yet."
+        ),
+    }
+
+
+@event_priority(100)  # before mkdocs-jupyter, which wraps the notebook files added here
+def on_files(files: Files, config: Any) -> Files:
+    for src_uri, content in _pages().items():
+        files.append(File.generated(config, src_uri, content=content))
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        files.append(
+            File(
+                f"notebooks/{notebook.name}",
+                src_dir=str(ROOT),
+                dest_dir=config["site_dir"],
+                use_directory_urls=config["use_directory_urls"],
+            )
+        )
+    return files
