@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,13 +36,25 @@ API_GROUPS: dict[str, list[str]] = {
 }
 
 
-def _path(name: str) -> str:
-    """Where ``aggregate.<name>`` is defined: ``aggregate.solve`` is also a module's name,
-    and the documentation tool would show the module."""
-    import aggregate
+SUBPACKAGES: dict[str, list[str]] = {
+    "explain": ["explain", "diagnose"],
+    "games": ["CoalitionGame", "allocate"],
+    "study": ["load_study", "run_study"],
+    "plots": ["plot_flows", "plot_deliveries", "plot_shortfall", "plot_capacity"],
+}
+"""The main entry points of the subpackages loaded on first use."""
 
-    obj = getattr(aggregate, name)
+
+def _path(module: str, name: str) -> str:
+    """Where ``module.name`` is defined: ``aggregate.solve`` is also a module's name, and
+    the documentation tool would show the module."""
+    obj = getattr(importlib.import_module(module), name)
     return f"{obj.__module__}.{obj.__qualname__}"
+
+
+def _entry(path: str, members: bool = True) -> str:
+    hidden = "" if members else "      members: false\n"
+    return f"::: {path}\n    options:\n      heading_level: 3\n{hidden}"
 
 
 def _api_page() -> str:
@@ -53,24 +66,19 @@ def _api_page() -> str:
     lines = [
         "# API reference",
         "",
-        "The public surface: every name of `aggregate.__all__` (`import aggregate`). The",
-        "subpackages `aggregate.explain`, `aggregate.games`, `aggregate.study` and",
-        "`aggregate.plots` load on first use; their main entry points are listed last.",
+        "The public surface: every name of `aggregate.__all__` (`import aggregate`), then the",
+        "main entry points of the subpackages `aggregate.explain`, `aggregate.games`,",
+        "`aggregate.study` and `aggregate.plots` (loaded on first use).",
         "",
     ]
     for title, names in API_GROUPS.items():
         lines += [f"## {title}", ""]
-        lines += [f"::: {_path(name)}\n    options:\n      heading_level: 3\n" for name in names]
-    lines += ["## Scenario schema classes", ""]
-    lines += [
-        f"::: aggregate.{name}\n    options:\n      heading_level: 3\n      members: false\n"
-        for name in schema
-    ]
-    lines += ["## Subpackages", ""]
-    for module in ("explain", "games", "study", "plots"):
-        lines += [
-            f"::: aggregate.{module}\n    options:\n      heading_level: 3\n      members: false\n"
-        ]
+        lines += [_entry(_path("aggregate", name)) for name in names]
+    lines += ["## Scenario schema", ""]
+    lines += [_entry(_path("aggregate", name), members=False) for name in schema]
+    for module, names in SUBPACKAGES.items():
+        lines += [f"## aggregate.{module}", ""]
+        lines += [_entry(_path(f"aggregate.{module}", name)) for name in names]
     return "\n".join(lines)
 
 

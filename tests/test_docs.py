@@ -202,3 +202,36 @@ def test_the_tutorial_page_shows_the_stored_file() -> None:
     """The whole file on the page is the stored file (an include), not a copy that drifts."""
     text = (DOCS / "tutorials" / "first-scenario.md").read_text(encoding="utf-8")
     assert '--8<-- "docs/tutorials/first-scenario/scenario.yaml"' in text
+
+
+def test_scenario_reference_lists_every_field_of_the_json_schema() -> None:
+    """Checked against the JSON Schema (an independent walk of the same models): every
+    model is a section and every field a row, so fields added later appear on their own."""
+    from aggregate.io.reference import scenario_reference
+
+    page = scenario_reference()
+    schema = aggregate.json_schema()
+    models = {"Scenario": schema, **schema.get("$defs", {})}
+    for title, model in models.items():
+        if "properties" not in model:
+            continue  # a named type (an enum), not a section
+        assert f"\n## {title}\n" in page, title
+        section = page.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+        for field in model["properties"]:
+            assert f"| `{field}` |" in section, f"{title}.{field}"
+
+
+def test_tables_and_cli_references_are_complete() -> None:
+    from aggregate.io.reference import cli_reference, tables_reference
+    from aggregate.tables import KEY_FIGURES, SPECS
+
+    tables = tables_reference()
+    for spec in SPECS.values():
+        section = tables.split(f"\n### {spec.name}\n", 1)[1].split("\n### ", 1)[0]
+        for column in spec.columns:
+            assert f"| `{column.name}` | {column.dtype} | {column.unit or '-'} |" in section
+    for key, figure in KEY_FIGURES.items():
+        assert f"| `{key}` | {figure.unit or '-'} |" in tables
+    cli = cli_reference()
+    for command in ("validate", "solve", "explain", "share", "study", "plot", "audit"):
+        assert f"\n## aggregate {command}\n" in cli

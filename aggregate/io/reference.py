@@ -194,7 +194,7 @@ def tables_reference() -> str:
         "",
     ]
     for group in FIGURE_GROUPS:
-        lines += [f"### {group}", "", "| key | unit | label | how it is worked out |"]
+        lines += [f"### {group} figures", "", "| key | unit | label | how it is worked out |"]
         lines.append("|---|---|---|---|")
         for key, fig in KEY_FIGURES.items():
             if fig.group == group:
