@@ -235,3 +235,31 @@ def test_tables_and_cli_references_are_complete() -> None:
     cli = cli_reference()
     for command in ("validate", "solve", "explain", "share", "study", "plot", "audit"):
         assert f"\n## aggregate {command}\n" in cli
+
+
+REWRITE_WORKBOOK = (
+    'python -c "import aggregate; from aggregate.io.excel import write_excel; '
+    "write_excel(aggregate.load('docs/tutorials/first-scenario/scenario.yaml'), "
+    "'docs/tutorials/first-scenario/scenario.xlsx')\""
+)
+
+
+def test_the_tutorial_workbook_is_what_the_library_writes(tmp_path: Path) -> None:
+    """The tutorial's workbook is the YAML file written by the library's own writer, as the
+    page says: every sheet's cells as `write_excel` writes them today."""
+    import openpyxl
+
+    from aggregate.io.excel import write_excel
+
+    fresh = write_excel(aggregate.load(TUTORIAL / "scenario.yaml"), tmp_path / "fresh.xlsx")
+
+    def cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return {s.title: list(s.iter_rows(values_only=True)) for s in book.worksheets}
+        finally:
+            book.close()
+
+    assert cells(TUTORIAL / "scenario.xlsx") == cells(fresh), (
+        f"the workbook writer changed: rewrite the tutorial's workbook with {REWRITE_WORKBOOK}"
+    )
