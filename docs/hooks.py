@@ -3,14 +3,17 @@
 * ``guide/scenario-format.md``, ``guide/tables.md``, ``guide/cli.md``: from
   :mod:`aggregate.io.reference` (the schema, the table declarations, the command line);
 * ``api.md``: one mkdocstrings entry per name of ``aggregate.__all__``;
-* ``benchmarks.md`` and ``changelog.md``: benchmarks/README.md and CHANGELOG.md as they are;
+* ``benchmarks.md``, ``changelog.md``, ``contributing.md``: benchmarks/README.md,
+  CHANGELOG.md and CONTRIBUTING.md (links to repository files shown as paths);
 * ``notebooks/*.ipynb``: the notebooks of notebooks/ (mkdocs-jupyter renders them).
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +52,15 @@ def _path(module: str, name: str) -> str:
     """Where ``module.name`` is defined: ``aggregate.solve`` is also a module's name, and
     the documentation tool would show the module."""
     obj = getattr(importlib.import_module(module), name)
-    return f"{obj.__module__}.{obj.__qualname__}"
+    if isinstance(obj, types.ModuleType):
+        return obj.__name__
+    defined_in = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if not isinstance(defined_in, str) or not defined_in.startswith("aggregate"):
+        return f"{module}.{name}"  # a type alias (typing.Union...) or a constant: as named
+    if not isinstance(qualname, str):
+        return f"{module}.{name}"
+    return f"{defined_in}.{qualname}"
 
 
 def _entry(path: str, members: bool = True) -> str:
@@ -82,10 +93,18 @@ def _api_page() -> str:
     return "\n".join(lines)
 
 
+# a link to a file of the repository ([text](path)), not to a web page or an anchor
+_REPOSITORY_LINK = re.compile(r"\[([^\]]+)\]\((?![a-z]+:|#)([^)\s]+)\)")
+
+
 def _included(path: Path, title: str, missing: str) -> str:
-    if path.exists():
-        return path.read_text(encoding="utf-8")
-    return f"# {title}\n\n{missing}\n"
+    """A repository file shown as a page. Its links to other repository files (relative to
+    the repository, not the site) become their paths in code, so the strict build does not
+    fail on a link the site cannot follow."""
+    if not path.exists():
+        return f"# {title}\n\n{missing}\n"
+    text = path.read_text(encoding="utf-8")
+    return _REPOSITORY_LINK.sub(lambda m: f"{m.group(1)} (`{m.group(2)}`)", text)
 
 
 def _pages() -> dict[str, str]:
@@ -101,6 +120,7 @@ def _pages() -> dict[str, str]:
         "changelog.md": _included(
             ROOT / "CHANGELOG.md", "Changelog", "No release has been recorded yet."
         ),
+        "contributing.md": _included(ROOT / "CONTRIBUTING.md", "Contributing", ""),
     }
 
 
