@@ -24,7 +24,7 @@ run: $(STAMP)
 	$(BIN)/aggregate solve $(DEFAULT_SCENARIO)
 
 lint: $(STAMP)
-	$(BIN)/ruff check aggregate tests benchmarks notebooks
+	$(BIN)/ruff check aggregate tests benchmarks notebooks docs
 	$(BIN)/mypy
 
 test: lint
