@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(ROOT.glob("models/*/scenario.yaml")) + sorted(
     ROOT.glob("models/teaching/*/scenario.yaml")
 )
-KEEP = {"periods", "tiers", "sources"}
-"""Lists whose order means something (time, volume tiers, prose)."""
+KEEP = {"periods", "tiers", "ramp", "sources"}
+"""Lists whose order means something (time, volume tiers, a ramp's shares, prose)."""
 
 
 def _shuffled(value: Any, rng: random.Random | None, field: str = "") -> Any:

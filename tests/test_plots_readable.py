@@ -163,6 +163,8 @@ def test_flow_labels_of_small_nodes_do_not_overlap() -> None:
             "lots": math.nan,
             "purchase_cost": quantity,
             "delivery_cost": 0.0,
+            "price_currency": "EUR",
+            "stated_unit_price": 1.0,
         }
     )
     ax = plot_flows(orders)
