@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 import aggregate
+from aggregate.data import prepare
+from aggregate.model.instruments import origin_feed_bound
 from aggregate.schema import Scenario
 from aggregate.schema.facts import capped_shares
 from aggregate.validation import validate
@@ -86,6 +88,28 @@ def test_component_origin_binds() -> None:
     assert _paid(plan, "fund") == pytest.approx(1000.0)
     assert plan.tables["components"]["quantity"].sum() == pytest.approx(100.0)
     assert _amounts(plan) == pytest.approx({"DEU": 750.0, "FRA": 250.0})
+
+
+def test_unmet_origin_rule_limits_nothing() -> None:
+    """Without SAFE's ``component_origin`` rule the optimum of
+    ``origin-rule-unpaid-keeps-supplier-expansion`` is the same, short 0 and cost 200 (its
+    README): the rule, unmet, must not cap the supplier's expanded feeds."""
+    plan = _solved(
+        "origin-rule-unpaid-keeps-supplier-expansion",
+        lambda r: r["funds"][1].pop("component_origin"),
+    )
+    assert plan.key_figures["short"] == pytest.approx(0.0, abs=1e-9)
+    assert plan.key_figures["total_cost"] == pytest.approx(200.0)
+    assert plan.tables["components"]["quantity"].sum() == pytest.approx(40.0)
+
+
+def test_origin_feed_bound_counts_supplier_expansions() -> None:
+    """The big-M of ``component_origin_upper``: NITRO's 10 + 30 units a period (its
+    expansion in full), value 1, over 3 periods, times 1 - 0 = 120."""
+    sc = aggregate.load(CASES / "origin-rule-unpaid-keeps-supplier-expansion" / "scenario.yaml")
+    data = prepare(sc)
+    assert data.supplier_upper["NITRO"] == [40.0, 40.0, 40.0]
+    assert origin_feed_bound(data, "SAFE", "P") == pytest.approx(120.0)
 
 
 def test_verifier_catches_component_origin_breach() -> None:

@@ -141,11 +141,16 @@ def component_origin_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 def origin_feed_bound(data: ModelData, f: str, p: str) -> float:
     """The most the outside part of ``component_origin_upper``'s left side can reach: the
     outside share's complement times the value every outside supplier serving ``p`` can
-    feed over the horizon (its whole capacity)."""
+    feed over the horizon: its upper capacity
+    (:attr:`~aggregate.data.ModelData.supplier_upper`, base capacity plus the full
+    addition of every expansion of the supplier that can start), as
+    ``supplier_capacity_upper`` allows no more (a ramp share is at most 1). The base
+    capacity alone would not do: with :math:`met = 0` the row would then cap the outside
+    feeds at the base capacity, so a fund that pays nothing would cut production."""
     origin = data.funds[f].origin
     assert origin is not None
     value = sum(
-        data.supplier_value.get(s, 0.0) * sum(data.supplier_capacity[s])
+        data.supplier_value.get(s, 0.0) * sum(data.supplier_upper[s])
         for s, q in data.feeds
         if q == p and data.outside(f, s)
     )
@@ -162,11 +167,16 @@ def component_origin_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     supplier's ``price`` (else the component's ``value``), :math:`C_f` the rule's
     ``countries`` (a supplier without a country is outside), :math:`share_f` its
     ``max_outside_share`` and :math:`M_{f,p} = (1 - share_f) \sum_{s \notin C_f} v_s
-    \sum_t cap_{s,t}`, over the outside suppliers serving :math:`p`. Valid: the inside terms
-    are at most 0, and an outside supplier feeds at most its capacity.
+    \sum_t \overline{cap}_{s,t}`, over the outside suppliers serving :math:`p`, with
+    :math:`\overline{cap}_{s,t}` the supplier's capacity plus the full ``added`` of every
+    expansion of the supplier that can start. Valid: the inside terms are at most 0, and an
+    outside supplier feeds at most :math:`cap_{s,t} + \sum_e added_e \sum_{s'} ramp \,
+    build_{e,s'} \le \overline{cap}_{s,t}` (``supplier_capacity_upper``; a ramp share is
+    at most 1 and an expansion is built at most once).
 
     Over the horizon, not per period: the instruments judge a procurement's component
-    value as a whole, and the fund's payments for an order are not tied to a period. Per
+    value as a whole (the fund pays an order in the period its nation pays it, but the
+    components fed to the producer over the whole horizon go into its orders). Per
     producer, not per item: a feed carries no item (a supplier feeds the producer's
     components, whatever item they go into).
     """
