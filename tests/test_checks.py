@@ -941,6 +941,22 @@ CASES: list[Case] = [
         ["funds[EPF], field 'tranches'", "add up to 200,000,000, below committed"],
     ),
     Case(
+        "tranches below committed once converted",
+        "fund_window",
+        # 500,000,000 USD committed at 2025Q1's rate (1.0) = 500,000,000 EUR, but the one
+        # tranche, in 2025Q2, at that period's rate: 0.8 * 500,000,000 = 400,000,000 EUR
+        _seq(
+            _set("exchange_rates", {"USD": {"2025Q1": 1.0, "2025Q2": 0.8}}),
+            _set("funds[EPF].currency", "USD"),
+            _set("funds[EPF].tranches", {"2025Q2": 5e8}),
+        ),
+        [
+            "funds[EPF], field 'tranches'",
+            "add up to 400,000,000, below committed (500,000,000)",
+            "EUR, converted from the fund's USD",
+        ],
+    ),
+    Case(
         "fund window period unknown",
         "period_references",
         _set("funds[EPF].opens", "2024Q4"),
