@@ -334,7 +334,8 @@ def loan_schedule(fund: Fund, at: Mapping[str, int], horizon: int) -> tuple[floa
     Interest at rate :math:`r` a period is paid on the principal still owed in each
     repayment period, :math:`1, (R-1)/R, \dots, 1/R` of it:
     :math:`r \sum_{k=0}^{R-1} (R - k)/R = r (R + 1)/2` per unit of principal (interest
-    before ``repayment_start`` is not counted: fund payments carry no period).
+    between the fund's payments and ``repayment_start`` is not counted: the schedule runs
+    from ``repayment_start``, whatever the periods the fund paid in).
     """
     if fund.kind != "loan":
         return 0.0, 0.0
