@@ -821,6 +821,25 @@ CASES: list[Case] = [
         also={"demand_system"},  # Ukraine does not operate Krab either
     ),
     Case(
+        "demand for a system only items with no systems fit",
+        "demand_usable_items",
+        _seq(
+            lambda r: r["items"].append({"id": "155-ANY", "unit": "round"}),
+            lambda r: _by_id(r, "capabilities", "155-fire")["satisfied_by"].append(
+                {"item": "155-ANY"}
+            ),
+            _set("demands[UKR-2025Q2].system", "PzH200"),
+        ),
+        [
+            "demands[UKR-2025Q2], field 'system'",
+            "no item of capability '155-fire' is qualified for system 'PzH200'",
+            "only the items with no systems ('155-ANY') fit it",
+            "likely misspelt",
+        ],
+        # Ukraine does not operate PzH200 either, and nobody offers or holds 155-ANY
+        also={"demand_system", "demand_sources"},
+    ),
+    Case(
         "demand for a system its nation does not operate",
         "demand_system",
         _set("demands[DEU-2025Q4].system", "CAESAR"),
@@ -1215,6 +1234,45 @@ CASES: list[Case] = [
             "sustainment.wear[barrel], field 'item'",
             "item 'barrel' is indivisible, but wear and spares are rates",
             "Fix: set `indivisible: false` on items[barrel]",
+        ],
+    ),
+    Case(
+        "repair shop that never returns a unit",
+        "sustainment_rules",
+        lambda r: _sustain(
+            r,
+            barrel=True,
+            wear=[{"item": "barrel", "by": "155-L52", "uses_per_unit": 2500}],
+            repair_shops=[
+                {
+                    "id": "DEPOT",
+                    "country": "DEU",
+                    "items": ["barrel"],
+                    "capacity": 5,
+                    "repair_time": 3,
+                    "transport_time": 1,
+                }
+            ],
+        ),
+        [
+            "sustainment.repair_shops[DEPOT], field 'repair_time'",
+            "3 + 1 = 4 periods, not less than the horizon (4 periods)",
+            "Fix: lower repair_time or transport_time below 4 in total",
+        ],
+    ),
+    Case(
+        "wear rule whose by item meets no demand",
+        "sustainment_rules",
+        # France has no demand: its use of rounds wears nothing
+        lambda r: _sustain(
+            r,
+            barrel=True,
+            wear=[{"item": "barrel", "by": "155-L52", "uses_per_unit": 2500, "nations": ["FRA"]}],
+        ),
+        [
+            "sustainment.wear[barrel], field 'by'",
+            "'155-L52' meets no demand of 'FRA' it can serve",
+            "the rule never wears or consumes anything",
         ],
     ),
     Case(

@@ -78,8 +78,8 @@ class RepairShop(StrictModel):
     ``transport_time`` is added."""
     cost: Money = 0.0
     """Cost of repairing one unit, in the scenario's reporting ``currency`` per unit (never
-    converted), paid outside nations' budgets and
-    funds (like holding costs) and counted in the plan's total cost."""
+    converted), paid outside nations' budgets and funds (like holding costs) and counted in
+    the plan's total cost."""
     serves: list[NationCode] = []
     """Nations whose worn units it repairs; empty (the default): every nation."""
     transport_cost: Money = 0.0
