@@ -13,7 +13,7 @@ import yaml
 
 import aggregate
 from aggregate.data import prepare
-from aggregate.model.instruments import origin_feed_bound
+from aggregate.model.instruments import origin_feed_bound, origin_pays_bound
 from aggregate.schema import Scenario
 from aggregate.schema.facts import capped_shares
 from aggregate.validation import validate
@@ -110,6 +110,19 @@ def test_origin_feed_bound_counts_supplier_expansions() -> None:
     data = prepare(sc)
     assert data.supplier_upper["NITRO"] == [40.0, 40.0, 40.0]
     assert origin_feed_bound(data, "SAFE", "P") == pytest.approx(120.0)
+
+
+def test_origin_pays_bound_counts_orders_paid_while_open() -> None:
+    """The big-M of ``component_origin_pays_link`` (SAFE without its cap): shells at 5, 100 a
+    period from P1 (lead 0, Ukraine pays on arrival): 5 * 300 = 1500 over the horizon, and
+    5 * 100 = 500 once SAFE closes in P1, as it pays no order paid later."""
+    raw = yaml.safe_load(
+        (CASES / "origin-rule-unpaid-keeps-supplier-expansion" / "scenario.yaml").read_text()
+    )
+    del raw["funds"][1]["cap"]
+    assert origin_pays_bound(prepare(Scenario.model_validate(raw)), "SAFE", "P") == 1500.0
+    raw["funds"][1]["closes"] = "P1"
+    assert origin_pays_bound(prepare(Scenario.model_validate(raw)), "SAFE", "P") == 500.0
 
 
 def test_verifier_catches_component_origin_breach() -> None:
