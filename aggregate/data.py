@@ -122,6 +122,10 @@ class ModelData:
     suppliers without a value left out)."""
     supplier_country: dict[str, str | None] = field(default_factory=dict)
     """supplier -> its country (None: not given)."""
+    supplier_upper: dict[str, list[float]] = field(default_factory=dict)
+    """supplier -> its base capacity plus the full ``added`` of every expansion of the
+    supplier that can start, per period: a valid upper bound on its feeds in every period
+    (a ramp share is at most 1), as :attr:`~aggregate.records.OfferData.upper` for offers."""
     wear: dict[StockKey, dict[str, float]] = field(default_factory=dict)
     """(nation, worn item) -> used item -> units worn out per unit used
     (:func:`~aggregate.schema.facts.consumption`); empty without a sustainment block."""
@@ -404,11 +408,18 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
     feeds: list[tuple[str, str]] = []
     supplier_component: dict[str, str] = {}
     supplier_capacity: dict[str, list[float]] = {}
+    supplier_upper: dict[str, list[float]] = {}
+    # as upper_added for offers: a supplier's expansions may all be built (at most in full)
+    supplier_added: dict[str, float] = defaultdict(float)
+    for x in expansions.values():
+        if x.starts and x.supplier is not None:
+            supplier_added[x.supplier] += x.added
     supplier_value: dict[str, float] = {}
     components = {c.id: c for c in scenario.components}
     for sup in scenario.component_suppliers:
         supplier_component[sup.id] = sup.component
         supplier_capacity[sup.id] = expand(sup.capacity, periods)
+        supplier_upper[sup.id] = [c + supplier_added[sup.id] for c in supplier_capacity[sup.id]]
         value = facts.supplier_value(sup, components.get(sup.component))
         if value is not None:
             supplier_value[sup.id] = value
@@ -476,6 +487,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         feeds=feeds,
         supplier_component=supplier_component,
         supplier_capacity=supplier_capacity,
+        supplier_upper=supplier_upper,
         supplier_value=supplier_value,
         supplier_country={sup.id: sup.country for sup in scenario.component_suppliers},
         funds=funds,

@@ -821,6 +821,25 @@ CASES: list[Case] = [
         also={"demand_system"},  # Ukraine does not operate Krab either
     ),
     Case(
+        "demand for a system only items with no systems fit",
+        "demand_usable_items",
+        _seq(
+            lambda r: r["items"].append({"id": "155-ANY", "unit": "round"}),
+            lambda r: _by_id(r, "capabilities", "155-fire")["satisfied_by"].append(
+                {"item": "155-ANY"}
+            ),
+            _set("demands[UKR-2025Q2].system", "PzH200"),
+        ),
+        [
+            "demands[UKR-2025Q2], field 'system'",
+            "no item of capability '155-fire' is qualified for system 'PzH200'",
+            "only the items with no systems ('155-ANY') fit it",
+            "likely misspelt",
+        ],
+        # Ukraine does not operate PzH200 either, and nobody offers or holds 155-ANY
+        also={"demand_system", "demand_sources"},
+    ),
+    Case(
         "demand for a system its nation does not operate",
         "demand_system",
         _set("demands[DEU-2025Q4].system", "CAESAR"),
@@ -939,6 +958,22 @@ CASES: list[Case] = [
         "fund_window",
         _set("funds[EPF].tranches", {"2025Q1": 1e8, "2025Q2": 1e8}),
         ["funds[EPF], field 'tranches'", "add up to 200,000,000, below committed"],
+    ),
+    Case(
+        "tranches below committed once converted",
+        "fund_window",
+        # 500,000,000 USD committed at 2025Q1's rate (1.0) = 500,000,000 EUR, but the one
+        # tranche, in 2025Q2, at that period's rate: 0.8 * 500,000,000 = 400,000,000 EUR
+        _seq(
+            _set("exchange_rates", {"USD": {"2025Q1": 1.0, "2025Q2": 0.8}}),
+            _set("funds[EPF].currency", "USD"),
+            _set("funds[EPF].tranches", {"2025Q2": 5e8}),
+        ),
+        [
+            "funds[EPF], field 'tranches'",
+            "add up to 400,000,000, below committed (500,000,000)",
+            "EUR, converted from the fund's USD",
+        ],
     ),
     Case(
         "fund window period unknown",
@@ -1199,6 +1234,45 @@ CASES: list[Case] = [
             "sustainment.wear[barrel], field 'item'",
             "item 'barrel' is indivisible, but wear and spares are rates",
             "Fix: set `indivisible: false` on items[barrel]",
+        ],
+    ),
+    Case(
+        "repair shop that never returns a unit",
+        "sustainment_rules",
+        lambda r: _sustain(
+            r,
+            barrel=True,
+            wear=[{"item": "barrel", "by": "155-L52", "uses_per_unit": 2500}],
+            repair_shops=[
+                {
+                    "id": "DEPOT",
+                    "country": "DEU",
+                    "items": ["barrel"],
+                    "capacity": 5,
+                    "repair_time": 3,
+                    "transport_time": 1,
+                }
+            ],
+        ),
+        [
+            "sustainment.repair_shops[DEPOT], field 'repair_time'",
+            "3 + 1 = 4 periods, not less than the horizon (4 periods)",
+            "Fix: lower repair_time or transport_time below 4 in total",
+        ],
+    ),
+    Case(
+        "wear rule whose by item meets no demand",
+        "sustainment_rules",
+        # France has no demand: its use of rounds wears nothing
+        lambda r: _sustain(
+            r,
+            barrel=True,
+            wear=[{"item": "barrel", "by": "155-L52", "uses_per_unit": 2500, "nations": ["FRA"]}],
+        ),
+        [
+            "sustainment.wear[barrel], field 'by'",
+            "'155-L52' meets no demand of 'FRA' it can serve",
+            "the rule never wears or consumes anything",
         ],
     ),
     Case(

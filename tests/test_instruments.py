@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 import aggregate
+from aggregate.data import prepare
+from aggregate.model.instruments import origin_feed_bound, origin_pays_bound
 from aggregate.schema import Scenario
 from aggregate.schema.facts import capped_shares
 from aggregate.validation import validate
@@ -86,6 +88,41 @@ def test_component_origin_binds() -> None:
     assert _paid(plan, "fund") == pytest.approx(1000.0)
     assert plan.tables["components"]["quantity"].sum() == pytest.approx(100.0)
     assert _amounts(plan) == pytest.approx({"DEU": 750.0, "FRA": 250.0})
+
+
+def test_unmet_origin_rule_limits_nothing() -> None:
+    """Without SAFE's ``component_origin`` rule the optimum of
+    ``origin-rule-unpaid-keeps-supplier-expansion`` is the same, short 0 and cost 200 (its
+    README): the rule, unmet, must not cap the supplier's expanded feeds."""
+    plan = _solved(
+        "origin-rule-unpaid-keeps-supplier-expansion",
+        lambda r: r["funds"][1].pop("component_origin"),
+    )
+    assert plan.key_figures["short"] == pytest.approx(0.0, abs=1e-9)
+    assert plan.key_figures["total_cost"] == pytest.approx(200.0)
+    assert plan.tables["components"]["quantity"].sum() == pytest.approx(40.0)
+
+
+def test_origin_feed_bound_counts_supplier_expansions() -> None:
+    """The big-M of ``component_origin_upper``: NITRO's 10 + 30 units a period (its
+    expansion in full), value 1, over 3 periods, times 1 - 0 = 120."""
+    sc = aggregate.load(CASES / "origin-rule-unpaid-keeps-supplier-expansion" / "scenario.yaml")
+    data = prepare(sc)
+    assert data.supplier_upper["NITRO"] == [40.0, 40.0, 40.0]
+    assert origin_feed_bound(data, "SAFE", "P") == pytest.approx(120.0)
+
+
+def test_origin_pays_bound_counts_orders_paid_while_open() -> None:
+    """The big-M of ``component_origin_pays_link`` (SAFE without its cap): shells at 5, 100 a
+    period from P1 (lead 0, Ukraine pays on arrival): 5 * 300 = 1500 over the horizon, and
+    5 * 100 = 500 once SAFE closes in P1, as it pays no order paid later."""
+    raw = yaml.safe_load(
+        (CASES / "origin-rule-unpaid-keeps-supplier-expansion" / "scenario.yaml").read_text()
+    )
+    del raw["funds"][1]["cap"]
+    assert origin_pays_bound(prepare(Scenario.model_validate(raw)), "SAFE", "P") == 1500.0
+    raw["funds"][1]["closes"] = "P1"
+    assert origin_pays_bound(prepare(Scenario.model_validate(raw)), "SAFE", "P") == 500.0
 
 
 def test_verifier_catches_component_origin_breach() -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 import aggregate
 from aggregate.result import Solution
 from aggregate.schema import Scenario
+from aggregate.schema.facts import consumption
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -118,3 +120,15 @@ def test_explain_names_the_worn_out_item() -> None:
     assert set(reasons.reason) == {"worn out"}
     assert set(reasons.entry) == {"sustainment.wear[barrel]"}
     assert "of which UKR had none left in P2" in reasons.sentence.iloc[0]
+
+
+def test_rule_skips_a_demand_its_by_item_cannot_serve() -> None:
+    """A demand tied to a weapon system the ``by`` item is not qualified for draws nothing
+    of it, so it consumes no spares (:func:`~aggregate.schema.facts.consumption`); checks
+    left out (the demand alone would be reported unservable)."""
+    raw = yaml.safe_load((CASES / "spares-use-forces-purchase" / "scenario.yaml").read_text())
+    raw["items"][0]["systems"] = ["S1"]
+    rate = {("UKR", "kit"): {"round": 1 / 500}}
+    for system, expected in (("S2", {}), ("S1", rate)):
+        raw["demands"][0]["system"] = system
+        assert consumption(Scenario.model_validate(raw), "spares") == expected

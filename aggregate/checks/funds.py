@@ -7,7 +7,8 @@ from __future__ import annotations
 from aggregate import labels
 from aggregate.checks.lookups import Index, num, quoted, repeated, unknown_ref
 from aggregate.errors import Problem
-from aggregate.schema import KeyRule, Nation, PledgeRule, Scenario
+from aggregate.schema import Fund, KeyRule, Nation, PledgeRule, Scenario
+from aggregate.schema.currency import in_reporting_currency
 from aggregate.schema.facts import key_weights, supplier_value
 
 
@@ -180,11 +181,12 @@ def check_fund_amounts(s: Scenario) -> list[Problem]:
 
 def check_fund_window(s: Scenario) -> list[Problem]:
     """A fund opens no later than it closes; its tranches fall in its open periods and add
-    up to at least its committed size (periods not in ``periods`` are reported by
-    ``check_period_references``)."""
+    up to at least its committed size, both in the reporting currency (periods not in
+    ``periods`` are reported by ``check_period_references``)."""
     at = {p: t for t, p in enumerate(s.periods)}
     out: list[Problem] = []
-    for f in s.funds:
+    # the same funds in the reporting currency, for the money comparison (same order)
+    for f, g in zip(s.funds, in_reporting_currency(s).funds, strict=True):
         label = labels.fund(f.id)
         first = at.get(f.opens, -1) if f.opens is not None else 0
         last = at.get(f.closes, -1) if f.closes is not None else len(s.periods) - 1
@@ -217,18 +219,32 @@ def check_fund_window(s: Scenario) -> list[Problem]:
                     "move the tranches into the open periods, or widen opens/closes",
                 )
             )
-        total = sum(f.tranches.values())
-        if total < f.committed:
+        # compared in the reporting currency: each tranche is converted at its own
+        # period's rate, committed at the first period's (schema/currency.py)
+        total = sum((g.tranches or {}).values())
+        if total < g.committed:
             out.append(
                 Problem(
                     label,
                     "tranches",
                     f"the tranches add up to {num(total)}, below committed "
-                    f"({num(f.committed)}), so the members cannot pay in the committed size",
+                    f"({num(g.committed)}){_converted_note(s, f)}, so the members cannot pay "
+                    "in the committed size",
                     "raise the tranches, or lower committed",
                 )
             )
     return out
+
+
+def _converted_note(s: Scenario, f: Fund) -> str:
+    """Names the two currencies of a fund's amounts compared in the reporting currency
+    (empty for a fund in the reporting currency, or one whose currency has no rate)."""
+    if f.currency is None or f.currency == s.currency or f.currency not in s.exchange_rates:
+        return ""
+    return (
+        f" ({s.currency}, converted from the fund's {f.currency}: each tranche at its own "
+        "period's rate, committed at the first period's)"
+    )
 
 
 def check_fund_cofinancing(s: Scenario) -> list[Problem]:

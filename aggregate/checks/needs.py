@@ -30,7 +30,10 @@ def check_item_usable(s: Scenario) -> list[Problem]:
 
 
 def check_demand_usable_items(s: Scenario) -> list[Problem]:
-    """Some item of a demand's capability is usable by the demanding nation."""
+    """Some item of a demand's capability is usable by the demanding nation; a demand tied
+    to a weapon system names one that some item of its capability is qualified for (items
+    with no systems fit any system, so without this a misspelt system would pass silently
+    and only shut out the system-specific items)."""
     ix = Index(s)
     out: list[Problem] = []
     for d in s.demands:
@@ -54,7 +57,29 @@ def check_demand_usable_items(s: Scenario) -> list[Problem]:
                     "system as the items do, or remove system from the demand",
                 )
             )
-        elif items and not any(usable(i, nation) for i in items):
+        elif d.system is not None and not any(d.system in i.systems for i in items):
+            listed = sorted(
+                {
+                    sys
+                    for eq in cap.satisfied_by
+                    if eq.item in ix.items
+                    for sys in ix.items[eq.item].systems
+                }
+            )
+            named = f"its items name {quoted(listed)}" if listed else "its items name none"
+            out.append(
+                Problem(
+                    labels.demand(d.id),
+                    "system",
+                    f"no item of capability '{cap.id}' is qualified for system '{d.system}' "
+                    f"({named}); only the items with no systems "
+                    f"({quoted([i.id for i in items])}) fit it, so the system ties nothing "
+                    "and is likely misspelt",
+                    f"spell the system as the items of '{cap.id}' do, add '{d.system}' to the "
+                    "systems of one of them, or remove system from the demand",
+                )
+            )
+        if items and not any(usable(i, nation) for i in items):
             needs = "; ".join(
                 f"'{i.id}' needs " + " or ".join(f"'{sys}'" for sys in i.systems) for i in items
             )

@@ -11,6 +11,7 @@ from aggregate import labels
 from aggregate.checks.lookups import Index, quoted, repeated, series_keys, unknown_ref
 from aggregate.errors import Problem
 from aggregate.schema import Scenario
+from aggregate.schema.facts import consumption
 from aggregate.schema.sustainment import Spares, Wear
 
 
@@ -65,7 +66,8 @@ def check_sustainment_references(s: Scenario) -> list[Problem]:
 def check_sustainment_rules(s: Scenario) -> list[Problem]:
     """A rule's item differs from its ``by`` item; one wear rule and one spares rule per
     (item, by) pair; no item both wears out and is a spare; worn and spare items are
-    divisible; a shop repairs only items a wear rule wears out."""
+    divisible; a rule's ``by`` item meets some demand it applies to; a shop repairs only
+    items a wear rule wears out, and returns them within the horizon."""
     if s.sustainment is None:
         return []
     ix = Index(s)
@@ -107,6 +109,7 @@ def check_sustainment_rules(s: Scenario) -> list[Problem]:
                     "keep one rule per pair (its uses_per_unit the combined rate)",
                 )
             )
+    out += _idle_rules(s, ix)
     worn = {r.item for r in s.sustainment.wear}
     both = sorted(worn & {r.item for r in s.sustainment.spares})
     if both:
@@ -118,7 +121,22 @@ def check_sustainment_rules(s: Scenario) -> list[Problem]:
                 "use one item for the worn units and another for the spares",
             )
         )
+    horizon = len(s.periods)
     for shop in s.sustainment.repair_shops:
+        turnaround = shop.repair_time + shop.transport_time
+        if turnaround >= horizon:
+            out.append(
+                Problem(
+                    labels.repair_shop(shop.id),
+                    "repair_time",
+                    f"repair_time + transport_time = {shop.repair_time} + "
+                    f"{shop.transport_time} = {turnaround} periods, not less than the horizon "
+                    f"({horizon} periods), so no unit taken in ever returns within it and the "
+                    "shop can repair nothing",
+                    f"lower repair_time or transport_time below {horizon} in total, add "
+                    "periods, or remove the shop",
+                )
+            )
         idle = [i for i in shop.items if i in ix.items and i not in worn]
         if idle:
             out.append(
@@ -128,6 +146,36 @@ def check_sustainment_rules(s: Scenario) -> list[Problem]:
                     f"{quoted(idle)} never wear out (no rule of {labels.WEAR} names them), "
                     "so the shop would have nothing of them to repair",
                     f"add a rule to {labels.WEAR} for each, or remove them from items",
+                )
+            )
+    return out
+
+
+def _idle_rules(s: Scenario, ix: Index) -> list[Problem]:
+    """Rules whose ``by`` item meets no demand they apply to
+    (:func:`~aggregate.schema.facts.consumption` gives them no rate): a misspelt ``by`` or
+    nation would otherwise wear nothing, silently."""
+    if s.sustainment is None:
+        return []
+    out: list[Problem] = []
+    for kind, section, rules in (
+        ("wear", labels.WEAR, s.sustainment.wear),
+        ("spares", labels.SPARES, s.sustainment.spares),
+    ):
+        applied = {(item, by) for (_n, item), rate in consumption(s, kind).items() for by in rate}
+        for r in rules:
+            if r.item not in ix.items or r.by not in ix.items or (r.item, r.by) in applied:
+                continue  # unknown ids: check_sustainment_references
+            whose = f"of {quoted(r.nations)} " if r.nations else ""
+            out.append(
+                Problem(
+                    labels.entry(section, r.item),
+                    "by",
+                    f"'{r.by}' meets no demand {whose}it can serve (a demand for a capability "
+                    "it satisfies, by a nation that can use it, tied to no system or one it is "
+                    "qualified for), so the rule never wears or consumes anything",
+                    f"name as `by` the item whose use wears '{r.item}', check the rule's "
+                    "nations, or remove the rule",
                 )
             )
     return out

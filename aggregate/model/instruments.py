@@ -97,14 +97,24 @@ def _producer_routes(data: ModelData, f: str, p: str) -> list[RouteKey]:
 def origin_pays_bound(data: ModelData, f: str, p: str) -> float:
     r"""The most fund ``f`` can pay for producer ``p``'s orders: for each item the fund may
     pay for, the dearest unit price plus the dearest delivery to a nation it pays for, times
-    every unit the offer can deliver (capacity with every expansion, from the lead time on);
-    no more than the fund's cap where it has one."""
+    every unit the offer can deliver (capacity with every expansion, from the lead time on)
+    in the arrival periods whose orders some of those nations pay while the fund is open
+    (:meth:`~aggregate.data.ModelData.paid_period`: the arrival, or the award for a nation
+    paying at award; a fund pays only orders paid in its open periods,
+    ``fund_payment_upper``); no more than the fund's cap where it has one."""
     routes = _producer_routes(data, f, p)
+    fund = data.funds[f]
     bound = 0.0
     for i in sorted({i for _p, i, _n in routes}):
         off = data.offers[p, i]
-        delivery = max(off.delivery[n] for q, j, n in routes if j == i)
-        bound += (max(off.prices) + delivery) * sum(off.upper[off.lead :])
+        nations = [n for _q, j, n in routes if j == i]
+        delivery = max(off.delivery[n] for n in nations)
+        units = sum(
+            off.upper[a]
+            for a in range(off.lead, len(off.upper))
+            if any(fund.is_open(a - off.lead if n in data.pays_award else a) for n in nations)
+        )
+        bound += (max(off.prices) + delivery) * units
     cap = data.funds[f].cap
     return bound if cap is None else min(bound, cap)
 
@@ -113,12 +123,14 @@ def component_origin_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""A fund with a component-origin rule pays for a producer's orders only where the
     producer's components meet the rule.
 
-    :math:`\sum_{i,n} pays_{f,p,i,n} \le M_{f,p} \, met_{f,p}`, with :math:`M_{f,p} =
-    \min(cap_f, \sum_i (\max_k price_{p,i,k} + \max_n delivery_{p,i,n}) \sum_{a \ge lead}
-    U_{p,i,a})`, the sums over the items and nations the fund may pay for. Valid: the funds
-    pay at most the cost of the orders (``fund_payment_upper``), no order is dearer per unit
-    than the dearest tier and delivery, none delivers more than :math:`U` a period, and a
-    fund pays out no more than it collects (``fund_balance``), at most its cap.
+    :math:`\sum_{i,n,t} pays_{f,p,i,n,t} \le M_{f,p} \, met_{f,p}`, with :math:`M_{f,p} =
+    \min(cap_f, \sum_i (\max_k price_{p,i,k} + \max_n delivery_{p,i,n}) \sum_{a \ge lead,
+    \exists n: paid_n(a) \in open_f} U_{p,i,a})`, the sums over the items and nations the
+    fund may pay for, :math:`paid_n(a)` the period an order arriving in :math:`a` is paid.
+    Valid: the funds pay at most the cost of the orders paid in each open period
+    (``fund_payment_upper``), no order is dearer per unit than the dearest tier and
+    delivery, none delivers more than :math:`U` a period, and a fund pays out no more than
+    it collects (``fund_balance``), at most its cap.
 
     Only pairs where the rule can bind (:meth:`~aggregate.data.ModelData.origin_pairs`):
     an outside supplier of some value can feed the producer, and the outside share is below 1.
@@ -141,11 +153,16 @@ def component_origin_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 def origin_feed_bound(data: ModelData, f: str, p: str) -> float:
     """The most the outside part of ``component_origin_upper``'s left side can reach: the
     outside share's complement times the value every outside supplier serving ``p`` can
-    feed over the horizon (its whole capacity)."""
+    feed over the horizon: its upper capacity
+    (:attr:`~aggregate.data.ModelData.supplier_upper`, base capacity plus the full
+    addition of every expansion of the supplier that can start), as
+    ``supplier_capacity_upper`` allows no more (a ramp share is at most 1). The base
+    capacity alone would not do: with :math:`met = 0` the row would then cap the outside
+    feeds at the base capacity, so a fund that pays nothing would cut production."""
     origin = data.funds[f].origin
     assert origin is not None
     value = sum(
-        data.supplier_value.get(s, 0.0) * sum(data.supplier_capacity[s])
+        data.supplier_value.get(s, 0.0) * sum(data.supplier_upper[s])
         for s, q in data.feeds
         if q == p and data.outside(f, s)
     )
@@ -162,11 +179,16 @@ def component_origin_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     supplier's ``price`` (else the component's ``value``), :math:`C_f` the rule's
     ``countries`` (a supplier without a country is outside), :math:`share_f` its
     ``max_outside_share`` and :math:`M_{f,p} = (1 - share_f) \sum_{s \notin C_f} v_s
-    \sum_t cap_{s,t}`, over the outside suppliers serving :math:`p`. Valid: the inside terms
-    are at most 0, and an outside supplier feeds at most its capacity.
+    \sum_t \overline{cap}_{s,t}`, over the outside suppliers serving :math:`p`, with
+    :math:`\overline{cap}_{s,t}` the supplier's capacity plus the full ``added`` of every
+    expansion of the supplier that can start. Valid: the inside terms are at most 0, and an
+    outside supplier feeds at most :math:`cap_{s,t} + \sum_e added_e \sum_{s'} ramp \,
+    build_{e,s'} \le \overline{cap}_{s,t}` (``supplier_capacity_upper``; a ramp share is
+    at most 1 and an expansion is built at most once).
 
     Over the horizon, not per period: the instruments judge a procurement's component
-    value as a whole, and the fund's payments for an order are not tied to a period. Per
+    value as a whole (the fund pays an order in the period its nation pays it, but the
+    components fed to the producer over the whole horizon go into its orders). Per
     producer, not per item: a feed carries no item (a supplier feeds the producer's
     components, whatever item they go into).
     """

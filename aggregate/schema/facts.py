@@ -334,7 +334,8 @@ def loan_schedule(fund: Fund, at: Mapping[str, int], horizon: int) -> tuple[floa
     Interest at rate :math:`r` a period is paid on the principal still owed in each
     repayment period, :math:`1, (R-1)/R, \dots, 1/R` of it:
     :math:`r \sum_{k=0}^{R-1} (R - k)/R = r (R + 1)/2` per unit of principal (interest
-    before ``repayment_start`` is not counted: fund payments carry no period).
+    between the fund's payments and ``repayment_start`` is not counted: the schedule runs
+    from ``repayment_start``, whatever the periods the fund paid in).
     """
     if fund.kind != "loan":
         return 0.0, 0.0
@@ -380,7 +381,8 @@ def consumption(scenario: Scenario, kind: str) -> dict[tuple[str, str], dict[str
     sustainment block's ``wear`` or ``spares`` rules (``kind``).
 
     A rule applies to a nation (of its ``nations``, or any) with a demand for a capability
-    its ``by`` item meets and can use: what that nation draws of ``by`` to meet demands
+    its ``by`` item meets, can use and may serve (:func:`fits_system`, the demand's weapon
+    system): what that nation draws of ``by`` to meet demands
     wears out ``1 / uses_per_unit`` of ``item`` (or consumes as many spares) per unit.
     Unknown ids (which the checks report) are left out."""
     out: dict[tuple[str, str], dict[str, float]] = {}
@@ -397,6 +399,8 @@ def consumption(scenario: Scenario, kind: str) -> dict[tuple[str, str], dict[str
             n = nations.get(d.nation)
             if n is None or r.by not in meets.get(d.capability, ()) or not usable(items[r.by], n):
                 continue
+            if not fits_system(items[r.by], d.system):
+                continue  # the demand is tied to a system the by item is not qualified for
             if r.nations and d.nation not in r.nations:
                 continue
             rates = out.setdefault((d.nation, r.item), {})

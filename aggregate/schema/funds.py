@@ -129,9 +129,10 @@ class Fund(StrictModel):
     """The fund pays for a contract only if at least this many nations order in it
     (EDIRPA: 3, SAFE: 2)."""
     currency: CurrencyCode | None = None
-    """ISO 4217 currency of ``cap``, ``committed``, the pledges' ``min`` and ``max`` and
-    ``package_size``. Absent: the scenario's ``currency``. Converted by
-    ``Scenario.exchange_rates`` at the first period's rate (they are horizon amounts)."""
+    """ISO 4217 currency of ``cap``, ``committed``, the pledges' ``min`` and ``max``,
+    ``package_size`` and ``tranches``. Absent: the scenario's ``currency``. Converted by
+    ``Scenario.exchange_rates``: the horizon amounts (cap, committed, pledges, package size)
+    at the first period's rate, each tranche at its own period's rate."""
     package_size: PositiveMoney | None = None
     """The fund pays in whole packages of this many currency units (as NATO's PURL packages
     of US weapons): its payments for orders and investments over the horizon add up to a

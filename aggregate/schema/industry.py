@@ -155,7 +155,9 @@ class Expansion(StrictModel):
     """Units per period added once ready: of the item, or of a supplier's component (at most
     1e9)."""
     investment_cost: Money
-    """Cost of the investment, currency units (paid in the period it starts)."""
+    """Cost of the investment, currency units (paid in the period it starts): the
+    producer's ``currency`` for a producer's expansion, converted like its prices; the
+    scenario's reporting ``currency`` for a component supplier's (never converted)."""
     lead_periods: int = Field(default=0, ge=0, le=1000)
     """Periods from the start of the investment until the added capacity is available."""
     earliest_start: PeriodLabel | None = None
@@ -208,9 +210,9 @@ class ComponentSupplier(StrictModel):
     capacity: PerPeriodQuantity
     """Units of the component per period (at most 1e9)."""
     price: Money | None = None
-    """Value of one unit of the component from this supplier, currency units (at most
-    1e13): what a fund's ``component_origin`` rule weighs the supplier's feeds by. Not a cost
-    of the plan (the producer's offer price already pays for its components). Absent: the
-    component's ``value``."""
+    """Value of one unit of the component from this supplier, in the scenario's reporting
+    ``currency`` (never converted; at most 1e13): what a fund's ``component_origin`` rule
+    weighs the supplier's feeds by. Not a cost of the plan (the producer's offer price
+    already pays for its components). Absent: the component's ``value``."""
     serves: list[Id] = []
     """Producer ids it can supply. Empty: every producer."""

@@ -82,5 +82,6 @@ class Component(StrictModel):
     unit: str = "unit"
     """What one unit is (``kg``, ``piece``)."""
     value: Money | None = None
-    """Value of one unit, currency units (at most 1e13): the default ``price`` of its
+    """Value of one unit, in the scenario's reporting ``currency`` (never converted; at most
+    1e13): the default ``price`` of its
     suppliers, for funds' ``component_origin`` rules. Absent: no default."""

@@ -81,7 +81,8 @@ class Stockpile(StrictModel):
     holding_cost: PerPeriodMoney = 0.0
     """Currency units per unit held per period."""
     unit_value: Money | None = None
-    """Replacement value of one unit, currency units: the most a fund with the ``refill``
+    """Replacement value of one unit, in the scenario's reporting ``currency`` (never
+    converted): the most a fund with the ``refill``
     use reimburses per unit donated. Absent: the cheapest base price among producers."""
 
     @model_validator(mode="after")

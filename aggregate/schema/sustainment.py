@@ -77,12 +77,14 @@ class RepairShop(StrictModel):
     """Periods from taking a worn unit in to handing it back repaired (0: the same period);
     ``transport_time`` is added."""
     cost: Money = 0.0
-    """Cost of repairing one unit (currency per unit), paid outside nations' budgets and
-    funds (like holding costs) and counted in the plan's total cost."""
+    """Cost of repairing one unit, in the scenario's reporting ``currency`` per unit (never
+    converted), paid outside nations' budgets and funds (like holding costs) and counted in
+    the plan's total cost."""
     serves: list[NationCode] = []
     """Nations whose worn units it repairs; empty (the default): every nation."""
     transport_cost: Money = 0.0
-    """Cost of moving one unit to the shop and back (currency per unit), added to ``cost``."""
+    """Cost of moving one unit to the shop and back, in the scenario's reporting ``currency``
+    per unit (never converted), added to ``cost``."""
     transport_time: int = Field(default=0, ge=0, le=1000)
     """Periods in transit to the shop and back, added to ``repair_time``."""
 
