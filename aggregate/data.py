@@ -652,12 +652,19 @@ def _fund_data(
         else (frozenset(f.component_origin.countries), f.component_origin.max_outside_share),
         package_size=f.package_size,
         loan=f.kind == "loan",
-        repaid=facts.loan_schedule(f, at, horizon)[0],
+        repaid=tuple(facts.loan_schedule(f, at, horizon, t)[0] for t in range(horizon))
+        if f.kind == "loan"
+        else (),
+        instalments=tuple(tuple(facts.loan_instalments(f, at, horizon, t)) for t in range(horizon))
+        if f.kind == "loan"
+        else (),
+        repayment_periods=f.repayment_periods if f.kind == "loan" else 1,
         interest=facts.loan_schedule(f, at, horizon)[1],
         opens=periods.index(f.opens) if f.opens is not None else 0,
         closes=periods.index(f.closes) if f.closes is not None else len(periods) - 1,
         tranches=[f.tranches.get(p, 0.0) for p in periods] if f.tranches is not None else None,
         timed=f.tranches is not None
+        or f.kind == "loan"
         or f.opens not in (None, periods[0])
         or f.closes not in (None, periods[-1]),
     )

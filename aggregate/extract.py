@@ -507,11 +507,11 @@ def _payments(
     for (f, n), amount in v["contrib"].items():
         if data.funds[f].channel != "bilateral" and f not in scheduled:
             rows.append(_pay(n, "nation", "contribution", "", "", f, "", amount, f))
-    # loans: the beneficiary repays the instalments falling within the horizon to the fund
-    for (f, n), principal in sorted(_loan_principal(data, v).items()):
-        repaid = data.funds[f].repaid * principal
+    # loans: the beneficiary repays the instalments falling within the horizon to the fund,
+    # each in its period
+    for (f, n, u), repaid in sorted(_loan_repayments(data, v).items()):
         if repaid > EPS:
-            rows.append(_pay(n, "nation", "repayment", "", "", f, "", repaid, f))
+            rows.append(_pay(n, "nation", "repayment", "", "", f, "", repaid, f, data.periods[u]))
     rows += _fixed_payments(data, v, contracts)
     return _frame("payments", rows)
 
@@ -576,12 +576,33 @@ def _fixed_payments(data: ModelData, v: dict, contracts: pd.DataFrame) -> list[d
     return rows
 
 
+def _loan_drawn(data: ModelData, v: dict) -> dict[tuple[str, str, int], float]:
+    """(loan fund, nation, period) -> what the loan paid for the nation's orders in the
+    period (a loan's payments are always split by period)."""
+    out: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (f, _p, _i, n, t), amount in v["fund_pays"].items():
+        if data.funds[f].loan and amount > EPS:
+            out[f, n, t] += amount
+    return out
+
+
 def _loan_principal(data: ModelData, v: dict) -> dict[tuple[str, str], float]:
     """(loan fund, nation) -> what the loan paid for the nation's orders (its principal)."""
     out: dict[tuple[str, str], float] = defaultdict(float)
-    for (f, _p, _i, n, _t), amount in v["fund_pays"].items():
-        if data.funds[f].loan and amount > EPS:
-            out[f, n] += amount
+    for (f, n, _t), amount in _loan_drawn(data, v).items():
+        out[f, n] += amount
+    return out
+
+
+def _loan_repayments(data: ModelData, v: dict) -> dict[tuple[str, str, int], float]:
+    """(loan fund, nation, period) -> the instalments due in the period within the horizon:
+    ``1 / repayment_periods`` of each payment the loan made before it
+    (:attr:`~aggregate.records.FundData.instalments`)."""
+    out: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (f, n, t), amount in _loan_drawn(data, v).items():
+        x = data.funds[f]
+        for u in x.instalments[t]:
+            out[f, n, u] += amount / x.repayment_periods
     return out
 
 
@@ -590,6 +611,9 @@ def _loans(data: ModelData, v: dict) -> pd.DataFrame:
     the beneficiary's budget), what is still owed at its end, and the interest over the
     schedule (:func:`aggregate.schema.facts.loan_schedule`)."""
     rows = []
+    repaid: dict[tuple[str, str], float] = defaultdict(float)
+    for (f, n, t), amount in _loan_drawn(data, v).items():
+        repaid[f, n] += data.funds[f].repaid[t] * amount
     for (f, n), principal in sorted(_loan_principal(data, v).items()):
         x = data.funds[f]
         rows.append(
@@ -597,8 +621,8 @@ def _loans(data: ModelData, v: dict) -> pd.DataFrame:
                 "fund": f,
                 "nation": n,
                 "principal": principal,
-                "repaid": x.repaid * principal,
-                "outstanding": (1.0 - x.repaid) * principal,
+                "repaid": repaid[f, n],
+                "outstanding": principal - repaid[f, n],
                 "interest": x.interest * principal,
             }
         )

@@ -145,10 +145,16 @@ class FundData:
     package_size: float | None = None
     """The fund pays in whole packages of this amount (reporting currency); None: any
     amount."""
-    repaid: float = 0.0
-    """A loan: the share of what it pays for a nation's orders that the nation repays within
-    the horizon, charged to its budget (:func:`aggregate.schema.facts.loan_schedule`); 0
-    for a grant."""
+    repaid: tuple[float, ...] = ()
+    """A loan: by the period it pays in, the share of what it pays for a nation's orders that
+    the nation repays within the horizon, charged to its budget
+    (:func:`aggregate.schema.facts.loan_schedule`); empty for a grant."""
+    instalments: tuple[tuple[int, ...], ...] = ()
+    """A loan: by the period it pays in, the periods of the instalments within the horizon
+    (:func:`aggregate.schema.facts.loan_instalments`), each ``1 / repayment_periods`` of
+    what it paid; empty for a grant."""
+    repayment_periods: int = 1
+    """A loan's number of equal instalments (``Fund.repayment_periods``)."""
     interest: float = 0.0
     """A loan: interest over its schedule per unit of principal (reported only)."""
     loan: bool = False
@@ -161,9 +167,10 @@ class FundData:
     tranches: list[float] | None = None
     """Most the members pay in per period (0 where no tranche), None without a schedule."""
     timed: bool = False
-    """The fund has tranches or is open for only part of the horizon: its payments are split
-    by period. Otherwise when it pays changes nothing (every period open, no cash balance),
-    so it pays each route's orders from one column over the horizon (:data:`HORIZON`)."""
+    """The fund has tranches, is open for only part of the horizon or is a loan (whose
+    repaid share depends on the period it pays in): its payments are split by period.
+    Otherwise when it pays changes nothing (every period open, no cash balance), so it pays
+    each route's orders from one column over the horizon (:data:`HORIZON`)."""
 
     def is_open(self, t: int) -> bool:
         return self.opens <= t <= self.closes

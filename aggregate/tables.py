@@ -387,7 +387,7 @@ SPECS: dict[str, Table] = {
                     "tranches or open window pays a route's orders in the order they are "
                     "paid); an investment's start; a fixed cost's period (contract costs in "
                     "the first); a contribution's tranche period ('' for a fund without "
-                    "tranches: a horizon total)",
+                    "tranches: a horizon total); a loan repayment's instalment period",
                 ),
                 _num("amount", "amount paid", "currency", nonnegative=True),
                 _id(

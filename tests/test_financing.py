@@ -1,8 +1,9 @@
 """Currencies, whole packages and loans: the rules bind, and amounts convert as documented.
 
 The hand-computed cases (``tests/cases/currency-usd-offer-eur-and-pln-budgets``,
-``tests/cases/package-fund-pays-whole-packages`` and
-``tests/cases/loan-repayments-charged-to-budget``) assert each optimum with the rule; these
+``tests/cases/package-fund-pays-whole-packages``,
+``tests/cases/loan-repayments-charged-to-budget``, ``tests/cases/loan-repaid-after-it-is-drawn``
+and ``tests/cases/grants-pay-before-loans``) assert each optimum with the rule; these
 tests solve the same scenarios without it and assert the different optimum their READMEs
 state, so that each rule is shown to bind.
 """
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 
 import aggregate
+import aggregate.model.payers as payers
+import aggregate.schema.facts as facts
 from aggregate.data import prepare
 from aggregate.schema.currency import in_reporting_currency
 from aggregate.schema.scenario_index import ScenarioIndex
@@ -74,6 +77,84 @@ def test_a_loan_repaid_after_the_horizon_costs_no_budget() -> None:
     assert (loans.principal.sum(), loans.repaid.sum()) == pytest.approx((800, 0))
     assert loans.outstanding.sum() == pytest.approx(800)
     assert aggregate.verify(later, plan).ok
+
+
+def test_a_loan_drawn_late_counted_from_its_repayment_start_repays_it_all() -> None:
+    scenario = _load("loan-repaid-after-it-is-drawn")
+    real = facts.loan_instalments
+
+    def from_start(fund, at, horizon, drawn=-1):  # type: ignore[no-untyped-def]
+        return real(fund, at, horizon)  # the instalments whatever the draw's period
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(facts, "loan_instalments", from_start)
+        plan = aggregate.solve(scenario)
+    # both instalments (P1, P2) in the horizon: Ukraine repays all it borrows, 10q <= 25
+    assert plan.key_figures["short"] == pytest.approx(7.5)
+    payments = plan.tables["payments"]
+    repaid = payments[payments.purpose == "repayment"]
+    assert sorted(repaid.period) == ["P1", "P2"]
+    assert repaid.amount.sum() == pytest.approx(25)
+    # the verifier reads the draw's period from the payments table: repaid before drawn
+    assert "loan_repayment" in set(aggregate.verify(scenario, plan).violations["rule"])
+
+
+def test_the_late_loan_as_a_grant_buys_everything() -> None:
+    scenario = _load("loan-repaid-after-it-is-drawn")
+    grant = scenario.with_changes(
+        {
+            "funds[SAFE].kind": "grant",
+            "funds[SAFE].interest_rate": 0.0,
+            "funds[SAFE].repayment_start": None,
+            "funds[SAFE].repayment_periods": 1,
+        }
+    )
+    plan = aggregate.solve(grant)
+    assert plan.key_figures["short"] == pytest.approx(0)
+    assert plan.key_figures["total_cost"] == pytest.approx(100)
+    assert aggregate.verify(grant, plan).ok
+
+
+def test_a_loan_is_repaid_after_it_closes() -> None:
+    scenario = _load("loan-repaid-after-it-is-drawn")
+    closed = scenario.with_changes({"funds[SAFE].closes": "P3"})
+    plan = aggregate.solve(closed)
+    # the repayment in P4 is Ukraine's, due although the fund no longer pays
+    assert plan.key_figures["short"] == pytest.approx(5)
+    payments = plan.tables["payments"]
+    repaid = payments[payments.purpose == "repayment"]
+    assert list(repaid.period) == ["P4"]
+    assert aggregate.verify(closed, plan).ok
+
+
+def _order_payers(plan: aggregate.Solution) -> dict[str, float]:
+    payments = plan.tables["payments"]
+    orders = payments[payments.purpose == "order"]
+    return orders.groupby("payer")["amount"].sum().to_dict()
+
+
+def test_without_grants_before_loans_the_tie_lets_the_loan_pay() -> None:
+    scenario = _load("grants-pay-before-loans")
+    real = payers.levels
+
+    def no_loan_level(lin, data):  # type: ignore[no-untyped-def]
+        return [(name, c) for name, c in real(lin, data) if name != "loans"]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(payers, "levels", no_loan_level)
+        plan = aggregate.solve(scenario)
+    # the fixed tie weights of these ids prefer the loan: Ukraine would owe 50
+    assert _order_payers(plan) == pytest.approx({"LOAN": 50})
+    assert plan.tables["loans"].principal.sum() == pytest.approx(50)
+
+
+def test_grants_before_loans_whatever_the_funds_ids() -> None:
+    scenario = _load("grants-pay-before-loans")
+    renamed = scenario.with_changes({"funds[GRANT].id": "ZGRANT", "funds[LOAN].id": "ALOAN"})
+    plan = aggregate.solve(renamed)
+    assert _order_payers(plan) == pytest.approx({"ZGRANT": 50})
+    assert plan.tables["loans"].empty
+    assert aggregate.verify(renamed, plan).ok
 
 
 def test_without_the_currencies_every_amount_reads_as_euros() -> None:

@@ -121,12 +121,15 @@ of the reporting currency, also where the field to change is stated in another (
 
 ## Loans
 A fund of `kind: loan` pays for eligible orders like a grant fund (same rows, same payer
-stage), but the beneficiary owes back what it paid: `repayment_periods` (R) equal
-instalments, one a period from `repayment_start` (s; absent: after the horizon). The
-instalments inside the horizon's T periods, a share `repaid_f = max(0, min(R, T - s)) / R`
-of each payment, are charged to the beneficiary's `budget` (`budget_upper`); its
-`budget_per_period` is not charged (it limits purchases before any fund pays, so the
-order already counts there in full). The rest (`outstanding`) and the interest, `rate (R +
+stage, after the grants: the payer stage lends as little as it can), but the beneficiary
+owes back what it paid: `repayment_periods` (R) equal instalments of each payment, one a
+period from `repayment_start` (s; absent: after the horizon) but no earlier than the period
+after the payment (a loan's payments are split by period, `t`): the first instalment of
+what it pays in `t` falls in `u = max(s, t + 1)`. The instalments inside the horizon's T
+periods, a share `repaid_f,t = max(0, min(R, T - u)) / R` of the payment, are charged to
+the beneficiary's `budget` (`budget_upper`) and written to the `payments` table in their
+periods; its `budget_per_period` is not charged (it limits purchases before any fund pays,
+so the order already counts there in full). The rest (`outstanding`) and the interest, `rate (R +
 1) / 2` per unit of principal (on the balance owed in each repayment period), are
 reported in the `loans` table, not charged (`aggregate.schema.facts.loan_schedule`).
 
@@ -225,9 +228,12 @@ physical plan (orders, builds, donations, stocks) fixed and every row holding mo
 2. funds with the `refill` use reimburse donors' refill orders up to `refill_rate` times the
    donated units' value;
 3. procurement funds pay for eligible orders before the beneficiary's own budget;
-4. then bilateral ceilings (funds of channel `bilateral`), then the nation's own budget;
-5. funds collect no more than their committed size and what they spend;
-6. remaining ties: least sum of fixed weights derived from each money column's ids, the same
+4. grants before loans: with what the funds pay for orders kept, the least is paid by
+   funds of `kind: loan`, so a beneficiary owes back nothing a grant could
+   have paid;
+5. then bilateral ceilings (funds of channel `bilateral`), then the nation's own budget;
+6. funds collect no more than their committed size and what they spend;
+7. remaining ties: least sum of fixed weights derived from each money column's ids, the same
    for any thread count or list order.
 
 A contract's fixed costs (`contract_cost` once, in the first period; `order_period_cost` in

@@ -74,16 +74,24 @@ def loan_repayment_terms(lin: LinearModel, data: ModelData, nation: str) -> Term
     r"""What ``nation`` repays within the horizon of the loans that paid for its orders
     (columns and coefficients), charged to its budget (:func:`aggregate.model.funds.budget_upper`).
 
-    :math:`\sum_{f\ \mathrm{loan}} \sum_{p,i} repaid_f \, pays_{f,p,i,n}`, with
-    :math:`repaid_f` the share of the principal whose instalments fall within the horizon
-    (:func:`aggregate.schema.facts.loan_schedule`). The per-period budget is not charged:
-    it limits a nation's purchases before any fund pays, so a loan-financed order already
-    counts there at its full cost."""
+    :math:`\sum_{f\ \mathrm{loan}} \sum_{p,i,t} repaid_{f,t} \, pays_{f,p,i,n,t}`, with
+    :math:`repaid_{f,t}` the share of what the loan pays in period :math:`t` whose
+    instalments fall within the horizon, the first no earlier than :math:`t + 1`
+    (:func:`aggregate.schema.facts.loan_schedule`; a loan's payments are always split by
+    period, :attr:`~aggregate.records.FundData.timed`). The per-period budget is not
+    charged: it limits a nation's purchases before any fund pays, so a loan-financed order
+    already counts there at its full cost."""
     cols: list[int] = []
     coefs: list[float] = []
-    for f, x in data.funds.items():
-        if x.repaid > 0:
-            paid = fund_order_columns(lin, data, f, nation)
-            cols += paid
-            coefs += [x.repaid] * len(paid)
+    pays = lin.col("fund_pays")
+    for key in data.fund_pays_at():
+        f, _p, _i, n, t = key
+        x = data.funds[f]
+        if not x.loan or n != nation:
+            continue
+        # a loan is always timed: every payment column has its period
+        assert t >= 0
+        if x.repaid[t] > 0:
+            cols.append(pays[key])
+            coefs.append(x.repaid[t])
     return cols, coefs

@@ -475,8 +475,8 @@ def budget_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     fixed costs, and its loan repayments within the horizon.
 
     :math:`\sum_{p,i} (cost_{p,i,n} - \sum_{f,t} pays_{f,p,i,n,t}) + \sum_f contrib_{f,n} + \sum_{e: sponsor_e = n} (cost_e \sum_s build_{e,s} - \sum_{f,s} invests_{f,e,s}) + fixed_n + repay_n \le budget_n`,
-    with :math:`repay_n = \sum_{f\ \mathrm{loan}, p, i, t} repaid_f \, pays_{f,p,i,n,t}` what it
-    repays within the horizon of loans that paid for its orders
+    with :math:`repay_n = \sum_{f\ \mathrm{loan}, p, i, t} repaid_{f,t} \, pays_{f,p,i,n,t}` what
+    it repays within the horizon of loans that paid for its orders in period :math:`t`
     (:func:`aggregate.model.financing.loan_repayment_terms`; 0 without loans),
     :math:`fixed_n = \sum_c share_{c,n} (contractcost_c \, open_c + \sum_a periodcost_{c,a} \, delivers_{c,a})`
     and :math:`share_{c,n}` set by the offer's ``fixed_costs_paid_by`` or

@@ -12,13 +12,16 @@ hair of tolerance, while the next is optimised):
    as the stated rate of the donated units' value allows;
 3. procurement funds pay for eligible orders before the beneficiary's own budget (most money
    paid by funds of channel ``fund``);
-4. bilateral ceilings next (funds whose ``channel`` is ``bilateral``, if a scenario has any),
+4. grants before loans: of what the funds pay for orders (each total above kept), as
+   little as possible is lent (least money paid by funds of ``kind: loan``),
+   so a beneficiary owes back nothing a grant could have paid, whatever the funds' ids;
+5. bilateral ceilings next (funds whose ``channel`` is ``bilateral``, if a scenario has any),
    whatever they pay for: a bilateral refill comes after every fund's;
-5. the rest is the nation's own: members pay in no more than the funds' committed size and
+6. the rest is the nation's own: members pay in no more than the funds' committed size and
    what the funds spend (least money collected, so unspent money is only committed money);
-6. members of a fund with tranches pay in as late as its cash balance allows (least sum of
+7. members of a fund with tranches pay in as late as its cash balance allows (least sum of
    each payment in times the number of periods from its period to the horizon's end);
-7. ties left: each money column carries a fixed weight derived from its ids (CRC-32 of the
+8. ties left: each money column carries a fixed weight derived from its ids (CRC-32 of the
    index), the same whatever the order of the scenario's lists or the thread count; the
    least weighted sum is kept. The weights are generic, so the optimum is unique.
 
@@ -73,9 +76,12 @@ def levels(lin: LinearModel, data: ModelData) -> list[tuple[str, np.ndarray]]:
     n = lin.ncols
     invest = np.zeros(n)
     invest[list(_block(lin, "fund_invests"))] = -1.0
-    refill, fund, bilateral = np.zeros(n), np.zeros(n), np.zeros(n)
+    refill, fund, bilateral, lent = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     pays = lin.col("fund_pays") if "fund_pays" in lin.columns else {}
     for key, j in pays.items():
+        # grants before loans: once the funds' totals are kept, the least is lent
+        if data.funds[key[0]].loan:
+            lent[j] = 1.0
         # a bilateral purchase comes after every fund, whatever it pays for (refills too)
         if data.funds[key[0]].channel == "bilateral":
             bilateral[j] = -1.0
@@ -100,6 +106,7 @@ def levels(lin: LinearModel, data: ModelData) -> list[tuple[str, np.ndarray]]:
         ("investment", invest),
         ("refill", refill),
         ("procurement", fund),
+        ("loans", lent),
         ("bilateral", bilateral),
         ("collected", collected),
         ("early", early),

@@ -323,26 +323,45 @@ def origin_inside(origin: ComponentOrigin, country: str | None) -> bool:
     return country is not None and country in origin.countries
 
 
-def loan_schedule(fund: Fund, at: Mapping[str, int], horizon: int) -> tuple[float, float]:
-    r"""(repaid, interest): the share of a loan's principal repaid within the horizon, and
-    the interest over the whole schedule per unit of principal; (0, 0) for a grant.
+def loan_instalments(fund: Fund, at: Mapping[str, int], horizon: int, drawn: int = -1) -> list[int]:
+    r"""The period indices, within the horizon's :math:`T` periods, of the instalments of
+    what loan ``fund`` pays in period index ``drawn`` (-1: before the horizon); [] for a
+    grant.
 
-    A loan is repaid in :math:`R` = ``repayment_periods`` equal instalments of
-    :math:`1/R` of the principal, one a period from :math:`s` = ``repayment_start``
-    (after the horizon when absent), so the horizon's :math:`T` periods hold
-    :math:`\max(0, \min(R, T - s))` of them: ``repaid`` is that count over :math:`R`.
-    Interest at rate :math:`r` a period is paid on the principal still owed in each
-    repayment period, :math:`1, (R-1)/R, \dots, 1/R` of it:
-    :math:`r \sum_{k=0}^{R-1} (R - k)/R = r (R + 1)/2` per unit of principal (interest
-    between the fund's payments and ``repayment_start`` is not counted: the schedule runs
-    from ``repayment_start``, whatever the periods the fund paid in).
+    A loan is repaid in :math:`R` = ``repayment_periods`` equal instalments of :math:`1/R`
+    of the principal, one a period from :math:`\max(s, d + 1)`, with :math:`s` the index
+    of ``repayment_start`` (:math:`T`, after the horizon, when absent) and :math:`d` the
+    period it is drawn (paid out): no instalment falls before the period after the draw, so
+    a loan drawn in the last period is repaid after the horizon whatever its
+    ``repayment_start``."""
+    if fund.kind != "loan":
+        return []
+    start = at[fund.repayment_start] if fund.repayment_start is not None else horizon
+    first = max(start, drawn + 1)
+    return list(range(first, min(first + fund.repayment_periods, horizon)))
+
+
+def loan_schedule(
+    fund: Fund, at: Mapping[str, int], horizon: int, drawn: int = -1
+) -> tuple[float, float]:
+    r"""(repaid, interest): the share of what loan ``fund`` pays in period index ``drawn``
+    (-1: before the horizon) repaid within the horizon, and the interest over the whole
+    schedule per unit of principal; (0, 0) for a grant.
+
+    ``repaid`` is the count of the :math:`R` = ``repayment_periods`` instalments within the
+    horizon (:func:`loan_instalments`) over :math:`R`: with the first instalment in
+    :math:`u = \max(s, d + 1)`, :math:`\max(0, \min(R, T - u)) / R`. Interest at rate
+    :math:`r` a period is paid on the principal still owed in each repayment period,
+    :math:`1, (R-1)/R, \dots, 1/R` of it: :math:`r \sum_{k=0}^{R-1} (R - k)/R = r (R + 1)/2`
+    per unit of principal (interest between the draw and the first instalment is not
+    counted).
     """
     if fund.kind != "loan":
         return 0.0, 0.0
-    periods = fund.repayment_periods
-    start = at[fund.repayment_start] if fund.repayment_start is not None else horizon
-    within = max(0, min(periods, horizon - start))
-    return within / periods, float(fund.interest_rate) * (periods + 1) / 2
+    within = len(loan_instalments(fund, at, horizon, drawn))
+    return within / fund.repayment_periods, float(fund.interest_rate) * (
+        fund.repayment_periods + 1
+    ) / 2
 
 
 def bilateral_funds(nations: Iterable[Nation]) -> dict[str, Fund]:

@@ -142,7 +142,8 @@ class Fund(StrictModel):
     """``grant`` (the default): what the fund pays is a gift to the beneficiary. ``loan`` (as
     the EU's SAFE): the fund pays for eligible orders like a grant fund, but each
     beneficiary owes back what the fund paid for its orders, in ``repayment_periods`` equal
-    instalments from ``repayment_start``; the instalments falling within the horizon are
+    instalments from ``repayment_start`` (each payment's no earlier than the period after
+    it); the instalments falling within the horizon are
     charged to the beneficiary's ``budget``, the rest and the interest are reported (the
     ``loans`` table)."""
     interest_rate: Share = 0.0
@@ -153,8 +154,10 @@ class Fund(StrictModel):
     """A loan's first repayment period. Absent: after the horizon (nothing is repaid within
     it). Only with ``kind: loan``."""
     repayment_periods: int = Field(default=1, ge=1, le=1000)
-    """A loan's number of equal repayment instalments, one a period from
-    ``repayment_start``. Only with ``kind: loan``."""
+    """A loan's number of equal repayment instalments of each payment, one a period from
+    ``repayment_start``, but from the period after the payment for a payment made in or
+    after ``repayment_start`` (a loan is not repaid before it is drawn). Only with
+    ``kind: loan``."""
     opens: PeriodLabel | None = None
     """First period in which the fund pays (for orders and investments) and collects, one of
     ``periods``. Absent: the horizon's first period. Without ``tranches`` the members'

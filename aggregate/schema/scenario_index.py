@@ -23,6 +23,7 @@ from aggregate.schema.facts import (
     floor_start,
     fund_order_uses,
     key_weights,
+    loan_instalments,
     loan_schedule,
     may_buy,
     origin_ok,
@@ -284,10 +285,15 @@ class ScenarioIndex:
         donor = sp is not None and sp.donor
         return fund_order_uses(fund, self.country(producer), nation, item, donor)
 
-    def loan(self, fund: Fund) -> tuple[float, float]:
-        """(share of the principal repaid within the horizon, interest per unit of
-        principal) of a loan fund; (0, 0) for a grant (:func:`loan_schedule`)."""
-        return loan_schedule(fund, self.t, len(self.periods))
+    def loan(self, fund: Fund, drawn: int = -1) -> tuple[float, float]:
+        """(share of what a loan fund pays in period index ``drawn`` repaid within the
+        horizon, interest per unit of principal); (0, 0) for a grant (:func:`loan_schedule`)."""
+        return loan_schedule(fund, self.t, len(self.periods), drawn)
+
+    def loan_instalments(self, fund: Fund, drawn: int) -> list[int]:
+        """Period indices within the horizon of the instalments of what a loan fund pays in
+        period index ``drawn`` (:func:`loan_instalments`)."""
+        return loan_instalments(fund, self.t, len(self.periods), drawn)
 
     def floor_start(self, nation: str, item: str, tol: float = 0.0) -> int | None:
         """First period index where the stockpile's floor binds (None: never, or no

@@ -14,42 +14,64 @@ from aggregate.verify.plan import Plan
 
 
 def check_loans(plan: Plan) -> list[Violation]:
-    """``loan_repayment``: each nation repays a loan fund, within the horizon, the share of
-    what the loan paid for its orders whose instalments fall in the horizon
-    (:meth:`~aggregate.schema.scenario_index.ScenarioIndex.loan`); the loans table states principal,
-    repaid, outstanding and interest from the same payments. Grants are repaid nothing."""
+    """``loan_repayment``: each nation repays a loan fund, in each period of the horizon, the
+    instalments falling due then of what the loan paid for its orders, each payment repaid in
+    ``repayment_periods`` equal instalments from its ``repayment_start`` but no earlier than
+    the period after the payment
+    (:meth:`~aggregate.schema.scenario_index.ScenarioIndex.loan_instalments`); the loans
+    table states principal, repaid, outstanding and interest from the same payments. Grants
+    are repaid nothing."""
     ix, found = plan.ix, []
+    df = plan.payments("fund", "order")
+    drawn = sums(df, ["channel", "beneficiary", "period"], "amount")
     principal: dict[tuple[str, str], float] = defaultdict(float)
-    for (f, _p, _i, n), amount in plan.fund_order_pay.items():
-        if f in ix.funds:
-            principal[f, n] += amount
-    repaid: dict[tuple[str, str], float] = {
-        (str(f), str(n)): amount
-        for (f, n), amount in sums(
-            plan.payments("nation", "repayment"), ["beneficiary", "payer"], "amount"
+    due: dict[tuple[str, str], float] = defaultdict(float)
+    due_at: dict[tuple[str, str, str], float] = defaultdict(float)
+    for (f, n, period), amount in sorted(drawn.items()):
+        fund = ix.funds.get(str(f))
+        if fund is None or fund.kind != "loan":
+            continue
+        key = (str(f), str(n))
+        principal[key] += amount
+        t = ix.t.get(str(period))
+        if t is None:
+            entity = labels.field(labels.fund(key[0]), "loans", key[1])
+            message = f"a payment of {num(amount)} for {key[1]}'s orders has no period"
+            found.append(Violation("loan_repayment", entity, "", message, amount))
+            continue
+        due[key] += ix.loan(fund, t)[0] * amount
+        for u in ix.loan_instalments(fund, t):
+            due_at[(*key, ix.periods[u])] += amount / fund.repayment_periods
+    repaid = {
+        (str(f), str(n), str(period)): amount
+        for (f, n, period), amount in sums(
+            plan.payments("nation", "repayment"), ["beneficiary", "payer", "period"], "amount"
         ).items()
     }
-    rows = {(str(r["fund"]), str(r["nation"])): r for r in plan.rows("loans")}
-    for key in sorted(set(principal) | set(repaid) | set(rows)):
-        f, n = key
-        fund = ix.funds.get(f)
-        share, interest = ix.loan(fund) if fund is not None else (0.0, 0.0)
-        lent = principal.get(key, 0.0) if fund is not None and fund.kind == "loan" else 0.0
-        entity = labels.field(labels.fund(f), "loans", n)
-        due, paid = share * lent, repaid.get(key, 0.0)
-        if (gap := plan.gap(paid, due, lent)) is not None:
+    for key3 in sorted(set(due_at) | set(repaid)):
+        f, n, period = key3
+        owed, paid = due_at.get(key3, 0.0), repaid.get(key3, 0.0)
+        if (gap := plan.gap(paid, owed, principal.get((f, n), 0.0))) is not None:
+            entity = labels.field(labels.fund(f), "loans", n)
             message = (
-                f"{n} repays {num(paid)}; {num(share)} of the {num(lent)} the loan paid falls "
-                f"due within the horizon ({num(due)})"
+                f"{n} repays {num(paid)} in {period or 'no period'}; the instalments of what the "
+                f"loan paid before it falling due then make {num(owed)}"
             )
             found.append(Violation("loan_repayment", entity, "", message, gap))
-        row = rows.get(key)
+    rows = {(str(r["fund"]), str(r["nation"])): r for r in plan.rows("loans")}
+    for key in sorted(set(principal) | set(rows)):
+        f, n = key
+        fund = ix.funds.get(f)
+        interest = ix.loan(fund)[1] if fund is not None else 0.0
+        lent = principal.get(key, 0.0)
+        entity = labels.field(labels.fund(f), "loans", n)
         want = {
             "principal": lent,
-            "repaid": due,
-            "outstanding": lent - due,
+            "repaid": due.get(key, 0.0),
+            "outstanding": lent - due.get(key, 0.0),
             "interest": interest * lent,
         }
+        row = rows.get(key)
         if row is None:
             if plan.positive(lent):
                 message = f"no loans row; the loan paid {num(lent)} for {n}'s orders"

@@ -278,8 +278,10 @@ def check_fund_timing(plan: Plan) -> list[Violation]:
     for r in plan.rows("payments"):
         f, period, purpose = r["channel"], r["period"], r["purpose"]
         fund = ix.funds.get(f)
-        if fund is None or purpose == "fixed":
-            continue  # own payments and bilateral purchases: no fund, no window
+        if fund is None or purpose in ("fixed", "repayment"):
+            # own payments and bilateral purchases: no fund, no window; a loan repayment is
+            # the borrower's, due whether or not the fund is still open
+            continue
         entity = labels.fund(f)
         if purpose == "contribution":
             inflow[f, period] += r["amount"]

@@ -131,8 +131,9 @@ def _payment_problem(r: dict[str, Any], ix: Index) -> str | None:
             "'repayment'"
         )
     period = r.get("period", "")
-    # contributions to a fund without tranches and loan repayments are horizon totals
-    if period not in ix.t and (period != "" or purpose not in ("contribution", "repayment")):
+    # contributions to a fund without tranches are horizon totals; a loan repayment falls in
+    # its instalment's period
+    if period not in ix.t and (period != "" or purpose != "contribution"):
         return f"period {period!r} is not a period of the scenario"
     if payer not in (ix.nations if kind == "nation" else ix.funds):
         return f"payer {payer!r} is not a {kind} of the scenario"

@@ -152,8 +152,9 @@ RULES: dict[str, str] = {
     "investment_payment_balance": "the sponsor pays the part of an investment no fund pays",
     "fixed_cost_payments": "a contract's fixed costs are paid by the offer's fixed-cost rule",
     "budget_accounting": "the budgets table sums the nation's payments",
-    "loan_repayment": "a nation repays a loan fund the share of what it paid for its orders "
-    "falling due within the horizon; the loans table agrees",
+    "loan_repayment": "a nation repays a loan fund, in each period, the instalments falling "
+    "due then of what it paid for its orders (none before the period after a payment); the "
+    "loans table agrees",
     "budget_upper": "spent <= budget",
     "budget_period_upper": (
         "purchase + delivery of orders paid in a period (arriving, or ordered for a nation "
