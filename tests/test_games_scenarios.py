@@ -334,18 +334,18 @@ def test_restrict_sustainment_rules_keep_their_members_and_worn_items() -> None:
     raw = tiny_raw()
     raw["items"].append({"id": "barrel"})
     raw["sustainment"] = {
-        "wear": [{"item": "barrel", "by": "155-L52", "uses_per_unit": 100, "nations": ["FRA"]}],
+        "wear": [{"item": "barrel", "by": "155-L52", "uses_per_unit": 100, "nations": ["UKR"]}],
         "repair_shops": [
-            {"id": "S", "country": "DEU", "items": ["barrel"], "capacity": 5, "serves": ["FRA"]}
+            {"id": "S", "country": "DEU", "items": ["barrel"], "capacity": 5, "serves": ["UKR"]}
         ],
     }
     sc = validate(raw)
     # the barrel stays with the gun that wears it, though no one can order or holds it
-    fra = restrict(sc, ["FRA"])
-    assert fra.sustainment is not None and "barrel" in {i.id for i in fra.items}
-    assert fra.sustainment.wear[0].nations == ["FRA"]
-    assert fra.sustainment.repair_shops[0].serves == ["FRA"]
-    # Germany's use wears nothing: the rule and the shop serving France leave
+    ukr = restrict(sc, ["UKR"])
+    assert ukr.sustainment is not None and "barrel" in {i.id for i in ukr.items}
+    assert ukr.sustainment.wear[0].nations == ["UKR"]
+    assert ukr.sustainment.repair_shops[0].serves == ["UKR"]
+    # Germany's use wears nothing: the rule and the shop serving Ukraine leave
     assert restrict(sc, ["DEU"]).sustainment is None
 
 

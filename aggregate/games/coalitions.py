@@ -52,7 +52,7 @@ from aggregate.schema import (
     PledgeRule,
     Scenario,
 )
-from aggregate.schema.facts import key_shares, key_weights, may_buy, usable_pairs
+from aggregate.schema.facts import consumption, key_shares, key_weights, may_buy, usable_pairs
 from aggregate.schema.sustainment import RepairShop, Spares, Sustainment, Wear
 from aggregate.solve import solve
 
@@ -84,7 +84,8 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
       member (``nations`` keep the members; a list that empties drops the rule); the items
       a kept rule wears or consumes stay with the item that wears them; a repair shop
       keeps the worn items left and the members it serves (a ``serves`` list that empties,
-      or no item left, drops it); see :func:`_restrict_sustainment`;
+      or no item left, drops it); a rule that then wears or consumes nothing (its ``by``
+      item meets no demand of the group) leaves too; see :func:`_restrict_sustainment`;
     * funds: none for a single nation. For a larger group a fund keeps its
       members in the group, its eligible beneficiaries in the group, the members' key
       shares and pledges; its ``cap``, ``committed`` and ``tranches`` scale with the
@@ -196,11 +197,42 @@ def restrict(scenario: Scenario, group: Iterable[str]) -> Scenario:
         placed_orders=[o.model_dump() for o in placed],
         sustainment=_restrict_sustainment(scenario.sustainment, members, items),
     )
-    sub = Scenario.model_validate(raw, strict=False)
+    sub = _without_idle_rules(Scenario.model_validate(raw, strict=False))
     problems = [p for p in check_scenario(sub) if p.check not in TOLERATED_CHECKS]
     if problems:
         raise ScenarioError(problems, f"{scenario.name} restricted to {_label(members)}")
     return sub
+
+
+def _without_idle_rules(sub: Scenario) -> Scenario:
+    """``sub`` without the sustainment rules that wear or consume nothing in it (their
+    ``by`` item meets no demand of the group they apply to, which the checks refuse), and
+    without the repair shops left with no worn item."""
+    block = sub.sustainment
+    if block is None:
+        return sub
+    active = {
+        kind: {(i, by) for (_n, i), uses in consumption(sub, kind).items() for by in uses}
+        for kind in ("wear", "spares")
+    }
+    wear = [r for r in block.wear if (r.item, r.by) in active["wear"]]
+    spares = [r for r in block.spares if (r.item, r.by) in active["spares"]]
+    if len(wear) == len(block.wear) and len(spares) == len(block.spares):
+        return sub
+    worn = {r.item for r in wear}
+    shops = [
+        s.model_copy(update={"items": [i for i in s.items if i in worn]})
+        for s in block.repair_shops
+        if any(i in worn for i in s.items)
+    ]
+    kept = (
+        None
+        if not (wear or spares or shops)
+        else block.model_copy(update={"wear": wear, "spares": spares, "repair_shops": shops})
+    )
+    raw = sub.model_dump()
+    raw["sustainment"] = None if kept is None else kept.model_dump()
+    return Scenario.model_validate(raw, strict=False)
 
 
 def _applies(nations: list[str], members: frozenset[str]) -> bool:
