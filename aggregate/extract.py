@@ -23,6 +23,19 @@ EPS = 1e-7
 MONEY_EPS = 1e-3
 """Money columns (currency units) at or below this are 0 in the tables."""
 
+COST_TERMS = (
+    "purchase",
+    "delivery",
+    "contract",
+    "period",
+    "investment",
+    "holding",
+    "repair",
+    "placed",
+)
+"""The terms of ``total_cost`` (each also a key figure ``<term>_cost``); penalties are not
+among them (their own key figure, ``penalty_cost``)."""
+
 
 def _clean(x: np.ndarray) -> np.ndarray:
     """Solver noise cleaned: |x| <= EPS (or unset) is 0, within 1e-6 of an integer is it."""
@@ -741,33 +754,8 @@ def _key_figures(
             dd = data.demands[d]
             terms["penalty"] += dd.shortfall_penalty * short + dd.lateness_penalty * late_units
     figures: dict[str, Any] = {
-        "total_cost": sum(
-            terms[k]
-            for k in (
-                "purchase",
-                "delivery",
-                "contract",
-                "period",
-                "investment",
-                "holding",
-                "repair",
-                "placed",
-            )
-        ),
-        **{
-            f"{k}_cost": terms[k]
-            for k in (
-                "purchase",
-                "delivery",
-                "contract",
-                "period",
-                "investment",
-                "holding",
-                "repair",
-                "placed",
-                "penalty",
-            )
-        },
+        "total_cost": sum(terms[k] for k in COST_TERMS),
+        **{f"{k}_cost": terms[k] for k in (*COST_TERMS, "penalty")},
         "weighted_shortfall": float(demands.weighted_shortfall.sum()),
         "short": float(demands.short.sum()),
         "fill_rate": met / due if due > 0 else 1.0,

@@ -163,6 +163,19 @@ def _col(
     )
 
 
+def _consumption_columns(model: type[BaseModel]) -> tuple[Column, ...]:
+    """The columns of a sustainment ``wear`` or ``spares`` rule (the same fields)."""
+    return tuple(
+        _col(model, name, kind)
+        for name, kind in (
+            ("item", "label"),
+            ("by", "label"),
+            ("uses_per_unit", "number"),
+            ("nations", "list"),
+        )
+    )
+
+
 def _key(name: str, doc: str, kind: str = "label") -> Column:
     """A column linking rows of two sheets (always required)."""
     refers = "nations.code" if name == "nation" else REFERS.get(name, "")
@@ -501,28 +514,12 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "wear",
         "Sustainment: one row per item worn out by the use of another (e.g. a barrel by rounds).",
-        tuple(
-            _col(Wear, name, kind)
-            for name, kind in (
-                ("item", "label"),
-                ("by", "label"),
-                ("uses_per_unit", "number"),
-                ("nations", "list"),
-            )
-        ),
+        _consumption_columns(Wear),
     ),
     Sheet(
         "spares",
         "Sustainment: one row per spare item consumed by the use of another.",
-        tuple(
-            _col(Spares, name, kind)
-            for name, kind in (
-                ("item", "label"),
-                ("by", "label"),
-                ("uses_per_unit", "number"),
-                ("nations", "list"),
-            )
-        ),
+        _consumption_columns(Spares),
     ),
     Sheet(
         "repair_shops",
