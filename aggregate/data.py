@@ -542,10 +542,13 @@ def _fund_pay_periods(data: ModelData) -> None:
     paid: dict[RouteKey, list[int]] = defaultdict(list)
     for p, i, n, t in data.by_route_paid:
         paid[p, i, n].append(t)
+    for periods in paid.values():
+        periods.sort()
     keep: dict[FundPayKey, str] = {}
     for key, kind in data.fund_pays.items():
         f, p, i, n = key
-        periods = [t for t in sorted(paid.get((p, i, n), [])) if data.funds[f].is_open(t)]
+        fund = data.funds[f]
+        periods = [t for t in paid.get((p, i, n), ()) if fund.is_open(t)]
         if periods:
             keep[key] = kind
             data.fund_pay_periods[key] = periods if data.funds[f].timed else [HORIZON]

@@ -83,11 +83,14 @@ def loan_repayment_terms(lin: LinearModel, data: ModelData, nation: str) -> Term
     already counts there at its full cost."""
     cols: list[int] = []
     coefs: list[float] = []
+    loans = {f for f, x in data.funds.items() if x.loan}
+    if not loans:  # called once per nation: no pass over every payment column without loans
+        return cols, coefs
     pays = lin.col("fund_pays")
     for key in data.fund_pays_at():
         f, _p, _i, n, t = key
         x = data.funds[f]
-        if not x.loan or n != nation:
+        if f not in loans or n != nation:
             continue
         # a loan is always timed: every payment column has its period
         assert t >= 0
