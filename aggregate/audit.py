@@ -53,7 +53,7 @@ from aggregate import labels
 from aggregate.errors import InputError
 from aggregate.result import Solution
 from aggregate.schema import Scenario
-from aggregate.schema.facts import origin_ok
+from aggregate.schema.facts import open_window, origin_ok
 from aggregate.schema.scenario_index import ScenarioIndex
 
 FRACTION = 1e-6
@@ -347,6 +347,11 @@ class _Auditor:
                 if not origin_ok(f, country) or _big(float(paid.get((f.id, e), 0.0))):
                     continue
                 built = _rows(inv[inv.expansion == e])[0]
+                # nothing to co-finance, or started while the fund was closed
+                first, last = open_window(f, self.ix.t, len(self.ix.periods))
+                start = self.ix.t.get(str(built.start_period), -1)
+                if not _big(float(cost[e])) or not first <= start <= last:
+                    continue
                 sponsor = str(built.sponsor)
                 yield _row(
                     "investment_fund_pays_nothing",

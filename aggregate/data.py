@@ -663,8 +663,8 @@ def _fund_data(
         else (),
         repayment_periods=f.repayment_periods if f.kind == "loan" else 1,
         interest=facts.loan_schedule(f, at, horizon)[1],
-        opens=periods.index(f.opens) if f.opens is not None else 0,
-        closes=periods.index(f.closes) if f.closes is not None else len(periods) - 1,
+        opens=facts.open_window(f, at, horizon)[0],
+        closes=facts.open_window(f, at, horizon)[1],
         tranches=[f.tranches.get(p, 0.0) for p in periods] if f.tranches is not None else None,
         timed=f.tranches is not None
         or f.kind == "loan"

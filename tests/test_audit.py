@@ -199,3 +199,22 @@ def test_defensibility_benchmark_writes_its_table(tmp_path: Path) -> None:
         "eu-1m-shells-2023",
         "sustainment-barrels",
     }
+
+
+def test_no_investment_flag_for_what_the_fund_could_not_pay() -> None:
+    """ASAP pays 0 of RHM-X (30, started 2025Q1): flagged. Not flagged when ASAP opens only
+    in 2025Q2 (the build started while it was closed), nor when the expansion costs 0."""
+    spec = yaml.safe_load((DATA / "plans" / "investment.yaml").read_text())
+    base = _scenario([])
+    flag = "investment_fund_pays_nothing"
+    assert flag in set(audit(base, _plan(spec["tables"])).flags.flag)
+    funds = [f.model_copy(update={"opens": "2025Q2"}) if f.id == "ASAP" else f for f in base.funds]
+    closed = base.model_copy(update={"funds": funds})
+    assert flag not in set(audit(closed, _plan(spec["tables"])).flags.flag)
+    free = dict(spec["tables"])
+    free["investments"] = [
+        {**r, "investment_cost": 0.0} if r["expansion"] == "RHM-X" else r
+        for r in spec["tables"]["investments"]
+    ]
+    free["payments"] = [r for r in spec["tables"]["payments"] if r.get("expansion") != "RHM-X"]
+    assert flag not in set(audit(base, _plan(free)).flags.flag)

@@ -285,6 +285,14 @@ def capped_shares(weights: Mapping[str, float], cap: float | None) -> dict[str, 
                 shares[m] = left / len(free)
 
 
+def open_window(fund: Fund, at: Mapping[str, int], horizon: int) -> tuple[int, int]:
+    """(first, last) period index in which ``fund`` pays and collects: its ``opens`` to its
+    ``closes`` (absent: the horizon's first and last period)."""
+    first = at[fund.opens] if fund.opens is not None else 0
+    last = at[fund.closes] if fund.closes is not None else horizon - 1
+    return first, last
+
+
 def origin_ok(fund: Fund, country: str | None) -> bool:
     """Whether ``fund`` may buy from a producer in ``country`` (its origin rule)."""
     allowed = fund.eligible_producer_countries

@@ -321,9 +321,8 @@ def check_fund_timing(plan: Plan) -> list[Violation]:
 
 def _open(plan: Plan, f: str, period: str) -> bool:
     """Whether fund ``f`` is open in ``period`` (its ``opens`` to its ``closes``)."""
-    fund, t = plan.ix.funds[f], plan.ix.t
-    first = t[fund.opens] if fund.opens is not None else 0
-    last = t[fund.closes] if fund.closes is not None else len(plan.ix.periods) - 1
+    t = plan.ix.t
+    first, last = facts.open_window(plan.ix.funds[f], t, len(plan.ix.periods))
     return period in t and first <= t[period] <= last
 
 
