@@ -160,7 +160,7 @@ class ModelData:
         (a supplier without a country is outside)."""
         origin = self.funds[fund].origin
         country = self.supplier_country.get(supplier)
-        return origin is not None and (country is None or country not in origin[0])
+        return origin is not None and not facts.origin_inside(origin[0], country)
 
     def origin_pairs(self) -> list[tuple[str, str]]:
         """(fund, producer) pairs a component-origin rule can bind: the fund has the rule
@@ -625,6 +625,12 @@ def _fund_data(
     f: Fund, nations: Mapping[str, Nation], at: Mapping[str, int], horizon: int, periods: list[str]
 ) -> FundData:
     rule = f.contribution
+    # a loan's instalments per period it may be drawn in (its repaid share follows from them)
+    instalments = (
+        tuple(tuple(facts.loan_instalments(f, at, horizon, t)) for t in range(horizon))
+        if f.kind == "loan"
+        else ()
+    )
     key: dict[str, float] | None = None
     pledge_min: dict[str, float] = {}
     pledge_max: dict[str, float | None] = {}
@@ -655,12 +661,8 @@ def _fund_data(
         else (frozenset(f.component_origin.countries), f.component_origin.max_outside_share),
         package_size=f.package_size,
         loan=f.kind == "loan",
-        repaid=tuple(facts.loan_schedule(f, at, horizon, t)[0] for t in range(horizon))
-        if f.kind == "loan"
-        else (),
-        instalments=tuple(tuple(facts.loan_instalments(f, at, horizon, t)) for t in range(horizon))
-        if f.kind == "loan"
-        else (),
+        repaid=tuple(len(x) / f.repayment_periods for x in instalments),
+        instalments=instalments,
         repayment_periods=f.repayment_periods if f.kind == "loan" else 1,
         interest=facts.loan_schedule(f, at, horizon)[1],
         opens=facts.open_window(f, at, horizon)[0],

@@ -380,6 +380,24 @@ def _commitments(data: ModelData, bound: int) -> list[tuple[str, str, str]]:
     return keys
 
 
+def _commitment_rows(m: pyo.ConcreteModel, data: ModelData, bound: int) -> Rows:
+    """The rows of a commitment's minimum (``bound`` 0) or maximum (1): the nation's ordered
+    volume under the offer against the committed number."""
+    lin = linear(m)
+    order = lin.col("order")
+    keys = _commitments(data, bound)
+
+    def rows() -> Iterator[Row]:
+        for p, i, n in keys:
+            cols = _cols(order, data.by_route.get((p, i, n), []))
+            limit = data.offers[p, i].commitments[n][bound]
+            assert limit is not None
+            lower, upper = (limit, INF) if bound == 0 else (-INF, limit)
+            yield (p, i, n), cols, [1.0] * len(cols), lower, upper
+
+    return keys, rows()
+
+
 def commitment_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""A nation committed to a framework orders at least its minimum volume under it.
 
@@ -387,17 +405,7 @@ def commitment_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     (pooled or going alone: a commitment is an agreement already made). Orders already
     placed do not count towards it.
     """
-    lin = linear(m)
-    order = lin.col("order")
-    keys = _commitments(data, 0)
-
-    def rows() -> Iterator[Row]:
-        for p, i, n in keys:
-            cols = _cols(order, data.by_route.get((p, i, n), []))
-            least = data.offers[p, i].commitments[n][0]
-            yield (p, i, n), cols, [1.0] * len(cols), least, INF
-
-    return keys, rows()
+    return _commitment_rows(m, data, 0)
 
 
 def commitment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
@@ -405,15 +413,4 @@ def commitment_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     :math:`\sum_{a,k} x_{p,i,n,a,k} \le maxvol_{p,i,n}` (only where ``max_volume`` is given).
     """
-    lin = linear(m)
-    order = lin.col("order")
-    keys = _commitments(data, 1)
-
-    def rows() -> Iterator[Row]:
-        for p, i, n in keys:
-            cols = _cols(order, data.by_route.get((p, i, n), []))
-            most = data.offers[p, i].commitments[n][1]
-            assert most is not None
-            yield (p, i, n), cols, [1.0] * len(cols), -INF, most
-
-    return keys, rows()
+    return _commitment_rows(m, data, 1)

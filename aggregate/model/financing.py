@@ -23,8 +23,7 @@ def fund_order_columns(
     lin: LinearModel, data: ModelData, fund: str, nation: str | None = None
 ) -> list[int]:
     """The columns of fund ``fund``'s payments for orders (every route and period; only
-    ``nation``'s orders when given). The one place that knows how a fund's payment columns
-    are indexed."""
+    ``nation``'s orders when given), through :func:`aggregate.model.variables.paid_columns`."""
     return [
         c
         for k in data.fund_pays

@@ -3,8 +3,8 @@ value (EDIRPA), and the origin of the components in what it buys (SAFE, EDIRPA).
 
 One function per constraint family, returning the family's index and rows; see
 :mod:`aggregate.model.contracts` and :mod:`aggregate.model.registry`. Every row reads a
-fund's payments for a route through :func:`route_payments`, the one place that knows how
-those columns are indexed.
+fund's payments for a route through :func:`aggregate.model.variables.paid_columns`, the one
+place that knows how those columns are indexed.
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ from aggregate.model.contracts import Rows
 from aggregate.model.funds import route_cost
 from aggregate.model.linear import INF, LinearModel, Row, linear
 from aggregate.model.variables import paid_columns
-
-
-def route_payments(lin: LinearModel, data: ModelData, f: str, route: RouteKey) -> list[int]:
-    """The columns of fund ``f``'s payments for ``route`` (producer, item, nation); none where
-    the fund may not pay for it."""
-    return paid_columns(lin, data, f, *route)
 
 
 def fund_routes(data: ModelData) -> dict[tuple[str, RouteKey], str]:
@@ -78,7 +72,7 @@ def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             coefs: list[float] = []
             for route in contracts[fc]:
                 if kinds.get((f, route)) == "procurement":
-                    paid = route_payments(lin, data, f, route)
+                    paid = paid_columns(lin, data, f, *route)
                     cols += paid
                     coefs += [1.0] * len(paid)
                 c, v = route_cost(lin, data, *route)
@@ -143,7 +137,7 @@ def component_origin_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         for f, p in keys:
             cols: list[int] = []
             for route in _producer_routes(data, f, p):
-                cols += route_payments(lin, data, f, route)
+                cols += paid_columns(lin, data, f, *route)
             bound = origin_pays_bound(data, f, p)
             yield (f, p), [*cols, met[f, p]], [1.0] * len(cols) + [-bound], -INF, 0.0
 

@@ -20,7 +20,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 
 from aggregate import labels
 from aggregate.schema.base import expand
-from aggregate.schema.funds import ComponentOrigin, Fund, KeyRule, PledgeRule
+from aggregate.schema.funds import Fund, KeyRule, PledgeRule
 from aggregate.schema.industry import ComponentSupplier, Expansion, Offer, Producer
 from aggregate.schema.materiel import Component, Item
 from aggregate.schema.nations import DonationPolicy, Nation
@@ -325,10 +325,10 @@ def supplier_value(supplier: ComponentSupplier, component: Component | None) -> 
     return None
 
 
-def origin_inside(origin: ComponentOrigin, country: str | None) -> bool:
+def origin_inside(countries: Container[str], country: str | None) -> bool:
     """Whether a supplier in ``country`` counts as inside a component-origin rule's
-    countries (a supplier without a country counts as outside)."""
-    return country is not None and country in origin.countries
+    ``countries`` (a supplier without a country counts as outside)."""
+    return country is not None and country in countries
 
 
 def loan_instalments(fund: Fund, at: Mapping[str, int], horizon: int, drawn: int = -1) -> list[int]:

@@ -89,7 +89,9 @@ def check_component_origin(plan: Plan) -> list[Violation]:
             continue
         total = sum(v for _, v in fed.get(p, []))
         outside = sum(
-            v for s, v in fed.get(p, []) if not origin_inside(origin, ix.suppliers[s].country)
+            v
+            for s, v in fed.get(p, [])
+            if not origin_inside(origin.countries, ix.suppliers[s].country)
         )
         limit = float(origin.max_outside_share) * total
         if (over := plan.excess(outside, limit, total)) is not None:

@@ -332,10 +332,6 @@ class Plan:
         at_award = orders["nation"].isin(award)
         return orders["order_period"].where(at_award, orders["arrival_period"])
 
-    def payments_by_period(self, payer_type: str, purpose: str, by: list[str]) -> dict:
-        """Sums of the payments' amounts by ``by`` and ``period``."""
-        return sums(self.payments(payer_type, purpose), [*by, "period"], "amount")
-
     @property
     def _order_money(self) -> pd.Series:
         orders = self.tables["orders"]
