@@ -55,6 +55,7 @@ def read_solution_json(path: str | Path) -> Solution:
         periods=data.get("periods", []),
         gap=data["gap"],
         timings=data["timings"],
+        solver_settings=data.get("solver_settings", {}),
         key_figures=data["key_figures"],
         tables={
             # JSON has no NaN: a numeric column left all null reads back as NaN, as written

@@ -118,6 +118,9 @@ def solve_line(solution: Solution) -> str:
             f"{name} {phases[key]:.1f}" for key, name in _STAGES.items() if key in phases
         )
         line += f", {t['total']:.1f} s" + (f" ({steps})" if steps else "")
+    preset = solution.solver_settings.get("preset", "default")
+    if preset != "default":
+        line += f", preset {preset}"
     return line
 
 

@@ -27,6 +27,7 @@ import logging
 import pickle
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ from aggregate.model.highs import HighsModel
 from aggregate.model.linear import LinearModel, gc_paused
 from aggregate.result import Solution
 from aggregate.schema import Scenario
+from aggregate.schema.presets import OptionValue, check_options
 from aggregate.solve import SolverOptions, solve_model
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,8 @@ class Resolver:
         threads: int | None = None,
         parallel: bool = False,
         log_solver: bool = False,
+        preset: str | None = None,
+        highs_options: Mapping[str, OptionValue] | None = None,
         prepared: ModelData | None = None,
     ) -> None:
         """``prepared``: ``scenario`` already through :func:`aggregate.data.prepare` with
@@ -110,6 +114,8 @@ class Resolver:
                 threads=threads if threads is not None else settings.threads,
                 parallel=parallel,
                 log=log_solver,
+                preset=preset or settings.preset,
+                highs_options={**settings.highs_options, **check_options(highs_options or {})},
             ),
         )
         self.rebuilds = 0
@@ -145,6 +151,7 @@ class Resolver:
             threads=o.threads,
             parallel=o.parallel,
             log_solver=o.log,
+            options=o.highs(),
         )
         self.rebuilds += 1
         return time.perf_counter() - t0
@@ -282,7 +289,14 @@ def solve_cached(scenario: Scenario, **options: Any) -> Solution:
         options.get("mip_gap", settings.mip_gap),
         options.get("threads", settings.threads),
     )
-    key = (tuple(sorted(options.items())), solver_settings, structure_key(data))
+    # a dict (highs_options) is no key: its items are
+    given = tuple(
+        sorted(
+            (k, tuple(sorted(v.items())) if isinstance(v, Mapping) else v)
+            for k, v in options.items()
+        )
+    )
+    key = (given, solver_settings, structure_key(data))
     resolver = _CACHE.get(key)
     if resolver is None:
         resolver = Resolver(scenario, **{**_settings_options(settings), **options}, prepared=data)
@@ -299,6 +313,8 @@ def _settings_options(settings: Any) -> dict[str, Any]:
         "time_limit": settings.time_limit,
         "mip_gap": settings.mip_gap,
         "threads": settings.threads,
+        "preset": settings.preset,
+        "highs_options": settings.highs_options,
     }
 
 

@@ -43,6 +43,9 @@ class Solution:
     ``{"item": {"155-L52": "round"}}`` (the scenario's ``unit`` fields; empty when unknown)."""
     indivisible: list[str] = field(default_factory=list)
     """Items counted in whole units (``Item.indivisible``)."""
+    solver_settings: dict[str, Any] = field(default_factory=dict)
+    """How the plan was solved: ``solver``, ``preset``, the ``highs_options`` set (the
+    preset's and the scenario's or caller's), ``mip_gap``, ``time_limit`` and ``threads``."""
 
     if TYPE_CHECKING:
         # each plan table is also an attribute (solution.orders, ...), set below from SPECS

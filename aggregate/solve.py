@@ -11,7 +11,8 @@ import dataclasses
 import logging
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyomo.environ as pyo
@@ -34,6 +35,7 @@ from aggregate.model.objective import RETRY_SLACK, needs_cap_bound
 from aggregate.model.payers import settle_payers
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
+from aggregate.schema.presets import OptionValue, check_options, highs_options
 from aggregate.schema.settings import check_solver
 from aggregate.status import Outcome, read_legacy, read_pyomo
 from aggregate.tables import label_units
@@ -54,6 +56,25 @@ class SolverOptions:
     """HiGHS's parallel search (``parallel=on``)."""
     log: bool = False
     """Show the solver's log."""
+    preset: str = "default"
+    """HiGHS's preset (:data:`aggregate.schema.presets.PRESETS`)."""
+    highs_options: Mapping[str, OptionValue] = field(default_factory=dict)
+    """Raw HiGHS options on top of the preset (checked)."""
+
+    def highs(self) -> dict[str, OptionValue]:
+        """The HiGHS options to set: the preset's, then ``highs_options``."""
+        return highs_options(self.preset, self.highs_options)
+
+    def record(self) -> dict[str, Any]:
+        """What a solution records of how it was solved (``Solution.solver_settings``)."""
+        return {
+            "solver": self.solver,
+            "preset": self.preset,
+            "highs_options": self.highs() if self.solver == "highs" else {},
+            "mip_gap": self.mip_gap,
+            "time_limit": self.time_limit,
+            "threads": self.threads,
+        }
 
 
 def solve(
@@ -67,6 +88,8 @@ def solve(
     threads: int | None = None,
     parallel: bool = False,
     log_solver: bool = False,
+    preset: str | None = None,
+    highs_options: Mapping[str, OptionValue] | None = None,
 ) -> Solution:
     """Solve ``scenario`` and return the plan with its status, gap and timings.
 
@@ -74,7 +97,7 @@ def solve(
     pooling of volume or fixed costs; funds and donations stay (a fund with a minimum
     consortium pays for no order, as no going-alone contract has two nations).
     ``objective`` overrides the scenario's (``needs_first`` or ``weighted``); the other
-    arguments override its solver settings.
+    arguments override its solver settings (``highs_options`` go on top of the scenario's).
     """
     settings = scenario.settings
     options = SolverOptions(
@@ -84,6 +107,8 @@ def solve(
         threads=threads if threads is not None else settings.threads,
         parallel=parallel,
         log=log_solver,
+        preset=preset or settings.preset,
+        highs_options={**settings.highs_options, **check_options(highs_options or {})},
     )
     started = time.perf_counter()
     bounds = None
@@ -98,6 +123,8 @@ def solve(
             threads=options.threads,
             parallel=parallel,
             log_solver=log_solver,
+            preset=options.preset,
+            highs_options=options.highs_options,
         )
         if not alone.status.has_plan:
             return Solution(
@@ -170,6 +197,7 @@ def _solve_model(
                 parallel=options.parallel,
                 log_solver=options.log,
                 active=active_rows(model, lin),
+                options=options.highs(),
             )
         runner = _DirectRunner(lin, highs)
     else:
@@ -235,6 +263,7 @@ def _solve_model(
         currency=data.currency,
         units={kind: dict(ids) for kind, ids in data.units.items()},
         indivisible=sorted(data.indivisible),
+        solver_settings=options.record(),
     )
     if status.has_plan:
         t0 = time.perf_counter()
@@ -294,6 +323,11 @@ class _Runner:
             if not self._highs.available():
                 raise RuntimeError("HiGHS is not available: pip install highspy")
         else:
+            if options.highs():
+                log.warning(
+                    "preset and highs_options apply to the solver highs only, not %s",
+                    options.solver,
+                )
             self._legacy = _pyomo_solver(options.solver)
             if not self._legacy.available(exception_flag=False):
                 raise RuntimeError(
@@ -313,7 +347,7 @@ class _Runner:
 
     def _run_highs(self, model: pyo.ConcreteModel, left: float | None) -> Outcome:
         o = self.options
-        solver_options: dict[str, Any] = {"mip_rel_gap": o.mip_gap}
+        solver_options: dict[str, Any] = {**o.highs(), "mip_rel_gap": o.mip_gap}
         if o.parallel:
             solver_options["parallel"] = "on"
         # the model's MIPs run on a fixed thread count, as the direct runner's (highs.py)

@@ -176,6 +176,36 @@ def _fraction(value: float | None) -> float | None:
     return value
 
 
+def _preset(value: str | None) -> str | None:
+    """Typer callback: ``--preset`` one of :data:`aggregate.schema.presets.PRESETS`."""
+    from aggregate.schema.presets import PRESETS
+
+    if value is not None and value not in PRESETS:
+        listed = "; ".join(f"{name}: {p.purpose}" for name, p in PRESETS.items())
+        raise typer.BadParameter(f"unknown preset {value!r}; choose one of {listed}")
+    return value
+
+
+def _highs_options(values: list[str] | None) -> list[str] | None:
+    """Typer callback: every ``--highs-option KEY=VALUE`` one input may set, with a value
+    of its type (the values are read again by :func:`highs_options`)."""
+    from aggregate.schema.presets import parse_option
+
+    for text in values or []:
+        try:
+            parse_option(text)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--highs-option") from None
+    return values
+
+
+def highs_options(values: list[str] | None) -> dict[str, Any]:
+    """``--highs-option`` values (checked by :func:`_highs_options`) as a dict."""
+    from aggregate.schema.presets import parse_option
+
+    return dict(parse_option(text) for text in values or [])
+
+
 THREADS_MAX = 1024
 """Largest ``--threads`` accepted, as the scenario's ``settings.threads``."""
 

@@ -20,16 +20,20 @@ from aggregate.cli.common import (
     _check_out_folder,
     _console,
     _fraction,
+    _highs_options,
     _load_or_exit,
     _positive_finite,
+    _preset,
     _print_problems,
     _print_warnings,
     _write,
     app,
+    highs_options,
 )
 from aggregate.errors import ScenarioError
 from aggregate.io import json_schema, load, write_json_schema, write_template
 from aggregate.result import Solution
+from aggregate.schema.presets import PRESETS
 from aggregate.summary import size_line, summary_tables
 
 
@@ -171,6 +175,23 @@ def solve_command(
     parallel: Annotated[
         bool, typer.Option("--parallel", help="HiGHS parallel search (parallel=on)")
     ] = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="HiGHS preset: " + ", ".join(PRESETS),
+            callback=_preset,
+        ),
+    ] = None,
+    highs_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--highs-option",
+            help="A HiGHS option KEY=VALUE on top of the preset (repeatable), "
+            "e.g. mip_heuristic_effort=0.3",
+            callback=_highs_options,
+        ),
+    ] = None,
     log: Annotated[bool, typer.Option("--log", help="Show the solver's log")] = False,
     formats: Annotated[
         str, typer.Option("--formats", help="Output formats: xlsx,json,parquet")
@@ -201,6 +222,8 @@ def solve_command(
         "solver": solver,
         "log_solver": log,
         "parallel": parallel,
+        "preset": preset,
+        "highs_options": highs_options(highs_option),
     }
     what = "joint plan" + (", going alone" if baseline else "") + (", without aid" if aid else "")
     others: list[tuple[str, Solution, pd.DataFrame, dict[str, Any]]] = []

@@ -69,6 +69,7 @@ def solution_dict(solution: SolutionLike) -> dict[str, Any]:
         "periods": solution.periods,
         "gap": clean(solution.gap),
         "timings": solution.timings,
+        "solver_settings": solution.solver_settings,
         **units_metadata(solution),
         "key_figures": {k: clean(v) for k, v in solution.key_figures.items()},
         "key_figure_units": {k: figure_unit(solution, k) for k in solution.key_figures},

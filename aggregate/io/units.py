@@ -37,6 +37,7 @@ class SolutionLike(Protocol):
     periods: list[str]
     gap: float | None
     timings: dict[str, float]
+    solver_settings: dict[str, Any]
     key_figures: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     currency: str

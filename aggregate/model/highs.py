@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import highspy
@@ -29,6 +29,7 @@ import pyomo.environ as pyo
 
 from aggregate.model.linear import AggregateModel, LinearModel
 from aggregate.model.registry import NEEDS_CAP
+from aggregate.schema.presets import OptionValue
 from aggregate.status import Outcome, read_highs
 
 __all__ = [
@@ -214,7 +215,10 @@ class HighsModel:
         log_solver: bool = False,
         active: np.ndarray | None = None,
         integer: bool = True,
+        options: Mapping[str, OptionValue] | None = None,
     ) -> None:
+        """``options``: HiGHS options of a preset and ``highs_options``, checked by
+        :mod:`aggregate.schema.presets` (none of them reads or writes a file)."""
         self.lin = lin
         self.h = highspy.Highs()
         h = self.h
@@ -233,6 +237,9 @@ class HighsModel:
             h.setOptionValue("threads", int(threads))
         if parallel:
             h.setOptionValue("parallel", "on")
+        for name, value in (options or {}).items():
+            if h.setOptionValue(name, value) != highspy.HighsStatus.kOk:
+                raise ValueError(f"HiGHS refused option {name}={value!r}")
         a = lin.matrix().tocsc()
         row_lower, row_upper = _bounds(lin.row_lower), _bounds(lin.row_upper)
         if active is not None:

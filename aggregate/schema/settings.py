@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from aggregate.schema.base import Money, StrictModel
+from aggregate.schema.presets import OptionValue, PresetName, check_options
 
 if TYPE_CHECKING:
     from aggregate.schema.needs import Demand
@@ -86,6 +88,27 @@ class SolveSettings(StrictModel):
     """Solver threads. Absent: the solver's default. With HiGHS the MIP stages always run on
     one thread (its search path depends on the thread count, so a fixed count keeps the plan
     the same on any machine and setting); this applies to its linear solves."""
+    preset: PresetName = "default"
+    """HiGHS's way of searching (:data:`aggregate.schema.presets.PRESETS`): ``default``;
+    ``feasible_first`` (more heuristics: a good plan early under a time limit);
+    ``bound_first`` (fewer heuristics, cuts kept longer: proving the bound); ``lp_simplex``
+    or ``lp_ipm`` (the algorithm for linear programs); ``no_presolve`` (for diagnosis).
+    Every preset reaches the same optimum; they differ in how fast."""
+    highs_options: dict[str, OptionValue] = Field(default_factory=dict)
+    """Raw HiGHS options on top of the preset, e.g. ``{mip_heuristic_effort: 0.2}``. Only
+    options that change how HiGHS searches are accepted (not files, output, threads, the
+    gap or the time limit: those have their own settings)."""
+
+    @field_validator("highs_options", mode="before")
+    @classmethod
+    def _known_highs_options(cls, value: Any) -> Any:
+        # before the type check: one message per option, not one per type of the union
+        if not isinstance(value, dict):
+            return value
+        try:
+            return check_options(value)
+        except ValueError as exc:
+            raise PydanticCustomError("highs_option", "{detail}", {"detail": str(exc)}) from None
 
     def penalties(self, demand: Demand) -> tuple[float, float]:
         """The demand's (shortfall, lateness) penalties in the weighted objective: its own,

@@ -115,6 +115,27 @@ def _mapping(value: Any) -> dict[str, float]:
     return out
 
 
+def _options(value: Any) -> dict[str, bool | float | str]:
+    """``key: value`` pairs whose value is a number, TRUE/FALSE or a word (HiGHS options)."""
+    out: dict[str, bool | float | str] = {}
+    for part in _split(value):
+        key, colon, text = part.partition(":")
+        key, text = key.strip(), text.strip()
+        if not colon or not key or not text:
+            raise CellError(
+                f"expected `key: value` pairs, got '{clip(part)}'",
+                "write pairs such as `mip_heuristic_effort: 0.3, presolve: off`",
+            )
+        if key in out:
+            raise CellError(f"'{key}' is given twice", "give each key once")
+        try:
+            out[key] = _number(text)
+        except CellError:
+            lower = text.lower()
+            out[key] = lower == "true" if lower in ("true", "false") else text
+    return out
+
+
 def _series(value: Any) -> float | dict[str, float]:
     if isinstance(value, str) and ":" in value:
         return _mapping(value)
@@ -132,6 +153,7 @@ READERS: dict[str, Callable[[Any], Any]] = {
     "numbers": _numbers,
     "series": _series,
     "mapping": _mapping,
+    "options": _options,
     "labels": _split,
     "lines": _text,
 }
@@ -145,6 +167,12 @@ def number_text(value: float | int) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+def _option_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return number_text(value) if isinstance(value, int | float) else str(value)
 
 
 def cell_value(kind: str, value: Any, where: str) -> Any:
@@ -172,6 +200,8 @@ def cell_value(kind: str, value: Any, where: str) -> Any:
             if any(sep in str(key) for sep in ",;"):
                 raise ValueError(f"{where}: the key '{key}' contains a comma or semicolon")
         return ", ".join(f"{k}: {number_text(v)}" for k, v in value.items())
+    if kind == "options" and isinstance(value, dict):
+        return ", ".join(f"{k}: {_option_text(v)}" for k, v in value.items()) or None
     if kind == "text" and value == "":
         return None
     return value

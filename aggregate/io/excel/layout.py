@@ -54,6 +54,7 @@ KINDS: dict[str, str] = {
     "numbers": "numbers, comma-separated (blank: none)",
     "series": "number, or a series `period: value, period: value` (step function)",
     "mapping": "pairs `key: number, key: number`",
+    "options": "pairs `key: value, key: value` (a number, TRUE/FALSE or a word)",
     "labels": "period labels, comma-separated; may continue on further `periods` rows",
     "lines": "text, one per row (repeat the field on further rows)",
 }
@@ -557,6 +558,8 @@ SHEETS: tuple[Sheet, ...] = (
                 ("time_limit", "number"),
                 ("mip_gap", "number"),
                 ("threads", "whole"),
+                ("preset", "text"),
+                ("highs_options", "options"),
             )
         ),
         key_value=True,
