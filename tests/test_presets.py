@@ -312,3 +312,14 @@ def test_preset_and_options_round_trip_through_a_workbook(tmp_path: Path) -> Non
     back = load(path)
     assert back.settings.preset == "lp_ipm"
     assert back.settings.highs_options == sc.settings.highs_options
+
+
+def test_a_study_passes_preset_and_options_and_refuses_bad_ones() -> None:
+    from aggregate.study.spec import SolveOptions
+
+    options = SolveOptions(preset="bound_first", highs_options={"presolve": False})
+    assert options.kwargs()["preset"] == "bound_first"
+    assert options.kwargs()["highs_options"] == {"presolve": "off"}
+    assert "highs_options" not in SolveOptions().kwargs()
+    with pytest.raises(ValidationError, match="'read_solution_file'"):
+        SolveOptions(highs_options={"read_solution_file": "x"})

@@ -16,7 +16,9 @@ import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic_core import PydanticCustomError
 
 OptionValue = bool | int | float | str
 """A HiGHS option's value as input gives it."""
@@ -183,6 +185,18 @@ def check_options(options: Mapping[str, OptionValue]) -> dict[str, OptionValue]:
     if wrong:
         raise ValueError("; ".join(wrong))
     return out
+
+
+def options_field(value: Any) -> Any:
+    """A ``highs_options`` field's validator, before its type check (one message per wrong
+    option rather than one per type of the value's union)."""
+    if not isinstance(value, dict):
+        return value
+    try:
+        return check_options(value)
+    except ValueError as exc:
+        # the message as a parameter: it may hold braces
+        raise PydanticCustomError("highs_option", "{detail}", {"detail": str(exc)}) from None
 
 
 def highs_options(preset: str, extra: Mapping[str, OptionValue]) -> dict[str, OptionValue]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
 from aggregate.schema.base import Money, StrictModel
-from aggregate.schema.presets import OptionValue, PresetName, check_options
+from aggregate.schema.presets import OptionValue, PresetName, options_field
 
 if TYPE_CHECKING:
     from aggregate.schema.needs import Demand
@@ -102,13 +101,7 @@ class SolveSettings(StrictModel):
     @field_validator("highs_options", mode="before")
     @classmethod
     def _known_highs_options(cls, value: Any) -> Any:
-        # before the type check: one message per option, not one per type of the union
-        if not isinstance(value, dict):
-            return value
-        try:
-            return check_options(value)
-        except ValueError as exc:
-            raise PydanticCustomError("highs_option", "{detail}", {"detail": str(exc)}) from None
+        return options_field(value)
 
     def penalties(self, demand: Demand) -> tuple[float, float]:
         """The demand's (shortfall, lateness) penalties in the weighted objective: its own,

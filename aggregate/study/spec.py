@@ -37,10 +37,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from aggregate.errors import Problem, ScenarioError, problems_from_validation
 from aggregate.overrides import Override
+from aggregate.schema.presets import OptionValue, PresetName, options_field
 from aggregate.schema.settings import Solver
 
 Name = Annotated[
@@ -193,11 +202,21 @@ class SolveOptions(_Spec):
     threads: int | None = Field(default=None, ge=1, le=1024)
     """Solver threads per variant (leave it at 1 when running many variants in parallel)."""
     parallel: bool = False
+    preset: PresetName | None = None
+    """HiGHS's preset (:data:`aggregate.schema.presets.PRESETS`; absent: the scenario's)."""
+    highs_options: dict[str, OptionValue] | None = None
+    """Raw HiGHS options on top of the preset and the scenario's (as the scenario's
+    ``settings.highs_options``)."""
     reuse_model: bool = False
     """Re-solve variants that change only numbers on a model already built in the worker
     (:func:`aggregate.resolve.solve_cached`) instead of building it again. Off by default: a
     warm-started solve may return another of several equally good plans, so results can
     differ in which plan is shown, though never in objective value."""
+
+    @field_validator("highs_options", mode="before")
+    @classmethod
+    def _known_highs_options(cls, value: Any) -> Any:
+        return options_field(value)
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`aggregate.solve` (only those given)."""
