@@ -91,8 +91,9 @@ class SolveSettings(StrictModel):
     """HiGHS's way of searching (:data:`aggregate.schema.presets.PRESETS`): ``default``;
     ``feasible_first`` (more heuristics: a good plan early under a time limit);
     ``bound_first`` (fewer heuristics, cuts kept longer: proving the bound); ``lp_simplex``
-    or ``lp_ipm`` (the algorithm for linear programs); ``no_presolve`` (for diagnosis).
-    Every preset reaches the same optimum; they differ in how fast."""
+    or ``lp_ipm`` (the algorithm for linear programs); ``no_presolve`` (HiGHS without its
+    presolve: the fastest on the benchmark suite's MIPs; also for diagnosis). Every preset
+    reaches the same optimum; they differ in how fast."""
     highs_options: dict[str, OptionValue] = Field(default_factory=dict)
     """Raw HiGHS options on top of the preset, e.g. ``{mip_heuristic_effort: 0.2}``. Only
     options that change how HiGHS searches are accepted (not files, output, threads, the
