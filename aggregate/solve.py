@@ -139,6 +139,7 @@ def solve(
                 currency=alone.currency,
                 units=alone.units,
                 indivisible=alone.indivisible,
+                solver_settings=alone.solver_settings,
             )
         bounds = participation.bounds(alone.tables)
         if options.time_limit is not None:

@@ -79,7 +79,7 @@ def test_no_option_that_names_a_file_or_changes_output_is_allowed() -> None:
     risky = [n for n in every if "file" in n or n.startswith(("write_", "read_", "log_"))]
     assert "solution_file" in risky and "write_model_file" in risky  # the walk sees them
     assert not set(risky) & set(HIGHS_OPTIONS)
-    governed = {"output_flag", "threads", "mip_rel_gap", "time_limit", "parallel"}
+    governed = {"output_flag", "threads", "mip_rel_gap", "mip_abs_gap", "time_limit", "parallel"}
     assert not governed & set(HIGHS_OPTIONS)
 
 
@@ -96,6 +96,8 @@ def test_no_option_that_names_a_file_or_changes_output_is_allowed() -> None:
         ({"threads": 4}, ["'threads'", "`threads`"]),
         ({"mip_rel_gap": 0.1}, ["'mip_rel_gap'", "`mip_gap`"]),
         ({"time_limit": 5}, ["'time_limit'", "`time_limit`"]),
+        ({"mip_abs_gap": 1e6}, ["'mip_abs_gap'", "`mip_gap`"]),
+        ({"solver": "pdlp"}, ["'pdlp'"]),
         ({"mip_heuristic_efort": 0.2}, ["did you mean 'mip_heuristic_effort'"]),
         ({"zzz": 1}, ["'zzz'", "allowed:", "presolve"]),
         ({"mip_heuristic_effort": 2}, ["from 0 to 1", "not 2"]),
