@@ -110,6 +110,7 @@ def solve(
         preset=preset or settings.preset,
         highs_options={**settings.highs_options, **check_options(highs_options or {})},
     )
+    options.highs()  # an unknown preset fails here, before the build
     started = time.perf_counter()
     bounds = None
     if not baseline and settings.participation == "no_worse_than_alone":

@@ -63,6 +63,27 @@ def test_every_allowed_option_exists_in_highs_with_its_type_and_default_in_range
         assert check_option(name, default) == default, name
 
 
+def test_the_allowed_ranges_and_choices_are_highs_own() -> None:
+    # every value the table lets by is one HiGHS takes (else a solve would fail late), and
+    # one step outside a range HiGHS refuses too (the table is no narrower than needed)
+    h = _highs()
+
+    def takes(name: str, value: Any) -> bool:
+        return bool(h.setOptionValue(name, value) == highspy.HighsStatus.kOk)
+
+    for name, spec in HIGHS_OPTIONS.items():
+        if spec.kind is str:
+            assert all(takes(name, c) for c in spec.choices), name
+        elif spec.kind in (int, float):
+            assert spec.low is not None and spec.high is not None, name
+            step = 1 if spec.kind is int else 0.1
+            low, high = spec.kind(spec.low), spec.kind(spec.high)
+            assert takes(name, low) and takes(name, high), name
+            assert not takes(name, low - step), name
+            if high < 2147483647:
+                assert not takes(name, high + step), name
+
+
 def test_every_preset_sets_options_highs_accepts() -> None:
     assert set(PRESETS) == set(get_args(PresetName))
     assert PRESETS["default"].options == {}
@@ -145,9 +166,11 @@ def test_command_line_values_are_read_as_the_options_type() -> None:
             parse_option(bad)
 
 
-def test_a_bad_keyword_option_raises_before_solving() -> None:
+def test_a_bad_keyword_option_or_preset_raises_before_solving() -> None:
     with pytest.raises(ValueError, match="'threads'"):
         solve(scenario(), highs_options={"threads": 2})
+    with pytest.raises(ValueError, match=r"unknown preset 'fast'.*feasible_first"):
+        solve(scenario(), preset="fast")
 
 
 # ------------------------------------------------------------------ every preset, one optimum

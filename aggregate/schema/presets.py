@@ -77,7 +77,7 @@ class HighsOption:
 
 
 _ON_OFF = ("off", "choose", "on")
-_STRATEGY = HighsOption(int, -1, 4)
+_EDGE_WEIGHT = HighsOption(int, -1, 2)
 
 HIGHS_OPTIONS: dict[str, HighsOption] = {
     "presolve": HighsOption(str, choices=_ON_OFF),
@@ -87,13 +87,13 @@ HIGHS_OPTIONS: dict[str, HighsOption] = {
     "run_crossover": HighsOption(str, choices=_ON_OFF),
     "random_seed": HighsOption(int, 0, 2147483647),
     "simplex_strategy": HighsOption(int, 0, 4),
-    "simplex_scale_strategy": HighsOption(int, 0, 5),
+    "simplex_scale_strategy": HighsOption(int, 0, 4),
     "simplex_crash_strategy": HighsOption(int, 0, 9),
-    "simplex_dual_edge_weight_strategy": _STRATEGY,
-    "simplex_primal_edge_weight_strategy": _STRATEGY,
-    "simplex_price_strategy": HighsOption(int, 0, 4),
+    "simplex_dual_edge_weight_strategy": _EDGE_WEIGHT,
+    "simplex_primal_edge_weight_strategy": _EDGE_WEIGHT,
+    "simplex_price_strategy": HighsOption(int, 0, 3),
     "simplex_dualize_strategy": HighsOption(int, -1, 1),
-    "ipx_dualize_strategy": HighsOption(int, -1, 4),
+    "ipx_dualize_strategy": HighsOption(int, -1, 3),
     "mip_heuristic_effort": HighsOption(float, 0.0, 1.0),
     "mip_heuristic_run_feasibility_jump": HighsOption(bool),
     "mip_heuristic_run_rens": HighsOption(bool),
