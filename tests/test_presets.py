@@ -33,6 +33,7 @@ from aggregate.schema.presets import (
 )
 from aggregate.schema.settings import SolveSettings
 from aggregate.solve import solve
+from aggregate.verify import verify
 from tests.support import DATA, scenario, solved, tiny_raw
 
 runner = CliRunner()
@@ -280,13 +281,7 @@ def test_cli_preset_and_highs_options_solve_and_show_the_preset(tmp_path: Path) 
     assert back.solver_settings["preset"] == "bound_first"
     assert back.solver_settings["highs_options"]["presolve"] == "off"
     assert back.solver_settings["highs_options"]["random_seed"] == 3
-    assert aggregate_verify(back)
-
-
-def aggregate_verify(plan: Any) -> bool:
-    from aggregate.verify import verify
-
-    return verify(load(DATA / "tiny.yaml"), plan).ok
+    assert verify(load(DATA / "tiny.yaml"), back).ok  # the plan read back passes
 
 
 @pytest.mark.parametrize(
