@@ -557,6 +557,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("time_limit", "number"),
                 ("mip_gap", "number"),
                 ("threads", "whole"),
+                ("tighten_bounds", "bool"),
             )
         ),
         key_value=True,
