@@ -138,6 +138,9 @@ class ModelData:
     tighten_bounds: bool = True
     """The settings' ``tighten_bounds``: the linking rows' big-M is the least of the capacity
     and :attr:`route_upper` (false: the capacity alone)."""
+    ready_upper: dict[OfferKey, list[float]] | None = None
+    """(producer, item) -> the capacity with the expansions that can be ready by each period
+    (:func:`aggregate.model.bounds.ready_upper`, derived when the model is built)."""
     route_upper: dict[RouteKey, list[float]] | None = None
     """(producer, item, nation) -> the most the route can usefully take from each arrival
     period on (:func:`aggregate.model.bounds.route_upper`, derived when the model is built:

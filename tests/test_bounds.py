@@ -213,3 +213,20 @@ def test_warehouse_location_bound_is_the_demand() -> None:
     bounds = contract_upper(data)
     for total, _ in bounds.values():
         assert total <= sum(demand.values()) + 1e-9
+
+
+def test_capacity_counts_only_expansions_ready_by_then() -> None:
+    """tests/cases/expansion-ramps-up: P has no base capacity and a line of 20 started in P1
+    at the latest, ready one period later, ramping 25%, 50%, then 100%. The big-M of P's
+    orders is 0 in P1 (not ready), 5 in P2, 10 in P3 and 20 in P4, not 20 throughout; the
+    route bound (demand 10 each in P2..P4: 30, 30, 20, 10 from each period on) is above
+    each but P4's 10 (min(20, 10))."""
+    from aggregate.io import load
+
+    sc = load(CASES / "expansion-ramps-up" / "scenario.yaml")
+    data = prepare(sc)
+    assert data.offers["P", "shell"].upper == [20.0] * 4
+    got = [order_upper(data, ("P", "shell", "UKR", a, 0)) for a in range(4)]
+    assert got == [0.0, 5.0, 10.0, 10.0]
+    assert bounds_of(data)["P", "shell", "UKR"] == [30.0, 30.0, 20.0, 10.0]
+    assert_same_optimum(sc)

@@ -3,7 +3,10 @@ r"""The tightest valid big-M of the order linking rows: what a route can ever us
 The linking rows (``order_tier_link``, ``tier_volume_upper``, ``delivery_period_link``)
 bound orders by a binary's coefficient. The producer's capacity :math:`U_{p,i,a}` (base
 plus every expansion) is always valid, but weak where one nation needs far less than a
-producer can make. ``route_upper`` derives, once, the most route :math:`(p,i,n)` can
+producer can make, and before an expansion can be ready. The rows take
+:math:`\bar U_{p,i,a} = cap_{p,i,a} + \sum_e added_e \max_s ramp_{e,a-s-lead_e}` instead:
+the capacity with each expansion at the most of its ramp it can reach by period :math:`a`
+(``capacity_upper`` allows no more). ``route_upper`` derives, once, the most route :math:`(p,i,n)` can
 usefully take from arrival period :math:`a` on, in item units, and each row takes the
 least of it (summed over the row's routes) and the capacity (``tighten_bounds``, on by
 default; off, the capacity alone):
@@ -49,7 +52,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from aggregate.data import ContractKey, ModelData, OrderKey, RouteKey
+from aggregate.data import ContractKey, ModelData, OfferKey, OrderKey, RouteKey
 
 
 def _money(data: ModelData) -> tuple[dict[RouteKey, float], set[RouteKey]]:
@@ -137,6 +140,28 @@ def route_upper(data: ModelData) -> dict[RouteKey, list[float]]:
     return out
 
 
+def ready_upper(data: ModelData) -> dict[OfferKey, list[float]]:
+    r"""(producer, item) -> :math:`\bar U_{p,i,a} = cap_{p,i,a} + \sum_e added_e \max_s
+    ramp_{e,a-s-lead_e}`: the capacity with every expansion of the offer that can be ready
+    by period :math:`a`, at the most of its ramp then (``capacity_upper`` allows no more);
+    at most :math:`U_{p,i,a}`, which adds every expansion in every period."""
+    out: dict[OfferKey, list[float]] = {}
+    horizon = range(len(data.periods))
+    extra: dict[OfferKey, list[float]] = defaultdict(lambda: [0.0] * len(data.periods))
+    for x in data.expansions.values():
+        if x.supplier is None and x.starts:
+            added = extra[x.producer, x.item]
+            for a in horizon:
+                added[a] += x.added * max(x.share(s, a) for s in x.starts)
+    for key, off in data.offers.items():
+        more = extra.get(key)
+        out[key] = [
+            min(u, c + (more[a] if more else 0.0))
+            for a, (u, c) in enumerate(zip(off.upper, off.capacity, strict=True))
+        ]
+    return out
+
+
 def bounds_of(data: ModelData) -> dict[RouteKey, list[float]]:
     """:attr:`~aggregate.data.ModelData.route_upper`, derived on first use (empty without
     ``tighten_bounds``)."""
@@ -145,10 +170,22 @@ def bounds_of(data: ModelData) -> dict[RouteKey, list[float]]:
     return data.route_upper
 
 
+def capacity_of(data: ModelData) -> dict[OfferKey, list[float]]:
+    r""":attr:`~aggregate.data.ModelData.ready_upper`, derived on first use: :math:`\bar
+    U` (:func:`ready_upper`), or :math:`U` without ``tighten_bounds``."""
+    if data.ready_upper is None:
+        data.ready_upper = (
+            ready_upper(data)
+            if data.tighten_bounds
+            else {k: list(o.upper) for k, o in data.offers.items()}
+        )
+    return data.ready_upper
+
+
 def order_upper(data: ModelData, order: OrderKey) -> float:
-    r"""The big-M of one order: :math:`M_{p,i,n,a} = \min(U_{p,i,a}, R_{p,i,n,a})`."""
+    r"""The big-M of one order: :math:`M_{p,i,n,a} = \min(\bar U_{p,i,a}, R_{p,i,n,a})`."""
     p, i, n, a, _k = order
-    cap = data.offers[p, i].upper[a]
+    cap = capacity_of(data)[p, i][a]
     bound = bounds_of(data).get((p, i, n))
     return cap if bound is None else min(cap, bound[a])
 
@@ -164,7 +201,8 @@ def contract_upper(data: ModelData) -> dict[ContractKey, tuple[float, list[float
     out: dict[ContractKey, tuple[float, list[float]]] = {}
     for c, (p, i) in data.contracts.items():
         off = data.offers[p, i]
-        total, per = sum(off.upper[off.lead :]), list(off.upper)
+        per = list(capacity_of(data)[p, i])
+        total = sum(per[off.lead :])
         bounds = [bounds_of(data).get(r) for r in routes[c]]
         if all(b is not None for b in bounds):
             summed = [sum(b[a] for b in bounds if b is not None) for a in range(len(per))]
