@@ -135,6 +135,16 @@ class ModelData:
     repairs: list[RepairKey] = field(default_factory=list)
     """Repairs a shop can take in: an item it repairs, worn by a nation it serves, in a
     period with capacity whose return falls within the horizon."""
+    tighten_bounds: bool = True
+    """The settings' ``tighten_bounds``: the linking rows' big-M is the least of the capacity
+    and :attr:`route_upper` (false: the capacity alone)."""
+    ready_upper: dict[OfferKey, list[float]] | None = None
+    """(producer, item) -> the capacity with the expansions that can be ready by each period
+    (:func:`aggregate.model.bounds.ready_upper`, derived when the model is built)."""
+    route_upper: dict[RouteKey, list[float]] | None = None
+    """(producer, item, nation) -> the most the route can usefully take from each arrival
+    period on (:func:`aggregate.model.bounds.route_upper`, derived when the model is built:
+    :func:`~aggregate.model.bounds.bounds_of`); a route without an entry keeps the capacity."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)
@@ -471,6 +481,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
         needs_tolerance=settings.needs_tolerance,
         lateness_weight=settings.lateness_weight,
         needs_discount=settings.needs_discount,
+        tighten_bounds=settings.tighten_bounds,
         offers=offers,
         routes=routes,
         orders=orders,

@@ -16,6 +16,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
+from aggregate.model.bounds import contract_upper, order_upper
 from aggregate.model.linear import INF, Row, linear
 
 Rows = tuple[Any, Iterator[Row]]
@@ -96,17 +97,24 @@ def tier_volume_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 def tier_volume_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Volume is priced only at the chosen tier.
 
-    :math:`V_{c,k} \le (\sum_a U_{p,i,a}) \, tier_{c,k}`, with :math:`U_{p,i,a}` the base
-    capacity plus every expansion's addition (an upper bound on deliveries).
+    :math:`V_{c,k} \le M_c \, tier_{c,k}`, with :math:`M_c = \min(\sum_{a \ge lead}
+    U_{p,i,a}, \sum_n R_{p,i,n,lead})`: :math:`U_{p,i,a}` the base capacity plus every
+    expansion's addition (an upper bound on deliveries), :math:`R_{p,i,n,a}` the most route
+    :math:`(p,i,n)` can usefully take from period :math:`a` on (docs/model.md, "Big-M
+    bounds": the nation's reachable demand in item units, stock room, sustainment and
+    donations, or a tier minimum, minimum order, commitment or committed fund money that
+    forces more, in whole lots), summed over the contract's nations. Capacity alone without
+    ``tighten_bounds``.
     """
     lin = linear(m)
     order, tier = lin.col("order"), lin.col("tier")
-    total = {o: sum(x.upper[x.lead :]) for o, x in data.offers.items()}
+    big_m = contract_upper(data)
 
     def rows() -> Iterator[Row]:
         for ck in m.CONTRACT_TIERS:
-            volume, off = _tier_volume(order, data, ck)
-            yield ck, [*volume, tier[ck]], [1.0] * len(volume) + [-total[off]], -INF, 0.0
+            volume, _off = _tier_volume(order, data, ck)
+            bound = big_m[tuple(ck[:-1])][0]
+            yield ck, [*volume, tier[ck]], [1.0] * len(volume) + [-bound], -INF, 0.0
 
     return m.CONTRACT_TIERS, rows()
 
@@ -142,17 +150,19 @@ def min_order_lower(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 def order_tier_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""Orders only under the chosen tier (a strengthening of ``tier_volume_upper``).
 
-    :math:`x_{p,i,n,a,k} \le U_{p,i,a} \, tier_{c,k}`
+    :math:`x_{p,i,n,a,k} \le M_{p,i,n,a} \, tier_{c,k}`, with
+    :math:`M_{p,i,n,a} = \min(U_{p,i,a}, R_{p,i,n,a})` (``tier_volume_upper``); :math:`U`
+    alone without ``tighten_bounds``.
     """
     lin = linear(m)
     order, tier = lin.col("order"), lin.col("tier")
-    contract_of, offers = data.contract_of, data.offers
+    contract_of = data.contract_of
 
     def rows() -> Iterator[Row]:
         for o in data.orders:
-            p, i, n, a, k = o
+            p, i, n, _a, k = o
             c = contract_of[p, i, n]
-            yield o, (order[o], tier[(*c, k)]), (1.0, -offers[p, i].upper[a]), -INF, 0.0
+            yield o, (order[o], tier[(*c, k)]), (1.0, -order_upper(data, o)), -INF, 0.0
 
     return m.ORDERS, rows()
 
@@ -180,20 +190,22 @@ def order_lots(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""A period with deliveries pays its fixed cost (only where ``order_period_cost > 0``).
 
-    :math:`\sum_{n,k} x_{p,i,n,a,k} \le U_{p,i,a} \, delivers_{c,a}`
+    :math:`\sum_{n,k} x_{p,i,n,a,k} \le \min(U_{p,i,a}, \sum_n R_{p,i,n,a}) \,
+    delivers_{c,a}`, the sum over the contract's nations (``tier_volume_upper``); :math:`U`
+    alone without ``tighten_bounds``.
     """
     lin = linear(m)
     order, delivers = lin.col("order"), lin.col("delivers")
+    big_m = contract_upper(data)
 
     def rows() -> Iterator[Row]:
         for ca in m.DELIVERS:
             c, a = tuple(ca[:-1]), int(ca[-1])
-            p, i = data.contracts[c]
             cols = _cols(order, data.by_contract_period.get((c, a), []))
             yield (
                 ca,
                 [*cols, delivers[ca]],
-                [1.0] * len(cols) + [-data.offers[p, i].upper[a]],
+                [1.0] * len(cols) + [-big_m[c][1][a]],
                 -INF,
                 0.0,
             )

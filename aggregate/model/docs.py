@@ -17,6 +17,7 @@ import re
 import sys
 from pathlib import Path
 
+from aggregate.model import bounds
 from aggregate.model.registry import FAMILIES, SECTIONS, Family
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "model.md"
@@ -135,7 +136,8 @@ reported in the `loans` table, not charged (`aggregate.schema.facts.loan_schedul
 
 ## Rules (one function each)
 Notation: `Q[c,n] = sum_{a,k} x` (nation `n`'s volume under `c`), `V[c,k] = sum_{n,a} x[..,k]`,
-`U[p,i,a]` = base capacity plus every expansion's addition (an upper bound), `cost[p,i,n] =
+`U[p,i,a]` = base capacity plus every expansion's addition (an upper bound), `R[p,i,n,a]` =
+the most route `(p,i,n)` can usefully take from period `a` on (below, "Big-M bounds"), `cost[p,i,n] =
 sum_{a,k} (price_k + delivery[p,n]) x[p,i,n,a,k]`. `price_k` is tier `k`'s price in the order
 period `a - lead_time` of `x[p,i,n,a,k]`: an escalating price (`price: {period: price}`) is
 the price agreed when the order is placed, the award, not at delivery.
@@ -291,6 +293,8 @@ def render() -> str:
     for section in SECTIONS:
         parts.append(f"### {section}\n")
         parts += [entry(f) for f in FAMILIES.values() if f.section == section]
+    parts.append("## Big-M bounds (`aggregate/model/bounds.py`)\n")
+    parts.append("\n\n".join(markdown(bounds.__doc__ or "")) + "\n")
     parts.append(TAIL)
     return "\n".join(parts)
 

@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 from aggregate import labels
 from aggregate.data import HORIZON, ModelData
 from aggregate.model import financing
+from aggregate.model.bounds import contract_upper
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, LinearModel, Row, linear
 from aggregate.model.variables import paid_columns
@@ -399,7 +400,8 @@ def consortium_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     r"""A fund with a minimum consortium pays for a contract only if it uses that contract.
 
     :math:`\sum_{n,t} pays_{f,p,i,n,t} \le M_c \, uses_{f,c}`, with :math:`M_c` the worst unit
-    price plus delivery times the offer's total capacity; only funds with
+    price plus delivery times the big-M of the contract's volume (``tier_volume_upper``: the
+    least of the offer's capacity and what its routes can usefully take); only funds with
     ``min_nations_per_contract > 1``.
     """
     lin = linear(m)
@@ -409,11 +411,13 @@ def consortium_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         if data.funds[f].min_nations > 1:
             pays[(f, *data.contract_of[p, i, n])] += paid_columns(lin, data, f, p, i, n)
 
+    volume = contract_upper(data)
+
     def big_m(c: tuple) -> float:
         p, i = data.contracts[c]
         off = data.offers[p, i]
         worst = max(off.prices) + max(off.delivery.values(), default=0.0)
-        return worst * sum(off.upper[off.lead :])
+        return worst * volume[c][0]
 
     def rows() -> Iterator[Row]:
         for fc in m.FUND_USES:

@@ -77,6 +77,13 @@ class SolveSettings(StrictModel):
     demand gives no penalty of its own."""
     default_lateness_penalty: Money = 1e3
     """Weighted objective: currency units per unit-period late and unit of priority."""
+    tighten_bounds: bool = True
+    """Linking rows (an order, a contract's volume or a delivery period against its binary)
+    use the least valid big-M: the producer's capacity or what the route can ever usefully
+    take (its nation's reachable demand, stock room, sustainment and donations, or a tier,
+    minimum order or commitment that forces more, plus one lot), whichever is smaller. The
+    optimum is the same; the LP relaxation is tighter, so the MIP solves faster. ``false``:
+    the capacity alone (as before; for comparison)."""
     solver: Solver = "highs"
     """Solver name: ``highs``, or a Pyomo solver of :data:`SOLVERS` that is installed."""
     time_limit: float | None = Field(default=None, gt=0)

@@ -560,6 +560,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("threads", "whole"),
                 ("preset", "text"),
                 ("highs_options", "options"),
+                ("tighten_bounds", "bool"),
             )
         ),
         key_value=True,

@@ -1,0 +1,232 @@
+"""The tightened big-M of the linking rows (:mod:`aggregate.bounds`) never cuts an optimum.
+
+Each scenario is solved with ``tighten_bounds`` on and off: the optima agree (weighted
+shortfall and cost plus penalties), both plans pass the verifier, and every route's
+arrivals in the untightened optimum fit the tightened bounds (so the bound would not have
+cut that plan either).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aggregate import solve, verify
+from aggregate.data import prepare
+from aggregate.model.bounds import bounds_of, contract_upper, order_upper
+from aggregate.reference import orlib_scenario
+from aggregate.result import Solution
+from aggregate.schema import Scenario
+from benchmarks.generator import generate
+from tests.support import scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases"
+REL = 1e-5
+"""Optima agree to this relative tolerance (HiGHS stops at a 1e-6 relative gap)."""
+
+
+def _with(sc: Scenario, tighten: bool) -> Scenario:
+    return sc.model_copy(
+        update={"settings": sc.settings.model_copy(update={"tighten_bounds": tighten})}
+    )
+
+
+def _value(sol: Solution) -> tuple[float, float]:
+    k = sol.key_figures
+    return k["weighted_shortfall"], k["total_cost"] + k["penalty_cost"]
+
+
+def _arrivals(sc: Scenario, sol: Solution) -> dict[tuple[str, str, str], dict[int, float]]:
+    """route -> arrival period -> units ordered (every tier) in ``sol``."""
+    at = {p: t for t, p in enumerate(sc.periods)}
+    out: dict[tuple[str, str, str], dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for r in sol.tables["orders"].itertuples():
+        out[r.producer, r.item, r.nation][at[r.arrival_period]] += r.quantity
+    return out
+
+
+def assert_same_optimum(sc: Scenario) -> tuple[Solution, Solution]:
+    """Solve ``sc`` tightened and not; assert the optima agree and the untightened plan
+    fits the tightened bounds. Returns (tightened, untightened)."""
+    tight, loose = solve(_with(sc, True)), solve(_with(sc, False))
+    # both within the scenario's own gap of the optimum: they agree to twice that
+    rel = max(REL, 2 * sc.settings.mip_gap)
+    assert tight.status.has_plan == loose.status.has_plan, (tight.status, loose.status)
+    if not loose.status.has_plan:
+        return tight, loose
+    for sol in (tight, loose):
+        check = verify(sc, sol)
+        assert check.ok, str(check)
+    for a, b in zip(_value(tight), _value(loose), strict=True):
+        assert a == pytest.approx(b, rel=rel, abs=1e-6), (_value(tight), _value(loose))
+    data = prepare(_with(sc, True), pooled=loose.pooled)
+    tol = 1e-6
+    for (p, i, n), by_period in _arrivals(sc, loose).items():
+        bound = bounds_of(data).get((p, i, n))
+        for a, units in by_period.items():
+            assert units <= order_upper(data, (p, i, n, a, 0)) + tol, (p, i, n, a, units)
+            if bound is not None:
+                later = sum(u for t, u in by_period.items() if t >= a)
+                assert later <= bound[a] + tol, (p, i, n, a, later, bound[a])
+    return tight, loose
+
+
+# ------------------------------------------------------------------ generated instances
+
+
+@pytest.mark.parametrize(
+    ("family", "seed", "objective"),
+    [
+        ("lp", 0, "weighted"),
+        ("lp", 1, "needs_first"),
+        ("mip", 0, "weighted"),
+        ("mip", 1, "weighted"),
+        ("mip", 2, "needs_first"),
+        ("mip", 3, "weighted"),
+    ],
+)
+def test_generated_optima_agree(family: str, seed: int, objective: str) -> None:
+    assert_same_optimum(generate("S", family, seed, objective))
+
+
+@pytest.mark.parametrize("family", ["lp", "mip"])
+def test_bound_never_above_capacity(family: str) -> None:
+    """Tightening never loosens a row: every order's big-M is at most its capacity."""
+    data = prepare(generate("S", family, 0))
+    loose = prepare(_with(generate("S", family, 0), False))
+    assert bounds_of(loose) == {}
+    assert data.orders == loose.orders
+    for o in data.orders:
+        assert order_upper(data, o) <= order_upper(loose, o)
+        assert order_upper(loose, o) == data.offers[o[0], o[1]].upper[o[3]]
+
+
+# ------------------------------------------------------------------ hand cases, library
+
+
+CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "scenario.yaml").is_file())
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_case_optima_agree(name: str) -> None:
+    from aggregate.io import load
+
+    assert_same_optimum(load(CASES / name / "scenario.yaml"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "eu-1m-shells-2023/scenario.yaml",
+        "sustainment-barrels/scenario.yaml",
+        "air-defence-interceptors/scenario.yaml",
+        "teaching/pooling-tiers/scenario.yaml",
+        "teaching/floor-blocks-donation/scenario.yaml",
+        "teaching/fund-key/scenario.yaml",
+        "teaching/expansion-pays-off/scenario.yaml",
+        "teaching/component-bottleneck/scenario.yaml",
+    ],
+)
+def test_library_optima_agree(path: str) -> None:
+    from aggregate.io import load
+
+    assert_same_optimum(load(ROOT / "models" / path))
+
+
+# ------------------------------------------------------------------ rules that buy beyond use
+
+
+def _one_offer(offer: dict[str, Any], quantity: float = 60, **fields: Any) -> Scenario:
+    return scenario(
+        demands=[
+            {"id": "d", "nation": "UKR", "capability": "fire", "period": "P1", "quantity": quantity}
+        ],
+        producers=[{"id": "P", "country": "DEU", "offers": [{"item": "shell", **offer}]}],
+        **fields,
+    )
+
+
+def _bought(sol: Solution) -> float:
+    return float(sol.tables["orders"]["quantity"].sum())
+
+
+@pytest.mark.parametrize(
+    ("offer", "bought"),
+    [
+        # a tier above the demand: 100 at 5 = 500 beats 60 at 10 = 600
+        ({"capacity": 1000, "price": 10, "tiers": [{"min_volume": 100, "price": 5}]}, 100),
+        # a minimum order above the demand: 80 units or none (none leaves 60 short)
+        ({"capacity": 1000, "price": 10, "min_order": 80}, 80),
+        # whole lots of 25: 3 lots = 75 >= 60
+        ({"capacity": 1000, "price": 10, "lot_size": 25}, 75),
+        # a commitment above the demand: UKR orders at least 80
+        ({"capacity": 1000, "price": 10, "commitments": [{"nation": "UKR", "min_volume": 80}]}, 80),
+    ],
+)
+def test_rules_forcing_more_than_use(offer: dict[str, Any], bought: float) -> None:
+    sc = _one_offer(offer, quantity=60, periods=["P1"])
+    tight, loose = assert_same_optimum(sc)
+    assert _bought(tight) == pytest.approx(bought)
+    assert _bought(loose) == pytest.approx(bought)
+    # the bound is the units bought (what the rule forces, above the demand), not 1,000
+    data = prepare(sc)
+    assert bounds_of(data)["P", "shell", "UKR"] == [pytest.approx(bought)]
+
+
+def test_stock_floor_and_refill_target() -> None:
+    """Demand 20 in P1, a hard floor of 30 from an empty stock, and a refill target of 50 by
+    P2: 20 + 50 = 70 units bought (the floor, 30, is below the target)."""
+    sc = _one_offer(
+        {"capacity": 1000, "price": 10},
+        quantity=20,
+        periods=["P1", "P2"],
+        stockpiles=[
+            {
+                "nation": "UKR",
+                "item": "shell",
+                "on_hand": 0,
+                "floor": 30,
+                "refill_target": 50,
+                "refill_by": "P2",
+            }
+        ],
+    )
+    tight, _ = assert_same_optimum(sc)
+    assert _bought(tight) == pytest.approx(70)
+
+
+def test_warehouse_location_bound_is_the_demand() -> None:
+    """OR-Library cap41: each flow's big-M is the customer's demand (in the textbook strong
+    formulation, x_ij <= d_j y_i), not the warehouse's capacity."""
+    sc = orlib_scenario(ROOT / "tests" / "reference" / "orlib-cap41.txt")
+    data = prepare(sc)
+    demand = {d.nation: d.quantity for d in sc.demands}
+    for o in data.orders:
+        assert order_upper(data, o) == pytest.approx(
+            min(demand[o[2]], data.offers[o[0], o[1]].upper[o[3]])
+        )
+    assert any(order_upper(data, o) < data.offers[o[0], o[1]].upper[o[3]] for o in data.orders)
+    bounds = contract_upper(data)
+    for total, _ in bounds.values():
+        assert total <= sum(demand.values()) + 1e-9
+
+
+def test_capacity_counts_only_expansions_ready_by_then() -> None:
+    """tests/cases/expansion-ramps-up: P has no base capacity and a line of 20 started in P1
+    at the latest, ready one period later, ramping 25%, 50%, then 100%. The big-M of P's
+    orders is 0 in P1 (not ready), 5 in P2, 10 in P3 and 20 in P4, not 20 throughout; the
+    route bound (demand 10 each in P2..P4: 30, 30, 20, 10 from each period on) is above
+    each but P4's 10 (min(20, 10))."""
+    from aggregate.io import load
+
+    sc = load(CASES / "expansion-ramps-up" / "scenario.yaml")
+    data = prepare(sc)
+    assert data.offers["P", "shell"].upper == [20.0] * 4
+    got = [order_upper(data, ("P", "shell", "UKR", a, 0)) for a in range(4)]
+    assert got == [0.0, 5.0, 10.0, 10.0]
+    assert bounds_of(data)["P", "shell", "UKR"] == [30.0, 30.0, 20.0, 10.0]
+    assert_same_optimum(sc)
