@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ import pyomo.environ as pyo
 from aggregate.data import ModelData, prepare
 from aggregate.extract import extract
 from aggregate.model import build_model, participation
+from aggregate.model.blocks import BlockRunner, find_blocks
 from aggregate.model.highs import (
     SEARCH_THREADS,
     HighsModel,
@@ -54,6 +56,8 @@ class SolverOptions:
     """HiGHS's parallel search (``parallel=on``)."""
     log: bool = False
     """Show the solver's log."""
+    split_blocks: bool = True
+    """Solve independent blocks of the model apart (:mod:`aggregate.model.blocks`)."""
 
 
 def solve(
@@ -84,6 +88,7 @@ def solve(
         threads=threads if threads is not None else settings.threads,
         parallel=parallel,
         log=log_solver,
+        split_blocks=settings.split_blocks,
     )
     started = time.perf_counter()
     bounds = None
@@ -160,18 +165,33 @@ def _solve_model(
     lin = linear(model)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    runner: _Runner | _DirectRunner
+    runner: _Runner | _DirectRunner | BlockRunner
     if options.solver == "highs" and (highs is not None or matches_model(model, lin)):
-        if highs is None:
-            highs = HighsModel(
-                lin,
+        active = active_rows(model, lin)
+        # a re-solve's HiGHS instance holds the whole matrix: it is not split
+        parts = find_blocks(lin, active) if highs is None and options.split_blocks else None
+
+        def make(part: LinearModel, active: Any = None) -> HighsModel:
+            return HighsModel(
+                part,
                 mip_gap=options.mip_gap,
                 threads=options.threads,
                 parallel=options.parallel,
                 log_solver=options.log,
-                active=active_rows(model, lin),
+                active=active,
             )
-        runner = _DirectRunner(lin, highs)
+
+        if parts is not None:
+            runner = BlockRunner(
+                lin,
+                parts,
+                make,
+                needs_tolerance=data.needs_tolerance,
+                whole=lambda: _DirectRunner(lin, make(lin, active)),
+                workers=options.threads or _cores(),
+            )
+        else:
+            runner = _DirectRunner(lin, highs or make(lin, active))
     else:
         if isinstance(model, AggregateModel):
             model.all_constraints()  # Pyomo's solver interfaces read the Pyomo constraints
@@ -244,6 +264,7 @@ def _solve_model(
     solution.key_figures.update(
         status=status.value,
         gap=solution.gap,
+        **({"blocks": len(runner.parts)} if isinstance(runner, BlockRunner) else {}),
         needs_objective=stages[0].objective if data.objective != "weighted" else None,
     )
     return solution
@@ -261,6 +282,14 @@ def _settle_payers(
     if settled is not None:
         lin.load_values(settled)
     return time.perf_counter() - t0
+
+
+def _cores() -> int:
+    """The cores this process may run on (blocks run in that many threads at once)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _overall(stages: list[Outcome]) -> SolveStatus:

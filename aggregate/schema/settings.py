@@ -86,6 +86,11 @@ class SolveSettings(StrictModel):
     """Solver threads. Absent: the solver's default. With HiGHS the MIP stages always run on
     one thread (its search path depends on the thread count, so a fixed count keeps the plan
     the same on any machine and setting); this applies to its linear solves."""
+    split_blocks: bool = True
+    """Solve independent parts of the scenario apart (HiGHS): items whose producers, funds,
+    budgets and stocks share nothing with another part's are solved as separate problems and
+    the plans joined, the same optimum as the whole in less time. The ``blocks`` key figure
+    says how many parts were solved (absent: one)."""
 
     def penalties(self, demand: Demand) -> tuple[float, float]:
         """The demand's (shortfall, lateness) penalties in the weighted objective: its own,
