@@ -557,6 +557,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("time_limit", "number"),
                 ("mip_gap", "number"),
                 ("threads", "whole"),
+                ("split_blocks", "bool"),
             )
         ),
         key_value=True,
