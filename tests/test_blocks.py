@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import sys
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ import pytest
 from aggregate import solve, verify
 from aggregate.data import prepare
 from aggregate.model import build_model
-from aggregate.model.blocks import find_blocks, join
+from aggregate.model.blocks import SMALL_BLOCK, find_blocks, join
 from aggregate.model.linear import linear
 from aggregate.result import SolveStatus
 from aggregate.schema import Scenario
@@ -162,3 +163,48 @@ def test_join_sums_and_takes_the_worst_status() -> None:
     bad = join([_out(stopped, 1.0, 0.5), _out(SolveStatus.INFEASIBLE, None, None)], 1.0)
     assert bad.status is SolveStatus.INFEASIBLE
     assert join([_out(optimal, 1.0, 1.0), _out(optimal, 2.0, 2.0)], 1.0).ok
+
+
+def test_blocks_in_threads_or_in_turn_give_the_same_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each block's HiGHS runs on one thread, so which block finishes first cannot change
+    the joined plan: the orders in threads are those solved one block after another."""
+    driver = sys.modules["aggregate.solve"]  # the package's ``solve`` is the function
+    sc = joined()
+    monkeypatch.setattr(driver, "_cores", lambda: 2)
+    threaded = solved(sc)
+    monkeypatch.setattr(driver, "_cores", lambda: 1)
+    in_turn = solved(sc)
+    assert threaded.key_figures["blocks"] == in_turn.key_figures["blocks"] == 2
+    a, b = threaded.tables["orders"], in_turn.tables["orders"]
+    assert len(a) > 0
+    assert a.reset_index(drop=True).equals(b.reset_index(drop=True))
+
+
+def test_a_tiny_part_joins_the_pooled_block() -> None:
+    """A third part far below SMALL_BLOCK columns (one nation buying one item from one plain
+    offer: a dozen columns) is pooled in a last block, not a block of its own; the solve
+    still equals the whole."""
+    raw = copy.deepcopy(_joined_raw("needs_first"))
+    raw["nations"].append({"code": "ZZA", "name": "Linear"})
+    raw["items"].append({"id": "plain"})
+    raw["capabilities"].append({"id": "plain-cap", "satisfied_by": [{"item": "plain"}]})
+    raw["demands"].append(
+        {"id": "d-plain", "nation": "ZZA", "capability": "plain-cap", "period": "T02",
+         "quantity": 40.0}
+    )  # fmt: skip
+    raw["producers"].append(
+        {"id": "plainco", "country": "ZZA",
+         "offers": [{"item": "plain", "capacity": 30.0, "price": 10.0}]}
+    )  # fmt: skip
+    sc = validate(raw)
+    lin = linear(build_model(prepare(sc)))
+    parts = find_blocks(lin)
+    assert parts is not None and len(parts) == 3
+    # the pooled last block holds the tiny part's orders, and only those
+    order = lin.columns["order"]
+    rest = set(parts[-1].cols.tolist())
+    plain = [j for j, key in enumerate(order.keys, order.start) if key[0] == "plainco"]
+    assert plain and set(plain) <= rest and len(rest) < SMALL_BLOCK
+    split = solved(sc)
+    whole = solved(validate({**raw, "settings": {**raw["settings"], "split_blocks": False}}))
+    _same_plan(split, whole, 1e-6)
