@@ -115,11 +115,13 @@ def _groups(block: np.ndarray, count: int) -> list[np.ndarray]:
     return [order[edges[k + 1] : edges[k + 2]] for k in range(count)] + [rest]
 
 
-def sub_model(lin: LinearModel, rows: np.ndarray, cols: np.ndarray) -> LinearModel:
-    """The rows ``rows`` over the columns ``cols`` of ``lin`` as a numbers-only
-    :class:`LinearModel` (``pyomo=False``), to hand to :class:`HighsModel`. The rows hold no
-    column outside ``cols`` (a block's rows)."""
-    a = lin.matrix()[rows][:, cols]
+def sub_model(
+    lin: LinearModel, rows: np.ndarray, cols: np.ndarray, a: sp.csr_array | None = None
+) -> LinearModel:
+    """The rows ``rows`` over the columns ``cols`` of ``lin`` (whose matrix ``a`` is, if
+    already made) as a numbers-only :class:`LinearModel` (``pyomo=False``), to hand to
+    :class:`HighsModel`. The rows hold no column outside ``cols`` (a block's rows)."""
+    a = (lin.matrix() if a is None else a)[rows][:, cols]
     part = LinearModel(pyomo=False)
     part.col_lower = np.asarray(lin.col_lower, float)[cols].tolist()
     part.col_upper = np.asarray(lin.col_upper, float)[cols].tolist()
@@ -162,6 +164,17 @@ def join(outcomes: list[Outcome], seconds: float) -> Outcome:
     )
 
 
+def describe(lin: LinearModel, part: Part) -> str:
+    """A block in words: its columns and the items it orders."""
+    items: set[str] = set()
+    order = lin.columns.get("order")
+    if order is not None:
+        inside = part.cols[(part.cols >= order.start) & (part.cols < order.stop)]
+        items = {str(order.keys[j - order.start][1]) for j in inside.tolist()}
+    shown = ", ".join(sorted(items)[:5]) + (", ..." if len(items) > 5 else "")
+    return f"{len(part.cols)} columns" + (f" (items {shown})" if items else "")
+
+
 class BlockRunner:
     """Runs one objective stage on each block (same interface as the direct runner).
 
@@ -187,8 +200,9 @@ class BlockRunner:
         self.lin = lin
         self.parts = parts
         self.workers = max(1, min(workers, len(parts)))
+        a = lin.matrix()
         for part in parts:
-            part.highs = make(sub_model(lin, part.rows, part.cols))
+            part.highs = make(sub_model(lin, part.rows, part.cols, a))
             if self.workers > 1:  # a linear block too: one thread count for all at once
                 part.highs.h.setOptionValue("threads", SEARCH_THREADS)
         self.needs_tolerance = needs_tolerance
@@ -197,9 +211,9 @@ class BlockRunner:
         self.needs_optima: list[float] | None = None
         """Each block's needs optimum, from the last needs stage."""
         log.info(
-            "the model falls into %d independent blocks (%s columns); solving them apart",
+            "the model falls into %d independent blocks, solved apart: %s",
             len(parts),
-            ", ".join(str(len(p.cols)) for p in parts),
+            "; ".join(describe(lin, p) for p in parts),
         )
 
     def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
