@@ -208,3 +208,19 @@ def test_a_tiny_part_joins_the_pooled_block() -> None:
     split = solved(sc)
     whole = solved(validate({**raw, "settings": {**raw["settings"], "split_blocks": False}}))
     _same_plan(split, whole, 1e-6)
+
+
+def test_inactive_rows_link_nothing() -> None:
+    """With the second half's rows inactive its columns are in no row: they join the pooled
+    block as columns of their own, which leaves one block with rows, so no split."""
+    lin = linear(build_model(prepare(joined())))
+    parts = find_blocks(lin)
+    assert parts is not None
+    active = np.ones(lin.nrows, dtype=bool)
+    active[parts[1].rows] = False
+    assert find_blocks(lin, active) is None
+    # one inactive row of the first half can only cut it further: never fewer blocks
+    active = np.ones(lin.nrows, dtype=bool)
+    active[parts[0].rows[0]] = False
+    again = find_blocks(lin, active)
+    assert again is not None and len(again) >= 2
