@@ -22,6 +22,7 @@ from aggregate.data import prepare
 from aggregate.model import build_model
 from aggregate.model.blocks import SMALL_BLOCK, find_blocks, join
 from aggregate.model.linear import linear
+from aggregate.report import solve_line
 from aggregate.result import SolveStatus
 from aggregate.schema import Scenario
 from aggregate.status import Outcome
@@ -126,6 +127,8 @@ def test_split_solve_equals_whole_solve(objective: str) -> None:
     split = solved(sc)
     whole = solved(joined(objective, split_blocks=False))
     assert split.key_figures["blocks"] == 2 and "blocks" not in whole.key_figures
+    assert "2 independent parts solved apart" in solve_line(split)
+    assert "independent" not in solve_line(whole)
     assert split.status is whole.status is SolveStatus.OPTIMAL
     _same_plan(split, whole, 1e-6)
 
