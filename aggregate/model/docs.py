@@ -217,6 +217,18 @@ Determinism: the model is built from the scenario in canonical order
 sorted; `periods` and `tiers` keep theirs), so the order of a scenario's lists cannot change
 the matrix HiGHS sees, hence the plan.
 
+Independent blocks (`settings.split_blocks`, on by default; `aggregate/model/blocks.py`):
+where the matrix falls into parts that share no row (the connected components of its active
+rows and columns: no capacity, component supplier, budget, fund or stock links them), every
+objective is a sum over the parts, so each part is solved as its own MIP and the plans are
+joined: status the worst of the parts', objective and bound the sums. The needs-first cap
+is split exactly: with `needs_tolerance` 0 the sum of the parts' needs optima leaves each
+part its own optimum as its cap; with a tolerance the slack may go to any part, so the cost
+stage runs on the whole model. Parts run in threads where cores exist, each on one HiGHS
+thread, so the joined plan is the same whichever part finishes first. Parts below
+`blocks.SMALL_BLOCK` columns or without an integer decision are pooled in one part; a model
+with fewer than two other parts is solved whole. The payer stage stays whole (a linear program over the money columns).
+
 ## Who pays (the payer stage)
 Neither measure depends on who pays, so after the last objective stage the money columns
 (`contrib`, `fund_pays`, `fund_invests`, `unspent`) are settled by stated rules, with the
