@@ -149,8 +149,10 @@ def solve_model(
     """Run the objective stages on a built model and extract the plan.
 
     With HiGHS the model's matrix goes to HiGHS in one call (:mod:`aggregate.model.highs`);
-    ``highs`` reuses an instance that already holds it (a re-solve). Other solvers, or a
-    model changed since it was built (extra constraints, fixed variables), go through Pyomo.
+    ``highs`` reuses an instance that already holds it (a re-solve). A model that falls into
+    independent blocks is solved block by block (:mod:`aggregate.model.blocks`) unless
+    ``options.split_blocks`` is off or ``highs`` is given. Other solvers, or a model changed
+    since it was built (extra constraints, fixed variables), go through Pyomo.
 
     Ctrl-C in the main thread stops HiGHS and returns the plan reached so far with status
     ``interrupted`` (``interrupted_no_plan`` without one) instead of raising.
