@@ -142,13 +142,24 @@ def test_a_needs_tolerance_keeps_the_cost_stage_whole() -> None:
     _same_plan(split, whole, 1e-6)
 
 
-def test_a_time_limit_is_shared_and_reported() -> None:
-    sc = joined(time_limit=3.0)
+@pytest.mark.parametrize("cores", [1, 2])
+@pytest.mark.parametrize("limit", [0.3, 3.0])
+def test_a_time_limit_is_shared_and_reported(
+    cores: int, limit: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In turn (one core) each block has its share of the time left, in threads all of it:
+    either way the solve keeps to the limit and says how it ended, with a gap if stopped."""
+    monkeypatch.setattr(sys.modules["aggregate.solve"], "_cores", lambda: cores)
+    sc = joined("weighted", time_limit=limit)
     sol = solve(sc)
-    assert sol.status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT), sol.status
-    assert verify(sc, sol).ok
-    assert sol.key_figures["blocks"] == 2
-    assert sol.timings["total"] < 3.0 + 5.0  # build, hand-off and extraction on top
+    ended = (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT, SolveStatus.TIME_LIMIT_NO_PLAN)
+    assert sol.status in ended, sol.status
+    if sol.status.has_plan:
+        assert verify(sc, sol).ok
+        assert sol.key_figures["blocks"] == 2
+        assert sol.gap is not None
+    # the stages' solver time within the limit, plus a second of hand-offs on a busy machine
+    assert sol.timings["solve_weighted"] < limit + 1.0
 
 
 def _out(status: SolveStatus, objective: float | None, bound: float | None) -> Outcome:
