@@ -89,8 +89,9 @@ class SolveSettings(StrictModel):
     split_blocks: bool = True
     """Solve independent parts of the scenario apart (HiGHS): items whose producers, funds,
     budgets and stocks share nothing with another part's are solved as separate problems and
-    the plans joined, the same optimum as the whole in less time. The ``blocks`` key figure
-    says how many parts were solved (absent: one)."""
+    the plans joined, the same optimum as the whole. Up to ``threads`` parts run at once
+    (absent: one per core), each on one HiGHS thread. The ``blocks`` key figure says how
+    many parts were solved (absent: solved whole)."""
 
     def penalties(self, demand: Demand) -> tuple[float, float]:
         """The demand's (shortfall, lateness) penalties in the weighted objective: its own,
