@@ -17,7 +17,15 @@ The needs-first cost stage's cap ``needs . x <= bound`` is one row over every bl
 no tolerance on the needs optimum the cap is the sum of the blocks' needs optima and no
 block can go below its own, so each block's cap is its own optimum: the split is exact.
 With a tolerance the whole may spend the slack in any block, so that stage runs on the
-whole model (its plan starts from the joined needs plan).
+whole model (its plan starts from the joined needs plan). After a needs stage stopped by
+the time limit each block's cap is its own plan's needs: tighter than the whole's one cap,
+which the joined plan meets, so the cost stage stays feasible but may cost more.
+
+Where it pays: in the whole model that cap row joins every block, so HiGHS searches the
+cost stage as one problem. Two renamed ``mip/M`` instances joined, needs first, gap 1e-4:
+the whole stopped at a 170 s limit with a 2.4% gap; split, optimal in 90-123 s. A one-stage
+(weighted) solve gained nothing measurable there: HiGHS solved the whole about as fast as
+its parts.
 """
 
 from __future__ import annotations
