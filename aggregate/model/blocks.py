@@ -22,10 +22,11 @@ the time limit each block's cap is its own plan's needs: tighter than the whole'
 which the joined plan meets, so the cost stage stays feasible but may cost more.
 
 Where it pays: in the whole model that cap row joins every block, so HiGHS searches the
-cost stage as one problem. Two renamed ``mip/M`` instances joined, needs first, gap 1e-4:
-the whole stopped at a 170 s limit with a 2.4% gap; split, optimal in 90-123 s. A one-stage
-(weighted) solve gained nothing measurable there: HiGHS solved the whole about as fast as
-its parts.
+cost stage as one problem. Two renamed ``mip/M`` instances joined, needs first, gap 1e-4, on
+a busy 2-core machine: cost stage 20-29 s split against 57 s, or a 170 s limit with a 2.4%
+gap left, whole. The stages without a cap gained nothing measurable there (needs stage
+28-65 s whole, 52-93 s split; weighted 15-33 s whole, 16-37 s split): HiGHS solves the
+whole about as fast as its parts, and each part must reach the gap on its own.
 """
 
 from __future__ import annotations
