@@ -263,10 +263,11 @@ def _solve_model(
         solution.tables, solution.key_figures = extract(model, data)
         label_units(solution.tables, data.currency, data.units)
         timings["extract"] = time.perf_counter() - t0
+    blocks = _split(runner)
     solution.key_figures.update(
         status=status.value,
         gap=solution.gap,
-        **({"blocks": len(runner.parts)} if isinstance(runner, BlockRunner) else {}),
+        **({"blocks": blocks} if blocks else {}),
         needs_objective=stages[0].objective if data.objective != "weighted" else None,
     )
     return solution
@@ -284,6 +285,11 @@ def _settle_payers(
     if settled is not None:
         lin.load_values(settled)
     return time.perf_counter() - t0
+
+
+def _split(runner: object) -> int:
+    """How many blocks a stage of the solve ran on (0: every stage ran whole)."""
+    return len(runner.parts) if isinstance(runner, BlockRunner) and runner.ran_split else 0
 
 
 def _cores() -> int:

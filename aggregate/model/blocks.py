@@ -13,20 +13,24 @@ joins its parts without this module knowing the family. :class:`BlockRunner` run
 objective stage on every block (one :class:`~aggregate.model.highs.HighsModel` each) and
 joins the outcomes (:func:`join`).
 
-The needs-first cost stage's cap ``needs . x <= bound`` is one row over every block. With
-no tolerance on the needs optimum the cap is the sum of the blocks' needs optima and no
-block can go below its own, so each block's cap is its own optimum: the split is exact.
-With a tolerance the whole may spend the slack in any block, so that stage runs on the
-whole model (its plan starts from the joined needs plan). After a needs stage stopped by
-the time limit each block's cap is its own plan's needs: tighter than the whole's one cap,
-which the joined plan meets, so the cost stage stays feasible but may cost more.
+Which stages run split (measured on two renamed ``mip/M`` instances joined, needs first,
+gap 1e-4, on a busy 2-core machine; whole against split, seconds):
 
-Where it pays: in the whole model that cap row joins every block, so HiGHS searches the
-cost stage as one problem. Two renamed ``mip/M`` instances joined, needs first, gap 1e-4, on
-a busy 2-core machine: cost stage 20-29 s split against 57 s, or a 170 s limit with a 2.4%
-gap left, whole. The stages without a cap gained nothing measurable there (needs stage
-28-65 s whole, 52-93 s split; weighted 15-33 s whole, 16-37 s split): HiGHS solves the
-whole about as fast as its parts, and each part must reach the gap on its own.
+* the needs-first cost stage, split. Its cap ``needs . x <= bound`` is one row over every
+  block, so in the whole model HiGHS searches it as one problem: 29-57 s whole (or a 170 s
+  limit with a 2.4% gap left) against 16-21 s split.
+* the needs stage, whole: 14-30 s whole against 41-52 s split (each part must reach the gap
+  on its own, the whole only on the sum). Each block's needs in its plan is that block's
+  cap in the cost stage. At the needs optimum every block is at its own (else the whole
+  could improve), so the caps sum to the whole's cap and the split is exact; within a gap
+  or after a time limit the caps are tighter than the whole's one cap, which the needs plan
+  meets, so the cost stage stays feasible but may cost a little more.
+* with a needs tolerance the slack may be spent in any block: the cost stage runs whole.
+* the weighted objective (no cap), split: 15-33 s whole against 16-37 s split, no
+  measurable difference on 2 busy cores; split, the parts run side by side where cores
+  are free.
+
+End to end, needs first: 43-88 s whole, 58-63 s all split, 23-49 s as above.
 """
 
 from __future__ import annotations
@@ -205,8 +209,9 @@ def describe(lin: LinearModel, part: Part) -> str:
 class BlockRunner:
     """Runs one objective stage on each block (same interface as the direct runner).
 
-    ``whole`` makes a runner on the whole model, used for a cost stage whose cap cannot
-    be split (a needs tolerance above 0). With ``workers`` above 1 the blocks run in that
+    ``whole`` makes a runner on the whole model, used for the needs stage and for a cost
+    stage whose cap cannot be split (a needs tolerance above 0); see the module docstring.
+    Each block's HiGHS instance is made when a stage first runs split. With ``workers`` above 1 the blocks run in that
     many Python threads at once (highspy releases the GIL while HiGHS runs), each with the
     time left; otherwise one after another, each with an equal share of the time left for
     the blocks not yet run (a block done early leaves its time to the next). Every block's
@@ -227,21 +232,14 @@ class BlockRunner:
         self.lin = lin
         self.parts = parts
         self.workers = max(1, min(workers, len(parts)))
-        a = lin.matrix()
-        for part in parts:
-            part.highs = make(sub_model(lin, part.rows, part.cols, a))
-            if self.workers > 1:  # a linear block too: one thread count for all at once
-                part.highs.h.setOptionValue("threads", SEARCH_THREADS)
+        self._make = make
         self.needs_tolerance = needs_tolerance
         self._whole = whole
         self._whole_runner: Runner | None = None
         self.needs_optima: list[float] | None = None
         """Each block's needs optimum, from the last needs stage."""
-        log.info(
-            "the model falls into %d independent blocks, solved apart: %s",
-            len(parts),
-            "; ".join(describe(lin, p) for p in parts),
-        )
+        self.ran_split = False
+        """A stage ran block by block (else every stage ran on the whole model)."""
 
     def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
         """One stage; ``start``: a plan of the whole (column values) feasible for it."""
@@ -251,12 +249,13 @@ class BlockRunner:
         cost = objective_of(model, lin)
         cap = model.needs_cap["stage1"] if "stage1" in model.needs_cap else None  # noqa: SIM401
         bound = None if cap is None or not cap.active else float(cap.ub)
+        if model.needs_obj.active:
+            return self._needs_whole(model, deadline, start)
         caps = self._caps(bound)
         if caps is None:
             # the cap's slack may be spent in any block: the whole model runs this stage
-            if self._whole_runner is None:
-                self._whole_runner = self._whole()
-            return self._whole_runner.run(model, deadline, start)
+            return self._whole_run(model, deadline, start)
+        self._make_parts()
         for part, part_cap in zip(self.parts, caps, strict=True):
             assert part.highs is not None
             part.highs.set_cost(cost[part.cols])
@@ -281,8 +280,6 @@ class BlockRunner:
         else:
             outcomes = [run(k) for k in range(len(self.parts))]
         out = join(outcomes, time.perf_counter() - t0)
-        if model.needs_obj.active and out.status.has_plan:
-            self.needs_optima = [float(o.objective or 0.0) for o in outcomes]
         if out.has_solution:
             x = np.full(lin.ncols, np.nan)
             for part in self.parts:
@@ -290,6 +287,37 @@ class BlockRunner:
                 x[part.cols] = part.highs.x
             lin.load_values(x)
         return out
+
+    def _whole_run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any) -> Outcome:
+        if self._whole_runner is None:
+            self._whole_runner = self._whole()
+        return self._whole_runner.run(model, deadline, start)
+
+    def _needs_whole(self, model: pyo.ConcreteModel, deadline: float | None, start: Any) -> Outcome:
+        """The needs stage on the whole model (measured faster than its blocks, see the
+        module docstring); each block's needs in its plan is then that block's cap."""
+        out = self._whole_run(model, deadline, start)
+        if out.has_solution:
+            x = self.lin.column_values()
+            assert self.lin.needs is not None
+            self.needs_optima = [float(self.lin.needs[p.cols] @ x[p.cols]) for p in self.parts]
+        return out
+
+    def _make_parts(self) -> None:
+        """Each block's HiGHS instance, made on the first stage that runs split."""
+        self.ran_split = True
+        if self.parts[0].highs is not None:
+            return
+        log.info(
+            "the model falls into %d independent blocks, solved apart: %s",
+            len(self.parts),
+            "; ".join(describe(self.lin, p) for p in self.parts),
+        )
+        a = self.lin.matrix()
+        for part in self.parts:
+            part.highs = self._make(sub_model(self.lin, part.rows, part.cols, a))
+            if self.workers > 1:  # a linear block too: one thread count for all at once
+                part.highs.h.setOptionValue("threads", SEARCH_THREADS)
 
     def _caps(self, bound: float | None) -> list[float | None] | None:
         """Each block's cap on its needs for the whole's ``bound`` (None: no cap), or None

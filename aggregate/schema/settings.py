@@ -87,11 +87,12 @@ class SolveSettings(StrictModel):
     one thread (its search path depends on the thread count, so a fixed count keeps the plan
     the same on any machine and setting); this applies to its linear solves."""
     split_blocks: bool = True
-    """Solve independent parts of the scenario apart (HiGHS): items whose producers, funds,
-    budgets and stocks share nothing with another part's are solved as separate problems and
-    the plans joined, the same optimum as the whole. Up to ``threads`` parts run at once
-    (absent: one per core), each on one HiGHS thread. The ``blocks`` key figure says how
-    many parts were solved (absent: solved whole)."""
+    """Solve independent parts of the scenario apart (HiGHS): where items, producers, funds,
+    budgets and stocks of one part share nothing with another's, the cost stage (and a
+    weighted solve) runs one problem per part and joins the plans, the same optimum as the
+    whole; the needs stage stays whole. Up to ``threads`` parts run at once (absent: one per
+    core), each on one HiGHS thread. The ``blocks`` key figure says how many parts were
+    solved apart (absent: solved whole)."""
 
     def penalties(self, demand: Demand) -> tuple[float, float]:
         """The demand's (shortfall, lateness) penalties in the weighted objective: its own,
