@@ -17,8 +17,8 @@ Which stages run split (measured on two renamed ``mip/M`` instances joined, need
 gap 1e-4, on a busy 2-core machine; whole against split, seconds):
 
 * the needs-first cost stage, split. Its cap ``needs . x <= bound`` is one row over every
-  block, so in the whole model HiGHS searches it as one problem: 29-57 s whole (or a 170 s
-  limit with a 2.4% gap left) against 16-21 s split.
+  block, so in the whole model HiGHS searches it as one problem: 27-57 s whole (or a 170 s
+  limit with a 2.4% gap left) against 13-21 s split.
 * the needs stage, whole: 14-30 s whole against 41-52 s split (each part must reach the gap
   on its own, the whole only on the sum). Each block's needs in its plan is that block's
   cap in the cost stage. At the needs optimum every block is at its own (else the whole
