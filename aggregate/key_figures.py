@@ -38,6 +38,13 @@ KEY_FIGURES: dict[str, KeyFigure] = {
         "capability units",
         "weighted shortfall the needs stage reached (the cost stage keeps it)",
     ),
+    "blocks": KeyFigure(
+        "solve",
+        "independent parts solved apart",
+        "",
+        "how many independent parts the model fell into, each solved on its own (absent: "
+        "solved whole; settings.split_blocks)",
+    ),
     "total_cost": KeyFigure(
         "costs",
         "total cost (penalties not included)",

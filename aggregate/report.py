@@ -109,6 +109,8 @@ def solve_line(solution: Solution) -> str:
     parts = [solution.status.value]
     if solution.gap is not None:
         parts.append(f"gap {solution.gap * 100:.2g}%")
+    if solution.key_figures.get("blocks"):
+        parts.append(f"{solution.key_figures['blocks']} independent parts solved apart")
     t = solution.timings
     line = ", ".join(parts)
     if "total" in t:

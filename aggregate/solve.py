@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pyomo.environ as pyo
 from aggregate.data import ModelData, prepare
 from aggregate.extract import extract
 from aggregate.model import build_model, participation
+from aggregate.model.blocks import BlockRunner, find_blocks
 from aggregate.model.highs import (
     SEARCH_THREADS,
     HighsModel,
@@ -75,6 +77,8 @@ class SolverOptions:
             "time_limit": self.time_limit,
             "threads": self.threads,
         }
+    split_blocks: bool = True
+    """Solve independent blocks of the model apart (:mod:`aggregate.model.blocks`)."""
 
 
 def solve(
@@ -109,6 +113,7 @@ def solve(
         log=log_solver,
         preset=preset or settings.preset,
         highs_options={**settings.highs_options, **check_options(highs_options or {})},
+        split_blocks=settings.split_blocks,
     )
     options.highs()  # an unknown preset fails here, before the build
     started = time.perf_counter()
@@ -173,8 +178,10 @@ def solve_model(
     """Run the objective stages on a built model and extract the plan.
 
     With HiGHS the model's matrix goes to HiGHS in one call (:mod:`aggregate.model.highs`);
-    ``highs`` reuses an instance that already holds it (a re-solve). Other solvers, or a
-    model changed since it was built (extra constraints, fixed variables), go through Pyomo.
+    ``highs`` reuses an instance that already holds it (a re-solve). A model that falls into
+    independent blocks is solved block by block (:mod:`aggregate.model.blocks`) unless
+    ``options.split_blocks`` is off or ``highs`` is given. Other solvers, or a model changed
+    since it was built (extra constraints, fixed variables), go through Pyomo.
 
     Ctrl-C in the main thread stops HiGHS and returns the plan reached so far with status
     ``interrupted`` (``interrupted_no_plan`` without one) instead of raising.
@@ -189,19 +196,34 @@ def _solve_model(
     lin = linear(model)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    runner: _Runner | _DirectRunner
+    runner: _Runner | _DirectRunner | BlockRunner
     if options.solver == "highs" and (highs is not None or matches_model(model, lin)):
-        if highs is None:
-            highs = HighsModel(
-                lin,
+        active = active_rows(model, lin)
+        # a re-solve's HiGHS instance holds the whole matrix: it is not split
+        parts = find_blocks(lin, active) if highs is None and options.split_blocks else None
+
+        def make(part: LinearModel, active: Any = None) -> HighsModel:
+            return HighsModel(
+                part,
                 mip_gap=options.mip_gap,
                 threads=options.threads,
                 parallel=options.parallel,
                 log_solver=options.log,
-                active=active_rows(model, lin),
+                active=active,
                 options=options.highs(),
             )
-        runner = _DirectRunner(lin, highs)
+
+        if parts is not None:
+            runner = BlockRunner(
+                lin,
+                parts,
+                make,
+                needs_tolerance=data.needs_tolerance,
+                whole=lambda: _DirectRunner(lin, make(lin, active)),
+                workers=options.threads or _cores(),
+            )
+        else:
+            runner = _DirectRunner(lin, highs or make(lin, active))
     else:
         if isinstance(model, AggregateModel):
             model.all_constraints()  # Pyomo's solver interfaces read the Pyomo constraints
@@ -272,9 +294,11 @@ def _solve_model(
         solution.tables, solution.key_figures = extract(model, data)
         label_units(solution.tables, data.currency, data.units)
         timings["extract"] = time.perf_counter() - t0
+    blocks = _split(runner)
     solution.key_figures.update(
         status=status.value,
         gap=solution.gap,
+        **({"blocks": blocks} if blocks else {}),
         needs_objective=stages[0].objective if data.objective != "weighted" else None,
     )
     return solution
@@ -292,6 +316,19 @@ def _settle_payers(
     if settled is not None:
         lin.load_values(settled)
     return time.perf_counter() - t0
+
+
+def _split(runner: object) -> int:
+    """How many blocks a stage of the solve ran on (0: every stage ran whole)."""
+    return len(runner.parts) if isinstance(runner, BlockRunner) and runner.ran_split else 0
+
+
+def _cores() -> int:
+    """The cores this process may run on (blocks run in that many threads at once)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _overall(stages: list[Outcome]) -> SolveStatus:

@@ -89,6 +89,7 @@ def explain(
         time_limit=_given(solve_options.get("time_limit"), settings.time_limit),
         mip_gap=_given(solve_options.get("mip_gap"), settings.mip_gap),
         threads=_given(solve_options.get("threads"), settings.threads),
+        split_blocks=settings.split_blocks,
     )
     if expansions:
         table = expansion_values(scenario, plan, marginals, options)

@@ -110,6 +110,13 @@ class SolveSettings(StrictModel):
     @classmethod
     def _known_highs_options(cls, value: Any) -> Any:
         return options_field(value)
+    split_blocks: bool = True
+    """Solve independent parts of the scenario apart (HiGHS): where items, producers, funds,
+    budgets and stocks of one part share nothing with another's, the cost stage (and a
+    weighted solve) runs one problem per part and joins the plans, the same optimum as the
+    whole; the needs stage stays whole. Up to ``threads`` parts run at once (absent: one per
+    core), each on one HiGHS thread. The ``blocks`` key figure says how many parts were
+    solved apart (absent: solved whole)."""
 
     def penalties(self, demand: Demand) -> tuple[float, float]:
         """The demand's (shortfall, lateness) penalties in the weighted objective: its own,

@@ -561,6 +561,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("preset", "text"),
                 ("highs_options", "options"),
                 ("tighten_bounds", "bool"),
+                ("split_blocks", "bool"),
             )
         ),
         key_value=True,
