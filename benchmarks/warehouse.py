@@ -1,19 +1,20 @@
 """Generated capacitated warehouse-location instances (the ``wl`` family), seeded.
 
 The OR-Library's largest capacitated class (Beasley 1988, sets A-C: 100 warehouses x 1,000
-customers) is generated here rather than shipped: the numbers are drawn the way the
-classic generators draw them (Cornuejols, Sridharan and Thizy 1991, which Beasley's
-instances follow in kind):
+customers) is generated here rather than shipped, with numbers of the same kind as the
+published ``capa`` file:
 
 * warehouses and customers are points drawn uniformly in the unit square;
-* customer demand ``d_j`` is an integer drawn uniformly from 5..35;
-* every warehouse has the same capacity (as in each of Beasley's classes),
-  ``s = ratio * sum_j d_j / m`` rounded up, with ``ratio`` the size's capacity ratio
-  (total capacity over total demand; 2 to 3 in the tight classes);
-* the fixed cost is ``f_i = U(0, 90) + U(100, 110) * sqrt(s)``, rounded to an integer;
+* customer demand ``d_j`` is an integer drawn uniformly from 1..100 (``capa``'s demands lie
+  in that range; about 50,000 in all for 1,000 customers);
+* every warehouse has the same capacity (as in each of Beasley's classes), a share of the
+  total demand: ``s = ceil(share * sum_j d_j)``; ``share`` 0.16 is ``capa``'s tightest
+  class (8,000 of about 50,000: at least 7 warehouses must open);
+* the fixed cost is drawn uniformly from 1.35m..2.25m (``capa``'s range), times
+  ``n / 1000`` so smaller sizes keep the balance of fixed and transport cost;
 * the cost of serving all of customer ``j``'s demand from ``i`` is
-  ``a_ij = 10 * distance(i, j) * d_j``, rounded to 3 decimals (OR-Library's convention: a
-  cost per customer, not per unit).
+  ``a_ij = 1000 * distance(i, j) * d_j`` rounded to 5 decimals (``capa``'s per-unit costs
+  lie in 0..1,400; OR-Library's convention: a cost per customer, not per unit).
 
 The numbers become a scenario (:func:`wl_raw`) exactly as the published instances in
 ``tests/reference`` do through :func:`aggregate.reference.orlib_scenario`: warehouses are
@@ -34,12 +35,12 @@ from typing import Any
 import numpy as np
 
 WL_SIZES: dict[str, tuple[int, int, float]] = {
-    "S": (10, 50, 3.0),
-    "M": (30, 200, 3.0),
-    "L": (100, 1000, 3.0),
+    "S": (10, 50, 0.16),
+    "M": (30, 200, 0.16),
+    "L": (100, 1000, 0.16),
 }
-"""size -> (warehouses, customers, capacity ratio). ``L`` is the OR-Library's largest class
-(100 x 1,000: 100,000 flows)."""
+"""size -> (warehouses, customers, capacity share of the total demand). ``L`` is the
+OR-Library's largest class (100 x 1,000: 100,000 flows) at its tightest capacity."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Warehouses:
 def generate_warehouses(size: str = "S", seed: int = 0) -> Warehouses:
     """The numbers of instance ``wl-<size>`` (see :data:`WL_SIZES`), seeded."""
     try:
-        m, n, ratio = WL_SIZES[size]
+        m, n, share = WL_SIZES[size]
     except KeyError:
         raise ValueError(
             f"unknown warehouse-location size {size!r}; sizes {list(WL_SIZES)}"
@@ -78,11 +79,11 @@ def generate_warehouses(size: str = "S", seed: int = 0) -> Warehouses:
     rng = np.random.default_rng(seed)
     where_w = rng.uniform(0.0, 1.0, (m, 2))
     where_c = rng.uniform(0.0, 1.0, (n, 2))
-    demand = rng.integers(5, 36, n).astype(float)
-    capacity = float(math.ceil(ratio * demand.sum() / m))
-    fixed = np.round(rng.uniform(0, 90, m) + rng.uniform(100, 110, m) * math.sqrt(capacity))
+    demand = rng.integers(1, 101, n).astype(float)
+    capacity = float(math.ceil(share * demand.sum()))
+    fixed = np.round(rng.uniform(1.35e6, 2.25e6, m) * n / 1000)
     distance = np.sqrt(((where_w[:, None, :] - where_c[None, :, :]) ** 2).sum(axis=2))
-    cost = np.round(10.0 * distance * demand[None, :], 3)
+    cost = np.round(1000.0 * distance * demand[None, :], 5)
     return Warehouses(np.full(m, capacity), fixed, demand, cost)
 
 

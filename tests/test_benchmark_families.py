@@ -81,13 +81,15 @@ def test_eda_smaller_sizes_are_valid(size: str) -> None:
 
 @pytest.mark.parametrize("size", list(WL_SIZES))
 def test_warehouse_instances_are_valid_and_sized(size: str) -> None:
-    m, n, ratio = WL_SIZES[size]
+    m, n, share = WL_SIZES[size]
     w = generate_warehouses(size)
     assert w.shape == (m, n)
-    # one capacity for all warehouses; total capacity is `ratio` times total demand (ceil)
+    # one capacity for all warehouses, `share` of the total demand (rounded up)
     assert np.all(w.capacity == w.capacity[0])
-    assert w.capacity.sum() == pytest.approx(ratio * w.demand.sum(), abs=m)
-    assert w.demand.min() >= 5 and w.demand.max() <= 35
+    assert 0 <= w.capacity[0] - share * w.demand.sum() < 1
+    assert w.demand.min() >= 1 and w.demand.max() <= 100
+    # fixed costs in capa's range 1.35m..2.25m, scaled by n / 1000
+    assert np.all((w.fixed >= 1.35e6 * n / 1000 - 1) & (w.fixed <= 2.25e6 * n / 1000 + 1))
     scenario = aggregate.validate(wl_raw(size))
     assert len(scenario.producers) == m and len(scenario.nations) == n
 
