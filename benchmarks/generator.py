@@ -100,8 +100,20 @@ SIZES: dict[str, dict[str, Dims]] = {
             nations=30, items=16, producers=16, offers_per_producer=4, periods=12, tiers=3, funds=3
         ),
     },
+    "eda": {
+        "S": Dims(
+            nations=4, items=3, producers=3, offers_per_producer=2, periods=6, tiers=1, funds=1
+        ),
+        "M": Dims(
+            nations=10, items=6, producers=6, offers_per_producer=2, periods=12, tiers=2, funds=2
+        ),
+        "L": Dims(
+            nations=27, items=14, producers=15, offers_per_producer=3, periods=36, tiers=2, funds=3
+        ),
+    },
 }
-"""family -> size -> dimensions. ``lp/XL`` has at least 1,000,000 order variables."""
+"""family -> size -> dimensions. ``lp/XL`` has at least 1,000,000 order variables. The
+``eda`` family (:mod:`benchmarks.eda`) reads ``periods`` as months."""
 
 FAMILIES = tuple(SIZES)
 
@@ -127,6 +139,10 @@ def generate_raw(
             f"unknown benchmark instance {family}/{size}; families {list(SIZES)}, "
             f"sizes {list(SIZES.get(family, SIZES['lp']))}"
         ) from None
+    if family == "eda":
+        from benchmarks.eda import eda_raw  # eda imports Dims from here
+
+        return eda_raw(dims, size, seed, objective)
     rng = np.random.default_rng(seed)
     mip = family == "mip"
     periods = [f"T{t:02d}" for t in range(dims.periods)]

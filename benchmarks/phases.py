@@ -17,6 +17,12 @@ Tasks:
 * ``mps``: HiGHS reads the MPS file and solves it.
 * ``relax``: the LP relaxation of the same matrices (bounds.py).
 * ``solver``: one solver of the comparison on the MPS file (solvers.py).
+* ``textbook``: HiGHS on the textbook warehouse-location model of a ``wl`` instance
+  (textbook.py).
+
+A task's ``settings`` (a dict) overrides the scenario's ``settings`` before validation (the
+"without items 1-2" runs of issue #16), and ``solve_gap`` the MIP gap of the solve (the
+time to a 1% gap).
 """
 
 from __future__ import annotations
@@ -113,8 +119,16 @@ def median(values: list[float]) -> float:
     return float(statistics.median(values)) if values else float("nan")
 
 
-def _aggregate(task: dict[str, Any]) -> dict[str, Any]:
+def task_raw(task: dict[str, Any]) -> dict[str, Any]:
+    """The raw instance of ``task`` with its ``settings`` overrides applied."""
     raw = raw_instance(task["instance"], task.get("seed", 0))
+    if task.get("settings"):
+        raw["settings"] = {**raw.get("settings", {}), **task["settings"]}
+    return raw
+
+
+def _aggregate(task: dict[str, Any]) -> dict[str, Any]:
+    raw = task_raw(task)
     objective = task.get("objective", "weighted")
     samples: dict[str, list[float]] = {}
     out: dict[str, Any] = {}
@@ -128,6 +142,7 @@ def _aggregate(task: dict[str, Any]) -> dict[str, Any]:
                 scenario,
                 objective=objective,
                 time_limit=task.get("time_limit"),
+                mip_gap=task.get("solve_gap"),
                 threads=task.get("threads"),
             )
         cpu = time.process_time() - cpu0
@@ -216,7 +231,7 @@ def _resolve(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def _compile(task: dict[str, Any]) -> dict[str, Any]:
-    scenario = aggregate.validate(raw_instance(task["instance"], task.get("seed", 0)))
+    scenario = aggregate.validate(task_raw(task))
     t0 = time.perf_counter()
     model, data = direct.build(scenario, task.get("objective", "weighted"))
     built = time.perf_counter() - t0
@@ -224,7 +239,7 @@ def _compile(task: dict[str, Any]) -> dict[str, Any]:
     mat = direct.compile_matrices(model)
     compiled = time.perf_counter() - t0
     mat.save(Path(task["npz"]))
-    mps_write = direct.write_mps(mat, Path(task["mps"]))
+    mps_write = direct.write_mps(mat, Path(task["mps"])) if task.get("mps") else None
     rows, cols = mat.shape
     return {
         "rows": rows,
@@ -292,6 +307,15 @@ def _solver(task: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def _textbook(task: dict[str, Any]) -> dict[str, Any]:
+    from benchmarks.textbook import textbook_task
+
+    runs = [textbook_task(task) for _ in range(task.get("repeat", 1))]
+    out = runs[-1]
+    out["textbook_s"] = median([r["textbook_s"] for r in runs])
+    return out
+
+
 def _options(task: dict[str, Any]) -> dict[str, Any]:
     return {
         "time_limit": task.get("time_limit"),
@@ -308,6 +332,7 @@ TASKS = {
     "relax": _relax,
     "solver": _solver,
     "resolve": _resolve,
+    "textbook": _textbook,
 }
 
 

@@ -2,13 +2,15 @@
 
 Usage::
 
-    python benchmarks/run.py [--sizes S,M,L] [--family lp,mip,reference] [--repeat 3]
-                             [--time-limit 60] [--smoke] [--in-process] [--out DIR]
+    python benchmarks/run.py [--sizes S,M,L] [--family lp,mip,eda,wl,reference] [--repeat 3]
+                             [--time-limit 60] [--smoke] [--in-process] [--targets] [--out DIR]
 
 writes ``DIR/benchmarks.csv`` (one row per instance, columns in ``benchmarks/README.md``),
 ``DIR/solvers.csv`` (one row per instance and solver), ``DIR/benchmarks.md`` (tables with
 the machine and package versions) and ``DIR/*.png`` plots. ``--smoke`` runs ``lp-S`` and the
-reference instances once, in this process, in a few seconds.
+reference instances once, in this process, in a few seconds. ``--targets`` measures only
+what issue #16's targets read (the plan, the LP bounds with and without items 1-2, the time
+to a 1% gap with and without, the textbook warehouse-location time).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 import math
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -44,6 +47,27 @@ from benchmarks.registry import (
 from benchmarks.solvers import SOLVERS
 
 log = logging.getLogger("benchmarks")
+
+FAMILIES = ("lp", "mip", "eda", "wl", "reference")
+
+GAP_FAMILIES = ("mip", "eda")
+"""Families whose time to a 1% gap is measured, with and without items 1-2 of #16."""
+
+GAP = 0.01
+"""The gap of the time-to-gap columns (``gap1_*``)."""
+
+PLAIN = {"tighten_bounds": False, "first_plan": "none"}
+"""Settings of "HiGHS without items 1-2" of issue #16 (no tightened big-M, no heuristic
+first plan): applied only where ``SolveSettings`` has them."""
+
+
+def plain_settings() -> dict[str, Any]:
+    """The :data:`PLAIN` settings this version of ``aggregate`` knows (``{}`` if none: then
+    the plain formulation is the default one)."""
+    from aggregate.schema.settings import SolveSettings
+
+    return {k: v for k, v in PLAIN.items() if k in SolveSettings.model_fields}
+
 
 SOLVER_COMPARISON_MAX_COLUMNS = 50_000
 """The solver comparison runs on instances up to this many columns (SCIP on the L LP
@@ -95,6 +119,18 @@ COLUMNS = [
     "memory_ratio",
     "lp_bound",
     "root_gap",
+    "plain_settings",
+    "lp_bound_plain",
+    "root_gap_plain",
+    "gap1_s",
+    "gap1_status",
+    "gap1_plain_s",
+    "gap1_plain_status",
+    "gap1_speedup",
+    "textbook_s",
+    "textbook_status",
+    "textbook_objective",
+    "textbook_ratio",
     "needs_first_s",
     "needs_first_status",
     "resolve_s",
@@ -141,14 +177,22 @@ def measure(
     solvers: bool,
     needs_first: bool,
     resolve: bool = True,
+    targets_only: bool = False,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """All measurements of instance ``name``: its row and its solver-comparison rows."""
+    """All measurements of instance ``name``: its row and its solver-comparison rows.
+
+    ``targets_only`` measures only what issue #16's targets read: the plan, the matrix size,
+    the LP bounds with and without items 1-2, the time to a 1% gap with and without (mip and
+    eda families) and the textbook time (wl family)."""
     mip_gap = float(raw_instance(name).get("settings", {}).get("mip_gap", 1e-6))
+    family = family_of(name)
+    plain = plain_settings()
     row: dict[str, Any] = {
         "instance": name,
-        "family": family_of(name),
+        "family": family,
         "repeat": repeat,
         "published_optimum": PUBLISHED.get(name),
+        "plain_settings": ",".join(f"{k}={v}" for k, v in plain.items()),
     }
     errors: list[str] = []
 
@@ -162,44 +206,64 @@ def measure(
             **fields,
         }
         started = time.perf_counter()
-        # only the aggregate route and the direct reference need a process of their own
-        # (peak memory); the rest saves a Python start-up each
-        alone = isolated and kind in ("aggregate", "compile", "direct")
+        # only the aggregate route and the direct references need a process of their own
+        # (peak memory, no state shared between the runs compared); the rest saves a
+        # Python start-up each
+        alone = isolated and kind in ("aggregate", "compile", "direct", "textbook")
         result = run_isolated(spec, timeout) if alone else run_task(spec)
         log.info("%s %s: %.1f s %s", name, kind, time.perf_counter() - started, result)
         if "error" in result:
             errors.append(f"{kind}: {result['error']}")
         return result
 
-    agg = task("aggregate")
+    # the targets read the time to a 1% gap of these families: their plan at the scenario's
+    # gap (for the root gaps) is solved once
+    agg = task("aggregate", repeat=1 if targets_only and family in GAP_FAMILIES else repeat)
     row.update({k: v for k, v in agg.items() if k not in ("peak_mb", "base_mb", "error")})
     row["aggregate_peak_mb"] = agg.get("peak_mb")
     solver_rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="aggregate-bench-") as work:
         npz, mps = str(Path(work) / "model.npz"), str(Path(work) / "model.mps")
-        comp = task("compile", npz=npz, mps=mps, repeat=1)
+        comp = task("compile", npz=npz, mps=None if targets_only else mps, repeat=1)
         row.update({k: v for k, v in comp.items() if k not in ("peak_mb", "base_mb", "error")})
-        if "error" not in comp:
+        if "error" not in comp and not targets_only:
             d = task("direct", npz=npz)
             row.update({k: v for k, v in d.items() if k not in ("peak_mb", "base_mb", "error")})
             row["direct_peak_mb"] = d.get("peak_mb")
             m = task("mps", mps=mps)
             row.update({k: v for k, v in m.items() if k not in ("peak_mb", "base_mb", "error")})
-            r = task("relax", npz=npz, repeat=1)
-            row["lp_bound"] = r.get("lp_bound")
             if solvers and int(comp.get("columns", 0)) <= SOLVER_COMPARISON_MAX_COLUMNS:
                 for solver in SOLVERS:
                     s = task("solver", solver=solver, mps=mps, repeat=1)
                     solver_rows.append(
                         {"instance": name, "solver": solver, "time_limit": time_limit, **s}
                     )
-    if needs_first:
+        if "error" not in comp:
+            row["lp_bound"] = task("relax", npz=npz, repeat=1).get("lp_bound")
+            row["lp_bound_plain"] = row["lp_bound"]  # the same formulation without PLAIN
+            if plain and family != "lp":
+                npz_plain = str(Path(work) / "plain.npz")
+                cp = task("compile", npz=npz_plain, settings=plain, repeat=1)
+                if "error" not in cp:
+                    found = task("relax", npz=npz_plain, repeat=1)
+                    row["lp_bound_plain"] = found.get("lp_bound")
+    if family in GAP_FAMILIES:
+        row.update(time_to_gap(task, repeat, plain))
+    if family == "wl":
+        tb = task("textbook")
+        row.update({k: tb.get(k) for k in ("textbook_s", "textbook_status", "textbook_objective")})
+        row["textbook_ratio"] = _div(row.get("aggregate_s"), row.get("textbook_s"))
+        both_optimal = tb.get("textbook_status") == row.get("status") == "optimal"
+        differ = (_rel(row.get("objective"), tb.get("textbook_objective")) or 0.0) > 1e-6
+        if both_optimal and differ:
+            errors.append("aggregate's optimum differs from the textbook model's")
+    if needs_first and not targets_only:
         nf = task("aggregate", objective="needs_first", repeat=1)
         row["needs_first_s"] = nf.get("aggregate_s")
         row["needs_first_status"] = nf.get("status")
         if nf.get("status") in ("optimal", "time_limit") and nf.get("verified") is False:
             errors.append(f"needs_first plan not verified: {nf.get('violations')}")
-    if resolve:
+    if resolve and not targets_only:
         found = _resolve(name, time_limit)
         problems = found.pop("resolve_problems", "")
         if problems:
@@ -211,8 +275,30 @@ def measure(
     row["memory_ratio"] = _div(row.get("aggregate_peak_mb"), row.get("direct_peak_mb"))
     row["objective_rel_diff"] = _rel(row.get("direct_objective"), row.get("objective"))
     row["root_gap"] = root_gap(row.get("objective"), row.get("lp_bound"))
+    row["root_gap_plain"] = root_gap(row.get("objective"), row.get("lp_bound_plain"))
     row["error"] = "; ".join(errors)
     return row, solver_rows
+
+
+def time_to_gap(task: Any, repeat: int, plain: dict[str, Any]) -> dict[str, Any]:
+    """Seconds to a :data:`GAP` gap (``aggregate.solve`` end to end, the run's time limit)
+    with the defaults and with the :data:`PLAIN` settings, alternating run by run so both
+    see the same machine load; medians, the last status of each, and the speed-up
+    ``gap1_plain_s / gap1_s``. Without any PLAIN setting known, only the defaults run."""
+    sides = {"gap1": {}, "gap1_plain": plain} if plain else {"gap1": {}}
+    seconds: dict[str, list[float]] = {side: [] for side in sides}
+    out: dict[str, Any] = {}
+    for _ in range(repeat):
+        for side, settings in sides.items():
+            r = task("aggregate", repeat=1, solve_gap=GAP, settings=settings)
+            seconds[side].append(float(r.get("aggregate_s", math.nan)))
+            out[f"{side}_status"] = r.get("status")
+            if r.get("verified") is False and r.get("status") in ("optimal", "time_limit"):
+                out[f"{side}_status"] = f"{r.get('status')} (not verified)"
+    for side, values in seconds.items():
+        out[f"{side}_s"] = statistics.median(values)
+    out["gap1_speedup"] = _div(out.get("gap1_plain_s"), out.get("gap1_s"))
+    return out
 
 
 def _resolve(name: str, time_limit: float | None) -> dict[str, Any]:
@@ -344,6 +430,23 @@ SUMMARY = [
     "resolve_speedup",
 ]
 
+TARGETS = [
+    "instance",
+    "status",
+    "gap",
+    "root_gap",
+    "root_gap_plain",
+    "gap1_s",
+    "gap1_status",
+    "gap1_plain_s",
+    "gap1_plain_status",
+    "gap1_speedup",
+    "aggregate_s",
+    "textbook_s",
+    "textbook_ratio",
+]
+"""The columns issue #16's targets read (``report``'s second table)."""
+
 
 def report(
     table: pd.DataFrame,
@@ -365,6 +468,18 @@ def report(
     ]
     shown = table[[c for c in SUMMARY if c in table]]
     lines.append(shown.to_markdown(index=False, floatfmt=".3g"))
+    targets = table[TARGETS].dropna(axis=1, how="all")
+    if {"gap1_s", "root_gap_plain", "textbook_s"} & set(targets.columns):
+        lines += [
+            "",
+            "## Issue #16 targets",
+            "",
+            f"Without items 1-2: `{table['plain_settings'].iloc[0] or 'no such settings'}`. "
+            "`gap1_speedup` = gap1_plain_s / gap1_s (target >= 2); `textbook_ratio` = "
+            "aggregate_s / textbook_s (target <= 1).",
+            "",
+            targets.to_markdown(index=False, floatfmt=".3g"),
+        ]
     if not solvers.empty:
         lines += ["", "## Solvers on the same model (MPS file)", ""]
         lines.append(solvers[SOLVER_COLUMNS].to_markdown(index=False, floatfmt=".4g"))
@@ -381,7 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sizes", default="S,M,L", help="comma-separated: S,M,L,XL")
     parser.add_argument(
-        "--family", default="lp,mip,reference", help="comma-separated: lp, mip, reference"
+        "--family",
+        default="lp,mip,reference",
+        help="comma-separated: lp, mip, eda, wl, reference",
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
@@ -389,6 +506,18 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=60.0,
         help="seconds per solve (MIP instances stop there with a gap)",
+    )
+    parser.add_argument(
+        "--wl-time-limit",
+        type=float,
+        default=300.0,
+        help="seconds per solve for the wl family (aggregate and the textbook model, to 1e-6)",
+    )
+    parser.add_argument(
+        "--targets",
+        action="store_true",
+        help="only what issue #16's targets read: plan, LP bounds with and without items 1-2, "
+        "time to a 1%% gap, textbook warehouse-location time",
     )
     parser.add_argument(
         "--timeout",
@@ -427,9 +556,9 @@ def main(argv: list[str] | None = None) -> int:
     repeat, isolated = args.repeat, not args.in_process
     if args.smoke:
         families, sizes, repeat, isolated = ["lp", "reference"], ["S"], 1, False
-    unknown = set(families) - {"lp", "mip", "reference"}
+    unknown = set(families) - set(FAMILIES)
     if unknown:
-        parser.error(f"unknown family {sorted(unknown)}: use lp, mip, reference")
+        parser.error(f"unknown family {sorted(unknown)}: use {', '.join(FAMILIES)}")
     names = [n for f in families if f != "reference" for n in generated_names(f, sizes)]
     if "reference" in families:
         names = reference_names() + names
@@ -437,15 +566,17 @@ def main(argv: list[str] | None = None) -> int:
     rows, solver_rows = [], []
     for name in names:
         reps = 1 if name.endswith("-XL") else repeat  # XL once: it takes minutes
+        wl = family_of(name) == "wl"
         row, srows = measure(
             name,
             reps,
-            args.time_limit,
+            args.wl_time_limit if wl else args.time_limit,
             isolated,
             args.timeout,
             solvers=not args.no_solvers and not args.smoke,
             needs_first=not args.no_needs_first and not name.endswith("-XL"),
             resolve=not args.no_resolve and not args.smoke and not name.endswith("-XL"),
+            targets_only=args.targets,
         )
         rows.append(row)
         solver_rows += srows
