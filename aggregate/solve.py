@@ -183,7 +183,9 @@ def _solve_model(
                 log_solver=options.log,
                 active=active_rows(model, lin),
             )
-        runner = _DirectRunner(lin, highs, options.first_plan == "heuristic", previous)
+        # first_plan "none": HiGHS starts the first MIP stage on its own, whatever is known
+        heuristic = options.first_plan == "heuristic"
+        runner = _DirectRunner(lin, highs, heuristic, previous if heuristic else None)
     else:
         if isinstance(model, AggregateModel):
             model.all_constraints()  # Pyomo's solver interfaces read the Pyomo constraints

@@ -147,3 +147,18 @@ def test_warm_resolves_match_cold_solves(objective: str) -> None:
         _close(_objective(warm), _objective(cold), 2 * gap)
     assert resolver.reuses == len(variants) - 1
     assert resolver.previous is not None
+
+
+def test_fallback_where_the_rounding_admits_no_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every yes/no column at 1 (every tier of a contract at once) breaks ``tier_choice``;
+    the fallback still finds a feasible plan."""
+    from aggregate.model import heuristic
+
+    monkeypatch.setattr(
+        heuristic, "_round_binaries", lambda x, cols: np.ones(len(cols.binary), dtype=float)
+    )
+    highs, _ = _stage(generate("S", "mip"))
+    plan = first_plan(highs)
+    assert "rounded decisions infeasible" in plan.steps
+    assert plan.steps[-1] == "fallback: a plan"
+    _assert_feasible(highs, plan)

@@ -13,9 +13,14 @@ find a good one late (issue #16: ``mip-L``'s needs stage had no plan within 1% a
 3. fix them and re-solve the relaxation for the quantities;
 4. close contracts one by one where the plan gets cheaper without them (their volume moves
    elsewhere), a few linear solves each warm from the last basis;
-5. round the remaining integer columns (whole lots, whole units, packages) up, else down,
-   fix them and solve once more: the plan is the last solve's solution, every integer
-   column at a whole value and every row met within HiGHS's tolerances.
+5. choose whole values for the remaining integer columns (whole lots, whole units,
+   packages) with the contract decisions fixed: a small MIP stopped after a fixed number
+   of nodes, else each rounded up, else down, and solved once more. The plan is the last
+   solve's solution, every integer column at a whole value and every row met within
+   HiGHS's tolerances.
+
+Where the rounded decisions of step 2 admit no plan, a fallback fixes only the decisions the
+relaxation already takes whole and lets the small MIP choose the others.
 
 The plan is handed to HiGHS as a start (``setSolution``), which checks it. Every step is
 a simplex solve on one thread, so the plan is the same on repeats; only the time budget
@@ -92,6 +97,7 @@ class _Lp:
         self.lower = np.asarray(lp.col_lower_, dtype=float)[:n]
         self.upper = np.asarray(lp.col_upper_, dtype=float)[:n]
         self.solves = 0
+        self.out_of_time = False
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
@@ -136,11 +142,14 @@ class _Lp:
         """The relaxation's optimum as (objective, x), or None (infeasible or out of time)."""
         left = self.left()
         if left <= 0:
+            self.out_of_time = True
             return None
         self.h.setOptionValue("time_limit", left)
         run_highs(self.h)
         self.solves += 1
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        status = self.h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            self.out_of_time = status == highspy.HighsModelStatus.kTimeLimit
             return None
         x = np.asarray(self.h.getSolution().col_value)
         return float(self.h.getInfo().objective_function_value), x
@@ -264,15 +273,22 @@ def first_plan(model: HighsModel, time_limit: float | None = None) -> FirstPlan:
 def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     relaxed = lp.solve()
     if relaxed is None:
-        out.steps.append("relaxation not solved")
+        out.steps.append("relaxation " + ("out of time" if lp.out_of_time else "not solved"))
         return
     out.steps.append(f"relaxation {relaxed[0]:.6g}")
     x = relaxed[1]
     fixed = _round_binaries(x, cols)
     lp.fix(cols.binary, fixed)
     best = lp.solve()
+    if best is None and lp.out_of_time:
+        out.steps.append("out of time")
+        return
     if best is None:
         out.steps.append("rounded decisions infeasible")
+        rescue = _fallback(lp, cols, x)
+        out.steps.append("fallback: " + ("found none" if rescue is None else "a plan"))
+        if rescue is not None:
+            out.objective, out.x = rescue
         return
     values = dict(zip(cols.binary.tolist(), fixed.tolist(), strict=True))
     # close contracts, least used in the relaxation first (ties: column order)
@@ -368,3 +384,15 @@ def start_plan(
         if plan.x is not None:
             return plan
     return first_plan(model, time_limit) if heuristic else FirstPlan(None)
+
+
+def _fallback(lp: _Lp, cols: _Columns, x: np.ndarray) -> tuple[float, np.ndarray] | None:
+    """Where the rounded decisions admit no plan (opening every contract with any volume
+    can break a budget with their fixed costs): only the decisions the relaxation already
+    takes whole are fixed, and the small MIP chooses the rest."""
+    b = cols.binary
+    v = x[b]
+    whole = (v <= ACTIVE) | (v >= 1.0 - ACTIVE)
+    lp.free(b[~whole])
+    lp.fix(b[whole], np.round(v[whole]))
+    return lp.solve_whole(np.concatenate([b[~whole], cols.general]).astype(np.int32))

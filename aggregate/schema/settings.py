@@ -86,8 +86,9 @@ class SolveSettings(StrictModel):
     """MIPs only: the plan HiGHS's search starts from. ``heuristic``: the linear relaxation
     with contracts, tiers and other yes/no decisions rounded and fixed, contracts closed
     where that saves, whole lots rounded, then re-solved (a share of the time limit, see
-    docs/solving.md); ``none``: HiGHS starts without a plan. The optimum is the same
-    either way; a good first plan reaches a small gap sooner."""
+    docs/faq.md), or in a re-solve the previous variant's plan where it still fits;
+    ``none``: HiGHS starts without a plan. The optimum is the same either way; a good first
+    plan reaches a small gap sooner."""
     threads: int | None = Field(default=None, ge=1, le=1024)
     """Solver threads. Absent: the solver's default. With HiGHS the MIP stages always run on
     one thread (its search path depends on the thread count, so a fixed count keeps the plan
