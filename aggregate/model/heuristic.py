@@ -52,6 +52,9 @@ DEFAULT_BUDGET = 60.0
 """Seconds the heuristic may take when the solve has no time limit."""
 MAX_CLOSE_MOVES = 30
 """At most this many contracts are tried closed (each a linear solve)."""
+MOVE_WORTH = 1e-3
+"""Contracts are tried closed only where the rounded plan costs more than this share over
+the relaxation (no move can save more than that difference)."""
 ACTIVE = 1e-7
 """A yes/no column above this in the relaxation is rounded to 1 (HiGHS's integrality
 tolerance in :class:`~aggregate.model.highs.HighsModel`: anything above it lets a linking
@@ -291,10 +294,14 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
             out.objective, out.x = rescue
         return
     values = dict(zip(cols.binary.tolist(), fixed.tolist(), strict=True))
-    # close contracts, least used in the relaxation first (ties: column order)
+    # close contracts, least used in the relaxation first (ties: column order); a move
+    # fixes more, so it saves at most what the rounding cost over the relaxation: not tried
+    # where that is below MOVE_WORTH
     candidates = sorted(
         (c for c in cols.contracts if values[c] == 1.0), key=lambda c: (float(x[c]), c)
     )
+    if best[0] - relaxed[0] <= MOVE_WORTH * max(1.0, abs(relaxed[0])):
+        candidates = []
     for c in candidates[:MAX_CLOSE_MOVES]:
         if lp.left() <= 0:
             break
