@@ -15,7 +15,8 @@ instance built for the base and, per variant,
    numbers (variable bounds, rows re-read from the matrix, objective expressions);
 4. solves warm: HiGHS starts from its last basis (LP); a MIP's first stage starts from the
    previous variant's plan, its integer decisions kept and the rest re-solved for the new
-   numbers (:func:`aggregate.model.heuristic.repaired`), where that is feasible.
+   numbers (:func:`aggregate.model.heuristic.repaired`), where that is feasible and better
+   than the first-plan heuristic's.
 
 When the structure differs (an index set or a row set changed, e.g. a nation joins or a
 floor becomes zero), the resolver logs why and rebuilds from scratch, so the answer is

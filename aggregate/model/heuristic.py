@@ -382,15 +382,19 @@ def start_plan(
     previous: np.ndarray | None = None,
     heuristic: bool = True,
 ) -> FirstPlan:
-    """The start for the first MIP stage: ``previous`` repaired (:func:`repaired`) where
-    given and possible, else the heuristic's plan (:func:`first_plan`) if ``heuristic``."""
+    """The start for the first MIP stage: the better of ``previous`` repaired
+    (:func:`repaired`, where given) and the heuristic's plan (:func:`first_plan`, if
+    ``heuristic``); the previous plan's decisions can suit the new numbers worse than a
+    fresh rounding does (measured: ``needs_first`` variants of ``mip-M``)."""
     if not model.mip:
         return FirstPlan(None)
-    if previous is not None:
-        plan = repaired(model, previous, time_limit)
-        if plan.x is not None:
-            return plan
-    return first_plan(model, time_limit) if heuristic else FirstPlan(None)
+    kept = FirstPlan(None) if previous is None else repaired(model, previous, time_limit)
+    fresh = first_plan(model, time_limit) if heuristic else FirstPlan(None)
+    if kept.objective is None or (fresh.objective is not None and fresh.objective < kept.objective):
+        fresh.seconds += kept.seconds
+        return fresh
+    kept.seconds += fresh.seconds
+    return kept
 
 
 def _fallback(lp: _Lp, cols: _Columns, x: np.ndarray) -> tuple[float, np.ndarray] | None:
