@@ -13,7 +13,10 @@ instance built for the base and, per variant,
 3. changes in HiGHS only what differs (``changeRowsBounds``, ``changeColsBounds``,
    ``changeCoeff``; the objective is set per stage anyway) and on the Pyomo side the same
    numbers (variable bounds, rows re-read from the matrix, objective expressions);
-4. solves warm: HiGHS starts from its last basis (LP) or the last plan (MIP).
+4. solves warm: HiGHS starts from its last basis (LP); a MIP's first stage starts from the
+   previous variant's plan, its integer decisions kept and the rest re-solved for the new
+   numbers (:func:`aggregate.model.heuristic.repaired`), where that is feasible and better
+   than the first-plan heuristic's.
 
 When the structure differs (an index set or a row set changed, e.g. a nation joins or a
 floor becomes zero), the resolver logs why and rebuilds from scratch, so the answer is
@@ -116,6 +119,7 @@ class Resolver:
                 log=log_solver,
                 preset=preset or settings.preset,
                 highs_options={**settings.highs_options, **check_options(highs_options or {})},
+                first_plan=settings.first_plan,
             ),
         )
         self.rebuilds = 0
@@ -125,6 +129,8 @@ class Resolver:
         self.last_reason = ""
         """Why the last :meth:`solve` rebuilt (empty if it re-used the model)."""
         self._solved_once = False
+        self.previous: np.ndarray | None = None
+        """The last plan on this model's columns (the next variant's start)."""
         self._built_seconds = 0.0
         """Build time not yet reported in a solution's timings."""
         data = prepared if prepared is not None else self._prepare(scenario)
@@ -184,7 +190,13 @@ class Resolver:
                 self.reuses += 1
             self._built_seconds = 0.0
             self._solved_once = True
-            solution = solve_model(self.model, self.data, self.options.solver, highs=self.highs)
+            if reason:
+                self.previous = None  # other columns
+            solution = solve_model(
+                self.model, self.data, self.options.solver, highs=self.highs, previous=self.previous
+            )
+            if solution.status.has_plan:
+                self.previous = self.lin.column_values()
         solution.timings = {**timings, **solution.timings}
         solution.timings["total"] = time.perf_counter() - started
         return solution

@@ -22,6 +22,7 @@ from aggregate.data import ModelData, prepare
 from aggregate.extract import extract
 from aggregate.model import build_model, participation
 from aggregate.model.blocks import BlockRunner, find_blocks
+from aggregate.model.heuristic import start_plan
 from aggregate.model.highs import (
     SEARCH_THREADS,
     HighsModel,
@@ -77,8 +78,12 @@ class SolverOptions:
             "time_limit": self.time_limit,
             "threads": self.threads,
         }
+
     split_blocks: bool = True
     """Solve independent blocks of the model apart (:mod:`aggregate.model.blocks`)."""
+    first_plan: str = "heuristic"
+    """The first MIP stage's start: ``heuristic`` (:mod:`aggregate.model.heuristic`) or
+    ``none``."""
 
 
 def solve(
@@ -114,6 +119,7 @@ def solve(
         preset=preset or settings.preset,
         highs_options={**settings.highs_options, **check_options(highs_options or {})},
         split_blocks=settings.split_blocks,
+        first_plan=settings.first_plan,
     )
     options.highs()  # an unknown preset fails here, before the build
     started = time.perf_counter()
@@ -174,11 +180,14 @@ def solve_model(
     options: SolverOptions,
     *,
     highs: HighsModel | None = None,
+    previous: Any = None,
 ) -> Solution:
     """Run the objective stages on a built model and extract the plan.
 
     With HiGHS the model's matrix goes to HiGHS in one call (:mod:`aggregate.model.highs`);
-    ``highs`` reuses an instance that already holds it (a re-solve). A model that falls into
+    ``highs`` reuses an instance that already holds it (a re-solve), and ``previous`` (the
+    column values of an earlier variant's plan) is the first MIP stage's start where it can
+    be repaired (:func:`aggregate.model.heuristic.start_plan`). A model that falls into
     independent blocks is solved block by block (:mod:`aggregate.model.blocks`) unless
     ``options.split_blocks`` is off or ``highs`` is given. Other solvers, or a model changed
     since it was built (extra constraints, fixed variables), go through Pyomo.
@@ -187,11 +196,15 @@ def solve_model(
     ``interrupted`` (``interrupted_no_plan`` without one) instead of raising.
     """
     with ctrl_c_stops_highs():
-        return _solve_model(model, data, options, highs)
+        return _solve_model(model, data, options, highs, previous)
 
 
 def _solve_model(
-    model: pyo.ConcreteModel, data: ModelData, options: SolverOptions, highs: HighsModel | None
+    model: pyo.ConcreteModel,
+    data: ModelData,
+    options: SolverOptions,
+    highs: HighsModel | None,
+    previous: Any = None,
 ) -> Solution:
     lin = linear(model)
     timings: dict[str, float] = {}
@@ -213,17 +226,21 @@ def _solve_model(
                 options=options.highs(),
             )
 
+        # first_plan "none": HiGHS starts the first MIP stage on its own, whatever is known
+        heuristic = options.first_plan == "heuristic"
         if parts is not None:
             runner = BlockRunner(
                 lin,
                 parts,
                 make,
                 needs_tolerance=data.needs_tolerance,
-                whole=lambda: _DirectRunner(lin, make(lin, active)),
+                whole=lambda: _DirectRunner(lin, make(lin, active), heuristic),
                 workers=options.threads or _cores(),
             )
         else:
-            runner = _DirectRunner(lin, highs or make(lin, active))
+            runner = _DirectRunner(
+                lin, highs or make(lin, active), heuristic, previous if heuristic else None
+            )
     else:
         if isinstance(model, AggregateModel):
             model.all_constraints()  # Pyomo's solver interfaces read the Pyomo constraints
@@ -269,6 +286,8 @@ def _solve_model(
                     lin.load_values(needs_plan)
             stages.append(second)
             timings["solve_cost"] = second.seconds
+    if isinstance(runner, _DirectRunner) and runner.first_plan_seconds is not None:
+        timings["first_plan"] = runner.first_plan_seconds
     last = next((s for s in reversed(stages) if s.status.has_plan), stages[-1])
     status = _overall(stages)
     if status.has_plan and matches_model(model, lin):
@@ -463,9 +482,15 @@ def _legacy_options(
 class _DirectRunner:
     """Runs one objective stage on the matrix already in HiGHS."""
 
-    def __init__(self, lin: LinearModel, highs: HighsModel) -> None:
+    def __init__(
+        self, lin: LinearModel, highs: HighsModel, heuristic: bool = False, previous: Any = None
+    ) -> None:
         self.lin = lin
         self.highs = highs
+        self.heuristic = heuristic
+        self.previous = previous
+        self.first_plan_seconds: float | None = None
+        """Seconds spent finding the first MIP stage's start (None: not tried)."""
 
     def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
         """One stage; ``start``: a plan (column values) known to be feasible for it."""
@@ -477,8 +502,15 @@ class _DirectRunner:
         bound = None if cap is None or not cap.active else cap.ub
         assert lin.needs is not None
         highs.set_cap(lin.needs, bound)
-        # an LP warm-starts from its basis; a MIP is given a start plan only where one is
-        # passed (the cost stage gets the needs-stage plan, see _solve_model)
+        # an LP warm-starts from its basis; a MIP is given a start plan where one is passed
+        # (the cost stage gets the needs-stage plan, see _solve_model), and the first stage
+        # the heuristic's or the previous variant's
+        if start is None and highs.mip and self.first_plan_seconds is None:
+            plan = start_plan(highs, left, previous=self.previous, heuristic=self.heuristic)
+            self.first_plan_seconds = plan.seconds
+            start = plan.x
+            if left is not None:
+                left = max(left - plan.seconds, 0.01)
         result = highs.run(left, start=start)
         if result.has_solution and highs.x is not None:
             lin.load_values(highs.x)

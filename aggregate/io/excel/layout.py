@@ -557,6 +557,7 @@ SHEETS: tuple[Sheet, ...] = (
                 ("solver", "text"),
                 ("time_limit", "number"),
                 ("mip_gap", "number"),
+                ("first_plan", "text"),
                 ("threads", "whole"),
                 ("preset", "text"),
                 ("highs_options", "options"),

@@ -1,0 +1,409 @@
+"""A first plan for a MIP stage: the linear relaxation rounded, fixed and re-solved.
+
+HiGHS starts its branch and bound without a plan; on the larger models its own heuristics
+find a good one late (issue #16: ``mip-L``'s needs stage had no plan within 1% after
+120 s). :func:`first_plan` builds one from the stage's own matrix, objective and needs cap
+(copied out of the :class:`~aggregate.model.highs.HighsModel`, which it leaves untouched):
+
+1. solve the linear relaxation (every integer column continuous);
+2. round the yes/no decisions: a contract with any volume is open, at the tier that carries
+   most of its volume; any other yes/no column (delivery periods, expansions, donations,
+   fund rules) is 1 where the relaxation gives it any weight, as its linking rows then
+   leave the relaxation's quantities possible;
+3. fix them and re-solve the relaxation for the quantities;
+4. close contracts one by one where the plan gets cheaper without them (their volume moves
+   elsewhere), a few linear solves each warm from the last basis;
+5. choose whole values for the remaining integer columns (whole lots, whole units,
+   packages) with the contract decisions fixed: a small MIP stopped after a fixed number
+   of nodes, else each rounded up, else down, and solved once more. The plan is the last
+   solve's solution, every integer column at a whole value and every row met within
+   HiGHS's tolerances.
+
+Where the rounded decisions of step 2 admit no plan, a fallback fixes only the decisions the
+relaxation already takes whole and lets the small MIP choose the others.
+
+The plan is handed to HiGHS as a start (``setSolution``), which checks it. Every step is
+a simplex solve on one thread, so the plan is the same on repeats; only the time budget
+(a share of the stage's time limit) can cut the steps short, in which case the best plan
+so far, or none, is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from aggregate.model.highs import SEARCH_THREADS, HighsModel, run_highs
+from aggregate.model.linear import LinearModel
+
+__all__ = ["BUDGET_SHARE", "MAX_CLOSE_MOVES", "FirstPlan", "first_plan", "repaired", "start_plan"]
+
+log = logging.getLogger(__name__)
+
+BUDGET_SHARE = 0.2
+"""The heuristic's share of the stage's time limit (none: :data:`DEFAULT_BUDGET`)."""
+DEFAULT_BUDGET = 60.0
+"""Seconds the heuristic may take when the solve has no time limit."""
+MAX_CLOSE_MOVES = 30
+"""At most this many contracts are tried closed (each a linear solve)."""
+MOVE_WORTH = 1e-3
+"""Contracts are tried closed only where the rounded plan costs more than this share over
+the relaxation (no move can save more than that difference)."""
+ACTIVE = 1e-7
+"""A yes/no column above this in the relaxation is rounded to 1 (HiGHS's integrality
+tolerance in :class:`~aggregate.model.highs.HighsModel`: anything above it lets a linking
+row carry volume)."""
+WHOLE_NODES = 200
+"""Branch-and-bound nodes for the whole lots once every yes/no decision is fixed."""
+WHOLE_GAP = 1e-3
+"""Relative gap at which that small MIP stops."""
+WHOLE = 1e-6
+"""Slack when rounding a near-whole value up or down."""
+
+
+@dataclass
+class FirstPlan:
+    """The heuristic's plan with how it got there."""
+
+    x: np.ndarray | None
+    """Column values (None: no plan found)."""
+    objective: float | None = None
+    seconds: float = 0.0
+    lp_solves: int = 0
+    closed: int = 0
+    """Contracts closed by the local moves."""
+    steps: list[str] = field(default_factory=list)
+    """What happened, in order (for the log and tests)."""
+
+
+class _Lp:
+    """A copy of the stage's model with every integer column continuous."""
+
+    def __init__(self, model: HighsModel, deadline: float) -> None:
+        self.deadline = deadline
+        self.h = highspy.Highs()
+        h = self.h
+        h.setOptionValue("output_flag", False)
+        # the MIP's thread count: one scheduler per process (highs.use_threads)
+        h.setOptionValue("threads", SEARCH_THREADS)
+        h.passModel(model.h.getModel())
+        n = h.getNumCol()
+        idx = np.flatnonzero(model.integer).astype(np.int32)
+        h.changeColsIntegrality(len(idx), idx, np.zeros(len(idx), dtype=np.uint8))
+        lp = h.getLp()
+        self.lower = np.asarray(lp.col_lower_, dtype=float)[:n]
+        self.upper = np.asarray(lp.col_upper_, dtype=float)[:n]
+        self.solves = 0
+        self.out_of_time = False
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def fix(self, cols: np.ndarray, values: np.ndarray) -> None:
+        if len(cols):
+            self.h.changeColsBounds(len(cols), cols.astype(np.int32), values, values)
+
+    def free(self, cols: np.ndarray) -> None:
+        if len(cols):
+            self.h.changeColsBounds(
+                len(cols), cols.astype(np.int32), self.lower[cols], self.upper[cols]
+            )
+
+    def solve_whole(self, cols: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """The best plan with ``cols`` whole that HiGHS finds within :data:`WHOLE_NODES`
+        nodes (a node limit, not a time limit, keeps it the same on repeats), or None. The
+        columns are continuous again afterwards."""
+        h = self.h
+        left = self.left()
+        if left <= 0:
+            return None
+        n = len(cols)
+        idx = cols.astype(np.int32)
+        h.changeColsIntegrality(n, idx, np.ones(n, dtype=np.uint8))
+        h.setOptionValue("time_limit", left)
+        h.setOptionValue("mip_max_nodes", WHOLE_NODES)
+        h.setOptionValue("mip_rel_gap", WHOLE_GAP)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-7)
+        try:
+            run_highs(h)
+            self.solves += 1
+            if not h.getInfo().primal_solution_status:
+                return None
+            x = np.asarray(h.getSolution().col_value)
+            return float(np.dot(np.asarray(h.getLp().col_cost_), x)), x
+        finally:
+            h.changeColsIntegrality(n, idx, np.zeros(n, dtype=np.uint8))
+            h.setOptionValue("mip_max_nodes", highspy.kHighsIInf)
+
+    def solve(self) -> tuple[float, np.ndarray] | None:
+        """The relaxation's optimum as (objective, x), or None (infeasible or out of time)."""
+        left = self.left()
+        if left <= 0:
+            self.out_of_time = True
+            return None
+        self.h.setOptionValue("time_limit", left)
+        run_highs(self.h)
+        self.solves += 1
+        status = self.h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            self.out_of_time = status == highspy.HighsModelStatus.kTimeLimit
+            return None
+        x = np.asarray(self.h.getSolution().col_value)
+        return float(self.h.getInfo().objective_function_value), x
+
+
+@dataclass
+class _Columns:
+    """The model's integer columns by role."""
+
+    contracts: dict[int, list[int]]
+    """open column -> its tier columns, tier 0 first."""
+    owned: dict[int, list[int]]
+    """open column -> the other columns that must be 0 when the contract is closed (its
+    delivery periods and whole lots)."""
+    binary: np.ndarray
+    """Every yes/no column (open and tier included)."""
+    general: np.ndarray
+    """Every other integer column (lots, whole units, packages)."""
+
+
+def _columns(model: HighsModel, lp: _Lp) -> _Columns:
+    lin = model.lin
+    integer = model.integer
+    binary = integer & (lp.lower >= 0) & (lp.upper <= 1)
+    contracts: dict[int, list[int]] = {}
+    owned: dict[int, list[int]] = defaultdict(list)
+    opened = lin.columns.get("open")
+    if opened is not None:
+        open_of = {tuple(k): j for j, k in enumerate(opened.keys, opened.start)}
+        tiers = lin.columns.get("tier")
+        if tiers is not None:
+            for j, key in enumerate(tiers.keys, tiers.start):
+                c = open_of.get(tuple(key[:-1]))
+                if c is not None:
+                    contracts.setdefault(c, []).append(j)
+        delivers = lin.columns.get("delivers")
+        if delivers is not None:
+            for j, key in enumerate(delivers.keys, delivers.start):
+                c = open_of.get(tuple(key[:-1]))
+                if c is not None:
+                    owned[c].append(j)
+        lots = lin.columns.get("lots")
+        contract_of = _contract_of_route(lin, open_of)
+        if lots is not None and contract_of:
+            for j, key in enumerate(lots.keys, lots.start):
+                c = contract_of.get(tuple(key[:3]))
+                if c is not None:
+                    owned[c].append(j)
+    return _Columns(
+        contracts=contracts,
+        owned=dict(owned),
+        binary=np.flatnonzero(binary),
+        general=np.flatnonzero(integer & ~binary),
+    )
+
+
+def _contract_of_route(lin: LinearModel, open_of: dict[tuple, int]) -> dict[tuple, int]:
+    """(producer, item, nation) -> open column, read from the order-tier links: an order
+    ``x[p,i,n,a,k]`` is linked to its contract's tier ``k``."""
+    orders, tiers = lin.columns.get("order"), lin.columns.get("tier")
+    link = lin.rows.get("order_tier_link")
+    if orders is None or tiers is None or link is None:
+        return {}
+    tier_keys = {j: tuple(k) for j, k in enumerate(tiers.keys, tiers.start)}
+    order_keys = {j: tuple(k) for j, k in enumerate(orders.keys, orders.start)}
+    indptr, indices = lin.indptr, lin.indices
+    out: dict[tuple, int] = {}
+    for r in range(link.start, link.stop):
+        cols = indices[indptr[r] : indptr[r + 1]]
+        order = next((order_keys[j] for j in cols if j in order_keys), None)
+        tier = next((tier_keys[j] for j in cols if j in tier_keys), None)
+        if order is None or tier is None:
+            continue
+        c = open_of.get(tier[:-1])
+        if c is not None:
+            out.setdefault(order[:3], c)
+    return out
+
+
+def _round_binaries(x: np.ndarray, cols: _Columns) -> np.ndarray:
+    """Yes/no values for every binary column (in ``cols.binary`` order)."""
+    value = (x > ACTIVE).astype(float)
+    for c, tiers in cols.contracts.items():
+        weights = x[tiers]
+        is_open = weights.max(initial=0.0) > ACTIVE or x[c] > ACTIVE
+        value[tiers] = 0.0
+        value[c] = 1.0 if is_open else 0.0
+        if is_open:
+            value[tiers[int(np.argmax(weights))]] = 1.0  # first of equal weights
+    for c, others in cols.owned.items():
+        if value[c] == 0.0:
+            value[others] = 0.0
+    return value[cols.binary]
+
+
+def first_plan(model: HighsModel, time_limit: float | None = None) -> FirstPlan:
+    """A complete plan for ``model``'s current stage (objective and cap as set), or
+    ``FirstPlan(None)``. ``time_limit``: the stage's; the heuristic takes at most
+    :data:`BUDGET_SHARE` of it."""
+    started = time.perf_counter()
+    budget = DEFAULT_BUDGET if time_limit is None else BUDGET_SHARE * time_limit
+    out = FirstPlan(None)
+    if not model.mip:
+        return out
+    lp = _Lp(model, started + budget)
+    try:
+        _search(lp, _columns(model, lp), out)
+    finally:
+        out.lp_solves = lp.solves
+        out.seconds = time.perf_counter() - started
+    log.info(
+        "first plan: %s (objective %s, %d linear solves, %.2f s)",
+        "; ".join(out.steps),
+        out.objective,
+        out.lp_solves,
+        out.seconds,
+    )
+    return out
+
+
+def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
+    relaxed = lp.solve()
+    if relaxed is None:
+        out.steps.append("relaxation " + ("out of time" if lp.out_of_time else "not solved"))
+        return
+    out.steps.append(f"relaxation {relaxed[0]:.6g}")
+    x = relaxed[1]
+    fixed = _round_binaries(x, cols)
+    lp.fix(cols.binary, fixed)
+    best = lp.solve()
+    if best is None and lp.out_of_time:
+        out.steps.append("out of time")
+        return
+    if best is None:
+        out.steps.append("rounded decisions infeasible")
+        rescue = _fallback(lp, cols, x)
+        out.steps.append("fallback: " + ("found none" if rescue is None else "a plan"))
+        if rescue is not None:
+            out.objective, out.x = rescue
+        return
+    values = dict(zip(cols.binary.tolist(), fixed.tolist(), strict=True))
+    # close contracts, least used in the relaxation first (ties: column order); a move
+    # fixes more, so it saves at most what the rounding cost over the relaxation: not tried
+    # where that is below MOVE_WORTH
+    candidates = sorted(
+        (c for c in cols.contracts if values[c] == 1.0), key=lambda c: (float(x[c]), c)
+    )
+    if best[0] - relaxed[0] <= MOVE_WORTH * max(1.0, abs(relaxed[0])):
+        candidates = []
+    for c in candidates[:MAX_CLOSE_MOVES]:
+        if lp.left() <= 0:
+            break
+        shut = np.array([c, *cols.contracts[c], *cols.owned.get(c, [])], dtype=np.int32)
+        lp.fix(shut, np.zeros(len(shut)))
+        tried = lp.solve()
+        if tried is not None and tried[0] < best[0] - 1e-9 * max(1.0, abs(best[0])):
+            best = tried
+            out.closed += 1
+            for j in shut.tolist():
+                values[j] = 0.0  # a closed contract's lots stay fixed at none
+        else:
+            # back to the rounded decisions; lots stay free until the last step
+            kept = np.array([j for j in shut.tolist() if j in values], dtype=np.int32)
+            lp.fix(kept, np.array([values[j] for j in kept.tolist()]))
+            lp.free(np.array([j for j in shut.tolist() if j not in values], dtype=np.int32))
+    out.steps.append(f"rounded {best[0]:.6g}, {out.closed} contract(s) closed")
+    # whole values for the other integer columns: a small MIP with the contract decisions
+    # (and what a closed contract owns) fixed, delivery periods, expansions and the other
+    # yes/no columns its to choose again; else each rounded up, or down
+    general = np.array([j for j in cols.general.tolist() if j not in values], dtype=np.int32)
+    decided = {j for c, tiers in cols.contracts.items() for j in (c, *tiers)}
+    decided.update(j for c in cols.contracts if values[c] == 0.0 for j in cols.owned.get(c, []))
+    rest = np.array([j for j in cols.binary.tolist() if j not in decided], dtype=np.int32)
+    plan: tuple[float, np.ndarray] | None = best
+    if len(general) or len(rest):
+        lp.free(rest)
+        plan = lp.solve_whole(np.concatenate([general, rest]).astype(np.int32))
+        lp.fix(rest, np.array([values[j] for j in rest.tolist()]))
+        step = "whole values by a small MIP"
+        for name, rounder in (("up", math.ceil), ("down", math.floor)):
+            if plan is not None:
+                break
+            shift = -WHOLE if name == "up" else WHOLE
+            v = np.array([float(rounder(t + shift)) for t in best[1][general].tolist()])
+            lp.fix(general, np.clip(v, lp.lower[general], lp.upper[general]))
+            plan, step = lp.solve(), f"whole values rounded {name}"
+        if plan is None:
+            out.steps.append("whole values infeasible")
+            return
+        out.steps.append(step)
+    assert plan is not None
+    out.x = plan[1]
+    out.objective = plan[0]
+
+
+def repaired(model: HighsModel, previous: np.ndarray, time_limit: float | None = None) -> FirstPlan:
+    """``previous`` (a plan of another variant of the model: same columns and rows, other
+    numbers) made feasible for ``model``'s numbers: its integer columns kept, the rest
+    re-solved as a linear program. ``FirstPlan(None)`` where no such plan exists."""
+    started = time.perf_counter()
+    budget = DEFAULT_BUDGET if time_limit is None else BUDGET_SHARE * time_limit
+    out = FirstPlan(None)
+    if not model.mip or len(previous) != model.lin.ncols:
+        return out
+    if not np.isfinite(previous[model.integer]).all():
+        out.steps.append("previous plan incomplete")
+        return out
+    lp = _Lp(model, started + budget)
+    cols = np.flatnonzero(model.integer)
+    # whole values within the bounds of this variant (a lower capacity may cut lots)
+    lp.fix(cols, np.clip(np.round(previous[cols]), lp.lower[cols], lp.upper[cols]))
+    plan = lp.solve()
+    out.lp_solves, out.seconds = lp.solves, time.perf_counter() - started
+    if plan is None:
+        out.steps.append("previous plan's decisions infeasible")
+    else:
+        out.steps.append("previous plan's decisions kept")
+        out.objective, out.x = plan
+    log.info("start from the previous plan: %s (%.2f s)", "; ".join(out.steps), out.seconds)
+    return out
+
+
+def start_plan(
+    model: HighsModel,
+    time_limit: float | None = None,
+    *,
+    previous: np.ndarray | None = None,
+    heuristic: bool = True,
+) -> FirstPlan:
+    """The start for the first MIP stage: the better of ``previous`` repaired
+    (:func:`repaired`, where given) and the heuristic's plan (:func:`first_plan`, if
+    ``heuristic``); the previous plan's decisions can suit the new numbers worse than a
+    fresh rounding does (measured: ``needs_first`` variants of ``mip-M``)."""
+    if not model.mip:
+        return FirstPlan(None)
+    kept = FirstPlan(None) if previous is None else repaired(model, previous, time_limit)
+    fresh = first_plan(model, time_limit) if heuristic else FirstPlan(None)
+    if kept.objective is None or (fresh.objective is not None and fresh.objective < kept.objective):
+        fresh.seconds += kept.seconds
+        return fresh
+    kept.seconds += fresh.seconds
+    return kept
+
+
+def _fallback(lp: _Lp, cols: _Columns, x: np.ndarray) -> tuple[float, np.ndarray] | None:
+    """Where the rounded decisions admit no plan (opening every contract with any volume
+    can break a budget with their fixed costs): only the decisions the relaxation already
+    takes whole are fixed, and the small MIP chooses the rest."""
+    b = cols.binary
+    v = x[b]
+    whole = (v <= ACTIVE) | (v >= 1.0 - ACTIVE)
+    lp.free(b[~whole])
+    lp.fix(b[whole], np.round(v[whole]))
+    return lp.solve_whole(np.concatenate([b[~whole], cols.general]).astype(np.int32))

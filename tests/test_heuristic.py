@@ -1,0 +1,164 @@
+"""The first plan (aggregate.model.heuristic) and warm re-solves: a start is a feasible plan,
+and starting from it changes how fast, never what, a solve finds."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import aggregate
+from aggregate.data import prepare
+from aggregate.model import build_model, linear
+from aggregate.model.heuristic import FirstPlan, first_plan, repaired
+from aggregate.model.highs import HighsModel, objective_of
+from aggregate.resolve import Resolver
+from aggregate.result import Solution
+from aggregate.schema import Scenario
+from benchmarks.generator import generate, generate_raw
+from benchmarks.warm_study import objective_value, variant
+
+CASES = Path(__file__).resolve().parent / "cases"
+TOL = 1e-6
+
+
+def _with(sc: Scenario, **settings: Any) -> Scenario:
+    return sc.model_copy(update={"settings": sc.settings.model_copy(update=settings)})
+
+
+def _stage(sc: Scenario, objective: str = "weighted") -> tuple[HighsModel, Any]:
+    """The scenario's model in HiGHS with ``objective``'s costs set, as the first stage."""
+    data = prepare(sc)
+    model = build_model(data)
+    lin = linear(model)
+    for name in ("needs_obj", "cost_obj", "weighted_obj"):
+        getattr(model, name).deactivate()
+    getattr(model, "weighted_obj" if objective == "weighted" else "needs_obj").activate()
+    highs = HighsModel(lin)
+    highs.set_cost(objective_of(model, lin))
+    return highs, model
+
+
+def _assert_feasible(highs: HighsModel, plan: FirstPlan) -> None:
+    """Every column within its bounds, every integer column whole, every row within its
+    bounds (HiGHS's feasibility tolerance, relative to the row's size)."""
+    assert plan.x is not None, plan.steps
+    lin, x = highs.lin, plan.x
+    lower, upper = np.asarray(lin.col_lower), np.asarray(lin.col_upper)
+    assert np.all(x >= lower - TOL) and np.all(x <= upper + TOL)
+    whole = x[highs.integer]
+    assert np.allclose(whole, np.round(whole), atol=1e-7)
+    activity = lin.matrix() @ x
+    scale = 1.0 + np.abs(lin.matrix()) @ np.abs(x)
+    assert np.all(activity >= np.asarray(lin.row_lower) - TOL * scale)
+    assert np.all(activity <= np.asarray(lin.row_upper) + TOL * scale)
+    # and its objective is what the plan costs under the stage's objective
+    cost = np.asarray(highs.h.getLp().col_cost_)
+    assert plan.objective == pytest.approx(float(cost @ x), rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("size", ["S", "M"])
+@pytest.mark.parametrize("objective", ["weighted", "needs_first"])
+def test_first_plan_is_feasible_and_repeats(size: str, objective: str) -> None:
+    highs, _ = _stage(generate(size, "mip"), objective)
+    plan = first_plan(highs)
+    _assert_feasible(highs, plan)
+    # the relaxation is a lower bound on any plan, so on the heuristic's too
+    assert "relaxation" in plan.steps[0]
+    again = first_plan(_stage(generate(size, "mip"), objective)[0])
+    assert again.x is not None and np.array_equal(plan.x, again.x)
+
+
+def test_first_plan_is_no_better_than_the_optimum() -> None:
+    highs, _ = _stage(generate("S", "mip"))
+    plan = first_plan(highs)
+    assert plan.objective is not None
+    out = highs.run()
+    assert out.objective is not None
+    assert plan.objective >= out.objective - 1e-6 * abs(out.objective)
+
+
+def test_repaired_plan_keeps_the_decisions_and_meets_new_numbers() -> None:
+    """The base plan's integer decisions, re-solved for a variant with other capacities
+    and demands (each scaled by 0.85-1.15), form a feasible plan of the variant."""
+    base, _ = _stage(generate("S", "mip"))
+    base.h.setOptionValue("mip_rel_gap", 1e-2)
+    base.run()
+    assert base.x is not None
+    other, _ = _stage(aggregate.validate(variant(generate_raw("S", "mip"), 3)))
+    plan = repaired(other, base.x)
+    _assert_feasible(other, plan)
+    assert plan.x is not None
+    assert np.array_equal(plan.x[other.integer], np.round(base.x[other.integer]))
+
+
+def _objective(sol: Solution) -> tuple[float, ...]:
+    assert sol.status.has_plan, sol.message
+    return objective_value(sol)
+
+
+def _close(a: tuple[float, ...], b: tuple[float, ...], gap: float) -> None:
+    for x, y in zip(a, b, strict=True):
+        assert abs(x - y) <= gap * max(abs(x), abs(y)) + 1e-6, (a, b)
+
+
+@pytest.mark.parametrize("objective", ["weighted", "needs_first"])
+def test_same_optimum_with_and_without_the_first_plan(objective: str, solve_verified) -> None:
+    sc = generate("S", "mip", objective=objective)
+    gap = 1e-6
+    with_plan = solve_verified(_with(sc, first_plan="heuristic", mip_gap=gap))
+    without = solve_verified(_with(sc, first_plan="none", mip_gap=gap))
+    assert with_plan.timings["first_plan"] > 0
+    assert without.timings.get("first_plan", 0.0) == 0.0
+    _close(_objective(with_plan), _objective(without), 2 * gap)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in CASES.iterdir() if (p / "scenario.yaml").is_file())
+)
+def test_hand_cases_same_optimum(name: str) -> None:
+    sc = aggregate.load(CASES / name / "scenario.yaml")
+    with_plan = aggregate.solve(_with(sc, first_plan="heuristic"))
+    without = aggregate.solve(_with(sc, first_plan="none"))
+    assert with_plan.status == without.status
+    if with_plan.status.has_plan:
+        for sol in (with_plan, without):
+            assert aggregate.verify(sc, sol).ok
+        _close(_objective(with_plan), _objective(without), 2 * sc.settings.mip_gap)
+
+
+@pytest.mark.parametrize("objective", ["weighted", "needs_first"])
+def test_warm_resolves_match_cold_solves(objective: str) -> None:
+    """A resolver solving variants one after another (each starting from the previous
+    plan) reaches what a fresh solve of each reaches, within the gap."""
+    raw = copy.deepcopy(generate_raw("S", "mip", objective=objective))
+    gap = 1e-3
+    raw["settings"]["mip_gap"] = gap
+    variants = [aggregate.validate(variant(raw, seed)) for seed in range(3)]
+    resolver = Resolver(variants[0])
+    for sc in variants:
+        warm = resolver.solve(sc)
+        cold = aggregate.solve(sc)
+        for sol in (warm, cold):
+            assert aggregate.verify(sc, sol).ok
+        _close(_objective(warm), _objective(cold), 2 * gap)
+    assert resolver.reuses == len(variants) - 1
+    assert resolver.previous is not None
+
+
+def test_fallback_where_the_rounding_admits_no_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every yes/no column at 1 (every tier of a contract at once) breaks ``tier_choice``;
+    the fallback still finds a feasible plan."""
+    from aggregate.model import heuristic
+
+    monkeypatch.setattr(
+        heuristic, "_round_binaries", lambda x, cols: np.ones(len(cols.binary), dtype=float)
+    )
+    highs, _ = _stage(generate("S", "mip"))
+    plan = first_plan(highs)
+    assert "rounded decisions infeasible" in plan.steps
+    assert plan.steps[-1] == "fallback: a plan"
+    _assert_feasible(highs, plan)
