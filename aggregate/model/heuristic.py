@@ -177,6 +177,15 @@ def _columns(model: HighsModel, lp: _Lp) -> _Columns:
     lin = model.lin
     integer = model.integer
     binary = integer & (lp.lower >= 0) & (lp.upper <= 1)
+    if lin.columns:
+        # only yes/no decisions are rounded as such: a count bounded by 1 (whole lots of an
+        # offer whose capacity holds one lot a period) rounded up where the relaxation
+        # takes any of it would overrun the capacity (eda-L: no plan at all)
+        yes_no = np.zeros(len(integer), dtype=bool)
+        for block in lin.columns.values():
+            if block.yes_no:
+                yes_no[block.start : block.stop] = True
+        binary &= yes_no
     contracts: dict[int, list[int]] = {}
     owned: dict[int, list[int]] = defaultdict(list)
     opened = lin.columns.get("open")

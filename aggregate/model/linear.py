@@ -65,6 +65,9 @@ class Block:
     keys: list[Any]
     index: Any = None
     """The Pyomo index a constraint family is declared over (a set or a list of keys)."""
+    yes_no: bool = False
+    """A column family of yes/no decisions (Pyomo's ``Binary``), as opposed to counts
+    (whole lots, packages) that may happen to be bounded by 1."""
     constraint: Any = None
     """The family's Pyomo constraint, once made (:meth:`LinearModel.constraint`)."""
 
@@ -122,11 +125,12 @@ class LinearModel:
         lower: Iterable[float],
         upper: Iterable[float],
         integer: bool | Sequence[bool],
+        yes_no: bool = False,
     ) -> None:
         """Register the columns of ``var`` (already constructed over ``keys``); ``integer``
         for all of them or per column (a per-column True also makes that variable's domain
-        the non-negative integers)."""
-        block = Block(name, self.ncols, keys)
+        the non-negative integers); ``yes_no`` for a family of binary decisions."""
+        block = Block(name, self.ncols, keys, yes_no=yes_no)
         self.columns[name] = block
         lo, up = list(lower), list(upper)
         self.col_lower.extend(lo)
