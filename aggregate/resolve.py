@@ -43,7 +43,8 @@ from aggregate.model.highs import HighsModel
 from aggregate.model.linear import LinearModel, gc_paused
 from aggregate.result import Solution
 from aggregate.schema import Scenario
-from aggregate.schema.presets import OptionValue, check_options
+from aggregate.schema.presets import OptionValue
+from aggregate.schema.settings import SolveSettings
 from aggregate.solve import SolverOptions, solve_model
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,52 @@ class _Options:
     objective: str | None
     solver: SolverOptions
 
+    def key(self) -> tuple[Any, ...]:
+        """Equal keys, the same solve (a cache key: dicts as sorted items)."""
+        o = self.solver
+        recorded = {**o.record(), "parallel": o.parallel, "log": o.log}
+        return (
+            self.baseline,
+            self.objective,
+            *sorted(
+                (k, tuple(sorted(v.items())) if isinstance(v, Mapping) else v)
+                for k, v in recorded.items()
+            ),
+        )
+
+
+def _options(
+    settings: SolveSettings,
+    *,
+    baseline: bool = False,
+    objective: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    parallel: bool = False,
+    log_solver: bool = False,
+    preset: str | None = None,
+    highs_options: Mapping[str, OptionValue] | None = None,
+) -> _Options:
+    """A resolver's options: :class:`Resolver`'s arguments over the scenario's ``settings``."""
+    return _Options(
+        baseline=baseline,
+        objective=objective,
+        solver=SolverOptions.from_settings(
+            settings,
+            solver="highs",
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            threads=threads,
+            parallel=parallel,
+            log=log_solver,
+            preset=preset,
+            highs_options=highs_options,
+            # one HiGHS instance holds the whole model, changed in place: never split
+            split_blocks=False,
+        ),
+    )
+
 
 class Resolver:
     """A built model and its HiGHS instance, re-solved in place for numbers-only variants.
@@ -86,7 +133,8 @@ class Resolver:
     >>> plan = r.solve(variant)     # same plan as aggregate.solve(variant), faster
 
     Options are those of :func:`aggregate.solve.solve`; solver settings missing here are
-    taken from the *base* scenario's settings.
+    taken from the *base* scenario's settings (a variant's own are not read: its plan
+    records the settings it was solved with). The model is never split into blocks.
     """
 
     def __init__(
@@ -106,21 +154,17 @@ class Resolver:
     ) -> None:
         """``prepared``: ``scenario`` already through :func:`aggregate.data.prepare` with
         these options (saves preparing it twice)."""
-        settings = scenario.settings
-        self.options = _Options(
+        self.options = _options(
+            scenario.settings,
             baseline=baseline,
             objective=objective,
-            solver=SolverOptions(
-                solver="highs",
-                time_limit=time_limit if time_limit is not None else settings.time_limit,
-                mip_gap=mip_gap if mip_gap is not None else settings.mip_gap,
-                threads=threads if threads is not None else settings.threads,
-                parallel=parallel,
-                log=log_solver,
-                preset=preset or settings.preset,
-                highs_options={**settings.highs_options, **check_options(highs_options or {})},
-                first_plan=settings.first_plan,
-            ),
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            threads=threads,
+            parallel=parallel,
+            log_solver=log_solver,
+            preset=preset,
+            highs_options=highs_options,
         )
         self.rebuilds = 0
         """How many times the model was built (1 after construction)."""
@@ -278,12 +322,14 @@ _CACHE: OrderedDict[tuple[Any, ...], Resolver] = OrderedDict()
 def solve_cached(scenario: Scenario, **options: Any) -> Solution:
     """:func:`aggregate.solve.solve` through a per-process cache of :class:`Resolver` s.
 
-    One resolver per (options, model structure): a scenario whose index sets match one
+    One resolver per (solver settings, model structure): a scenario whose index sets match one
     already built is solved in place; otherwise a new resolver is built (the least recently
     used of more than :data:`CACHE_SIZE` is dropped). Meant for the workers of a study.
     Options are :class:`Resolver`'s (``baseline``, ``objective``, ``time_limit``,
-    ``mip_gap``, ``threads``, ``parallel``, ``log_solver``); solver settings absent from
-    ``options`` are the scenario's.
+    ``mip_gap``, ``threads``, ``parallel``, ``log_solver``, ``preset``, ``highs_options``);
+    solver settings absent from ``options`` are the scenario's, and a scenario whose
+    settings (``preset``, ``highs_options``, ``first_plan``, ``tighten_bounds``, limits)
+    differ from a cached resolver's gets its own.
     """
     started = time.perf_counter()
     settings = scenario.settings
@@ -296,38 +342,18 @@ def solve_cached(scenario: Scenario, **options: Any) -> Solution:
         data = prepare(scenario, pooled=not baseline)
     if options.get("objective") is not None:
         data.objective = options["objective"]
-    solver_settings = (
-        options.get("time_limit", settings.time_limit),
-        options.get("mip_gap", settings.mip_gap),
-        options.get("threads", settings.threads),
-    )
-    # a dict (highs_options) is no key: its items are
-    given = tuple(
-        sorted(
-            (k, tuple(sorted(v.items())) if isinstance(v, Mapping) else v)
-            for k, v in options.items()
-        )
-    )
-    key = (given, solver_settings, structure_key(data))
+    # every setting that changes the solve, the scenario's where no option overrides it:
+    # a resolver keeps those of the scenario it was built for
+    key = (_options(settings, **options).key(), data.tighten_bounds, structure_key(data))
     resolver = _CACHE.get(key)
     if resolver is None:
-        resolver = Resolver(scenario, **{**_settings_options(settings), **options}, prepared=data)
+        resolver = Resolver(scenario, **options, prepared=data)
         _CACHE[key] = resolver
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     else:
         _CACHE.move_to_end(key)
     return resolver.solve_data(data, started)
-
-
-def _settings_options(settings: Any) -> dict[str, Any]:
-    return {
-        "time_limit": settings.time_limit,
-        "mip_gap": settings.mip_gap,
-        "threads": settings.threads,
-        "preset": settings.preset,
-        "highs_options": settings.highs_options,
-    }
 
 
 def clear_cache() -> None:

@@ -39,7 +39,7 @@ from aggregate.model.payers import settle_payers
 from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.schema.presets import OptionValue, check_options, highs_options
-from aggregate.schema.settings import check_solver
+from aggregate.schema.settings import SolveSettings, check_solver
 from aggregate.status import Outcome, read_legacy, read_pyomo
 from aggregate.tables import label_units
 
@@ -63,13 +63,50 @@ class SolverOptions:
     """HiGHS's preset (:data:`aggregate.schema.presets.PRESETS`)."""
     highs_options: Mapping[str, OptionValue] = field(default_factory=dict)
     """Raw HiGHS options on top of the preset (checked)."""
+    split_blocks: bool = True
+    """Solve independent blocks of the model apart (:mod:`aggregate.model.blocks`)."""
+    first_plan: str = "heuristic"
+    """The first MIP stage's start: ``heuristic`` (:mod:`aggregate.model.heuristic`) or
+    ``none``."""
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: SolveSettings,
+        *,
+        solver: str | None = None,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        threads: int | None = None,
+        parallel: bool = False,
+        log: bool = False,
+        preset: str | None = None,
+        highs_options: Mapping[str, OptionValue] | None = None,
+        split_blocks: bool | None = None,
+    ) -> SolverOptions:
+        """The scenario's ``settings`` with the caller's overrides (None: the setting's);
+        ``highs_options`` go on top of the scenario's (checked). The one place that turns
+        settings into options, for :func:`solve`, re-solves and explanations alike."""
+        return cls(
+            solver=solver or settings.solver,
+            time_limit=settings.time_limit if time_limit is None else time_limit,
+            mip_gap=settings.mip_gap if mip_gap is None else mip_gap,
+            threads=settings.threads if threads is None else threads,
+            parallel=parallel,
+            log=log,
+            preset=preset or settings.preset,
+            highs_options={**settings.highs_options, **check_options(highs_options or {})},
+            split_blocks=settings.split_blocks if split_blocks is None else split_blocks,
+            first_plan=settings.first_plan,
+        )
 
     def highs(self) -> dict[str, OptionValue]:
         """The HiGHS options to set: the preset's, then ``highs_options``."""
         return highs_options(self.preset, self.highs_options)
 
     def record(self) -> dict[str, Any]:
-        """What a solution records of how it was solved (``Solution.solver_settings``)."""
+        """What a solution records of how it was solved (``Solution.solver_settings``; the
+        model's own settings, such as ``tighten_bounds``, are added by the solve)."""
         return {
             "solver": self.solver,
             "preset": self.preset,
@@ -77,13 +114,9 @@ class SolverOptions:
             "mip_gap": self.mip_gap,
             "time_limit": self.time_limit,
             "threads": self.threads,
+            "split_blocks": self.split_blocks,
+            "first_plan": self.first_plan,
         }
-
-    split_blocks: bool = True
-    """Solve independent blocks of the model apart (:mod:`aggregate.model.blocks`)."""
-    first_plan: str = "heuristic"
-    """The first MIP stage's start: ``heuristic`` (:mod:`aggregate.model.heuristic`) or
-    ``none``."""
 
 
 def solve(
@@ -109,17 +142,16 @@ def solve(
     arguments override its solver settings (``highs_options`` go on top of the scenario's).
     """
     settings = scenario.settings
-    options = SolverOptions(
-        solver=solver or settings.solver,
-        time_limit=time_limit if time_limit is not None else settings.time_limit,
-        mip_gap=mip_gap if mip_gap is not None else settings.mip_gap,
-        threads=threads if threads is not None else settings.threads,
+    options = SolverOptions.from_settings(
+        settings,
+        solver=solver,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
         parallel=parallel,
         log=log_solver,
-        preset=preset or settings.preset,
-        highs_options={**settings.highs_options, **check_options(highs_options or {})},
-        split_blocks=settings.split_blocks,
-        first_plan=settings.first_plan,
+        preset=preset,
+        highs_options=highs_options,
     )
     options.highs()  # an unknown preset fails here, before the build
     started = time.perf_counter()
@@ -236,6 +268,7 @@ def _solve_model(
                 needs_tolerance=data.needs_tolerance,
                 whole=lambda: _DirectRunner(lin, make(lin, active), heuristic),
                 workers=options.threads or _cores(),
+                heuristic=heuristic,
             )
         else:
             runner = _DirectRunner(
@@ -286,8 +319,9 @@ def _solve_model(
                     lin.load_values(needs_plan)
             stages.append(second)
             timings["solve_cost"] = second.seconds
-    if isinstance(runner, _DirectRunner) and runner.first_plan_seconds is not None:
-        timings["first_plan"] = runner.first_plan_seconds
+    first_plan = None if isinstance(runner, _Runner) else runner.first_plan_seconds
+    if first_plan is not None:
+        timings["first_plan"] = first_plan
     last = next((s for s in reversed(stages) if s.status.has_plan), stages[-1])
     status = _overall(stages)
     if status.has_plan and matches_model(model, lin):
@@ -306,7 +340,7 @@ def _solve_model(
         currency=data.currency,
         units={kind: dict(ids) for kind, ids in data.units.items()},
         indivisible=sorted(data.indivisible),
-        solver_settings=options.record(),
+        solver_settings={**options.record(), "tighten_bounds": data.tighten_bounds},
     )
     if status.has_plan:
         t0 = time.perf_counter()

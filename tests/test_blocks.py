@@ -248,3 +248,38 @@ def test_inactive_rows_link_nothing() -> None:
     active[parts[0].rows[0]] = False
     again = find_blocks(lin, active)
     assert again is not None and len(again) >= 2
+
+
+@pytest.mark.parametrize("first_plan", ["heuristic", "none"])
+def test_split_parts_start_from_the_first_plan_setting(
+    first_plan: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # weighted: the one stage runs split, so each part's search starts from the heuristic's
+    # plan of that part (or from none), and the time it took is reported
+    import aggregate.model.heuristic as heuristic
+
+    columns: list[int] = []
+    real = heuristic.first_plan
+
+    def counted(model: Any, *args: Any, **kwargs: Any) -> Any:
+        columns.append(model.lin.ncols)
+        return real(model, *args, **kwargs)
+
+    monkeypatch.setattr(heuristic, "first_plan", counted)
+    sc = joined("weighted", first_plan=first_plan)
+    sol = solved(sc)
+    assert sol.key_figures["blocks"] == 2
+    parts = _blocks(sc)
+    assert parts is not None
+    if first_plan == "heuristic":
+        assert sorted(columns) == sorted(len(p.cols) for p in parts)
+        assert sol.timings["first_plan"] > 0
+    else:
+        assert columns == []
+        assert sol.timings["first_plan"] == 0.0
+
+
+def test_the_whole_needs_stage_reports_its_first_plan_time() -> None:
+    sol = solved(joined("needs_first"))
+    assert sol.key_figures["blocks"] == 2  # the cost stage ran split, the needs stage whole
+    assert sol.timings["first_plan"] > 0

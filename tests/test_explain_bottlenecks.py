@@ -251,3 +251,40 @@ def test_sentences_and_plot() -> None:
         "producers[P].offers[shell].capacity (P1)"
     ]
     assert [t.get_text() for t in ax.texts] == ["1 per unit per period, first 30"]
+
+
+def test_expansions_are_re_solved_with_the_plans_solver_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the scenario's start setting and the caller's preset and raw options reach every
+    # re-solve, as they reached the plan's solve
+    import aggregate.explain.bottlenecks as bottlenecks
+
+    seen: list[Solution] = []
+    real = bottlenecks.solve_model
+
+    def recorded(*args: object, **kwargs: object) -> Solution:
+        seen.append(real(*args, **kwargs))  # type: ignore[arg-type]
+        return seen[-1]
+
+    monkeypatch.setattr(bottlenecks, "solve_model", recorded)
+    sc = scenario(
+        demands=[UKR_DEMAND],
+        producers=[_offer("A", 25, 10), _offer("B", 100, 15)],
+        expansions=[
+            {
+                "id": "A2",
+                "producer": "A",
+                "item": "shell",
+                "added_capacity": 10,
+                "investment_cost": 100,
+            }
+        ],
+        settings={"first_plan": "none", "split_blocks": False},
+    )
+    options = {"preset": "no_presolve", "highs_options": {"random_seed": 3}, "mip_gap": 1e-5}
+    plan = solved(sc, **options)
+    explain(sc, plan, **options)
+    assert len(seen) == 1
+    assert seen[0].solver_settings == plan.solver_settings
+    assert plan.solver_settings["highs_options"] == {"presolve": "off", "random_seed": 3}

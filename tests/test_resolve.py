@@ -210,3 +210,38 @@ def test_solve_cached_reuses_one_model_per_structure() -> None:
         _same_plan(second, solve(sc), sc)
     finally:
         clear_cache()
+
+
+def test_solve_cached_keeps_variants_of_other_solver_settings_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a variant asking for another preset, raw options, start or big-M gets a resolver of its
+    # own, built for exactly those settings, and its plan records them
+    import aggregate.model.heuristic as heuristic
+
+    calls: list[int] = []
+    real = heuristic.first_plan
+    monkeypatch.setattr(heuristic, "first_plan", lambda *a, **k: calls.append(1) or real(*a, **k))
+    base = variant(dict.fromkeys(("capacity", "demand", "price", "budget", "stock", "fund"), 1.0))
+    changes: list[dict[str, Any]] = [
+        {"preset": "no_presolve"},
+        {"highs_options": {"random_seed": 7}},
+        {"first_plan": "none"},
+        {"tighten_bounds": False},
+    ]
+    clear_cache()
+    try:
+        solve_cached(base)
+        assert calls, "the base's first MIP stage starts from the heuristic's plan"
+        for change in changes:
+            sc = base.model_copy(update={"settings": base.settings.model_copy(update=change)})
+            calls.clear()
+            plan = solve_cached(sc)
+            fresh = solve(sc)
+            assert "build" in plan.timings and "update" not in plan.timings, change
+            for name in ("preset", "highs_options", "first_plan", "tighten_bounds"):
+                assert plan.solver_settings[name] == fresh.solver_settings[name], (change, name)
+            assert bool(calls) == (sc.settings.first_plan == "heuristic"), change
+            _same_plan(plan, fresh, sc)
+    finally:
+        clear_cache()

@@ -83,13 +83,15 @@ def explain(
     why = shortfall_reasons(
         scenario, plan, marginals, None if all_reasons else reasons, every=all_reasons
     )
-    settings = scenario.settings
-    options = SolverOptions(
-        solver=solve_options.get("solver") or settings.solver,
-        time_limit=_given(solve_options.get("time_limit"), settings.time_limit),
-        mip_gap=_given(solve_options.get("mip_gap"), settings.mip_gap),
-        threads=_given(solve_options.get("threads"), settings.threads),
-        split_blocks=settings.split_blocks,
+    options = SolverOptions.from_settings(
+        scenario.settings,
+        solver=solve_options.get("solver"),
+        time_limit=solve_options.get("time_limit"),
+        mip_gap=solve_options.get("mip_gap"),
+        threads=solve_options.get("threads"),
+        parallel=bool(solve_options.get("parallel", False)),
+        preset=solve_options.get("preset"),
+        highs_options=solve_options.get("highs_options"),
     )
     if expansions:
         table = expansion_values(scenario, plan, marginals, options)
@@ -119,7 +121,3 @@ def explain(
         currency=marginals.namer.currency,
         notes=notes,
     )
-
-
-def _given(value: Any, default: Any) -> Any:
-    return default if value is None else value

@@ -47,6 +47,7 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from aggregate.model.heuristic import start_plan
 from aggregate.model.highs import SEARCH_THREADS, HighsModel, objective_of, use_threads
 from aggregate.model.linear import LinearModel
 from aggregate.result import SolveStatus
@@ -63,6 +64,9 @@ _FAILED = (SolveStatus.ERROR, SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED)
 
 
 class Runner(Protocol):
+    first_plan_seconds: float | None
+    """Seconds spent finding the first MIP stage's start (None: not tried)."""
+
     def run(
         self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None
     ) -> Outcome: ...
@@ -75,6 +79,8 @@ class Part:
     rows: np.ndarray
     cols: np.ndarray
     highs: HighsModel | None = None
+    first_plan_seconds: float | None = None
+    """Seconds spent finding this block's start (None: not tried)."""
 
 
 def find_blocks(lin: LinearModel, active: np.ndarray | None = None) -> list[Part] | None:
@@ -217,6 +223,10 @@ class BlockRunner:
     the blocks not yet run (a block done early leaves its time to the next). Every block's
     HiGHS runs on :data:`SEARCH_THREADS`, so a block's plan does not depend on which
     finishes first, and the joined plan is the same either way.
+
+    A split stage given no start (the weighted objective's) starts each block from the
+    first plan of :func:`aggregate.model.heuristic.start_plan` for that block, if
+    ``heuristic``, as the whole model's first stage would.
     """
 
     def __init__(
@@ -228,6 +238,7 @@ class BlockRunner:
         needs_tolerance: float,
         whole: Callable[[], Runner],
         workers: int = 1,
+        heuristic: bool = False,
     ) -> None:
         self.lin = lin
         self.parts = parts
@@ -236,6 +247,7 @@ class BlockRunner:
         self.needs_tolerance = needs_tolerance
         self._whole = whole
         self._whole_runner: Runner | None = None
+        self.heuristic = heuristic
         self.needs_optima: list[float] | None = None
         """Each block's needs optimum, from the last needs stage."""
         self.ran_split = False
@@ -269,7 +281,14 @@ class BlockRunner:
                 # in parallel each block has the time left; in turn, its share of it
                 share = 1 if self.workers > 1 else len(self.parts) - k
                 left = max((deadline - time.perf_counter()) / share, 0.01)
-            return part.highs.run(left, None if start is None else start[part.cols])
+            part_start = None if start is None else start[part.cols]
+            if part_start is None and part.highs.mip and part.first_plan_seconds is None:
+                plan = start_plan(part.highs, left, heuristic=self.heuristic)
+                part.first_plan_seconds = plan.seconds
+                part_start = plan.x
+                if left is not None:
+                    left = max(left - plan.seconds, 0.01)
+            return part.highs.run(left, part_start)
 
         if self.workers > 1:
             # one thread count for every run at once: a change would reset HiGHS's
@@ -287,6 +306,14 @@ class BlockRunner:
                 x[part.cols] = part.highs.x
             lin.load_values(x)
         return out
+
+    @property
+    def first_plan_seconds(self) -> float | None:
+        """Seconds spent finding first plans: the whole model's and every block's, summed
+        (blocks in threads may overlap in time); None where none was tried."""
+        whole = None if self._whole_runner is None else self._whole_runner.first_plan_seconds
+        tried = [s for s in [whole, *(p.first_plan_seconds for p in self.parts)] if s is not None]
+        return sum(tried) if tried else None
 
     def _whole_run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any) -> Outcome:
         if self._whole_runner is None:
