@@ -162,3 +162,32 @@ def test_fallback_where_the_rounding_admits_no_plan(monkeypatch: pytest.MonkeyPa
     assert "rounded decisions infeasible" in plan.steps
     assert plan.steps[-1] == "fallback: a plan"
     _assert_feasible(highs, plan)
+
+
+def test_a_count_bounded_by_one_is_not_rounded_as_yes_no() -> None:
+    """eda-S has offers whose capacity holds one lot a period (a ``lots`` column bounded by
+    1): such a column is a count, chosen whole by the last step, never rounded up to 1 where
+    the relaxation takes any of it (which overran the capacity: eda-L got no plan)."""
+    from aggregate.model.heuristic import _columns, _Lp
+
+    highs, _ = _stage(generate("S", "eda"))
+    lots = highs.lin.columns["lots"]
+    one = [
+        j for j in range(lots.start, lots.stop) if highs.lin.col_upper[j] <= 1 and highs.integer[j]
+    ]
+    assert one, "the case needs lots columns bounded by 1"
+    cols = _columns(highs, _Lp(highs, float("inf")))
+    assert not set(one) & set(cols.binary.tolist())
+    assert set(one) <= set(cols.general.tolist())
+    _assert_feasible(highs, first_plan(highs))
+
+
+def test_no_first_plan_under_a_very_short_time_limit() -> None:
+    """Below MIN_BUDGET of budget the heuristic is not tried (its own set-up would take the
+    time HiGHS's root heuristics need), and the plan comes from HiGHS alone."""
+    from aggregate.model.heuristic import BUDGET_SHARE, MIN_BUDGET, start_plan
+
+    highs, _ = _stage(generate("S", "mip"))
+    skipped = start_plan(highs, 0.99 * MIN_BUDGET / BUDGET_SHARE)
+    assert skipped.x is None and skipped.seconds == 0.0
+    assert start_plan(highs, 100.0).x is not None

@@ -42,7 +42,15 @@ import numpy as np
 from aggregate.model.highs import SEARCH_THREADS, HighsModel, run_highs
 from aggregate.model.linear import LinearModel
 
-__all__ = ["BUDGET_SHARE", "MAX_CLOSE_MOVES", "FirstPlan", "first_plan", "repaired", "start_plan"]
+__all__ = [
+    "BUDGET_SHARE",
+    "MAX_CLOSE_MOVES",
+    "MIN_BUDGET",
+    "FirstPlan",
+    "first_plan",
+    "repaired",
+    "start_plan",
+]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,11 @@ BUDGET_SHARE = 0.2
 """The heuristic's share of the stage's time limit (none: :data:`DEFAULT_BUDGET`)."""
 DEFAULT_BUDGET = 60.0
 """Seconds the heuristic may take when the solve has no time limit."""
+MIN_BUDGET = 0.5
+"""Below this many seconds of budget the heuristic is not tried: its copy of the model and
+first linear solve alone take longer on the library's scenarios, and HiGHS's own root
+heuristics are the better use of a very short time limit (measured: the ammunition
+scenario with a 0.6 s limit ended without a plan with it, with one without it)."""
 MAX_CLOSE_MOVES = 30
 """At most this many contracts are tried closed (each a linear solve)."""
 MOVE_WORTH = 1e-3
@@ -395,9 +408,12 @@ def start_plan(
     (:func:`repaired`, where given) and the heuristic's plan (:func:`first_plan`, if
     ``heuristic``); the previous plan's decisions can suit the new numbers worse than a
     fresh rounding does (measured: ``needs_first`` variants of ``mip-M``)."""
-    if not model.mip:
+    if not model.mip or (time_limit is not None and BUDGET_SHARE * time_limit < MIN_BUDGET):
         return FirstPlan(None)
     kept = FirstPlan(None) if previous is None else repaired(model, previous, time_limit)
+    if heuristic and time_limit is not None:
+        # one budget for both: what the repair took comes off the heuristic's share
+        time_limit = max(time_limit - kept.seconds / BUDGET_SHARE, 0.0)
     fresh = first_plan(model, time_limit) if heuristic else FirstPlan(None)
     if kept.objective is None or (fresh.objective is not None and fresh.objective < kept.objective):
         fresh.seconds += kept.seconds

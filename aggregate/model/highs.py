@@ -330,6 +330,19 @@ class HighsModel:
             # the MIP outright (seen on small models): solve again without it
             h.clearSolver()
             run_highs(h)
+        elif (
+            start is not None
+            and self.mip
+            and h.getModelStatus() == highspy.HighsModelStatus.kSolveError
+        ):
+            # HiGHS 1.16 ends in "Solve error" when it stops at the root on a start it then
+            # finds infeasible by a hair (2.4e-7 on the ammunition library scenario under a
+            # short time limit): solve again without the start, in the time left
+            h.clearSolver()
+            if time_limit is not None:
+                left = max(float(time_limit) - (time.perf_counter() - t0), 0.01)
+                h.setOptionValue("time_limit", left)
+            run_highs(h)
         out = read_highs(h, time.perf_counter() - t0, mip=self.mip)
         if not out.has_solution:
             self.x = None
