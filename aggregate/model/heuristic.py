@@ -41,6 +41,7 @@ import numpy as np
 
 from aggregate.model.highs import SEARCH_THREADS, HighsModel, run_highs
 from aggregate.model.linear import LinearModel
+from aggregate.status import SolveStatus, from_highs
 
 __all__ = [
     "BUDGET_SHARE",
@@ -163,9 +164,9 @@ class _Lp:
         self.h.setOptionValue("time_limit", left)
         run_highs(self.h)
         self.solves += 1
-        status = self.h.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            self.out_of_time = status == highspy.HighsModelStatus.kTimeLimit
+        status, _ = from_highs(self.h.getModelStatus(), has_plan=True)
+        if status is not SolveStatus.OPTIMAL:
+            self.out_of_time = status is SolveStatus.TIME_LIMIT
             return None
         x = np.asarray(self.h.getSolution().col_value)
         return float(self.h.getInfo().objective_function_value), x

@@ -30,7 +30,7 @@ import pyomo.environ as pyo
 from aggregate.model.linear import AggregateModel, LinearModel
 from aggregate.model.registry import NEEDS_CAP
 from aggregate.schema.presets import OptionValue
-from aggregate.status import Outcome, read_highs
+from aggregate.status import Outcome, SolveStatus, from_highs, read_highs
 
 __all__ = [
     "HighsModel",
@@ -333,7 +333,7 @@ class HighsModel:
         elif (
             start is not None
             and self.mip
-            and h.getModelStatus() == highspy.HighsModelStatus.kSolveError
+            and from_highs(h.getModelStatus(), has_plan=False)[0] is SolveStatus.ERROR
         ):
             # HiGHS 1.16 ends in "Solve error" when it stops at the root on a start it then
             # finds infeasible by a hair (2.4e-7 on the ammunition library scenario under a

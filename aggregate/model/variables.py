@@ -181,9 +181,7 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
         integer: bool | list[bool] = domain is not nn
         if whole is not None and data.indivisible:
             integer = [bool(whole(k)) for k in keys]
-        lin.add_columns(
-            name, var, keys, [0.0] * len(keys), upper, integer, yes_no=domain is binary
-        )
+        lin.add_columns(name, var, keys, [0.0] * len(keys), upper, integer, yes_no=domain is binary)
 
     offers = data.offers
     indivisible = data.indivisible
