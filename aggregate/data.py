@@ -192,6 +192,39 @@ class ModelData:
             )
         )
 
+    def fund_routes(self) -> dict[tuple[str, RouteKey], str]:
+        """(fund, route) -> what the fund may pay for on the route (``procurement`` or
+        ``refill``), read from the payment keys' first four parts (fund, producer, item,
+        nation), whatever follows them."""
+        out: dict[tuple[str, RouteKey], str] = {}
+        for key, kind in self.fund_pays.items():
+            out.setdefault((key[0], (key[1], key[2], key[3])), kind)
+        return out
+
+    def procurement_contracts(self) -> dict[tuple[str, ...], list[RouteKey]]:
+        """(fund, *contract) -> the contract's routes, for each fund with a procurement share
+        below 1 and each contract with a route it pays for as procurement."""
+        routes_of: dict[ContractKey, list[RouteKey]] = defaultdict(list)
+        for route, c in self.contract_of.items():
+            routes_of[c].append(route)
+        keys: set[tuple[str, ...]] = set()
+        for (f, route), kind in self.fund_routes().items():
+            if kind == "procurement" and self.funds[f].procurement_share < 1:
+                keys.add((f, *self.contract_of[route]))
+        return {k: sorted(routes_of[k[1:]]) for k in sorted(keys)}
+
+    def consortium_uses(self) -> list[tuple[str, ...]]:
+        """(fund, *contract) for each fund with a minimum consortium
+        (``min_nations_per_contract > 1``) and each contract with a route it may pay for:
+        every nation on such a contract may join it."""
+        return sorted(
+            {
+                (f, *self.contract_of[p, i, n])
+                for (f, p, i, n) in self.fund_pays
+                if self.funds[f].min_nations > 1
+            }
+        )
+
     def paid_period(self, order: OrderKey) -> int:
         """The period an order is paid: its arrival, or its order period (arrival minus the
         lead time) for a nation paying at award."""

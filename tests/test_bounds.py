@@ -230,3 +230,177 @@ def test_capacity_counts_only_expansions_ready_by_then() -> None:
     assert got == [0.0, 5.0, 10.0, 10.0]
     assert bounds_of(data)["P", "shell", "UKR"] == [30.0, 30.0, 20.0, 10.0]
     assert_same_optimum(sc)
+
+
+# ------------------------------------------------------------------ rules coupling routes
+# A rule whose limit grows with other routes' volume can make one nation buy beyond its own
+# use for another's sake: such routes keep the capacity bound (or, for a consortium, one lot).
+
+
+def _key(sol: Solution) -> tuple[float, float]:
+    """(weighted shortfall, cost plus penalties) of ``sol``, rounded for comparison."""
+    short, cost = _value(sol)
+    return round(short, 6), round(cost, 6)
+
+
+@pytest.mark.parametrize("objective", ["needs_first", "weighted"])
+def test_procurement_share_counts_every_nation_on_the_contract(objective: str) -> None:
+    """The fund pays POL's orders up to 50% of the pooled contract's value, POL's own
+    budget is 300. 100 shells for POL at 10 need a payment of 1,000 - 300 = 700, so a
+    contract worth 1,400: DEU buys 40 (its use is 10), the fund pays 700. Bounded by DEU's
+    use (10), the contract is worth at most 10 x_POL + 100 and POL pays 5 x_POL - 50 <= 300,
+    so x_POL <= 70: 30 short."""
+    sc = scenario(
+        nations=[
+            {"code": "POL", "name": "Poland", "budget": 300},
+            {"code": "DEU", "name": "Germany", "gni": 300, "budget": 100000},
+        ],
+        demands=[
+            {"id": "pol", "nation": "POL", "capability": "fire", "period": "P1", "quantity": 100},
+            {"id": "deu", "nation": "DEU", "capability": "fire", "period": "P1", "quantity": 10},
+        ],
+        producers=[
+            {
+                "id": "P",
+                "country": "FRA",
+                "offers": [{"item": "shell", "capacity": 1000, "price": 10}],
+            }
+        ],
+        funds=[
+            {
+                "id": "EU",
+                "name": "EU",
+                "members": ["DEU"],
+                "contribution": {"rule": "key", "basis": "gni"},
+                "uses": ["procurement"],
+                "eligible_beneficiaries": ["POL"],
+                "max_procurement_share": 0.5,
+            }
+        ],
+        settings={"objective": objective},
+    )
+    tight, _ = assert_same_optimum(sc)
+    assert _key(tight) == (0.0, 1400.0)
+    assert ("P", "shell", "DEU") not in bounds_of(prepare(sc))
+
+
+def test_consortium_member_without_use_may_join() -> None:
+    """A fund pays only on contracts three nations join. POL and CZE (no money) need 100
+    each; DEU (the fund's member) needs none, but joins with one shell: 201 shells at 10 =
+    2,010, nothing short. Bounded by its use (0), DEU could not join: 200 short."""
+    sc = scenario(
+        nations=[
+            {"code": "POL", "name": "Poland", "budget": 0},
+            {"code": "CZE", "name": "Czechia", "budget": 0},
+            {"code": "DEU", "name": "Germany", "gni": 300, "budget": 100000},
+        ],
+        demands=[
+            {"id": "pol", "nation": "POL", "capability": "fire", "period": "P1", "quantity": 100},
+            {"id": "cze", "nation": "CZE", "capability": "fire", "period": "P1", "quantity": 100},
+        ],
+        stockpiles=[{"nation": "DEU", "item": "shell", "on_hand": 0}],
+        producers=[
+            {
+                "id": "P",
+                "country": "FRA",
+                "offers": [{"item": "shell", "capacity": 1000, "price": 10}],
+            }
+        ],
+        funds=[
+            {
+                "id": "EU",
+                "name": "EU",
+                "members": ["DEU"],
+                "contribution": {"rule": "key", "basis": "gni"},
+                "uses": ["procurement"],
+                "eligible_beneficiaries": ["POL", "CZE"],
+                "min_nations_per_contract": 3,
+            }
+        ],
+        settings={"objective": "needs_first"},
+    )
+    tight, _ = assert_same_optimum(sc)
+    assert _key(tight) == (0.0, 2010.0)
+    assert bounds_of(prepare(sc))["P", "shell", "DEU"] == [1.0]
+
+
+def test_component_origin_counts_every_feed_of_the_producer() -> None:
+    """SAFE pays UKR's 100 shells (UKR has no money) if at most 35% of the component value
+    fed to P comes from outside. Fuzes: 40 inside at 13 (520), so 60 outside at 7 (420).
+    Charges (one propellant, inside, 20 each) for FRA, which needs 1: 420 <= 0.35 (940 +
+    20 c) needs c >= 13, so FRA buys 13 charges at 5: 1,000 + 65 = 1,065, nothing short.
+    Bounded by FRA's use (1 charge), UKR gets fewer shells."""
+    sc = scenario(
+        nations=[
+            {"code": "UKR", "name": "Ukraine", "budget": 0},
+            {"code": "DEU", "name": "Germany", "gni": 300},
+            {"code": "FRA", "name": "France", "gni": 100},
+        ],
+        items=[
+            {"id": "shell", "components": {"fuze": 1}},
+            {"id": "charge", "components": {"propellant": 1}},
+        ],
+        capabilities=[
+            {"id": "fire", "satisfied_by": [{"item": "shell"}]},
+            {"id": "boost", "satisfied_by": [{"item": "charge"}]},
+        ],
+        components=[{"id": "fuze", "unit": "piece"}, {"id": "propellant", "unit": "piece"}],
+        component_suppliers=[
+            {
+                "id": "OUT",
+                "name": "out",
+                "country": "USA",
+                "component": "fuze",
+                "capacity": 100,
+                "price": 7,
+            },
+            {
+                "id": "EUS",
+                "name": "in",
+                "country": "FRA",
+                "component": "fuze",
+                "capacity": 40,
+                "price": 13,
+            },
+            {
+                "id": "INS",
+                "name": "in2",
+                "country": "FRA",
+                "component": "propellant",
+                "capacity": 1000,
+                "price": 20,
+            },
+        ],
+        demands=[
+            {"id": "u", "nation": "UKR", "capability": "fire", "period": "P1", "quantity": 100},
+            {"id": "f", "nation": "FRA", "capability": "boost", "period": "P1", "quantity": 1},
+        ],
+        producers=[
+            {
+                "id": "P",
+                "country": "DEU",
+                "offers": [
+                    {"item": "shell", "capacity": 500, "price": 10},
+                    {"item": "charge", "capacity": 500, "price": 5},
+                ],
+            }
+        ],
+        funds=[
+            {
+                "id": "SAFE",
+                "name": "SAFE",
+                "members": ["DEU", "FRA"],
+                "contribution": {"rule": "key", "basis": "gni"},
+                "uses": ["procurement"],
+                "eligible_beneficiaries": ["UKR"],
+                "component_origin": {
+                    "countries": ["DEU", "FRA", "UKR"],
+                    "max_outside_share": 0.35,
+                },
+            }
+        ],
+        settings={"objective": "needs_first"},
+    )
+    tight, _ = assert_same_optimum(sc)
+    assert _key(tight) == (0.0, 1065.0)
+    assert ("P", "charge", "FRA") not in bounds_of(prepare(sc))

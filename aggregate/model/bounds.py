@@ -25,26 +25,40 @@ the refill target.
 units :math:`C_{p,i,n} = \sum_f committed_f / c^{min}_{p,i,n}` that spend the committed
 money of the funds that may pay the route (:math:`c^{min}` its cheapest unit, price plus
 delivery). :math:`\lceil \cdot \rceil_{p,i}` rounds up to whole lots (whole units of an
-indivisible item), and to at least one lot (unit) where a fund with a minimum consortium may
-pay (joining takes an order of one).
+indivisible item), and to at least one lot (unit) on a contract a fund with a minimum
+consortium may pay for: every nation on the contract may join it (``consortium_lower``
+counts them all), and joining takes an order of one lot (``consortium_join_link``).
 
 Validity (no optimal value is cut): take any optimal plan and a route whose arrivals from
 :math:`a` on exceed :math:`R_{p,i,n,a}`. Remove its latest arrivals (whole lots) until they
-do not; they stay at least the unrounded bound. The nation's stock from :math:`a` on stays
-at least the arrivals kept less what can leave, so at least :math:`S_{n,i}`: every floor
-and refill target still holds. The route's total stays at least :math:`F`: every tier,
-minimum order and commitment still holds, under the same tier and price; a fund's payment
-on the route that the kept orders no longer cover is cut to them (to at least its committed
-money), which no rule prevents and leaves each nation paying no more. Nothing else rises
-(prices, delivery and holding costs are not negative; shortfall and use are unchanged), so
-the plan stays optimal. Repeating from the latest period back gives an optimal plan within
-every bound.
+do not; they stay at least the unrounded bound, and at least one lot where the route may
+join a consortium. The nation's stock from :math:`a` on stays at least the arrivals kept
+less what can leave, so at least :math:`S_{n,i}`: every floor and refill target still
+holds. The route's total stays at least :math:`F`: every tier, minimum order and
+commitment still holds (the route alone reaches the pooled minimum), under the same tier
+and price, and a nation that joined a consortium still does. A fund's payment on the route
+that the kept orders no longer cover is cut to them (to at least its committed money),
+which no rule prevents (the exceptions below aside) and leaves each nation paying no more
+(budgets, the participation rule). Nothing else
+rises (prices, delivery and holding costs are not negative; shortfall and use are
+unchanged), so the plan stays optimal, if no rule's limit depends on the route's volume
+in another way. Repeating from the latest period back gives an optimal plan within every
+bound.
 
 Where a rule could make an optimal plan buy beyond use in ways this does not bound, the
-route keeps the capacity (no :math:`R`): a fund with a committed amount paid on a schedule
-or up to a share of the contract, a fund paying in whole packages or with a
-component-origin rule (cutting its payments or the producer's feeds could break them), and
-a route whose cheapest unit is free.
+route keeps the capacity (no :math:`R`): a fund with a committed amount paid on a
+schedule or up to a share of the contract, a fund paying in whole packages (cutting its
+payments could break them), and a route whose cheapest unit is free. So does every route
+under a rule whose limit grows with the volume of other routes, where a nation can buy
+beyond its own use for another's sake: every route of a contract a fund pays a share of
+(``fund_procurement_share_upper``: the share is of the whole contract's value, so any
+nation on it can buy more to let the fund pay more of a beneficiary's orders), and every
+route of an item with components from a producer a component-origin rule can bind
+(``component_origin_upper``: the outside share counts every component fed to the
+producer, so buying more of an item with inside components lowers it). The other rules
+spanning routes are met by each route alone (pooled tier minimums and minimum orders, in
+:math:`F`), charge fixed shares (contracts' fixed costs), count nations (a consortium: one
+lot each, above) or only cap (capacities, caps, ceilings, repair shops).
 """
 
 from __future__ import annotations
@@ -63,7 +77,7 @@ def _money(data: ModelData) -> tuple[dict[RouteKey, float], set[RouteKey]]:
     for f, p, i, n in data.fund_pays:
         fund = data.funds[f]
         route = (p, i, n)
-        if fund.package_size is not None or fund.origin is not None:
+        if fund.package_size is not None:
             keep.add(route)
         elif fund.committed > 0:
             off = data.offers[p, i]
@@ -72,7 +86,21 @@ def _money(data: ModelData) -> tuple[dict[RouteKey, float], set[RouteKey]]:
                 keep.add(route)
             else:
                 money[route] += fund.committed / cheapest
+    # rules whose limit grows with other routes' volume: any route of a contract a fund
+    # pays a share of (its value counts every nation's orders), and any route of an item
+    # with components from a producer under an origin rule (its feeds count every item's)
+    for routes in data.procurement_contracts().values():
+        keep.update(routes)
+    origin = {p for _f, p in data.origin_pairs()}
+    keep.update(r for r in data.routes if r[0] in origin and data.bom.get(r[1]))
     return money, keep
+
+
+def _joiners(data: ModelData) -> set[RouteKey]:
+    """Routes that may join a consortium: every route of a contract a fund with a minimum
+    consortium may pay for (each nation on it may join, with an order of one lot)."""
+    contracts = {tuple(c[1:]) for c in data.consortium_uses()}
+    return {r for r, c in data.contract_of.items() if c in contracts}
 
 
 def _demand_use(data: ModelData) -> dict[tuple[str, str], list[tuple[int, float]]]:
@@ -100,7 +128,7 @@ def route_upper(data: ModelData) -> dict[RouteKey, list[float]]:
     horizon = len(data.periods)
     uses = _demand_use(data)
     money, keep = _money(data)
-    consortium = {(p, i, n) for f, p, i, n in data.fund_pays if data.funds[f].min_nations > 1}
+    consortium = _joiners(data)
     out: dict[RouteKey, list[float]] = {}
     for route in data.routes:
         if route in keep:

@@ -9,40 +9,16 @@ place that knows how those columns are indexed.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 import numpy as np
 import pyomo.environ as pyo
 
-from aggregate.data import ContractKey, ModelData, RouteKey
+from aggregate.data import ModelData, RouteKey
 from aggregate.model.contracts import Rows
 from aggregate.model.funds import route_cost
 from aggregate.model.linear import INF, LinearModel, Row, linear
 from aggregate.model.variables import paid_columns
-
-
-def fund_routes(data: ModelData) -> dict[tuple[str, RouteKey], str]:
-    """(fund, route) -> what the fund may pay for on the route (``procurement`` or
-    ``refill``), read from the payment keys' first four parts (fund, producer, item,
-    nation), whatever follows them."""
-    out: dict[tuple[str, RouteKey], str] = {}
-    for key, kind in data.fund_pays.items():
-        out.setdefault((key[0], (key[1], key[2], key[3])), kind)
-    return out
-
-
-def procurement_contracts(data: ModelData) -> dict[tuple[str, ...], list[RouteKey]]:
-    """(fund, *contract) -> the contract's routes, for each fund with a procurement share
-    below 1 and each contract with a route it pays for as procurement."""
-    routes_of: dict[ContractKey, list[RouteKey]] = defaultdict(list)
-    for route, c in data.contract_of.items():
-        routes_of[c].append(route)
-    keys: set[tuple[str, ...]] = set()
-    for (f, route), kind in fund_routes(data).items():
-        if kind == "procurement" and data.funds[f].procurement_share < 1:
-            keys.add((f, *data.contract_of[route]))
-    return {k: sorted(routes_of[k[1:]]) for k in sorted(keys)}
 
 
 def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
@@ -60,8 +36,8 @@ def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     reimbursements are bounded by their own rate (``fund_refill_upper``), not by this share.
     """
     lin = linear(m)
-    contracts = procurement_contracts(data)
-    kinds = fund_routes(data)
+    contracts = data.procurement_contracts()
+    kinds = data.fund_routes()
     keys = list(contracts)
 
     def rows() -> Iterator[Row]:
@@ -85,7 +61,7 @@ def fund_procurement_share_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
 def _producer_routes(data: ModelData, f: str, p: str) -> list[RouteKey]:
     """The routes of producer ``p``'s orders that fund ``f`` may pay for."""
-    return sorted(route for g, route in fund_routes(data) if g == f and route[0] == p)
+    return sorted(route for g, route in data.fund_routes() if g == f and route[0] == p)
 
 
 def origin_pays_bound(data: ModelData, f: str, p: str) -> float:

@@ -45,12 +45,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
     """The members of every sparse index set, each holding only the tuples the data can
     produce. Two scenarios with equal index sets give models of the same structure."""
     periods = range(len(data.periods))
-    consortium = [
-        (f, *data.contract_of[p, i, n])
-        for (f, p, i, n) in data.fund_pays
-        if data.funds[f].min_nations > 1
-    ]
-    fund_uses = sorted(set(consortium))
+    fund_uses = data.consortium_uses()
     takers: dict[tuple[str, ...], set[str]] = {}
     for (_p, _i, n), c in data.contract_of.items():
         takers.setdefault(c, set()).add(n)
