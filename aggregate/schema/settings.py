@@ -81,9 +81,11 @@ class SolveSettings(StrictModel):
     """Linking rows (an order, a contract's volume or a delivery period against its binary)
     use the least valid big-M: the producer's capacity or what the route can ever usefully
     take (its nation's reachable demand, stock room, sustainment and donations, or a tier,
-    minimum order or commitment that forces more, plus one lot), whichever is smaller. The
-    optimum is the same; the LP relaxation is tighter, so the MIP solves faster. ``false``:
-    the capacity alone (as before; for comparison)."""
+    minimum order or commitment that forces more, in whole lots), whichever is smaller.
+    Routes whose volume can matter to another nation's payments keep the capacity (a fund
+    paying a share of a contract's value or a component-origin share; a consortium's
+    members get at least one lot). The optimum is the same; the LP relaxation is tighter.
+    ``false``: the capacity alone (as before; for comparison)."""
     solver: Solver = "highs"
     """Solver name: ``highs``, or a Pyomo solver of :data:`SOLVERS` that is installed."""
     time_limit: float | None = Field(default=None, gt=0)
