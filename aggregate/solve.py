@@ -65,7 +65,7 @@ class SolverOptions:
     """Raw HiGHS options on top of the preset (checked)."""
     split_blocks: bool = True
     """Solve independent blocks of the model apart (:mod:`aggregate.model.blocks`)."""
-    first_plan: str = "heuristic"
+    first_plan: str = "none"
     """The first MIP stage's start: ``heuristic`` (:mod:`aggregate.model.heuristic`) or
     ``none``."""
 

@@ -280,6 +280,6 @@ def test_split_parts_start_from_the_first_plan_setting(
 
 
 def test_the_whole_needs_stage_reports_its_first_plan_time() -> None:
-    sol = solved(joined("needs_first"))
+    sol = solved(joined("needs_first", first_plan="heuristic"))
     assert sol.key_figures["blocks"] == 2  # the cost stage ran split, the needs stage whole
     assert sol.timings["first_plan"] > 0

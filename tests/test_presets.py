@@ -366,9 +366,13 @@ def test_the_pyomo_highs_runner_takes_the_preset_too() -> None:
 
 def test_a_plan_records_every_setting_that_changes_how_it_was_solved() -> None:
     raw = tiny_raw()
-    raw["settings"].update(first_plan="none", split_blocks=False, tighten_bounds=False)
+    raw["settings"].update(first_plan="heuristic", split_blocks=False, tighten_bounds=False)
     changed = solved(validate(raw)).solver_settings
     default = solved(validate(tiny_raw())).solver_settings
-    for name, value in (("first_plan", "none"), ("split_blocks", False), ("tighten_bounds", False)):
+    for name, value in (
+        ("first_plan", "heuristic"),
+        ("split_blocks", False),
+        ("tighten_bounds", False),
+    ):
         assert changed[name] == value, name
         assert default[name] == SolveSettings.model_fields[name].default, name

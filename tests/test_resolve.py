@@ -223,6 +223,9 @@ def test_solve_cached_keeps_variants_of_other_solver_settings_apart(
     real = heuristic.first_plan
     monkeypatch.setattr(heuristic, "first_plan", lambda *a, **k: calls.append(1) or real(*a, **k))
     base = variant(dict.fromkeys(("capacity", "demand", "price", "budget", "stock", "fund"), 1.0))
+    base = base.model_copy(
+        update={"settings": base.settings.model_copy(update={"first_plan": "heuristic"})}
+    )
     changes: list[dict[str, Any]] = [
         {"preset": "no_presolve"},
         {"highs_options": {"random_seed": 7}},

@@ -92,13 +92,14 @@ class SolveSettings(StrictModel):
     """Wall-clock limit per solve, seconds. Absent: none."""
     mip_gap: float = Field(default=1e-6, ge=0, le=1)
     """Relative optimality gap at which the solver stops."""
-    first_plan: Literal["heuristic", "none"] = "heuristic"
-    """MIPs only: the plan HiGHS's search starts from. ``heuristic``: the linear relaxation
+    first_plan: Literal["heuristic", "none"] = "none"
+    """MIPs only: the plan HiGHS's search starts from. ``none`` (the default): HiGHS starts
+    without a plan (measured faster to a 1% gap on the benchmark suite and the library's
+    scenarios: docs/faq.md). ``heuristic``: the linear relaxation
     with contracts, tiers and other yes/no decisions rounded and fixed, contracts closed
     where that saves, whole lots rounded, then re-solved (a share of the time limit, see
-    docs/faq.md), or in a re-solve the previous variant's plan where it still fits;
-    ``none``: HiGHS starts without a plan. The optimum is the same either way; a good first
-    plan reaches a small gap sooner."""
+    docs/faq.md), or in a re-solve the previous variant's plan where it still fits. The
+    optimum is the same either way."""
     threads: int | None = Field(default=None, ge=1, le=1024)
     """Solver threads. Absent: the solver's default. With HiGHS the MIP stages always run on
     one thread (its search path depends on the thread count, so a fixed count keeps the plan
