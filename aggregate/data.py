@@ -145,6 +145,10 @@ class ModelData:
     """(producer, item, nation) -> the most the route can usefully take from each arrival
     period on (:func:`aggregate.model.bounds.route_upper`, derived when the model is built:
     :func:`~aggregate.model.bounds.bounds_of`); a route without an entry keeps the capacity."""
+    contract_upper: dict[ContractKey, tuple[float, list[float]]] | None = None
+    """contract -> the big-M of its volume over the horizon and per period
+    (:func:`aggregate.model.bounds.contract_upper`, derived once for the families that read
+    it: :func:`~aggregate.model.bounds.contract_bounds`)."""
     # groupings used by several constraint families
     by_offer_period: dict[tuple[str, str, int], list[OrderKey]] = field(default_factory=dict)
     by_contract_tier: dict[tuple[ContractKey, int], list[OrderKey]] = field(default_factory=dict)

@@ -118,8 +118,15 @@ def _demand_use(data: ModelData) -> dict[tuple[str, str], list[tuple[int, float]
     return out
 
 
-def _from(uses: list[tuple[int, float]], a: int) -> float:
-    return sum(units for t, units in uses if t >= a)
+def _remaining(uses: list[tuple[int, float]], horizon: int) -> list[float]:
+    """Per period :math:`a`, the units of ``uses`` due in :math:`a` or later (one pass from
+    the end, shared by every route of the nation and item)."""
+    due = [0.0] * (horizon + 1)
+    for t, units in uses:
+        due[min(t, horizon)] += units
+    for a in range(horizon - 1, -1, -1):
+        due[a] += due[a + 1]
+    return due[:horizon]
 
 
 def route_upper(data: ModelData) -> dict[RouteKey, list[float]]:
@@ -129,6 +136,13 @@ def route_upper(data: ModelData) -> dict[RouteKey, list[float]]:
     uses = _demand_use(data)
     money, keep = _money(data)
     consortium = _joiners(data)
+    remaining: dict[tuple[str, str], list[float]] = {}
+
+    def left(n: str, i: str) -> list[float]:
+        if (n, i) not in remaining:
+            remaining[n, i] = _remaining(uses.get((n, i), []), horizon)
+        return remaining[n, i]
+
     out: dict[RouteKey, list[float]] = {}
     for route in data.routes:
         if route in keep:
@@ -157,8 +171,8 @@ def route_upper(data: ModelData) -> dict[RouteKey, list[float]]:
                 rates[u] += rate
         bounds = []
         for a in range(horizon):
-            leave = _from(uses.get((n, i), []), a) + donated
-            leave += sum(rate * _from(uses.get((n, u), []), a) for u, rate in rates.items())
+            leave = left(n, i)[a] + donated
+            leave += sum(rate * left(n, u)[a] for u, rate in rates.items())
             bound = max(leave + room, forced)
             if whole and math.isfinite(bound):
                 bound = unit * math.ceil(bound / unit - 1e-9)
@@ -216,6 +230,14 @@ def order_upper(data: ModelData, order: OrderKey) -> float:
     cap = capacity_of(data)[p, i][a]
     bound = bounds_of(data).get((p, i, n))
     return cap if bound is None else min(cap, bound[a])
+
+
+def contract_bounds(data: ModelData) -> dict[ContractKey, tuple[float, list[float]]]:
+    """:attr:`~aggregate.data.ModelData.contract_upper`, derived on first use (several
+    families read it)."""
+    if data.contract_upper is None:
+        data.contract_upper = contract_upper(data)
+    return data.contract_upper
 
 
 def contract_upper(data: ModelData) -> dict[ContractKey, tuple[float, list[float]]]:

@@ -16,7 +16,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from aggregate.data import ModelData
-from aggregate.model.bounds import contract_upper, order_upper
+from aggregate.model.bounds import contract_bounds, order_upper
 from aggregate.model.linear import INF, Row, linear
 
 Rows = tuple[Any, Iterator[Row]]
@@ -108,7 +108,7 @@ def tier_volume_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     """
     lin = linear(m)
     order, tier = lin.col("order"), lin.col("tier")
-    big_m = contract_upper(data)
+    big_m = contract_bounds(data)
 
     def rows() -> Iterator[Row]:
         for ck in m.CONTRACT_TIERS:
@@ -196,7 +196,7 @@ def delivery_period_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     """
     lin = linear(m)
     order, delivers = lin.col("order"), lin.col("delivers")
-    big_m = contract_upper(data)
+    big_m = contract_bounds(data)
 
     def rows() -> Iterator[Row]:
         for ca in m.DELIVERS:

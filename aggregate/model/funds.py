@@ -14,7 +14,7 @@ import pyomo.environ as pyo
 from aggregate import labels
 from aggregate.data import HORIZON, ModelData
 from aggregate.model import financing
-from aggregate.model.bounds import contract_upper
+from aggregate.model.bounds import contract_bounds
 from aggregate.model.contracts import Rows
 from aggregate.model.linear import INF, LinearModel, Row, linear
 from aggregate.model.variables import paid_columns
@@ -411,7 +411,7 @@ def consortium_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         if data.funds[f].min_nations > 1:
             pays[(f, *data.contract_of[p, i, n])] += paid_columns(lin, data, f, p, i, n)
 
-    volume = contract_upper(data)
+    volume = contract_bounds(data)
 
     def big_m(c: tuple) -> float:
         p, i = data.contracts[c]

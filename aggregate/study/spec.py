@@ -209,10 +209,10 @@ class SolveOptions(_Spec):
     ``settings.highs_options``)."""
     reuse_model: bool = False
     """Re-solve variants that change only numbers on a model already built in the worker
-    (:func:`aggregate.resolve.solve_cached`) instead of building it again; a MIP then starts
-    from the worker's previous plan. Off by default: a warm-started solve may return another
-    plan of equal value within the gap, which would make a variant's plan depend on the
-    variant its worker solved before."""
+    (:func:`aggregate.resolve.solve_cached`) instead of building it again; with
+    ``first_plan: heuristic`` a MIP then starts from the worker's previous plan. Off by
+    default: a warm-started solve may return another plan of equal value within the gap,
+    which would make a variant's plan depend on the variant its worker solved before."""
 
     @field_validator("highs_options", mode="before")
     @classmethod
