@@ -16,7 +16,9 @@ import pytest
 
 from aggregate import solve, verify
 from aggregate.data import prepare
+from aggregate.model import build_model
 from aggregate.model.bounds import bounds_of, contract_upper, order_upper
+from aggregate.model.linear import linear
 from aggregate.reference import orlib_scenario
 from aggregate.result import Solution
 from aggregate.schema import Scenario
@@ -404,3 +406,82 @@ def test_component_origin_counts_every_feed_of_the_producer() -> None:
     tight, _ = assert_same_optimum(sc)
     assert _key(tight) == (0.0, 1065.0)
     assert ("P", "charge", "FRA") not in bounds_of(prepare(sc))
+
+
+# ------------------------------------------------------------------ capacity in whole lots
+
+
+def _lp_bound(sc: Scenario) -> float:
+    """The linear relaxation's optimum of ``sc``'s weighted model (every integer relaxed)."""
+    from benchmarks import direct
+    from benchmarks.bounds import lp_bound
+
+    model, _ = direct.build(sc, "weighted")
+    found = lp_bound(direct.compile_matrices(model))["lp_bound"]
+    assert found is not None
+    return float(found)
+
+
+def _lots_case(expansion: bool) -> Scenario:
+    """UKR and POL each need 150 in P1 from one offer of 256.5 a period in lots of 10 (price
+    10): each nation's lots alone may fill the capacity (25 lots, the column bound), so only
+    the row over both nations holds their sum to 25. With ``expansion``, UKR alone needs
+    300 in P1 and P2 and a line adding 15 a period (investment 1) can be ready in P2."""
+    periods = ["P1", "P2"] if expansion else ["P1"]
+    need = {"UKR": 300} if expansion else {"UKR": 150, "POL": 150}
+    lines = [
+        {
+            "id": "line",
+            "producer": "P",
+            "item": "shell",
+            "added_capacity": 15,
+            "investment_cost": 1,
+            "lead_periods": 1,
+            "latest_start": "P1",
+        }
+    ]
+    return scenario(
+        periods=periods,
+        nations=[{"code": "UKR", "name": "Ukraine"}, {"code": "POL", "name": "Poland"}],
+        demands=[
+            {"id": f"{n}{t}", "nation": n, "capability": "fire", "period": t, "quantity": q}
+            for t in periods
+            for n, q in need.items()
+        ],
+        producers=[
+            {
+                "id": "P",
+                "country": "DEU",
+                "offers": [{"item": "shell", "capacity": 256.5, "price": 10, "lot_size": 10}],
+            }
+        ],
+        expansions=lines if expansion else [],
+        settings={"objective": "weighted"},
+    )
+
+
+def test_capacity_in_whole_lots_closes_the_relaxation() -> None:
+    """256.5 a period in lots of 10 holds 25 lots: the plan buys 250 and leaves 50 short
+    (50 x 1e5 penalty + 250 x 10 = 5,002,500). Without ``capacity_lots_upper`` the
+    relaxation buys 256.5: 6.5 fewer short, 6.5 x (1e5 - 10) = 649,935 below the optimum;
+    with it, the lots of both nations sum to at most floor(25.65) = 25 and the relaxation
+    is the optimum."""
+    sc = _lots_case(expansion=False)
+    tight, loose = assert_same_optimum(sc)
+    assert _bought(tight) == pytest.approx(250) == _bought(loose)
+    assert sum(_value(tight)[1:]) == pytest.approx(5_002_500)
+    assert _lp_bound(_with(sc, True)) == pytest.approx(5_002_500, rel=1e-9)
+    assert _lp_bound(_with(sc, False)) == pytest.approx(5_002_500 - 649_935, rel=1e-9)
+
+
+def test_capacity_in_whole_lots_rounds_an_expansion_up() -> None:
+    """The line adds 15 a period from P2: 271.5 holds 27 lots, so its coefficient is
+    ceil(1.5) = 2 lots (floor(25.65) + 2 = 27); a coefficient of 1 would cut the 27th lot.
+    Both settings buy 250 in P1 and 270 in P2, with the line built."""
+    sc = _lots_case(expansion=True)
+    tight, loose = assert_same_optimum(sc)
+    for sol in (tight, loose):
+        at = _arrivals(sc, sol)["P", "shell", "UKR"]
+        assert [at[0], at[1]] == [pytest.approx(250), pytest.approx(270)]
+    rows = linear(build_model(prepare(_with(sc, True)))).rows["capacity_lots_upper"]
+    assert [tuple(k) for k in rows.keys] == [("P", "shell", 0), ("P", "shell", 1)]

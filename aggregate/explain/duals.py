@@ -230,11 +230,15 @@ def fix_integers(m: pyo.ConcreteModel, data: ModelData, values: ComponentMap) ->
 def drop_redundant_bounds(m: pyo.ConcreteModel) -> None:
     """Drop the order and lot upper bounds: ``capacity_upper`` (with ``expansion_once``)
     already implies them, and a bound binding beside the capacity row would take its dual
-    (or its place in an infeasible subsystem)."""
+    (or its place in an infeasible subsystem). So for the capacity in whole lots
+    (``capacity_lots_upper``): ``capacity_upper`` with whole lots implies it, and in a
+    conflict it would stand for the capacity and the lot size together (the linear
+    relaxation's infeasible subsystem names neither)."""
     for var in m.order.values():
         var.setub(None)
     for var in m.lots.values():
         var.setub(None)
+    m.capacity_lots_upper.deactivate()
 
 
 def _activate(m: pyo.ConcreteModel, name: str) -> None:

@@ -68,6 +68,7 @@ from aggregate.model.declared.stocks import (  # the family names
     STOCK_FLOOR_LOWER,
 )
 from aggregate.model.declared.supply import (  # the family names
+    CAPACITY_LOTS_UPPER,
     CAPACITY_UPPER,
     COMMITMENT_LOWER,
     COMMITMENT_UPPER,
@@ -131,6 +132,7 @@ __all__ = [
     "BILATERAL_CEILING_UPPER",
     "BUDGET_PERIOD_UPPER",
     "BUDGET_UPPER",
+    "CAPACITY_LOTS_UPPER",
     "CAPACITY_UPPER",
     "COMMITMENT_LOWER",
     "COMMITMENT_UPPER",

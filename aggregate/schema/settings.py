@@ -84,8 +84,9 @@ class SolveSettings(StrictModel):
     minimum order or commitment that forces more, in whole lots), whichever is smaller.
     Routes whose volume can matter to another nation's payments keep the capacity (a fund
     paying a share of a contract's value or a component-origin share; a consortium's
-    members get at least one lot). The optimum is the same; the LP relaxation is tighter.
-    ``false``: the capacity alone (as before; for comparison)."""
+    members get at least one lot). Offers sold in lots also get their capacity counted in
+    whole lots (``capacity_lots_upper``). The optimum is the same; the LP relaxation is
+    tighter. ``false``: the capacity alone, in units (as before; for comparison)."""
     solver: Solver = "highs"
     """Solver name: ``highs``, or a Pyomo solver of :data:`SOLVERS` that is installed."""
     time_limit: float | None = Field(default=None, gt=0)

@@ -15,6 +15,7 @@ ORDER_TIER_LINK: Final = "order_tier_link"
 ORDER_LOTS: Final = "order_lots"
 DELIVERY_PERIOD_LINK: Final = "delivery_period_link"
 CAPACITY_UPPER: Final = "capacity_upper"
+CAPACITY_LOTS_UPPER: Final = "capacity_lots_upper"
 EXPANSION_ONCE: Final = "expansion_once"
 EXPANSION_PRECEDENCE: Final = "expansion_precedence"
 COMPONENT_SUPPLY: Final = "component_supply"
@@ -173,6 +174,17 @@ DECLARED: tuple[tuple[str, Family], ...] = (
                 period="period",
                 about=("producer", "item"),
             ),
+        ),
+    ),
+    (
+        CAPACITY_LOTS_UPPER,
+        Family(
+            contracts.capacity_lots_upper,
+            CAPACITY,
+            ("producer", "item", "period"),
+            ("capacity_upper", "order_lots"),
+            "link",
+            context="capacity for {1} at {0} in {2}, in whole lots",
         ),
     ),
     (
