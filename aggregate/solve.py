@@ -40,7 +40,7 @@ from aggregate.result import Solution, SolveStatus
 from aggregate.schema import Scenario
 from aggregate.schema.presets import OptionValue, check_options, highs_options
 from aggregate.schema.settings import SolveSettings, check_solver
-from aggregate.status import Outcome, read_legacy, read_pyomo
+from aggregate.status import Outcome, overrun_note, read_legacy, read_pyomo
 from aggregate.tables import label_units
 
 log = logging.getLogger(__name__)
@@ -324,6 +324,13 @@ def _solve_model(
         timings["first_plan"] = first_plan
     last = next((s for s in reversed(stages) if s.status.has_plan), stages[-1])
     status = _overall(stages)
+    notes = [s.message for s in stages if s.message]
+    if deadline is not None and options.time_limit is not None:
+        # once, against the user's limit: each stage only gets the time left of it
+        late = overrun_note(options.time_limit, time.perf_counter() - deadline + options.time_limit)
+        if late:
+            log.warning("%s", late)
+            notes.append(late)
     if status.has_plan and matches_model(model, lin):
         # a model changed since it was built (extra constraints, fixed variables) keeps the
         # payments its last stage found: the payer stage reads only the matrix
@@ -334,7 +341,7 @@ def _solve_model(
         pooled=data.pooled,
         objective=data.objective,
         periods=list(data.periods),
-        message="; ".join(s.message for s in stages if s.message),
+        message="; ".join(notes),
         gap=last.gap if status.has_plan else None,
         timings=timings,
         currency=data.currency,

@@ -198,30 +198,30 @@ def read_highs(h: Any, seconds: float = 0.0, mip: bool | None = None) -> Outcome
     return Outcome(status, message, objective, bound, seconds, has_solution, h.getRunTime(), nodes)
 
 
-# --- Pyomo's solver interfaces ----------------------------------------------------------------
-
-
 OVERRUN_GRACE = 5.0
 """Seconds (or a tenth of the limit, if more) a run may end after its time limit unremarked."""
 
 
 def overrun_note(time_limit: float | None, seconds: float) -> str:
-    """Words for a run that ended well after its time limit ('' otherwise).
+    """Words for a solve that ended well after its time limit ('' otherwise).
 
-    HiGHS checks the limit between steps; one step at the root, the analytic centre
-    computed by its interior-point solver, has no limit of its own and runs to the end
-    (HiGHS 1.16; measured: ``eda-L`` stopped at 129-146 s under a 60 s limit, with 1 or 2
-    threads). The plan and its gap are still what the run reached; the note says the time
-    was not kept, so a time-limited study knows why it took longer."""
+    ``seconds`` counts from the start of the limit. A solver checks the limit between its
+    steps; HiGHS 1.16's analytic centre at the root (its interior-point solver) has no
+    limit of its own and runs to the end (measured: ``eda-L`` stopped at 129-146 s under a
+    60 s limit, with 1 or 2 threads). The plan and its gap are still what the solve
+    reached; the note says the time was not kept."""
     if time_limit is None or not math.isfinite(time_limit):
         return ""
     over = seconds - time_limit
     if over <= max(OVERRUN_GRACE, 0.1 * time_limit):
         return ""
     return (
-        f"the solver ran {over:.0f} s past its {time_limit:.0f} s time limit (a step at its "
-        "root, HiGHS's analytic centre, does not stop for the limit)"
+        f"the solve ran {over:.0f} s past its {time_limit:.0f} s time limit (the solver does not "
+        "stop inside some steps, such as HiGHS's analytic centre at the root)"
     )
+
+
+# --- Pyomo's solver interfaces ----------------------------------------------------------------
 
 
 def from_pyomo(tc: Any, has_plan: bool) -> tuple[SolveStatus, str]:

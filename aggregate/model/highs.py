@@ -30,7 +30,7 @@ import pyomo.environ as pyo
 from aggregate.model.linear import AggregateModel, LinearModel
 from aggregate.model.registry import NEEDS_CAP
 from aggregate.schema.presets import OptionValue
-from aggregate.status import Outcome, SolveStatus, from_highs, overrun_note, read_highs
+from aggregate.status import Outcome, SolveStatus, from_highs, read_highs
 
 __all__ = [
     "HighsModel",
@@ -344,10 +344,6 @@ class HighsModel:
                 h.setOptionValue("time_limit", left)
             run_highs(h)
         out = read_highs(h, time.perf_counter() - t0, mip=self.mip)
-        late = overrun_note(time_limit, out.seconds)
-        if late:
-            log.warning("%s", late)
-            out.message = "; ".join(m for m in (out.message, late) if m)
         if not out.has_solution:
             self.x = None
         elif h.getNumCol():
