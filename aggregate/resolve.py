@@ -275,8 +275,7 @@ class Resolver:
             entries = np.flatnonzero(v_old != v_new)
             touched = np.searchsorted(np.asarray(old.indptr), entries, side="right") - 1
             old.values = new.values
-            for r in np.unique(touched).tolist():
-                old.refresh_row(r)
+            old.refresh_rows(np.unique(touched))
         # row bounds
         lo_o, up_o = np.asarray(old.row_lower), np.asarray(old.row_upper)
         lo_n, up_n = np.asarray(new.row_lower), np.asarray(new.row_upper)
@@ -284,7 +283,8 @@ class Resolver:
         if len(rows):
             h.change_rows(rows, lo_n[rows], up_n[rows])
             for r in rows.tolist():
-                old.set_row_bounds(r, float(lo_n[r]), float(up_n[r]))
+                old.row_lower[r], old.row_upper[r] = float(lo_n[r]), float(up_n[r])
+            old.refresh_rows(rows)
         # column bounds
         lo_o, up_o = np.asarray(old.col_lower), np.asarray(old.col_upper)
         lo_n, up_n = np.asarray(new.col_lower), np.asarray(new.col_upper)

@@ -546,13 +546,14 @@ class _DirectRunner:
         # an LP warm-starts from its basis; a MIP is given a start plan where one is passed
         # (the cost stage gets the needs-stage plan, see _solve_model), and the first stage
         # the heuristic's or the previous variant's
+        bound = None
         if start is None and highs.mip and self.first_plan_seconds is None:
             plan = start_plan(highs, left, previous=self.previous, heuristic=self.heuristic)
             self.first_plan_seconds = plan.seconds
-            start = plan.x
+            start, bound = plan.x, plan.bound
             if left is not None:
                 left = max(left - plan.seconds, 0.01)
-        result = highs.run(left, start=start)
+        result = highs.run(left, start=start, bound=bound)
         if result.has_solution and highs.x is not None:
             lin.load_values(highs.x)
             duals = highs.row_duals()

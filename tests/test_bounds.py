@@ -8,18 +8,21 @@ cut that plan either).
 
 from __future__ import annotations
 
+import logging
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from aggregate import solve, verify
+from aggregate import solve, validate, verify
 from aggregate.data import prepare
 from aggregate.model import build_model
 from aggregate.model.bounds import bounds_of, contract_upper, order_upper
 from aggregate.model.linear import linear
 from aggregate.reference import orlib_scenario
+from aggregate.resolve import Resolver
 from aggregate.result import Solution
 from aggregate.schema import Scenario
 from benchmarks.generator import generate
@@ -485,3 +488,51 @@ def test_capacity_in_whole_lots_rounds_an_expansion_up() -> None:
         assert [at[0], at[1]] == [pytest.approx(250), pytest.approx(270)]
     rows = linear(build_model(prepare(_with(sc, True)))).rows["capacity_lots_upper"]
     assert [tuple(k) for k in rows.keys] == [("P", "shell", 0), ("P", "shell", 1)]
+
+
+def _lots_capacity(sc: Scenario, capacity: float) -> Scenario:
+    raw = sc.model_dump(mode="json", exclude_none=True)
+    raw["producers"][0]["offers"][0]["capacity"] = capacity
+    return validate(raw)
+
+
+def test_capacity_in_whole_lots_keeps_a_free_row_where_the_room_is_whole() -> None:
+    """250 a period is 25 whole lots: the period keeps its row, without a bound (it would
+    cut nothing), so a re-solve that moves the capacity between whole and not whole lots
+    (256.5, 250, 263.2) changes bounds only and reuses the model. Each plan is the fresh
+    solve's: 25, 25 and 26 lots (250, 250, 260 bought, 300 needed)."""
+    base = _with(_lots_case(expansion=False), True)
+    lin = linear(build_model(prepare(_lots_capacity(base, 250))))
+    r = lin.rows["capacity_lots_upper"].start
+    assert (lin.row_lower[r], lin.row_upper[r]) == (-math.inf, math.inf)
+    resolver = Resolver(base)
+    for capacity, bought in ((256.5, 250), (250, 250), (263.2, 260), (256.5, 250)):
+        sc = _lots_capacity(base, capacity)
+        plan = resolver.solve(sc)
+        assert resolver.last_reason == "", capacity
+        check = verify(sc, plan)
+        assert check.ok, str(check)
+        assert _bought(plan) == pytest.approx(bought)
+        assert _value(plan) == pytest.approx(_value(solve(sc)), rel=1e-9)
+    assert (resolver.rebuilds, resolver.reuses) == (1, 3)
+
+
+def test_a_first_plan_at_the_relaxation_bound_skips_the_search(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With the capacity in whole lots the relaxation's optimum is the optimum (5,002,500,
+    above), so the heuristic's first plan is proven within the gap by it and no branch and
+    bound runs; without the rows the relaxation is 649,935 lower (13% of the plan, above
+    the scenario's 1e-6 gap) and HiGHS searches. Both end at 5,002,500."""
+    for tighten, skipped in ((True, True), (False, False)):
+        sc = _with(_lots_case(expansion=False), tighten)
+        sc = sc.model_copy(
+            update={"settings": sc.settings.model_copy(update={"first_plan": "heuristic"})}
+        )
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="aggregate.model.highs"):
+            plan = solve(sc)
+        assert ("no branch and bound" in caplog.text) is skipped, tighten
+        check = verify(sc, plan)
+        assert check.ok, str(check)
+        assert sum(_value(plan)[1:]) == pytest.approx(5_002_500)

@@ -73,12 +73,45 @@ def test_first_plan_is_feasible_and_repeats(size: str, objective: str) -> None:
 
 
 def test_first_plan_is_no_better_than_the_optimum() -> None:
+    """... and its bound (the relaxation's optimum) no worse: bound <= optimum <= plan."""
     highs, _ = _stage(generate("S", "mip"))
     plan = first_plan(highs)
-    assert plan.objective is not None
+    assert plan.objective is not None and plan.bound is not None
     out = highs.run()
     assert out.objective is not None
     assert plan.objective >= out.objective - 1e-6 * abs(out.objective)
+    assert plan.bound <= out.objective + 1e-6 * abs(out.objective)
+
+
+def test_a_start_within_the_gap_of_the_bound_is_the_answer() -> None:
+    """mip-S's first plan is 7.0% above its relaxation (255.27m against 237.51m). With a gap
+    just above that, the plan is the answer with no HiGHS run (no nodes, no solver time) and
+    that bound; with half that gap HiGHS searches and ends within it, no worse than the
+    plan. A start whose integer columns are not whole is never taken as the answer."""
+    highs, _ = _stage(generate("S", "mip"))
+    plan = first_plan(highs)
+    assert plan.x is not None and plan.objective is not None and plan.bound is not None
+    gap = (plan.objective - plan.bound) / plan.objective
+    assert 0.01 < gap < 0.2
+    highs.h.setOptionValue("mip_rel_gap", 1.01 * gap)
+    out = highs.run(start=plan.x, bound=plan.bound)
+    assert (out.status.value, out.nodes, out.solver_seconds) == ("optimal", 0, 0.0)
+    assert out.objective == pytest.approx(plan.objective, rel=1e-12)
+    assert out.bound == plan.bound
+    # the plan itself, its integer columns rounded (HiGHS leaves them within 1e-7 of whole)
+    assert highs.x is not None
+    assert np.array_equal(highs.x[highs.integer], np.round(plan.x[highs.integer]))
+    assert np.allclose(highs.x, plan.x, rtol=0, atol=1e-7)
+    highs.h.setOptionValue("mip_rel_gap", gap / 2)
+    searched = highs.run(start=plan.x, bound=plan.bound)
+    assert searched.solver_seconds > 0
+    assert searched.objective is not None and searched.objective <= plan.objective + 1e-6
+    assert searched.gap is not None and searched.gap <= gap / 2
+    fractional = plan.x.copy()
+    fractional[np.flatnonzero(highs.integer)[0]] += 0.3
+    highs.h.setOptionValue("mip_rel_gap", 1.0)
+    assert highs.proven(fractional, plan.bound) is None
+    assert highs.proven(plan.x, plan.bound) is not None
 
 
 def test_repaired_plan_keeps_the_decisions_and_meets_new_numbers() -> None:

@@ -282,13 +282,14 @@ class BlockRunner:
                 share = 1 if self.workers > 1 else len(self.parts) - k
                 left = max((deadline - time.perf_counter()) / share, 0.01)
             part_start = None if start is None else start[part.cols]
+            bound = None
             if part_start is None and part.highs.mip and part.first_plan_seconds is None:
                 plan = start_plan(part.highs, left, heuristic=self.heuristic)
                 part.first_plan_seconds = plan.seconds
-                part_start = plan.x
+                part_start, bound = plan.x, plan.bound
                 if left is not None:
                     left = max(left - plan.seconds, 0.01)
-            return part.highs.run(left, part_start)
+            return part.highs.run(left, part_start, bound)
 
         if self.workers > 1:
             # one thread count for every run at once: a change would reset HiGHS's

@@ -276,13 +276,13 @@ def capacity_lots_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     Chvatal-Gomory rounding). The linear relaxation otherwise fills the capacity with a
     fraction of a lot (256.5 units a period with lots of 10), which no plan can: on the
     generated ``mip-L`` this is the whole gap between the relaxation and the optimum (LP
-    bound 3.881e9 to 4.087e9, best plan 4.096e9). A period gets a row only where its
-    capacity is not whole lots: elsewhere the row cuts nothing and only changes the
-    solver's path (the ammunition scenario: 82 s with a row in every period, 25 s without
-    them). So the rows depend on the numbers, and a re-solve whose capacities move between
-    whole and not whole lots builds the model anew (:mod:`aggregate.resolve`). No row
-    where placed orders can be cancelled (cancelled units are not whole lots). Only with
-    ``tighten_bounds``.
+    bound 3.881e9 to 4.087e9, best plan 4.096e9). Where a period's capacity is whole lots
+    the row cuts nothing and only changes the solver's path (the ammunition scenario: 82 s
+    with a finite row in every period, 25 s without them), so it is left free (no bound,
+    dropped by HiGHS's presolve): every lot period keeps its row, and a re-solve whose
+    capacities move between whole and not whole lots changes only bounds
+    (:mod:`aggregate.resolve` reuses the model). No row where placed orders can be
+    cancelled (cancelled units are not whole lots). Only with ``tighten_bounds``.
     """
     lin = linear(m)
     lots, build = lin.col("lots"), lin.col("build")
@@ -296,7 +296,7 @@ def capacity_lots_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             if key[:2] in whole and not data.placed_at(key, "offer")[1]
         ]
 
-    def lots_row(key: tuple[str, str, int]) -> Row | None:
+    def lots_row(key: tuple[str, str, int]) -> Row:
         p, i, a = key
         offer = data.offers[p, i]
         lot = offer.lot
@@ -304,10 +304,9 @@ def capacity_lots_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         placed, _cut = data.placed_at(key, "offer")
         room = (offer.capacity[a] - placed) / lot
         floor = math.floor(room + 1e-9 * max(1.0, abs(room)))
-        if floor >= room - 1e-9 * max(1.0, abs(room)):
-            # whole lots already: the row would be capacity_upper divided by the lot size,
-            # its expansions rounded up (weaker), and cut nothing
-            return None
+        # whole lots already: the row would be capacity_upper divided by the lot size, its
+        # expansions rounded up (weaker), and cut nothing: free
+        upper = INF if floor >= room - 1e-9 * max(1.0, abs(room)) else float(floor)
         cols = [lots[o[:4]] for o in data.by_offer_period[key] if o[4] == 0]
         coefs = [1.0] * len(cols)
         for e, s in builds.get((p, i), ()):
@@ -315,10 +314,9 @@ def capacity_lots_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             if share > 0:
                 cols.append(build[e, s])
                 coefs.append(-float(math.ceil(data.expansions[e].added * share / lot - 1e-9)))
-        return key, cols, coefs, -INF, float(floor)
+        return key, cols, coefs, -INF, upper
 
-    found = [(key, row) for key in keys if (row := lots_row(key)) is not None]
-    return [key for key, _ in found], (row for _, row in found)
+    return keys, (lots_row(key) for key in keys)
 
 
 def expansion_once(m: pyo.ConcreteModel, data: ModelData) -> Rows:

@@ -88,6 +88,8 @@ class FirstPlan:
     x: np.ndarray | None
     """Column values (None: no plan found)."""
     objective: float | None = None
+    bound: float | None = None
+    """The stage's linear relaxation optimum, where solved: no plan costs less."""
     seconds: float = 0.0
     lp_solves: int = 0
     closed: int = 0
@@ -111,6 +113,12 @@ class _Lp:
         idx = np.flatnonzero(model.integer).astype(np.int32)
         h.changeColsIntegrality(len(idx), idx, np.zeros(len(idx), dtype=np.uint8))
         lp = h.getLp()
+        self.model = model
+        basis = model.relaxation_basis
+        if basis is not None and len(basis.col_status) == n:
+            # a re-solve: the previous variant's relaxation is the same matrix with other
+            # numbers, and its basis a warm start for this one
+            h.setBasis(basis)
         self.lower = np.asarray(lp.col_lower_, dtype=float)[:n]
         self.upper = np.asarray(lp.col_upper_, dtype=float)[:n]
         self.solves = 0
@@ -298,10 +306,13 @@ def first_plan(model: HighsModel, time_limit: float | None = None) -> FirstPlan:
 
 def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     relaxed = lp.solve()
+    if relaxed is not None:
+        lp.model.relaxation_basis = lp.h.getBasis()
     if relaxed is None:
         out.steps.append("relaxation " + ("out of time" if lp.out_of_time else "not solved"))
         return
     out.steps.append(f"relaxation {relaxed[0]:.6g}")
+    out.bound = relaxed[0]
     x = relaxed[1]
     fixed = _round_binaries(x, cols)
     lp.fix(cols.binary, fixed)
@@ -420,6 +431,7 @@ def start_plan(
         fresh.seconds += kept.seconds
         return fresh
     kept.seconds += fresh.seconds
+    kept.bound = fresh.bound
     return kept
 
 

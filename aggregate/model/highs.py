@@ -270,11 +270,17 @@ class HighsModel:
         """The needs measure of the cap row (to tell a changed measure)."""
         self.objective: str | None = None
         self.x: np.ndarray | None = None
+        self.relaxation_basis: highspy.HighsBasis | None = None
+        """The basis of the last linear relaxation the first-plan heuristic solved (a
+        re-solve's warm start, :mod:`aggregate.model.heuristic`)."""
+        self.cost = np.zeros(lin.ncols)
+        """The stage's objective vector (:meth:`set_cost`)."""
 
     # --- changing numbers in place ----------------------------------------------------------
     def set_cost(self, cost: np.ndarray) -> None:
+        self.cost = np.asarray(cost, dtype=float)
         idx = np.arange(len(cost), dtype=np.int32)
-        self.h.changeColsCost(len(cost), idx, np.asarray(cost, dtype=float))
+        self.h.changeColsCost(len(cost), idx, self.cost)
 
     def set_cap(self, needs: np.ndarray, bound: float | None) -> None:
         """``needs . x <= bound`` as the last row (``None``: free the row)."""
@@ -314,8 +320,19 @@ class HighsModel:
             self.h.changeCoeff(int(r), int(j), float(v))
 
     # --- running ------------------------------------------------------------------------------
-    def run(self, time_limit: float | None = None, start: np.ndarray | None = None) -> Outcome:
-        """Solve; ``start`` is a known feasible plan to start a MIP from."""
+    def run(
+        self,
+        time_limit: float | None = None,
+        start: np.ndarray | None = None,
+        bound: float | None = None,
+    ) -> Outcome:
+        """Solve; ``start`` is a known feasible plan to start a MIP from, and ``bound`` a
+        known lower bound on the optimum (the linear relaxation's): where the start is
+        already within the gap of it, it is the answer (:meth:`proven`)."""
+        if start is not None and bound is not None and self.mip:
+            done = self.proven(start, bound)
+            if done is not None:
+                return done
         h = self.h
         h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else HINF)
         if start is not None and self.mip:
@@ -351,6 +368,37 @@ class HighsModel:
         else:
             self.x = np.zeros(0)
         return out
+
+    def proven(self, start: np.ndarray, bound: float) -> Outcome | None:
+        """``start`` as the stage's answer where its objective is within HiGHS's gap
+        (``mip_rel_gap``, or ``mip_abs_gap``) of ``bound``, else None.
+
+        HiGHS stops its branch and bound by the same test; with the linear relaxation's
+        optimum as ``bound`` it would stop at the root, after presolving the model and
+        solving the relaxation again (mip-M: 0.2 s of a 0.3 s solve). ``start`` must be a
+        plan of this stage (feasible within HiGHS's tolerances); its integer columns must
+        be whole within 1e-6 and are rounded."""
+        x = np.array(start, dtype=float)
+        ints = x[self.integer]
+        whole = np.round(ints)
+        if len(x) != self.lin.ncols or not np.all(np.abs(ints - whole) <= 1e-6):
+            return None
+        x[self.integer] = whole
+        objective = float(np.dot(self.cost, x))
+        h = self.h
+        rel = float(h.getOptionValue("mip_rel_gap")[1])
+        absolute = float(h.getOptionValue("mip_abs_gap")[1])
+        within = objective - bound
+        if within > absolute and within > rel * abs(objective):
+            return None
+        log.info(
+            "the start plan (%.10g) is within the gap of the relaxation's bound (%.10g): "
+            "no branch and bound",
+            objective,
+            bound,
+        )
+        self.x = x
+        return Outcome(SolveStatus.OPTIMAL, "", objective, bound, 0.0, True)
 
     def _solution_matches_objective(self) -> bool:
         """The solution HiGHS returns has the objective value it reports (or there is none)."""

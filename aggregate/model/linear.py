@@ -246,6 +246,17 @@ class LinearModel:
         if block.constraint is not None:
             block.constraint[key].set_value(self.row_expression(r))
 
+    def refresh_rows(self, rows: np.ndarray) -> None:
+        """:meth:`refresh_row` for every row in ``rows`` (sorted), a family at a time: most
+        families have no Pyomo constraint made, and their rows are skipped at once."""
+        for block in self.rows.values():
+            con = block.constraint
+            if con is None:
+                continue
+            lo, hi = np.searchsorted(rows, [block.start, block.stop])
+            for r in rows[lo:hi].tolist():
+                con[block.keys[r - block.start]].set_value(self.row_expression(r))
+
     def active_rows(self) -> np.ndarray:
         """Which rows are active on the Pyomo side (a made constraint can be deactivated)."""
         active = np.ones(self.nrows, dtype=bool)
