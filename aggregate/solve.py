@@ -22,7 +22,7 @@ from aggregate.data import ModelData, prepare
 from aggregate.extract import extract
 from aggregate.model import build_model, participation
 from aggregate.model.blocks import BlockRunner, find_blocks
-from aggregate.model.heuristic import start_plan
+from aggregate.model.heuristic import better_start, start_plan
 from aggregate.model.highs import (
     SEARCH_THREADS,
     HighsModel,
@@ -531,7 +531,8 @@ class _DirectRunner:
         self.heuristic = heuristic
         self.previous = previous
         self.first_plan_seconds: float | None = None
-        """Seconds spent finding the first MIP stage's start (None: not tried)."""
+        """Seconds spent finding starts: the first MIP stage's, and with the heuristic a
+        later stage's (None: not tried)."""
 
     def run(self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None) -> Outcome:
         """One stage; ``start``: a plan (column values) known to be feasible for it."""
@@ -546,10 +547,14 @@ class _DirectRunner:
         # an LP warm-starts from its basis; a MIP is given a start plan where one is passed
         # (the cost stage gets the needs-stage plan, see _solve_model), and the first stage
         # the heuristic's or the previous variant's
-        bound = None
+        plan = None
         if start is None and highs.mip and self.first_plan_seconds is None:
             plan = start_plan(highs, left, previous=self.previous, heuristic=self.heuristic)
-            self.first_plan_seconds = plan.seconds
+        elif start is not None and highs.mip and self.heuristic:
+            plan = better_start(highs, start, left)
+        bound = None
+        if plan is not None:
+            self.first_plan_seconds = (self.first_plan_seconds or 0.0) + plan.seconds
             start, bound = plan.x, plan.bound
             if left is not None:
                 left = max(left - plan.seconds, 0.01)

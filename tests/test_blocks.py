@@ -189,6 +189,17 @@ def test_join_sums_and_takes_the_worst_status() -> None:
     assert join([_out(optimal, 1.0, 1.0), _out(optimal, 2.0, 2.0)], 1.0).ok
 
 
+def test_join_keeps_every_blocks_message() -> None:
+    """Two blocks stopped for different reasons both say why (a repeated message once)."""
+    said = [
+        Outcome(SolveStatus.TIME_LIMIT, "time limit reached", 1.0, 0.5, 1.0, True),
+        Outcome(SolveStatus.OPTIMAL, "", 1.0, 1.0, 1.0, True),
+        Outcome(SolveStatus.ITERATION_LIMIT, "node limit reached", 1.0, 0.5, 1.0, True),
+        Outcome(SolveStatus.TIME_LIMIT, "time limit reached", 1.0, 0.5, 1.0, True),
+    ]
+    assert join(said, 1.0).message == "time limit reached; node limit reached"
+
+
 def test_blocks_in_threads_or_in_turn_give_the_same_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each block's HiGHS runs on one thread, so which block finishes first cannot change
     the joined plan: the orders in threads are those solved one block after another."""

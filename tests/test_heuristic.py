@@ -13,8 +13,9 @@ import pytest
 import aggregate
 from aggregate.data import prepare
 from aggregate.model import build_model, linear
-from aggregate.model.heuristic import FirstPlan, first_plan, repaired
+from aggregate.model.heuristic import FirstPlan, better_start, first_plan, repaired
 from aggregate.model.highs import HighsModel, objective_of
+from aggregate.model.objective import needs_cap_bound
 from aggregate.resolve import Resolver
 from aggregate.result import Solution
 from aggregate.schema import Scenario
@@ -126,6 +127,79 @@ def test_repaired_plan_keeps_the_decisions_and_meets_new_numbers() -> None:
     _assert_feasible(other, plan)
     assert plan.x is not None
     assert np.array_equal(plan.x[other.integer], np.round(base.x[other.integer]))
+
+
+def _count_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count HiGHS runs made by :class:`HighsModel` (one entry per run)."""
+    from aggregate.model import highs as module
+
+    runs: list[int] = []
+    real = module.run_highs
+
+    def counted(h: Any) -> None:
+        runs.append(1)
+        real(h)
+
+    monkeypatch.setattr(module, "run_highs", counted)
+    return runs
+
+
+def test_a_start_that_ends_optimal_is_run_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MIP run from a start that ends optimal is not run again: the retry without the
+    start is only for HiGHS's "Solve error" (it re-ran every optimal run with a start, the
+    ammunition scenario's cost stage 6.6 s + 10.9 s)."""
+    highs, _ = _stage(generate("S", "mip"))
+    plan = first_plan(highs)
+    runs = _count_runs(monkeypatch)
+    out = highs.run(start=plan.x)
+    assert out.status.value == "optimal" and len(runs) == 1
+
+
+def test_a_start_that_ends_in_an_error_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where HiGHS ends a run from a start in an error, the stage runs once more without
+    the start (here the first run's outcome is made an error)."""
+    from aggregate.model import highs as module
+    from aggregate.status import Outcome, SolveStatus
+
+    highs, _ = _stage(generate("S", "mip"))
+    plan = first_plan(highs)
+    runs = _count_runs(monkeypatch)
+    real = module.read_highs
+
+    def failing_once(h: Any, seconds: float = 0.0, mip: bool | None = None) -> Outcome:
+        if len(runs) == 1:
+            return Outcome(SolveStatus.ERROR, "solver ended: kSolveError")
+        return real(h, seconds, mip)
+
+    monkeypatch.setattr(module, "read_highs", failing_once)
+    out = highs.run(start=plan.x)
+    assert len(runs) == 2 and out.status.value == "optimal"
+
+
+def test_the_cost_stage_takes_the_heuristics_plan_where_it_costs_less() -> None:
+    """mip-S's cost stage (needs capped at the needs stage's optimum) starts from the needs
+    stage's plan; :func:`better_start` returns the heuristic's plan where it costs less,
+    else that plan, and in both cases the relaxation's bound: bound <= the cost optimum <=
+    the start's cost <= the needs plan's cost."""
+    sc = generate("S", "mip")
+    highs, model = _stage(sc, "needs_first")
+    highs.h.setOptionValue("mip_rel_gap", 1e-6)
+    needs = highs.run()
+    assert needs.objective is not None and highs.x is not None
+    needs_plan = highs.x.copy()
+    lin = highs.lin
+    assert lin.needs is not None
+    highs.set_cap(lin.needs, needs_cap_bound(needs.objective, prepare(sc).needs_tolerance))
+    model.needs_obj.deactivate()
+    model.cost_obj.activate()
+    highs.set_cost(objective_of(model, lin))
+    start = better_start(highs, needs_plan)
+    _assert_feasible(highs, start)
+    assert start.objective is not None and start.bound is not None
+    assert start.objective <= float(highs.cost @ needs_plan) + 1e-6
+    best = highs.run()
+    assert best.objective is not None
+    assert start.bound <= best.objective * (1 + 1e-6) <= start.objective * (1 + 2e-6)
 
 
 def _objective(sol: Solution) -> tuple[float, ...]:

@@ -47,7 +47,7 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from aggregate.model.heuristic import start_plan
+from aggregate.model.heuristic import better_start, start_plan
 from aggregate.model.highs import SEARCH_THREADS, HighsModel, objective_of, use_threads
 from aggregate.model.linear import LinearModel
 from aggregate.result import SolveStatus
@@ -173,7 +173,8 @@ def sub_model(
 
 def join(outcomes: list[Outcome], seconds: float) -> Outcome:
     """One outcome of the blocks' runs: the worst status (a failure, else the first early
-    stop, without a plan if any block has none), objectives and bounds summed."""
+    stop, without a plan if any block has none), objectives and bounds summed, and every
+    early-stopped block's message (each once, in the blocks' order)."""
     for bad in _FAILED:
         failed = next((o for o in outcomes if o.status is bad), None)
         if failed is not None:
@@ -191,7 +192,7 @@ def join(outcomes: list[Outcome], seconds: float) -> Outcome:
             bound = sum(float(b or 0.0) for b in bounds)
     return Outcome(
         status,
-        early[0].message if early else "",
+        "; ".join(dict.fromkeys(o.message for o in early if o.message)),
         objective,
         bound,
         seconds,
@@ -226,7 +227,9 @@ class BlockRunner:
 
     A split stage given no start (the weighted objective's) starts each block from the
     first plan of :func:`aggregate.model.heuristic.start_plan` for that block, if
-    ``heuristic``, as the whole model's first stage would.
+    ``heuristic``, as the whole model's first stage would; a stage given a start (the cost
+    stage) takes the heuristic's plan for the block where it is better
+    (:func:`aggregate.model.heuristic.better_start`).
     """
 
     def __init__(
@@ -282,10 +285,14 @@ class BlockRunner:
                 share = 1 if self.workers > 1 else len(self.parts) - k
                 left = max((deadline - time.perf_counter()) / share, 0.01)
             part_start = None if start is None else start[part.cols]
-            bound = None
+            plan = None
             if part_start is None and part.highs.mip and part.first_plan_seconds is None:
                 plan = start_plan(part.highs, left, heuristic=self.heuristic)
-                part.first_plan_seconds = plan.seconds
+            elif part_start is not None and part.highs.mip and self.heuristic:
+                plan = better_start(part.highs, part_start, left)
+            bound = None
+            if plan is not None:
+                part.first_plan_seconds = (part.first_plan_seconds or 0.0) + plan.seconds
                 part_start, bound = plan.x, plan.bound
                 if left is not None:
                     left = max(left - plan.seconds, 0.01)

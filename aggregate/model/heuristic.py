@@ -22,8 +22,15 @@ find a good one late (issue #16: ``mip-L``'s needs stage had no plan within 1% a
 Where the rounded decisions of step 2 admit no plan, a fallback fixes only the decisions the
 relaxation already takes whole and lets the small MIP choose the others.
 
-The plan is handed to HiGHS as a start (``setSolution``), which checks it. Every step is
-a simplex solve on one thread, so the plan is the same on repeats; only the time budget
+The plan is handed to HiGHS as a start (``setSolution``), which checks it; where it is
+already within the gap of the relaxation's optimum (:attr:`FirstPlan.bound`) it is the
+stage's answer and HiGHS does not search
+(:meth:`~aggregate.model.highs.HighsModel.proven`). A later stage that has a start (the
+cost stage, from the needs stage's plan) gets the heuristic's plan where it costs less
+(:func:`better_start`). A re-solve's relaxation starts from the basis of the previous
+variant's (same matrix, other numbers). Every step is a simplex solve on one thread, so
+the plan is the same on repeats (a re-solve's may depend on the variant solved before it,
+as its start does); only the time budget
 (a share of the stage's time limit) can cut the steps short, in which case the best plan
 so far, or none, is returned.
 """
@@ -48,6 +55,7 @@ __all__ = [
     "MAX_CLOSE_MOVES",
     "MIN_BUDGET",
     "FirstPlan",
+    "better_start",
     "first_plan",
     "repaired",
     "start_plan",
@@ -114,10 +122,11 @@ class _Lp:
         h.changeColsIntegrality(len(idx), idx, np.zeros(len(idx), dtype=np.uint8))
         lp = h.getLp()
         self.model = model
-        basis = model.relaxation_basis
+        basis = model.relaxation_bases.get(h.getNumRow())
         if basis is not None and len(basis.col_status) == n:
-            # a re-solve: the previous variant's relaxation is the same matrix with other
-            # numbers, and its basis a warm start for this one
+            # a re-solve: the previous variant's relaxation of this stage (with or without
+            # the needs cap's row) is the same matrix with other numbers, and its basis a
+            # warm start for this one
             h.setBasis(basis)
         self.lower = np.asarray(lp.col_lower_, dtype=float)[:n]
         self.upper = np.asarray(lp.col_upper_, dtype=float)[:n]
@@ -307,7 +316,7 @@ def first_plan(model: HighsModel, time_limit: float | None = None) -> FirstPlan:
 def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     relaxed = lp.solve()
     if relaxed is not None:
-        lp.model.relaxation_basis = lp.h.getBasis()
+        lp.model.relaxation_bases[lp.h.getNumRow()] = lp.h.getBasis()
     if relaxed is None:
         out.steps.append("relaxation " + ("out of time" if lp.out_of_time else "not solved"))
         return
@@ -433,6 +442,23 @@ def start_plan(
     kept.seconds += fresh.seconds
     kept.bound = fresh.bound
     return kept
+
+
+def better_start(
+    model: HighsModel, start: np.ndarray, time_limit: float | None = None
+) -> FirstPlan:
+    """The start for a later MIP stage that already has one (the cost stage starts from
+    the needs stage's plan): the heuristic's plan for this stage where it costs less, and in
+    either case the heuristic's bound (its relaxation's optimum), so that a start already
+    within the gap is the answer (:meth:`~aggregate.model.highs.HighsModel.proven`)."""
+    given = FirstPlan(start, float(np.dot(model.cost, start)))
+    if not model.mip or (time_limit is not None and BUDGET_SHARE * time_limit < MIN_BUDGET):
+        return given
+    fresh = first_plan(model, time_limit)
+    if fresh.objective is not None and fresh.objective < given.objective:  # type: ignore[operator]
+        return fresh
+    given.bound, given.seconds, given.lp_solves = fresh.bound, fresh.seconds, fresh.lp_solves
+    return given
 
 
 def _fallback(lp: _Lp, cols: _Columns, x: np.ndarray) -> tuple[float, np.ndarray] | None:

@@ -30,7 +30,7 @@ import pyomo.environ as pyo
 from aggregate.model.linear import AggregateModel, LinearModel
 from aggregate.model.registry import NEEDS_CAP
 from aggregate.schema.presets import OptionValue
-from aggregate.status import Outcome, SolveStatus, from_highs, read_highs
+from aggregate.status import Outcome, SolveStatus, read_highs
 
 __all__ = [
     "HighsModel",
@@ -270,9 +270,10 @@ class HighsModel:
         """The needs measure of the cap row (to tell a changed measure)."""
         self.objective: str | None = None
         self.x: np.ndarray | None = None
-        self.relaxation_basis: highspy.HighsBasis | None = None
-        """The basis of the last linear relaxation the first-plan heuristic solved (a
-        re-solve's warm start, :mod:`aggregate.model.heuristic`)."""
+        self.relaxation_bases: dict[int, highspy.HighsBasis] = {}
+        """Row count -> the basis of the last linear relaxation the first-plan heuristic
+        solved with that many rows (with or without the needs cap's row): a re-solve's warm
+        start (:mod:`aggregate.model.heuristic`)."""
         self.cost = np.zeros(lin.ncols)
         """The stage's objective vector (:meth:`set_cost`)."""
 
@@ -347,11 +348,7 @@ class HighsModel:
             # the MIP outright (seen on small models): solve again without it
             h.clearSolver()
             run_highs(h)
-        elif (
-            start is not None
-            and self.mip
-            and from_highs(h.getModelStatus(), has_plan=False)[0] is SolveStatus.ERROR
-        ):
+        elif start is not None and self.mip and read_highs(h, mip=True).status is SolveStatus.ERROR:
             # HiGHS 1.16 ends in "Solve error" when it stops at the root on a start it then
             # finds infeasible by a hair (2.4e-7 on the ammunition library scenario under a
             # short time limit): solve again without the start, in the time left

@@ -99,8 +99,10 @@ class SolveSettings(StrictModel):
     scenarios: docs/faq.md). ``heuristic``: the linear relaxation
     with contracts, tiers and other yes/no decisions rounded and fixed, contracts closed
     where that saves, whole lots rounded, then re-solved (a share of the time limit, see
-    docs/faq.md), or in a re-solve the previous variant's plan where it still fits. The
-    optimum is the same either way."""
+    docs/faq.md), or in a re-solve the previous variant's plan where it still fits; the
+    cost stage starts from the better of the needs stage's plan and the heuristic's. A
+    start already within ``mip_gap`` of the relaxation's bound is the answer, with no
+    branch and bound. The optimum is the same either way."""
     threads: int | None = Field(default=None, ge=1, le=1024)
     """Solver threads. Absent: the solver's default. With HiGHS the MIP stages always run on
     one thread (its search path depends on the thread count, so a fixed count keeps the plan
