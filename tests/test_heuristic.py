@@ -108,10 +108,20 @@ def test_a_start_within_the_gap_of_the_bound_is_the_answer() -> None:
     assert searched.solver_seconds > 0
     assert searched.objective is not None and searched.objective <= plan.objective + 1e-6
     assert searched.gap is not None and searched.gap <= gap / 2
+    # never taken as the answer, however wide the gap: a start with an integer column not
+    # whole, a row broken, a value missing, a bound above the plan; the plan itself is
+    highs.h.setOptionValue("mip_rel_gap", 1.0)
     fractional = plan.x.copy()
     fractional[np.flatnonzero(highs.integer)[0]] += 0.3
-    highs.h.setOptionValue("mip_rel_gap", 1.0)
     assert highs.proven(fractional, plan.bound) is None
+    broken = plan.x.copy()
+    order = highs.lin.columns["order"].start
+    broken[order] += 1e6  # an order far beyond its capacity (and its column bound)
+    assert highs.proven(broken, plan.bound) is None
+    missing = plan.x.copy()
+    missing[-1] = np.nan
+    assert highs.proven(missing, plan.bound) is None
+    assert highs.proven(plan.x, plan.objective * 1.01) is None
     assert highs.proven(plan.x, plan.bound) is not None
 
 
@@ -176,12 +186,13 @@ def test_a_start_that_ends_in_an_error_is_dropped(monkeypatch: pytest.MonkeyPatc
     assert len(runs) == 2 and out.status.value == "optimal"
 
 
-def test_the_cost_stage_takes_the_heuristics_plan_where_it_costs_less() -> None:
-    """mip-S's cost stage (needs capped at the needs stage's optimum) starts from the needs
-    stage's plan; :func:`better_start` returns the heuristic's plan where it costs less,
-    else that plan, and in both cases the relaxation's bound: bound <= the cost optimum <=
-    the start's cost <= the needs plan's cost."""
-    sc = generate("S", "mip")
+def test_the_cost_stage_takes_the_heuristics_plan_only_where_proven() -> None:
+    """mip-S's (seed 1) cost stage (needs capped at the needs stage's optimum) starts from
+    the needs stage's plan (cost 14.42m). :func:`better_start` gives the heuristic's bound
+    (its relaxation's optimum, 12.18m: no plan costs less) and keeps the needs plan as the
+    start unless the heuristic's plan (14.20m) costs less and is within the gap of that
+    bound (14%): at a 1e-6 gap the needs plan, at a gap of 1 the heuristic's plan."""
+    sc = generate("S", "mip", seed=1)
     highs, model = _stage(sc, "needs_first")
     highs.h.setOptionValue("mip_rel_gap", 1e-6)
     needs = highs.run()
@@ -193,13 +204,19 @@ def test_the_cost_stage_takes_the_heuristics_plan_where_it_costs_less() -> None:
     model.needs_obj.deactivate()
     model.cost_obj.activate()
     highs.set_cost(objective_of(model, lin))
-    start = better_start(highs, needs_plan)
-    _assert_feasible(highs, start)
-    assert start.objective is not None and start.bound is not None
-    assert start.objective <= float(highs.cost @ needs_plan) + 1e-6
+    fresh = first_plan(highs)
+    assert fresh.objective is not None and fresh.bound is not None
+    assert fresh.objective < float(highs.cost @ needs_plan)
+    kept = better_start(highs, needs_plan)
+    assert kept.x is needs_plan and kept.bound == pytest.approx(fresh.bound, rel=1e-9)
+    highs.h.setOptionValue("mip_rel_gap", 1.0)
+    taken = better_start(highs, needs_plan)
+    _assert_feasible(highs, taken)
+    assert taken.objective == pytest.approx(fresh.objective, rel=1e-9)
+    highs.h.setOptionValue("mip_rel_gap", 1e-6)
     best = highs.run()
     assert best.objective is not None
-    assert start.bound <= best.objective * (1 + 1e-6) <= start.objective * (1 + 2e-6)
+    assert fresh.bound <= best.objective * (1 + 1e-6) <= fresh.objective * (1 + 2e-6)
 
 
 def _objective(sol: Solution) -> tuple[float, ...]:
@@ -239,13 +256,14 @@ def test_hand_cases_same_optimum(name: str) -> None:
 
 @pytest.mark.parametrize("objective", ["weighted", "needs_first"])
 def test_warm_resolves_match_cold_solves(objective: str) -> None:
-    """A resolver solving variants one after another (each starting from the previous
-    plan) reaches what a fresh solve of each reaches, within the gap."""
+    """A resolver with the first plan solving variants one after another (each starting
+    from the previous plan, its relaxations from the previous bases) reaches what a fresh
+    solve of each without it reaches, within the gap."""
     raw = copy.deepcopy(generate_raw("S", "mip", objective=objective))
     gap = 1e-3
     raw["settings"]["mip_gap"] = gap
     variants = [aggregate.validate(variant(raw, seed)) for seed in range(3)]
-    resolver = Resolver(variants[0])
+    resolver = Resolver(_with(variants[0], first_plan="heuristic"))
     for sc in variants:
         warm = resolver.solve(sc)
         cold = aggregate.solve(sc)
@@ -254,6 +272,13 @@ def test_warm_resolves_match_cold_solves(objective: str) -> None:
         _close(_objective(warm), _objective(cold), 2 * gap)
     assert resolver.reuses == len(variants) - 1
     assert resolver.previous is not None
+    # one basis per stage: the first stage's relaxation without the cap's row, the cost
+    # stage's with it; a needs_first re-solve's needs stage keeps that row, freed
+    rows = resolver.lin.nrows
+    stages = {(rows, False)}
+    if objective == "needs_first":
+        stages |= {(rows + 1, False), (rows + 1, True)}
+    assert set(resolver.highs.relaxation_bases) == stages
 
 
 def test_fallback_where_the_rounding_admits_no_plan(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -230,19 +230,20 @@ def fix_integers(m: pyo.ConcreteModel, data: ModelData, values: ComponentMap) ->
 def drop_redundant_bounds(m: pyo.ConcreteModel) -> None:
     """Drop the order and lot upper bounds: ``capacity_upper`` (with ``expansion_once``)
     already implies them, and a bound binding beside the capacity row would take its dual
-    (or its place in an infeasible subsystem). Lots fixed at the plan's values
-    (:func:`fix_integers`) keep both bounds: there they are the plan, not a limit.
+    (or its place in an infeasible subsystem). After :func:`fix_integers` this frees the
+    lots upward from the plan's values: the lots (and so the orders) can grow in the
+    duals' linear program, so a capacity binding on them keeps its price (fixed on both
+    sides, a lot-sold offer's capacity would be priced 0).
 
-    The capacity in whole lots (``capacity_lots_upper``) is dropped too. With the lots
-    fixed it repeats ``capacity_upper``; in a conflict's linear relaxation, where the lots
-    are continuous, it is tighter than ``capacity_upper`` only by the rounding to whole
-    lots, and a conflict naming it would hide the capacity and the lot size behind a
+    The capacity in whole lots (``capacity_lots_upper``) is dropped too. In the duals' LP
+    ``capacity_upper`` prices the same limit; in a conflict's linear relaxation, where the
+    lots are continuous, it is tighter than ``capacity_upper`` only by the rounding to
+    whole lots, and a conflict naming it would hide the capacity and the lot size behind a
     derived row (the explanation names ``capacity_upper`` and the orders in lots instead)."""
     for var in m.order.values():
         var.setub(None)
     for var in m.lots.values():
-        if var.lb is None or var.lb != var.ub:
-            var.setub(None)
+        var.setub(None)
     m.capacity_lots_upper.deactivate()
 
 

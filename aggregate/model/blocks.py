@@ -65,7 +65,8 @@ _FAILED = (SolveStatus.ERROR, SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED)
 
 class Runner(Protocol):
     first_plan_seconds: float | None
-    """Seconds spent finding the first MIP stage's start (None: not tried)."""
+    """Seconds spent finding starts: the first MIP stage's, and with the heuristic a
+    later stage's (None: not tried)."""
 
     def run(
         self, model: pyo.ConcreteModel, deadline: float | None, start: Any = None

@@ -122,11 +122,11 @@ class _Lp:
         h.changeColsIntegrality(len(idx), idx, np.zeros(len(idx), dtype=np.uint8))
         lp = h.getLp()
         self.model = model
-        basis = model.relaxation_bases.get(h.getNumRow())
+        self.stage = (h.getNumRow(), model.capped)
+        basis = model.relaxation_bases.get(self.stage)
         if basis is not None and len(basis.col_status) == n:
-            # a re-solve: the previous variant's relaxation of this stage (with or without
-            # the needs cap's row) is the same matrix with other numbers, and its basis a
-            # warm start for this one
+            # a re-solve: the previous variant's relaxation of this stage is the same
+            # matrix with other numbers, and its basis a warm start for this one
             h.setBasis(basis)
         self.lower = np.asarray(lp.col_lower_, dtype=float)[:n]
         self.upper = np.asarray(lp.col_upper_, dtype=float)[:n]
@@ -316,7 +316,7 @@ def first_plan(model: HighsModel, time_limit: float | None = None) -> FirstPlan:
 def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     relaxed = lp.solve()
     if relaxed is not None:
-        lp.model.relaxation_bases[lp.h.getNumRow()] = lp.h.getBasis()
+        lp.model.relaxation_bases[lp.stage] = lp.h.getBasis()
     if relaxed is None:
         out.steps.append("relaxation " + ("out of time" if lp.out_of_time else "not solved"))
         return
@@ -448,14 +448,24 @@ def better_start(
     model: HighsModel, start: np.ndarray, time_limit: float | None = None
 ) -> FirstPlan:
     """The start for a later MIP stage that already has one (the cost stage starts from
-    the needs stage's plan): the heuristic's plan for this stage where it costs less, and in
-    either case the heuristic's bound (its relaxation's optimum), so that a start already
-    within the gap is the answer (:meth:`~aggregate.model.highs.HighsModel.proven`)."""
+    the needs stage's plan), with the heuristic's bound (its relaxation's optimum) so that
+    a start already within the gap is the answer
+    (:meth:`~aggregate.model.highs.HighsModel.proven`). The heuristic's own plan replaces
+    the given start only where it costs less and is within the gap: otherwise HiGHS
+    searches from the given start, which it is known to accept (a plan HiGHS rejects by a
+    hair would leave the stage without a start, and the air-defence and ammunition cost
+    stages find no plan without one)."""
     given = FirstPlan(start, float(np.dot(model.cost, start)))
     if not model.mip or (time_limit is not None and BUDGET_SHARE * time_limit < MIN_BUDGET):
         return given
     fresh = first_plan(model, time_limit)
-    if fresh.objective is not None and fresh.objective < given.objective:  # type: ignore[operator]
+    if (
+        fresh.x is not None
+        and fresh.objective is not None
+        and fresh.bound is not None
+        and fresh.objective < given.objective  # type: ignore[operator]
+        and model.proven(fresh.x, fresh.bound) is not None
+    ):
         return fresh
     given.bound, given.seconds, given.lp_solves = fresh.bound, fresh.seconds, fresh.lp_solves
     return given

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import math
 import os
 import signal
 import sys
@@ -26,6 +27,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse as sp
 
 from aggregate.model.linear import AggregateModel, LinearModel
 from aggregate.model.registry import NEEDS_CAP
@@ -202,6 +204,16 @@ def _bounds(values: list[float] | np.ndarray) -> np.ndarray:
     return np.clip(out, -HINF, HINF)
 
 
+def _matrix(lp: highspy.HighsLp) -> sp.csr_array | sp.csc_array:
+    """The constraint matrix of HiGHS's copy of a model, in the format HiGHS holds it."""
+    m = lp.a_matrix_
+    parts = (np.asarray(m.value_), np.asarray(m.index_), np.asarray(m.start_))
+    shape = (lp.num_row_, lp.num_col_)
+    if m.format_ == highspy.MatrixFormat.kRowwise:
+        return sp.csr_array(parts, shape=shape)
+    return sp.csc_array(parts, shape=shape)
+
+
 class HighsModel:
     """One HiGHS instance holding the model's matrix (plus the needs cap once added)."""
 
@@ -270,10 +282,13 @@ class HighsModel:
         """The needs measure of the cap row (to tell a changed measure)."""
         self.objective: str | None = None
         self.x: np.ndarray | None = None
-        self.relaxation_bases: dict[int, highspy.HighsBasis] = {}
-        """Row count -> the basis of the last linear relaxation the first-plan heuristic
-        solved with that many rows (with or without the needs cap's row): a re-solve's warm
-        start (:mod:`aggregate.model.heuristic`)."""
+        self.capped = False
+        """The needs cap's row holds (the cost stage; a re-solve's needs stage keeps the
+        row, free)."""
+        self.relaxation_bases: dict[tuple[int, bool], highspy.HighsBasis] = {}
+        """(rows, :attr:`capped`) -> the basis of the last linear relaxation the
+        first-plan heuristic solved for such a stage: a re-solve's warm start
+        (:mod:`aggregate.model.heuristic`)."""
         self.cost = np.zeros(lin.ncols)
         """The stage's objective vector (:meth:`set_cost`)."""
 
@@ -285,6 +300,7 @@ class HighsModel:
 
     def set_cap(self, needs: np.ndarray, bound: float | None) -> None:
         """``needs . x <= bound`` as the last row (``None``: free the row)."""
+        self.capped = bound is not None
         upper = HINF if bound is None else float(bound)
         if (
             self.cap_row is not None
@@ -366,27 +382,55 @@ class HighsModel:
             self.x = np.zeros(0)
         return out
 
-    def proven(self, start: np.ndarray, bound: float) -> Outcome | None:
-        """``start`` as the stage's answer where its objective is within HiGHS's gap
-        (``mip_rel_gap``, or ``mip_abs_gap``) of ``bound``, else None.
+    def within_gap(self, objective: float, bound: float) -> bool:
+        """``objective`` is within HiGHS's gap of ``bound``: ``objective - bound`` at most
+        ``mip_abs_gap`` or ``mip_rel_gap * |objective|`` (HiGHS's relative gap divides by
+        the incumbent's objective). False for a bound above the objective (by more than the
+        absolute gap: the two do not belong together) and for non-finite values."""
+        if not (math.isfinite(objective) and math.isfinite(bound)):
+            return False
+        rel = float(self.h.getOptionValue("mip_rel_gap")[1])
+        absolute = float(self.h.getOptionValue("mip_abs_gap")[1])
+        within = objective - bound
+        return -absolute <= within <= max(absolute, rel * abs(objective))
 
-        HiGHS stops its branch and bound by the same test; with the linear relaxation's
-        optimum as ``bound`` it would stop at the root, after presolving the model and
-        solving the relaxation again (mip-M: 0.2 s of a 0.3 s solve). ``start`` must be a
-        plan of this stage (feasible within HiGHS's tolerances); its integer columns must
-        be whole within 1e-6 and are rounded."""
+    def proven(self, start: np.ndarray, bound: float) -> Outcome | None:
+        """``start`` as the stage's answer where it is a plan of the stage and its
+        objective is within HiGHS's gap of ``bound`` (:meth:`within_gap`), else None.
+
+        HiGHS stops its branch and bound by the same test against its own bound; given the
+        linear relaxation's optimum as ``bound``, the start needs no search (HiGHS would
+        presolve the model and solve the relaxation again first: mip-M 0.2 s of a 0.3 s
+        solve; its root cuts and heuristics might find a better plan within the gap).
+        The start is checked against HiGHS's copy of the stage (the needs cap's row
+        included): integer columns whole within ``mip_feasibility_tolerance`` (then
+        rounded), every column and row within ``primal_feasibility_tolerance`` relative to
+        its size. The objective is HiGHS's cost vector times the start."""
+        h = self.h
+        lp = h.getLp()
         x = np.array(start, dtype=float)
-        ints = x[self.integer]
-        whole = np.round(ints)
-        if len(x) != self.lin.ncols or not np.all(np.abs(ints - whole) <= 1e-6):
+        if len(x) != lp.num_col_ or not np.all(np.isfinite(x)):
+            return None
+        whole = np.round(x[self.integer])
+        if not np.all(
+            np.abs(x[self.integer] - whole) <= h.getOptionValue("mip_feasibility_tolerance")[1]
+        ):
             return None
         x[self.integer] = whole
-        objective = float(np.dot(self.cost, x))
-        h = self.h
-        rel = float(h.getOptionValue("mip_rel_gap")[1])
-        absolute = float(h.getOptionValue("mip_abs_gap")[1])
-        within = objective - bound
-        if within > absolute and within > rel * abs(objective):
+        feas = float(h.getOptionValue("primal_feasibility_tolerance")[1])
+        lower, upper = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
+        slack = feas * (1.0 + np.abs(x))
+        if np.any(x < lower - slack) or np.any(x > upper + slack):
+            return None
+        a = _matrix(lp)
+        activity = a @ x
+        size = feas * (1.0 + abs(a) @ np.abs(x))
+        if np.any(activity < np.asarray(lp.row_lower_) - size) or np.any(
+            activity > np.asarray(lp.row_upper_) + size
+        ):
+            return None
+        objective = float(np.dot(np.asarray(lp.col_cost_), x))
+        if not self.within_gap(objective, bound):
             return None
         log.info(
             "the start plan (%.10g) is within the gap of the relaxation's bound (%.10g): "
