@@ -85,7 +85,8 @@ def test_first_plan_is_no_better_than_the_optimum() -> None:
 
 
 def test_a_start_within_the_gap_of_the_bound_is_the_answer() -> None:
-    """mip-S's first plan is 7.0% above its relaxation (255.27m against 237.51m). With a gap
+    """mip-S's first plan costs 255.27m, its relaxation 237.51m: a gap of 7.0% of the plan
+    (HiGHS's relative gap divides by the plan's objective). With a gap
     just above that, the plan is the answer with no HiGHS run (no nodes, no solver time) and
     that bound; with half that gap HiGHS searches and ends within it, no worse than the
     plan. A start whose integer columns are not whole is never taken as the answer."""
@@ -99,10 +100,8 @@ def test_a_start_within_the_gap_of_the_bound_is_the_answer() -> None:
     assert (out.status.value, out.nodes, out.solver_seconds) == ("optimal", 0, 0.0)
     assert out.objective == pytest.approx(plan.objective, rel=1e-12)
     assert out.bound == plan.bound
-    # the plan itself, its integer columns rounded (HiGHS leaves them within 1e-7 of whole)
-    assert highs.x is not None
-    assert np.array_equal(highs.x[highs.integer], np.round(plan.x[highs.integer]))
-    assert np.allclose(highs.x, plan.x, rtol=0, atol=1e-7)
+    # the plan itself, as HiGHS would return its incumbent
+    assert highs.x is not None and np.array_equal(highs.x, plan.x)
     highs.h.setOptionValue("mip_rel_gap", gap / 2)
     searched = highs.run(start=plan.x, bound=plan.bound)
     assert searched.solver_seconds > 0
@@ -118,6 +117,24 @@ def test_a_start_within_the_gap_of_the_bound_is_the_answer() -> None:
     order = highs.lin.columns["order"].start
     broken[order] += 1e6  # an order far beyond its capacity (and its column bound)
     assert highs.proven(broken, plan.bound) is None
+    # an equality row off by 1e-3 (HiGHS's check is absolute: 1e-7)
+    lin = highs.lin
+    a = lin.matrix().tocsr()
+    lower, upper = np.asarray(lin.row_lower), np.asarray(lin.row_upper)
+
+    def movable(r: int) -> list[int]:
+        """Row r's continuous columns with a coefficient of at least 1."""
+        lo, hi = a.indptr[r], a.indptr[r + 1]
+        cols, coefs = a.indices[lo:hi], a.data[lo:hi]
+        return [
+            int(j) for j, v in zip(cols, coefs, strict=True) if not highs.integer[j] and abs(v) >= 1
+        ]
+
+    row = next(r for r in np.flatnonzero(lower == upper) if movable(int(r)))
+    col = movable(int(row))[0]
+    off = plan.x.copy()
+    off[col] += 1e-3
+    assert highs.proven(off, plan.bound) is None
     missing = plan.x.copy()
     missing[-1] = np.nan
     assert highs.proven(missing, plan.bound) is None

@@ -385,14 +385,16 @@ class HighsModel:
     def within_gap(self, objective: float, bound: float) -> bool:
         """``objective`` is within HiGHS's gap of ``bound``: ``objective - bound`` at most
         ``mip_abs_gap`` or ``mip_rel_gap * |objective|`` (HiGHS's relative gap divides by
-        the incumbent's objective). False for a bound above the objective (by more than the
-        absolute gap: the two do not belong together) and for non-finite values."""
+        the incumbent's objective). False for a bound above the objective by more than
+        the numerical noise of two linear solves (the two do not belong together) and for
+        non-finite values."""
         if not (math.isfinite(objective) and math.isfinite(bound)):
             return False
         rel = float(self.h.getOptionValue("mip_rel_gap")[1])
         absolute = float(self.h.getOptionValue("mip_abs_gap")[1])
         within = objective - bound
-        return -absolute <= within <= max(absolute, rel * abs(objective))
+        noise = max(absolute, 1e-9 * abs(objective))
+        return -noise <= within <= max(absolute, rel * abs(objective))
 
     def proven(self, start: np.ndarray, bound: float) -> Outcome | None:
         """``start`` as the stage's answer where it is a plan of the stage and its
@@ -402,31 +404,25 @@ class HighsModel:
         linear relaxation's optimum as ``bound``, the start needs no search (HiGHS would
         presolve the model and solve the relaxation again first: mip-M 0.2 s of a 0.3 s
         solve; its root cuts and heuristics might find a better plan within the gap).
-        The start is checked against HiGHS's copy of the stage (the needs cap's row
-        included): integer columns whole within ``mip_feasibility_tolerance`` (then
-        rounded), every column and row within ``primal_feasibility_tolerance`` relative to
-        its size. The objective is HiGHS's cost vector times the start."""
+        The start is checked as HiGHS checks a start, against its copy of the stage (the
+        needs cap's row included): every integer column whole, every column and row
+        within ``mip_feasibility_tolerance`` (absolute, 1e-7 here). It is returned as it
+        is (the tables read values within 1e-6 of a whole number as whole)."""
         h = self.h
         lp = h.getLp()
         x = np.array(start, dtype=float)
         if len(x) != lp.num_col_ or not np.all(np.isfinite(x)):
             return None
-        whole = np.round(x[self.integer])
-        if not np.all(
-            np.abs(x[self.integer] - whole) <= h.getOptionValue("mip_feasibility_tolerance")[1]
-        ):
+        tol = float(h.getOptionValue("mip_feasibility_tolerance")[1])
+        ints = x[self.integer]
+        if np.any(np.abs(ints - np.round(ints)) > tol):
             return None
-        x[self.integer] = whole
-        feas = float(h.getOptionValue("primal_feasibility_tolerance")[1])
         lower, upper = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
-        slack = feas * (1.0 + np.abs(x))
-        if np.any(x < lower - slack) or np.any(x > upper + slack):
+        if np.any(x < lower - tol) or np.any(x > upper + tol):
             return None
-        a = _matrix(lp)
-        activity = a @ x
-        size = feas * (1.0 + abs(a) @ np.abs(x))
-        if np.any(activity < np.asarray(lp.row_lower_) - size) or np.any(
-            activity > np.asarray(lp.row_upper_) + size
+        activity = _matrix(lp) @ x
+        if np.any(activity < np.asarray(lp.row_lower_) - tol) or np.any(
+            activity > np.asarray(lp.row_upper_) + tol
         ):
             return None
         objective = float(np.dot(np.asarray(lp.col_cost_), x))
