@@ -229,8 +229,8 @@ class BlockRunner:
     A split stage given no start (the weighted objective's) starts each block from the
     first plan of :func:`aggregate.model.heuristic.start_plan` for that block, if
     ``heuristic``, as the whole model's first stage would; a stage given a start (the cost
-    stage) takes the heuristic's plan for the block where it is better
-    (:func:`aggregate.model.heuristic.better_start`).
+    stage) gets the heuristic's bound for the block, and its plan only where that is
+    cheaper and within the gap (:func:`aggregate.model.heuristic.better_start`).
     """
 
     def __init__(

@@ -26,8 +26,8 @@ The plan is handed to HiGHS as a start (``setSolution``), which checks it; where
 already within the gap of the relaxation's optimum (:attr:`FirstPlan.bound`) it is the
 stage's answer and HiGHS does not search
 (:meth:`~aggregate.model.highs.HighsModel.proven`). A later stage that has a start (the
-cost stage, from the needs stage's plan) gets the heuristic's plan where it costs less
-(:func:`better_start`). A re-solve's relaxation starts from the basis of the previous
+cost stage, from the needs stage's plan) gets the heuristic's bound, and its plan only
+where that costs less and is within the gap (:func:`better_start`). A re-solve's relaxation starts from the basis of the previous
 variant's (same matrix, other numbers). Every step is a simplex solve on one thread, so
 the plan is the same on repeats (a re-solve's may depend on the variant solved before it,
 as its start does); only the time budget
