@@ -22,7 +22,7 @@ from aggregate.data import ModelData, prepare
 from aggregate.extract import extract
 from aggregate.model import build_model, participation
 from aggregate.model.blocks import BlockRunner, find_blocks
-from aggregate.model.heuristic import better_start, start_plan
+from aggregate.model.heuristic import stage_start
 from aggregate.model.highs import (
     SEARCH_THREADS,
     HighsModel,
@@ -547,18 +547,22 @@ class _DirectRunner:
         # an LP warm-starts from its basis; a MIP is given a start plan where one is passed
         # (the cost stage gets the needs-stage plan, see _solve_model), and the first stage
         # the heuristic's or the previous variant's
-        plan = None
-        if start is None and highs.mip and self.first_plan_seconds is None:
-            plan = start_plan(highs, left, previous=self.previous, heuristic=self.heuristic)
-        elif start is not None and highs.mip and self.heuristic:
-            plan = better_start(highs, start, left)
-        bound = None
+        plan = stage_start(
+            highs,
+            left,
+            start,
+            first=self.first_plan_seconds is None,
+            previous=self.previous,
+            heuristic=self.heuristic,
+        )
         if plan is not None:
             self.first_plan_seconds = (self.first_plan_seconds or 0.0) + plan.seconds
-            start, bound = plan.x, plan.bound
+            start = plan.x
             if left is not None:
                 left = max(left - plan.seconds, 0.01)
-        result = highs.run(left, start=start, bound=bound)
+        result = (
+            highs.run(left, start=start) if plan is None or plan.answer is None else plan.answer
+        )
         if result.has_solution and highs.x is not None:
             lin.load_values(highs.x)
             duals = highs.row_duals()

@@ -96,14 +96,14 @@ def test_a_start_within_the_gap_of_the_bound_is_the_answer() -> None:
     gap = (plan.objective - plan.bound) / plan.objective
     assert 0.01 < gap < 0.2
     highs.h.setOptionValue("mip_rel_gap", 1.01 * gap)
-    out = highs.run(start=plan.x, bound=plan.bound)
+    out = highs.proven(plan.x, plan.bound) or highs.run(start=plan.x)
     assert (out.status.value, out.nodes, out.solver_seconds) == ("optimal", 0, 0.0)
     assert out.objective == pytest.approx(plan.objective, rel=1e-12)
     assert out.bound == plan.bound
     # the plan itself, as HiGHS would return its incumbent
     assert highs.x is not None and np.array_equal(highs.x, plan.x)
     highs.h.setOptionValue("mip_rel_gap", gap / 2)
-    searched = highs.run(start=plan.x, bound=plan.bound)
+    searched = highs.proven(plan.x, plan.bound) or highs.run(start=plan.x)
     assert searched.solver_seconds > 0
     assert searched.objective is not None and searched.objective <= plan.objective + 1e-6
     assert searched.gap is not None and searched.gap <= gap / 2

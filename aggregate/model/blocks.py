@@ -47,7 +47,7 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from aggregate.model.heuristic import better_start, start_plan
+from aggregate.model.heuristic import stage_start
 from aggregate.model.highs import SEARCH_THREADS, HighsModel, objective_of, use_threads
 from aggregate.model.linear import LinearModel
 from aggregate.result import SolveStatus
@@ -286,18 +286,21 @@ class BlockRunner:
                 share = 1 if self.workers > 1 else len(self.parts) - k
                 left = max((deadline - time.perf_counter()) / share, 0.01)
             part_start = None if start is None else start[part.cols]
-            plan = None
-            if part_start is None and part.highs.mip and part.first_plan_seconds is None:
-                plan = start_plan(part.highs, left, heuristic=self.heuristic)
-            elif part_start is not None and part.highs.mip and self.heuristic:
-                plan = better_start(part.highs, part_start, left)
-            bound = None
-            if plan is not None:
-                part.first_plan_seconds = (part.first_plan_seconds or 0.0) + plan.seconds
-                part_start, bound = plan.x, plan.bound
-                if left is not None:
-                    left = max(left - plan.seconds, 0.01)
-            return part.highs.run(left, part_start, bound)
+            plan = stage_start(
+                part.highs,
+                left,
+                part_start,
+                first=part.first_plan_seconds is None,
+                heuristic=self.heuristic,
+            )
+            if plan is None:
+                return part.highs.run(left, part_start)
+            part.first_plan_seconds = (part.first_plan_seconds or 0.0) + plan.seconds
+            if plan.answer is not None:
+                return plan.answer
+            if left is not None:
+                left = max(left - plan.seconds, 0.01)
+            return part.highs.run(left, plan.x)
 
         if self.workers > 1:
             # one thread count for every run at once: a change would reset HiGHS's

@@ -48,7 +48,7 @@ import numpy as np
 
 from aggregate.model.highs import SEARCH_THREADS, HighsModel, run_highs
 from aggregate.model.linear import LinearModel
-from aggregate.status import SolveStatus, from_highs
+from aggregate.status import Outcome, SolveStatus, from_highs
 
 __all__ = [
     "BUDGET_SHARE",
@@ -58,6 +58,7 @@ __all__ = [
     "better_start",
     "first_plan",
     "repaired",
+    "stage_start",
     "start_plan",
 ]
 
@@ -98,6 +99,9 @@ class FirstPlan:
     objective: float | None = None
     bound: float | None = None
     """The stage's linear relaxation optimum, where solved: no plan costs less."""
+    answer: Outcome | None = None
+    """The plan as the stage's outcome where it is proven within the gap of ``bound``
+    (:meth:`~aggregate.model.highs.HighsModel.proven`): no search is needed."""
     seconds: float = 0.0
     lp_solves: int = 0
     closed: int = 0
@@ -464,11 +468,39 @@ def better_start(
         and fresh.objective is not None
         and fresh.bound is not None
         and fresh.objective < given.objective  # type: ignore[operator]
-        and model.proven(fresh.x, fresh.bound) is not None
     ):
-        return fresh
+        fresh.answer = model.proven(fresh.x, fresh.bound)
+        if fresh.answer is not None:
+            return fresh
     given.bound, given.seconds, given.lp_solves = fresh.bound, fresh.seconds, fresh.lp_solves
     return given
+
+
+def stage_start(
+    model: HighsModel,
+    time_limit: float | None,
+    start: np.ndarray | None = None,
+    *,
+    first: bool,
+    previous: np.ndarray | None = None,
+    heuristic: bool = True,
+) -> FirstPlan | None:
+    """How a MIP stage starts, for the whole model and for a block alike: the first stage
+    (``first``, no ``start``) from :func:`start_plan`, a later stage given a start (the
+    cost stage) from :func:`better_start` where ``heuristic``; None where neither applies.
+    The chosen start, checked once, is the stage's :attr:`FirstPlan.answer` where it is
+    proven within the gap of the relaxation's bound."""
+    if not model.mip:
+        return None
+    if start is None and first:
+        plan = start_plan(model, time_limit, previous=previous, heuristic=heuristic)
+    elif start is not None and heuristic:
+        plan = better_start(model, start, time_limit)
+    else:
+        return None
+    if plan.answer is None and plan.x is not None and plan.bound is not None:
+        plan.answer = model.proven(plan.x, plan.bound)
+    return plan
 
 
 def _fallback(lp: _Lp, cols: _Columns, x: np.ndarray) -> tuple[float, np.ndarray] | None:

@@ -337,19 +337,9 @@ class HighsModel:
             self.h.changeCoeff(int(r), int(j), float(v))
 
     # --- running ------------------------------------------------------------------------------
-    def run(
-        self,
-        time_limit: float | None = None,
-        start: np.ndarray | None = None,
-        bound: float | None = None,
-    ) -> Outcome:
-        """Solve; ``start`` is a known feasible plan to start a MIP from, and ``bound`` a
-        known lower bound on the optimum (the linear relaxation's): where the start is
-        already within the gap of it, it is the answer (:meth:`proven`)."""
-        if start is not None and bound is not None and self.mip:
-            done = self.proven(start, bound)
-            if done is not None:
-                return done
+    def run(self, time_limit: float | None = None, start: np.ndarray | None = None) -> Outcome:
+        """Solve; ``start`` is a known feasible plan to start a MIP from (a start already
+        proven within the gap needs no run: :meth:`proven`)."""
         h = self.h
         h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else HINF)
         if start is not None and self.mip:

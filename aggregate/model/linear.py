@@ -16,7 +16,6 @@ variables in the order :func:`aggregate.model.variables.add_variables` creates t
 from __future__ import annotations
 
 import gc
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -234,21 +233,10 @@ class LinearModel:
         for name in self.rows:
             self.constraint(m, name)
 
-    def row_of(self, r: int) -> tuple[Block, Any]:
-        """The family and index of row ``r``."""
-        blocks = list(self.rows.values())
-        block = blocks[bisect_right([b.start for b in blocks], r) - 1]
-        return block, block.keys[r - block.start]
-
-    def refresh_row(self, r: int) -> None:
-        """Carry row ``r``'s numbers to its Pyomo constraint, if that is made."""
-        block, key = self.row_of(r)
-        if block.constraint is not None:
-            block.constraint[key].set_value(self.row_expression(r))
-
     def refresh_rows(self, rows: np.ndarray) -> None:
-        """:meth:`refresh_row` for every row in ``rows`` (sorted), a family at a time: most
-        families have no Pyomo constraint made, and their rows are skipped at once."""
+        """Carry the numbers of ``rows`` (sorted row numbers) to their Pyomo constraints
+        where those are made, a family at a time: most families have none, and their rows
+        are skipped at once."""
         for block in self.rows.values():
             con = block.constraint
             if con is None:
@@ -273,7 +261,7 @@ class LinearModel:
     def set_row_bounds(self, r: int, lower: float, upper: float) -> None:
         """Change row ``r``'s bounds here and on its Pyomo constraint (if made)."""
         self.row_lower[r], self.row_upper[r] = lower, upper
-        self.refresh_row(r)
+        self.refresh_rows(np.array([r]))
 
     def matrix(self) -> sp.csr_array:
         """The rows as a CSR matrix (duplicates summed, explicit zeros dropped)."""
