@@ -8,6 +8,7 @@ lead time, a tier only where the offer has one), so the model never loops a dens
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -246,6 +247,18 @@ class ModelData:
         units, cancels = self.placed_flows[by].get(key, (0.0, []))
         return units, list(cancels)
 
+    def ahead_periods(self) -> dict[OfferKey, int]:
+        """(producer, item) -> the periods it can make units in, ``0 .. last``, for each offer
+        that builds ahead (``Offer.build_ahead``) and may deliver: ``last + 1`` with ``last``
+        its last period with a possible delivery (an order's arrival or an order already
+        placed). Nothing made after it can be delivered."""
+        last: dict[OfferKey, int] = {}
+        keys = itertools.chain(self.by_offer_period, self.placed_flows.get("offer", {}))
+        for p, i, a in keys:
+            if self.offers[p, i].ahead:
+                last[p, i] = max(last.get((p, i), a), a)
+        return {k: a + 1 for k, a in sorted(last.items())}
+
     def placed_of(self, contract: ContractKey) -> list[str]:
         """The placed orders counting towards ``contract``'s volume: every placed order of
         the offer pooled, the nation's own going alone."""
@@ -392,6 +405,8 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
             key = (prod.id, off.item)
             base = expand(off.capacity, periods)
             upper = [c + upper_added[key] for c in base]
+            if off.build_ahead:  # a period delivers at most what was makeable by then
+                upper = list(itertools.accumulate(upper))
             takers = sorted(n for (n, i) in needs if i == off.item and facts.may_buy(off, n))
             by_period = facts.tier_prices(off, periods)
             offers[key] = OfferData(
@@ -419,6 +434,7 @@ def prepare(scenario: Scenario, pooled: bool = True) -> ModelData:
                     )
                     for c in off.commitments
                 },
+                ahead=off.build_ahead,
             )
             routes.extend((prod.id, off.item, n) for n in takers)
 

@@ -84,6 +84,8 @@ def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFra
             "open",
             "tier",
             "build",
+            "made",
+            "held",
             "stock",
             "give",
             "use",
@@ -252,6 +254,7 @@ def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
         if x.supplier is None
     ]
     added = added_capacity(built, len(data.periods))
+    made, held = v["made"], v["held"]
     rows = [
         {
             "producer": p,
@@ -260,6 +263,9 @@ def _capacity(data: ModelData, v: dict) -> pd.DataFrame:
             "base": off.capacity[a],
             "added": added[p, i, a],
             "used": used[p, i, a],
+            # an offer that does not build ahead makes what it delivers
+            "made": made.get((p, i, a), 0.0) if off.ahead else used[p, i, a],
+            "held": held.get((p, i, a), 0.0),
         }
         for (p, i), off in data.offers.items()
         for a in range(len(data.periods))

@@ -18,7 +18,8 @@ class OfferData:
     capacity: list[float]
     """Base capacity per period."""
     upper: list[float]
-    """Base capacity plus every expansion's addition: a valid upper bound per period."""
+    """Base capacity plus every expansion's addition: a valid upper bound on deliveries per
+    period (summed from the first period where the offer builds ahead)."""
     prices: list[float]
     """Highest unit price per tier over the horizon (index 0 the base price): a bound; an
     order's own price is :meth:`price`."""
@@ -39,6 +40,8 @@ class OfferData:
     commitments: dict[str, tuple[float, float | None, int]] = field(default_factory=dict)
     """nation -> (min_volume, max_volume or None, first order period index) of its
     commitment to the offer (``Offer.commitments``)."""
+    ahead: bool = False
+    """The producer may make units ahead of delivery (``Offer.build_ahead``)."""
 
     def price(self, tier: int, arrival: int) -> float:
         """Unit price of an order of tier ``tier`` arriving in period ``arrival``: the tier's

@@ -202,6 +202,13 @@ SPECS: dict[str, Table] = {
                 _num("base", "capacity before expansions", "units/period"),
                 _num("added", "capacity added by expansions ready by this period", "units/period"),
                 _num("used", "units delivered in this period", "units"),
+                _num(
+                    "made",
+                    "units made in this period (the units delivered, unless the offer "
+                    "builds ahead)",
+                    "units",
+                ),
+                _num("held", "units made by the end of this period and not yet delivered", "units"),
             ),
             keys=("producer", "item", "period"),
             offered=True,

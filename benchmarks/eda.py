@@ -16,7 +16,8 @@ ones in ``models/ammo-155mm-2023-2025/README.md``:
 * prices EUR 3,500-6,500 a round (a non-EU maker 30% cheaper), all-units tiers of 4% and 8%
   off at 10% and 30% of an offer's horizon capacity, minimum orders of 5% of it, lots of 1,000
   (5,000 for a non-EU maker), contract costs EUR 0.5-2m, a monthly shipment cost on 30% of
-  offers, lead times of 2-6 months;
+  offers, lead times of 2-6 months; every maker builds ahead (``build_ahead``: a small
+  maker's month is often less than a lot, which it delivers once made);
 * expansions on 40% of offers (+50% capacity; EUR 800-2,000 per round of added yearly
   output, the order of Unterluess' EUR 500m for 350k a year; ready 6-18 months after start);
 * energetics (20 kg a round) and fuzes from suppliers with their own capacity;
@@ -184,6 +185,7 @@ def eda_raw(dims: Dims, size: str, seed: int = 0, objective: str = "weighted") -
                 "min_order": round(horizon * 0.05, 0),
                 "lot_size": 5000.0 if country in NON_EU - {"GBR"} else 1000.0,
                 "lead_time": lead,
+                "build_ahead": True,
                 "contract_cost": round(float(rng.uniform(0.5e6, 2e6)), -3),
                 "delivery_cost": round(float(rng.uniform(20, 150)), 0),
             }

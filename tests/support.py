@@ -207,12 +207,13 @@ def pooled_solution() -> Solution:
             ("EXP", "PRD", "shell", "P2", "P3", 20.0, 200.0, "AAA", ""),
         ]),
         "capacity": frame("capacity", [
-            ("PRD", "shell", "P1", 50.0, 0.0, 0.0),
-            ("PRD", "shell", "P2", 50.0, 0.0, 30.0),
-            ("PRD", "shell", "P3", 10.0, 20.0, 20.0),
-            ("PRD", "rocket", "P1", 20.0, 0.0, 15.0),
-            ("PRD", "rocket", "P2", 20.0, 0.0, 5.0),
-            ("PRD", "rocket", "P3", 20.0, 0.0, 0.0),
+            # producer, item, period, base, added, used, made (= used: no building ahead), held
+            ("PRD", "shell", "P1", 50.0, 0.0, 0.0, 0.0, 0.0),
+            ("PRD", "shell", "P2", 50.0, 0.0, 30.0, 30.0, 0.0),
+            ("PRD", "shell", "P3", 10.0, 20.0, 20.0, 20.0, 0.0),
+            ("PRD", "rocket", "P1", 20.0, 0.0, 15.0, 15.0, 0.0),
+            ("PRD", "rocket", "P2", 20.0, 0.0, 5.0, 5.0, 0.0),
+            ("PRD", "rocket", "P3", 20.0, 0.0, 0.0, 0.0, 0.0),
         ]),
         "components": frame("components", [
             # supplier, component, producer, period, quantity, country, value (no price: NaN)
@@ -321,7 +322,8 @@ def alone_solution() -> Solution:
     t["investments"] = frame("investments", [])
     capacity = t["capacity"]
     capacity.loc[capacity["period"] == "P3", "added"] = 0.0
-    capacity.loc[(capacity["item"] == "shell") & (capacity["period"] == "P3"), "used"] = 10.0
+    shell_p3 = (capacity["item"] == "shell") & (capacity["period"] == "P3")
+    capacity.loc[shell_p3, ["used", "made"]] = 10.0
     t["components"].loc[1, "quantity"] = 10.0
     inventory = t["inventory"]
     bbb_p3 = (inventory["nation"] == "BBB") & (inventory["item"] == "shell")

@@ -102,6 +102,84 @@ def test_verifier_reads_the_ramp_in_the_capacity_table() -> None:
     assert "capacity_table" in aggregate.verify(scenario, plan).rules
 
 
+def test_without_build_ahead_the_lot_cannot_be_made_and_b_sells_all() -> None:
+    got = _solve_without(
+        "build-ahead-delivers-a-lot", lambda raw: _offer(raw, "P").pop("build_ahead")
+    )
+    assert got["short"] == pytest.approx(0.0, abs=1e-9)
+    assert got["total_cost"] == pytest.approx(5000.0)
+
+
+def _build_ahead_plan() -> tuple[aggregate.Scenario, aggregate.Solution]:
+    scenario = aggregate.load(CASES / "build-ahead-delivers-a-lot" / "scenario.yaml")
+    plan = aggregate.solve(scenario)
+    assert aggregate.verify(scenario, plan).ok
+    return scenario, plan
+
+
+@pytest.mark.parametrize(
+    ("made", "held", "rule"),
+    [
+        # the lot delivered in M2 but only 500 made by then
+        ([0.0, 500.0, 0.0], [0.0, 0.0, 0.0], "build_ahead_balance"),
+        # all 1,000 made in M2, twice the month's capacity
+        ([0.0, 1000.0, 0.0], [0.0, 0.0, 0.0], "capacity_upper"),
+        # made as planned, but the table says nothing was held at the end of M1
+        ([500.0, 500.0, 0.0], [0.0, 0.0, 0.0], "build_ahead_balance"),
+    ],
+)
+def test_verifier_checks_what_was_made_and_held(
+    made: list[float], held: list[float], rule: str
+) -> None:
+    scenario, plan = _build_ahead_plan()
+    capacity = plan.tables["capacity"]
+    at = capacity.producer == "P"
+    capacity.loc[at, "made"] = made
+    capacity.loc[at, "held"] = held
+    assert rule in aggregate.verify(scenario, plan).rules
+
+
+def test_verifier_rejects_an_offer_holding_units_without_build_ahead() -> None:
+    scenario, plan = _build_ahead_plan()
+    capacity = plan.tables["capacity"]
+    capacity.loc[(capacity.producer == "B") & (capacity.period == "M1"), "made"] = 10.0
+    assert "build_ahead_balance" in aggregate.verify(scenario, plan).rules
+
+
+def _with_fuzes(raw: dict[str, Any], fuzes: float) -> None:
+    """Two fuzes a shell from a supplier sending ``fuzes`` a month; B closed."""
+    raw["items"][0]["components"] = {"fuze": 2}
+    raw["components"] = [{"id": "fuze"}]
+    raw["component_suppliers"] = [{"id": "F", "component": "fuze", "capacity": fuzes}]
+    raw["producers"] = [p for p in raw["producers"] if p["id"] == "P"]
+
+
+def test_components_are_consumed_when_made_not_when_delivered() -> None:
+    # 1,000 fuzes a month make 500 shells a month: 500 in M1 (held) and 500 in M2
+    raw = yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
+    _with_fuzes(raw, 1000.0)
+    scenario = aggregate.validate(raw)
+    plan = aggregate.solve(scenario)
+    assert aggregate.verify(scenario, plan).ok
+    assert plan.key_figures["short"] == pytest.approx(0.0, abs=1e-9)
+    fed = plan.tables["components"].groupby("period")["quantity"].sum()
+    assert fed.to_dict() == pytest.approx({"M1": 1000.0, "M2": 1000.0})
+    # the fuzes of the M1 shells are counted in M1: moving them to M2 breaks the balance
+    components = plan.tables["components"]
+    components.loc[components.period == "M1", "quantity"] = 0.0
+    assert "component_supply" in aggregate.verify(scenario, plan).rules
+
+
+def test_a_component_limit_binds_on_making() -> None:
+    # 600 fuzes a month make 300 shells a month: 600 by M2, less than the lot of 1,000
+    raw = yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
+    _with_fuzes(raw, 600.0)
+    scenario = aggregate.validate(raw)
+    plan = aggregate.solve(scenario)
+    assert aggregate.verify(scenario, plan).ok
+    assert plan.key_figures["short"] == pytest.approx(1000.0)
+
+
 def test_without_the_powder_line_5_shells_stay_short() -> None:
     got = _solve_without(
         "component-supplier-expansion-cofinanced", lambda raw: raw.pop("expansions")

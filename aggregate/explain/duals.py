@@ -228,7 +228,7 @@ def fix_integers(m: pyo.ConcreteModel, data: ModelData, values: ComponentMap) ->
 
 
 def drop_redundant_bounds(m: pyo.ConcreteModel) -> None:
-    """Drop the order and lot upper bounds: ``capacity_upper`` (with ``expansion_once``)
+    """Drop the order, lot and made upper bounds: ``capacity_upper`` (with ``expansion_once``)
     already implies them, and a bound binding beside the capacity row would take its dual
     (or its place in an infeasible subsystem). After :func:`fix_integers` this frees the
     lots upward from the plan's values: the lots (and so the orders) can grow in the
@@ -243,6 +243,8 @@ def drop_redundant_bounds(m: pyo.ConcreteModel) -> None:
     for var in m.order.values():
         var.setub(None)
     for var in m.lots.values():
+        var.setub(None)
+    for var in m.made.values():
         var.setub(None)
     m.capacity_lots_upper.deactivate()
 

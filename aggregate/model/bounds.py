@@ -63,6 +63,7 @@ lot each, above) or only cap (capacities, caps, ceilings, repair shops).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 
@@ -186,7 +187,9 @@ def ready_upper(data: ModelData) -> dict[OfferKey, list[float]]:
     r"""(producer, item) -> :math:`\bar U_{p,i,a} = cap_{p,i,a} + \sum_e added_e \max_s
     ramp_{e,a-s-lead_e}`: the capacity with every expansion of the offer that can be ready
     by period :math:`a`, at the most of its ramp then (``capacity_upper`` allows no more);
-    at most :math:`U_{p,i,a}`, which adds every expansion in every period."""
+    at most :math:`U_{p,i,a}`, which adds every expansion in every period. For an offer
+    that builds ahead, summed over the periods up to :math:`a` (it can deliver all it
+    could make by then)."""
     out: dict[OfferKey, list[float]] = {}
     horizon = range(len(data.periods))
     extra: dict[OfferKey, list[float]] = defaultdict(lambda: [0.0] * len(data.periods))
@@ -197,10 +200,10 @@ def ready_upper(data: ModelData) -> dict[OfferKey, list[float]]:
                 added[a] += x.added * max(x.share(s, a) for s in x.starts)
     for key, off in data.offers.items():
         more = extra.get(key)
-        out[key] = [
-            min(u, c + (more[a] if more else 0.0))
-            for a, (u, c) in enumerate(zip(off.upper, off.capacity, strict=True))
-        ]
+        made = [c + (more[a] if more else 0.0) for a, c in enumerate(off.capacity)]
+        if off.ahead:  # deliveries up to a period are what could be made by then
+            made = list(itertools.accumulate(made))
+        out[key] = [min(u, r) for u, r in zip(off.upper, made, strict=True)]
     return out
 
 
@@ -244,7 +247,8 @@ def contract_upper(data: ModelData) -> dict[ContractKey, tuple[float, list[float
     r"""contract -> (big-M of its volume over the horizon, big-M of its volume per period):
     :math:`\min(\sum_{a \ge lead} U_{p,i,a}, \sum_n R_{p,i,n,lead})` and
     :math:`\min(U_{p,i,a}, \sum_n R_{p,i,n,a})`, the sums over the contract's routes
-    (:math:`R` is largest at the first arrival, the offer's lead time)."""
+    (:math:`R` is largest at the first arrival, the offer's lead time). For an offer that
+    builds ahead, :math:`U_{p,i,a}` is summed up to :math:`a`, and the horizon's is its last."""
     routes: dict[ContractKey, list[RouteKey]] = defaultdict(list)
     for route, c in data.contract_of.items():
         routes[c].append(route)
@@ -252,7 +256,8 @@ def contract_upper(data: ModelData) -> dict[ContractKey, tuple[float, list[float
     for c, (p, i) in data.contracts.items():
         off = data.offers[p, i]
         per = list(capacity_of(data)[p, i])
-        total = sum(per[off.lead :])
+        # an offer that builds ahead has per[a] summed up to a: its last is the total
+        total = per[-1] if off.ahead else sum(per[off.lead :])
         bounds = [bounds_of(data).get(r) for r in routes[c]]
         if all(b is not None for b in bounds):
             summed = [sum(b[a] for b in bounds if b is not None) for a in range(len(per))]

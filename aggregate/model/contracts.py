@@ -226,7 +226,7 @@ def _expansion_builds(data: ModelData) -> dict[tuple[str, str], list[tuple[str, 
 
 
 def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
-    r"""Deliveries within capacity, including expansions ready by then.
+    r"""Production within capacity, including expansions ready by then.
 
     :math:`\sum_{n,k} x_{p,i,n,a,k} - \sum_e added_e \sum_{s + lead_e \le a} ramp_{e,a-s-lead_e} \, build_{e,s} \le cap_{p,i,a}`
 
@@ -234,32 +234,84 @@ def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     added capacity available :math:`j` periods after the expansion is ready
     (``Expansion.ramp``, 1 after the ramp and without one). Orders already placed take
     their deliveries' share: :math:`placed_{p,i,a} - \sum_o cancel_{o,a}` joins the left
-    side (as a constant, moved to the right, and the cancellable units' columns).
+    side (as a constant, moved to the right, and the cancellable units' columns). For an
+    offer that builds ahead (``Offer.build_ahead``) the units made, :math:`made_{p,i,a}`,
+    take the place of the deliveries (and of the placed orders' units), in every period
+    from the first to its last possible delivery (``build_ahead_balance`` delivers them).
     """
     lin = linear(m)
     order, build, cancel = lin.col("order"), lin.col("build"), lin.col("cancel")
     builds = _expansion_builds(data)
+    ahead = data.ahead_periods()
     # periods a cancellable placed order delivers in need a row even without new orders
     # (binding ones fit the base capacity: checks/orders.py)
     extra = {k for k, (_, cut) in data.placed_flows.get("offer", {}).items() if cut}
-    keys = sorted(set(data.by_offer_period) | extra)
+    keys = sorted(
+        {k for k in set(data.by_offer_period) | extra if k[:2] not in ahead}
+        | {(p, i, a) for (p, i), n in ahead.items() for a in range(n)}
+    )
     expansions = data.expansions
+    made = lin.col("made") if ahead else {}
 
     def rows() -> Iterator[Row]:
         for key in keys:
             p, i, a = key
-            cols = _cols(order, data.by_offer_period.get(key, []))
-            coefs = [1.0] * len(cols)
+            cut: list[tuple[str, int]] = []
+            if (p, i) in ahead:
+                cols, coefs, placed = [made[key]], [1.0], 0.0
+            else:
+                cols = _cols(order, data.by_offer_period.get(key, []))
+                coefs = [1.0] * len(cols)
+                placed, cut = data.placed_at(key, "offer")
             for e, s in builds.get((p, i), ()):
                 x = expansions[e]
                 share = x.share(s, a)
                 if share > 0:
                     cols.append(build[e, s])
                     coefs.append(-x.added * share)
-            placed, cut = data.placed_at(key, "offer")
             cols += [cancel[c] for c in cut]
             coefs += [-1.0] * len(cut)
             yield key, cols, coefs, -INF, data.offers[p, i].capacity[a] - placed
+
+    return keys, rows()
+
+
+def build_ahead_balance(m: pyo.ConcreteModel, data: ModelData) -> Rows:
+    r"""An offer that builds ahead delivers what it made, now or before.
+
+    :math:`\sum_{n,k} x_{p,i,n,a,k} + placed_{p,i,a} - \sum_o cancel_{o,a} + held_{p,i,a} - held_{p,i,a-1} = made_{p,i,a}`
+
+    :math:`held_{p,i,a} \ge 0` are the units made by the end of period :math:`a` and not yet
+    delivered (none before the first period, and none after the last possible delivery:
+    nothing made then can be delivered). ``capacity_upper`` bounds :math:`made`, so the
+    deliveries up to any period are at most the capacity up to it. Only for offers with
+    ``build_ahead``.
+    """
+    lin = linear(m)
+    ahead = data.ahead_periods()
+    keys = [(p, i, a) for (p, i), n in ahead.items() for a in range(n)]
+    order, cancel = lin.col("order"), lin.col("cancel")
+    made = lin.col("made") if ahead else {}
+    held = lin.col("held") if ahead else {}
+
+    def rows() -> Iterator[Row]:
+        for key in keys:
+            p, i, a = key
+            cols = _cols(order, data.by_offer_period.get(key, []))
+            coefs = [1.0] * len(cols)
+            placed, cut = data.placed_at(key, "offer")
+            cols += [cancel[c] for c in cut]
+            coefs += [-1.0] * len(cut)
+            if a + 1 < ahead[p, i]:
+                cols.append(held[key])
+                coefs.append(1.0)
+            if a > 0:
+                cols.append(held[p, i, a - 1])
+                coefs.append(-1.0)
+            cols.append(made[key])
+            coefs.append(-1.0)
+            rhs = -placed if placed else 0.0  # not -0.0
+            yield key, cols, coefs, rhs, rhs
 
     return keys, rows()
 
@@ -282,7 +334,8 @@ def capacity_lots_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     dropped by HiGHS's presolve): every lot period keeps its row, and a re-solve whose
     capacities move between whole and not whole lots changes only bounds
     (:mod:`aggregate.resolve` reuses the model). No row where placed orders can be
-    cancelled (cancelled units are not whole lots). Only with ``tighten_bounds``.
+    cancelled (cancelled units are not whole lots), and none for an offer that builds ahead
+    (what it makes and holds need not be whole lots). Only with ``tighten_bounds``.
     """
     lin = linear(m)
     lots, build = lin.col("lots"), lin.col("build")
@@ -293,7 +346,9 @@ def capacity_lots_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         keys = [
             key
             for key in sorted(data.by_offer_period)
-            if key[:2] in whole and not data.placed_at(key, "offer")[1]
+            if key[:2] in whole
+            and not data.offers[key[:2]].ahead
+            and not data.placed_at(key, "offer")[1]
         ]
 
     def lots_row(key: tuple[str, str, int]) -> Row:
@@ -373,10 +428,13 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     :math:`\sum_i bom_{i,q} \sum_{n,k} x_{p,i,n,a,k} - \sum_{s \to q} feed_{s,p,a} = 0`,
     the sum over the suppliers :math:`s` of component :math:`q` that serve :math:`p` (the
-    components table shows what is consumed).
+    components table shows what is consumed). An item the producer builds ahead consumes
+    its components when made: :math:`made_{p,i,a}` takes the place of its deliveries.
     """
     lin = linear(m)
     order, feed = lin.col("order"), lin.col("feed")
+    ahead = data.ahead_periods()
+    made = lin.col("made") if ahead else {}
     feeders: dict[tuple[str, str], list[str]] = defaultdict(list)
     for s, p in data.feeds:
         feeders[p, data.supplier_component[s]].append(s)
@@ -388,7 +446,7 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         (p, q, a)
         for (p, q), items in sorted(needing.items())
         for a in range(len(data.periods))
-        if any((p, i, a) in data.by_offer_period for i, _ in items)
+        if any((p, i, a) in data.by_offer_period or a < ahead.get((p, i), 0) for i, _ in items)
     ]
 
     def rows() -> Iterator[Row]:
@@ -396,7 +454,10 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> Rows:
             cols: list[int] = []
             coefs: list[float] = []
             for i, units in needing[p, q]:
-                used = _cols(order, data.by_offer_period.get((p, i, a), []))
+                if (p, i) in ahead:
+                    used = [made[p, i, a]] if a < ahead[p, i] else []
+                else:
+                    used = _cols(order, data.by_offer_period.get((p, i, a), []))
                 cols.extend(used)
                 coefs.extend([units] * len(used))
             fed = [feed[s, p, a] for s in feeders[p, q]]

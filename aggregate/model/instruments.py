@@ -79,11 +79,14 @@ def origin_pays_bound(data: ModelData, f: str, p: str) -> float:
         off = data.offers[p, i]
         nations = [n for _q, j, n in routes if j == i]
         delivery = max(off.delivery[n] for n in nations)
-        units = sum(
-            off.upper[a]
+        paid = [
+            a
             for a in range(off.lead, len(off.upper))
             if any(fund.is_open(a - off.lead if n in data.pays_award else a) for n in nations)
-        )
+        ]
+        units = sum(off.upper[a] for a in paid)
+        if off.ahead and paid:  # upper sums up to each period: the last one holds them all
+            units = off.upper[paid[-1]]
         bound += (max(off.prices) + delivery) * units
     cap = data.funds[f].cap
     return bound if cap is None else min(bound, cap)

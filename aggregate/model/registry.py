@@ -68,6 +68,7 @@ from aggregate.model.declared.stocks import (  # the family names
     STOCK_FLOOR_LOWER,
 )
 from aggregate.model.declared.supply import (  # the family names
+    BUILD_AHEAD_BALANCE,
     CAPACITY_LOTS_UPPER,
     CAPACITY_UPPER,
     COMMITMENT_LOWER,
@@ -132,6 +133,7 @@ __all__ = [
     "BILATERAL_CEILING_UPPER",
     "BUDGET_PERIOD_UPPER",
     "BUDGET_UPPER",
+    "BUILD_AHEAD_BALANCE",
     "CAPACITY_LOTS_UPPER",
     "CAPACITY_UPPER",
     "COMMITMENT_LOWER",

@@ -9,6 +9,7 @@ import pyomo.environ as pyo
 
 from aggregate.data import ModelData
 from aggregate.model.linear import INF, LinearModel
+from aggregate.records import OfferData
 
 SET_DIMEN: dict[str, int | None] = {
     "ORDERS": 5,
@@ -17,6 +18,8 @@ SET_DIMEN: dict[str, int | None] = {
     "CONTRACT_TIERS": None,
     "DELIVERS": None,
     "BUILDS": 2,
+    "MADE": 3,
+    "HELD": 3,
     "STOCK": 3,
     "GIFTS": 4,
     "DONATES": 2,
@@ -46,6 +49,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
     produce. Two scenarios with equal index sets give models of the same structure."""
     periods = range(len(data.periods))
     fund_uses = data.consortium_uses()
+    ahead = data.ahead_periods()
     takers: dict[tuple[str, ...], set[str]] = {}
     for (_p, _i, n), c in data.contract_of.items():
         takers.setdefault(c, set()).add(n)
@@ -65,6 +69,8 @@ def index_sets(data: ModelData) -> dict[str, list]:
             and a >= data.offers[o].lead
         ],
         "BUILDS": [(e, s) for e, x in data.expansions.items() for s in x.starts],
+        "MADE": [(p, i, a) for (p, i), k in ahead.items() for a in range(k)],
+        "HELD": [(p, i, a) for (p, i), k in ahead.items() for a in range(k - 1)],
         "STOCK": [(n, i, t) for (n, i) in _stock_keys(data) for t in periods],
         "GIFTS": [(g, r, i, t) for (g, r, i) in data.gifts for t in periods],
         "DONATES": list(data.donor_needs),
@@ -201,6 +207,10 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     add("tier", m.CONTRACT_TIERS, binary)
     add("delivers", m.DELIVERS, binary)
     add("build", m.BUILDS, binary)
+    # units made (within the period's capacity) and held at the producer for later delivery,
+    # for offers that build ahead; a period makes at most its capacity with every expansion
+    add("made", m.MADE, nn, [_made_upper(offers[p, i], a) for p, i, a in m.MADE])
+    add("held", m.HELD, nn)
     add("stock", m.STOCK, nn)
     add("give", m.GIFTS, nn, whole=lambda g: g[2] in indivisible)
     add("donates", m.DONATES, binary)
@@ -242,6 +252,12 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
         [data.placed[o].deliveries[t] for o, t in data.cancels],
         whole=lambda c: data.placed[c[0]].item in indivisible,
     )
+
+
+def _made_upper(offer: OfferData, a: int) -> float:
+    """The most an offer that builds ahead makes in period ``a``: its capacity with every
+    expansion (:attr:`~aggregate.records.OfferData.upper` sums it over the periods)."""
+    return offer.upper[a] - (offer.upper[a - 1] if a > 0 else 0.0)
 
 
 def _most_packages(data: ModelData, fund: str) -> float:

@@ -52,14 +52,19 @@ def capacity_frame(
     item: str | None = None,
     periods: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Per period: ``base``, ``added``, ``available`` and ``used`` for the selected offers."""
+    """Per period: ``base``, ``added``, ``available``, ``used``, ``made`` and ``held`` for the
+    selected offers (``made`` is ``used`` and ``held`` 0 unless an offer builds ahead)."""
     capacity = table(plan_or_frame, "capacity")
     if producer is not None:
         capacity = capacity[capacity["producer"] == producer]
     if item is not None:
         capacity = capacity[capacity["item"] == item]
     order = periods_of(plan_or_frame, capacity["period"], periods=periods)
-    frame = capacity.groupby("period")[["base", "added", "used"]].sum().reindex(order)
+    capacity = capacity.copy()
+    if "made" not in capacity:  # a table saved before offers could build ahead
+        capacity["made"], capacity["held"] = capacity["used"], 0.0
+    columns = ["base", "added", "used", "made", "held"]
+    frame = capacity.groupby("period")[columns].sum().reindex(order)
     frame = frame.fillna(0.0)
     frame["available"] = frame["base"] + frame["added"]
     frame.index.name = "period"
@@ -107,7 +112,15 @@ def plot_capacity(
         )
     axes = new_axes(ax, (max(7.0, 0.55 * len(frame) + 4), 4))
     x = np.arange(len(frame))
-    axes.bar(x, frame["used"], width=0.7, color=USED, label="delivered (used)")
+    # capacity limits what is made; an offer that builds ahead delivers it later
+    ahead = bool((frame["held"] > 0).any())
+    axes.bar(
+        x,
+        frame["made"],
+        width=0.7,
+        color=USED,
+        label="made (delivered now or held for later)" if ahead else "delivered (used)",
+    )
     if (frame["added"] > 0).any():
         edges, base = period_steps(frame["base"])
         axes.fill_between(
@@ -141,12 +154,12 @@ def plot_capacity(
     period_axis(axes, list(frame["period"]))
     axes.set_ylabel(f"{names.unit_of_items(items)} per period")
     axes.yaxis.set_major_formatter(THOUSANDS)
-    whole_ticks(axes.yaxis, frame[["used", "available"]].to_numpy())
-    headroom(axes, float(frame[["used", "available"]].to_numpy().max()))
+    whole_ticks(axes.yaxis, frame[["made", "available"]].to_numpy())
+    headroom(axes, float(frame[["made", "available"]].to_numpy().max()))
     tidy(axes)
     axes.set_title(heading, loc="left", fontweight="bold")
     available = float(frame["available"].sum())
-    use = float(frame["used"].sum()) / available if available > 0 else float("nan")
+    use = float(frame["made"].sum()) / available if available > 0 else float("nan")
     caption(axes, [f"capacity used over the horizon: {percent(use)}"])
     legend_outside(axes)
     return axes
@@ -185,7 +198,7 @@ def plot_capacity_by_producer(
         )
         use = capacity_frame(plan_or_frame, producer=producer, item=item, periods=periods)
         available = float(use["available"].sum())
-        share = float(use["used"].sum()) / available if available > 0 else float("nan")
+        share = float(use["made"].sum()) / available if available > 0 else float("nan")
         panel.set_title(
             f"{shorten(names.producer(producer), 40)}\n"
             f"{shorten(names.item(item), 40)}: {percent(share)} used",

@@ -80,6 +80,11 @@ class Offer(StrictModel):
     """Orders come in whole lots of this many units. Absent: any quantity."""
     lead_time: int = Field(default=0, ge=0, le=1000)
     """Periods from order to delivery."""
+    build_ahead: bool = False
+    """The producer may make units in an earlier period and hold them until they are
+    delivered: capacity left unused in a period carries to later ones (600 a month can
+    deliver a lot of 1,000 in the second month). False: each period's deliveries are made in
+    that period, within its capacity."""
     contract_cost: Money = 0.0
     """Fixed cost of placing the contract, currency units (once per contract)."""
     order_period_cost: PerPeriodMoney = 0.0

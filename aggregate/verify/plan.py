@@ -245,6 +245,18 @@ class Plan:
         return self._with_placed(out, "producer")
 
     @cached_property
+    def made(self) -> dict[tuple[str, ...], float]:
+        """(producer, item, period) -> units made: the capacity table's ``made`` for an offer
+        that builds ahead (``Offer.build_ahead``), else the units delivered (checked
+        against each other by ``build_ahead_balance``)."""
+        offers = self.ix.offers
+        out = {k: u for k, u in self.delivered.items() if not offers[k[0], k[1]].build_ahead}
+        for r in self.rows("capacity"):
+            if offers[r["producer"], r["item"]].build_ahead:
+                out[r["producer"], r["item"], r["period"]] = r["made"]
+        return out
+
+    @cached_property
     def arrivals(self) -> dict[tuple[str, ...], float]:
         """(nation, item, period) -> units delivered to the nation, orders already placed
         included."""

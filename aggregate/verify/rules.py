@@ -52,8 +52,11 @@ RULES: dict[str, str] = {
     "commitment_upper": "a committed nation's volume under the offer <= its max_volume",
     "commitment_joins_from": "a committed nation orders nothing before its joins_from",
     # capacity and investments
-    "capacity_upper": "deliveries <= base capacity + capacity of expansions ready",
-    "capacity_table": "the capacity table's base, added and used agree with the plan",
+    "capacity_upper": "units made (delivered, unless the offer builds ahead) <= base capacity "
+    "+ capacity of expansions ready",
+    "capacity_table": "the capacity table's base, added, used, made and held agree with the plan",
+    "build_ahead_balance": "units held by an offer's producer: held before + made - used, "
+    "never below 0; an offer that does not build ahead makes what it delivers",
     "expansion_once": "an expansion is started at most once",
     "expansion_start_window": "an expansion starts between its earliest and latest start",
     "expansion_precedence": "an expansion with a step before it (after) starts only once "

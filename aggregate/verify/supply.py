@@ -229,19 +229,22 @@ def check_contracts(plan: Plan) -> list[Violation]:
 
 
 def check_capacity(plan: Plan) -> list[Violation]:
-    """``capacity_upper`` per (producer, item, period), and the capacity table."""
+    """``capacity_upper`` per (producer, item, period) on the units made,
+    ``build_ahead_balance``, and the capacity table."""
     ix, found = plan.ix, []
     added = ix.added_capacity(plan.builds)
-    for (p, i, a), used in plan.delivered.items():
+    for (p, i, a), made in plan.made.items():
         t = ix.t[a]
         base = ix.capacity[(p, i)][t]
         cap = base + added[(p, i, t)]
-        if (over := plan.excess(used, cap)) is not None:
+        if (over := plan.excess(made, cap)) is not None:
+            verb = "makes" if ix.offers[p, i].build_ahead else "delivers"
             message = (
-                f"delivers {num(used)}, capacity {num(cap)} "
+                f"{verb} {num(made)}, capacity {num(cap)} "
                 f"(base {num(base)} + added {num(added[(p, i, t)])})"
             )
             found.append(Violation("capacity_upper", labels.offer(p, i), a, message, over))
+    found += _check_held(plan)
     seen = set()
     for r in plan.rows("capacity"):
         p, i, a = r["producer"], r["item"], r["period"]
@@ -260,6 +263,33 @@ def check_capacity(plan: Plan) -> list[Violation]:
         if (p, i, a) not in seen and plan.positive(used):
             message = f"no capacity row for a period delivering {num(used)}"
             found.append(Violation("capacity_table", labels.offer(p, i), a, message, used))
+    return found
+
+
+def _check_held(plan: Plan) -> list[Violation]:
+    """``build_ahead_balance``: per offer, in period order, the units held are those held
+    before plus those made less those delivered, never below 0; an offer that does not
+    build ahead makes what it delivers and holds nothing."""
+    ix, found = plan.ix, []
+    held: dict[tuple[str, str], float] = defaultdict(float)
+    for r in sorted(plan.rows("capacity"), key=lambda r: ix.t[r["period"]]):
+        p, i, a = r["producer"], r["item"], r["period"]
+        used = plan.delivered.get((p, i, a), 0.0)
+        entity = labels.offer(p, i)
+        if not ix.offers[p, i].build_ahead:
+            for column, value in (("made", used), ("held", 0.0)):
+                if (gap := plan.gap(r[column], value)) is not None:
+                    message = f"{column} {num(r[column])}, it does not build ahead ({num(value)})"
+                    found.append(Violation("build_ahead_balance", entity, a, message, gap))
+            continue
+        expected = held[p, i] + r["made"] - used
+        held[p, i] = expected
+        if (under := plan.excess(0.0, expected, scale=used)) is not None:
+            message = f"delivers {num(used)}, {num(under)} more than made by then"
+            found.append(Violation("build_ahead_balance", entity, a, message, under))
+        elif (gap := plan.gap(r["held"], expected, scale=max(used, expected))) is not None:
+            message = f"held {num(r['held'])}, held before + made - delivered is {num(expected)}"
+            found.append(Violation("build_ahead_balance", entity, a, message, gap))
     return found
 
 
@@ -327,7 +357,8 @@ def check_investments(plan: Plan) -> list[Violation]:
 
 
 def check_components(plan: Plan) -> list[Violation]:
-    """Suppliers' reach and capacity; components supplied cover the deliveries' needs."""
+    """Suppliers' reach and capacity; components supplied cover the needs of the units
+    made (delivered, or made ahead)."""
     ix, found = plan.ix, []
     supplied: dict[tuple[str, str, str], float] = defaultdict(float)
     sent: dict[tuple[str, str], float] = defaultdict(float)
@@ -356,13 +387,13 @@ def check_components(plan: Plan) -> list[Violation]:
             entity = labels.supplier(s_id)
             found.append(Violation("supplier_capacity_upper", entity, t, message, over))
     needed: dict[tuple[str, str, str], float] = defaultdict(float)
-    for (p, i, a), units in plan.delivered.items():
+    for (p, i, a), units in plan.made.items():
         for q, per_unit in ix.items[i].components.items():
             needed[(p, q, a)] += per_unit * units
     for (p, q, a), need in needed.items():
         have = supplied.get((p, q, a), 0.0)
         if (over := plan.excess(need, have)) is not None:
-            message = f"deliveries need {num(need)} {q}, suppliers send {num(have)}"
+            message = f"units made need {num(need)} {q}, suppliers send {num(have)}"
             entity = labels.flow(labels.component(q), labels.producer(p))
             found.append(Violation("component_supply", entity, a, message, over))
     return found

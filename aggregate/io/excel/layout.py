@@ -310,6 +310,7 @@ SHEETS: tuple[Sheet, ...] = (
                     ("min_order", "number"),
                     ("lot_size", "number"),
                     ("lead_time", "whole"),
+                    ("build_ahead", "bool"),
                     ("contract_cost", "number"),
                     ("order_period_cost", "series"),
                     ("delivery_cost", "number"),

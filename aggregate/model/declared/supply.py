@@ -16,6 +16,7 @@ ORDER_LOTS: Final = "order_lots"
 DELIVERY_PERIOD_LINK: Final = "delivery_period_link"
 CAPACITY_UPPER: Final = "capacity_upper"
 CAPACITY_LOTS_UPPER: Final = "capacity_lots_upper"
+BUILD_AHEAD_BALANCE: Final = "build_ahead_balance"
 EXPANSION_ONCE: Final = "expansion_once"
 EXPANSION_PRECEDENCE: Final = "expansion_precedence"
 COMPONENT_SUPPLY: Final = "component_supply"
@@ -174,6 +175,17 @@ DECLARED: tuple[tuple[str, Family], ...] = (
                 period="period",
                 about=("producer", "item"),
             ),
+        ),
+    ),
+    (
+        BUILD_AHEAD_BALANCE,
+        Family(
+            contracts.build_ahead_balance,
+            CAPACITY,
+            ("producer", "item", "period"),
+            ("build_ahead_balance", "capacity_table"),
+            "identity",
+            context="units of {1} made ahead at {0} in {2}",
         ),
     ),
     (
