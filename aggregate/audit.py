@@ -450,17 +450,25 @@ class _Auditor:
         """(producer, item, period) -> capacity left, for the offers of an item meeting
         ``capability`` that ``nation`` can use, in the periods that could still serve a
         demand due in ``due`` (its due period and lateness window, reachable through the
-        offer's lead time)."""
+        offer's lead time; for an offer that builds ahead, every period up to the window's
+        end, since what it makes earlier can be delivered then). Capacity left is what the
+        period did not make (for any other offer, did not deliver)."""
         cap = self.t["capacity"]
         first = self.ix.t[due]
         window = set(self.ix.periods[first : first + late + 1])
+        before = set(self.ix.periods[: first + late + 1])
         items = {i for i, _f in self.serving(nation, capability)}
         idle = {}
-        for r in _rows(cap[cap.item.isin(items) & cap.period.isin(window)]):
+        for r in _rows(cap[cap.item.isin(items) & cap.period.isin(before)]):
             offer = self.ix.offers.get((r.producer, r.item))
-            if offer is None or self.ix.t[r.period] < offer.lead_time:
+            if offer is None:
                 continue
-            left = float(r.base + r.added - r.used)
+            if not offer.build_ahead and (
+                r.period not in window or self.ix.t[r.period] < offer.lead_time
+            ):
+                continue
+            made = getattr(r, "made", r.used)
+            left = float(r.base + r.added - made)
             if _big(left, r.base + r.added):
                 idle[r.producer, r.item, r.period] = left
         return idle

@@ -126,7 +126,8 @@ class ModelData:
     supplier_upper: dict[str, list[float]] = field(default_factory=dict)
     """supplier -> its base capacity plus the full ``added`` of every expansion of the
     supplier that can start, per period: a valid upper bound on its feeds in every period
-    (a ramp share is at most 1), as :attr:`~aggregate.records.OfferData.upper` for offers."""
+    (a ramp share is at most 1), as :attr:`~aggregate.records.OfferData.upper` is for
+    offers that do not build ahead."""
     wear: dict[StockKey, dict[str, float]] = field(default_factory=dict)
     """(nation, worn item) -> used item -> units worn out per unit used
     (:func:`~aggregate.schema.facts.consumption`); empty without a sustainment block."""

@@ -180,6 +180,89 @@ def test_a_component_limit_binds_on_making() -> None:
     assert plan.key_figures["short"] == pytest.approx(1000.0)
 
 
+@pytest.mark.parametrize("build_ahead", [False, True])
+def test_placed_orders_draw_on_the_component_supplier(build_ahead: bool) -> None:
+    """component-supplier-bottleneck: 50 fuzes, 2 a shell, 40 shells due (15 short). A
+    placed order of 10 shells takes 20 of the fuzes: 15 more can be made, 25 in all, so
+    still 15 short (the fuzes, not the placed order, are the limit)."""
+    raw = yaml.safe_load((CASES / "component-supplier-bottleneck" / "scenario.yaml").read_text())
+    raw["producers"][0]["offers"][0]["build_ahead"] = build_ahead
+    raw["placed_orders"] = [
+        {"id": "old", "producer": "P", "item": "shell", "nation": "UKR",
+         "deliveries": {"P1": 10}, "price": 1}
+    ]  # fmt: skip
+    scenario = aggregate.validate(raw)
+    plan = aggregate.solve(scenario)
+    assert aggregate.verify(scenario, plan).ok
+    assert plan.key_figures["short"] == pytest.approx(15.0)
+
+
+def test_binding_placed_orders_of_a_maker_building_ahead_fit_its_capacity_to_date() -> None:
+    # 800 placed for M2 fits 500 + 500 made by then; 1,100 does not
+    raw = yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
+    placed = {"id": "old", "producer": "P", "item": "shell", "nation": "UKR", "price": 1}
+    raw["placed_orders"] = [{**placed, "deliveries": {"M2": 800}}]
+    scenario = aggregate.validate(raw)
+    plan = aggregate.solve(scenario)
+    assert aggregate.verify(scenario, plan).ok
+    raw["placed_orders"] = [{**placed, "deliveries": {"M2": 1100}}]
+    with pytest.raises(aggregate.ScenarioError, match="1,100 units by M2"):
+        aggregate.validate(raw)
+
+
+def _build_ahead_raw() -> dict[str, Any]:
+    return yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
+
+
+def test_audit_sees_no_idle_capacity_in_units_made_and_held() -> None:
+    # lots of 1,500 at 500 a month: P makes 500 in each of M1-M3, holds them and delivers
+    # one lot in M3 (2,000 due in M2, a month late allowed); nothing of P's is idle
+    raw = _build_ahead_raw()
+    raw["producers"] = raw["producers"][:1]
+    raw["producers"][0]["offers"][0]["lot_size"] = 1500
+    raw["nations"][0]["budget"] = 1e6
+    raw["demands"][0].update(quantity=2000, max_lateness=1)
+    scenario = aggregate.validate(raw)
+    plan = aggregate.solve(scenario)
+    assert plan.tables["capacity"]["made"].tolist() == pytest.approx([500.0] * 3)
+    assert aggregate.audit(scenario, plan).flags.empty
+
+
+def test_explain_counts_made_units_against_a_builder_ahead_capacity() -> None:
+    # 10 a period made ahead, 6 placed for P2: P2's capacity row reads 10 of 10, not 16
+    raw = yaml.safe_load((CASES / "placed-order-takes-capacity" / "scenario.yaml").read_text())
+    raw["periods"] = ["P1", "P2"]
+    raw["producers"] = raw["producers"][:1]
+    raw["producers"][0]["offers"][0]["build_ahead"] = True
+    raw["demands"] = [
+        {"id": "pl", "nation": "POL", "capability": "fire", "period": "P2", "quantity": 20}
+    ]
+    raw["placed_orders"][0]["deliveries"] = {"P2": 6}
+    scenario = aggregate.validate(raw)
+    why = aggregate.explain.explain(scenario, aggregate.solve(scenario))
+    text = "\n".join(why.sentences())
+    assert "in P2" in text and "uses 10 of 10" in text and "16 of 16" not in text
+
+
+def test_shortfall_reasons_name_capacity_before_the_lead_time() -> None:
+    # lead 1: an order arrives in M2 at the soonest, but M1's capacity makes half of it
+    raw = _build_ahead_raw()
+    raw["periods"] = ["M1", "M2"]
+    raw["producers"] = [
+        {
+            "id": "P",
+            "country": "DEU",
+            "offers": [{"item": "shell", "capacity": 500, "price": 1, "lead_time": 1,
+                        "build_ahead": True}],
+        }
+    ]  # fmt: skip
+    raw["demands"][0]["quantity"] = 1500
+    scenario = aggregate.validate(raw)
+    why = aggregate.explain.explain(scenario, aggregate.solve(scenario))
+    reasons = why.shortfall_reasons
+    assert set(reasons[reasons.reason == "capacity"].period) == {"M1", "M2"}
+
+
 def test_without_the_powder_line_5_shells_stay_short() -> None:
     got = _solve_without(
         "component-supplier-expansion-cofinanced", lambda raw: raw.pop("expansions")

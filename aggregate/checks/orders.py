@@ -115,14 +115,25 @@ def check_placed_orders(s: Scenario) -> list[Problem]:
         off = offers.get((p, i))
         if off is None or t not in ix.periods:
             continue  # reported above
-        cap = ix.series(off.capacity)[ix.periods[t]]
+        at = ix.periods[t]
+        cap = ix.series(off.capacity)[at]
+        if off.build_ahead:
+            # made ahead: what binding orders deliver by t within the capacity up to t
+            q = sum(
+                v
+                for (p2, i2, t2), v in binding.items()
+                if (p2, i2) == (p, i) and t2 in ix.periods and ix.periods[t2] <= at
+            )
+            cap = sum(ix.series(off.capacity)[: at + 1])
         if q > cap:
+            by = f"by {t}" if off.build_ahead else f"in {t}"
             out.append(
                 Problem(
                     labels.offer(p, i),
                     f"capacity[{t}]",
-                    f"the binding orders already placed deliver {num(q)} units in {t}, above "
-                    f"the capacity of {num(cap)}",
+                    f"the binding orders already placed deliver {num(q)} units {by}, above "
+                    f"the capacity of {num(cap)}"
+                    + (" up to then (the offer builds ahead)" if off.build_ahead else ""),
                     "raise the capacity of that period, or correct the placed orders' "
                     "deliveries (or make one cancellable)",
                 )

@@ -310,7 +310,10 @@ def _placed_constants(data: ModelData) -> dict[tuple[str, tuple[Any, ...]], floa
     (capacity they take, budget they spend if none is cancelled)."""
     out: dict[tuple[str, tuple[Any, ...]], float] = {}
     for (p, i, a), (units, _) in data.placed_flows.get("offer", {}).items():
-        out[reg.CAPACITY_UPPER, (p, i, a)] = units
+        # a producer that builds ahead takes placed orders from what it made
+        # (build_ahead_balance): its capacity row counts units made, not delivered
+        if not data.offers[p, i].ahead:
+            out[reg.CAPACITY_UPPER, (p, i, a)] = units
     for n in sorted({x.nation for x in data.placed.values()}):
         out[reg.BUDGET_UPPER, (n,)] = placed_constant(data, n)
         out[reg.PARTICIPATION_SPEND_UPPER, (n,)] = placed_constant(data, n)

@@ -74,7 +74,8 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
         if r != n or i not in items:
             continue
         off = data.offers[p, i]
-        for a in range(off.lead, last + 1):
+        # what a maker that builds ahead makes before its lead time can still be delivered
+        for a in range(0 if off.ahead else off.lead, last + 1):
             out.append((reg.CAPACITY_UPPER, (p, i, a)))
             out.extend((reg.SUPPLIER_CAPACITY_UPPER, (s, a)) for s in feeders.get(p, []))
         c = data.contract_of[p, i, n]

@@ -2,7 +2,8 @@ r"""The tightest valid big-M of the order linking rows: what a route can ever us
 
 The linking rows (``order_tier_link``, ``tier_volume_upper``, ``delivery_period_link``)
 bound orders by a binary's coefficient. The producer's capacity :math:`U_{p,i,a}` (base
-plus every expansion) is always valid, but weak where one nation needs far less than a
+plus every expansion; for an offer that builds ahead, summed over the periods up to
+:math:`a`, all it can have made by then) is always valid, but weak where one nation needs far less than a
 producer can make, and before an expansion can be ready. The rows take
 :math:`\bar U_{p,i,a} = cap_{p,i,a} + \sum_e added_e \max_s ramp_{e,a-s-lead_e}` instead:
 the capacity with each expansion at the most of its ramp it can reach by period :math:`a`

@@ -100,7 +100,8 @@ def tier_volume_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     :math:`V_{c,k} \le M_c \, tier_{c,k}`, with :math:`M_c = \min(\sum_{a \ge lead}
     U_{p,i,a}, \sum_n R_{p,i,n,lead})`: :math:`U_{p,i,a}` the base capacity plus every
-    expansion's addition (an upper bound on deliveries), :math:`R_{p,i,n,a}` the most route
+    expansion's addition (an upper bound on deliveries; for an offer that builds ahead the
+    first term is the capacity summed over the whole horizon), :math:`R_{p,i,n,a}` the most route
     :math:`(p,i,n)` can usefully take from period :math:`a` on (docs/model.md, "Big-M
     bounds": the nation's reachable demand in item units, stock room, sustainment and
     donations, or a tier minimum, minimum order, commitment or committed fund money that
@@ -230,9 +231,9 @@ def capacity_upper(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     :math:`\sum_{n,k} x_{p,i,n,a,k} - \sum_e added_e \sum_{s + lead_e \le a} ramp_{e,a-s-lead_e} \, build_{e,s} \le cap_{p,i,a}`
 
-    Production counts in the period of delivery. :math:`ramp_{e,j}` is the share of the
-    added capacity available :math:`j` periods after the expansion is ready
-    (``Expansion.ramp``, 1 after the ramp and without one). Orders already placed take
+    Without ``build_ahead``, production counts in the period of delivery.
+    :math:`ramp_{e,j}` is the share of the added capacity available :math:`j` periods after
+    the expansion is ready (``Expansion.ramp``, 1 after the ramp and without one). Orders already placed take
     their deliveries' share: :math:`placed_{p,i,a} - \sum_o cancel_{o,a}` joins the left
     side (as a constant, moved to the right, and the cancellable units' columns). For an
     offer that builds ahead (``Offer.build_ahead``) the units made, :math:`made_{p,i,a}`,
@@ -428,13 +429,17 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> Rows:
 
     :math:`\sum_i bom_{i,q} \sum_{n,k} x_{p,i,n,a,k} - \sum_{s \to q} feed_{s,p,a} = 0`,
     the sum over the suppliers :math:`s` of component :math:`q` that serve :math:`p` (the
-    components table shows what is consumed). An item the producer builds ahead consumes
-    its components when made: :math:`made_{p,i,a}` takes the place of its deliveries.
+    components table shows what is consumed). Orders already placed consume theirs too:
+    :math:`bom_{i,q} (placed_{p,i,a} - \sum_o cancel_{o,a})` joins the left side (as
+    ``capacity_upper`` counts their units). An item the producer builds ahead consumes its
+    components when made: :math:`made_{p,i,a}` takes the place of its deliveries (placed
+    ones included).
     """
     lin = linear(m)
-    order, feed = lin.col("order"), lin.col("feed")
+    order, feed, cancel = lin.col("order"), lin.col("feed"), lin.col("cancel")
     ahead = data.ahead_periods()
     made = lin.col("made") if ahead else {}
+    placed_keys = set(data.placed_flows.get("offer", {}))
     feeders: dict[tuple[str, str], list[str]] = defaultdict(list)
     for s, p in data.feeds:
         feeders[p, data.supplier_component[s]].append(s)
@@ -446,22 +451,33 @@ def component_supply(m: pyo.ConcreteModel, data: ModelData) -> Rows:
         (p, q, a)
         for (p, q), items in sorted(needing.items())
         for a in range(len(data.periods))
-        if any((p, i, a) in data.by_offer_period or a < ahead.get((p, i), 0) for i, _ in items)
+        if any(
+            (p, i, a) in data.by_offer_period
+            or (p, i, a) in placed_keys
+            or a < ahead.get((p, i), 0)
+            for i, _ in items
+        )
     ]
 
     def rows() -> Iterator[Row]:
         for p, q, a in keys:
             cols: list[int] = []
             coefs: list[float] = []
+            fixed = 0.0
             for i, units in needing[p, q]:
                 if (p, i) in ahead:
                     used = [made[p, i, a]] if a < ahead[p, i] else []
                 else:
                     used = _cols(order, data.by_offer_period.get((p, i, a), []))
+                    placed, cut = data.placed_at((p, i, a), "offer")
+                    fixed += units * placed
+                    cols.extend(cancel[c] for c in cut)
+                    coefs.extend([-units] * len(cut))
                 cols.extend(used)
                 coefs.extend([units] * len(used))
             fed = [feed[s, p, a] for s in feeders[p, q]]
-            yield (p, q, a), cols + fed, coefs + [-1.0] * len(fed), 0.0, 0.0
+            rhs = -fixed if fixed else 0.0
+            yield (p, q, a), cols + fed, coefs + [-1.0] * len(fed), rhs, rhs
 
     return keys, rows()
 

@@ -67,7 +67,8 @@ def _producer_routes(data: ModelData, f: str, p: str) -> list[RouteKey]:
 def origin_pays_bound(data: ModelData, f: str, p: str) -> float:
     r"""The most fund ``f`` can pay for producer ``p``'s orders: for each item the fund may
     pay for, the dearest unit price plus the dearest delivery to a nation it pays for, times
-    every unit the offer can deliver (capacity with every expansion, from the lead time on)
+    every unit the offer can deliver (capacity with every expansion, from the lead time on;
+    for an offer that builds ahead, at most what it can make up to the last such period)
     in the arrival periods whose orders some of those nations pay while the fund is open
     (:meth:`~aggregate.data.ModelData.paid_period`: the arrival, or the award for a nation
     paying at award; a fund pays only orders paid in its open periods,
@@ -102,8 +103,10 @@ def component_origin_pays_link(m: pyo.ConcreteModel, data: ModelData) -> Rows:
     fund may pay for, :math:`paid_n(a)` the period an order arriving in :math:`a` is paid.
     Valid: the funds pay at most the cost of the orders paid in each open period
     (``fund_payment_upper``), no order is dearer per unit than the dearest tier and
-    delivery, none delivers more than :math:`U` a period, and a fund pays out no more than
-    it collects (``fund_balance``), at most its cap.
+    delivery, none delivers more than :math:`U` a period (for an offer that builds ahead,
+    the sum over the paid periods is at most :math:`U` summed up to the last of them, which
+    is the bound), and a fund pays out no more than it collects (``fund_balance``), at most
+    its cap.
 
     Only pairs where the rule can bind (:meth:`~aggregate.data.ModelData.origin_pairs`):
     an outside supplier of some value can feed the producer, and the outside share is below 1.

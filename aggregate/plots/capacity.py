@@ -81,8 +81,10 @@ def plot_capacity(
     scenario: Scenario | None = None,
     title: str | None = None,
 ) -> Axes:
-    """Units used (bars) against available capacity (line) per period for one producer and
-    item, or summed over a producer's items or over all producers when not given.
+    """Units made (bars) against available capacity (line) per period for one producer and
+    item, or summed over a producer's items or over all producers when not given; where an
+    offer of the plan builds ahead, the units delivered as dots (they may exceed a period's
+    capacity: made before and held).
 
     ``plan_or_frame``: a plan or its ``capacity`` table.
     """
@@ -112,15 +114,14 @@ def plot_capacity(
         )
     axes = new_axes(ax, (max(7.0, 0.55 * len(frame) + 4), 4))
     x = np.arange(len(frame))
-    # capacity limits what is made; an offer that builds ahead delivers it later
-    ahead = bool((frame["held"] > 0).any())
-    axes.bar(
-        x,
-        frame["made"],
-        width=0.7,
-        color=USED,
-        label="made (delivered now or held for later)" if ahead else "delivered (used)",
-    )
+    # capacity limits what is made; where some offer of the plan builds ahead (holds units
+    # for later), the bars are what was made and the dots what was delivered, in every
+    # panel alike (one legend for a grid)
+    ahead = "held" in capacity and bool((capacity["held"] > 0).any())
+    axes.bar(x, frame["made"], width=0.7, color=USED, label="made" if ahead else "delivered (used)")
+    if ahead:
+        shown = frame["used"].where(frame["used"] > 0)  # no dot where nothing is delivered
+        axes.plot(x, shown, linestyle="none", marker="o", color=DUE, label="delivered", zorder=3)
     if (frame["added"] > 0).any():
         edges, base = period_steps(frame["base"])
         axes.fill_between(
@@ -154,8 +155,8 @@ def plot_capacity(
     period_axis(axes, list(frame["period"]))
     axes.set_ylabel(f"{names.unit_of_items(items)} per period")
     axes.yaxis.set_major_formatter(THOUSANDS)
-    whole_ticks(axes.yaxis, frame[["made", "available"]].to_numpy())
-    headroom(axes, float(frame[["made", "available"]].to_numpy().max()))
+    whole_ticks(axes.yaxis, frame[["made", "used", "available"]].to_numpy())
+    headroom(axes, float(frame[["made", "used", "available"]].to_numpy().max()))
     tidy(axes)
     axes.set_title(heading, loc="left", fontweight="bold")
     available = float(frame["available"].sum())

@@ -82,9 +82,12 @@ class Offer(StrictModel):
     """Periods from order to delivery."""
     build_ahead: bool = False
     """The producer may make units in an earlier period and hold them until they are
-    delivered: capacity left unused in a period carries to later ones (600 a month can
-    deliver a lot of 1,000 in the second month). False: each period's deliveries are made in
-    that period, within its capacity."""
+    delivered: capacity left unused in a period carries to later ones, from the first period
+    of the horizon (before the order is placed, as a maker producing to stock), and 600 a
+    month can deliver a lot of 1,000 in the second month. Holding costs nothing, so when
+    units are made among periods with room is the solver's choice (the capacity table's
+    ``made`` and ``held``). False: each period's deliveries are made in that period, within
+    its capacity."""
     contract_cost: Money = 0.0
     """Fixed cost of placing the contract, currency units (once per contract)."""
     order_period_cost: PerPeriodMoney = 0.0

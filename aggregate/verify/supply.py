@@ -267,11 +267,13 @@ def check_capacity(plan: Plan) -> list[Violation]:
 
 
 def _check_held(plan: Plan) -> list[Violation]:
-    """``build_ahead_balance``: per offer, in period order, the units held are those held
-    before plus those made less those delivered, never below 0; an offer that does not
-    build ahead makes what it delivers and holds nothing."""
+    """``build_ahead_balance``: per offer, in period order, the units held are those the
+    table held the period before plus those made less those delivered, and never below 0;
+    an offer that does not build ahead makes what it delivers and holds nothing. Each
+    period is checked against the table's own previous row, so one wrong period is
+    reported once."""
     ix, found = plan.ix, []
-    held: dict[tuple[str, str], float] = defaultdict(float)
+    before: dict[tuple[str, str], float] = defaultdict(float)
     for r in sorted(plan.rows("capacity"), key=lambda r: ix.t[r["period"]]):
         p, i, a = r["producer"], r["item"], r["period"]
         used = plan.delivered.get((p, i, a), 0.0)
@@ -282,13 +284,17 @@ def _check_held(plan: Plan) -> list[Violation]:
                     message = f"{column} {num(r[column])}, it does not build ahead ({num(value)})"
                     found.append(Violation("build_ahead_balance", entity, a, message, gap))
             continue
-        expected = held[p, i] + r["made"] - used
-        held[p, i] = expected
-        if (under := plan.excess(0.0, expected, scale=used)) is not None:
-            message = f"delivers {num(used)}, {num(under)} more than made by then"
+        prev, made, held = before[p, i], r["made"], r["held"]
+        before[p, i] = held
+        scale = max(prev, made, used, abs(held))
+        if (under := plan.excess(0.0, held, scale=scale)) is not None:
+            message = f"held {num(held)}: it delivers more than made by then"
             found.append(Violation("build_ahead_balance", entity, a, message, under))
-        elif (gap := plan.gap(r["held"], expected, scale=max(used, expected))) is not None:
-            message = f"held {num(r['held'])}, held before + made - delivered is {num(expected)}"
+        elif (gap := plan.gap(held, prev + made - used, scale=scale)) is not None:
+            message = (
+                f"held {num(held)}, held before + made - delivered is "
+                f"{num(prev)} + {num(made)} - {num(used)} = {num(prev + made - used)}"
+            )
             found.append(Violation("build_ahead_balance", entity, a, message, gap))
     return found
 
