@@ -467,7 +467,7 @@ class _Auditor:
                 r.period not in window or self.ix.t[r.period] < offer.lead_time
             ):
                 continue
-            made = getattr(r, "made", r.used)
+            made = r.made if offer.build_ahead else r.used  # the same unless it builds ahead
             left = float(r.base + r.added - made)
             if _big(left, r.base + r.added):
                 idle[r.producer, r.item, r.period] = left
