@@ -110,11 +110,20 @@ def test_without_build_ahead_the_lot_cannot_be_made_and_b_sells_all() -> None:
     assert got["total_cost"] == pytest.approx(5000.0)
 
 
-def _build_ahead_plan() -> tuple[aggregate.Scenario, aggregate.Solution]:
-    scenario = aggregate.load(CASES / "build-ahead-delivers-a-lot" / "scenario.yaml")
+def _build_ahead_raw() -> dict[str, Any]:
+    return yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
+
+
+def _verified(raw: dict[str, Any]) -> tuple[aggregate.Scenario, aggregate.Solution]:
+    """The scenario of ``raw`` and its plan, which the verifier passes."""
+    scenario = aggregate.validate(raw)
     plan = aggregate.solve(scenario)
     assert aggregate.verify(scenario, plan).ok
     return scenario, plan
+
+
+def _build_ahead_plan() -> tuple[aggregate.Scenario, aggregate.Solution]:
+    return _verified(_build_ahead_raw())
 
 
 @pytest.mark.parametrize(
@@ -156,11 +165,9 @@ def _with_fuzes(raw: dict[str, Any], fuzes: float) -> None:
 
 def test_components_are_consumed_when_made_not_when_delivered() -> None:
     # 1,000 fuzes a month make 500 shells a month: 500 in M1 (held) and 500 in M2
-    raw = yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
+    raw = _build_ahead_raw()
     _with_fuzes(raw, 1000.0)
-    scenario = aggregate.validate(raw)
-    plan = aggregate.solve(scenario)
-    assert aggregate.verify(scenario, plan).ok
+    scenario, plan = _verified(raw)
     assert plan.key_figures["short"] == pytest.approx(0.0, abs=1e-9)
     fed = plan.tables["components"].groupby("period")["quantity"].sum()
     assert fed.to_dict() == pytest.approx({"M1": 1000.0, "M2": 1000.0})
@@ -172,11 +179,9 @@ def test_components_are_consumed_when_made_not_when_delivered() -> None:
 
 def test_a_component_limit_binds_on_making() -> None:
     # 600 fuzes a month make 300 shells a month: 600 by M2, less than the lot of 1,000
-    raw = yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
+    raw = _build_ahead_raw()
     _with_fuzes(raw, 600.0)
-    scenario = aggregate.validate(raw)
-    plan = aggregate.solve(scenario)
-    assert aggregate.verify(scenario, plan).ok
+    _scenario, plan = _verified(raw)
     assert plan.key_figures["short"] == pytest.approx(1000.0)
 
 
@@ -191,27 +196,19 @@ def test_placed_orders_draw_on_the_component_supplier(build_ahead: bool) -> None
         {"id": "old", "producer": "P", "item": "shell", "nation": "UKR",
          "deliveries": {"P1": 10}, "price": 1}
     ]  # fmt: skip
-    scenario = aggregate.validate(raw)
-    plan = aggregate.solve(scenario)
-    assert aggregate.verify(scenario, plan).ok
+    _scenario, plan = _verified(raw)
     assert plan.key_figures["short"] == pytest.approx(15.0)
 
 
 def test_binding_placed_orders_of_a_maker_building_ahead_fit_its_capacity_to_date() -> None:
     # 800 placed for M2 fits 500 + 500 made by then; 1,100 does not
-    raw = yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
+    raw = _build_ahead_raw()
     placed = {"id": "old", "producer": "P", "item": "shell", "nation": "UKR", "price": 1}
     raw["placed_orders"] = [{**placed, "deliveries": {"M2": 800}}]
-    scenario = aggregate.validate(raw)
-    plan = aggregate.solve(scenario)
-    assert aggregate.verify(scenario, plan).ok
+    _verified(raw)
     raw["placed_orders"] = [{**placed, "deliveries": {"M2": 1100}}]
     with pytest.raises(aggregate.ScenarioError, match="1,100 units by M2"):
         aggregate.validate(raw)
-
-
-def _build_ahead_raw() -> dict[str, Any]:
-    return yaml.safe_load((CASES / "build-ahead-delivers-a-lot" / "scenario.yaml").read_text())
 
 
 def test_audit_sees_no_idle_capacity_in_units_made_and_held() -> None:
@@ -222,8 +219,7 @@ def test_audit_sees_no_idle_capacity_in_units_made_and_held() -> None:
     raw["producers"][0]["offers"][0]["lot_size"] = 1500
     raw["nations"][0]["budget"] = 1e6
     raw["demands"][0].update(quantity=2000, max_lateness=1)
-    scenario = aggregate.validate(raw)
-    plan = aggregate.solve(scenario)
+    scenario, plan = _verified(raw)
     assert plan.tables["capacity"]["made"].tolist() == pytest.approx([500.0] * 3)
     assert aggregate.audit(scenario, plan).flags.empty
 
