@@ -463,6 +463,8 @@ class _Auditor:
             offer = self.ix.offers.get((r.producer, r.item))
             if offer is None:
                 continue
+            if first + late < offer.lead_time:
+                continue  # nothing ordered can arrive by the window's end
             if not offer.build_ahead and (
                 r.period not in window or self.ix.t[r.period] < offer.lead_time
             ):

@@ -207,8 +207,14 @@ SPECS: dict[str, Table] = {
                     "units made in this period (the units delivered, unless the offer "
                     "builds ahead)",
                     "units",
+                    nonnegative=True,
                 ),
-                _num("held", "units made by the end of this period and not yet delivered", "units"),
+                _num(
+                    "held",
+                    "units made by the end of this period and not yet delivered",
+                    "units",
+                    nonnegative=True,
+                ),
             ),
             keys=("producer", "item", "period"),
             offered=True,

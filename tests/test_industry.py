@@ -200,6 +200,17 @@ def test_placed_orders_draw_on_the_component_supplier(build_ahead: bool) -> None
     assert plan.key_figures["short"] == pytest.approx(15.0)
 
 
+def test_binding_placed_orders_fit_the_component_suppliers() -> None:
+    # 30 placed shells need 60 fuzes in P1; F sends at most 50: refused before the solve
+    raw = yaml.safe_load((CASES / "component-supplier-bottleneck" / "scenario.yaml").read_text())
+    raw["placed_orders"] = [
+        {"id": "old", "producer": "P", "item": "shell", "nation": "UKR",
+         "deliveries": {"P1": 30}, "price": 1}
+    ]  # fmt: skip
+    with pytest.raises(aggregate.ScenarioError, match="need 60 fuze in P1, above the 50"):
+        aggregate.validate(raw)
+
+
 def test_binding_placed_orders_of_a_maker_building_ahead_fit_its_capacity_to_date() -> None:
     # 800 placed for M2 fits 500 + 500 made by then; 1,100 does not
     raw = _build_ahead_raw()

@@ -57,7 +57,9 @@ def check_commitments(s: Scenario) -> list[Problem]:
 def check_placed_orders(s: Scenario) -> list[Problem]:
     """A placed order names a producer offering its item, a nation, periods of the scenario,
     whole units of an indivisible item; the binding orders of an offer fit its base capacity
-    in every period (they arrive whatever the plan does)."""
+    in every period (summed to date for an offer that builds ahead) and, per producer and
+    component, the capacity of the suppliers that serve it with every expansion (they
+    arrive whatever the plan does)."""
     ix = Index(s)
     out: list[Problem] = []
     binding: defaultdict[tuple[str, str, str], float] = defaultdict(float)
@@ -134,11 +136,62 @@ def check_placed_orders(s: Scenario) -> list[Problem]:
                     f"the binding orders already placed deliver {num(q)} units {by}, above "
                     f"the capacity of {num(cap)}"
                     + (" up to then (the offer builds ahead)" if off.build_ahead else ""),
-                    "raise the capacity of that period, or correct the placed orders' "
-                    "deliveries (or make one cancellable)",
+                    "raise the capacity of that period"
+                    + (" or an earlier one" if off.build_ahead else "")
+                    + ", or correct the placed orders' deliveries (or make one cancellable)",
                 )
             )
+    out += _placed_components(s, ix, binding)
     out += _placed_budgets(s, ix, owed)
+    return out
+
+
+def _placed_components(
+    s: Scenario, ix: Index, binding: dict[tuple[str, str, str], float]
+) -> list[Problem]:
+    """Per producer, component and period: the components the binding placed orders need
+    (to date for an item the producer builds ahead) within what the suppliers serving the
+    producer can send, with every expansion of theirs. Necessary, not sufficient (suppliers
+    shared between producers): a solve that still finds no plan says which limit binds."""
+    items = {i.id: i for i in s.items}
+    ahead = {(p.id, o.item) for p in s.producers for o in p.offers if o.build_ahead}
+    added: defaultdict[str, float] = defaultdict(float)
+    for e in s.expansions:
+        if e.supplier is not None:
+            added[e.supplier] += e.added_capacity
+    need: defaultdict[tuple[str, str, int], float] = defaultdict(float)
+    for (p, i, t), q in binding.items():
+        item = items.get(i)
+        if item is None or t not in ix.periods:
+            continue  # reported above
+        at = ix.periods[t]
+        # an item made ahead takes its components in some period up to t: count them to date
+        for c, per_unit in item.components.items():
+            for later in range(at, len(ix.periods)) if (p, i) in ahead else [at]:
+                need[p, c, later] += q * per_unit
+    labels_of = list(ix.periods)
+    out: list[Problem] = []
+    for (p, c, at), q in sorted(need.items()):
+        serving = [
+            sup for sup in s.component_suppliers
+            if sup.component == c and (not sup.serves or p in sup.serves)
+        ]  # fmt: skip
+        to_date = any((p, i) in ahead for (p2, i, _t) in binding if p2 == p)
+        upto = range(at + 1) if to_date else [at]
+        have = sum(ix.series(sup.capacity)[k] + added[sup.id] for sup in serving for k in upto)
+        if q > have + 1e-9 * max(1.0, q):
+            t = labels_of[at]
+            out.append(
+                Problem(
+                    labels.producer(p),
+                    "placed_orders",
+                    f"the binding orders already placed with {p} need {num(q)} {c} "
+                    f"{'by' if to_date else 'in'} {t}, above the {num(have)} its suppliers "
+                    "can send with every expansion",
+                    f"raise a {c} supplier's capacity, let one serve {p}, or correct the "
+                    "placed orders' deliveries (or make one cancellable)",
+                )
+            )
     return out
 
 

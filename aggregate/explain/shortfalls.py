@@ -75,7 +75,9 @@ def _candidates(data: ModelData, d: str, last: int) -> list[tuple[str, tuple[Any
             continue
         off = data.offers[p, i]
         # what a maker that builds ahead makes before its lead time can still be delivered
-        for a in range(0 if off.ahead else off.lead, last + 1):
+        # (if an order can arrive by the last period at all)
+        first = 0 if off.ahead and off.lead <= last else off.lead
+        for a in range(first, last + 1):
             out.append((reg.CAPACITY_UPPER, (p, i, a)))
             out.extend((reg.SUPPLIER_CAPACITY_UPPER, (s, a)) for s in feeders.get(p, []))
         c = data.contract_of[p, i, n]

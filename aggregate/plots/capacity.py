@@ -1,8 +1,10 @@
-"""Capacity use per producer: units delivered against units available, per period.
+"""Capacity use per producer: units made against units available, per period.
 
 From the ``capacity`` table, per period ``t`` and the selected (producer, item) offers:
-``used[t]`` (bars), ``available[t] = base[t] + added[t]`` (step line) and, where expansions
-add capacity, the part ``added[t]`` shaded above the base.
+``made[t]`` (bars; the units delivered unless an offer builds ahead), ``available[t] =
+base[t] + added[t]`` (step line), where expansions add capacity the part ``added[t]``
+shaded above the base, and, where an offer of the plan holds units for later, ``used[t]``
+(the units delivered) as dots.
 """
 
 from __future__ import annotations
@@ -83,8 +85,8 @@ def plot_capacity(
 ) -> Axes:
     """Units made (bars) against available capacity (line) per period for one producer and
     item, or summed over a producer's items or over all producers when not given; where an
-    offer of the plan builds ahead, the units delivered as dots (they may exceed a period's
-    capacity: made before and held).
+    offer of the plan holds units it made for later, the units delivered as dots (they may
+    exceed a period's capacity: made before and held).
 
     ``plan_or_frame``: a plan or its ``capacity`` table.
     """
@@ -121,7 +123,8 @@ def plot_capacity(
     axes.bar(x, frame["made"], width=0.7, color=USED, label="made" if ahead else "delivered (used)")
     if ahead:
         shown = frame["used"].where(frame["used"] > 0)  # no dot where nothing is delivered
-        axes.plot(x, shown, linestyle="none", marker="o", color=DUE, label="delivered", zorder=3)
+        label = "delivered (some made earlier and held)"
+        axes.plot(x, shown, linestyle="none", marker="o", color=DUE, label=label, zorder=3)
     if (frame["added"] > 0).any():
         edges, base = period_steps(frame["base"])
         axes.fill_between(

@@ -65,7 +65,7 @@ RULES: dict[str, str] = {
     "investment_record": "producer, item (or supplier), added capacity, cost and sponsor "
     "match the scenario",
     # components
-    "component_supply": "components needed by deliveries <= components supplied",
+    "component_supply": "components needed by the units made <= components supplied",
     "supplier_capacity_upper": "a supplier's deliveries in a period <= its capacity plus that "
     "of its expansions ready by then",
     "supplier_serves": "a supplier sends only its component, only to producers it serves",
