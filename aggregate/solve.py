@@ -331,6 +331,13 @@ def _solve_model(
         if late:
             log.warning("%s", late)
             notes.append(late)
+    if status is SolveStatus.TIME_LIMIT_NO_PLAN and options.first_plan == "none":
+        # HiGHS's own heuristics find nothing on the largest models (eda-L: no plan in
+        # 400 s); the first-plan heuristic finds one in well under that
+        notes.append(
+            "no plan within the time limit: settings.first_plan: heuristic builds one from "
+            "the linear relaxation before HiGHS searches (docs/faq.md)"
+        )
     if status.has_plan and matches_model(model, lin):
         # a model changed since it was built (extra constraints, fixed variables) keeps the
         # payments its last stage found: the payer stage reads only the matrix

@@ -340,3 +340,120 @@ def test_no_first_plan_under_a_very_short_time_limit() -> None:
     skipped = start_plan(highs, 0.99 * MIN_BUDGET / BUDGET_SHARE)
     assert skipped.x is None and skipped.seconds == 0.0
     assert start_plan(highs, 100.0).x is not None
+
+
+def test_whole_values_are_first_sought_near_the_relaxation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last step first keeps every whole-valued column between the whole numbers either
+    side of its re-solved relaxation value (a far smaller search: eda-L's full search found
+    nothing); the columns' bounds are as before afterwards. Where that neighbourhood has no
+    plan, the small MIP over the full ranges is tried."""
+    from aggregate.model import heuristic
+
+    highs, _ = _stage(generate("S", "eda"))
+    plan = first_plan(highs)
+    assert plan.steps[-1] == "whole values near the relaxation by a small MIP", plan.steps
+    _assert_feasible(highs, plan)
+
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    whole = heuristic._Lp._whole
+
+    def watch(lp: Any, idx: np.ndarray) -> Any:
+        got = lp.h.getLp()
+        seen.append((np.asarray(got.col_lower_)[idx], np.asarray(got.col_upper_)[idx]))
+        return whole(lp, idx)
+
+    monkeypatch.setattr(heuristic._Lp, "_whole", watch)
+    lp = heuristic._Lp(highs, float("inf"))
+    before = (lp.lower.copy(), lp.upper.copy())
+    cols = np.flatnonzero(highs.integer)
+    near = np.full(len(cols), 0.5)
+    lp.solve_whole(cols, near=near)  # a plan or none: the bounds come back either way
+    low, high = seen[-1]
+    assert np.all(high - low <= 1.0) and np.all(low >= before[0][cols])
+    after = lp.h.getLp()
+    assert np.array_equal(np.asarray(after.col_lower_), before[0])
+    assert np.array_equal(np.asarray(after.col_upper_), before[1])
+
+    def nothing_near(lp: Any, cols: np.ndarray, near: np.ndarray | None = None) -> Any:
+        return None if near is not None else lp._whole(cols.astype(np.int32))
+
+    monkeypatch.setattr(heuristic._Lp, "solve_whole", nothing_near)
+    wide = first_plan(_stage(generate("S", "eda"))[0])
+    assert wide.steps[-1] == "whole values by a small MIP", wide.steps
+    _assert_feasible(highs, wide)
+
+
+def test_no_time_left_for_a_search_keeps_the_first_plan(
+    monkeypatch: pytest.MonkeyPatch, solve_verified
+) -> None:
+    """Where HiGHS's root would not fit in the time the heuristic leaves (ROOT_FACTOR times
+    the relaxation: eda-L's root ran 240 s past a 75 s limit), the heuristic takes the whole
+    time limit and its plan is the stage's answer with status ``time_limit`` and the
+    relaxation's optimum as the bound: a verified plan with its gap, no HiGHS run. mip-S's
+    first plan is 7% above its relaxation, so it is never proven at a 1e-6 gap; a huge
+    ROOT_FACTOR stands in for a model whose root is slow."""
+    from aggregate.model import heuristic
+
+    monkeypatch.setattr(heuristic, "ROOT_FACTOR", 1e9)
+    highs, _ = _stage(generate("S", "mip"))
+    plan = heuristic.stage_start(highs, 100.0, first=True)
+    assert plan is not None and plan.answer is not None and plan.x is not None
+    assert "all the time limit: too short for HiGHS's root" in plan.steps
+    answer = plan.answer
+    assert answer.status.value == "time_limit" and answer.has_solution
+    assert "HiGHS's root would take" in answer.message
+    assert (answer.nodes, answer.solver_seconds) == (0, 0.0)
+    assert answer.objective == pytest.approx(plan.objective, rel=1e-12)
+    assert answer.bound == plan.bound and answer.gap is not None and answer.gap > 0.01
+    assert highs.x is not None and np.array_equal(highs.x, plan.x)
+    # without a time limit there is always time for the search
+    unlimited = heuristic.stage_start(highs, None, first=True)
+    assert unlimited is not None and unlimited.answer is None
+    assert "all the time limit: too short for HiGHS's root" not in unlimited.steps
+    # with the measured factor mip-S's root fits easily: HiGHS searches
+    monkeypatch.setattr(heuristic, "ROOT_FACTOR", 30.0)
+    fits = heuristic.stage_start(highs, 100.0, first=True)
+    assert fits is not None and fits.answer is None
+    # through the public route: the plan is verified and the status says it is not proven
+    monkeypatch.setattr(heuristic, "ROOT_FACTOR", 1e9)
+    sc = _with(generate("S", "mip"), first_plan="heuristic", time_limit=100.0)
+    sol = solve_verified(sc)
+    assert sol.status.value == "time_limit" and sol.gap is not None and sol.gap > 0.01
+    assert "HiGHS's root would take" in sol.message
+
+
+def test_a_start_is_checked_within_the_rounding_of_its_row_sums() -> None:
+    """A row summed in double precision is off by up to about 1e-15 of its terms'
+    magnitudes (eda-L: 2.4e-7 on a fund's balance of terms near 1e9, which HiGHS, summing
+    in double-double, accepts): a start that far off is still a plan; 1e4 times as far
+    off it is not. (Before: refused, beyond the absolute 1e-7.)"""
+    from aggregate.model.highs import SUM_NOISE
+
+    highs, _ = _stage(generate("S", "eda"))
+    plan = first_plan(highs)
+    assert plan.x is not None and plan.objective is not None
+    x = plan.x
+    a = highs.lin.matrix().tocsc()
+    size = abs(a) @ np.abs(x)
+    # the continuous column whose rows have the largest sums for its coefficients (eda-S:
+    # 3.2e8): moved by 0.4 of the noise allowed in each of its rows
+    best = (-1, 0.0)
+    for j in np.flatnonzero(~highs.integer):
+        rows = a.indices[a.indptr[j] : a.indptr[j + 1]]
+        coefs = np.abs(a.data[a.indptr[j] : a.indptr[j + 1]])
+        if len(rows) and coefs.min() >= 1.0:
+            shift = 0.4 * SUM_NOISE * size[rows].min() / coefs.max()
+            if shift > best[1]:
+                best = (int(j), shift)
+    col, shift = best
+    assert shift > 1e-7  # beyond HiGHS's absolute tolerance
+    moved = x.copy()
+    moved[col] += shift
+    lower, upper = np.asarray(highs.lin.col_lower), np.asarray(highs.lin.col_upper)
+    if moved[col] > upper[col]:
+        moved[col] = x[col] - shift
+    assert lower[col] <= moved[col] <= upper[col]
+    assert highs.out_of_time(moved, plan.objective, 1.0) is not None
+    far = x.copy()
+    far[col] += (1 if moved[col] > x[col] else -1) * 1e4 * shift
+    assert highs.out_of_time(far, plan.objective, 1.0) is None

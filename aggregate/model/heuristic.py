@@ -15,9 +15,11 @@ find a good one late (issue #16: ``mip-L``'s needs stage had no plan within 1% a
    elsewhere), a few linear solves each warm from the last basis;
 5. choose whole values for the remaining integer columns (whole lots, whole units,
    packages) with the contract decisions fixed: a small MIP stopped after a fixed number
-   of nodes, else each rounded up, else down, and solved once more. The plan is the last
-   solve's solution, every integer column at a whole value and every row met within
-   HiGHS's tolerances.
+   of nodes, first with each column between the whole numbers either side of its value
+   in step 4's solve (the relaxation-enforced neighbourhood: eda-L's 20,589 lots leave
+   958 choices of one lot more or less), then over the full ranges, else each rounded
+   up, else down, and solved once more. The plan is the last solve's solution, every
+   integer column at a whole value and every row met within HiGHS's tolerances.
 
 Where the rounded decisions of step 2 admit no plan, a fallback fixes only the decisions the
 relaxation already takes whole and lets the small MIP choose the others.
@@ -32,7 +34,9 @@ variant's (same matrix, other numbers). Every step is a simplex solve on one thr
 the plan is the same on repeats (a re-solve's may depend on the variant solved before it,
 as its start does); only the time budget
 (a share of the stage's time limit) can cut the steps short, in which case the best plan
-so far, or none, is returned.
+so far, or none, is returned. Where the time the heuristic leaves is too short for
+HiGHS's root (:data:`ROOT_FACTOR`), the plan is the stage's answer with status
+``time_limit`` and its gap to the relaxation (:func:`stage_start`).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ __all__ = [
     "BUDGET_SHARE",
     "MAX_CLOSE_MOVES",
     "MIN_BUDGET",
+    "ROOT_FACTOR",
     "FirstPlan",
     "better_start",
     "first_plan",
@@ -64,8 +69,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-BUDGET_SHARE = 0.2
-"""The heuristic's share of the stage's time limit (none: :data:`DEFAULT_BUDGET`)."""
+BUDGET_SHARE = 0.5
+"""The heuristic's share of the stage's time limit (none: :data:`DEFAULT_BUDGET`). Models
+the heuristic solves in a second or two never reach it; on eda-L (an 8 s relaxation) a
+fifth of a 60 s limit did not reach the whole lots, while HiGHS on its own found no plan
+in 400 s."""
 DEFAULT_BUDGET = 60.0
 """Seconds the heuristic may take when the solve has no time limit."""
 MIN_BUDGET = 0.5
@@ -75,6 +83,15 @@ heuristics are the better use of a very short time limit (measured: the ammuniti
 scenario with a 0.6 s limit ended without a plan with it, with one without it)."""
 MAX_CLOSE_MOVES = 30
 """At most this many contracts are tried closed (each a linear solve)."""
+ROOT_FACTOR = 30.0
+"""HiGHS's root takes about this many times the heuristic's relaxation, and does not stop
+at the time limit within it: on eda-L (an 8.5 s relaxation) 240 s to its first node, 210 s
+of them in an interior-point analytic centre that HiGHS 1.16 runs without a time limit
+(a 75 s limit ended after 244-278 s with the heuristic's plan and the bound unchanged).
+With less time left than that, the heuristic's plan is the stage's answer
+(:func:`stage_start`)."""
+MOVE_TIME_SHARE = 0.25
+"""The contract-closing moves stop once they have taken this share of the time left."""
 MOVE_WORTH = 1e-3
 """Contracts are tried closed only where the rounded plan costs more than this share over
 the relaxation (no move can save more than that difference)."""
@@ -103,6 +120,9 @@ class FirstPlan:
     """The plan as the stage's outcome where it is proven within the gap of ``bound``
     (:meth:`~aggregate.model.highs.HighsModel.proven`): no search is needed."""
     seconds: float = 0.0
+    relaxation_seconds: float = 0.0
+    """What the linear relaxation took (HiGHS's root takes :data:`ROOT_FACTOR` times as
+    long)."""
     lp_solves: int = 0
     closed: int = 0
     """Contracts closed by the local moves."""
@@ -136,6 +156,8 @@ class _Lp:
         self.upper = np.asarray(lp.col_upper_, dtype=float)[:n]
         self.solves = 0
         self.out_of_time = False
+        self.stage_end: float | None = None
+        """When the stage's time limit ends (None: no limit)."""
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
@@ -150,16 +172,34 @@ class _Lp:
                 len(cols), cols.astype(np.int32), self.lower[cols], self.upper[cols]
             )
 
-    def solve_whole(self, cols: np.ndarray) -> tuple[float, np.ndarray] | None:
+    def solve_whole(
+        self, cols: np.ndarray, near: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray] | None:
         """The best plan with ``cols`` whole that HiGHS finds within :data:`WHOLE_NODES`
         nodes (a node limit, not a time limit, keeps it the same on repeats), or None. The
-        columns are continuous again afterwards."""
+        columns are continuous again afterwards. ``near`` (values of ``cols``): each column
+        only between the whole numbers either side of its value, a far smaller search
+        (the relaxation-enforced neighbourhood); the bounds are restored afterwards."""
         h = self.h
         left = self.left()
         if left <= 0:
             return None
         n = len(cols)
         idx = cols.astype(np.int32)
+        if near is not None:
+            low = np.clip(np.floor(near + WHOLE), self.lower[cols], self.upper[cols])
+            high = np.clip(np.ceil(near - WHOLE), self.lower[cols], self.upper[cols])
+            h.changeColsBounds(n, idx, low, np.maximum(low, high))
+        try:
+            return self._whole(idx)
+        finally:
+            if near is not None:
+                self.free(cols)
+
+    def _whole(self, idx: np.ndarray) -> tuple[float, np.ndarray] | None:
+        h = self.h
+        n = len(idx)
+        left = self.left()
         h.changeColsIntegrality(n, idx, np.ones(n, dtype=np.uint8))
         h.setOptionValue("time_limit", left)
         h.setOptionValue("mip_max_nodes", WHOLE_NODES)
@@ -302,6 +342,7 @@ def first_plan(model: HighsModel, time_limit: float | None = None) -> FirstPlan:
     if not model.mip:
         return out
     lp = _Lp(model, started + budget)
+    lp.stage_end = None if time_limit is None else started + time_limit
     try:
         _search(lp, _columns(model, lp), out)
     finally:
@@ -318,17 +359,30 @@ def first_plan(model: HighsModel, time_limit: float | None = None) -> FirstPlan:
 
 
 def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
+    started = time.perf_counter()
     relaxed = lp.solve()
+    out.relaxation_seconds = time.perf_counter() - started
     if relaxed is not None:
         lp.model.relaxation_bases[lp.stage] = lp.h.getBasis()
     if relaxed is None:
         out.steps.append("relaxation " + ("out of time" if lp.out_of_time else "not solved"))
         return
     out.steps.append(f"relaxation {relaxed[0]:.6g}")
+    if (
+        lp.stage_end is not None
+        and lp.stage_end - lp.deadline < ROOT_FACTOR * out.relaxation_seconds
+    ):
+        # HiGHS could not get through its root in the time the heuristic would leave it
+        # (stage_start then keeps the heuristic's plan): the heuristic takes all the time
+        lp.deadline = lp.stage_end
+        out.steps.append("all the time limit: too short for HiGHS's root")
     out.bound = relaxed[0]
     x = relaxed[1]
     fixed = _round_binaries(x, cols)
     lp.fix(cols.binary, fixed)
+    # from scratch: presolve drops the fixed columns (eda-L: 2 s, against 9 s warm from
+    # the relaxation's basis); the moves below start warm from this solve's basis
+    lp.h.clearSolver()
     best = lp.solve()
     if best is None and lp.out_of_time:
         out.steps.append("out of time")
@@ -349,8 +403,11 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     )
     if best[0] - relaxed[0] <= MOVE_WORTH * max(1.0, abs(relaxed[0])):
         candidates = []
+    # the moves save little (eda-L: 0.02% in 80 s): they leave the whole values most of
+    # the time left
+    moves_end = time.perf_counter() + MOVE_TIME_SHARE * lp.left()
     for c in candidates[:MAX_CLOSE_MOVES]:
-        if lp.left() <= 0:
+        if time.perf_counter() >= moves_end:
             break
         shut = np.array([c, *cols.contracts[c], *cols.owned.get(c, [])], dtype=np.int32)
         lp.fix(shut, np.zeros(len(shut)))
@@ -376,9 +433,16 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     plan: tuple[float, np.ndarray] | None = best
     if len(general) or len(rest):
         lp.free(rest)
-        plan = lp.solve_whole(np.concatenate([general, rest]).astype(np.int32))
+        whole = np.concatenate([general, rest]).astype(np.int32)
+        # first between the whole numbers either side of the relaxation's values: on the
+        # largest models (eda-L: 20,589 whole lots) the small MIP over the full ranges finds
+        # nothing within its nodes, and every lot rounded one way is infeasible
+        plan = lp.solve_whole(whole, near=best[1][whole])
+        step = "whole values near the relaxation by a small MIP"
+        if plan is None:
+            plan = lp.solve_whole(whole)
+            step = "whole values by a small MIP"
         lp.fix(rest, np.array([values[j] for j in rest.tolist()]))
-        step = "whole values by a small MIP"
         for name, rounder in (("up", math.ceil), ("down", math.floor)):
             if plan is not None:
                 break
@@ -444,7 +508,7 @@ def start_plan(
         fresh.seconds += kept.seconds
         return fresh
     kept.seconds += fresh.seconds
-    kept.bound = fresh.bound
+    kept.bound, kept.relaxation_seconds = fresh.bound, fresh.relaxation_seconds
     return kept
 
 
@@ -473,6 +537,7 @@ def better_start(
         if fresh.answer is not None:
             return fresh
     given.bound, given.seconds, given.lp_solves = fresh.bound, fresh.seconds, fresh.lp_solves
+    given.relaxation_seconds = fresh.relaxation_seconds
     return given
 
 
@@ -500,6 +565,11 @@ def stage_start(
         return None
     if plan.answer is None and plan.x is not None and plan.bound is not None:
         plan.answer = model.proven(plan.x, plan.bound)
+        root = ROOT_FACTOR * plan.relaxation_seconds
+        if plan.answer is None and time_limit is not None and time_limit - plan.seconds < root:
+            # HiGHS would not get through its root in the time left, and overruns the limit
+            # in it: the plan as it is, with its gap to the relaxation
+            plan.answer = model.out_of_time(plan.x, plan.bound, root)
     return plan
 
 

@@ -48,6 +48,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 HINF = highspy.kHighsInf
+SUM_NOISE = 1e-15
+"""Relative rounding error allowed in a row's activity summed in double precision (about
+4.5 machine epsilons of the sum of the terms' magnitudes) when a start is checked."""
 
 
 # --- process-wide guards: banner, thread scheduler, Ctrl-C ----------------------------------
@@ -396,8 +399,39 @@ class HighsModel:
         solve; its root cuts and heuristics might find a better plan within the gap).
         The start is checked as HiGHS checks a start, against its copy of the stage (the
         needs cap's row included): every integer column whole, every column and row
-        within ``mip_feasibility_tolerance`` (absolute, 1e-7 here). It is returned as it
-        is (the tables read values within 1e-6 of a whole number as whole)."""
+        within ``mip_feasibility_tolerance`` (absolute, 1e-7 here; a row also within the
+        rounding of its float sum, :data:`SUM_NOISE`). It is returned as it is (the tables
+        read values within 1e-6 of a whole number as whole)."""
+        objective = self._plan_objective(start)
+        if objective is None or not self.within_gap(objective, bound):
+            return None
+        log.info(
+            "the start plan (%.10g) is within the gap of the relaxation's bound (%.10g): "
+            "no branch and bound",
+            objective,
+            bound,
+        )
+        self.x = np.array(start, dtype=float)
+        return Outcome(SolveStatus.OPTIMAL, "", objective, bound, 0.0, True)
+
+    def out_of_time(self, start: np.ndarray, bound: float, root: float) -> Outcome | None:
+        """``start`` as the stage's answer when the time left is less than HiGHS's root is
+        expected to take (``root`` seconds; :func:`aggregate.model.heuristic.stage_start`):
+        status ``time_limit`` with the relaxation's optimum as the bound, so the gap is
+        reported; None where ``start`` is not a plan of the stage (checked as
+        :meth:`proven` checks it)."""
+        objective = self._plan_objective(start)
+        if objective is None:
+            return None
+        self.x = np.array(start, dtype=float)
+        message = (
+            "time limit: the first-plan heuristic's plan, with no branch and bound (HiGHS's "
+            f"root would take about {root:.0f} s, more than the time left)"
+        )
+        return Outcome(SolveStatus.TIME_LIMIT, message, objective, bound, 0.0, True)
+
+    def _plan_objective(self, start: np.ndarray) -> float | None:
+        """The objective of ``start`` where it is a plan of the stage, else None."""
         h = self.h
         lp = h.getLp()
         x = np.array(start, dtype=float)
@@ -410,22 +444,16 @@ class HighsModel:
         lower, upper = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
         if np.any(x < lower - tol) or np.any(x > upper + tol):
             return None
-        activity = _matrix(lp) @ x
-        if np.any(activity < np.asarray(lp.row_lower_) - tol) or np.any(
-            activity > np.asarray(lp.row_upper_) + tol
+        a = _matrix(lp)
+        activity = a @ x
+        # plus the rounding of a float sum: HiGHS sums a row in double-double, numpy in
+        # double, which is off by up to 2.4e-7 on eda-L's money rows of terms near 1e9
+        slack = tol + SUM_NOISE * (abs(a) @ np.abs(x))
+        if np.any(activity < np.asarray(lp.row_lower_) - slack) or np.any(
+            activity > np.asarray(lp.row_upper_) + slack
         ):
             return None
-        objective = float(np.dot(np.asarray(lp.col_cost_), x))
-        if not self.within_gap(objective, bound):
-            return None
-        log.info(
-            "the start plan (%.10g) is within the gap of the relaxation's bound (%.10g): "
-            "no branch and bound",
-            objective,
-            bound,
-        )
-        self.x = x
-        return Outcome(SolveStatus.OPTIMAL, "", objective, bound, 0.0, True)
+        return float(np.dot(np.asarray(lp.col_cost_), x))
 
     def _solution_matches_objective(self) -> bool:
         """The solution HiGHS returns has the objective value it reports (or there is none)."""
