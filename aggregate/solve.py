@@ -22,7 +22,7 @@ from aggregate.data import ModelData, prepare
 from aggregate.extract import extract
 from aggregate.model import build_model, participation
 from aggregate.model.blocks import BlockRunner, find_blocks
-from aggregate.model.heuristic import stage_start
+from aggregate.model.heuristic import BUDGET_SHARE, MIN_BUDGET, stage_start
 from aggregate.model.highs import (
     SEARCH_THREADS,
     HighsModel,
@@ -331,12 +331,18 @@ def _solve_model(
         if late:
             log.warning("%s", late)
             notes.append(late)
-    if status is SolveStatus.TIME_LIMIT_NO_PLAN and options.first_plan == "none":
+    if (
+        status is SolveStatus.TIME_LIMIT_NO_PLAN
+        and options.first_plan == "none"
+        and options.solver == "highs"
+        and any(lin.integer)
+    ):
         # HiGHS's own heuristics find nothing on the largest models (eda-L: no plan in
         # 400 s); the first-plan heuristic finds one in well under that
         notes.append(
-            "no plan within the time limit: settings.first_plan: heuristic builds one from "
-            "the linear relaxation before HiGHS searches (docs/faq.md)"
+            "no plan within the time limit: allow more time, or set settings.first_plan: "
+            "heuristic, which builds a plan from the linear relaxation before HiGHS "
+            f"searches (with a limit of at least {MIN_BUDGET / BUDGET_SHARE:g} s; docs/faq.md)"
         )
     if status.has_plan and matches_model(model, lin):
         # a model changed since it was built (extra constraints, fixed variables) keeps the

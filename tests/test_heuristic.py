@@ -422,6 +422,37 @@ def test_no_time_left_for_a_search_keeps_the_first_plan(
     assert "HiGHS's root would take" in sol.message
 
 
+def test_a_later_stage_with_no_time_for_a_search_keeps_the_cheaper_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A later stage (the cost stage) starts from a given plan; where no search follows
+    (HiGHS's root would not fit), the heuristic's own plan is the answer where it costs
+    less, proven or not (it was the given start before: the cost stage reported the needs
+    stage's plan, 4.4% worse on mip-M). The given start here is a plan of the same rows
+    found with every cost at 0, which costs more than the heuristic's."""
+    from aggregate.model import heuristic
+
+    highs, _ = _stage(generate("S", "mip"))
+    other = HighsModel(highs.lin)
+    other.set_cost(np.zeros(highs.lin.ncols))
+    assert other.run().has_solution and other.x is not None
+    given = other.x
+    given_cost = float(highs.cost @ given)
+    fresh = first_plan(highs)
+    assert fresh.objective is not None and fresh.objective < given_cost
+    monkeypatch.setattr(heuristic, "ROOT_FACTOR", 1e9)
+    plan = heuristic.stage_start(highs, 100.0, given, first=False)
+    assert plan is not None and plan.answer is not None and plan.x is not None
+    assert plan.answer.status.value == "time_limit"
+    assert plan.answer.objective == pytest.approx(fresh.objective, rel=1e-9)
+    assert highs.x is not None and np.array_equal(highs.x, plan.x)
+    # with time for a search HiGHS starts from the given plan, as before
+    monkeypatch.setattr(heuristic, "ROOT_FACTOR", 30.0)
+    searched = heuristic.stage_start(highs, 100.0, given, first=False)
+    assert searched is not None and searched.answer is None
+    assert searched.x is not None and np.array_equal(searched.x, given)
+
+
 def test_a_start_is_checked_within_the_rounding_of_its_row_sums() -> None:
     """A row summed in double precision is off by up to about 1e-15 of its terms'
     magnitudes (eda-L: 2.4e-7 on a fund's balance of terms near 1e9, which HiGHS, summing

@@ -29,14 +29,16 @@ def test_time_limit_is_reported_not_hidden(models: Path) -> None:
 
 
 def test_no_plan_in_time_points_to_the_first_plan_heuristic() -> None:
-    """A MIP stopped before HiGHS has any plan (1 ms: not even through presolve) says where
-    a plan may come from, unless the heuristic was already asked for."""
+    """A MIP stopped before HiGHS has any plan (1 ms, which the solve raises to its 10 ms
+    floor: not even through presolve) says where a plan may come from, unless the
+    heuristic was already asked for."""
     from benchmarks.generator import generate
 
     sc = generate("M", family="mip")
     none = aggregate.solve(sc, time_limit=1e-3)
     assert none.status is SolveStatus.TIME_LIMIT_NO_PLAN
     assert "settings.first_plan: heuristic" in none.message
+    assert "allow more time" in none.message
     sc = sc.model_copy(
         update={"settings": sc.settings.model_copy(update={"first_plan": "heuristic"})}
     )

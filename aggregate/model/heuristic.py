@@ -33,8 +33,12 @@ where that costs less and is within the gap (:func:`better_start`). A re-solve's
 variant's (same matrix, other numbers). Every step is a simplex solve on one thread, so
 the plan is the same on repeats (a re-solve's may depend on the variant solved before it,
 as its start does); only the time budget
-(a share of the stage's time limit) can cut the steps short, in which case the best plan
-so far, or none, is returned. Where the time the heuristic leaves is too short for
+(a share of the stage's time limit, or all of it where HiGHS's root would not fit, the
+small MIPs then stopped by the time instead of a node limit; the contract-closing moves
+a quarter of the time left) can cut the steps short, in which case the best plan so far,
+or none, is returned. Whether HiGHS's root fits is judged from the relaxation's wall
+time, so near that line the answer can be the heuristic's plan on one run and HiGHS's on
+another. Where the time the heuristic leaves is too short for
 HiGHS's root (:data:`ROOT_FACTOR`), the plan is the stage's answer with status
 ``time_limit`` and its gap to the relaxation (:func:`stage_start`).
 """
@@ -52,7 +56,7 @@ import numpy as np
 
 from aggregate.model.highs import SEARCH_THREADS, HighsModel, run_highs
 from aggregate.model.linear import LinearModel
-from aggregate.status import Outcome, SolveStatus, from_highs
+from aggregate.status import OVERRUN_GRACE, Outcome, SolveStatus, from_highs
 
 __all__ = [
     "BUDGET_SHARE",
@@ -71,7 +75,7 @@ log = logging.getLogger(__name__)
 
 BUDGET_SHARE = 0.5
 """The heuristic's share of the stage's time limit (none: :data:`DEFAULT_BUDGET`). Models
-the heuristic solves in a second or two never reach it; on eda-L (an 8 s relaxation) a
+the heuristic solves in a second or two never reach it; on eda-L (an 8.5 s relaxation) a
 fifth of a 60 s limit did not reach the whole lots, while HiGHS on its own found no plan
 in 400 s."""
 DEFAULT_BUDGET = 60.0
@@ -100,7 +104,10 @@ ACTIVE = 1e-7
 tolerance in :class:`~aggregate.model.highs.HighsModel`: anything above it lets a linking
 row carry volume)."""
 WHOLE_NODES = 200
-"""Branch-and-bound nodes for the whole lots once every yes/no decision is fixed."""
+"""Branch-and-bound nodes for the whole lots once every yes/no decision is fixed (no limit
+but the time where the heuristic takes the whole time limit: its plan is then the answer,
+and the time is there to improve it; eda-L at a 300 s limit: 5.1% with 200 nodes, which
+took 100 s)."""
 WHOLE_GAP = 1e-3
 """Relative gap at which that small MIP stops."""
 WHOLE = 1e-6
@@ -123,6 +130,10 @@ class FirstPlan:
     relaxation_seconds: float = 0.0
     """What the linear relaxation took (HiGHS's root takes :data:`ROOT_FACTOR` times as
     long)."""
+    cheaper: np.ndarray | None = None
+    """:func:`better_start`: the heuristic's own plan where it costs less than the given
+    start but is not proven within the gap (HiGHS searches from the given start); the
+    answer instead of it where no search follows (:func:`stage_start`)."""
     lp_solves: int = 0
     closed: int = 0
     """Contracts closed by the local moves."""
@@ -158,6 +169,8 @@ class _Lp:
         self.out_of_time = False
         self.stage_end: float | None = None
         """When the stage's time limit ends (None: no limit)."""
+        self.nodes = WHOLE_NODES
+        """The node limit of the small MIPs."""
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
@@ -176,7 +189,8 @@ class _Lp:
         self, cols: np.ndarray, near: np.ndarray | None = None
     ) -> tuple[float, np.ndarray] | None:
         """The best plan with ``cols`` whole that HiGHS finds within :data:`WHOLE_NODES`
-        nodes (a node limit, not a time limit, keeps it the same on repeats), or None. The
+        nodes (a node limit, not a time limit, keeps it the same on repeats, unless the
+        heuristic has the whole time limit), or None. The
         columns are continuous again afterwards. ``near`` (values of ``cols``): each column
         only between the whole numbers either side of its value, a far smaller search
         (the relaxation-enforced neighbourhood); the bounds are restored afterwards."""
@@ -202,7 +216,7 @@ class _Lp:
         left = self.left()
         h.changeColsIntegrality(n, idx, np.ones(n, dtype=np.uint8))
         h.setOptionValue("time_limit", left)
-        h.setOptionValue("mip_max_nodes", WHOLE_NODES)
+        h.setOptionValue("mip_max_nodes", self.nodes)
         h.setOptionValue("mip_rel_gap", WHOLE_GAP)
         h.setOptionValue("mip_feasibility_tolerance", 1e-7)
         try:
@@ -361,20 +375,24 @@ def first_plan(model: HighsModel, time_limit: float | None = None) -> FirstPlan:
 def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     started = time.perf_counter()
     relaxed = lp.solve()
-    out.relaxation_seconds = time.perf_counter() - started
+    # a re-solve's relaxation starts warm (mip-M: 0.004 s against 0.09 s cold) but HiGHS's
+    # root does not: the cold time of the stage is kept
+    out.relaxation_seconds = max(
+        time.perf_counter() - started, lp.model.relaxation_seconds.get(lp.stage, 0.0)
+    )
+    lp.model.relaxation_seconds[lp.stage] = out.relaxation_seconds
     if relaxed is not None:
         lp.model.relaxation_bases[lp.stage] = lp.h.getBasis()
     if relaxed is None:
         out.steps.append("relaxation " + ("out of time" if lp.out_of_time else "not solved"))
         return
     out.steps.append(f"relaxation {relaxed[0]:.6g}")
-    if (
-        lp.stage_end is not None
-        and lp.stage_end - lp.deadline < ROOT_FACTOR * out.relaxation_seconds
+    if lp.stage_end is not None and _root_overruns(
+        out.relaxation_seconds, lp.stage_end - lp.deadline, lp.stage_end - started
     ):
         # HiGHS could not get through its root in the time the heuristic would leave it
         # (stage_start then keeps the heuristic's plan): the heuristic takes all the time
-        lp.deadline = lp.stage_end
+        lp.deadline, lp.nodes = lp.stage_end, highspy.kHighsIInf
         out.steps.append("all the time limit: too short for HiGHS's root")
     out.bound = relaxed[0]
     x = relaxed[1]
@@ -437,12 +455,17 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
         # first between the whole numbers either side of the relaxation's values: on the
         # largest models (eda-L: 20,589 whole lots) the small MIP over the full ranges finds
         # nothing within its nodes, and every lot rounded one way is infeasible
-        plan = lp.solve_whole(whole, near=best[1][whole])
+        # (a yes/no column left to choose is free where the relaxation has it between 0
+        # and 1, else at its rounded value)
+        fixed_rest = np.array([values[j] for j in rest.tolist()])
+        free_rest = np.abs(x[rest] - fixed_rest) > WHOLE
+        near = np.concatenate([best[1][general], np.where(free_rest, 0.5, fixed_rest)])
+        plan = lp.solve_whole(whole, near=near)
         step = "whole values near the relaxation by a small MIP"
         if plan is None:
             plan = lp.solve_whole(whole)
             step = "whole values by a small MIP"
-        lp.fix(rest, np.array([values[j] for j in rest.tolist()]))
+        lp.fix(rest, fixed_rest)
         for name, rounder in (("up", math.ceil), ("down", math.floor)):
             if plan is not None:
                 break
@@ -536,6 +559,7 @@ def better_start(
         fresh.answer = model.proven(fresh.x, fresh.bound)
         if fresh.answer is not None:
             return fresh
+        given.cheaper = fresh.x
     given.bound, given.seconds, given.lp_solves = fresh.bound, fresh.seconds, fresh.lp_solves
     given.relaxation_seconds = fresh.relaxation_seconds
     return given
@@ -565,12 +589,33 @@ def stage_start(
         return None
     if plan.answer is None and plan.x is not None and plan.bound is not None:
         plan.answer = model.proven(plan.x, plan.bound)
+    if (
+        plan.answer is None
+        and plan.x is not None
+        and time_limit is not None
+        and _root_overruns(plan.relaxation_seconds, time_limit - plan.seconds, time_limit)
+    ):
+        # HiGHS would not get through its root in the time left, and overruns the limit in
+        # it: the cheapest plan at hand as it is, with its gap to the relaxation (none where
+        # the relaxation itself ran out of time)
         root = ROOT_FACTOR * plan.relaxation_seconds
-        if plan.answer is None and time_limit is not None and time_limit - plan.seconds < root:
-            # HiGHS would not get through its root in the time left, and overruns the limit
-            # in it: the plan as it is, with its gap to the relaxation
-            plan.answer = model.out_of_time(plan.x, plan.bound, root)
+        for x in sorted(
+            (x for x in (plan.cheaper, plan.x) if x is not None),
+            key=lambda x: float(np.dot(model.cost, x)),
+        ):
+            plan.answer = model.out_of_time(x, plan.bound, root)
+            if plan.answer is not None:
+                plan.x = x
+                break
     return plan
+
+
+def _root_overruns(relaxation_seconds: float, left: float, time_limit: float) -> bool:
+    """HiGHS's root (:data:`ROOT_FACTOR` times the relaxation) would end past the time
+    ``left`` by more than an overrun the solve lets pass unremarked
+    (:data:`~aggregate.status.OVERRUN_GRACE`, or a tenth of the limit)."""
+    over = ROOT_FACTOR * relaxation_seconds - left
+    return over > max(OVERRUN_GRACE, 0.1 * time_limit)
 
 
 def _fallback(lp: _Lp, cols: _Columns, x: np.ndarray) -> tuple[float, np.ndarray] | None:

@@ -49,8 +49,9 @@ log = logging.getLogger(__name__)
 
 HINF = highspy.kHighsInf
 SUM_NOISE = 1e-15
-"""Relative rounding error allowed in a row's activity summed in double precision (about
-4.5 machine epsilons of the sum of the terms' magnitudes) when a start is checked."""
+"""Rounding allowed in a row's activity summed in double precision when a start is
+checked, relative to the sum of the terms' magnitudes (about 4.5 machine epsilons: the
+typical error of such a sum, not a worst-case bound; the verifier allows 1e-6)."""
 
 
 # --- process-wide guards: banner, thread scheduler, Ctrl-C ----------------------------------
@@ -288,6 +289,8 @@ class HighsModel:
         self.capped = False
         """The needs cap's row holds (the cost stage; a re-solve's needs stage keeps the
         row, free)."""
+        self.relaxation_seconds: dict[tuple[int, bool], float] = {}
+        """The same stages -> the longest (cold) time their relaxation took."""
         self.relaxation_bases: dict[tuple[int, bool], highspy.HighsBasis] = {}
         """(rows, :attr:`capped`) -> the basis of the last linear relaxation the
         first-plan heuristic solved for such a stage: a re-solve's warm start
@@ -414,12 +417,12 @@ class HighsModel:
         self.x = np.array(start, dtype=float)
         return Outcome(SolveStatus.OPTIMAL, "", objective, bound, 0.0, True)
 
-    def out_of_time(self, start: np.ndarray, bound: float, root: float) -> Outcome | None:
+    def out_of_time(self, start: np.ndarray, bound: float | None, root: float) -> Outcome | None:
         """``start`` as the stage's answer when the time left is less than HiGHS's root is
         expected to take (``root`` seconds; :func:`aggregate.model.heuristic.stage_start`):
-        status ``time_limit`` with the relaxation's optimum as the bound, so the gap is
-        reported; None where ``start`` is not a plan of the stage (checked as
-        :meth:`proven` checks it)."""
+        status ``time_limit`` with the relaxation's optimum as the bound (None where it
+        ran out of time), so the gap is reported; None where ``start`` is not a plan of
+        the stage (checked as :meth:`proven` checks it)."""
         objective = self._plan_objective(start)
         if objective is None:
             return None
@@ -446,8 +449,8 @@ class HighsModel:
             return None
         a = _matrix(lp)
         activity = a @ x
-        # plus the rounding of a float sum: HiGHS sums a row in double-double, numpy in
-        # double, which is off by up to 2.4e-7 on eda-L's money rows of terms near 1e9
+        # plus the rounding of a float sum: numpy's is off by 2.4e-7 on eda-L's money rows
+        # (terms near 1e9) for a plan HiGHS accepted as a feasible start
         slack = tol + SUM_NOISE * (abs(a) @ np.abs(x))
         if np.any(activity < np.asarray(lp.row_lower_) - slack) or np.any(
             activity > np.asarray(lp.row_upper_) + slack
