@@ -455,11 +455,12 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
         # first between the whole numbers either side of the relaxation's values: on the
         # largest models (eda-L: 20,589 whole lots) the small MIP over the full ranges finds
         # nothing within its nodes, and every lot rounded one way is infeasible
-        # (a yes/no column left to choose is free where the relaxation has it between 0
-        # and 1, else at its rounded value)
+        # (the yes/no columns left to choose stay at their rounded values there, so only
+        # the wider search re-chooses them: freeing those the relaxation has between 0
+        # and 1 made the search slower, eda-L under a 60 s limit 33% above the bound
+        # against 5%)
         fixed_rest = np.array([values[j] for j in rest.tolist()])
-        free_rest = np.abs(x[rest] - fixed_rest) > WHOLE
-        near = np.concatenate([best[1][general], np.where(free_rest, 0.5, fixed_rest)])
+        near = np.concatenate([best[1][general], fixed_rest])
         plan = lp.solve_whole(whole, near=near)
         step = "whole values near the relaxation by a small MIP"
         if plan is None:
