@@ -334,7 +334,7 @@ def _solve_model(
     if (
         status is SolveStatus.TIME_LIMIT_NO_PLAN
         and options.first_plan == "none"
-        and options.solver == "highs"
+        and not isinstance(runner, _Runner)
         and any(lin.integer)
     ):
         # HiGHS's own heuristics find nothing on the largest models (eda-L: no plan in

@@ -208,7 +208,8 @@ def overrun_note(time_limit: float | None, seconds: float) -> str:
     ``seconds`` counts from the start of the limit. A solver checks the limit between its
     steps; HiGHS 1.16's analytic centre at the root (its interior-point solver) has no
     limit of its own and runs to the end (measured: ``eda-L`` stopped at 129-146 s under a
-    60 s limit, with 1 or 2 threads). The plan and its gap are still what the solve
+    60 s limit, with 1 or 2 threads; at 197-278 s under 60-75 s limits since its makers
+    build ahead). The plan and its gap are still what the solve
     reached; the note says the time was not kept."""
     if time_limit is None or not math.isfinite(time_limit):
         return ""

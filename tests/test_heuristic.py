@@ -357,10 +357,10 @@ def test_whole_values_are_first_sought_near_the_relaxation(monkeypatch: pytest.M
     seen: list[tuple[np.ndarray, np.ndarray]] = []
     whole = heuristic._Lp._whole
 
-    def watch(lp: Any, idx: np.ndarray) -> Any:
+    def watch(lp: Any, idx: np.ndarray, start: Any = None) -> Any:
         got = lp.h.getLp()
         seen.append((np.asarray(got.col_lower_)[idx], np.asarray(got.col_upper_)[idx]))
-        return whole(lp, idx)
+        return whole(lp, idx, start)
 
     monkeypatch.setattr(heuristic._Lp, "_whole", watch)
     lp = heuristic._Lp(highs, float("inf"))
@@ -374,7 +374,9 @@ def test_whole_values_are_first_sought_near_the_relaxation(monkeypatch: pytest.M
     assert np.array_equal(np.asarray(after.col_lower_), before[0])
     assert np.array_equal(np.asarray(after.col_upper_), before[1])
 
-    def nothing_near(lp: Any, cols: np.ndarray, near: np.ndarray | None = None) -> Any:
+    def nothing_near(
+        lp: Any, cols: np.ndarray, near: np.ndarray | None = None, start: Any = None
+    ) -> Any:
         return None if near is not None else lp._whole(cols.astype(np.int32))
 
     monkeypatch.setattr(heuristic._Lp, "solve_whole", nothing_near)
@@ -395,6 +397,7 @@ def test_no_time_left_for_a_search_keeps_the_first_plan(
     from aggregate.model import heuristic
 
     monkeypatch.setattr(heuristic, "ROOT_FACTOR", 1e9)
+    monkeypatch.setattr(heuristic, "SLOW_RELAXATION", 0.0)
     highs, _ = _stage(generate("S", "mip"))
     plan = heuristic.stage_start(highs, 100.0, first=True)
     assert plan is not None and plan.answer is not None and plan.x is not None
@@ -414,6 +417,12 @@ def test_no_time_left_for_a_search_keeps_the_first_plan(
     monkeypatch.setattr(heuristic, "ROOT_FACTOR", 30.0)
     fits = heuristic.stage_start(highs, 100.0, first=True)
     assert fits is not None and fits.answer is None
+    # and a quick relaxation never counts as a slow root, however short the limit
+    monkeypatch.setattr(heuristic, "ROOT_FACTOR", 1e9)
+    monkeypatch.setattr(heuristic, "SLOW_RELAXATION", 4.0)
+    quick = heuristic.stage_start(highs, 2.0, first=True)
+    assert quick is not None and quick.answer is None
+    monkeypatch.setattr(heuristic, "SLOW_RELAXATION", 0.0)
     # through the public route: the plan is verified and the status says it is not proven
     monkeypatch.setattr(heuristic, "ROOT_FACTOR", 1e9)
     sc = _with(generate("S", "mip"), first_plan="heuristic", time_limit=100.0)
@@ -441,10 +450,13 @@ def test_a_later_stage_with_no_time_for_a_search_keeps_the_cheaper_plan(
     fresh = first_plan(highs)
     assert fresh.objective is not None and fresh.objective < given_cost
     monkeypatch.setattr(heuristic, "ROOT_FACTOR", 1e9)
+    monkeypatch.setattr(heuristic, "SLOW_RELAXATION", 0.0)
     plan = heuristic.stage_start(highs, 100.0, given, first=False)
     assert plan is not None and plan.answer is not None and plan.x is not None
     assert plan.answer.status.value == "time_limit"
-    assert plan.answer.objective == pytest.approx(fresh.objective, rel=1e-9)
+    assert plan.cheaper is not None and np.array_equal(plan.x, plan.cheaper)
+    assert plan.answer.objective is not None and plan.answer.objective < given_cost
+    assert plan.objective == plan.answer.objective
     assert highs.x is not None and np.array_equal(highs.x, plan.x)
     # with time for a search HiGHS starts from the given plan, as before
     monkeypatch.setattr(heuristic, "ROOT_FACTOR", 30.0)

@@ -28,13 +28,14 @@ The plan is handed to HiGHS as a start (``setSolution``), which checks it; where
 already within the gap of the relaxation's optimum (:attr:`FirstPlan.bound`) it is the
 stage's answer and HiGHS does not search
 (:meth:`~aggregate.model.highs.HighsModel.proven`). A later stage that has a start (the
-cost stage, from the needs stage's plan) gets the heuristic's bound, and its plan only
-where that costs less and is within the gap (:func:`better_start`). A re-solve's relaxation starts from the basis of the previous
+cost stage, from the needs stage's plan) gets the heuristic's bound, and its plan where
+that costs less and is within the gap, or costs less and no search follows
+(:func:`better_start`, :func:`stage_start`). A re-solve's relaxation starts from the basis of the previous
 variant's (same matrix, other numbers). Every step is a simplex solve on one thread, so
 the plan is the same on repeats (a re-solve's may depend on the variant solved before it,
 as its start does); only the time budget
 (a share of the stage's time limit, or all of it where HiGHS's root would not fit, the
-small MIPs then stopped by the time instead of a node limit; the contract-closing moves
+one-lot search's plan then searched on to the limit; the contract-closing moves
 a quarter of the time left) can cut the steps short, in which case the best plan so far,
 or none, is returned. Whether HiGHS's root fits is judged from the relaxation's wall
 time, so near that line the answer can be the heuristic's plan on one run and HiGHS's on
@@ -63,6 +64,7 @@ __all__ = [
     "MAX_CLOSE_MOVES",
     "MIN_BUDGET",
     "ROOT_FACTOR",
+    "SLOW_RELAXATION",
     "FirstPlan",
     "better_start",
     "first_plan",
@@ -94,6 +96,10 @@ of them in an interior-point analytic centre that HiGHS 1.16 runs without a time
 (a 75 s limit ended after 244-278 s with the heuristic's plan and the bound unchanged).
 With less time left than that, the heuristic's plan is the stage's answer
 (:func:`stage_start`)."""
+SLOW_RELAXATION = 4.0
+"""Seconds of relaxation below which the root rule never applies: HiGHS keeps to its
+time limit on smaller models, whose roots it can stop (mip-L, a 0.3-1.8 s relaxation:
+8.06 s at an 8 s limit), and only the largest spend minutes in a step it cannot stop."""
 MOVE_TIME_SHARE = 0.25
 """The contract-closing moves stop once they have taken this share of the time left."""
 MOVE_WORTH = 1e-3
@@ -104,10 +110,10 @@ ACTIVE = 1e-7
 tolerance in :class:`~aggregate.model.highs.HighsModel`: anything above it lets a linking
 row carry volume)."""
 WHOLE_NODES = 200
-"""Branch-and-bound nodes for the whole lots once every yes/no decision is fixed (no limit
-but the time where the heuristic takes the whole time limit: its plan is then the answer,
-and the time is there to improve it; eda-L at a 300 s limit: 5.1% with 200 nodes, which
-took 100 s)."""
+"""Branch-and-bound nodes for the whole lots once every yes/no decision is fixed. Where
+the heuristic has the whole time limit, the one-lot search's plan is then searched on
+with no node limit until the limit (its plan is the answer; eda-L at a 300 s limit: 5.1%
+above the relaxation after the 200 nodes, which took 178 s)."""
 WHOLE_GAP = 1e-3
 """Relative gap at which that small MIP stops."""
 WHOLE = 1e-6
@@ -169,8 +175,9 @@ class _Lp:
         self.out_of_time = False
         self.stage_end: float | None = None
         """When the stage's time limit ends (None: no limit)."""
-        self.nodes = WHOLE_NODES
-        """The node limit of the small MIPs."""
+        self.improve = False
+        """The heuristic has the whole time limit: the plan of the one-lot search is
+        searched on, with no node limit, until the limit."""
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
@@ -186,14 +193,17 @@ class _Lp:
             )
 
     def solve_whole(
-        self, cols: np.ndarray, near: np.ndarray | None = None
+        self,
+        cols: np.ndarray,
+        near: np.ndarray | None = None,
+        start: np.ndarray | None = None,
     ) -> tuple[float, np.ndarray] | None:
         """The best plan with ``cols`` whole that HiGHS finds within :data:`WHOLE_NODES`
-        nodes (a node limit, not a time limit, keeps it the same on repeats, unless the
-        heuristic has the whole time limit), or None. The
+        nodes (a node limit, not a time limit, keeps it the same on repeats), or None. The
         columns are continuous again afterwards. ``near`` (values of ``cols``): each column
         only between the whole numbers either side of its value, a far smaller search
-        (the relaxation-enforced neighbourhood); the bounds are restored afterwards."""
+        (the relaxation-enforced neighbourhood); the bounds are restored afterwards.
+        ``start`` (a plan found so): no node limit, only the time, searching on from it."""
         h = self.h
         left = self.left()
         if left <= 0:
@@ -205,18 +215,25 @@ class _Lp:
             high = np.clip(np.ceil(near - WHOLE), self.lower[cols], self.upper[cols])
             h.changeColsBounds(n, idx, low, np.maximum(low, high))
         try:
-            return self._whole(idx)
+            return self._whole(idx, start)
         finally:
             if near is not None:
                 self.free(cols)
 
-    def _whole(self, idx: np.ndarray) -> tuple[float, np.ndarray] | None:
+    def _whole(
+        self, idx: np.ndarray, start: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray] | None:
         h = self.h
         n = len(idx)
         left = self.left()
         h.changeColsIntegrality(n, idx, np.ones(n, dtype=np.uint8))
         h.setOptionValue("time_limit", left)
-        h.setOptionValue("mip_max_nodes", self.nodes)
+        h.setOptionValue("mip_max_nodes", WHOLE_NODES if start is None else highspy.kHighsIInf)
+        if start is not None:
+            sol = highspy.HighsSolution()
+            sol.col_value = list(start)
+            sol.value_valid = True
+            h.setSolution(sol)
         h.setOptionValue("mip_rel_gap", WHOLE_GAP)
         h.setOptionValue("mip_feasibility_tolerance", 1e-7)
         try:
@@ -392,7 +409,7 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     ):
         # HiGHS could not get through its root in the time the heuristic would leave it
         # (stage_start then keeps the heuristic's plan): the heuristic takes all the time
-        lp.deadline, lp.nodes = lp.stage_end, highspy.kHighsIInf
+        lp.deadline, lp.improve = lp.stage_end, True
         out.steps.append("all the time limit: too short for HiGHS's root")
     out.bound = relaxed[0]
     x = relaxed[1]
@@ -458,11 +475,16 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
         # (the yes/no columns left to choose stay at their rounded values there, so only
         # the wider search re-chooses them: freeing those the relaxation has between 0
         # and 1 made the search slower, eda-L under a 60 s limit 33% above the bound
-        # against 5%)
+        # against 5-9%)
         fixed_rest = np.array([values[j] for j in rest.tolist()])
         near = np.concatenate([best[1][general], fixed_rest])
         plan = lp.solve_whole(whole, near=near)
         step = "whole values near the relaxation by a small MIP"
+        if plan is not None and lp.improve and lp.left() > 0:
+            # the plan is the answer (no search follows): the time left improves it
+            better = lp.solve_whole(whole, near=near, start=plan[1])
+            if better is not None and better[0] < plan[0]:
+                plan, step = better, step + ", searched on to the time limit"
         if plan is None:
             plan = lp.solve_whole(whole)
             step = "whole values by a small MIP"
@@ -548,6 +570,9 @@ def better_start(
     hair would leave the stage without a start, and the air-defence and ammunition cost
     stages find no plan without one)."""
     given = FirstPlan(start, float(np.dot(model.cost, start)))
+    # without a heuristic run of its own (too little time), the stage's root is judged
+    # from the relaxations already solved (the needs stage's)
+    given.relaxation_seconds = max(model.relaxation_seconds.values(), default=0.0)
     if not model.mip or (time_limit is not None and BUDGET_SHARE * time_limit < MIN_BUDGET):
         return given
     fresh = first_plan(model, time_limit)
@@ -579,7 +604,9 @@ def stage_start(
     (``first``, no ``start``) from :func:`start_plan`, a later stage given a start (the
     cost stage) from :func:`better_start` where ``heuristic``; None where neither applies.
     The chosen start, checked once, is the stage's :attr:`FirstPlan.answer` where it is
-    proven within the gap of the relaxation's bound."""
+    proven within the gap of the relaxation's bound, or where HiGHS's root would not fit
+    in the time left (:func:`_root_overruns`; then the cheaper of the start and the
+    heuristic's own plan, status ``time_limit``)."""
     if not model.mip:
         return None
     if start is None and first:
@@ -606,17 +633,18 @@ def stage_start(
         ):
             plan.answer = model.out_of_time(x, plan.bound, root)
             if plan.answer is not None:
-                plan.x = x
+                plan.x, plan.objective = x, plan.answer.objective
                 break
     return plan
 
 
 def _root_overruns(relaxation_seconds: float, left: float, time_limit: float) -> bool:
-    """HiGHS's root (:data:`ROOT_FACTOR` times the relaxation) would end past the time
-    ``left`` by more than an overrun the solve lets pass unremarked
-    (:data:`~aggregate.status.OVERRUN_GRACE`, or a tenth of the limit)."""
+    """A relaxation of at least :data:`SLOW_RELAXATION`, and HiGHS's root
+    (:data:`ROOT_FACTOR` times the relaxation) would end past the time ``left`` by more
+    than an overrun the solve lets pass unremarked (the larger of
+    :data:`~aggregate.status.OVERRUN_GRACE` and a tenth of the limit)."""
     over = ROOT_FACTOR * relaxation_seconds - left
-    return over > max(OVERRUN_GRACE, 0.1 * time_limit)
+    return relaxation_seconds >= SLOW_RELAXATION and over > max(OVERRUN_GRACE, 0.1 * time_limit)
 
 
 def _fallback(lp: _Lp, cols: _Columns, x: np.ndarray) -> tuple[float, np.ndarray] | None:
