@@ -428,8 +428,9 @@ class HighsModel:
             return None
         self.x = np.array(start, dtype=float)
         message = (
-            "time limit: the first-plan heuristic's plan, with no branch and bound (HiGHS's "
-            f"root would take about {root:.0f} s, more than the time left)"
+            "time limit: the best plan at hand (the first-plan heuristic's, or the stage's "
+            "start), with no branch and bound (HiGHS's root would take about "
+            f"{root:.0f} s, more than the time left)"
         )
         return Outcome(SolveStatus.TIME_LIMIT, message, objective, bound, 0.0, True)
 
