@@ -238,8 +238,15 @@ class Resolver:
             self._solved_once = True
             if reason:
                 self.previous = None  # other columns
+            # first_plan "none": HiGHS starts the first MIP stage on its own, as a solve
+            # of the variant alone would
+            heuristic = self.options.solver.first_plan == "heuristic"
             solution = solve_model(
-                self.model, self.data, self.options.solver, highs=self.highs, previous=self.previous
+                self.model,
+                self.data,
+                self.options.solver,
+                highs=self.highs,
+                previous=self.previous if heuristic else None,
             )
             if solution.status.has_plan:
                 self.previous = self.lin.column_values()

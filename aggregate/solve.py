@@ -132,6 +132,7 @@ def solve(
     log_solver: bool = False,
     preset: str | None = None,
     highs_options: Mapping[str, OptionValue] | None = None,
+    start: Solution | Mapping[str, Mapping[Any, float]] | None = None,
 ) -> Solution:
     """Solve ``scenario`` and return the plan with its status, gap and timings.
 
@@ -140,6 +141,11 @@ def solve(
     consortium pays for no order, as no going-alone contract has two nations).
     ``objective`` overrides the scenario's (``needs_first`` or ``weighted``); the other
     arguments override its solver settings (``highs_options`` go on top of the scenario's).
+    ``start``: the plan of a related scenario (a variant, a smaller coalition of the same
+    nations), or its :attr:`Solution.decisions`: its whole-number decisions are kept where they
+    fit this scenario, the rest re-solved as a linear program, and the search starts from
+    that plan; where they do not fit, the solve runs as without it. The answer is then
+    any plan within the gap, which can differ from the one found without the start.
     """
     settings = scenario.settings
     options = SolverOptions.from_settings(
@@ -197,8 +203,10 @@ def solve(
         if bounds is not None:
             data.alone_short, data.alone_spent = bounds
         model = build_model(data)
+        given = start.decisions if isinstance(start, Solution) else start
+        previous = linear(model).start_from(given) if given else None
         built = time.perf_counter()
-        solution = solve_model(model, data, options)
+        solution = solve_model(model, data, options, previous=previous)
     if bounds is not None:
         solution.timings["solve_alone"] = building - started
     solution.timings = {"build": built - building, **solution.timings}
@@ -218,9 +226,11 @@ def solve_model(
 
     With HiGHS the model's matrix goes to HiGHS in one call (:mod:`aggregate.model.highs`);
     ``highs`` reuses an instance that already holds it (a re-solve), and ``previous`` (the
-    column values of an earlier variant's plan) is the first MIP stage's start where it can
-    be repaired (:func:`aggregate.model.heuristic.start_plan`). A model that falls into
-    independent blocks is solved block by block (:mod:`aggregate.model.blocks`) unless
+    column values of an earlier variant's plan, its integer columns at least) is the first
+    MIP stage's start where it can be repaired
+    (:func:`aggregate.model.heuristic.start_plan`), with or without the heuristic. A model
+    that falls into independent blocks is solved block by block
+    (:mod:`aggregate.model.blocks`, each block from its part of ``previous``) unless
     ``options.split_blocks`` is off or ``highs`` is given. Other solvers, or a model changed
     since it was built (extra constraints, fixed variables), go through Pyomo.
 
@@ -266,14 +276,13 @@ def _solve_model(
                 parts,
                 make,
                 needs_tolerance=data.needs_tolerance,
-                whole=lambda: _DirectRunner(lin, make(lin, active), heuristic),
+                whole=lambda: _DirectRunner(lin, make(lin, active), heuristic, previous),
                 workers=options.threads or _cores(),
                 heuristic=heuristic,
+                previous=previous,
             )
         else:
-            runner = _DirectRunner(
-                lin, highs or make(lin, active), heuristic, previous if heuristic else None
-            )
+            runner = _DirectRunner(lin, highs or make(lin, active), heuristic, previous)
     else:
         if isinstance(model, AggregateModel):
             model.all_constraints()  # Pyomo's solver interfaces read the Pyomo constraints
@@ -364,6 +373,7 @@ def _solve_model(
     )
     if status.has_plan:
         t0 = time.perf_counter()
+        solution.decisions = lin.decisions(lin.column_values())
         solution.tables, solution.key_figures = extract(model, data)
         label_units(solution.tables, data.currency, data.units)
         timings["extract"] = time.perf_counter() - t0

@@ -13,6 +13,7 @@ an offered (producer, item). :data:`TABLES` is the same as table -> column -> me
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -98,8 +99,17 @@ class Table:
     def frame(self, rows: list[dict[str, Any]]) -> pd.DataFrame:
         """The table of ``rows`` (dicts by column), its columns in order; typed even when
         there is no row."""
+        if not rows:
+            return _empty(self).copy()
         out = pd.DataFrame(rows, columns=self.names)
         return out.astype(self.dtypes()) if out.empty else out
+
+
+@functools.cache
+def _empty(table: Table) -> pd.DataFrame:
+    """``table`` with no row, typed; made once (pandas takes 3-6 ms to type an empty
+    frame, a re-solve of mip-M has about eight of them), handed out as copies."""
+    return pd.DataFrame([], columns=table.names).astype(table.dtypes())
 
 
 def _id(name: str, description: str, references: Reference | None = None) -> Column:

@@ -385,6 +385,66 @@ def test_whole_values_are_first_sought_near_the_relaxation(monkeypatch: pytest.M
     _assert_feasible(highs, wide)
 
 
+def test_whole_values_rounded_to_nearest_where_that_is_within_the_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the lots at the whole numbers nearest the re-solved relaxation leave a plan
+    within the stage's gap of the relaxation, that is the plan, proven without a search:
+    one linear solve and no small MIP (mip-M at a 1% gap). At a 1e-6 gap it is not, and
+    the small MIP near the relaxation runs."""
+    from aggregate.model import heuristic
+
+    calls: list[int] = []
+    real = heuristic._Lp.solve_whole
+
+    def counted(lp: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(lp, *args, **kwargs)
+
+    monkeypatch.setattr(heuristic._Lp, "solve_whole", counted)
+    highs, _ = _stage(generate("M", "mip"))
+    highs.h.setOptionValue("mip_rel_gap", 1e-2)
+    plan = first_plan(highs)
+    assert plan.steps[-1] == "whole values rounded to nearest" and calls == [], plan.steps
+    _assert_feasible(highs, plan)
+    assert plan.bound is not None and highs.proven(plan.x, plan.bound) is not None  # type: ignore[arg-type]
+    tight, _ = _stage(generate("M", "mip"))
+    exact = first_plan(tight)
+    assert exact.steps[-1] == "whole values near the relaxation by a small MIP", exact.steps
+    assert calls == [1]
+    _assert_feasible(tight, exact)
+
+
+def test_no_repair_where_the_heuristics_plan_is_within_the_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A re-solve's first stage tries the previous plan's decisions only where the
+    heuristic's plan is not already within the gap of the relaxation (nothing could be
+    proven better)."""
+    from aggregate.model import heuristic
+
+    tried: list[int] = []
+    real = heuristic.repaired
+
+    def counted(*args: Any, **kwargs: Any) -> FirstPlan:
+        tried.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(heuristic, "repaired", counted)
+    highs, _ = _stage(generate("M", "mip"))
+    highs.h.setOptionValue("mip_rel_gap", 1e-2)
+    highs.run()
+    assert highs.x is not None
+    previous = highs.x.copy()
+    plan = heuristic.start_plan(highs, previous=previous)
+    assert tried == [] and plan.objective is not None and plan.bound is not None
+    assert highs.within_gap(plan.objective, plan.bound)
+    highs.h.setOptionValue("mip_rel_gap", 1e-9)
+    again = heuristic.start_plan(highs, previous=previous)
+    assert tried == [1] and again.x is not None
+    _assert_feasible(highs, again)
+
+
 def test_no_time_left_for_a_search_keeps_the_first_plan(
     monkeypatch: pytest.MonkeyPatch, solve_verified
 ) -> None:

@@ -24,6 +24,11 @@ going-alone baseline.
 
 Solving is cached by group and runs over any :class:`concurrent.futures.Executor`: a local
 process pool by default, or a Dask ``distributed.Client``'s ``client.get_executor()``.
+With ``warm_start`` a group's solve starts from the plan of the largest group inside it
+already solved (its contracts, tiers and lots kept where they fit, the rest re-solved):
+faster where HiGHS needs long for a first plan, but a value is then any plan within the
+gap that the start leads to, so it can differ (within the gap) with the order groups are
+solved in. Off by default: every value is then the same on any run.
 """
 
 from __future__ import annotations
@@ -57,6 +62,9 @@ from aggregate.schema.sustainment import RepairShop, Spares, Sustainment, Wear
 from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
+
+Decisions = dict[str, dict[Any, float]]
+"""A plan's whole-number decisions by model variable and index (:attr:`Solution.decisions`)."""
 
 TOLERATED_CHECKS = frozenset({"demand_sources", "item_usable", "offer_capacity", "tier_reachable"})
 """Checks a restricted scenario may fail and still be solved: a member's demand that only
@@ -458,9 +466,15 @@ def value_of(group: Iterable[str], plan: Solution, verified: bool | None = None)
 
 
 def solve_group(
-    scenario: Scenario, group: Iterable[str], *, verify: bool = False, **solve_options: Any
+    scenario: Scenario,
+    group: Iterable[str],
+    *,
+    verify: bool = False,
+    start: Decisions | None = None,
+    **solve_options: Any,
 ) -> tuple[CoalitionValue, Solution | None]:
-    """Solve ``scenario`` restricted to ``group`` with the weighted objective."""
+    """Solve ``scenario`` restricted to ``group`` with the weighted objective; ``start``:
+    a smaller group's decisions to start from (``aggregate.solve(start=...)``)."""
     members = frozenset(group)
     if not members:
         return empty_value(), None
@@ -469,7 +483,7 @@ def solve_group(
     if not (held or any(f.committed > 0 for f in sub.funds)):
         # nothing to buy or hold: the group spends nothing (and HiGHS rejects an empty model)
         return replace(empty_value(), group=members, verified=True if verify else None), None
-    plan = solve(sub, objective="weighted", **solve_options)
+    plan = solve(sub, objective="weighted", start=start, **solve_options)
     if plan.status.interrupted:
         # Ctrl-C stopped this solve: no value to cache, and the caller means to stop
         raise KeyboardInterrupt
@@ -489,10 +503,19 @@ def coalition_value(
 
 
 def _solve_batch(
-    scenario: Scenario, groups: list[Coalition], verify: bool, options: dict[str, Any]
-) -> list[CoalitionValue]:
-    # top-level so that process pools and Dask can pickle it
-    return [coalition_value(scenario, g, verify=verify, **options) for g in groups]
+    scenario: Scenario,
+    groups: list[tuple[Coalition, Decisions | None]],
+    verify: bool,
+    options: dict[str, Any],
+    keep: bool = False,
+) -> list[tuple[CoalitionValue, Decisions | None]]:
+    # top-level so that process pools and Dask can pickle it; each group with its start,
+    # and (keep) its own plan's decisions back as a start for larger groups
+    out = []
+    for group, start in groups:
+        value, plan = solve_group(scenario, group, verify=verify, start=start, **options)
+        out.append((value, plan.decisions if keep and plan is not None else None))
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -520,9 +543,13 @@ class CoalitionGame:
         verify: bool = False,
         cache: Mapping[Coalition, CoalitionValue] | None = None,
         progress: Callable[[int, int], object] | None = None,
+        warm_start: bool = False,
         **solve_options: Any,
     ) -> None:
         self.scenario = scenario
+        self.warm_start = warm_start
+        self.decisions: dict[Coalition, Decisions] = {}
+        """Each solved group's decisions, kept as starts for larger groups (``warm_start``)."""
         self.players: tuple[str, ...] = tuple(n.code for n in scenario.nations)
         self.executor = executor
         self.workers = workers
@@ -548,20 +575,45 @@ class CoalitionGame:
             if members == self.grand:
                 self.grand_plan()
             else:
-                self.cache[members] = coalition_value(
-                    self.scenario, members, verify=self.verify, **self.solve_options
+                value, plan = solve_group(
+                    self.scenario,
+                    members,
+                    verify=self.verify,
+                    start=self.start_for(members),
+                    **self.solve_options,
                 )
+                self._keep(value, None if plan is None else plan.decisions)
         return self.cache[members].value
+
+    def start_for(self, group: Coalition) -> Decisions | None:
+        """With ``warm_start``: the decisions of the largest solved group inside ``group``
+        (ties: the first by sorted members), else None."""
+        if not self.warm_start:
+            return None
+        inside = [g for g in self.decisions if g < group]
+        if not inside:
+            return None
+        best = min(inside, key=lambda g: (-len(g), sorted(g)))
+        return self.decisions[best]
+
+    def _keep(self, value: CoalitionValue, decisions: Decisions | None) -> None:
+        self.cache[value.group] = value
+        if self.warm_start and decisions:
+            self.decisions[value.group] = decisions
 
     def grand_plan(self) -> Solution:
         """The grand coalition's (weighted) plan, solved once and kept."""
         if self._grand_plan is None:
             value, plan = solve_group(
-                self.scenario, self.grand, verify=self.verify, **self.solve_options
+                self.scenario,
+                self.grand,
+                verify=self.verify,
+                start=self.start_for(self.grand),
+                **self.solve_options,
             )
             assert plan is not None
             self._grand_plan = plan
-            self.cache[self.grand] = value
+            self._keep(value, plan.decisions)
         return self._grand_plan
 
     def solve_groups(self, groups: Iterable[Iterable[str]]) -> dict[Coalition, CoalitionValue]:
@@ -583,21 +635,39 @@ class CoalitionGame:
         else:
             own = self.executor is None
             pool: Executor = self.executor or ProcessPoolExecutor(max_workers=workers)
+            # with warm starts, one size of group at a time: each starts from a smaller
+            # group's plan, solved before it
+            levels = (
+                [[g for g in todo if len(g) == k] for k in sorted({len(g) for g in todo})]
+                if self.warm_start
+                else [todo]
+            )
+            done = 0
             try:
-                size = max(1, min(16, len(todo) // (4 * max(workers, 1))))
-                batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-                futures = [
-                    pool.submit(_solve_batch, self.scenario, b, self.verify, self.solve_options)
-                    for b in batches
-                ]
-                done = 0
-                for future in futures:
-                    values = future.result()
-                    for value in values:
-                        self.cache[value.group] = value
-                    done += len(values)
-                    if self.progress is not None:
-                        self.progress(done, len(todo))
+                for level in levels:
+                    size = max(1, min(16, len(level) // (4 * max(workers, 1))))
+                    batches = [
+                        [(g, self.start_for(g)) for g in level[i : i + size]]
+                        for i in range(0, len(level), size)
+                    ]
+                    futures = [
+                        pool.submit(
+                            _solve_batch,
+                            self.scenario,
+                            b,
+                            self.verify,
+                            self.solve_options,
+                            self.warm_start,
+                        )
+                        for b in batches
+                    ]
+                    for future in futures:
+                        values = future.result()
+                        for value, decisions in values:
+                            self._keep(value, decisions)
+                        done += len(values)
+                        if self.progress is not None:
+                            self.progress(done, len(todo))
             finally:
                 if own:
                     pool.shutdown()

@@ -243,8 +243,12 @@ class BlockRunner:
         whole: Callable[[], Runner],
         workers: int = 1,
         heuristic: bool = False,
+        previous: np.ndarray | None = None,
     ) -> None:
         self.lin = lin
+        self.previous = previous
+        """A related plan's column values (``solve(start=...)``): each block's first stage
+        starts from its part of them where they can be repaired."""
         self.parts = parts
         self.workers = max(1, min(workers, len(parts)))
         self._make = make
@@ -291,6 +295,7 @@ class BlockRunner:
                 left,
                 part_start,
                 first=part.first_plan_seconds is None,
+                previous=None if self.previous is None else self.previous[part.cols],
                 heuristic=self.heuristic,
             )
             if plan is None:

@@ -14,11 +14,13 @@ find a good one late (issue #16: ``mip-L``'s needs stage had no plan within 1% a
 4. close contracts one by one where the plan gets cheaper without them (their volume moves
    elsewhere), a few linear solves each warm from the last basis;
 5. choose whole values for the remaining integer columns (whole lots, whole units,
-   packages) with the contract decisions fixed: a small MIP stopped after a fixed number
-   of nodes, first with each column between the whole numbers either side of its value
-   in step 4's solve (the relaxation-enforced neighbourhood: eda-L's 20,589 lots leave
-   958 choices of one lot more or less), then over the full ranges, else each rounded
-   up, else down, and solved once more. The plan is the last solve's solution, every
+   packages) with the contract decisions fixed: each at the whole number nearest its
+   value in step 4's solve, kept where the re-solved plan is then within the stage's gap
+   of the relaxation (one linear solve, no search needed); else a small MIP stopped after
+   a fixed number of nodes, first with each column between the whole numbers either side
+   of that value (the relaxation-enforced neighbourhood: eda-L's 20,589 lots leave 958
+   choices of one lot more or less), then over the full ranges, else each rounded up,
+   else down, and solved once more. The plan is the last solve's solution, every
    integer column at a whole value and every row met within HiGHS's tolerances.
 
 Where the rounded decisions of step 2 admit no plan, a fallback fixes only the decisions the
@@ -280,6 +282,18 @@ class _Columns:
 
 
 def _columns(model: HighsModel, lp: _Lp) -> _Columns:
+    """The roles, kept on ``model`` where they follow from its structure alone (named
+    column blocks: a yes/no column stays one whatever its bounds), so a re-solve reads
+    them once (mip-M: 0.017 s of a 0.1 s heuristic)."""
+    if isinstance(model.heuristic_columns, _Columns):
+        return model.heuristic_columns
+    out = _read_columns(model, lp)
+    if model.lin.columns:
+        model.heuristic_columns = out
+    return out
+
+
+def _read_columns(model: HighsModel, lp: _Lp) -> _Columns:
     lin = model.lin
     integer = model.integer
     binary = integer & (lp.lower >= 0) & (lp.upper <= 1)
@@ -415,9 +429,12 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     x = relaxed[1]
     fixed = _round_binaries(x, cols)
     lp.fix(cols.binary, fixed)
-    # from scratch: presolve drops the fixed columns (eda-L: 2 s, against 9 s warm from
-    # the relaxation's basis); the moves below start warm from this solve's basis
-    lp.h.clearSolver()
+    # the moves below start warm from this solve's basis. A slow relaxation's re-solve
+    # starts from scratch: presolve drops the fixed columns (eda-L: 2 s, against 9 s warm
+    # from the relaxation's basis); a fast one's warm (mip-L: 0.05 s against 0.43 s cold,
+    # eda-M 0.01 s against 0.07 s)
+    if out.relaxation_seconds >= SLOW_RELAXATION:
+        lp.h.clearSolver()
     best = lp.solve()
     if best is None and lp.out_of_time:
         out.steps.append("out of time")
@@ -478,8 +495,10 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
         # against 5-9%)
         fixed_rest = np.array([values[j] for j in rest.tolist()])
         near = np.concatenate([best[1][general], fixed_rest])
-        plan = lp.solve_whole(whole, near=near)
-        step = "whole values near the relaxation by a small MIP"
+        plan, step = _nearest(lp, whole, near, out.bound), "whole values rounded to nearest"
+        if plan is None:
+            plan = lp.solve_whole(whole, near=near)
+            step = "whole values near the relaxation by a small MIP"
         if plan is not None and lp.improve and lp.left() > 0:
             # the plan is the answer (no search follows): the time left improves it
             better = lp.solve_whole(whole, near=near, start=plan[1])
@@ -503,6 +522,24 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     assert plan is not None
     out.x = plan[1]
     out.objective = plan[0]
+
+
+def _nearest(
+    lp: _Lp, cols: np.ndarray, near: np.ndarray, bound: float | None
+) -> tuple[float, np.ndarray] | None:
+    """``cols`` fixed at the whole numbers nearest ``near`` and the rest re-solved: the
+    plan where that is already within the stage's gap of ``bound`` (the relaxation's
+    optimum: the proof then needs no search), else None with ``cols`` continuous again.
+    One linear solve where the one-lot search is a MIP of its own (mip-M: 0.01 s against
+    0.1 s)."""
+    if bound is None or lp.improve:
+        return None
+    lp.fix(cols, np.clip(np.round(near), lp.lower[cols], lp.upper[cols]))
+    plan = lp.solve()
+    if plan is not None and lp.model.within_gap(plan[0], bound):
+        return plan
+    lp.free(cols)
+    return None
 
 
 def repaired(model: HighsModel, previous: np.ndarray, time_limit: float | None = None) -> FirstPlan:
@@ -539,18 +576,28 @@ def start_plan(
     previous: np.ndarray | None = None,
     heuristic: bool = True,
 ) -> FirstPlan:
-    """The start for the first MIP stage: the better of ``previous`` repaired
-    (:func:`repaired`, where given) and the heuristic's plan (:func:`first_plan`, if
-    ``heuristic``); the previous plan's decisions can suit the new numbers worse than a
-    fresh rounding does (measured: ``needs_first`` variants of ``mip-M``)."""
+    """The start for the first MIP stage: the better of the heuristic's plan
+    (:func:`first_plan`, if ``heuristic``) and ``previous`` repaired (:func:`repaired`,
+    where given); the previous plan's decisions can suit the new numbers worse than a
+    fresh rounding does, or better (measured: ``needs_first`` variants of ``mip-M``).
+    Where the heuristic's plan is already within the gap of its relaxation, no repair is
+    tried: nothing can be proven better (``weighted`` variants of ``mip-M``: 0.02 s of a
+    0.1 s start saved in most variants, whose previous decisions rarely fit)."""
     if not model.mip or (time_limit is not None and BUDGET_SHARE * time_limit < MIN_BUDGET):
         return FirstPlan(None)
-    kept = FirstPlan(None) if previous is None else repaired(model, previous, time_limit)
-    if heuristic and time_limit is not None:
-        # one budget for both: what the repair took comes off the heuristic's share
-        time_limit = max(time_limit - kept.seconds / BUDGET_SHARE, 0.0)
     fresh = first_plan(model, time_limit) if heuristic else FirstPlan(None)
-    if kept.objective is None or (fresh.objective is not None and fresh.objective < kept.objective):
+    if previous is None or (
+        fresh.objective is not None
+        and fresh.bound is not None
+        and model.within_gap(fresh.objective, fresh.bound)
+    ):
+        return fresh
+    # one budget for both: what the heuristic took comes off the repair's share
+    left = None if time_limit is None else max(time_limit - fresh.seconds / BUDGET_SHARE, 0.0)
+    kept = repaired(model, previous, left)
+    if kept.objective is None or (
+        fresh.objective is not None and fresh.objective <= kept.objective
+    ):
         fresh.seconds += kept.seconds
         return fresh
     kept.seconds += fresh.seconds

@@ -295,6 +295,9 @@ class HighsModel:
         """(rows, :attr:`capped`) -> the basis of the last linear relaxation the
         first-plan heuristic solved for such a stage: a re-solve's warm start
         (:mod:`aggregate.model.heuristic`)."""
+        self.heuristic_columns: object | None = None
+        """The first-plan heuristic's integer columns by role, read once from the model's
+        structure (a re-solve changes only numbers)."""
         self.cost = np.zeros(lin.ncols)
         """The stage's objective vector (:meth:`set_cost`)."""
 

@@ -16,7 +16,7 @@ variables in the order :func:`aggregate.model.variables.add_variables` creates t
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -171,6 +171,33 @@ class LinearModel:
             dtype=float,
             count=len(self.vardata),
         )
+
+    def decisions(self, x: np.ndarray) -> dict[str, dict[Any, float]]:
+        """The integer columns of ``x`` (a plan) by variable and index: what another model
+        of a related scenario starts from (:meth:`start_from`)."""
+        whole = np.asarray(self.integer, dtype=bool)
+        out: dict[str, dict[Any, float]] = {}
+        for name, block in self.columns.items():
+            cols = np.flatnonzero(whole[block.start : block.stop])
+            if len(cols):
+                values = np.round(x[block.start + cols]).tolist()
+                out[name] = {block.keys[j]: v for j, v in zip(cols.tolist(), values, strict=True)}
+        return out
+
+    def start_from(self, decisions: Mapping[str, Mapping[Any, float]]) -> np.ndarray:
+        """A start for this model from another model's :meth:`decisions` (a variant's, a
+        smaller coalition's): each integer column takes the value of the same variable
+        and index there, 0 (nothing ordered, nothing opened) where it has none; the other
+        columns are NaN, left to the linear re-solve that repairs the start
+        (:func:`aggregate.model.heuristic.repaired`)."""
+        x = np.full(self.ncols, np.nan)
+        whole = np.asarray(self.integer, dtype=bool)
+        for name, block in self.columns.items():
+            given = decisions.get(name, {})
+            for j, key in enumerate(block.keys, block.start):
+                if whole[j]:
+                    x[j] = given.get(key, 0.0)
+        return x
 
     def load_values(self, x: np.ndarray) -> None:
         """Set every Pyomo variable's value from ``x`` (no validation: solver output)."""
