@@ -16,9 +16,9 @@ instance built for the base and, per variant,
 4. solves warm: HiGHS starts from its last basis (LP); with ``first_plan: heuristic`` a
    MIP's first stage starts from the previous variant's plan, its integer decisions kept
    and the rest re-solved for the new numbers (:func:`aggregate.model.heuristic.repaired`),
-   where that is feasible and better than the first-plan heuristic's, whose relaxation
-   starts from the previous variant's basis; a start within the gap of that relaxation's
-   bound is the answer (no branch and bound).
+   where the first-plan heuristic's plan (its relaxation warm from the previous variant's
+   basis) is not already within the gap and the repaired plan is feasible and better; a
+   start within the gap of that relaxation's bound is the answer (no branch and bound).
 
 When the structure differs (an index set or a row set changed, e.g. a nation joins or a
 floor becomes zero), the resolver logs why and rebuilds from scratch, so the answer is

@@ -12,6 +12,9 @@ from aggregate.schema.scenario import DEFAULT_CURRENCY
 from aggregate.status import SolveStatus
 from aggregate.tables import SPECS
 
+if TYPE_CHECKING:
+    from aggregate.model.linear import Decisions
+
 
 @dataclass
 class Solution:
@@ -46,7 +49,7 @@ class Solution:
     solver_settings: dict[str, Any] = field(default_factory=dict)
     """How the plan was solved: ``solver``, ``preset``, the ``highs_options`` set (the
     preset's and the scenario's or caller's), ``mip_gap``, ``time_limit`` and ``threads``."""
-    decisions: dict[str, dict[Any, float]] = field(default_factory=dict, repr=False, compare=False)
+    decisions: Decisions = field(default_factory=dict, repr=False, compare=False)
     """The plan's whole-number decisions (contracts, tiers, delivery periods, lots, ...) by
     model variable and index: what ``aggregate.solve(other, start=solution)`` starts from.
     Not part of the exports; empty without a plan."""

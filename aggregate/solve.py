@@ -144,8 +144,12 @@ def solve(
     ``start``: the plan of a related scenario (a variant, a smaller coalition of the same
     nations), or its :attr:`Solution.decisions`: its whole-number decisions are kept where they
     fit this scenario, the rest re-solved as a linear program, and the search starts from
-    that plan; where they do not fit, the solve runs as without it. The answer is then
-    any plan within the gap, which can differ from the one found without the start.
+    that plan; where they do not fit, the solve runs as without it. The decisions are
+    kept all together or not at all: what the start lacks (a new member's lots) starts at
+    none. The answer is then any plan within the gap, which can differ from the one found
+    without the start. A start is used with HiGHS only, not under a time limit below 1 s,
+    and with ``first_plan: heuristic`` only where the heuristic's own plan is not already
+    within the gap; a plan read back from a file has no decisions (a warning says so).
     """
     settings = scenario.settings
     options = SolverOptions.from_settings(
@@ -204,6 +208,11 @@ def solve(
             data.alone_short, data.alone_spent = bounds
         model = build_model(data)
         given = start.decisions if isinstance(start, Solution) else start
+        if start is not None and not given:
+            log.warning(
+                "the start has no decisions (a plan without a solution, or read back from a "
+                "file): solving without it"
+            )
         previous = linear(model).start_from(given) if given else None
         built = time.perf_counter()
         solution = solve_model(model, data, options, previous=previous)
@@ -286,6 +295,8 @@ def _solve_model(
     else:
         if isinstance(model, AggregateModel):
             model.all_constraints()  # Pyomo's solver interfaces read the Pyomo constraints
+        if previous is not None:
+            log.warning("a start plan is used with HiGHS's direct interface only: ignored")
         runner = _Runner(options)
     timings["handoff"] = time.perf_counter() - t0
     deadline = None if options.time_limit is None else time.perf_counter() + options.time_limit

@@ -65,9 +65,10 @@ def tiered_by_hand(group: frozenset[str]) -> float:
     return 0.0 if not group else 2000.0 + tier_price(volume) * volume
 
 
-@pytest.fixture(scope="module")
-def tiered() -> CoalitionGame:
-    sc = _world(
+def tiered_scenario() -> Any:
+    """One contract with a 2,000 fixed cost, capacity 1,000 and the tiers of
+    :func:`tier_price`; the nations of ``TIERED`` with their demands."""
+    return _world(
         [{"code": c, "name": c, "gni": GNI[c]} for c in TIERED],
         TIERED,
         [
@@ -84,7 +85,11 @@ def tiered() -> CoalitionGame:
             }
         ],
     )
-    game = CoalitionGame(sc, workers=1, verify=True)
+
+
+@pytest.fixture(scope="module")
+def tiered() -> CoalitionGame:
+    game = CoalitionGame(tiered_scenario(), workers=1, verify=True)
     game.all_values()
     return game
 

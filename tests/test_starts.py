@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
@@ -17,32 +17,10 @@ from aggregate.games.solutions import subsets
 from aggregate.model import build_model, linear
 from benchmarks.generator import generate_raw
 from benchmarks.warm_study import objective_value, variant
-from tests.test_games_scenarios import GNI, TIERED, _world, tiered_by_hand
+from tests.test_games_scenarios import TIERED, tiered_by_hand, tiered_scenario
 
 TOL = 1e-6
 REPAIR = "aggregate.model.heuristic"
-
-
-def _tiered() -> aggregate.Scenario:
-    """The concave game of test_games_scenarios: one contract with a 2,000 fixed cost and
-    all-units tiers at 100 / 350 / 500 units (10 / 9.5 / 9.4 / 9.3 a unit)."""
-    return _world(
-        [{"code": c, "name": c, "gni": GNI[c]} for c in TIERED],
-        TIERED,
-        [
-            {
-                "item": "shell",
-                "capacity": 1000,
-                "price": 10,
-                "contract_cost": 2000,
-                "tiers": [
-                    {"min_volume": 100, "price": 9.5},
-                    {"min_volume": 350, "price": 9.4},
-                    {"min_volume": 500, "price": 9.3},
-                ],
-            }
-        ],
-    )
 
 
 def _repairs(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -50,7 +28,9 @@ def _repairs(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [m for m in messages if "start from the previous plan" in m]
 
 
-def test_decisions_map_onto_another_model_by_variable_and_index() -> None:
+def test_decisions_map_onto_another_model_by_variable_and_index(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """A plan's whole-number decisions land on the same variable and index of another
     model; integer columns the plan does not have start at 0, the others are left open."""
     sc = aggregate.validate(generate_raw("S", "mip", objective="weighted"))
@@ -65,8 +45,11 @@ def test_decisions_map_onto_another_model_by_variable_and_index() -> None:
         assert x[j] == solution.decisions["lots"][key]
     # a variable the other plan lacks: nothing ordered, nothing opened
     assert (lin.start_from({})[whole] == 0).all()
-    # no decisions (a plan that found none): the solve runs as without a start
-    assert aggregate.solve(sc, mip_gap=1e-3, start={}).decisions == solution.decisions
+    # no decisions (a plan read back from a file keeps none): said, and no start is tried
+    with caplog.at_level(logging.INFO):
+        again = aggregate.solve(sc, mip_gap=1e-3, start={})
+    assert "the start has no decisions" in caplog.text
+    assert _repairs(caplog) == [] and again.decisions == solution.decisions
 
 
 def test_a_start_from_a_variant_is_repaired_and_reaches_the_optimum(
@@ -94,7 +77,7 @@ def test_a_costly_start_does_not_change_the_optimum(caplog: pytest.LogCaptureFix
     """EST alone started from the grand coalition's plan: the contract at the 500-unit tier
     is kept (EST then buys 500 units at 9.3 = 4,650 where it needs 110), the search moves
     on from it to EST's optimum by hand, 2,000 + 110 x 9.5 = 3,045."""
-    sc = _tiered()
+    sc = tiered_scenario()
     grand = aggregate.solve(sc, objective="weighted")
     assert set(grand.orders["tier"]) == {3}
     alone = restrict(sc, ["EST"])
@@ -110,8 +93,9 @@ def test_a_warm_started_game_has_the_hand_values_on_any_executor(
 ) -> None:
     """Every group starts from the largest smaller group solved (a pair from a single
     nation, ...): the values are the hand-computed ones, the same solved one by one and
-    in two threads (one size of group at a time)."""
-    sc = _tiered()
+    in two processes (one size of group at a time). Only the two largest sizes' plans are
+    kept."""
+    sc = tiered_scenario()
     with caplog.at_level(logging.INFO, logger=REPAIR):
         game = CoalitionGame(sc, workers=1, verify=True, warm_start=True)
         values = game.all_values()
@@ -121,13 +105,46 @@ def test_a_warm_started_game_has_the_hand_values_on_any_executor(
     for group, value in values.items():
         assert value == pytest.approx(tiered_by_hand(group), abs=TOL), group
         assert group == frozenset() or game.cache[group].verified
-    assert set(game.decisions) == set(values) - {frozenset()}
+    assert set(game.decisions) == {g for g in values if len(g) >= len(TIERED) - 1}
     assert game.start_for(frozenset(TIERED)) is game.decisions[frozenset({"EST", "LTU", "LVA"})]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        threaded = CoalitionGame(sc, executor=pool, warm_start=True).all_values()
-    assert threaded == values
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parallel = CoalitionGame(sc, executor=pool, warm_start=True)
+        assert parallel.all_values() == values
+    assert set(parallel.decisions) == set(game.decisions)
     # without warm starts, no start and no decisions kept
     cold = CoalitionGame(sc, workers=1)
     assert cold.start_for(frozenset(TIERED)) is None
     cold.value(frozenset({"EST", "LVA"}))
     assert cold.decisions == {}
+
+
+def test_each_block_starts_from_its_part_of_the_plan(caplog: pytest.LogCaptureFixture) -> None:
+    """A scenario of two unrelated halves solved block by block: each block's search
+    starts from its own columns of the given plan (one repair per block)."""
+    from tests.test_blocks import joined
+
+    sc = joined("weighted", mip_gap=1e-3)
+    base = aggregate.solve(sc)
+    assert base.key_figures["blocks"] == 2
+    with caplog.at_level(logging.INFO, logger=REPAIR):
+        again = aggregate.solve(sc, start=base)
+    assert len(_repairs(caplog)) == 2 and all("kept" in m for m in _repairs(caplog))
+    assert aggregate.verify(sc, again).ok
+    (a,), (b,) = objective_value(again), objective_value(base)
+    assert abs(a - b) <= 2e-3 * max(abs(a), abs(b))
+
+
+def test_a_resolver_without_the_heuristic_leaves_highs_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """first_plan none (the default): a re-solve starts HiGHS on its own, as a solve of the
+    variant alone would; the previous variant's plan is not tried."""
+    from aggregate.resolve import Resolver
+
+    raw = copy.deepcopy(generate_raw("S", "mip", objective="weighted"))
+    variants = [aggregate.validate(variant(raw, seed)) for seed in range(2)]
+    resolver = Resolver(variants[0])
+    with caplog.at_level(logging.INFO, logger=REPAIR):
+        for sc in variants:
+            assert aggregate.verify(sc, resolver.solve(sc)).ok
+    assert resolver.reuses == 1 and _repairs(caplog) == []

@@ -25,10 +25,11 @@ going-alone baseline.
 Solving is cached by group and runs over any :class:`concurrent.futures.Executor`: a local
 process pool by default, or a Dask ``distributed.Client``'s ``client.get_executor()``.
 With ``warm_start`` a group's solve starts from the plan of the largest group inside it
-already solved (its contracts, tiers and lots kept where they fit, the rest re-solved):
-faster where HiGHS needs long for a first plan, but a value is then any plan within the
-gap that the start leads to, so it can differ (within the gap) with the order groups are
-solved in. Off by default: every value is then the same on any run.
+already solved (its contracts, tiers and lots kept all together where they fit, the new
+members' lots at none, the rest re-solved). It can help where HiGHS needs long for a
+first plan (on six ``mip-M`` nations it saved nothing), but a value is then any plan
+within the gap that the start leads to, so it can differ (within the gap) with the groups
+solved before it. Off by default: every value is then the same on any run.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ import pandas as pd
 from aggregate.checks import check_scenario
 from aggregate.errors import ScenarioError
 from aggregate.games.solutions import Coalition, GameError, subsets
+from aggregate.model.linear import Decisions
 from aggregate.result import Solution
 from aggregate.schema import (
     BilateralPurchase,
@@ -62,9 +64,6 @@ from aggregate.schema.sustainment import RepairShop, Spares, Sustainment, Wear
 from aggregate.solve import solve
 
 log = logging.getLogger(__name__)
-
-Decisions = dict[str, dict[Any, float]]
-"""A plan's whole-number decisions by model variable and index (:attr:`Solution.decisions`)."""
 
 TOLERATED_CHECKS = frozenset({"demand_sources", "item_usable", "offer_capacity", "tier_reachable"})
 """Checks a restricted scenario may fail and still be solved: a member's demand that only
@@ -549,7 +548,8 @@ class CoalitionGame:
         self.scenario = scenario
         self.warm_start = warm_start
         self.decisions: dict[Coalition, Decisions] = {}
-        """Each solved group's decisions, kept as starts for larger groups (``warm_start``)."""
+        """Solved groups' decisions, kept as starts for larger groups (``warm_start``): the
+        groups of the largest size solved and of one size less."""
         self.players: tuple[str, ...] = tuple(n.code for n in scenario.nations)
         self.executor = executor
         self.workers = workers
@@ -600,6 +600,11 @@ class CoalitionGame:
         self.cache[value.group] = value
         if self.warm_start and decisions:
             self.decisions[value.group] = decisions
+            # a group starts from one a size smaller: smaller ones are not needed once a
+            # group of this size is solved (2^n plans of eda-L's size would not fit)
+            size = len(value.group)
+            for group in [g for g in self.decisions if len(g) < size - 1]:
+                del self.decisions[group]
 
     def grand_plan(self) -> Solution:
         """The grand coalition's (weighted) plan, solved once and kept."""

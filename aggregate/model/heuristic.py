@@ -63,6 +63,7 @@ from aggregate.status import OVERRUN_GRACE, Outcome, SolveStatus, from_highs
 
 __all__ = [
     "BUDGET_SHARE",
+    "CLEAR_COLUMNS",
     "MAX_CLOSE_MOVES",
     "MIN_BUDGET",
     "ROOT_FACTOR",
@@ -102,6 +103,12 @@ SLOW_RELAXATION = 4.0
 """Seconds of relaxation below which the root rule never applies: HiGHS keeps to its
 time limit on smaller models, whose roots it can stop (mip-L, a 0.3-1.8 s relaxation:
 8.06 s at an 8 s limit), and only the largest spend minutes in a step it cannot stop."""
+CLEAR_COLUMNS = 50_000
+"""Models with at least this many columns re-solve the rounded decisions from scratch
+(presolve drops the fixed columns: eda-L, 103,000 columns, 2 s against 9 s warm from the
+relaxation's basis); smaller ones warm from the basis (mip-L, 19,000 columns: 0.05 s
+against 0.43 s cold; eda-M 0.01 s against 0.07 s). A count, not a time, so the plan does
+not depend on the machine's speed."""
 MOVE_TIME_SHARE = 0.25
 """The contract-closing moves stop once they have taken this share of the time left."""
 MOVE_WORTH = 1e-3
@@ -429,11 +436,9 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     x = relaxed[1]
     fixed = _round_binaries(x, cols)
     lp.fix(cols.binary, fixed)
-    # the moves below start warm from this solve's basis. A slow relaxation's re-solve
-    # starts from scratch: presolve drops the fixed columns (eda-L: 2 s, against 9 s warm
-    # from the relaxation's basis); a fast one's warm (mip-L: 0.05 s against 0.43 s cold,
-    # eda-M 0.01 s against 0.07 s)
-    if out.relaxation_seconds >= SLOW_RELAXATION:
+    # the moves below start warm from this solve's basis; a large model's re-solve itself
+    # from scratch (CLEAR_COLUMNS)
+    if lp.h.getNumCol() >= CLEAR_COLUMNS:
         lp.h.clearSolver()
     best = lp.solve()
     if best is None and lp.out_of_time:
@@ -495,8 +500,14 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
         # against 5-9%)
         fixed_rest = np.array([values[j] for j in rest.tolist()])
         near = np.concatenate([best[1][general], fixed_rest])
-        plan, step = _nearest(lp, whole, near, out.bound), "whole values rounded to nearest"
-        if plan is None:
+        rounded = _nearest(lp, whole, near)
+        if (
+            rounded is not None
+            and out.bound is not None
+            and lp.model.within_gap(rounded[0], out.bound)
+        ):
+            plan, step = rounded, "whole values rounded to nearest"
+        else:
             plan = lp.solve_whole(whole, near=near)
             step = "whole values near the relaxation by a small MIP"
         if plan is not None and lp.improve and lp.left() > 0:
@@ -507,6 +518,9 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
         if plan is None:
             plan = lp.solve_whole(whole)
             step = "whole values by a small MIP"
+        if plan is None and rounded is not None:
+            # feasible but not within the gap: still a plan, before rounding all up or down
+            plan, step = rounded, "whole values rounded to nearest"
         lp.fix(rest, fixed_rest)
         for name, rounder in (("up", math.ceil), ("down", math.floor)):
             if plan is not None:
@@ -524,22 +538,19 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
     out.objective = plan[0]
 
 
-def _nearest(
-    lp: _Lp, cols: np.ndarray, near: np.ndarray, bound: float | None
-) -> tuple[float, np.ndarray] | None:
+def _nearest(lp: _Lp, cols: np.ndarray, near: np.ndarray) -> tuple[float, np.ndarray] | None:
     """``cols`` fixed at the whole numbers nearest ``near`` and the rest re-solved: the
-    plan where that is already within the stage's gap of ``bound`` (the relaxation's
-    optimum: the proof then needs no search), else None with ``cols`` continuous again.
-    One linear solve where the one-lot search is a MIP of its own (mip-M: 0.01 s against
-    0.1 s)."""
-    if bound is None or lp.improve:
+    plan, or None; ``cols`` are continuous again afterwards. One linear solve, where the
+    one-lot search is a MIP of its own (mip-M: 0.01 s against 0.1 s); not tried where the
+    heuristic has the whole time limit (its plan is then the answer, and the search gives
+    a better one)."""
+    if lp.improve:
         return None
     lp.fix(cols, np.clip(np.round(near), lp.lower[cols], lp.upper[cols]))
-    plan = lp.solve()
-    if plan is not None and lp.model.within_gap(plan[0], bound):
-        return plan
-    lp.free(cols)
-    return None
+    try:
+        return lp.solve()
+    finally:
+        lp.free(cols)
 
 
 def repaired(model: HighsModel, previous: np.ndarray, time_limit: float | None = None) -> FirstPlan:
@@ -560,7 +571,9 @@ def repaired(model: HighsModel, previous: np.ndarray, time_limit: float | None =
     lp.fix(cols, np.clip(np.round(previous[cols]), lp.lower[cols], lp.upper[cols]))
     plan = lp.solve()
     out.lp_solves, out.seconds = lp.solves, time.perf_counter() - started
-    if plan is None:
+    if plan is None and lp.out_of_time:
+        out.steps.append("out of time")
+    elif plan is None:
         out.steps.append("previous plan's decisions infeasible")
     else:
         out.steps.append("previous plan's decisions kept")
@@ -594,6 +607,9 @@ def start_plan(
         return fresh
     # one budget for both: what the heuristic took comes off the repair's share
     left = None if time_limit is None else max(time_limit - fresh.seconds / BUDGET_SHARE, 0.0)
+    if left is not None and BUDGET_SHARE * left < MIN_BUDGET:
+        log.info("start from the previous plan: not tried, no time left")
+        return fresh
     kept = repaired(model, previous, left)
     if kept.objective is None or (
         fresh.objective is not None and fresh.objective <= kept.objective

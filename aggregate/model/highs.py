@@ -295,6 +295,7 @@ class HighsModel:
         """(rows, :attr:`capped`) -> the basis of the last linear relaxation the
         first-plan heuristic solved for such a stage: a re-solve's warm start
         (:mod:`aggregate.model.heuristic`)."""
+        # typed loosely: the heuristic's own class, which imports this module
         self.heuristic_columns: object | None = None
         """The first-plan heuristic's integer columns by role, read once from the model's
         structure (a re-solve changes only numbers)."""

@@ -55,6 +55,11 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+Decisions = dict[str, dict[Any, float]]
+"""A plan's whole-number decisions by model variable and index
+(:meth:`LinearModel.decisions`, :attr:`aggregate.result.Solution.decisions`)."""
+
+
 @dataclass
 class Block:
     """One variable or constraint family's slice of columns or rows."""
@@ -172,7 +177,7 @@ class LinearModel:
             count=len(self.vardata),
         )
 
-    def decisions(self, x: np.ndarray) -> dict[str, dict[Any, float]]:
+    def decisions(self, x: np.ndarray) -> Decisions:
         """The integer columns of ``x`` (a plan) by variable and index: what another model
         of a related scenario starts from (:meth:`start_from`)."""
         whole = np.asarray(self.integer, dtype=bool)
