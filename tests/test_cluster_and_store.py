@@ -269,3 +269,43 @@ def test_store_held_by_another_process_says_so(study: Path, tmp_path: Path) -> N
         holder.wait(30)
         if holder.stdout is not None:
             holder.stdout.close()
+
+
+class _StoppedConnection:
+    """A DuckDB connection whose insert is stopped by a signal (the handler raises
+    KeyboardInterrupt while DuckDB reads the frame), after which the aborted transaction
+    makes every other call fail."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.stopped = False
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if self.stopped:
+            raise duckdb.TransactionException("Current transaction is aborted")
+        if sql.startswith("INSERT"):
+            self.stopped = True
+            raise KeyboardInterrupt("SIGTERM")
+        return self.con.execute(sql, *args)
+
+    def register(self, name: str, frame: Any) -> None:
+        self.con.register(name, frame)
+
+    def unregister(self, name: str) -> None:
+        if self.stopped:
+            raise duckdb.TransactionException("Current transaction is aborted")
+        self.con.unregister(name)
+
+
+def test_a_stop_during_an_insert_reaches_the_caller(tmp_path: Path) -> None:
+    """The stop, not the aborted transaction's error on clean-up, is what the study sees
+    (a SIGTERM in the middle of writing a variant's tables ended the study with exit code
+    1 and a database traceback instead of 130)."""
+    import pandas as pd
+
+    store = Store(tmp_path / "s.duckdb")
+    con = _StoppedConnection(duckdb.connect())
+    con.con.execute("CREATE TABLE t (a INTEGER)")
+    with pytest.raises(KeyboardInterrupt):
+        store._insert(con, "t", pd.DataFrame({"a": [1, 2]}))  # type: ignore[arg-type]
+    assert con.stopped

@@ -25,7 +25,7 @@ import json
 import math
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -356,8 +356,14 @@ class Store:
         con.register("_frame", frame)
         try:
             con.execute(f"INSERT INTO {_quote(table)} BY NAME SELECT * FROM _frame")
-        finally:
-            con.unregister("_frame")
+        except BaseException:
+            # a stop (Ctrl-C, SIGTERM) during the insert aborts the transaction, and
+            # unregistering then fails as well: the stop, not that failure, must reach the
+            # caller (a stopped study exits 130, not 1 with a database traceback)
+            with suppress(duckdb.Error):
+                con.unregister("_frame")
+            raise
+        con.unregister("_frame")
 
     # ---------------------------------------------------------------------------- reading
 
