@@ -181,7 +181,7 @@ class LinearModel:
         """The integer columns of ``x`` (a plan) by variable and index: what another model
         of a related scenario starts from (:meth:`start_from`)."""
         whole = np.asarray(self.integer, dtype=bool)
-        out: dict[str, dict[Any, float]] = {}
+        out: Decisions = {}
         for name, block in self.columns.items():
             cols = np.flatnonzero(whole[block.start : block.stop])
             if len(cols):
@@ -199,9 +199,8 @@ class LinearModel:
         whole = np.asarray(self.integer, dtype=bool)
         for name, block in self.columns.items():
             given = decisions.get(name, {})
-            for j, key in enumerate(block.keys, block.start):
-                if whole[j]:
-                    x[j] = given.get(key, 0.0)
+            for j in np.flatnonzero(whole[block.start : block.stop]).tolist():
+                x[block.start + j] = given.get(block.keys[j], 0.0)
         return x
 
     def load_values(self, x: np.ndarray) -> None:
