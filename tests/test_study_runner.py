@@ -10,6 +10,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import functools
 import os
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +213,37 @@ def test_a_given_executor_is_used_and_left_open(tmp_path: Path) -> None:
         )  # fmt: skip
         assert result.ok == 1
         assert pool.submit(int, "7").result() == 7  # still usable
+
+
+class _SlowStore(Store):
+    """A store whose write first runs a long DuckDB query, during which a SIGTERM arrives
+    (the study's stop then reaches DuckDB, which turns it into its own error)."""
+
+    def write(self, outcome: Outcome, **kwargs: Any) -> None:
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM))
+        timer.start()
+        try:
+            # one thread: DuckDB then checks for signals between its chunks (with more, a
+            # check could wait until a worker thread's long task ends, ~40 s)
+            self._con.execute("SET threads = 1")
+            self._con.execute("SELECT sum(a) FROM range(30000000000) t(a)")
+        finally:
+            timer.cancel()
+        super().write(outcome, **kwargs)
+
+
+def test_a_stop_during_a_store_write_is_a_stop(tmp_path: Path) -> None:
+    """DuckDB turns a SIGTERM during a query into ``RuntimeError('Query interrupted')``;
+    the study still reports the stop (``KeyboardInterrupt``: the CLI exits 130, not 1 with
+    "Query interrupted"), and gives both signals their handlers back."""
+    store = _SlowStore(tmp_path / "s.duckdb")
+    with cf.ThreadPoolExecutor(max_workers=1) as pool, pytest.raises(KeyboardInterrupt) as stop:
+        run_study(small_study(), executor=pool, store=store, progress=False)
+    assert isinstance(stop.value.__cause__, RuntimeError)
+    assert "interrupted" in str(stop.value.__cause__)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    store.close()
 
 
 def test_stored_plan_is_the_solved_plan() -> None:

@@ -173,11 +173,16 @@ def run_study(
             n = workers or default_workers()
             dask = {"security": security, "timeout": connect_timeout}
             with (
-                _sigterm_interrupts(),
+                _stops() as stopped,
                 _executor(executor, scheduler, local_cluster, min(n, len(jobs)), dask) as make,
             ):
                 loop = _Loop(make, task, retries, db, names, result, on_result)
-                loop.run(list(jobs.values()), progress, study.name)
+                try:
+                    loop.run(list(jobs.values()), progress, study.name)
+                except Exception as exc:
+                    if stopped.is_set():  # the stop, turned into another error by a library
+                        raise KeyboardInterrupt("stopped") from exc
+                    raise
         result.seconds = time.perf_counter() - started
         result.table = db.comparison(study.name)
         return result
@@ -240,25 +245,34 @@ def _shutdown(executor: cf.Executor, wait: bool, terminate: bool = False) -> Non
 
 
 @contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
+def _stops() -> Iterator[threading.Event]:
     """While inside, SIGTERM stops the study as Ctrl-C does (``KeyboardInterrupt``: the
-    pool is shut down, running solves ended, stored results kept). Main thread only, and
-    only where SIGTERM has its default action (someone else's handler is kept)."""
+    pool is shut down, running solves ended, stored results kept), and either stop is
+    recorded in the event yielded. A library may turn the ``KeyboardInterrupt`` into its
+    own error (DuckDB raises ``RuntimeError('Query interrupted')`` when the stop arrives
+    during a write): the event tells the caller that error is the stop. Main thread only;
+    a signal whose handler is someone else's keeps it."""
+    stopped = threading.Event()
     if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
-        yield
+        yield stopped
         return
 
     def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt("SIGTERM")
+        stopped.set()
+        raise KeyboardInterrupt(signal.Signals(signum).name)
 
-    signal.signal(signal.SIGTERM, stop)
+    ours: dict[signal.Signals, Any] = {
+        signal.SIGTERM: signal.SIG_DFL,
+        signal.SIGINT: signal.default_int_handler,
+    }
+    taken = [sig for sig, default in ours.items() if signal.getsignal(sig) is default]
+    for sig in taken:
+        signal.signal(sig, stop)
     try:
-        yield
+        yield stopped
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for sig in taken:
+            signal.signal(sig, ours[sig])
 
 
 @contextmanager
