@@ -19,7 +19,9 @@ from aggregate.study import Store, load_study, run_study
 from tests.test_study_runner import OFFER, pooling_raw
 
 ROOT = Path(__file__).resolve().parents[1]
-PRICES = [5, 7, 9]  # tier prices of the grid (8 is the base's)
+# tier prices of the grid (8 is the base's): enough variants (12) that a slow moment of
+# the test between the first stored line and the kill cannot let the study finish
+PRICES = [1, 2, 3, 4, 5, 6, 7, 9, 9.5]
 
 
 def _write_study(path: Path) -> Path:

@@ -216,27 +216,48 @@ def test_a_given_executor_is_used_and_left_open(tmp_path: Path) -> None:
 
 
 class _SlowStore(Store):
-    """A store whose write first runs a long DuckDB query, during which a SIGTERM arrives
-    (the study's stop then reaches DuckDB, which turns it into its own error)."""
+    """A store one of whose steps first runs a long DuckDB query, during which a signal
+    arrives (the study's stop then reaches DuckDB, which turns it into its own error)."""
 
-    def write(self, outcome: Outcome, **kwargs: Any) -> None:
-        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM))
+    def __init__(self, path: Path, slow: str, sig: signal.Signals) -> None:
+        super().__init__(path)
+        self.slow, self.sig = slow, sig
+
+    def _stopped_query(self) -> None:
+        # one thread: DuckDB then checks for signals between its chunks (with more, a
+        # check could wait until a worker thread's long task ends, ~40 s)
+        self._con.execute("SET threads = 1")
+        # the query runs for tens of seconds: the signal, 1 s in, lands inside it
+        timer = threading.Timer(1.0, os.kill, (os.getpid(), self.sig))
         timer.start()
         try:
-            # one thread: DuckDB then checks for signals between its chunks (with more, a
-            # check could wait until a worker thread's long task ends, ~40 s)
-            self._con.execute("SET threads = 1")
             self._con.execute("SELECT sum(a) FROM range(30000000000) t(a)")
         finally:
             timer.cancel()
+
+    def register(self, study: str, variants: Any) -> None:
+        if self.slow == "register":
+            self._stopped_query()
+        super().register(study, variants)
+
+    def write(self, outcome: Outcome, **kwargs: Any) -> None:
+        if self.slow == "write":
+            self._stopped_query()
         super().write(outcome, **kwargs)
 
 
-def test_a_stop_during_a_store_write_is_a_stop(tmp_path: Path) -> None:
-    """DuckDB turns a SIGTERM during a query into ``RuntimeError('Query interrupted')``;
-    the study still reports the stop (``KeyboardInterrupt``: the CLI exits 130, not 1 with
-    "Query interrupted"), and gives both signals their handlers back."""
-    store = _SlowStore(tmp_path / "s.duckdb")
+@pytest.mark.parametrize(
+    ("slow", "sig"),
+    [("write", signal.SIGTERM), ("write", signal.SIGINT), ("register", signal.SIGTERM)],
+)
+def test_a_stop_during_a_store_query_is_a_stop(
+    tmp_path: Path, slow: str, sig: signal.Signals
+) -> None:
+    """DuckDB turns a stop during a query into ``RuntimeError('Query interrupted')``; the
+    study still reports the stop (``KeyboardInterrupt``: the CLI exits 130, not 1 with
+    "Query interrupted"), before the pool starts as while it runs, for SIGTERM and Ctrl-C,
+    and gives both signals their handlers back."""
+    store = _SlowStore(tmp_path / "s.duckdb", slow, sig)
     with cf.ThreadPoolExecutor(max_workers=1) as pool, pytest.raises(KeyboardInterrupt) as stop:
         run_study(small_study(), executor=pool, store=store, progress=False)
     assert isinstance(stop.value.__cause__, RuntimeError)

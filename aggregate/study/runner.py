@@ -149,46 +149,42 @@ def run_study(
         file = Path(study)
         study = load_study(file)
     variants = expand(study)
-    opened = not isinstance(store, Store)
-    if isinstance(store, Store):
-        db = store
-    else:
-        db = Store(study.store_path(file) if store is None else store)
-    try:
-        db.register(study.name, variants)
-        done = db.stored(final_only=True) if not rerun_failed else db.stored(ok_only=True)
-        names: dict[str, list[str]] = collections.defaultdict(list)
-        jobs: dict[str, Job] = {}
-        for v in variants:
-            names[v.hash].append(v.name)
-            if v.hash not in done and v.hash not in jobs:
-                jobs[v.hash] = _job(v, study)
-        distinct = len(names)
-        result = StudyResult(study.name, db.path, len(variants), len(jobs), distinct - len(jobs))
-        log.info(
-            "study %s: %d variants, %d to solve, %d already stored",
-            study.name, len(variants), len(jobs), result.skipped,
-        )  # fmt: skip
-        if jobs:
-            n = workers or default_workers()
-            dask = {"security": security, "timeout": connect_timeout}
-            with (
-                _stops() as stopped,
-                _executor(executor, scheduler, local_cluster, min(n, len(jobs)), dask) as make,
-            ):
-                loop = _Loop(make, task, retries, db, names, result, on_result)
-                try:
+    # from the store's opening to its closing: a stop anywhere in between is a stop
+    with _stops():
+        opened = not isinstance(store, Store)
+        if isinstance(store, Store):
+            db = store
+        else:
+            db = Store(study.store_path(file) if store is None else store)
+        try:
+            db.register(study.name, variants)
+            done = db.stored(final_only=True) if not rerun_failed else db.stored(ok_only=True)
+            names: dict[str, list[str]] = collections.defaultdict(list)
+            jobs: dict[str, Job] = {}
+            for v in variants:
+                names[v.hash].append(v.name)
+                if v.hash not in done and v.hash not in jobs:
+                    jobs[v.hash] = _job(v, study)
+            distinct = len(names)
+            result = StudyResult(
+                study.name, db.path, len(variants), len(jobs), distinct - len(jobs)
+            )
+            log.info(
+                "study %s: %d variants, %d to solve, %d already stored",
+                study.name, len(variants), len(jobs), result.skipped,
+            )  # fmt: skip
+            if jobs:
+                n = workers or default_workers()
+                dask = {"security": security, "timeout": connect_timeout}
+                with _executor(executor, scheduler, local_cluster, min(n, len(jobs)), dask) as make:
+                    loop = _Loop(make, task, retries, db, names, result, on_result)
                     loop.run(list(jobs.values()), progress, study.name)
-                except Exception as exc:
-                    if stopped.is_set():  # the stop, turned into another error by a library
-                        raise KeyboardInterrupt("stopped") from exc
-                    raise
-        result.seconds = time.perf_counter() - started
-        result.table = db.comparison(study.name)
-        return result
-    finally:
-        if opened:
-            db.close()
+            result.seconds = time.perf_counter() - started
+            result.table = db.comparison(study.name)
+            return result
+        finally:
+            if opened:
+                db.close()
 
 
 def _job(v: VariantSpec, study: Study) -> Job:
@@ -245,17 +241,20 @@ def _shutdown(executor: cf.Executor, wait: bool, terminate: bool = False) -> Non
 
 
 @contextmanager
-def _stops() -> Iterator[threading.Event]:
+def _stops() -> Iterator[None]:
     """While inside, SIGTERM stops the study as Ctrl-C does (``KeyboardInterrupt``: the
-    pool is shut down, running solves ended, stored results kept), and either stop is
-    recorded in the event yielded. A library may turn the ``KeyboardInterrupt`` into its
-    own error (DuckDB raises ``RuntimeError('Query interrupted')`` when the stop arrives
-    during a write): the event tells the caller that error is the stop. Main thread only;
-    a signal whose handler is someone else's keeps it."""
-    stopped = threading.Event()
+    pool is shut down, running solves ended, stored results kept).
+
+    A library may turn the ``KeyboardInterrupt`` raised in the middle of its own work into
+    an error of its own: DuckDB raises ``RuntimeError('Query interrupted')`` when the stop
+    arrives during a query, Dask may end in ``CancelledError``. Once a stop has arrived,
+    whatever comes out is re-raised as the ``KeyboardInterrupt`` (from that error), so the
+    caller sees the stop (the CLI exits 130), not a database error. Main thread only; a
+    signal whose handler is someone else's keeps it."""
     if threading.current_thread() is not threading.main_thread():
-        yield stopped
+        yield
         return
+    stopped = threading.Event()
 
     def stop(signum: int, frame: Any) -> None:
         stopped.set()
@@ -269,7 +268,11 @@ def _stops() -> Iterator[threading.Event]:
     for sig in taken:
         signal.signal(sig, stop)
     try:
-        yield stopped
+        yield
+    except BaseException as exc:
+        if stopped.is_set() and not isinstance(exc, KeyboardInterrupt):
+            raise KeyboardInterrupt("stopped") from exc
+        raise
     finally:
         for sig in taken:
             signal.signal(sig, ours[sig])
