@@ -159,6 +159,7 @@ def test_ctrl_c_between_two_solver_runs_is_an_interrupt() -> None:
     the solve says ``interrupted``, not ``time_limit`` (a skipped run has a zero time
     limit, but HiGHS's interrupt callback, which sees the stop, ends it first)."""
     from aggregate.model.highs import ctrl_c_stops_highs
+    from aggregate.verify import verify
     from tests.support import scenario
     from tests.test_study_runner import pooling_raw
 
@@ -170,7 +171,9 @@ def test_ctrl_c_between_two_solver_runs_is_an_interrupt() -> None:
     assert plan.status is SolveStatus.INTERRUPTED_NO_PLAN, plan.status
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     # outside the watch, the next solve is not touched by the earlier stop
-    assert aggregate.solve(sc).status is SolveStatus.OPTIMAL
+    again = aggregate.solve(sc)
+    assert again.status is SolveStatus.OPTIMAL
+    assert verify(sc, again).ok
 
 
 def test_status_mapping_of_highs() -> None:
