@@ -62,10 +62,13 @@ def label(contract: tuple[str, ...]) -> str:
     return labels.contract(*contract)
 
 
-def extract(m: pyo.ConcreteModel, data: ModelData) -> tuple[dict[str, pd.DataFrame], dict]:
-    """All tables and the key figures of the plan held in ``m``'s variable values."""
+def extract(
+    m: pyo.ConcreteModel, data: ModelData, values: np.ndarray | None = None
+) -> tuple[dict[str, pd.DataFrame], dict]:
+    """All tables and the key figures of the plan held in ``m``'s variable values
+    (``values``: those values, where the caller has already read them)."""
     lin = linear(m)
-    x = _clean(lin.column_values())
+    x = _clean(lin.column_values() if values is None else values)
     # money flows below a tenth of a cent are the LP's rounding on sums of billions (the
     # ammunition plan had EUR 0.00002 through EDIRPA, split off its key by 1e-6): none
     for name in MONEY:

@@ -384,8 +384,9 @@ def _solve_model(
     )
     if status.has_plan:
         t0 = time.perf_counter()
-        solution.decisions = lin.decisions(lin.column_values())
-        solution.tables, solution.key_figures = extract(model, data)
+        x = lin.column_values()
+        solution.decisions = lin.decisions(x)
+        solution.tables, solution.key_figures = extract(model, data, x)
         label_units(solution.tables, data.currency, data.units)
         timings["extract"] = time.perf_counter() - t0
     blocks = _split(runner)

@@ -101,8 +101,7 @@ class Table:
         there is no row."""
         if not rows:
             return _empty(self).copy()
-        out = pd.DataFrame(rows, columns=self.names)
-        return out.astype(self.dtypes()) if out.empty else out
+        return pd.DataFrame(rows, columns=self.names)
 
 
 @functools.cache

@@ -192,7 +192,10 @@ class _Lp:
         return self.deadline - time.perf_counter()
 
     def fix(self, cols: np.ndarray, values: np.ndarray) -> None:
+        """``cols`` fixed at ``values``, each kept within its column's bounds (a rounded
+        value can fall one past them)."""
         if len(cols):
+            values = np.clip(values, self.lower[cols], self.upper[cols])
             self.h.changeColsBounds(len(cols), cols.astype(np.int32), values, values)
 
     def free(self, cols: np.ndarray) -> None:
@@ -527,7 +530,7 @@ def _search(lp: _Lp, cols: _Columns, out: FirstPlan) -> None:
                 break
             shift = -WHOLE if name == "up" else WHOLE
             v = np.array([float(rounder(t + shift)) for t in best[1][general].tolist()])
-            lp.fix(general, np.clip(v, lp.lower[general], lp.upper[general]))
+            lp.fix(general, v)
             plan, step = lp.solve(), f"whole values rounded {name}"
         if plan is None:
             out.steps.append("whole values infeasible")
@@ -546,7 +549,7 @@ def _nearest(lp: _Lp, cols: np.ndarray, near: np.ndarray) -> tuple[float, np.nda
     a better one)."""
     if lp.improve:
         return None
-    lp.fix(cols, np.clip(np.round(near), lp.lower[cols], lp.upper[cols]))
+    lp.fix(cols, np.round(near))
     try:
         return lp.solve()
     finally:
@@ -568,7 +571,7 @@ def repaired(model: HighsModel, previous: np.ndarray, time_limit: float | None =
     lp = _Lp(model, started + budget)
     cols = np.flatnonzero(model.integer)
     # whole values within the bounds of this variant (a lower capacity may cut lots)
-    lp.fix(cols, np.clip(np.round(previous[cols]), lp.lower[cols], lp.upper[cols]))
+    lp.fix(cols, np.round(previous[cols]))
     plan = lp.solve()
     out.lp_solves, out.seconds = lp.solves, time.perf_counter() - started
     if plan is None and lp.out_of_time:
